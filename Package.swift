@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+// Smart Sonic: an AI agent and dashboard for the Sonic network.
+// Layers, lowest first, are described in docs/architecture.md; arrows point down only.
+
+import PackageDescription
+
+let package = Package(
+    name: "SmartSonic",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sonic-fcgi", targets: ["sonic-fcgi"]),
+        .executable(name: "sonic-sync", targets: ["sonic-sync"]),
+        .executable(name: "sonic-site", targets: ["sonic-site"]),
+        .executable(name: "sonic", targets: ["sonic"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // System libraries (Debian's -dev packages); shim.h wraps what Swift cannot call.
+        .systemLibrary(name: "CFastCGI", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+
+        // Libraries.
+        .target(name: "Ethereum", dependencies: ["CSecp256k1"]),
+        .target(name: "IPFS", dependencies: ["Ethereum", "CCurl"]),
+        .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl"]),
+        .target(name: "SonicStore", dependencies: ["Ethereum", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SonicAgent", dependencies: ["Ethereum"]),
+        .target(name: "SonicApp", dependencies: ["Ethereum", "IPFS", "SonicChain", "SonicStore", "SonicAgent"]),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicApp"]),
+        .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore"]),
+        .target(name: "SiteBuilder", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
+
+        // Executables: thin main.swift files over the libraries.
+        .executableTarget(name: "sonic-fcgi", dependencies: [
+            "FastCGI", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sonic-sync", dependencies: [
+            "SonicSync", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sonic-site", dependencies: [
+            "SiteBuilder", "SonicChain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sonic", dependencies: [
+            "Ethereum", "SonicChain", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests: one target per library target.
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum"]),
+        .testTarget(name: "IPFSTests", dependencies: ["IPFS"]),
+        .testTarget(name: "SonicChainTests", dependencies: ["SonicChain"]),
+        .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
+        .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
+        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp"]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync"]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,80 @@
+import Foundation
+import CFastCGI
+import SonicApp
+
+/// One accepted FastCGI request: reads its parameters and body, writes the response.
+/// Only the thread that accepted the request touches it.
+struct FastCGIExchange {
+    let request: UnsafeMutablePointer<FCGX_Request>
+
+    init(_ request: UnsafeMutablePointer<FCGX_Request>) { self.request = request }
+
+    func parameter(_ name: String) -> String? {
+        guard let value = FCGX_GetParam(name, request.pointee.envp) else { return nil }
+        return String(cString: value)
+    }
+
+    /// HTTP headers from the `HTTP_*` parameters, names in lower case with dashes.
+    func headers() -> [String: String] {
+        var headers: [String: String] = [:]
+        guard var cursor = request.pointee.envp else { return headers }
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if text.hasPrefix("HTTP_"), let equals = text.firstIndex(of: "=") {
+                let name = text[text.index(text.startIndex, offsetBy: 5)..<equals].lowercased().replacingOccurrences(of: "_", with: "-")
+                headers[name] = String(text[text.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        if let type = parameter("CONTENT_TYPE"), !type.isEmpty { headers["content-type"] = type }
+        return headers
+    }
+
+    func readRequest(maxBody: Int) -> Result<Request, Problem> {
+        let uri = parameter("DOCUMENT_URI") ?? parameter("SCRIPT_NAME") ?? "/"
+        var incoming = Request(
+            method: parameter("REQUEST_METHOD") ?? "GET",
+            path: uri,
+            query: parameter("QUERY_STRING") ?? "",
+            headers: headers(),
+            remoteAddress: parameter("REMOTE_ADDR") ?? "")
+        let length = Int(parameter("CONTENT_LENGTH") ?? "") ?? 0
+        guard length <= maxBody else {
+            return .failure(Problem(status: 413, title: "Request body too large",
+                                    detail: "the body has \(length) bytes; at most \(maxBody) are accepted"))
+        }
+        if length > 0 {
+            var body = [UInt8](repeating: 0, count: length)
+            let read = body.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: length) {
+                    FCGX_GetStr($0, Int32(length), request.pointee.in)
+                }
+            }
+            guard read == length else {
+                return .failure(Problem(status: 400, title: "Incomplete body",
+                                        detail: "expected \(length) bytes of body, got \(max(0, Int(read)))"))
+            }
+            incoming.body = body
+        }
+        return .success(incoming)
+    }
+
+    func write(_ response: Response) {
+        var head = "Status: \(response.status) \(response.reasonPhrase)\r\n"
+        for header in response.headers {
+            head += "\(header.name): \(header.value)\r\n"
+        }
+        head += "Content-Length: \(response.body.count)\r\n\r\n"
+        put(Array(head.utf8))
+        put(response.body)
+    }
+
+    private func put(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                _ = FCGX_PutStr($0, Int32(buffer.count), request.pointee.out)
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+extension FastCGIServer {
+    /// Starts the server and serves until SIGTERM or SIGINT, then stops gracefully.
+    ///
+    /// The signals are blocked before any thread starts (threads inherit the mask) and taken
+    /// with `sigwait` here, in one place: libfcgi's own handler only sets a flag that a thread
+    /// blocked in accept never sees.
+    /// - Returns: the signal that stopped the server.
+    public nonisolated func runUntilSignalled() throws(FastCGIError) -> Int32 {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        try start()
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        stop()
+        return received
+    }
+}

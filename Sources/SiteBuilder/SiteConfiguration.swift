@@ -1,0 +1,59 @@
+/// What a build reads, where it writes, and the facts it prints into the pages.
+public struct SiteConfiguration: Sendable {
+    public var templatesDirectory: String
+    public var publicDirectory: String
+    public var outputDirectory: String
+    public var networkName: String
+    public var networkDisplayName: String
+    public var chainID: UInt64
+    public var apiBase: String
+    public var version: String
+
+    public init(templatesDirectory: String = "Templates", publicDirectory: String = "Public", outputDirectory: String = "dist",
+                networkName: String, networkDisplayName: String, chainID: UInt64, apiBase: String = "/api", version: String) {
+        self.templatesDirectory = templatesDirectory
+        self.publicDirectory = publicDirectory
+        self.outputDirectory = outputDirectory
+        self.networkName = networkName
+        self.networkDisplayName = networkDisplayName
+        self.chainID = chainID
+        self.apiBase = apiBase
+        self.version = version
+    }
+
+    /// The values a page template sees.
+    func pageContext(page: String) -> [String: Any] {
+        [
+            "page": page,
+            "network": ["name": networkName, "displayName": networkDisplayName, "chainId": String(chainID)],
+            "apiBase": apiBase,
+            "version": version,
+        ]
+    }
+}
+
+/// The files a build wrote, for the summary it prints.
+public struct BuildReport: Sendable {
+    public struct File: Sendable, Equatable {
+        public let path: String
+        public let bytes: Int
+    }
+
+    public var files: [File] = []
+}
+
+/// Why a build failed, naming the file (and line, where the template parser knows it).
+public enum SiteError: Error, Sendable, CustomStringConvertible {
+    case badTemplate(file: String, line: Int?, reason: String)
+    case unreadable(path: String, reason: String)
+    case unwritable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .badTemplate(let file, let line, let reason):
+            "\(file)\(line.map { ":\($0)" } ?? ""): \(reason)"
+        case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
+        case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
+        }
+    }
+}

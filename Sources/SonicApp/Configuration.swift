@@ -1,0 +1,71 @@
+import Foundation
+import SonicChain
+
+/// Every setting of the backend, read from the environment in one place.
+///
+/// | variable | default | meaning |
+/// |---|---|---|
+/// | `SONIC_NETWORK` | `devnet` | `devnet`, `testnet` or `mainnet` |
+/// | `SONIC_RPC_URLS` | the network's | comma-separated RPC URLs, tried in order |
+/// | `SONIC_RPC_TIMEOUT` | `5` | seconds for one RPC call |
+/// | `SONIC_DB_PATH` | `var/sonic.sqlite` | the SQLite database file |
+/// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
+/// | `SONIC_FCGI_THREADS` | `16` | FastCGI worker threads |
+///
+/// The same table is in README.md; keep them together.
+public struct Configuration: Sendable, Equatable {
+    public var network: Network
+    public var rpcTimeout: Double
+    public var databasePath: String
+    public var fastCGIListen: String
+    public var fastCGIThreads: Int
+
+    public static let variables = [
+        "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
+    ]
+
+    /// Reads the configuration from `environment`, falling back to the defaults above.
+    /// - Throws: `ConfigurationError` naming the variable and what it accepts.
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        let networkName = environment["SONIC_NETWORK", default: "devnet"]
+        guard let network = Network.named(networkName) else {
+            throw .invalid(variable: "SONIC_NETWORK", value: networkName, accepted: "devnet, testnet or mainnet")
+        }
+        if let urls = environment["SONIC_RPC_URLS"], !urls.isEmpty {
+            let list = urls.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for url in list where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw .invalid(variable: "SONIC_RPC_URLS", value: url, accepted: "http:// or https:// URLs, comma-separated")
+            }
+            self.network = network.with(rpcURLs: list)
+        } else {
+            self.network = network
+        }
+        rpcTimeout = try Self.number(environment, "SONIC_RPC_TIMEOUT", default: 5, range: 0.1...120)
+        databasePath = environment["SONIC_DB_PATH", default: "var/sonic.sqlite"]
+        fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]
+        fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: 16, range: 1...1024, integer: true))
+    }
+
+    private static func number(
+        _ environment: [String: String], _ name: String, default value: Double, range: ClosedRange<Double>, integer: Bool = false
+    ) throws(ConfigurationError) -> Double {
+        guard let text = environment[name], !text.isEmpty else { return value }
+        let accepted = integer ? "a whole number from \(Int(range.lowerBound)) to \(Int(range.upperBound))"
+            : "a number of seconds from \(range.lowerBound) to \(range.upperBound)"
+        guard let number = Double(text), range.contains(number), !integer || number == number.rounded() else {
+            throw .invalid(variable: name, value: text, accepted: accepted)
+        }
+        return number
+    }
+}
+
+/// A setting that cannot be used, named with what would be accepted.
+public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalid(variable: String, value: String, accepted: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let variable, let value, let accepted): "\(variable)=\"\(value)\" is not valid: expected \(accepted)"
+        }
+    }
+}

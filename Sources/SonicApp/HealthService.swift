@@ -1,0 +1,53 @@
+import SonicChain
+import SonicStore
+
+/// Whether the backend can do its job: the node answers on the configured chain and the
+/// database can be read.
+public struct HealthService: Sendable {
+    public struct Report: Codable, Sendable, Equatable {
+        /// `ok`, or `degraded` when the node or the database is down.
+        public var status: String
+        public var network: String
+        public var chainId: UInt64?
+        public var block: UInt64?
+        /// `ok`, `unreachable`, or `wrong_chain` when the node serves another chain id.
+        public var rpc: String
+        /// `ok` or `unavailable`.
+        public var database: String
+    }
+
+    let network: Network
+    let client: RPCClient
+    let store: Store?
+
+    public init(network: Network, client: RPCClient, store: Store?) {
+        self.network = network
+        self.client = client
+        self.store = store
+    }
+
+    public func check() -> Report {
+        var report = Report(status: "ok", network: network.name, chainId: nil, block: nil, rpc: "ok", database: "ok")
+        do {
+            let chainID = try client.chainID()
+            report.chainId = chainID
+            if chainID != network.chainID {
+                report.rpc = "wrong_chain"
+            } else {
+                report.block = try client.blockNumber()
+            }
+        } catch {
+            Log.warning("health: \(error)")
+            report.rpc = "unreachable"
+        }
+        do {
+            guard let store else { throw StoreError.unavailable(path: "?", reason: "not opened") }
+            try store.ping()
+        } catch {
+            Log.warning("health: \(error)")
+            report.database = "unavailable"
+        }
+        if report.rpc != "ok" || report.database != "ok" { report.status = "degraded" }
+        return report
+    }
+}

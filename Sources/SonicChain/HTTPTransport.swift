@@ -1,0 +1,106 @@
+import CCurl
+import Synchronization
+
+/// HTTP POST of JSON bodies over libcurl, reusing connections (keep-alive) between calls.
+///
+/// Thread-safe: each call borrows an idle curl handle from a small pool (a handle keeps its
+/// connection open), or makes a new one; handles are never shared between threads at once.
+public final class HTTPTransport: Sendable {
+    public struct Response: Sendable {
+        public let status: Int
+        public let body: [UInt8]
+    }
+
+    public enum Failure: Error, Sendable {
+        case transport(String)
+        case timeout
+    }
+
+    public let connectTimeout: Double
+    public let totalTimeout: Double
+    private let idle = Mutex<[CurlHandle]>([])
+    private let maxIdle = 16
+
+    /// - Parameters:
+    ///   - connectTimeout: seconds to establish a connection.
+    ///   - totalTimeout: seconds for the whole request and answer.
+    public init(connectTimeout: Double = 2, totalTimeout: Double = 10) {
+        Self.globalInit
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+    }
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// POSTs `body` as `application/json` to `url` and returns the status and body.
+    public func post(url: String, body: [UInt8]) throws(Failure) -> Response {
+        let handle = idle.withLock { $0.popLast() } ?? CurlHandle()
+        let result = handle.post(url: url, body: body, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+        if case .success = result {
+            idle.withLock { handles in
+                if handles.count < maxIdle { handles.append(handle) }
+            }
+        }
+        return try result.get()
+    }
+}
+
+/// One curl easy handle and its reusable connection. Used by one thread at a time.
+final class CurlHandle: @unchecked Sendable {
+    private let handle: UnsafeMutableRawPointer
+    private let headers: UnsafeMutablePointer<curl_slist>?
+
+    init() {
+        handle = curl_easy_init()
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        list = curl_slist_append(list, "Content-Type: application/json")
+        list = curl_slist_append(list, "Accept: application/json")
+        list = curl_slist_append(list, "Expect:")  // no 100-continue round trip
+        headers = list
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headers)
+    }
+
+    func post(url: String, body: [UInt8], connectTimeout: Double, totalTimeout: Double)
+        -> Result<HTTPTransport.Response, HTTPTransport.Failure>
+    {
+        let sink = ResponseSink()
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        sonic_curl_setopt_string(handle, CURLOPT_URL, url)
+        sonic_curl_setopt_long(handle, CURLOPT_POST, 1)
+        sonic_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headers))
+        sonic_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        sonic_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        sonic_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
+        sonic_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(totalTimeout * 1000))
+        sonic_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 0)
+        sonic_curl_setopt_write_function(handle) { data, size, count, context in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let total = size * count
+            if let data { data.withMemoryRebound(to: UInt8.self, capacity: total) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: total)) } }
+            return total
+        }
+        sonic_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        let code: CURLcode = body.withUnsafeBufferPointer { buffer in
+            sonic_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, buffer.count)
+            sonic_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+            return curl_easy_perform(handle)
+        }
+        // The body buffer is gone after this call: never leave curl pointing at it.
+        sonic_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)
+        guard code == CURLE_OK else {
+            if code == CURLE_OPERATION_TIMEDOUT { return .failure(.timeout) }
+            return .failure(.transport(String(cString: curl_easy_strerror(code))))
+        }
+        var status = 0
+        sonic_curl_response_code(handle, &status)
+        return .success(.init(status: status, body: sink.bytes))
+    }
+}
+
+private final class ResponseSink {
+    var bytes: [UInt8] = []
+}

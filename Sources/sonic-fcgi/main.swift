@@ -1,0 +1,43 @@
+import ArgumentParser
+import FastCGI
+import Foundation
+import SonicApp
+
+struct SonicFCGI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sonic-fcgi",
+        abstract: "Smart Sonic's API: a FastCGI responder for nginx.",
+        discussion: """
+            Serves /api/… behind nginx (see nginx.conf). Settings come from the environment:
+              SONIC_NETWORK       devnet | testnet | mainnet (default devnet)
+              SONIC_RPC_URLS      comma-separated RPC URLs (default: the network's)
+              SONIC_RPC_TIMEOUT   seconds per RPC call (default 5)
+              SONIC_DB_PATH       SQLite database file (default var/sonic.sqlite)
+              SONIC_FCGI_LISTEN   host:port or socket path (default 127.0.0.1:9146)
+              SONIC_FCGI_THREADS  worker threads (default 16)
+            Options below override the environment. Stops gracefully on SIGTERM or SIGINT.
+            """)
+
+    @Option(help: "FastCGI address: host:port, :port or a Unix socket path.")
+    var listen: String?
+
+    @Option(help: "Number of worker threads.")
+    var threads: Int?
+
+    func run() throws {
+        var settings = try Configuration(environment: ProcessInfo.processInfo.environment)
+        if let listen { settings.fastCGIListen = listen }
+        if let threads {
+            guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
+            settings.fastCGIThreads = threads
+        }
+        let app = App(configuration: settings)
+        let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: app.handle)
+        Log.info("sonic-fcgi: \(settings.network.name) (chain id \(settings.network.chainID)), "
+                 + "listening on \(settings.fastCGIListen) with \(settings.fastCGIThreads) threads")
+        let signal = try server.runUntilSignalled()
+        Log.info("sonic-fcgi: stopped on signal \(signal)")
+    }
+}
+
+SonicFCGI.main()
