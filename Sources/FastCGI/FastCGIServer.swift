@@ -33,8 +33,7 @@ public final class FastCGIServer: @unchecked Sendable {
     public func start() throws(FastCGIError) {
         FCGX_Init()
         _ = sonic_raise_nofile_limit()
-        socket = FCGX_OpenSocket(address, 4096)
-        guard socket >= 0 else { throw .cannotListen(address: address, reason: String(cString: strerror(errno))) }
+        socket = try ListeningSocket.open(address, backlog: 4096)
         for index in 0..<threads {
             finished.enter()
             let thread = Thread { [self] in

@@ -55,7 +55,10 @@ public struct SiteBuilder: Sendable {
 
     private func copyAssets() throws(SiteError) -> [BuildReport.File] {
         let source = configuration.publicDirectory
-        guard let walker = FileManager.default.enumerator(atPath: source) else {
+        var sourceIsDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &sourceIsDirectory), sourceIsDirectory.boolValue,
+              let walker = FileManager.default.enumerator(atPath: source)
+        else {
             throw .unreadable(path: source, reason: "no such folder")
         }
         var files: [BuildReport.File] = []

@@ -25,6 +25,7 @@ public struct SiteConfiguration: Sendable {
     func pageContext(page: String) -> [String: Any] {
         [
             "page": page,
+            "pageIs" + page.prefix(1).uppercased() + page.dropFirst(): true,
             "network": ["name": networkName, "displayName": networkDisplayName, "chainId": String(chainID)],
             "apiBase": apiBase,
             "version": version,

@@ -14,6 +14,21 @@ public struct HealthService: Sendable {
         public var rpc: String
         /// `ok` or `unavailable`.
         public var database: String
+
+        enum CodingKeys: String, CodingKey {
+            case status, network, chainId, block, rpc, database
+        }
+
+        /// Unknown values are written as `null`, not left out: clients read a fixed shape.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(status, forKey: .status)
+            try container.encode(network, forKey: .network)
+            try container.encode(chainId, forKey: .chainId)
+            try container.encode(block, forKey: .block)
+            try container.encode(rpc, forKey: .rpc)
+            try container.encode(database, forKey: .database)
+        }
     }
 
     let network: Network

@@ -2,6 +2,7 @@ import ArgumentParser
 import SiteBuilder
 import SonicChain
 
+@main
 struct SonicSite: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sonic-site",
@@ -47,4 +48,3 @@ struct SonicSite: AsyncParsableCommand {
     }
 }
 
-await SonicSite.main()

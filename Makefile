@@ -1,0 +1,41 @@
+# Smart Sonic: the two commands of the README, and the steps they are made of.
+#   make run    install what is missing, build, start the stack on the local devnet
+#   make test   install what is missing, run every suite
+.PHONY: run stop status test deps deps-browser build build-debug site test-swift test-devnet test-integration test-e2e clean
+
+SWIFT_FLAGS ?=
+PYTEST = .venv/bin/python -m pytest
+
+run: deps build site
+	SONIC_BIN=.build/release scripts/stack.sh start
+
+stop:
+	scripts/stack.sh stop
+
+status:
+	scripts/stack.sh status
+
+deps:
+	scripts/install-deps.sh
+
+deps-browser:
+	scripts/install-deps.sh --browser
+
+build:
+	swift build -c release $(SWIFT_FLAGS)
+
+build-debug:
+	swift build --build-tests $(SWIFT_FLAGS)
+
+site: build
+	.build/release/sonic-site build --output dist
+
+# One debug build serves every Swift suite and the integration tests.
+test: deps-browser build-debug
+	scripts/run-tests.sh
+
+test-swift test-devnet test-integration test-e2e: deps-browser build-debug
+	scripts/run-tests.sh $(@:test-%=%)
+
+clean:
+	rm -rf .build dist var/test

@@ -1,0 +1,77 @@
+import Synchronization
+import Foundation
+import SonicApp
+import Testing
+@testable import FastCGI
+
+@Suite(.serialized) struct FastCGIServerTests {
+    static func freePort() -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length); return getsockname(fd, $0, &length) }
+        }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Echoes what the handler saw, so the test checks the translation both ways.
+    static func echo(_ request: Request) -> Response {
+        let text = "\(request.method) \(request.path) q=\(request.query) ua=\(request.headers["user-agent"] ?? "-") body=\(request.body.count)"
+        return Response(status: 201, headers: [("Content-Type", "text/plain"), ("X-Test", "yes")], body: Array(text.utf8))
+    }
+
+    @Test func translatesRequestAndResponse() throws {
+        let port = Self.freePort()
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 2, handler: Self.echo)
+        try server.start()
+        defer { server.stop() }
+        let answer = try FastCGIClient(port: port).send(params: [
+            "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/echo", "QUERY_STRING": "a=1",
+            "HTTP_USER_AGENT": "tester", "CONTENT_LENGTH": "70000",
+        ], body: [UInt8](repeating: 65, count: 70_000))
+        #expect(answer.head.hasPrefix("Status: 201 Created\r\n"))
+        #expect(answer.head.contains("X-Test: yes"))
+        #expect(String(decoding: answer.body, as: UTF8.self) == "POST /api/echo q=a=1 ua=tester body=70000")
+    }
+
+    @Test func oversizedBodyIs413WithoutCallingTheHandler() throws {
+        let port = Self.freePort()
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, maxBody: 10) { _ in
+            Response(status: 500)
+        }
+        try server.start()
+        defer { server.stop() }
+        let answer = try FastCGIClient(port: port).send(params: ["REQUEST_METHOD": "POST", "DOCUMENT_URI": "/x", "CONTENT_LENGTH": "11"],
+                                                         body: Array("01234567890".utf8))
+        #expect(answer.head.hasPrefix("Status: 413"))
+        #expect(String(decoding: answer.body, as: UTF8.self).contains("at most 10 are accepted"))
+    }
+
+    @Test func manyConcurrentRequestsAreAllAnswered() throws {
+        let port = Self.freePort()
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 4, handler: Self.echo)
+        try server.start()
+        defer { server.stop() }
+        let answered = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 200) { index in
+            if let answer = try? FastCGIClient(port: port).send(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/n/\(index)"]),
+               String(decoding: answer.body, as: UTF8.self).hasPrefix("GET /n/\(index) ") {
+                answered.withLock { $0 += 1 }
+            }
+        }
+        #expect(answered.withLock { $0 } == 200)
+    }
+
+    @Test func addressInUseIsAClearError() throws {
+        let port = Self.freePort()
+        let first = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, handler: Self.echo)
+        try first.start()
+        defer { first.stop() }
+        let second = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, handler: Self.echo)
+        #expect(throws: FastCGIError.self) { try second.start() }
+    }
+}

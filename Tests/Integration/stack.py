@@ -1,0 +1,171 @@
+"""The real stack for integration tests: devnet, sonic-fcgi and nginx on free loopback ports.
+
+nginx runs the repository's nginx.conf with only its ports, its document root and its var/
+paths moved to this test's folder, so what is tested is the configuration that ships.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".build" / "debug"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"{what} not ready within {seconds} s")
+
+
+def nginx_user_args() -> list[str]:
+    """As root, nginx's workers would run as nobody and could not read a private checkout:
+    run them as the invoking user, as scripts/stack.sh does."""
+    return ["-g", "user root;"] if os.geteuid() == 0 else []
+
+
+class HTTPAnswer:
+    def __init__(self, status: int, headers, body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Stack:
+    def __init__(self, workdir: Path):
+        self.dir = workdir
+        for sub in ("run", "log", "nginx"):
+            (workdir / "var" / sub).mkdir(parents=True, exist_ok=True)
+        self.devnet_port, self.fcgi_port, self.http_port = free_port(), free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.http_port}"
+        self.db_path = workdir / "var" / "sonic.sqlite"
+        self.devnet = self.fcgi = None
+        self._build_site()
+        self._write_nginx_conf()
+
+    # Pieces ------------------------------------------------------------------------------
+
+    def _build_site(self):
+        subprocess.run(
+            [BIN / "sonic-site", "build", "--templates", ROOT / "Templates", "--public", ROOT / "Public",
+             "--output", self.dir / "dist"],
+            check=True, capture_output=True,
+        )
+
+    def _write_nginx_conf(self):
+        text = (ROOT / "nginx.conf").read_text()
+        replacements = [
+            ("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{self.http_port};"),
+            ("server 127.0.0.1:9146;", f"server 127.0.0.1:{self.fcgi_port};"),
+            ("worker_processes auto;", "worker_processes 1;"),
+        ]
+        for old, new in replacements:
+            assert old in text, f"nginx.conf no longer contains {old!r}"
+            text = text.replace(old, new)
+        (self.dir / "nginx.conf").write_text(text)
+
+    def start_devnet(self):
+        self.devnet = subprocess.Popen(
+            [sys.executable, "-m", "sonic_devnet", "--port", str(self.devnet_port)],
+            cwd=ROOT / "devnet", stdout=open(self.dir / "var/log/devnet.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: self.rpc("eth_chainId") is not None, 60, "devnet")
+
+    def stop_devnet(self):
+        if self.devnet:
+            self.devnet.terminate()
+            self.devnet.wait(10)
+            self.devnet = None
+
+    def fcgi_environment(self, **overrides):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SONIC_")}
+        env.update(
+            SONIC_NETWORK="devnet",
+            SONIC_RPC_URLS=f"http://127.0.0.1:{self.devnet_port}",
+            SONIC_RPC_TIMEOUT="2",
+            SONIC_DB_PATH=str(self.db_path),
+            SONIC_FCGI_LISTEN=f"127.0.0.1:{self.fcgi_port}",
+            SONIC_FCGI_THREADS="4",
+        )
+        env.update(overrides)
+        return env
+
+    def start_fcgi(self, **overrides):
+        self.fcgi = subprocess.Popen(
+            [BIN / "sonic-fcgi"], env=self.fcgi_environment(**overrides),
+            stdout=open(self.dir / "var/log/sonic-fcgi.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: socket.create_connection(("127.0.0.1", self.fcgi_port), 1).close() or True, 30, "sonic-fcgi")
+
+    def stop_fcgi(self, sig=signal.SIGTERM) -> int:
+        self.fcgi.send_signal(sig)
+        code = self.fcgi.wait(15)
+        self.fcgi = None
+        return code
+
+    def start_nginx(self):
+        subprocess.run(["nginx", "-p", str(self.dir), "-c", "nginx.conf", *nginx_user_args()], check=True)
+        wait_until(lambda: self.get("/").status == 200, 30, "nginx")
+
+    def stop_nginx(self):
+        pid_file = self.dir / "var/run/nginx.pid"
+        if pid_file.exists():
+            pid = int(pid_file.read_text())
+            os.kill(pid, signal.SIGTERM)
+            wait_until(lambda: not Path(f"/proc/{pid}").exists(), 10, "nginx exit")
+
+    def start(self):
+        self.start_devnet()
+        self.start_fcgi()
+        self.start_nginx()
+        return self
+
+    def stop(self):
+        self.stop_nginx()
+        if self.fcgi:
+            self.fcgi.kill()
+            self.fcgi.wait()
+        self.stop_devnet()
+
+    # Talking to it -------------------------------------------------------------------------
+
+    def rpc(self, method, *params):
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.devnet_port}", body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())["result"]
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers=None) -> HTTPAnswer:
+        request = urllib.request.Request(self.url + path, body, headers or {}, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return HTTPAnswer(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            return HTTPAnswer(error.code, error.headers, error.read())
+
+    def get(self, path: str, headers=None) -> HTTPAnswer:
+        return self.request("GET", path, headers=headers)

@@ -1,0 +1,122 @@
+"""The walking skeleton end to end: browser-facing nginx, sonic-fcgi, SQLite and the devnet."""
+
+import gzip
+import re
+import signal
+import time
+
+from stack import wait_until
+
+
+def test_health_reports_chain_block_and_database(stack):
+    answer = stack.get("/api/health")
+    assert answer.status == 200
+    assert answer.headers["Content-Type"] == "application/json"
+    health = answer.json()
+    assert health["status"] == "ok"
+    assert health["chain_id"] == 31337
+    assert health["network"] == "devnet"
+    assert health["database"] == "ok" and health["rpc"] == "ok"
+    assert health["block"] == int(stack.rpc("eth_blockNumber"), 16)
+    assert stack.db_path.exists()
+
+
+def test_health_follows_new_blocks(stack):
+    before = stack.get("/api/health").json()["block"]
+    stack.rpc("evm_mine")
+    stack.rpc("evm_mine")
+    assert stack.get("/api/health").json()["block"] == before + 2
+
+
+def test_unknown_api_path_is_a_json_404(stack):
+    answer = stack.get("/api/no-such-thing")
+    assert answer.status == 404
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["status"] == 404
+    assert "/api/no-such-thing" in problem["detail"]
+
+
+def test_wrong_method_is_405_with_allow(stack):
+    answer = stack.request("POST", "/api/health", b"{}", {"Content-Type": "application/json"})
+    assert answer.status == 405
+    assert answer.headers["Allow"] == "GET"
+    assert answer.json()["title"] == "Method not allowed"
+
+
+def test_oversized_body_is_refused_by_nginx(stack):
+    answer = stack.request("POST", "/api/health", b"x" * (2 * 1024 * 1024), {"Content-Type": "application/json"})
+    assert answer.status == 413
+
+
+def test_dashboard_page_is_served_with_security_headers(stack):
+    answer = stack.get("/")
+    assert answer.status == 200
+    assert b"Smart Sonic" in answer.body
+    assert b'id="block-height"' in answer.body
+    csp = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Referrer-Policy"]
+    assert answer.headers["Server"] == "nginx"  # server_tokens off: no version
+    assert not re.search(rb"<script(?![^>]*\bsrc=)[^>]*>", answer.body), "inline script breaks the CSP"
+    assert b"style=" not in answer.body
+
+
+def test_text_assets_are_gzipped(stack):
+    answer = stack.get("/css/site.css", {"Accept-Encoding": "gzip"})
+    assert answer.status == 200
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert b"prefers-color-scheme" in gzip.decompress(answer.body)
+
+
+def test_devnet_down_degrades_to_503_and_recovers(stack):
+    stack.stop_devnet()
+    try:
+        answer = stack.get("/api/health")
+        assert answer.status == 503
+        assert answer.headers["Retry-After"]
+        health = answer.json()
+        assert health["status"] == "degraded"
+        assert health["rpc"] == "unreachable"
+        assert health["database"] == "ok"
+        assert health["block"] is None
+    finally:
+        stack.start_devnet()
+    wait_until(lambda: stack.get("/api/health").status == 200, 10, "recovery")
+    assert stack.get("/api/health").json()["status"] == "ok"
+
+
+def test_node_on_the_wrong_chain_is_reported(stack, tmp_path):
+    # A second sonic-fcgi that believes it is on mainnet, against the devnet.
+    stack.stop_fcgi()
+    try:
+        stack.start_fcgi(SONIC_NETWORK="mainnet")
+        health = stack.get("/api/health").json()
+        assert health["status"] == "degraded"
+        assert health["rpc"] == "wrong_chain"
+        assert health["chain_id"] == 31337
+    finally:
+        stack.stop_fcgi()
+        stack.start_fcgi()
+
+
+def test_api_down_answers_problem_json_from_nginx(stack):
+    stack.stop_fcgi()
+    try:
+        answer = stack.get("/api/health")
+        assert answer.status == 503
+        assert answer.headers["Content-Type"] == "application/problem+json"
+        assert answer.json()["title"] == "API unavailable"
+    finally:
+        stack.start_fcgi()
+    assert stack.get("/api/health").status == 200
+
+
+def test_sigterm_stops_sonic_fcgi_cleanly(stack):
+    started = time.monotonic()
+    assert stack.stop_fcgi(signal.SIGTERM) == 0
+    assert time.monotonic() - started < 5
+    stack.start_fcgi()
+    assert stack.get("/api/health").status == 200

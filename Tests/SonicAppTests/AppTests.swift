@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import SonicApp
+
+@Suite struct AppTests {
+    func makeApp(rpc: String) throws -> App {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("app-\(UUID().uuidString).sqlite").path
+        return App(configuration: try Configuration(environment: [
+            "SONIC_RPC_URLS": rpc, "SONIC_DB_PATH": path, "SONIC_RPC_TIMEOUT": "1",
+        ]))
+    }
+
+    func json(_ response: Response) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(response.body)) as! [String: Any]
+    }
+
+    @Test func unknownPathIsAProblemDocument() throws {
+        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: "GET", path: "/api/nope"))
+        #expect(response.status == 404)
+        #expect(response.header("content-type") == "application/problem+json")
+        let body = try json(response)
+        #expect(body["status"] as? Int == 404)
+        #expect(body["detail"] as? String == "there is no API endpoint at /api/nope")
+    }
+
+    @Test func wrongMethodIs405WithAllow() throws {
+        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: "DELETE", path: "/api/health"))
+        #expect(response.status == 405)
+        #expect(response.header("Allow") == "GET")
+    }
+
+    @Test func unreachableNodeDegradesHealth() throws {
+        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: "GET", path: "/api/health"))
+        #expect(response.status == 503)
+        #expect(response.header("Retry-After") == "5")
+        let body = try json(response)
+        #expect(body["status"] as? String == "degraded")
+        #expect(body["rpc"] as? String == "unreachable")
+        #expect(body["database"] as? String == "ok")
+        #expect(body["block"] is NSNull)
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SONIC_TEST_RPC_URL"] != nil))
+    func healthyWithTheDevnet() throws {
+        let app = try makeApp(rpc: ProcessInfo.processInfo.environment["SONIC_TEST_RPC_URL"]!)
+        let response = app.handle(Request(method: "GET", path: "/api/health"))
+        #expect(response.status == 200)
+        let body = try json(response)
+        #expect(body["status"] as? String == "ok")
+        #expect(body["chain_id"] as? Int == 31337)
+        #expect((body["block"] as? Int).map { $0 >= 0 } == true)
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what Smart Sonic needs and is missing: Debian packages (apt-get) and the pinned
+# Python packages in .venv. Safe to run again: it only installs what is not there yet.
+#   scripts/install-deps.sh [--browser]    --browser adds chromium for the browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libfcgi-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev nginx-light curl python3-venv)
+if [[ "${1:-}" == "--browser" ]]; then packages+=(chromium fonts-dejavu-core); fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python: the devnet and the test suites. Reinstalled only when requirements.txt changes.
+stamp=.venv/.requirements.sha256
+wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [[ ! -x .venv/bin/python || ! -f $stamp || "$(cat "$stamp")" != "$wanted" ]]; then
+  echo "install-deps: installing Python packages into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+  echo "$wanted" > "$stamp"
+fi

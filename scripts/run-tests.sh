@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the test suites and reports each; exits non-zero if any failed. Expects `make deps`
+# and a debug build with tests (make build-debug), which `make test` does first.
+#   scripts/run-tests.sh [swift|devnet|integration|e2e ...]    default: all, in that order
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=.venv/bin/python
+suites=("$@")
+((${#suites[@]})) || suites=(swift devnet integration e2e)
+mkdir -p var/test
+failed=()
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# The Swift suites that talk to a chain get a devnet of their own.
+run_swift() {
+  local port pid status
+  port=$(free_port)
+  (cd devnet && exec "$ROOT/$PY" -m sonic_devnet --port "$port" </dev/null >"$ROOT/var/test/swift-devnet.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 600); do
+    curl -sf -m 1 -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' \
+      "http://127.0.0.1:$port" >/dev/null && break
+    sleep 0.1
+  done
+  SONIC_TEST_RPC_URL="http://127.0.0.1:$port" swift test --skip-build 2>&1 | tee var/test/swift.log | grep -vE '^(◇|↳|􀟈|Test Case .* started|Test Suite .* started)'
+  status=${PIPESTATUS[0]}
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  return "$status"
+}
+
+for suite in "${suites[@]}"; do
+  echo "=== $suite ==="
+  case $suite in
+    swift) run_swift ;;
+    devnet) (cd devnet && "$ROOT/$PY" -m pytest -q tests) ;;
+    integration) $PY -m pytest -q Tests/Integration ;;
+    e2e) $PY -m pytest -q Tests/e2e ;;
+    *) echo "unknown suite $suite (swift, devnet, integration, e2e)"; false ;;
+  esac
+  status=$?
+  ((status == 0)) || failed+=("$suite")
+done
+
+if ((${#failed[@]})); then
+  echo "run-tests: FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "run-tests: all suites passed (${suites[*]})"

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Starts and stops the local stack: devnet, sonic-fcgi and nginx, with pid files in var/run.
+#   scripts/stack.sh start    start what is not running (sonic-fcgi is restarted, nginx reloaded)
+#   scripts/stack.sh stop     stop exactly what start started
+#   scripts/stack.sh status   say what is running
+# Settings: SONIC_* variables (see README), SONIC_BIN (folder of the built executables).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=${SONIC_BIN:-.build/release}
+DEVNET_PORT=${SONIC_DEVNET_PORT:-8545}
+URL=http://127.0.0.1:8080
+mkdir -p var/run var/log var/nginx
+
+# As root, nginx's workers would run as nobody and could not read a checkout in a private
+# home folder: keep them as the invoking user (a local stack; docs/operations.md for servers).
+NGINX_ARGS=(-p "$ROOT" -c nginx.conf)
+[[ $(id -u) -eq 0 ]] && NGINX_ARGS+=(-g "user root;")
+
+pid_of() { [[ -f var/run/$1.pid ]] && cat "var/run/$1.pid" || true; }
+
+# Alive, and really ours: the pid's command line names what we started.
+running() {
+  local pid; pid=$(pid_of "$1")
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && grep -qa -- "$2" "/proc/$pid/cmdline" 2>/dev/null
+}
+
+stop_one() { # name pattern
+  local pid; pid=$(pid_of "$1")
+  if running "$1" "$2"; then
+    kill -TERM "$pid"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then echo "stack: $1 did not stop in 10 s; killing it"; kill -KILL "$pid"; fi
+    echo "stack: stopped $1 (pid $pid)"
+  fi
+  rm -f "var/run/$1.pid"
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() { # description seconds command...
+  local what=$1 seconds=$2; shift 2
+  for _ in $(seq $((seconds * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "stack: $what did not come up within $seconds s" >&2
+  return 1
+}
+
+rpc_ok() {
+  curl -sf -m 2 -H 'Content-Type: application/json' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "http://127.0.0.1:$DEVNET_PORT"
+}
+
+start() {
+  [[ -x $BIN/sonic-fcgi ]] || { echo "stack: $BIN/sonic-fcgi is not built (make build)" >&2; exit 1; }
+  [[ -f dist/index.html ]] || { echo "stack: dist/ is not built (make site)" >&2; exit 1; }
+
+  if [[ ${SONIC_NETWORK:-devnet} == devnet ]]; then
+    if running devnet sonic_devnet; then
+      echo "stack: devnet already running (pid $(pid_of devnet))"
+    else
+      if port_busy "$DEVNET_PORT"; then echo "stack: port $DEVNET_PORT is taken by another program" >&2; exit 1; fi
+      (cd devnet && exec setsid "$ROOT/.venv/bin/python" -m sonic_devnet --port "$DEVNET_PORT" </dev/null \
+        >>"$ROOT/var/log/devnet.log" 2>&1) &
+      echo $! > var/run/devnet.pid
+      wait_for "the devnet" 60 rpc_ok
+      echo "stack: devnet started on http://127.0.0.1:$DEVNET_PORT (pid $(pid_of devnet))"
+    fi
+    export SONIC_RPC_URLS=${SONIC_RPC_URLS:-http://127.0.0.1:$DEVNET_PORT}
+  fi
+
+  stop_one sonic-fcgi sonic-fcgi
+  setsid "$BIN/sonic-fcgi" </dev/null >>var/log/sonic-fcgi.log 2>&1 &
+  echo $! > var/run/sonic-fcgi.pid
+  echo "stack: sonic-fcgi started (pid $(pid_of sonic-fcgi))"
+
+  if running nginx "nginx: master"; then
+    nginx "${NGINX_ARGS[@]}" -s reload
+    echo "stack: nginx reloaded"
+  else
+    if port_busy 8080; then echo "stack: port 8080 is taken by another program" >&2; exit 1; fi
+    nginx "${NGINX_ARGS[@]}"
+    echo "stack: nginx started on $URL (pid $(pid_of nginx))"
+  fi
+
+  if ! wait_for "/api/health" 60 sh -c "curl -sf -m 2 $URL/api/health | grep -q '\"status\":\"ok\"'"; then
+    curl -s "$URL/api/health" >&2 || true
+    echo >&2
+    tail -n 20 var/log/sonic-fcgi.log >&2 || true
+    exit 1
+  fi
+  echo
+  echo "Smart Sonic is running: $URL"
+  echo "  health: $(curl -s "$URL/api/health")"
+  if [[ ${SONIC_NETWORK:-devnet} == devnet ]]; then
+    echo
+    echo "Funded development accounts (10,000 S each; the well-known test keys: never use them on a real network):"
+    sed -n 's/^  \(0x[0-9a-fA-F]\{40\}\).*/  \1/p' var/log/devnet.log | head -n 10
+    echo "  mnemonic: test test test test test test test test test test test junk (m/44'/60'/0'/0/N)"
+  fi
+  echo
+  echo "Logs in var/log/; stop with: make stop"
+}
+
+stop() {
+  if running nginx "nginx: master"; then
+    stop_one nginx "nginx: master"
+  fi
+  rm -f var/run/nginx.pid
+  stop_one sonic-fcgi sonic-fcgi
+  stop_one devnet sonic_devnet
+}
+
+status() {
+  for service in "devnet sonic_devnet" "sonic-fcgi sonic-fcgi" "nginx nginx: master"; do
+    set -- $service
+    name=$1; shift
+    if running "$name" "$*"; then echo "$name: running (pid $(pid_of "$name"))"; else echo "$name: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: scripts/stack.sh start|stop|status" >&2; exit 2 ;;
+esac
