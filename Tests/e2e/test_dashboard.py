@@ -1,0 +1,48 @@
+"""The dashboard as a person sees it in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+from conftest import ARTIFACTS
+
+# The page's CSP forbids eval, so waits use locator assertions, not wait_for_function.
+NUMBER = re.compile(r"^[0-9,]+$")
+
+
+def test_dashboard_shows_network_and_live_block_height(stack, page):
+    page.goto(stack.url + "/")
+    block = page.locator("#block-height")
+    expect(block).to_have_text(NUMBER)
+    assert int(block.text_content().replace(",", "")) == int(stack.rpc("eth_blockNumber"), 16)
+    assert page.locator("#chain-id").text_content() == "31337"
+    assert page.locator("#service-status").text_content() == "All systems working"
+
+    # The page refreshes by itself: mine blocks and watch the number follow.
+    target = int(stack.rpc("eth_blockNumber"), 16) + 3
+    for _ in range(3):
+        stack.rpc("evm_mine")
+    expect(block).to_have_text(f"{target:,}", timeout=10_000)
+    assert not [m for m in page.console_messages if "Content Security Policy" in m], page.console_messages
+
+
+def test_dashboard_tells_when_the_node_is_down(stack, page):
+    page.goto(stack.url + "/")
+    status = page.locator("#service-status")
+    expect(status).to_have_text("All systems working")
+    stack.stop_devnet()
+    try:
+        expect(status).to_have_text("Degraded: node unreachable", timeout=15_000)
+    finally:
+        stack.start_devnet()
+
+
+def test_phone_width_has_no_horizontal_scroll(stack, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    expect(page.locator("#block-height")).to_have_text(NUMBER)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
