@@ -93,7 +93,7 @@ start() {
   echo "  health: $(curl -s "$URL/api/health")"
   if [[ ${SONIC_NETWORK:-devnet} == devnet ]]; then
     echo
-    echo "Funded development accounts (10,000 S each; the well-known test keys: never use them on a real network):"
+    echo "Funded development accounts, 10,000 S each (keys from the well-known test mnemonic: never use them on a real network):"
     sed -n 's/^  \(0x[0-9a-fA-F]\{40\}\).*/  \1/p' var/log/devnet.log | head -n 10
     echo "  mnemonic: test test test test test test test test test test test junk (m/44'/60'/0'/0/N)"
   fi

@@ -139,13 +139,21 @@ class Stack:
             wait_until(lambda: not Path(f"/proc/{pid}").exists(), 10, "nginx exit")
 
     def start(self):
-        self.start_devnet()
-        self.start_fcgi()
-        self.start_nginx()
+        """Starts all three; if one fails, stops the others before raising."""
+        try:
+            self.start_devnet()
+            self.start_fcgi()
+            self.start_nginx()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self):
-        self.stop_nginx()
+        try:
+            self.stop_nginx()
+        except (OSError, TimeoutError):
+            pass
         if self.fcgi:
             self.fcgi.kill()
             self.fcgi.wait()
