@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
@@ -25,7 +27,10 @@ let package = Package(
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
 
         // Libraries.
-        .target(name: "Ethereum", dependencies: ["CSecp256k1"]),
+        .target(name: "Ethereum", dependencies: [
+            "CSecp256k1", .product(name: "BigInt", package: "BigInt"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+        ]),
         .target(name: "IPFS", dependencies: ["Ethereum", "CCurl"]),
         .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl"]),
         .target(name: "SonicStore", dependencies: ["Ethereum", .product(name: "GRDB", package: "GRDB.swift")]),

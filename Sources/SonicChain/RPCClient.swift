@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 
 /// A JSON-RPC 2.0 client for one network's nodes.

@@ -1,0 +1,23 @@
+/// EIP-191 version 0x45 signed messages, as wallets' `personal_sign` makes them.
+///
+/// The signed digest is keccak256("\u{19}Ethereum Signed Message:\n" + byte length + message).
+/// See https://eips.ethereum.org/EIPS/eip-191
+public enum PersonalMessage {
+    public static func hash(_ message: [UInt8]) -> [UInt8] {
+        Keccak256.hash(Array("\u{19}Ethereum Signed Message:\n\(message.count)".utf8) + message)
+    }
+
+    public static func sign(_ message: [UInt8], with key: PrivateKey) -> Signature {
+        key.sign(digest: hash(message))
+    }
+
+    /// The address that signed `message`.
+    public static func recover(_ message: [UInt8], signature: Signature) throws(SignatureError) -> Address {
+        try signature.recoverAddress(digest: hash(message))
+    }
+
+    /// Whether `signature` over `message` was made by `address`.
+    public static func verify(_ message: [UInt8], signature: Signature, address: Address) -> Bool {
+        (try? recover(message, signature: signature)) == address
+    }
+}
