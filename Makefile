@@ -1,7 +1,7 @@
 # Smart Sonic: the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the stack on the local devnet
 #   make test   install what is missing, run every suite
-.PHONY: run stop status test deps deps-browser build build-debug site test-swift test-devnet test-integration test-e2e clean
+.PHONY: run stop status test deps deps-browser build build-debug site test-swift test-cli test-devnet test-integration test-e2e clean
 
 SWIFT_FLAGS ?=
 PYTEST = .venv/bin/python -m pytest
@@ -34,7 +34,7 @@ site: build
 test: deps-browser build-debug
 	scripts/run-tests.sh
 
-test-swift test-devnet test-integration test-e2e: deps-browser build-debug
+test-swift test-cli test-devnet test-integration test-e2e: deps-browser build-debug
 	scripts/run-tests.sh $(@:test-%=%)
 
 clean:

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the test suites and reports each; exits non-zero if any failed. Expects `make deps`
 # and a debug build with tests (make build-debug), which `make test` does first.
-#   scripts/run-tests.sh [swift|devnet|integration|e2e ...]    default: all, in that order
+#   scripts/run-tests.sh [swift|cli|devnet|integration|e2e ...]    default: all, in that order
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=.venv/bin/python
 suites=("$@")
-((${#suites[@]})) || suites=(swift devnet integration e2e)
+((${#suites[@]})) || suites=(swift cli devnet integration e2e)
 mkdir -p var/test
 failed=()
 
@@ -24,20 +24,26 @@ run_swift() {
       "http://127.0.0.1:$port" >/dev/null && break
     sleep 0.1
   done
-  SONIC_TEST_RPC_URL="http://127.0.0.1:$port" swift test --skip-build 2>&1 | tee var/test/swift.log | grep -vE '^(◇|↳|􀟈|Test Case .* started|Test Suite .* started)'
+  # Differential cases from the reference implementations (eth-account, eth-abi, rlp).
+  rm -rf var/test/diff
+  $PY Tests/Differential/generate.py var/test/diff || return 1
+  SONIC_TEST_RPC_URL="http://127.0.0.1:$port" SONIC_DIFF_DIR=var/test/diff swift test --skip-build 2>&1 \
+    | tee var/test/swift.log | grep -vE '^(◇|↳|􀟈|Test Case .* started|Test Suite .* started)'
   status=${PIPESTATUS[0]}
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  return "$status"
+  ((status == 0)) || return "$status"
+  $PY Tests/Differential/verify.py var/test/diff
 }
 
 for suite in "${suites[@]}"; do
   echo "=== $suite ==="
   case $suite in
     swift) run_swift ;;
+    cli) $PY -m pytest -q Tests/CLI ;;
     devnet) (cd devnet && "$ROOT/$PY" -m pytest -q tests) ;;
     integration) $PY -m pytest -q Tests/Integration ;;
     e2e) $PY -m pytest -q Tests/e2e ;;
-    *) echo "unknown suite $suite (swift, devnet, integration, e2e)"; false ;;
+    *) echo "unknown suite $suite (swift, cli, devnet, integration, e2e)"; false ;;
   esac
   status=$?
   ((status == 0)) || failed+=("$suite")

@@ -54,6 +54,14 @@ public enum Units {
         return fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
     }
 
+    /// All `decimals` fractional digits, as Foundry's `cast from-wei` prints: 1.500000000000000000.
+    public static func formatFixed(_ value: UInt256, decimals: Int) -> String {
+        let digits = String(value.value)
+        guard decimals > 0 else { return digits }
+        let padded = String(repeating: "0", count: Swift.max(0, decimals + 1 - digits.count)) + digits
+        return "\(padded.dropLast(decimals)).\(padded.suffix(decimals))"
+    }
+
     /// `format` with at most `places` fractional digits, cut (never rounded up) for display,
     /// with "…" marking that digits were cut: a balance is never shown larger than it is.
     public static func formatForDisplay(_ value: UInt256, decimals: Int, places: Int) -> String {

@@ -1,20 +1,10 @@
 import ArgumentParser
 import SonicChain
 
-struct Sonic: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sonic",
-        abstract: "Smart Sonic's command line for operators and developers, in the spirit of Foundry's cast.",
-        subcommands: [ChainID.self, BlockNumber.self])
-}
-
 /// Where a chain command sends its calls: --rpc-url wins over --network.
 struct ChainOptions: ParsableArguments {
-    @Option(help: "RPC URL to call.")
-    var rpcURL: String?
-
-    @Option(help: "Network whose RPC URL to call: devnet, testnet or mainnet.")
-    var network = "devnet"
+    @Option(help: "RPC URL to call.") var rpcURL: String?
+    @Option(help: "Network whose RPC URL to call: devnet, testnet or mainnet.") var network = "devnet"
 
     func client() throws -> RPCClient {
         if let rpcURL { return RPCClient(endpoints: [rpcURL]) }
@@ -38,5 +28,3 @@ struct BlockNumber: ParsableCommand {
 
     func run() throws { print(try chain.client().blockNumber()) }
 }
-
-Sonic.main()
