@@ -1,7 +1,7 @@
 # Smart Sonic: the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the stack on the local devnet
 #   make test   install what is missing, run every suite
-.PHONY: run stop status test deps deps-browser build build-debug site test-swift test-cli test-devnet test-integration test-e2e clean
+.PHONY: run stop status test deps deps-browser build build-debug site test-swift test-cli test-devnet test-integration test-e2e bench fuzz clean
 
 SWIFT_FLAGS ?=
 PYTEST = .venv/bin/python -m pytest
@@ -36,6 +36,15 @@ test: deps-browser build-debug
 
 test-swift test-cli test-devnet test-integration test-e2e: deps-browser build-debug
 	scripts/run-tests.sh $(@:test-%=%)
+
+# Figures with their references and targets (release build; see docs/benchmarks.md).
+bench: deps
+	swift build -c release --product sonic-bench $(SWIFT_FLAGS)
+	.build/release/sonic-bench --seconds $(or $(BENCH_SECONDS),3)
+
+# libFuzzer targets of the Ethereum core, FUZZ_SECONDS each (default 60; see docs/fuzzing.md).
+fuzz: deps
+	scripts/fuzz.sh
 
 clean:
 	rm -rf .build dist var/test

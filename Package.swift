@@ -8,6 +8,7 @@ let package = Package(
     name: "SmartSonic",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "Ethereum", targets: ["Ethereum"]),
         .executable(name: "sonic-fcgi", targets: ["sonic-fcgi"]),
         .executable(name: "sonic-sync", targets: ["sonic-sync"]),
         .executable(name: "sonic-site", targets: ["sonic-site"]),
@@ -52,6 +53,10 @@ let package = Package(
         ]),
         .executableTarget(name: "sonic", dependencies: [
             "Ethereum", "SonicChain", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "sonic-bench", dependencies: [
+            "Ethereum", "CSecp256k1", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests: one target per library target.

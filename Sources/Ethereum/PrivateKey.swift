@@ -3,6 +3,9 @@ import CSecp256k1
 /// A secp256k1 private key. Held as a `Secret`: printing it shows `<redacted>`.
 public struct PrivateKey: Sendable, CustomStringConvertible {
     public let secret: Secret
+    /// The account address, derived once: signing a transaction names its sender without
+    /// deriving the public key again.
+    public let address: Address
 
     /// A key from 32 bytes that must lie in 1 ... n-1.
     /// - Throws: `SignatureError.invalidPrivateKey` otherwise.
@@ -11,6 +14,7 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
             throw .invalidPrivateKey
         }
         secret = Secret(bytes)
+        address = Self.publicKey(of: secret).address
     }
 
     /// A key from `0x` and 64 hex digits. The error never repeats the text.
@@ -30,15 +34,15 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
     }
 
     /// The uncompressed public key.
-    public var publicKey: PublicKey {
+    public var publicKey: PublicKey { Self.publicKey(of: secret) }
+
+    private static func publicKey(of secret: Secret) -> PublicKey {
         var pubkey = secp256k1_pubkey()
         _ = secret.withUnsafeBytes { raw in
             secp256k1_ec_pubkey_create(Secp256k1.context, &pubkey, raw.bindMemory(to: UInt8.self).baseAddress!)
         }
         return PublicKey(pubkey)
     }
-
-    public var address: Address { publicKey.address }
 
     /// Signs a 32-byte digest: RFC 6979 deterministic nonce, low `s`, with the recovery id.
     public func sign(digest: [UInt8]) -> Signature {

@@ -62,14 +62,15 @@ extension SIWEMessage {
         guard nonce.count >= 8, nonce.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw .invalidField("Nonce", "must be at least 8 letters or digits")
         }
-        let issuedAt = try Self.parseDate(try expect("Issued At: ", "\"Issued At: <date-time>\""), field: "Issued At")
+        let issuedAt = try SIWETimestamp(parsing: try expect("Issued At: ", "\"Issued At: <date-time>\""), field: "Issued At")
         var message = SIWEMessage(scheme: scheme, domain: authority, address: address, statement: statement, uri: uri,
-                                  version: version, chainID: chainID, nonce: nonce, issuedAt: issuedAt)
+                                  version: version, chainID: chainID, nonce: nonce, issuedAt: issuedAt.date)
+        message.issuedAt = issuedAt
         if line()?.hasPrefix("Expiration Time: ") == true {
-            message.expirationTime = try Self.parseDate(try expect("Expiration Time: ", ""), field: "Expiration Time")
+            message.expirationTime = try SIWETimestamp(parsing: try expect("Expiration Time: ", ""), field: "Expiration Time")
         }
         if line()?.hasPrefix("Not Before: ") == true {
-            message.notBefore = try Self.parseDate(try expect("Not Before: ", ""), field: "Not Before")
+            message.notBefore = try SIWETimestamp(parsing: try expect("Not Before: ", ""), field: "Not Before")
         }
         if line()?.hasPrefix("Request ID: ") == true {
             let requestID = try expect("Request ID: ", "")

@@ -11,9 +11,9 @@ public struct SIWEMessage: Hashable, Sendable {
     public var version: String
     public var chainID: UInt64
     public var nonce: String
-    public var issuedAt: Date
-    public var expirationTime: Date?
-    public var notBefore: Date?
+    public var issuedAt: SIWETimestamp
+    public var expirationTime: SIWETimestamp?
+    public var notBefore: SIWETimestamp?
     public var requestID: String?
     public var resources: [String]
 
@@ -28,9 +28,9 @@ public struct SIWEMessage: Hashable, Sendable {
         self.version = version
         self.chainID = chainID
         self.nonce = nonce
-        self.issuedAt = issuedAt
-        self.expirationTime = expirationTime
-        self.notBefore = notBefore
+        self.issuedAt = SIWETimestamp(issuedAt)
+        self.expirationTime = expirationTime.map(SIWETimestamp.init)
+        self.notBefore = notBefore.map(SIWETimestamp.init)
         self.requestID = requestID
         self.resources = resources
     }
@@ -40,9 +40,9 @@ public struct SIWEMessage: Hashable, Sendable {
         var lines = ["\(scheme.map { "\($0)://" } ?? "")\(domain) wants you to sign in with your Ethereum account:", address.checksummed, ""]
         if let statement { lines.append(statement) }
         lines += ["", "URI: \(uri)", "Version: \(version)", "Chain ID: \(chainID)", "Nonce: \(nonce)",
-                  "Issued At: \(Self.format(issuedAt))"]
-        if let expirationTime { lines.append("Expiration Time: \(Self.format(expirationTime))") }
-        if let notBefore { lines.append("Not Before: \(Self.format(notBefore))") }
+                  "Issued At: \(issuedAt.text)"]
+        if let expirationTime { lines.append("Expiration Time: \(expirationTime.text)") }
+        if let notBefore { lines.append("Not Before: \(notBefore.text)") }
         if let requestID { lines.append("Request ID: \(requestID)") }
         if !resources.isEmpty { lines.append("Resources:"); lines += resources.map { "- \($0)" } }
         return lines.joined(separator: "\n")
@@ -55,8 +55,8 @@ public struct SIWEMessage: Hashable, Sendable {
         guard domain == expectedDomain else { throw .domainMismatch(expected: expectedDomain, got: domain) }
         guard chainID == expectedChainID else { throw .chainMismatch(expected: expectedChainID, got: chainID) }
         guard nonce == expectedNonce else { throw .nonceMismatch }
-        if let expirationTime, now >= expirationTime { throw .expired(expirationTime) }
-        if let notBefore, now < notBefore { throw .notYetValid(notBefore) }
+        if let expirationTime, now >= expirationTime.date { throw .expired(expirationTime.date) }
+        if let notBefore, now < notBefore.date { throw .notYetValid(notBefore.date) }
         guard PersonalMessage.verify(Array(text.utf8), signature: signature, address: address) else { throw .badSignature }
     }
 
@@ -66,14 +66,49 @@ public struct SIWEMessage: Hashable, Sendable {
             ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
     }
+}
 
-    static func parseDate(_ text: String, field: String) throws(SIWEError) -> Date {
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
+/// A time in a SIWE message: the RFC 3339 text as written (so a parsed message prints back
+/// exactly) and the instant it names.
+public struct SIWETimestamp: Hashable, Sendable {
+    public let text: String
+    public let date: Date
+
+    /// A timestamp for `date`, written in UTC with milliseconds when it has a fraction.
+    public init(_ date: Date) {
+        self.date = date
+        text = SIWEMessage.format(date)
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` strictly (RFC 3339 date-time).
+    init(parsing text: String, field: String) throws(SIWEError) {
+        let characters = Array(text)
+        func digits(_ range: Range<Int>) -> Bool { range.upperBound <= characters.count && characters[range].allSatisfy { $0.isASCII && $0.isNumber } }
+        func at(_ index: Int, _ allowed: String) -> Bool { index < characters.count && allowed.contains(characters[index]) }
+        var valid = digits(0..<4) && at(4, "-") && digits(5..<7) && at(7, "-") && digits(8..<10) && at(10, "Tt")
+            && digits(11..<13) && at(13, ":") && digits(14..<16) && at(16, ":") && digits(17..<19)
+        var index = 19
+        if valid && at(index, ".") {
+            index += 1
+            let start = index
+            while index < characters.count && characters[index].isASCII && characters[index].isNumber { index += 1 }
+            valid = index > start
         }
-        throw .invalidField(field, "\"\(text)\" is not an RFC 3339 date-time such as 2026-11-27T10:00:00Z")
+        if valid && at(index, "Zz") {
+            index += 1
+        } else if valid && at(index, "+-") {
+            valid = digits((index + 1)..<(index + 3)) && at(index + 3, ":") && digits((index + 4)..<(index + 6))
+            index += 6
+        } else {
+            valid = false
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        guard valid, index == characters.count, let date = formatter.date(from: text.uppercased()) else {
+            throw .invalidField(field, "\"\(text)\" is not an RFC 3339 date-time such as 2026-11-27T10:00:00Z")
+        }
+        self.text = text
+        self.date = date
     }
 }
 

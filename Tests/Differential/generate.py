@@ -2,7 +2,7 @@
 
     python Tests/Differential/generate.py OUTDIR [--seed N] [--count N]
 
-Writes OUTDIR/{rlp,abi,tx,personal,eip712,keystore}.json. The Swift suite DifferentialTests
+Writes OUTDIR/{keccak,rlp,abi,tx,personal,eip712,keystore}.json. The Swift suite DifferentialTests
 (SONIC_DIFF_DIR=OUTDIR) recomputes every case with our code and must agree byte for byte, and
 writes swift-*.json that verify.py checks with the same libraries in the other direction.
 The seed is printed so a failure can be reproduced.
@@ -49,6 +49,17 @@ def rlp_cases(r, count):
     for _ in range(count):
         item = random_item(r)
         cases.append({"item": to_json_item(item), "encoded": "0x" + rlp.encode(item).hex()})
+    return cases
+
+
+# Keccak-256 ----------------------------------------------------------------------------------
+
+def keccak_cases(r, count):
+    cases = []
+    for index in range(count):
+        length = r.choice([0, 1, 135, 136, 137, 271, 272, 273, r.randint(0, 2000)]) if index % 2 else r.randint(0, 600)
+        data = bytes(r.getrandbits(8) for _ in range(length))
+        cases.append({"data": "0x" + data.hex(), "digest": "0x" + keccak(data).hex()})
     return cases
 
 
@@ -295,7 +306,7 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     r = random.Random(args.seed)
     timings = []
-    generators = {"rlp": rlp_cases, "abi": abi_cases, "tx": tx_cases, "personal": personal_cases,
+    generators = {"keccak": keccak_cases, "rlp": rlp_cases, "abi": abi_cases, "tx": tx_cases, "personal": personal_cases,
                   "eip712": eip712_cases, "keystore": keystore_cases}
     for name, make in generators.items():
         started = time.monotonic()

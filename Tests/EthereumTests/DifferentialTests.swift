@@ -5,7 +5,7 @@ import Testing
 
 let differentialDirectory = ProcessInfo.processInfo.environment["SONIC_DIFF_DIR"]
 
-/// Agreement with independent implementations (rlp, eth-abi, eth-account from PyPI) on random
+/// Agreement with independent implementations (eth-hash, rlp, eth-abi, eth-account from PyPI) on random
 /// cases that Tests/Differential/generate.py writes to $SONIC_DIFF_DIR before this suite runs.
 @Suite(.enabled(if: differentialDirectory != nil), .serialized)
 struct DifferentialTests {
@@ -17,6 +17,17 @@ struct DifferentialTests {
         let cases = root["cases"] as! [[String: Any]]
         #expect(cases.count >= 1000, "\(name): the issue asks for at least 1,000 cases")
         return cases
+    }
+
+    @Test func keccakMatchesEthHash() throws {
+        for entry in try Self.cases("keccak") {
+            let data = hex(entry["data"] as! String)
+            #expect(Hex.encode(Keccak256.hash(data)) == entry["digest"] as! String, "length \(data.count)")
+            var streaming = Keccak256()
+            streaming.update(data.prefix(data.count / 3))
+            streaming.update(data.dropFirst(data.count / 3))
+            #expect(Hex.encode(streaming.finalize()) == entry["digest"] as! String)
+        }
     }
 
     @Test func rlpEncodesAndDecodesLikePyRLP() throws {

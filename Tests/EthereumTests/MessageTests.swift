@@ -96,6 +96,22 @@ import Testing
         }
     }
 
+    /// Found by the SIWE fuzzer: Foundation accepted "-2021-…" and printed it differently.
+    @Test(arguments: ["-2021-09-30T16:25:24Z", "2021-09-30 16:25:24Z", "2021-09-30T16:25:24", "2021-9-30T16:25:24Z",
+                      "2021-09-30T16:25:24.Z", "2021-09-30T16:25:24+0200"])
+    func refusesLooseTimestamps(timestamp: String) {
+        let text = Self.example.replacingOccurrences(of: "2021-09-30T16:25:24Z", with: timestamp)
+        #expect(throws: SIWEError.self) { try SIWEMessage(parsing: text) }
+    }
+
+    @Test func keepsTimestampsAsWritten() throws {
+        let text = Self.example.replacingOccurrences(of: "2021-09-30T16:25:24Z", with: "2021-09-30T18:25:24.123456+02:00")
+        let message = try SIWEMessage(parsing: text)
+        #expect(message.text == text)
+        let base = try SIWEMessage(parsing: Self.example).issuedAt.date
+        #expect(abs(message.issuedAt.date.timeIntervalSince(base) - 0.123) < 0.001)  // Foundation keeps milliseconds
+    }
+
     @Test func refusesStructuralChanges() {
         #expect(throws: SIWEError.self) { try SIWEMessage(parsing: Self.example + "\nextra") }
         #expect(throws: SIWEError.self) { try SIWEMessage(parsing: Self.example.replacingOccurrences(of: "wants you", with: "asks you")) }
