@@ -20,6 +20,12 @@ public enum Units {
         }
     }
 
+    /// Gwei, the unit people quote gas prices in: "50" or "1.5" gwei to wei.
+    public static func parseGwei(_ text: String) throws(UnitsError) -> UInt256 { try parse(text, decimals: 9) }
+
+    /// Wei as the shortest exact number of gwei: 50000000000 → "50".
+    public static func formatGwei(_ wei: UInt256) -> String { format(wei, decimals: 9) }
+
     /// Parses a non-negative decimal amount into base units.
     /// - Parameters:
     ///   - text: digits with at most one `.`; `1`, `1.5`, `.5`, `2.` are accepted.

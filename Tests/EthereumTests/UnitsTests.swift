@@ -51,3 +51,19 @@ import Testing
         #expect(UInt256(1).subtracting(2) == nil)
     }
 }
+
+@Suite struct Hash32AndGweiTests {
+    @Test func hashes() throws {
+        let hash = Hash32.keccak(Array("".utf8))
+        #expect(hash.description == "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+        #expect(try Hash32(hash.description.uppercased().replacingOccurrences(of: "0X", with: "0x")) == hash)
+        #expect(throws: HexError.lengthMismatch(expected: 32, got: 20)) { try Hash32("0x" + String(repeating: "ab", count: 20)) }
+    }
+
+    @Test func gwei() throws {
+        #expect(try Units.parseGwei("50").description == "50000000000")
+        #expect(try Units.parseGwei("1.5").description == "1500000000")
+        #expect(Units.formatGwei(try UInt256(parsing: "50000000001")) == "50.000000001")
+        #expect(throws: UnitsError.tooManyDecimals("0.0000000001", allowed: 9)) { try Units.parseGwei("0.0000000001") }
+    }
+}
