@@ -1,12 +1,12 @@
 # Smart Sonic: the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the stack on the local devnet
 #   make test   install what is missing, run every suite
-.PHONY: run stop status test deps deps-browser build build-debug site test-swift test-cli test-devnet test-integration test-e2e bench fuzz clean
+.PHONY: run stop status test deps deps-browser build build-debug site contracts test-swift test-cli test-devnet test-contracts test-integration test-e2e bench fuzz clean
 
 SWIFT_FLAGS ?=
 PYTEST = .venv/bin/python -m pytest
 
-run: deps build site
+run: deps build site contracts
 	SONIC_BIN=.build/release scripts/stack.sh start
 
 stop:
@@ -17,6 +17,10 @@ status:
 
 deps:
 	scripts/install-deps.sh
+
+# Vyper sources to contracts/build/*.json (ABI, bytecode), with the pinned compiler.
+contracts: deps
+	.venv/bin/python contracts/compile.py
 
 deps-browser:
 	scripts/install-deps.sh --browser
@@ -31,10 +35,10 @@ site: build
 	.build/release/sonic-site build --output dist
 
 # One debug build serves every Swift suite and the integration tests.
-test: deps-browser build-debug
+test: deps-browser build-debug contracts
 	scripts/run-tests.sh
 
-test-swift test-cli test-devnet test-integration test-e2e: deps-browser build-debug
+test-swift test-cli test-devnet test-contracts test-integration test-e2e: deps-browser build-debug contracts
 	scripts/run-tests.sh $(@:test-%=%)
 
 # Figures with their references and targets (release build; see docs/benchmarks.md).
@@ -47,4 +51,4 @@ fuzz: deps
 	scripts/fuzz.sh
 
 clean:
-	rm -rf .build dist var/test
+	rm -rf .build dist var/test contracts/build

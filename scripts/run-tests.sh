@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the test suites and reports each; exits non-zero if any failed. Expects `make deps`
 # and a debug build with tests (make build-debug), which `make test` does first.
-#   scripts/run-tests.sh [swift|cli|devnet|integration|e2e ...]    default: all, in that order
+#   scripts/run-tests.sh [swift|cli|devnet|contracts|integration|e2e ...]    default: all, in that order
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=.venv/bin/python
 suites=("$@")
-((${#suites[@]})) || suites=(swift cli devnet integration e2e)
+((${#suites[@]})) || suites=(swift cli devnet contracts integration e2e)
 mkdir -p var/test
 failed=()
 
@@ -41,9 +41,10 @@ for suite in "${suites[@]}"; do
     swift) run_swift ;;
     cli) $PY -m pytest -q Tests/CLI ;;
     devnet) (cd devnet && "$ROOT/$PY" -m pytest -q tests) ;;
+    contracts) $PY -m pytest -q contracts/tests ;;
     integration) $PY -m pytest -q Tests/Integration ;;
     e2e) $PY -m pytest -q Tests/e2e ;;
-    *) echo "unknown suite $suite (swift, cli, devnet, integration, e2e)"; false ;;
+    *) echo "unknown suite $suite (swift, cli, devnet, contracts, integration, e2e)"; false ;;
   esac
   status=$?
   ((status == 0)) || failed+=("$suite")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from eth.estimators.gas import binary_gas_search_exact
@@ -274,36 +275,52 @@ class DevChain:
         )
         return SpoofTransaction(unsigned, from_=sender)
 
+    @contextmanager
+    def _call_state(self, header):
+        """The state after `header`'s block, executing in that block's context (number, time) with
+        no base fee, as geth runs eth_call; nothing done in it is kept."""
+        vm = self.chain.get_vm(at_header=header)
+        state = vm.build_state(vm.chaindb.db, header.copy(base_fee_per_gas=0), vm.chain_context, vm.previous_hashes)
+        snapshot = state.snapshot()
+        try:
+            yield state
+        finally:
+            state.revert(snapshot)
+
+    def _header(self, tag):
+        block, pending = self.block(tag)
+        if block is None:
+            raise ChainError(f"block {tag} not found", code=-32602)
+        return self.chain.header if pending else block.header
+
+    @staticmethod
+    def _raise_for(computation):
+        if computation.is_error:
+            if computation.error.__class__.__name__ == "Revert":
+                raise Reverted(computation.output)
+            raise ChainError(f"execution failed: {computation.error!r}")
+
     def call(self, request: CallRequest, tag) -> bytes:
-        """eth_call: run on top of block `tag` without fees, keeping nothing."""
+        """eth_call: run in the context of block `tag` without fees, keeping nothing."""
         with self.lock:
-            block, pending = self.block(tag)
-            if block is None:
-                raise ChainError(f"block {tag} not found", code=-32602)
-            header = self.chain.header if pending else block.header
-            vm = self.chain.get_vm(at_header=header)
-            gas = request.gas or header.gas_limit
-            with vm.in_costless_state() as state:
-                tx = self._spoof(request, state, gas)
+            header = self._header(tag)
+            with self._call_state(header) as state:
+                tx = self._spoof(request, state, request.gas or header.gas_limit)
                 computation = state.costless_execute_transaction(tx)
-            if computation.is_error:
-                if computation.error.__class__.__name__ == "Revert":
-                    raise Reverted(computation.output)
-                raise ChainError(f"execution failed: {computation.error!r}")
+            self._raise_for(computation)
             return computation.output
 
     def estimate_gas(self, request: CallRequest) -> int:
+        """The least gas with which the request succeeds (exact binary search) on the latest state."""
         with self.lock:
-            header = self.chain.get_canonical_head()
-            vm = self.chain.get_vm(at_header=header)
-            with vm.in_costless_state() as state:
+            header = self._header("latest")
+            with self._call_state(header) as state:
                 tx = self._spoof(request, state, header.gas_limit)
+                snapshot = state.snapshot()
                 computation = state.costless_execute_transaction(tx)
-                if computation.is_error:
-                    if computation.error.__class__.__name__ == "Revert":
-                        raise Reverted(computation.output)
-                    raise ChainError(f"gas required exceeds allowance or execution failed: {computation.error!r}")
-            return self.chain.estimate_gas(tx, header)
+                state.revert(snapshot)
+                self._raise_for(computation)
+                return binary_gas_search_exact(state, tx)
 
     def send_raw(self, raw: bytes) -> bytes:
         with self.lock:

@@ -1,82 +1,10 @@
-"""Starts real devnet servers on free loopback ports for the tests, and helpers to talk to them."""
-
-from __future__ import annotations
-
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
+"""Real devnet servers on free loopback ports for the devnet's own tests."""
 
 import pytest
 
-DEVNET_DIR = Path(__file__).resolve().parents[1]
+from sonic_devnet.testing import DEV_KEYS, Devnet, RPCFailure, free_port  # noqa: F401 (re-exported for the tests)
 
-# The first two accounts of "test test … junk" (m/44'/60'/0'/0/0 and /1): public, well known.
-KEY0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
-KEY1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Devnet:
-    def __init__(self, *args: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "sonic_devnet", "--port", str(self.port), *args],
-            cwd=DEVNET_DIR,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                self.call("eth_chainId")
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stdout.read().decode())
-                time.sleep(0.1)
-        raise RuntimeError("devnet did not start within 60 s")
-
-    def post(self, payload):
-        request = urllib.request.Request(
-            self.url, json.dumps(payload).encode(), {"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body = response.read()
-            return json.loads(body) if body else None
-
-    def request(self, method: str, *params):
-        return self.post({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
-
-    def call(self, method: str, *params):
-        answer = self.request(method, *params)
-        if "error" in answer:
-            raise RPCFailure(answer["error"])
-        return answer["result"]
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-class RPCFailure(Exception):
-    def __init__(self, error):
-        super().__init__(error["message"])
-        self.error = error
+KEY0, KEY1 = DEV_KEYS[0], DEV_KEYS[1]
 
 
 @pytest.fixture(scope="session")

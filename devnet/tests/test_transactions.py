@@ -159,3 +159,10 @@ def test_block_timestamps_follow_the_wall_clock_and_increase_time(fresh_devnet):
     devnet.call("evm_mine")
     later = devnet.call("eth_getBlockByNumber", "latest", False)
     assert int(later["timestamp"], 16) - int(block["timestamp"], 16) >= 3590  # whole seconds: the first block may run a second ahead of the clock
+
+
+def test_call_runs_in_the_latest_blocks_context(devnet):
+    target = deploy(devnet, bytes.fromhex("4360005260206000f3"))  # returns block.number
+    latest = int(devnet.call("eth_blockNumber"), 16)
+    assert int(devnet.call("eth_call", {"to": target}, "latest"), 16) == latest
+    assert int(devnet.call("eth_call", {"to": target}, hex(latest - 1)), 16) == latest - 1

@@ -1,0 +1,76 @@
+"""A devnet in a subprocess on a free loopback port, for test suites (devnet, contracts, stack)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+DEVNET_DIR = Path(__file__).resolve().parents[1]
+
+# The first accounts of "test test … junk" (m/44'/60'/0'/0/N): public, well known, devnet only.
+DEV_KEYS = [
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RPCFailure(Exception):
+    def __init__(self, error):
+        super().__init__(error["message"])
+        self.error = error
+
+
+class Devnet:
+    def __init__(self, *args: str, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sonic_devnet", "--port", str(self.port), *args],
+            cwd=DEVNET_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                self.call("eth_chainId")
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stdout.read().decode())
+                time.sleep(0.1)
+        raise RuntimeError("devnet did not start within 60 s")
+
+    def post(self, payload):
+        request = urllib.request.Request(self.url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+            return json.loads(body) if body else None
+
+    def request(self, method: str, *params):
+        return self.post({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
+
+    def call(self, method: str, *params):
+        answer = self.request(method, *params)
+        if "error" in answer:
+            raise RPCFailure(answer["error"])
+        return answer["result"]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
