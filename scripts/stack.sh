@@ -66,6 +66,10 @@ start() {
       echo "stack: devnet started on http://127.0.0.1:$DEVNET_PORT (pid $(pid_of devnet))"
     fi
     export SONIC_RPC_URLS=${SONIC_RPC_URLS:-http://127.0.0.1:$DEVNET_PORT}
+    # Our contracts, with the first development account (a public key, for the local chain only).
+    # Kept when already on chain; redeployed after the devnet restarted with an empty chain.
+    "$BIN/sonic" deploy --network devnet --rpc-url "http://127.0.0.1:$DEVNET_PORT" \
+      --private-key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 | sed 's/^/stack: /'
   fi
 
   stop_one sonic-fcgi sonic-fcgi

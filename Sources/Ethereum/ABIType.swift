@@ -77,10 +77,17 @@ struct ABITypeParser {
             if peekWord("tuple(") { index += 5 }
             index += 1
             var members: [ABIType] = []
+            skipSpaces()
             if !peek(")") {
                 repeat {
+                    skipSpaces()
                     members.append(try parseType())
                     skipSpaces()
+                    // A member may be named, as human-readable ABIs write tuples: (bool success, bytes data).
+                    if index < characters.count, characters[index].isLetter || characters[index] == "_" {
+                        _ = readWhile { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }
+                        skipSpaces()
+                    }
                 } while consume(",")
             }
             guard consume(")") else { throw .invalidType(text) }

@@ -1,7 +1,15 @@
+import Ethereum
+
 /// A failed call to a node. Every message names the endpoint and the JSON-RPC method.
 public enum ChainError: Error, Sendable, CustomStringConvertible {
     /// The request never got an HTTP answer (refused, reset, DNS, TLS).
     case transport(endpoint: String, method: String, message: String)
+    /// The call reverted; the reason is decoded from the revert data.
+    case reverted(endpoint: String, method: String, reason: RevertReason)
+    /// A broadcast the node refused because the sender's nonce is already used.
+    case nonceTooLow(endpoint: String, message: String)
+    /// A broadcast whose fate is unknown (timeout after sending); it was not sent again.
+    case broadcastUnconfirmed(endpoint: String, hash: String)
     /// The request did not finish within the configured time.
     case timeout(endpoint: String, method: String, seconds: Double)
     /// The node answered with an HTTP status other than 200.
@@ -11,10 +19,25 @@ public enum ChainError: Error, Sendable, CustomStringConvertible {
     /// The answer was not the JSON-RPC shape or type the method promises.
     case invalidResponse(endpoint: String, method: String, reason: String)
 
+    /// Whether the same read may be tried again (elsewhere or later) with a chance of success.
+    public var isRetryable: Bool {
+        switch self {
+        case .transport, .timeout: true
+        case .httpStatus(_, _, let status): status == 429 || status >= 500
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .transport(let endpoint, let method, let message):
             "\(method) to \(endpoint) failed: \(message)"
+        case .reverted(_, let method, let reason):
+            "\(method) reverted: \(reason)"
+        case .nonceTooLow(let endpoint, let message):
+            "the transaction's nonce is already used (\(endpoint) said: \(message)); build it again with the current nonce"
+        case .broadcastUnconfirmed(let endpoint, let hash):
+            "no answer from \(endpoint) after sending \(hash); it was not sent again: check its status before retrying"
         case .timeout(let endpoint, let method, let seconds):
             "\(method) to \(endpoint) timed out after \(seconds) s"
         case .httpStatus(let endpoint, let method, let status):

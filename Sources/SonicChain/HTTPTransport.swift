@@ -12,6 +12,9 @@ public final class HTTPTransport: Sendable {
     }
 
     public enum Failure: Error, Sendable {
+        /// No connection was made: the request certainly did not reach the server.
+        case connect(String)
+        /// The exchange failed after connecting (reset, bad answer): the server may have seen it.
         case transport(String)
         case timeout
     }
@@ -92,8 +95,12 @@ final class CurlHandle: @unchecked Sendable {
         // The body buffer is gone after this call: never leave curl pointing at it.
         sonic_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)
         guard code == CURLE_OK else {
-            if code == CURLE_OPERATION_TIMEDOUT { return .failure(.timeout) }
-            return .failure(.transport(String(cString: curl_easy_strerror(code))))
+            let message = String(cString: curl_easy_strerror(code))
+            switch code {
+            case CURLE_OPERATION_TIMEDOUT: return .failure(.timeout)
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .failure(.connect(message))
+            default: return .failure(.transport(message))
+            }
         }
         var status = 0
         sonic_curl_response_code(handle, &status)

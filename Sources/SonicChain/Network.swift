@@ -1,4 +1,15 @@
-/// A Sonic network the product can run against. Facts from docs/networks.md (SONIC.md).
+import Ethereum
+
+/// A token the product knows by symbol on a network.
+public struct KnownToken: Sendable, Hashable {
+    public let symbol: String
+    public let name: String
+    public let address: Address
+    public let decimals: Int
+}
+
+/// A Sonic network the product can run against. Facts from shared/SONIC.md: check them live
+/// (`eth_chainId`, `eth_gasPrice`) rather than trusting constants.
 public struct Network: Sendable, Hashable {
     public let name: String
     public let displayName: String
@@ -6,25 +17,62 @@ public struct Network: Sendable, Hashable {
     public let rpcURLs: [String]
     public let explorerURL: String?
     public let nativeSymbol: String
+    /// Sonic's MinBaseFee: no block's base fee is lower (50 gwei on testnet and mainnet).
+    public let minimumBaseFee: UInt256
+    /// Multicall3, where the network has it at the canonical address; the devnet's comes from
+    /// its deployment file.
+    public let multicall3: Address?
+    public let tokens: [KnownToken]
+    /// The SFC staking contract.
+    public let stakingContract: Address?
 
     public static let devnet = Network(
-        name: "devnet", displayName: "Sonic devnet (local)", chainID: 31337,
-        rpcURLs: ["http://127.0.0.1:8545"], explorerURL: nil, nativeSymbol: "S")
+        name: "devnet", displayName: "Sonic devnet (local)", chainID: 31337, rpcURLs: ["http://127.0.0.1:8545"],
+        explorerURL: nil, nativeSymbol: "S", minimumBaseFee: .zero, multicall3: nil, tokens: [], stakingContract: nil)
     public static let testnet = Network(
-        name: "testnet", displayName: "Sonic testnet", chainID: 14601,
-        rpcURLs: ["https://rpc.testnet.soniclabs.com"], explorerURL: "https://testnet.sonicscan.org", nativeSymbol: "S")
+        name: "testnet", displayName: "Sonic testnet", chainID: 14601, rpcURLs: ["https://rpc.testnet.soniclabs.com"],
+        explorerURL: "https://testnet.sonicscan.org", nativeSymbol: "S", minimumBaseFee: UInt256(50_000_000_000),
+        multicall3: canonicalMulticall3, tokens: [], stakingContract: sfc)
     public static let mainnet = Network(
-        name: "mainnet", displayName: "Sonic", chainID: 146,
-        rpcURLs: ["https://rpc.soniclabs.com"], explorerURL: "https://sonicscan.org", nativeSymbol: "S")
+        name: "mainnet", displayName: "Sonic", chainID: 146, rpcURLs: ["https://rpc.soniclabs.com"],
+        explorerURL: "https://sonicscan.org", nativeSymbol: "S", minimumBaseFee: UInt256(50_000_000_000),
+        multicall3: canonicalMulticall3,
+        tokens: [
+            KnownToken(symbol: "WS", name: "Wrapped Sonic", address: constant("0x039e2fB66102314Ce7b64Ce5Ce3E5183bc94aD38"), decimals: 18),
+            KnownToken(symbol: "USDC", name: "USD Coin", address: constant("0x29219dd400f2Bf60E5a23d13Be72B486D4038894"), decimals: 6),
+        ],
+        stakingContract: sfc)
 
     public static let all = [devnet, testnet, mainnet]
+    static let canonicalMulticall3 = constant("0xcA11bde05977b3631167028862bE2a173976CA11")
+    static let sfc = constant("0xFC00FACE00000000000000000000000000000000")
 
     /// The network called `name` (`devnet`, `testnet`, `mainnet`), or nil.
     public static func named(_ name: String) -> Network? { all.first { $0.name == name } }
 
     /// The same network reached through other RPC URLs.
     public func with(rpcURLs: [String]) -> Network {
-        Network(name: name, displayName: displayName, chainID: chainID, rpcURLs: rpcURLs,
-                explorerURL: explorerURL, nativeSymbol: nativeSymbol)
+        Network(name: name, displayName: displayName, chainID: chainID, rpcURLs: rpcURLs, explorerURL: explorerURL,
+                nativeSymbol: nativeSymbol, minimumBaseFee: minimumBaseFee, multicall3: multicall3, tokens: tokens,
+                stakingContract: stakingContract)
+    }
+
+    /// The same network with what its deployment file adds: Multicall3 and test tokens on the devnet.
+    public func with(deployments: Deployments) -> Network {
+        var tokens = self.tokens
+        if let token = deployments.contracts["TestToken"], !tokens.contains(where: { $0.address == token.address }) {
+            tokens.append(KnownToken(symbol: "SUSD", name: "Sonic test dollar", address: token.address, decimals: 6))
+        }
+        return Network(name: name, displayName: displayName, chainID: chainID, rpcURLs: rpcURLs, explorerURL: explorerURL,
+                       nativeSymbol: nativeSymbol, minimumBaseFee: minimumBaseFee,
+                       multicall3: multicall3 ?? deployments.contracts["Multicall3"]?.address, tokens: tokens,
+                       stakingContract: stakingContract)
+    }
+
+    /// The explorer page of a transaction, where the network has an explorer.
+    public func explorerLink(transaction hash: String) -> String? { explorerURL.map { "\($0)/tx/\(hash)" } }
+
+    private static func constant(_ text: String) -> Address {
+        do { return try Address(text) } catch { preconditionFailure("bad address constant \(text)") }
     }
 }

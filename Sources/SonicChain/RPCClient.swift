@@ -1,110 +1,222 @@
 import Ethereum
 import Foundation
+import Synchronization
 
 /// A JSON-RPC 2.0 client for one network's nodes.
 ///
-/// Calls go to the first endpoint; when it cannot be reached the next is tried, so a dead RPC
-/// URL costs one connect timeout, not an outage. Node errors (a JSON-RPC error object) are
-/// answers, not outages, and are returned as they are.
+/// Reads go to the healthiest endpoint and are retried on transport failures, timeouts and
+/// 5xx/429 answers, with exponential backoff and jitter, moving to the next endpoint each time.
+/// An endpoint that failed recently is tried last until `cooldown` has passed. Node errors (a
+/// JSON-RPC error object) are answers, not outages: they are returned at once, a revert with
+/// its reason decoded. Broadcasts have their own rules (`sendRawTransaction`).
 public final class RPCClient: Sendable {
     public let endpoints: [String]
-    private let transport: HTTPTransport
+    public let metrics: RPCMetrics
+    let transport: HTTPTransport
+    let maxAttempts: Int
+    let baseBackoff: Double
+    let cooldown: Double
+    private let health: Mutex<[String: Date]>  // endpoint → time of its last failure
+    private let nextID = Atomic<Int>(1)
 
     /// - Parameters:
     ///   - endpoints: RPC URLs in order of preference; at least one.
     ///   - transport: the HTTP transport (timeouts, connection reuse).
-    public init(endpoints: [String], transport: HTTPTransport = HTTPTransport()) {
+    ///   - maxAttempts: tries for a read, across endpoints.
+    ///   - baseBackoff: seconds before the second try; doubled each time, with jitter.
+    public init(endpoints: [String], transport: HTTPTransport = HTTPTransport(), metrics: RPCMetrics = RPCMetrics(),
+                maxAttempts: Int = 3, baseBackoff: Double = 0.05, cooldown: Double = 30) {
         precondition(!endpoints.isEmpty, "RPCClient needs at least one endpoint")
         self.endpoints = endpoints
         self.transport = transport
+        self.metrics = metrics
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseBackoff = baseBackoff
+        self.cooldown = cooldown
+        health = Mutex([:])
     }
 
-    /// Calls `method` and decodes its `result` as `Result`.
+    /// Endpoints in the order to try them: healthy ones first, in configured order.
+    func orderedEndpoints() -> [String] {
+        let now = Date()
+        let failures = health.withLock { $0 }
+        let healthy = endpoints.filter { failures[$0].map { now.timeIntervalSince($0) > cooldown } ?? true }
+        return healthy + endpoints.filter { !healthy.contains($0) }
+    }
+
+    func markFailed(_ endpoint: String) { health.withLock { $0[endpoint] = Date() } }
+    func markHealthy(_ endpoint: String) { health.withLock { _ = $0.removeValue(forKey: endpoint) } }
+
+    /// Calls a read-only `method` and decodes its `result` as `Result`.
     /// - Throws: `ChainError` naming the endpoint and the method.
     public func call<Result: Decodable>(_ method: String, _ params: [JSONValue] = [], as type: Result.Type = Result.self)
         throws(ChainError) -> Result
     {
-        let request = Request(id: 1, method: method, params: params)
-        let body: [UInt8]
-        do { body = Array(try JSONEncoder().encode(request)) } catch {
-            throw .invalidResponse(endpoint: endpoints[0], method: method, reason: "cannot encode params: \(error)")
-        }
+        let body = try encode([Request(id: 1, method: method, params: params)][0], method: method)
+        let order = orderedEndpoints()
         var lastError: ChainError?
-        for endpoint in endpoints {
+        for attempt in 0..<maxAttempts {
+            let endpoint = order[attempt % order.count]
+            if attempt > 0 { backoff(attempt) }
             do {
-                return try send(body, to: endpoint, method: method, as: type)
+                let data = try exchange(body, endpoint: endpoint, method: method)
+                return try Self.decodeEnvelope(data, as: type, endpoint: endpoint, method: method)
             } catch {
-                switch error {
-                case .transport, .timeout, .httpStatus: lastError = error  // try the next endpoint
-                case .rpc, .invalidResponse: throw error
-                }
+                guard error.isRetryable else { throw error }
+                lastError = error
             }
         }
         throw lastError!
     }
 
-    private func send<Result: Decodable>(_ body: [UInt8], to endpoint: String, method: String, as type: Result.Type)
-        throws(ChainError) -> Result
+    /// Calls `method` once per parameter list in one HTTP request (a JSON-RPC batch); each
+    /// answer is decoded on its own, so one failed item does not fail the others.
+    public func batch<Result: Decodable>(_ method: String, _ paramsList: [[JSONValue]], as type: Result.Type = Result.self)
+        throws(ChainError) -> [Swift.Result<Result, ChainError>]
     {
+        guard !paramsList.isEmpty else { return [] }
+        let requests = paramsList.enumerated().map { Request(id: $0.offset, method: method, params: $0.element) }
+        let body = try encode(requests, method: method)
+        let order = orderedEndpoints()
+        var lastError: ChainError?
+        for attempt in 0..<maxAttempts {
+            let endpoint = order[attempt % order.count]
+            if attempt > 0 { backoff(attempt) }
+            do {
+                let data = try exchange(body, endpoint: endpoint, method: method)
+                return try Self.decodeBatch(data, count: requests.count, as: type, endpoint: endpoint, method: method)
+            } catch {
+                guard error.isRetryable else { throw error }
+                lastError = error
+            }
+        }
+        throw lastError!
+    }
+
+    /// One HTTP exchange, recorded in the metrics and the endpoint's health.
+    func exchange(_ body: [UInt8], endpoint: String, method: String) throws(ChainError) -> [UInt8] {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var failed = true
+        defer { metrics.record(method: method, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, failed: failed) }
         let response: HTTPTransport.Response
         do {
             response = try transport.post(url: endpoint, body: body)
         } catch {
+            markFailed(endpoint)
             switch error {
             case .timeout: throw .timeout(endpoint: endpoint, method: method, seconds: transport.totalTimeout)
-            case .transport(let message): throw .transport(endpoint: endpoint, method: method, message: message)
+            case .transport(let message), .connect(let message): throw .transport(endpoint: endpoint, method: method, message: message)
             }
         }
-        guard response.status == 200 else { throw .httpStatus(endpoint: endpoint, method: method, status: response.status) }
-        let envelope: Envelope<Result>
-        do {
-            envelope = try JSONDecoder().decode(Envelope<Result>.self, from: Data(response.body))
-        } catch {
-            throw .invalidResponse(endpoint: endpoint, method: method, reason: Self.describe(error))
+        guard response.status == 200 else {
+            if response.status >= 500 || response.status == 429 { markFailed(endpoint) }
+            throw .httpStatus(endpoint: endpoint, method: method, status: response.status)
         }
-        if let error = envelope.error {
-            throw .rpc(endpoint: endpoint, method: method, code: error.code, message: error.message, data: error.data)
-        }
-        guard let result = envelope.result else {
-            throw .invalidResponse(endpoint: endpoint, method: method, reason: "neither result nor error")
-        }
-        return result
+        markHealthy(endpoint)
+        failed = false
+        return response.body
     }
 
-    private static func describe(_ error: any Error) -> String {
+    /// Sleeps base × 2^(attempt-1), ± half of it at random, at most 2 s.
+    func backoff(_ attempt: Int) {
+        let delay = min(2, baseBackoff * pow(2, Double(attempt - 1)))
+        Thread.sleep(forTimeInterval: delay * Double.random(in: 0.5...1.5))
+    }
+
+    func encode<Value: Encodable>(_ value: Value, method: String) throws(ChainError) -> [UInt8] {
+        do { return Array(try JSONEncoder().encode(value)) } catch {
+            throw .invalidResponse(endpoint: endpoints[0], method: method, reason: "cannot encode params: \(error)")
+        }
+    }
+
+    static func decodeEnvelope<Result: Decodable>(_ data: [UInt8], as type: Result.Type, endpoint: String, method: String)
+        throws(ChainError) -> Result
+    {
+        let envelope: Envelope<Result>
+        do {
+            envelope = try JSONDecoder().decode(Envelope<Result>.self, from: Data(data))
+        } catch {
+            throw .invalidResponse(endpoint: endpoint, method: method, reason: describe(error))
+        }
+        return try envelope.value(endpoint: endpoint, method: method)
+    }
+
+    static func decodeBatch<Result: Decodable>(_ data: [UInt8], count: Int, as type: Result.Type, endpoint: String, method: String)
+        throws(ChainError) -> [Swift.Result<Result, ChainError>]
+    {
+        let envelopes: [Envelope<Result>]
+        do {
+            envelopes = try JSONDecoder().decode([Envelope<Result>].self, from: Data(data))
+        } catch {
+            throw .invalidResponse(endpoint: endpoint, method: method, reason: "batch: " + describe(error))
+        }
+        var results = [Swift.Result<Result, ChainError>](
+            repeating: .failure(.invalidResponse(endpoint: endpoint, method: method, reason: "no answer in the batch")), count: count)
+        for envelope in envelopes {
+            guard let id = envelope.id, (0..<count).contains(id) else { continue }
+            do { results[id] = .success(try envelope.value(endpoint: endpoint, method: method)) } catch { results[id] = .failure(error) }
+        }
+        return results
+    }
+
+    static func describe(_ error: any Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
         if case DecodingError.typeMismatch(_, let context) = error { return context.debugDescription }
         if case DecodingError.keyNotFound(let key, _) = error { return "missing \(key.stringValue)" }
+        if case DecodingError.valueNotFound(_, let context) = error { return "null where a value was expected at \(context.codingPath.map(\.stringValue))" }
         return "not JSON-RPC JSON"
     }
 
-    private struct Request: Encodable {
+    struct Request: Encodable {
         let jsonrpc = "2.0"
         let id: Int
         let method: String
         let params: [JSONValue]
     }
 
-    private struct Envelope<Result: Decodable>: Decodable {
+    struct Envelope<Result: Decodable>: Decodable {
+        let id: Int?
         let result: Result?
         let error: ErrorObject?
+        let hasResult: Bool
+
+        enum CodingKeys: String, CodingKey { case id, result, error }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try? container.decodeIfPresent(Int.self, forKey: .id)
+            error = try container.decodeIfPresent(ErrorObject.self, forKey: .error)
+            hasResult = container.contains(.result)
+            result = error == nil ? try container.decodeIfPresent(Result.self, forKey: .result) : nil
+        }
+
+        func value(endpoint: String, method: String) throws(ChainError) -> Result {
+            if let error {
+                if error.code == 3 || error.message.hasPrefix("execution reverted") {
+                    let data = error.data.flatMap { try? Hex.decode($0) } ?? []
+                    throw .reverted(endpoint: endpoint, method: method, reason: RevertReason(data: data))
+                }
+                throw .rpc(endpoint: endpoint, method: method, code: error.code, message: error.message, data: error.data)
+            }
+            if let result { return result }
+            // A JSON null is a valid answer when the caller asked for an optional.
+            if hasResult, let nothing = Optional<Any>.none as? Result { return nothing }
+            throw .invalidResponse(endpoint: endpoint, method: method, reason: hasResult ? "null result" : "neither result nor error")
+        }
     }
 
-    private struct ErrorObject: Decodable {
+    struct ErrorObject: Decodable {
         let code: Int
         let message: String
         let data: String?
-    }
-}
 
-extension RPCClient {
-    /// `eth_chainId`.
-    public func chainID() throws(ChainError) -> UInt64 {
-        try call("eth_chainId", as: Quantity.self).value
-    }
+        enum CodingKeys: String, CodingKey { case code, message, data }
 
-    /// `eth_blockNumber`: the number of the latest block.
-    public func blockNumber() throws(ChainError) -> UInt64 {
-        try call("eth_blockNumber", as: Quantity.self).value
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            code = try container.decode(Int.self, forKey: .code)
+            message = try container.decode(String.self, forKey: .message)
+            data = try? container.decodeIfPresent(String.self, forKey: .data)  // some nodes put objects here
+        }
     }
 }

@@ -15,6 +15,8 @@ struct Sonic: ParsableCommand {
             """,
         subcommands: [
             Keccak.self, ToWei.self, FromWei.self, ToChecksum.self, ABIEncode.self, ABIDecode.self, Calldata.self,
-            Wallet.self, MakeTransaction.self, DecodeTransaction.self, KeystoreCommand.self, ChainID.self, BlockNumber.self,
+            Wallet.self, MakeTransaction.self, DecodeTransaction.self, KeystoreCommand.self,
+            ChainID.self, BlockNumber.self, Balance.self, Nonce.self, GasPrice.self, Call.self, Send.self,
+            ReceiptCommand.self, TransactionCommand.self, Deploy.self,
         ])
 }

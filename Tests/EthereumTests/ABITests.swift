@@ -44,7 +44,8 @@ import Testing
 
     @Test(arguments: [
         ("uint", "uint256"), ("int", "int256"), ("tuple(uint8,bool)[2]", "(uint8,bool)[2]"), ("(address,(bytes,string)[])", "(address,(bytes,string)[])"),
-        ("bytes32[][3]", "bytes32[][3]"),
+        ("bytes32[][3]", "bytes32[][3]"), ("(bool success, bytes returnData)[]", "(bool,bytes)[]"),
+        ("( address target , bool allowFailure,bytes callData)[]", "(address,bool,bytes)[]"),
     ])
     func typesParseToCanonicalText(text: String, canonical: String) throws {
         #expect(try ABIType(parsing: text).description == canonical)

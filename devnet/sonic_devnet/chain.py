@@ -355,6 +355,14 @@ class DevChain:
             return self._apply(unsigned.as_signed_transaction(key, chain_id=self.chain_id))
 
     def _apply(self, tx) -> bytes:
+        # Answer as geth does, so clients can tell a duplicate from a conflict.
+        if self.find_transaction(tx.hash) is not None:
+            raise ChainError("already known")
+        expected = self.chain.get_vm().state.get_nonce(tx.sender)
+        if tx.nonce < expected:
+            raise ChainError(f"nonce too low: next nonce {expected}, tx nonce {tx.nonce}")
+        if tx.nonce > expected:
+            raise ChainError(f"nonce too high: next nonce {expected}, tx nonce {tx.nonce} (this devnet keeps no queue)")
         self._refresh_pending_timestamp()
         try:
             self.chain.apply_transaction(tx)

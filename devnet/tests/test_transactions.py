@@ -167,3 +167,15 @@ def test_call_runs_in_the_latest_blocks_context(devnet):
     latest = int(devnet.call("eth_blockNumber"), 16)
     assert int(devnet.call("eth_call", {"to": target}, "latest"), 16) == latest
     assert int(devnet.call("eth_call", {"to": target}, hex(latest - 1)), 16) == latest - 1
+
+
+def test_duplicates_and_used_nonces_are_answered_as_geth_does(devnet):
+    raw = sign(devnet, KEY0, to=BOB.address, value=1, gas=21000, maxFeePerGas=10**10, maxPriorityFeePerGas=10**9)
+    devnet.call("eth_sendRawTransaction", raw)
+    with pytest.raises(RPCFailure, match="already known"):
+        devnet.call("eth_sendRawTransaction", raw)
+    nonce = int(devnet.call("eth_getTransactionCount", ALICE.address, "pending"), 16)
+    stale = {"chainId": CHAIN_ID, "nonce": nonce - 1, "to": BOB.address, "value": 2, "gas": 21000,
+             "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9}
+    with pytest.raises(RPCFailure, match="nonce too low"):
+        devnet.call("eth_sendRawTransaction", "0x" + Account.sign_transaction(stale, KEY0).raw_transaction.hex())

@@ -1,0 +1,45 @@
+import BigInt
+import Ethereum
+
+/// Any ERC-20 token. See https://eips.ethereum.org/EIPS/eip-20
+public struct ERC20: Sendable {
+    public static let balanceOf = Contract.signature("function balanceOf(address owner) view returns (uint256)")
+    public static let decimals = Contract.signature("function decimals() view returns (uint8)")
+    public static let symbol = Contract.signature("function symbol() view returns (string)")
+    public static let transfer = Contract.signature("function transfer(address to, uint256 amount) returns (bool)")
+    public static let transferEvent = Contract.signature("event Transfer(address indexed sender, address indexed receiver, uint256 value)")
+
+    public let contract: Contract
+
+    public init(address: Address, client: RPCClient) { contract = Contract(address: address, client: client) }
+
+    public func balance(of owner: Address) throws -> UInt256 { try contract.read(Self.balanceOf, [.address(owner)]).uint(Self.balanceOf) }
+
+    public func decimals() throws -> Int { Int(try contract.read(Self.decimals).uint(Self.decimals).value) }
+
+    public func symbol() throws -> String { try contract.read(Self.symbol).string(Self.symbol) }
+
+    /// The call that sends `amount` base units to `to`.
+    public func transferRequest(to: Address, amount: UInt256, from: Address? = nil) throws(ABIError) -> CallRequest {
+        try contract.request(Self.transfer, [.address(to), .uint(amount.value)], from: from)
+    }
+}
+
+/// Any ERC-721 collection with metadata. See https://eips.ethereum.org/EIPS/eip-721
+public struct ERC721: Sendable {
+    public static let ownerOf = Contract.signature("function ownerOf(uint256 tokenId) view returns (address)")
+    public static let tokenURI = Contract.signature("function tokenURI(uint256 tokenId) view returns (string)")
+    public static let balanceOf = Contract.signature("function balanceOf(address owner) view returns (uint256)")
+    public static let transferEvent = Contract.signature(
+        "event Transfer(address indexed sender, address indexed receiver, uint256 indexed token_id)")
+
+    public let contract: Contract
+
+    public init(address: Address, client: RPCClient) { contract = Contract(address: address, client: client) }
+
+    public func owner(of token: UInt256) throws -> Address { try contract.read(Self.ownerOf, [.uint(token.value)]).address(Self.ownerOf) }
+
+    public func tokenURI(_ token: UInt256) throws -> String { try contract.read(Self.tokenURI, [.uint(token.value)]).string(Self.tokenURI) }
+
+    public func balance(of owner: Address) throws -> UInt256 { try contract.read(Self.balanceOf, [.address(owner)]).uint(Self.balanceOf) }
+}

@@ -1,0 +1,54 @@
+import Ethereum
+
+/// Suggested fees for the next block.
+public struct FeeSuggestion: Sendable, Equatable {
+    /// The base fee the next block is expected to have (never below the network's minimum).
+    public let baseFee: UInt256
+    public let maxPriorityFeePerGas: UInt256
+    /// 2 × base fee + priority fee: room for the base fee to rise for several blocks.
+    public let maxFeePerGas: UInt256
+    /// Set when the node does not support EIP-1559 fee history: use a legacy gas price.
+    public let legacyGasPrice: UInt256?
+
+    public var fees: Transaction.Fees {
+        if let legacyGasPrice { return .legacy(gasPrice: legacyGasPrice) }
+        return .dynamic(maxPriorityFeePerGas: maxPriorityFeePerGas, maxFeePerGas: maxFeePerGas)
+    }
+
+    /// The most a transaction of `gas` can cost in fees with these prices.
+    public func maxFee(gas: UInt64) -> UInt256 {
+        (legacyGasPrice ?? maxFeePerGas).multiplied(by: UInt256(gas)) ?? .max
+    }
+}
+
+/// EIP-1559 fee suggestion from `eth_feeHistory`: the next block's base fee (at least the
+/// network's minimum, 50 gwei on Sonic) and the median priority fee paid in recent blocks.
+/// Nodes without fee history get a legacy gas price instead.
+public struct FeeAdvisor: Sendable {
+    let client: RPCClient
+    let minimumBaseFee: UInt256
+    let blocks: UInt64
+
+    public init(client: RPCClient, minimumBaseFee: UInt256, blocks: UInt64 = 10) {
+        self.client = client
+        self.minimumBaseFee = minimumBaseFee
+        self.blocks = blocks
+    }
+
+    public func suggest() throws(ChainError) -> FeeSuggestion {
+        let history: FeeHistory
+        do {
+            history = try client.feeHistory(blocks: blocks, percentiles: [50])
+        } catch {
+            guard case .rpc(_, _, let code, _, _) = error, code == -32601 else { throw error }
+            let price = max(try client.gasPrice(), minimumBaseFee)
+            return FeeSuggestion(baseFee: price, maxPriorityFeePerGas: .zero, maxFeePerGas: price, legacyGasPrice: price)
+        }
+        let nextBase = history.baseFeePerGas.last?.value ?? .zero
+        let baseFee = max(nextBase, minimumBaseFee)
+        let paid = (history.reward ?? []).compactMap { $0.first?.value }.filter { $0 > .zero }.sorted()
+        let priority = paid.isEmpty ? (try client.maxPriorityFeePerGas()) : paid[paid.count / 2]
+        let cap = baseFee.multiplied(by: 2).flatMap { $0.adding(priority) } ?? .max
+        return FeeSuggestion(baseFee: baseFee, maxPriorityFeePerGas: priority, maxFeePerGas: cap, legacyGasPrice: nil)
+    }
+}

@@ -1,0 +1,143 @@
+import Ethereum
+
+/// Typed JSON-RPC methods: what the product reads and writes.
+extension RPCClient {
+    /// `eth_chainId`.
+    public func chainID() throws(ChainError) -> UInt64 { try call("eth_chainId", as: Quantity.self).value }
+
+    /// `eth_blockNumber`: the number of the latest block.
+    public func blockNumber() throws(ChainError) -> UInt64 { try call("eth_blockNumber", as: Quantity.self).value }
+
+    /// `eth_getBalance` in wei.
+    public func balance(of address: Address, at block: BlockTag = .latest) throws(ChainError) -> UInt256 {
+        try call("eth_getBalance", [.string(address.lowercased), block.json], as: BigQuantity.self).value
+    }
+
+    /// `eth_getTransactionCount`: `.latest` counts mined transactions, `.pending` also queued ones.
+    public func nonce(of address: Address, at block: BlockTag = .pending) throws(ChainError) -> UInt64 {
+        try call("eth_getTransactionCount", [.string(address.lowercased), block.json], as: Quantity.self).value
+    }
+
+    /// `eth_getCode`.
+    public func code(at address: Address, block: BlockTag = .latest) throws(ChainError) -> [UInt8] {
+        try call("eth_getCode", [.string(address.lowercased), block.json], as: HexData.self).bytes
+    }
+
+    /// `eth_gasPrice` in wei.
+    public func gasPrice() throws(ChainError) -> UInt256 { try call("eth_gasPrice", as: BigQuantity.self).value }
+
+    /// `eth_maxPriorityFeePerGas` in wei.
+    public func maxPriorityFeePerGas() throws(ChainError) -> UInt256 {
+        try call("eth_maxPriorityFeePerGas", as: BigQuantity.self).value
+    }
+
+    /// `eth_feeHistory` over the last `blocks` blocks with the given reward percentiles.
+    public func feeHistory(blocks: UInt64, newest: BlockTag = .latest, percentiles: [Double] = []) throws(ChainError) -> FeeHistory {
+        try call("eth_feeHistory", [.string(Hex.quantity(blocks)), newest.json, .array(percentiles.map { .number($0) })],
+                 as: FeeHistory.self)
+    }
+
+    /// `eth_estimateGas`. A revert comes back as `ChainError.reverted` with its reason.
+    public func estimateGas(_ request: CallRequest) throws(ChainError) -> UInt64 {
+        try call("eth_estimateGas", [request.json], as: Quantity.self).value
+    }
+
+    /// `eth_call`: the returned bytes. A revert comes back as `ChainError.reverted`.
+    public func call(_ request: CallRequest, at block: BlockTag = .latest) throws(ChainError) -> [UInt8] {
+        try call("eth_call", [request.json, block.json], as: HexData.self).bytes
+    }
+
+    /// `eth_getTransactionByHash`; nil when the node does not know it.
+    public func transaction(_ hash: Hash32) throws(ChainError) -> TransactionInfo? {
+        try call("eth_getTransactionByHash", [.string(hash.description)], as: TransactionInfo?.self)
+    }
+
+    /// `eth_getTransactionReceipt`; nil while pending or unknown.
+    public func receipt(_ hash: Hash32) throws(ChainError) -> Receipt? {
+        try call("eth_getTransactionReceipt", [.string(hash.description)], as: Receipt?.self)
+    }
+
+    /// `eth_getBlockByNumber`, with full transactions or only their hashes; nil beyond the head.
+    public func block(_ tag: BlockTag, fullTransactions: Bool = false) throws(ChainError) -> Block? {
+        try call("eth_getBlockByNumber", [tag.json, .bool(fullTransactions)], as: Block?.self)
+    }
+
+    /// `eth_getLogs`.
+    public func logs(_ filter: LogFilter) throws(ChainError) -> [Log] {
+        try call("eth_getLogs", [filter.json], as: [Log].self)
+    }
+
+    /// Broadcasts a signed transaction and returns its hash.
+    ///
+    /// Never blindly duplicated: an endpoint that could not be reached at all is skipped for the
+    /// next; after a timeout or a broken exchange (the node may have it) the transaction is looked
+    /// up by hash instead of sent again. "already known" means the node has it: its hash is
+    /// returned. "nonce too low" becomes `ChainError.nonceTooLow`.
+    public func sendRawTransaction(_ raw: [UInt8]) throws(ChainError) -> Hash32 {
+        let hash = Hash32.keccak(raw)
+        let method = "eth_sendRawTransaction"
+        let body = try encode(Request(id: 1, method: method, params: [.string(Hex.encode(raw))]), method: method)
+        var lastError: ChainError?
+        for endpoint in orderedEndpoints() {
+            let data: [UInt8]
+            do {
+                data = try sendOnce(body, endpoint: endpoint)
+            } catch let failure as SendFailure {
+                switch failure {
+                case .notDelivered(let error):
+                    lastError = error
+                    continue
+                case .maybeDelivered:
+                    if (try? transaction(hash)) != nil { return hash }
+                    throw .broadcastUnconfirmed(endpoint: endpoint, hash: hash.description)
+                }
+            } catch {
+                throw .broadcastUnconfirmed(endpoint: endpoint, hash: hash.description)
+            }
+            let returned: HexData
+            do {
+                returned = try Self.decodeEnvelope(data, as: HexData.self, endpoint: endpoint, method: method)
+            } catch {
+                guard case .rpc(_, _, _, let message, _) = error else { throw error }
+                let lowered = message.lowercased()
+                if lowered.contains("already known") || lowered.contains("known transaction") { return hash }
+                if lowered.contains("nonce too low") || (lowered.contains("invalid nonce") && lowered.contains("low")) {
+                    throw .nonceTooLow(endpoint: endpoint, message: message)
+                }
+                throw error
+            }
+            guard returned.bytes == hash.bytes else {
+                throw .invalidResponse(endpoint: endpoint, method: method, reason: "the node returned another hash")
+            }
+            return hash
+        }
+        throw lastError ?? .transport(endpoint: endpoints[0], method: method, message: "no endpoint could be reached")
+    }
+
+    private enum SendFailure: Error {
+        case notDelivered(ChainError)
+        case maybeDelivered
+    }
+
+    private func sendOnce(_ body: [UInt8], endpoint: String) throws -> [UInt8] {
+        let response: HTTPTransport.Response
+        do {
+            response = try transport.post(url: endpoint, body: body)
+        } catch {
+            markFailed(endpoint)
+            switch error {
+            case .connect(let message):
+                throw SendFailure.notDelivered(.transport(endpoint: endpoint, method: "eth_sendRawTransaction", message: message))
+            case .timeout, .transport: throw SendFailure.maybeDelivered
+            }
+        }
+        guard response.status == 200 else {
+            if response.status == 429 || response.status == 503 {
+                throw SendFailure.notDelivered(.httpStatus(endpoint: endpoint, method: "eth_sendRawTransaction", status: response.status))
+            }
+            throw SendFailure.maybeDelivered
+        }
+        markHealthy(endpoint)
+        return response.body
+    }
+}

@@ -1,0 +1,66 @@
+import Ethereum
+import Foundation
+
+/// Signs with a key of ours and sends: for operators' commands (`sonic send`, `sonic deploy`)
+/// and tests. The product never holds users' keys; their wallets sign.
+public struct TransactionSender: Sendable {
+    public let client: RPCClient
+    public let key: PrivateKey
+    public let chainID: UInt64
+    public let fees: FeeAdvisor
+    /// Gas limit = estimate × (1 + margin), so a small state change between estimate and
+    /// inclusion does not make the transaction run out of gas.
+    public let gasMargin: Double
+
+    public init(client: RPCClient, key: PrivateKey, network: Network, gasMargin: Double = 0.2) {
+        self.client = client
+        self.key = key
+        chainID = network.chainID
+        fees = FeeAdvisor(client: client, minimumBaseFee: network.minimumBaseFee)
+        self.gasMargin = gasMargin
+    }
+
+    /// Builds (pending nonce, estimated gas, suggested EIP-1559 fees), signs and broadcasts.
+    /// - Throws: `ChainError` (a reverting estimate carries its reason).
+    public func send(_ request: CallRequest) throws(ChainError) -> SignedTransaction {
+        var request = request
+        request.from = key.address
+        let gas: UInt64
+        if let given = request.gas {
+            gas = given
+        } else {
+            let estimate = try client.estimateGas(request)
+            gas = estimate + UInt64(Double(estimate) * gasMargin)
+        }
+        let transaction = Transaction(
+            chainID: chainID, nonce: try client.nonce(of: key.address, at: .pending), fees: try fees.suggest().fees,
+            gasLimit: gas, to: request.to, value: request.value ?? .zero, data: request.data)
+        let signed: SignedTransaction
+        do { signed = try transaction.signed(with: key) } catch {
+            throw .invalidResponse(endpoint: client.endpoints[0], method: "sign", reason: error.description)
+        }
+        _ = try client.sendRawTransaction(signed.raw)
+        return signed
+    }
+
+    /// Waits for the receipt, polling every `interval` seconds, up to `timeout`.
+    /// - Returns: the receipt, or nil when none came in time.
+    public func waitForReceipt(_ hash: Hash32, timeout: Double = 60, interval: Double = 0.1) throws(ChainError) -> Receipt? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let receipt = try client.receipt(hash) { return receipt }
+            if Date() >= deadline { return nil }
+            Thread.sleep(forTimeInterval: interval)
+        }
+    }
+
+    /// `send` and `waitForReceipt` together.
+    public func sendAndWait(_ request: CallRequest, timeout: Double = 60) throws(ChainError) -> Receipt {
+        let signed = try send(request)
+        let hash = Hash32.keccak(signed.raw)
+        guard let receipt = try waitForReceipt(hash, timeout: timeout) else {
+            throw .broadcastUnconfirmed(endpoint: client.endpoints[0], hash: hash.description)
+        }
+        return receipt
+    }
+}
