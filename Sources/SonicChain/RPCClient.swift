@@ -187,7 +187,14 @@ public final class RPCClient: Sendable {
             id = try? container.decodeIfPresent(Int.self, forKey: .id)
             error = try container.decodeIfPresent(ErrorObject.self, forKey: .error)
             hasResult = container.contains(.result)
-            result = error == nil ? try container.decodeIfPresent(Result.self, forKey: .result) : nil
+            if error == nil && hasResult {
+                // Optionals and JSONValue accept a JSON null; other types make it "null result".
+                result = try container.decodeNil(forKey: .result)
+                    ? try? container.decode(Result.self, forKey: .result)
+                    : try container.decode(Result.self, forKey: .result)
+            } else {
+                result = nil
+            }
         }
 
         func value(endpoint: String, method: String) throws(ChainError) -> Result {
@@ -199,8 +206,6 @@ public final class RPCClient: Sendable {
                 throw .rpc(endpoint: endpoint, method: method, code: error.code, message: error.message, data: error.data)
             }
             if let result { return result }
-            // A JSON null is a valid answer when the caller asked for an optional.
-            if hasResult, let nothing = Optional<Any>.none as? Result { return nothing }
             throw .invalidResponse(endpoint: endpoint, method: method, reason: hasResult ? "null result" : "neither result nor error")
         }
     }

@@ -1,7 +1,6 @@
 """Contract tests on the real devnet over HTTP, with web3.py."""
 
 import json
-import warnings
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +12,6 @@ from web3 import Web3
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "devnet"))
 from sonic_devnet.testing import DEV_KEYS, Devnet  # noqa: E402
-
-# process_receipt warns about every log of other events in a receipt; the tests pick by event.
-warnings.filterwarnings("ignore", message=".*MismatchedABI.*")
 
 BUILD = ROOT / "contracts" / "build"
 S = 10**18

@@ -62,3 +62,31 @@ def test_transfer_between_owners(w3, nft, accounts):
     assert nft.functions.ownerOf(0).call() == accounts[2]
     with pytest.raises(ContractLogicError):
         nft.functions.transferFrom(accounts[1], accounts[2], 0).transact({"from": accounts[1]})
+
+
+def test_approvals_and_safe_transfer(w3, nft, accounts):
+    holder, operator, receiver = accounts[0], accounts[1], accounts[2]
+    for index in range(2):
+        transact(w3, nft.functions.mint(holder, f"{URI}/{index}"), holder)
+    transact(w3, nft.functions.approve(operator, 0), holder)
+    assert nft.functions.getApproved(0).call() == operator
+    transact(w3, nft.functions.transferFrom(holder, receiver, 0), operator)
+    assert nft.functions.ownerOf(0).call() == receiver
+    with pytest.raises(ContractLogicError):
+        nft.functions.transferFrom(holder, receiver, 1).transact({"from": operator})
+    transact(w3, nft.functions.setApprovalForAll(operator, True), holder)
+    assert nft.functions.isApprovedForAll(holder, operator).call()
+    transact(w3, nft.functions.safeTransferFrom(holder, receiver, 1, b""), operator)
+    assert nft.functions.balanceOf(receiver).call() == 2
+    assert [nft.functions.tokenByIndex(i).call() for i in range(2)] == [0, 1]
+
+
+def test_ownership_and_metadata(w3, nft, accounts):
+    assert nft.functions.symbol().call() == "SONIC"
+    assert nft.functions.owner().call() == accounts[0]
+    transact(w3, nft.functions.transfer_ownership(accounts[1]), accounts[0])
+    assert nft.functions.owner().call() == accounts[1]
+    with pytest.raises(ContractLogicError, match="ownable: caller is not the owner"):
+        nft.functions.set_mint_fee(1).transact({"from": accounts[0]})
+    with pytest.raises(ContractLogicError):
+        nft.functions.tokenURI(999).call()

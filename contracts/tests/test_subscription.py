@@ -97,3 +97,22 @@ def test_owner_withdraws_the_proceeds(w3, subscription, accounts):
     assert subscription.events.Withdrawn().process_receipt(receipt)[0]["args"] == {"to": treasury, "amount": 2 * S}
     assert w3.eth.get_balance(treasury) - before == 2 * S
     assert w3.eth.get_balance(subscription.address) == 0
+
+
+def test_ownership_can_be_transferred(w3, subscription, accounts):
+    owner, successor = accounts[0], accounts[1]
+    assert subscription.functions.owner().call() == owner
+    with pytest.raises(ContractLogicError, match="ownable: caller is not the owner"):
+        subscription.functions.transfer_ownership(successor).transact({"from": successor})
+    receipt = transact(w3, subscription.functions.transfer_ownership(successor), owner)
+    assert receipt.logs, "OwnershipTransferred is logged"
+    assert subscription.functions.owner().call() == successor
+    with pytest.raises(ContractLogicError, match="ownable: caller is not the owner"):
+        subscription.functions.set_price(5).transact({"from": owner})
+    transact(w3, subscription.functions.set_price(5), successor)
+
+
+def test_period_constants(subscription):
+    assert subscription.functions.PERIOD().call() == 30 * DAY
+    assert subscription.functions.MAX_PERIODS().call() == 36
+    assert subscription.functions.paused().call() is False

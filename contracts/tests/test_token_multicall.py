@@ -50,3 +50,15 @@ def test_selectors_match_multicall3(w3, multicall, accounts):
     assert multicall.encode_abi("aggregate3", [[]])[:10] == "0x82ad56cb"  # Multicall3's selector
     assert multicall.functions.getEthBalance(accounts[0]).call() == w3.eth.get_balance(accounts[0])
     assert multicall.functions.getBlockNumber().call() == w3.eth.block_number
+
+
+def test_token_allowances(w3, token, accounts):
+    owner, spender = accounts[0], accounts[2]
+    assert token.functions.name().call() == "Sonic USD"
+    assert token.functions.totalSupply().call() == len(accounts) * 1_000_000 * 10**6
+    transact(w3, token.functions.approve(spender, 7), owner)
+    assert token.functions.allowance(owner, spender).call() == 7
+    transact(w3, token.functions.transferFrom(owner, accounts[1], 7), spender)
+    assert token.functions.allowance(owner, spender).call() == 0
+    with pytest.raises(ContractLogicError):
+        token.functions.transferFrom(owner, accounts[1], 1).transact({"from": spender})
