@@ -7,7 +7,8 @@ extension FastCGIServer {
     /// with `sigwait` here, in one place: libfcgi's own handler only sets a flag that a thread
     /// blocked in accept never sees.
     /// - Returns: the signal that stopped the server.
-    public nonisolated func runUntilSignalled() throws(FastCGIError) -> Int32 {
+    /// - Parameter beforeExit: runs after accepting has stopped, to answer parked requests.
+    public nonisolated func runUntilSignalled(beforeExit: () -> Void = {}) throws(FastCGIError) -> Int32 {
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGTERM)
@@ -17,6 +18,7 @@ extension FastCGIServer {
         var received: Int32 = 0
         sigwait(&signals, &received)
         stop()
+        beforeExit()
         return received
     }
 }

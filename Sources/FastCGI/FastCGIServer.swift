@@ -1,6 +1,7 @@
 import CFastCGI
 import Foundation
 import SonicApp
+import Synchronization
 
 /// A multi-threaded FastCGI responder on libfcgi.
 ///
@@ -8,7 +9,9 @@ import SonicApp
 /// mutex: with kept-alive nginx connections libfcgi's mutex deadlocks). `stop()` shuts the
 /// socket down, which wakes the threads blocked in accept; requests in flight are finished.
 public final class FastCGIServer: @unchecked Sendable {
-    public typealias Handler = @Sendable (Request) -> Response
+    /// Answers a request by calling the closure exactly once: at once, or later from any
+    /// thread (a parked long-poll). The request waits without holding a thread.
+    public typealias Handler = @Sendable (Request, @escaping @Sendable (Response) -> Void) -> Void
 
     public let address: String
     public let threads: Int
@@ -26,6 +29,11 @@ public final class FastCGIServer: @unchecked Sendable {
         self.threads = threads
         self.maxBody = maxBody
         self.handler = handler
+    }
+
+    /// A server whose handler always answers at once.
+    public convenience init(address: String, threads: Int, maxBody: Int = 16 << 20, answer: @escaping @Sendable (Request) -> Response) {
+        self.init(address: address, threads: threads, maxBody: maxBody) { request, respond in respond(answer(request)) }
     }
 
     /// Opens the socket and starts the worker threads; returns at once.
@@ -56,20 +64,56 @@ public final class FastCGIServer: @unchecked Sendable {
     }
 
     private func serve() {
-        let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
-        defer { request.deallocate() }
-        FCGX_InitRequest(request, socket, 0)
-        while FCGX_Accept_r(request) >= 0 {
-            let exchange = FastCGIExchange(request)
-            let response: Response
-            switch exchange.readRequest(maxBody: maxBody) {
-            case .success(let incoming): response = handler(incoming)
-            case .failure(let problem): response = .problem(problem)
+        while true {
+            let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+            FCGX_InitRequest(request, socket, 0)
+            guard FCGX_Accept_r(request) >= 0 else {
+                request.deallocate()
+                return
             }
-            exchange.write(response)
-            FCGX_Finish_r(request)
+            let exchange = FastCGIExchange(request)
+            switch exchange.readRequest(maxBody: maxBody) {
+            case .failure(let problem):
+                let responder = Responder(exchange)
+                responder.respond(.problem(problem))
+            case .success(let incoming):
+                let responder = Responder(exchange)
+                handler(incoming) { response in responder.respond(response) }
+                responder.handlerReturned()
+            }
         }
-        FCGX_Free(request, 1)
+    }
+}
+
+/// Owns one accepted request until it is answered, on whichever thread that happens.
+///
+/// The rule: only the holder of the lock in state `.handling` or `.parked` may touch the
+/// request; answering moves it to `.done` and frees it. A request answered after its handler
+/// returned (parked) is detached first, so closing its connection does not wait for nginx.
+final class Responder: @unchecked Sendable {
+    enum State { case handling, parked, done }
+
+    private let exchange: FastCGIExchange
+    private let state = Mutex<State>(.handling)
+
+    init(_ exchange: FastCGIExchange) { self.exchange = exchange }
+
+    func respond(_ response: Response) {
+        state.withLock { state in
+            guard state != .done else { return }
+            if state == .parked { FCGX_Detach(exchange.request) }
+            exchange.write(response)
+            FCGX_Finish_r(exchange.request)
+            exchange.request.deallocate()
+            state = .done
+        }
+    }
+
+    /// The accepting thread is done with the request; if unanswered, it is now parked.
+    func handlerReturned() {
+        state.withLock { state in
+            if state == .handling { state = .parked }
+        }
     }
 }
 

@@ -1,18 +1,29 @@
+import Synchronization
+import Ethereum
+import Foundation
 import SonicChain
 import SonicStore
 
 /// The backend as one function from `Request` to `Response`: routing, then the services.
+///
+/// Most routes answer at once. A long-poll (`GET /api/tx/{hash}?wait=N&since=STATE`) may
+/// instead park: `respond` is then called later, from the thread that saw the change (the
+/// transaction watcher) or the sweeper when the wait ends. No thread waits meanwhile.
 public final class App: Sendable {
     public let configuration: Configuration
+    public let context: ChainContext
+    public let waiters = ParkingLot()
     let health: HealthService
+    let balances: BalanceService
+    let transactions: TransactionService
+    let subscriptions: SubscriptionService
+    let networkInfo: NetworkService
+    public let watcher: TransactionWatcher
 
     /// Builds the object graph for `configuration`. A database that cannot be opened is
     /// reported by `/api/health` rather than stopping the service.
     public init(configuration: Configuration) {
         self.configuration = configuration
-        let client = RPCClient(
-            endpoints: configuration.network.rpcURLs,
-            transport: HTTPTransport(connectTimeout: min(2, configuration.rpcTimeout), totalTimeout: configuration.rpcTimeout))
         let store: Store?
         do {
             store = try Store(path: configuration.databasePath)
@@ -20,16 +31,53 @@ public final class App: Sendable {
             Log.error("\(error)")
             store = nil
         }
-        health = HealthService(network: configuration.network, client: client, store: store)
+        context = ChainContext(configuration: configuration, store: store)
+        health = HealthService(network: context.network, client: context.client, store: store)
+        balances = BalanceService(context: context, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
+        transactions = TransactionService(context: context, balances: balances)
+        subscriptions = SubscriptionService(context: context)
+        networkInfo = NetworkService(context: context)
+        watcher = TransactionWatcher(context: context, balances: balances, waiters: waiters)
     }
 
-    /// Answers one request. Never throws: every failure becomes a problem document.
+    /// Starts the background work: the transaction watcher and the long-poll sweeper.
+    public func start() {
+        watcher.start()
+        waiters.startSweeper()
+    }
+
+    /// Answers every parked request with its current state (graceful stop).
+    public func stop() { waiters.wakeAll() }
+
+    /// Answers one request, waiting for a parked one (for tests and simple callers).
     public func handle(_ request: Request) -> Response {
-        let route = Route(request.path)
-        guard let route else { return .problem(.notFound(path: request.path)) }
-        guard route.methods.contains(request.method) || (request.method == "HEAD" && route.methods.contains("GET")) else {
-            return .problem(.methodNotAllowed(method: request.method, path: request.path, allowed: route.methods),
-                            headers: [("Allow", route.methods.joined(separator: ", "))])
+        let done = DispatchSemaphore(value: 0)
+        let box = ResponseBox()
+        handle(request) { response in
+            box.response = response
+            done.signal()
+        }
+        done.wait()
+        return box.response!
+    }
+
+    /// Answers one request through `respond`, exactly once. Never throws: every failure
+    /// becomes a problem document.
+    public func handle(_ request: Request, respond: @escaping @Sendable (Response) -> Void) {
+        do {
+            try route(request, respond: respond)
+        } catch {
+            respond(.problem(error, headers: error.status == 503 ? [("Retry-After", "5")] : []))
+        }
+    }
+
+    private func route(_ request: Request, respond: @escaping @Sendable (Response) -> Void) throws(Problem) {
+        guard let route = Route(request.path) else { throw .notFound(path: request.path) }
+        let method = request.method == "HEAD" ? "GET" : request.method
+        guard route.methods.contains(method) else {
+            respond(.problem(.methodNotAllowed(method: request.method, path: request.path, allowed: route.methods),
+                             headers: [("Allow", route.methods.joined(separator: ", "))]))
+            return
         }
         switch route {
         case .health:
@@ -37,25 +85,103 @@ public final class App: Sendable {
             var response = Response.json(report, status: report.status == "ok" ? 200 : 503)
             response.headers.append(("Cache-Control", "no-store"))
             if report.status != "ok" { response.headers.append(("Retry-After", "5")) }
-            return response
+            respond(response)
+        case .network:
+            respond(.json(try networkInfo.info()))
+        case .balance(let text):
+            let address = try Validate.address(text, field: "address", status: 400)
+            let tokens = request.queryItems["tokens"].map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+            respond(.json(try balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty })))
+        case .prepare:
+            respond(.json(try transactions.prepare(request)))
+        case .send:
+            respond(.json(try transactions.send(request)))
+        case .track:
+            respond(.json(try transactions.track(request)))
+        case .status(let text):
+            try longPoll(hash: try Validate.hash(text, field: "hash", status: 400), request: request, respond: respond)
+        case .subscription(let text):
+            respond(.json(try subscriptions.status(try Validate.address(text, field: "address", status: 400))))
+        case .subscriptionPrepare:
+            respond(.json(try subscriptions.prepare(request)))
         }
+    }
+
+    /// GET /api/tx/{hash}?wait=N&since=STATE: answers now, unless the state is still `since`;
+    /// then waits up to N seconds (at most 60) for it to change.
+    private func longPoll(hash: Hash32, request: Request, respond: @escaping @Sendable (Response) -> Void) throws(Problem) {
+        let query = request.queryItems
+        var wait = 0
+        if let text = query["wait"] {
+            guard let seconds = Int(text), (0...60).contains(seconds) else {
+                throw Problem(status: 400, title: "Invalid wait", detail: "wait must be a whole number of seconds from 0 to 60, got \"\(text)\"", field: "wait")
+            }
+            wait = seconds
+        }
+        let states = TrackedTransaction.State.allCases.map(\.rawValue) + ["unknown"]
+        if let since = query["since"], !states.contains(since) {
+            throw Problem(status: 400, title: "Invalid since", detail: "since must be one of \(states.joined(separator: ", ")), got \"\(since)\"", field: "since")
+        }
+        let current = try transactions.status(hash)
+        guard wait > 0, let since = query["since"], since == current.status, current.status == "pending" else {
+            respond(Self.statusResponse(current))
+            return
+        }
+        // Watch it even when nobody asked us to track it, so the change is seen.
+        try storeCall { () throws(StoreError) in try context.store?.track(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil)) }
+        let once = Once()
+        waiters.park(hash.description, until: Date().addingTimeInterval(Double(wait))) { [transactions] in
+            guard once.claim() else { return }
+            let latest = (try? transactions.status(hash)) ?? current
+            respond(Self.statusResponse(latest))
+        }
+        // The state may have changed between reading it and parking: look once more.
+        if let again = try? transactions.status(hash), again.status != current.status { waiters.wake(hash.description) }
+    }
+
+    static func statusResponse(_ status: TransactionStatus) -> Response {
+        var response = Response.json(status)
+        response.headers.append(("Cache-Control", "no-store"))
+        return response
     }
 }
 
 /// The API's routes and the methods each accepts.
 enum Route {
-    case health
+    case health, network, balance(String), prepare, send, track, status(String), subscription(String), subscriptionPrepare
 
     init?(_ path: String) {
-        switch path {
-        case "/api/health": self = .health
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 3, parts[0].isEmpty, parts[1] == "api" else { return nil }
+        let rest = Array(parts.dropFirst(2))
+        switch (rest.count, rest.first ?? "", rest.count > 1 ? rest[1] : "") {
+        case (1, "health", _): self = .health
+        case (1, "network", _): self = .network
+        case (2, "balance", let address) where !address.isEmpty: self = .balance(address)
+        case (2, "tx", "prepare"): self = .prepare
+        case (2, "tx", "send"): self = .send
+        case (2, "tx", "track"): self = .track
+        case (2, "tx", let hash) where !hash.isEmpty: self = .status(hash)
+        case (2, "subscription", "prepare"): self = .subscriptionPrepare
+        case (2, "subscription", let address) where !address.isEmpty: self = .subscription(address)
         default: return nil
         }
     }
 
     var methods: [String] {
         switch self {
-        case .health: ["GET"]
+        case .health, .network, .balance, .status, .subscription: ["GET"]
+        case .prepare, .send, .track, .subscriptionPrepare: ["POST"]
         }
     }
+}
+
+/// Lets exactly one caller through.
+final class Once: Sendable {
+    private let claimed = Atomic<Bool>(false)
+    func claim() -> Bool { claimed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged }
+}
+
+private final class ResponseBox: @unchecked Sendable {
+    var response: Response?
 }

@@ -11,6 +11,9 @@ import SonicChain
 /// | `SONIC_DB_PATH` | `var/sonic.sqlite` | the SQLite database file |
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
 /// | `SONIC_FCGI_THREADS` | `16` | FastCGI worker threads |
+/// | `SONIC_DEPLOYMENTS_DIR` | `deployments` | folder of `<network>.json` contract addresses |
+/// | `SONIC_BALANCE_TTL` | `1` | seconds a balance is served from cache without asking the node |
+/// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
 ///
 /// The same table is in README.md; keep them together.
 public struct Configuration: Sendable, Equatable {
@@ -19,9 +22,13 @@ public struct Configuration: Sendable, Equatable {
     public var databasePath: String
     public var fastCGIListen: String
     public var fastCGIThreads: Int
+    public var deploymentsDirectory: String
+    public var balanceTTL: Double
+    public var maxStaleness: Double
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
+        "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -44,6 +51,9 @@ public struct Configuration: Sendable, Equatable {
         databasePath = environment["SONIC_DB_PATH", default: "var/sonic.sqlite"]
         fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]
         fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: 16, range: 1...1024, integer: true))
+        deploymentsDirectory = environment["SONIC_DEPLOYMENTS_DIR", default: "deployments"]
+        balanceTTL = try Self.number(environment, "SONIC_BALANCE_TTL", default: 1, range: 0...3600)
+        maxStaleness = try Self.number(environment, "SONIC_MAX_STALENESS", default: 300, range: 0...86_400)
     }
 
     private static func number(

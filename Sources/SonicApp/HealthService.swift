@@ -16,7 +16,7 @@ public struct HealthService: Sendable {
         public var database: String
 
         enum CodingKeys: String, CodingKey {
-            case status, network, chainId, block, rpc, database
+            case status, network, chainId = "chain_id", block, rpc, database
         }
 
         /// Unknown values are written as `null`, not left out: clients read a fixed shape.

@@ -12,10 +12,10 @@ public struct Response: Sendable {
         self.body = body
     }
 
-    /// A JSON response of an `Encodable` value, snake_case keys as the API documents them.
+    /// A JSON response of an `Encodable` value; its coding keys are the API's names
+    /// (snake_case, except inside `tx`, which has eth_sendTransaction's own names).
     public static func json<Value: Encodable>(_ value: Value, status: Int = 200) -> Response {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
             let body = try encoder.encode(value)

@@ -21,6 +21,36 @@ enum Migrations {
                 table.column("updated_at", .double).notNull()
             }
         }
+        migrator.registerMigration("v3-tracked-transactions") { db in
+            // Transactions the dashboard follows to their final state.
+            try db.create(table: "tracked_transaction") { table in
+                table.primaryKey("hash", .text)
+                table.column("sender", .text)
+                table.column("nonce", .integer)
+                table.column("state", .text).notNull()  // pending, confirmed, failed, dropped
+                table.column("block", .integer)
+                table.column("gas_used", .integer)
+                table.column("fee_wei", .text)
+                table.column("reason", .text)
+                table.column("created_at", .double).notNull()
+                table.column("updated_at", .double).notNull()
+            }
+            try db.create(index: "tracked_transaction_by_state", on: "tracked_transaction", columns: ["state"])
+        }
+        migrator.registerMigration("v4-auth") { db in
+            // Sign-In with Ethereum: single-use nonces and sessions (tokens stored hashed).
+            try db.create(table: "auth_nonce") { table in
+                table.primaryKey("nonce", .text)
+                table.column("expires_at", .double).notNull()
+            }
+            try db.create(table: "session") { table in
+                table.primaryKey("token_hash", .text)
+                table.column("address", .text).notNull()
+                table.column("csrf_token", .text).notNull()
+                table.column("created_at", .double).notNull()
+                table.column("expires_at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -35,7 +35,8 @@ struct SonicFCGI: ParsableCommand {
         let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: app.handle)
         Log.info("sonic-fcgi: \(settings.network.name) (chain id \(settings.network.chainID)), "
                  + "listening on \(settings.fastCGIListen) with \(settings.fastCGIThreads) threads")
-        let signal = try server.runUntilSignalled()
+        app.start()
+        let signal = try server.runUntilSignalled(beforeExit: app.stop)
         Log.info("sonic-fcgi: stopped on signal \(signal)")
     }
 }

@@ -26,7 +26,7 @@ import Testing
 
     @Test func translatesRequestAndResponse() throws {
         let port = Self.freePort()
-        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 2, handler: Self.echo)
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 2, answer: Self.echo)
         try server.start()
         defer { server.stop() }
         let answer = try FastCGIClient(port: port).send(params: [
@@ -40,9 +40,7 @@ import Testing
 
     @Test func oversizedBodyIs413WithoutCallingTheHandler() throws {
         let port = Self.freePort()
-        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, maxBody: 10) { _ in
-            Response(status: 500)
-        }
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, maxBody: 10, answer: { _ in Response(status: 500) })
         try server.start()
         defer { server.stop() }
         let answer = try FastCGIClient(port: port).send(params: ["REQUEST_METHOD": "POST", "DOCUMENT_URI": "/x", "CONTENT_LENGTH": "11"],
@@ -53,7 +51,7 @@ import Testing
 
     @Test func manyConcurrentRequestsAreAllAnswered() throws {
         let port = Self.freePort()
-        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 4, handler: Self.echo)
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 4, answer: Self.echo)
         try server.start()
         defer { server.stop() }
         let answered = Mutex(0)
@@ -66,12 +64,47 @@ import Testing
         #expect(answered.withLock { $0 } == 200)
     }
 
+    /// A parked request is answered later from another thread while the only worker thread
+    /// keeps serving others.
+    @Test func parkedRequestsHoldNoThread() throws {
+        let port = Self.freePort()
+        let parked = Mutex<[@Sendable (Response) -> Void]>([])
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1) { request, respond in
+            if request.path == "/park" {
+                parked.withLock { $0.append(respond) }
+            } else {
+                respond(Response(status: 200, body: Array("inline".utf8)))
+            }
+        }
+        try server.start()
+        defer { server.stop() }
+        let answers = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for _ in 0..<3 {
+            group.enter()
+            // Threads of their own: GCD adds threads slowly when its few are blocked reading.
+            Thread {
+                if let answer = try? FastCGIClient(port: port).send(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/park"]) {
+                    answers.withLock { $0.append(String(decoding: answer.body, as: UTF8.self)) }
+                }
+                group.leave()
+            }.start()
+        }
+        while parked.withLock({ $0.count }) < 3 { usleep(10_000) }
+        // Three requests parked on a one-thread server, and it still answers another at once.
+        let inline = try FastCGIClient(port: port).send(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/now"])
+        #expect(String(decoding: inline.body, as: UTF8.self) == "inline")
+        for respond in parked.withLock({ $0 }) { respond(Response(status: 200, body: Array("woken".utf8))) }
+        group.wait()
+        #expect(answers.withLock { $0 } == ["woken", "woken", "woken"])
+    }
+
     @Test func addressInUseIsAClearError() throws {
         let port = Self.freePort()
-        let first = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, handler: Self.echo)
+        let first = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, answer: Self.echo)
         try first.start()
         defer { first.stop() }
-        let second = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, handler: Self.echo)
+        let second = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, answer: Self.echo)
         #expect(throws: FastCGIError.self) { try second.start() }
     }
 }

@@ -1,0 +1,161 @@
+import Ethereum
+import Foundation
+import SonicChain
+import SonicStore
+import Synchronization
+
+/// Balances of S and known tokens, cached in memory (L1) and SQLite (L2).
+///
+/// Fresh for `ttl` seconds (Sonic makes a block every ~0.7 s); when the node fails, the last
+/// value is served with `stale: true` and its age for up to `maxStaleness` seconds, then 503.
+/// Concurrent misses for one key make one set of RPC calls.
+public final class BalanceService: Sendable {
+    public struct Amount: Codable, Sendable, Equatable {
+        public let symbol: String
+        public let address: String?
+        public let decimals: Int
+        /// Exact base units (wei for S) as a decimal string.
+        public let balance: String
+        /// The exact amount in whole units, shortest form.
+        public let formatted: String
+    }
+
+    public struct Snapshot: Codable, Sendable, Equatable {
+        public let address: String
+        public let network: String
+        public let block: UInt64
+        public let native: Amount
+        public let tokens: [Amount]
+        /// When the node was asked (seconds since 1970).
+        public let fetchedAt: Double
+    }
+
+    public struct Answer: Encodable, Sendable {
+        let snapshot: Snapshot
+        let stale: Bool
+        let age: Double
+
+        enum CodingKeys: String, CodingKey { case address, network, block, native, tokens, cachedAt = "cached_at", stale, ageSeconds = "age_seconds" }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(snapshot.address, forKey: .address)
+            try container.encode(snapshot.network, forKey: .network)
+            try container.encode(snapshot.block, forKey: .block)
+            try container.encode(snapshot.native, forKey: .native)
+            try container.encode(snapshot.tokens, forKey: .tokens)
+            try container.encode(Date(timeIntervalSince1970: snapshot.fetchedAt).ISO8601Format(), forKey: .cachedAt)
+            try container.encode(stale, forKey: .stale)
+            try container.encode((age * 1000).rounded() / 1000, forKey: .ageSeconds)
+        }
+    }
+
+    let context: ChainContext
+    let ttl: Double
+    let maxStaleness: Double
+    private let memory = Mutex<[String: Snapshot]>([:])
+    private let flights = SingleFlight<Snapshot>()
+    let counters = Mutex<(hits: Int, misses: Int)>((0, 0))
+
+    public init(context: ChainContext, ttl: Double, maxStaleness: Double) {
+        self.context = context
+        self.ttl = ttl
+        self.maxStaleness = maxStaleness
+    }
+
+    /// The balances of `address` in S and in the `tokens` named (symbols the network knows).
+    public func balances(of address: Address, tokens symbols: [String], now: Date = Date()) throws(Problem) -> Answer {
+        let tokens = try resolve(symbols)
+        let key = Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.symbol).joined(separator: ",")
+        if let cached = lookup(key), now.timeIntervalSince1970 - cached.fetchedAt < ttl {
+            counters.withLock { $0.hits += 1 }
+            return Answer(snapshot: cached, stale: false, age: max(0, now.timeIntervalSince1970 - cached.fetchedAt))
+        }
+        counters.withLock { $0.misses += 1 }
+        do {
+            let fresh = try flights.run(key) { () throws(Problem) -> Snapshot in try fetch(address, tokens) }
+            remember(key, fresh)
+            return Answer(snapshot: fresh, stale: false, age: max(0, Date().timeIntervalSince1970 - fresh.fetchedAt))
+        } catch where error.status == 503 {
+            guard let cached = lookup(key) else { throw error }
+            let age = now.timeIntervalSince1970 - cached.fetchedAt
+            guard age <= maxStaleness else {
+                throw Problem(type: error.type, status: 503, title: error.title,
+                              detail: "the node is not answering and the last balance is \(Int(age)) s old, more than the \(Int(maxStaleness)) s we serve")
+            }
+            return Answer(snapshot: cached, stale: true, age: age)
+        }
+    }
+
+    /// Forgets every cached balance of `address` (a transfer to or from it confirmed).
+    public func invalidate(_ address: Address) {
+        let prefix = Self.cacheKey(network: context.network.name, address: address)
+        memory.withLock { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
+        try? context.store?.invalidate(prefix: prefix)
+    }
+
+    static func cacheKey(network: String, address: Address) -> String { "balance:\(network):\(address.lowercased)" }
+
+    func resolve(_ symbols: [String]) throws(Problem) -> [KnownToken] {
+        let known = context.network.tokens
+        var tokens: [KnownToken] = []
+        for symbol in symbols {
+            guard let token = known.first(where: { $0.symbol == symbol.uppercased() }) else {
+                let accepted = known.isEmpty ? "none on \(context.network.name)" : known.map(\.symbol).joined(separator: ", ")
+                throw Problem(status: 400, title: "Unknown token", detail: "tokens: \"\(symbol)\" is not a token we know (known: \(accepted))",
+                              field: "tokens")
+            }
+            if !tokens.contains(token) { tokens.append(token) }
+        }
+        return tokens.sorted { $0.symbol < $1.symbol }
+    }
+
+    private func lookup(_ key: String) -> Snapshot? {
+        if let hit = memory.withLock({ $0[key] }) { return hit }
+        guard let stored = try? context.store?.cached(key),
+              let snapshot = try? JSONDecoder().decode(Snapshot.self, from: Data(stored.value)) else { return nil }
+        memory.withLock { $0[key] = snapshot }
+        return snapshot
+    }
+
+    private func remember(_ key: String, _ snapshot: Snapshot) {
+        memory.withLock { $0[key] = snapshot }
+        if let data = try? JSONEncoder().encode(snapshot) { try? context.store?.cache(key, Array(data)) }
+    }
+
+    /// Reads everything at one block number, so S and tokens agree with each other.
+    private func fetch(_ address: Address, _ tokens: [KnownToken]) throws(Problem) -> Snapshot {
+        let client = context.client
+        do {
+            let block = try client.blockNumber()
+            let native = try client.balance(of: address, at: .number(block))
+            var amounts: [Amount] = []
+            if !tokens.isEmpty {
+                let calls = try tokens.map { (target: $0.address, data: try ERC20.balanceOf.calldata([.address(address)])) }
+                let results: [(success: Bool, data: [UInt8])]
+                if let multicall = context.network.multicall3 {
+                    results = try Multicall3(address: multicall, client: client).aggregate(calls, at: .number(block))
+                } else {
+                    results = try calls.map { (success: true, data: try client.call(CallRequest(to: $0.target, data: $0.data), at: .number(block))) }
+                }
+                for (token, result) in zip(tokens, results) {
+                    guard result.success, case .uint(let raw)? = try? ERC20.balanceOf.decodeOutput(result.data).first, let value = UInt256(raw) else {
+                        throw Problem(status: 502, title: "Bad token answer", detail: "\(token.symbol) at \(token.address) did not answer balanceOf")
+                    }
+                    amounts.append(Amount(symbol: token.symbol, address: token.address.checksummed, decimals: token.decimals,
+                                          balance: value.description, formatted: Units.format(value, decimals: token.decimals)))
+                }
+            }
+            return Snapshot(address: address.checksummed, network: context.network.name, block: block,
+                            native: Amount(symbol: context.network.nativeSymbol, address: nil, decimals: 18, balance: native.description,
+                                           formatted: Units.format(native, decimals: 18)),
+                            tokens: amounts, fetchedAt: Date().timeIntervalSince1970)
+        } catch let error as ChainError {
+            throw ChainContext.problem(error)
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(status: 502, title: "Bad answer from the node", detail: "a token balance could not be read")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Ethereum
+import Foundation
+import SonicChain
+import SonicStore
+
+/// What the services share: the network (with our deployments), its client, fees and the store.
+public final class ChainContext: Sendable {
+    public let network: Network
+    public let client: RPCClient
+    public let fees: FeeAdvisor
+    public let deployments: Deployments?
+    /// Why `deployments` is nil, for the error a subscription or NFT request gets.
+    public let deploymentProblem: String?
+    public let store: Store?
+
+    public init(configuration: Configuration, store: Store?) {
+        let client = RPCClient(
+            endpoints: configuration.network.rpcURLs,
+            transport: HTTPTransport(connectTimeout: min(2, configuration.rpcTimeout), totalTimeout: configuration.rpcTimeout))
+        var network = configuration.network
+        var deployments: Deployments?
+        var problem: String?
+        do {
+            let loaded = try Deployments.load(network: network, directory: configuration.deploymentsDirectory)
+            network = network.with(deployments: loaded)
+            deployments = loaded
+        } catch {
+            problem = error.description
+            Log.warning("contracts: \(error)")
+        }
+        self.network = network
+        self.client = client
+        self.fees = FeeAdvisor(client: client, minimumBaseFee: network.minimumBaseFee)
+        self.deployments = deployments
+        self.deploymentProblem = problem
+        self.store = store
+    }
+
+    /// The address of one of our contracts, or a 503 saying it is not deployed.
+    func contract(_ name: String) throws(Problem) -> Address {
+        guard let deployments else {
+            throw Problem(status: 503, title: "Contract not deployed", detail: deploymentProblem ?? "\(name) is not deployed")
+        }
+        do { return try deployments.address(of: name) } catch {
+            throw Problem(status: 503, title: "Contract not deployed", detail: error.description)
+        }
+    }
+
+    /// A chain failure as the client sees it: 503 with Retry-After for outages, 502 for odd answers.
+    static func problem(_ error: ChainError) -> Problem {
+        switch error {
+        case .transport, .timeout, .httpStatus:
+            return Problem(type: "https://smartsonic.dev/problems/node-unavailable", status: 503, title: "Node unavailable",
+                           detail: "the Sonic node is not answering; try again in a few seconds")
+        case .reverted(_, _, let reason):
+            return Problem(status: 422, title: "Reverted", detail: "the call reverted: \(reason)")
+        case .nonceTooLow:
+            return Problem(status: 409, title: "Nonce already used", detail: error.description)
+        case .broadcastUnconfirmed:
+            return Problem(status: 503, title: "Broadcast unconfirmed", detail: error.description)
+        case .rpc(_, _, _, let message, _):
+            return Problem(status: 422, title: "Refused by the node", detail: message)
+        case .invalidResponse:
+            return Problem(status: 502, title: "Bad answer from the node", detail: "the Sonic node gave an answer we could not read")
+        }
+    }
+}

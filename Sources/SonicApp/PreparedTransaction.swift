@@ -1,0 +1,94 @@
+import Ethereum
+import SonicChain
+
+/// An unsigned transaction ready for the wallet, previewed: what it does, what it may cost,
+/// and what simulating it said.
+public struct PreparedTransaction: Encodable, Sendable {
+    /// The JSON form `eth_sendTransaction` takes (hex quantities, its own field names).
+    public struct UnsignedTransaction: Encodable, Sendable {
+        public let from: String
+        public let to: String
+        public let value: String
+        public let data: String
+        public let nonce: String
+        public let gas: String
+        public let maxFeePerGas: String
+        public let maxPriorityFeePerGas: String
+        public let chainId: String
+        public let type: String
+    }
+
+    public struct Fee: Encodable, Sendable {
+        /// The most the fee can be: gas limit × max fee per gas, in wei.
+        public let maxWei: String
+        public let max: String
+        /// What it is likely to be at today's base fee: estimated gas × (base fee + priority fee).
+        public let estimatedWei: String
+        public let estimated: String
+        public let maxFeePerGasGwei: String
+        public let symbol: String
+
+        enum CodingKeys: String, CodingKey {
+            case maxWei = "max_wei", max, estimatedWei = "estimated_wei", estimated, maxFeePerGasGwei = "max_fee_per_gas_gwei", symbol
+        }
+    }
+
+    public struct Simulation: Encodable, Sendable {
+        public let success: Bool
+        public let reason: String?
+        public let gasEstimate: UInt64?
+
+        enum CodingKeys: String, CodingKey { case success, reason, gasEstimate = "gas_estimate" }
+    }
+
+    public let tx: UnsignedTransaction
+    public let summary: String
+    public let fee: Fee
+    public let simulation: Simulation
+    /// The most the fee can cost, for balance checks (also in `fee.maxWei`).
+    let maxFee: UInt256
+
+    enum CodingKeys: String, CodingKey { case tx, summary, fee, simulation }
+}
+
+extension PreparedTransaction {
+    /// Builds the preview for `request` (from, to, value, data) with the next nonce and fees.
+    /// A reverting simulation is reported in `simulation`, not thrown: the person sees why.
+    static func make(_ request: CallRequest, summary: String, context: ChainContext, gasMargin: Double = 0.2) throws(Problem) -> PreparedTransaction {
+        let client = context.client
+        do {
+            let from = request.from!
+            let nonce = try client.nonce(of: from, at: .pending)
+            let fees = try context.fees.suggest()
+            var simulation: Simulation
+            var gas: UInt64
+            do {
+                let estimate = try client.estimateGas(request)
+                gas = estimate + UInt64(Double(estimate) * gasMargin)
+                simulation = Simulation(success: true, reason: nil, gasEstimate: estimate)
+            } catch {
+                guard case .reverted(_, _, let reason) = error else { throw error }
+                gas = request.data.isEmpty ? 21_000 : 100_000
+                simulation = Simulation(success: false, reason: reason.description, gasEstimate: nil)
+            }
+            let maxFee = fees.maxFee(gas: gas)
+            let perGas = fees.baseFee.adding(fees.maxPriorityFeePerGas) ?? fees.maxFeePerGas
+            let estimated = perGas.multiplied(by: UInt256(simulation.gasEstimate ?? gas)) ?? maxFee
+            return PreparedTransaction(
+                tx: UnsignedTransaction(
+                    from: from.checksummed, to: request.to!.checksummed, value: (request.value ?? .zero).hexQuantity,
+                    data: Hex.encode(request.data), nonce: Hex.quantity(nonce), gas: Hex.quantity(gas),
+                    maxFeePerGas: fees.maxFeePerGas.hexQuantity, maxPriorityFeePerGas: fees.maxPriorityFeePerGas.hexQuantity,
+                    chainId: Hex.quantity(context.network.chainID), type: "0x2"),
+                summary: summary,
+                fee: Fee(maxWei: maxFee.description, max: Units.format(maxFee, decimals: 18), estimatedWei: estimated.description,
+                         estimated: Units.format(estimated, decimals: 18), maxFeePerGasGwei: Units.formatGwei(fees.maxFeePerGas),
+                         symbol: context.network.nativeSymbol),
+                simulation: simulation, maxFee: maxFee)
+        } catch let error as ChainError {
+            throw ChainContext.problem(error)
+        } catch {
+            throw Problem(status: 500, title: "Internal error", detail: "the transaction could not be prepared")
+        }
+    }
+}

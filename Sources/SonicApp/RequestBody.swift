@@ -1,0 +1,83 @@
+import Ethereum
+import Foundation
+
+/// Reads a JSON request body strictly: JSON content type, a JSON object, no unknown fields,
+/// every required field present and of the right type. Each refusal names the field.
+enum RequestBody {
+    static func decode<Body: Decodable>(_ request: Request, as type: Body.Type, fields: Set<String>) throws(Problem) -> Body {
+        if let contentType = request.headers["content-type"], !contentType.lowercased().hasPrefix("application/json") {
+            throw Problem(status: 415, title: "Unsupported media type", detail: "send the body as application/json, not \(contentType)")
+        }
+        guard !request.body.isEmpty else {
+            throw Problem(status: 400, title: "Missing body", detail: "this endpoint takes a JSON object with \(fields.sorted().joined(separator: ", "))")
+        }
+        let object: [String: JSONValue]
+        do {
+            object = try JSONDecoder().decode([String: JSONValue].self, from: Data(request.body))
+        } catch {
+            throw Problem(status: 400, title: "Malformed JSON", detail: "the body is not a JSON object (\(Self.reason(error)))")
+        }
+        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
+            throw Problem(status: 400, title: "Unknown field", detail: "\"\(unknown)\" is not a field of this request; accepted: \(fields.sorted().joined(separator: ", "))",
+                          field: unknown)
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(request.body))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw Problem(status: 422, title: "Missing field", detail: "\(key.stringValue) is required", field: key.stringValue)
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw Problem(status: 422, title: "Wrong type", detail: "\(field) must be a string", field: field)
+        } catch {
+            throw Problem(status: 400, title: "Malformed JSON", detail: "the body could not be read (\(Self.reason(error)))")
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription
+        }
+        return "invalid JSON"
+    }
+}
+
+/// Field validation: each failure is a 422 (body) or 400 (path, query) naming the field.
+enum Validate {
+    static func address(_ text: String, field: String, status: Int = 422) throws(Problem) -> Address {
+        do { return try Address(text) } catch {
+            throw Problem(status: status, title: "Invalid address", detail: "\(field): \(error)", field: field)
+        }
+    }
+
+    static func hash(_ text: String, field: String, status: Int = 422) throws(Problem) -> Hash32 {
+        do { return try Hash32(text) } catch {
+            throw Problem(status: status, title: "Invalid hash", detail: "\(field) must be 0x and 64 hex digits: \(error)", field: field)
+        }
+    }
+
+    /// A positive decimal amount of a token with `decimals`.
+    static func amount(_ text: String, decimals: Int, symbol: String, field: String) throws(Problem) -> UInt256 {
+        let value: UInt256
+        do { value = try Units.parse(text, decimals: decimals) } catch {
+            throw Problem(status: 422, title: "Invalid amount", detail: "\(field): \(error) (\(symbol) has \(decimals) decimals)", field: field)
+        }
+        guard value > .zero else {
+            throw Problem(status: 422, title: "Invalid amount", detail: "\(field) must be more than 0 \(symbol)", field: field)
+        }
+        return value
+    }
+}
+
+extension Request {
+    /// Query parameters, percent-decoded; the last value wins.
+    var queryItems: [String: String] {
+        var items: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
+            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
+            items[name] = value
+        }
+        return items
+    }
+}

@@ -1,0 +1,123 @@
+import Ethereum
+import Foundation
+import SonicChain
+
+/// The premium subscription: status of an address, and purchases prepared for the wallet.
+public struct SubscriptionService: Sendable {
+    let context: ChainContext
+
+    public struct Status: Encodable, Sendable {
+        let address: String
+        let active: Bool
+        /// Unix seconds; null when never bought.
+        let expiresAt: UInt64?
+        let expiresAtIso: String?
+        let priceWei: String
+        let price: String
+        let periodDays: UInt64
+        let paused: Bool
+        let contract: String
+
+        enum CodingKeys: String, CodingKey {
+            case address, active, expiresAt = "expires_at", expiresAtIso = "expires_at_iso", priceWei = "price_wei", price,
+                 periodDays = "period_days", paused, contract
+        }
+    }
+
+    func status(_ address: Address) throws(Problem) -> Status {
+        let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
+        do {
+            let expiry = try contract.expiresAt(address)
+            let price = try contract.price()
+            return Status(address: address.checksummed, active: try contract.isActive(address), expiresAt: expiry == 0 ? nil : expiry,
+                          expiresAtIso: expiry == 0 ? nil : Date(timeIntervalSince1970: Double(expiry)).ISO8601Format(),
+                          priceWei: price.description, price: Units.format(price, decimals: 18), periodDays: SubscriptionContract.period / 86_400,
+                          paused: try contract.isPaused(), contract: contract.contract.address.checksummed)
+        } catch {
+            throw TransactionService.problem(error)
+        }
+    }
+
+    struct PrepareBody: Decodable {
+        let from: String
+        let months: Int
+    }
+
+    /// POST /api/subscription/prepare: `months` periods of 30 days, previewed like any transfer.
+    func prepare(_ request: Request) throws(Problem) -> PreparedTransaction {
+        let body = try RequestBody.decode(request, as: PrepareBody.self, fields: ["from", "months"])
+        let from = try Validate.address(body.from, field: "from")
+        guard (1...36).contains(body.months) else {
+            throw Problem(status: 422, title: "Invalid months", detail: "months must be a whole number from 1 to 36, got \(body.months)", field: "months")
+        }
+        let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
+        let price: UInt256
+        let call: CallRequest
+        do {
+            guard !(try contract.isPaused()) else {
+                throw Problem(status: 409, title: "Sales paused", detail: "the subscription is paused by its owner; try again later")
+            }
+            price = try contract.price()
+            call = try contract.purchaseRequest(periods: UInt64(body.months), price: price, from: from)
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw TransactionService.problem(error)
+        }
+        let total = call.value ?? .zero
+        let noun = body.months == 1 ? "month" : "months"
+        let prepared = try PreparedTransaction.make(
+            call, summary: "Buy \(body.months) \(noun) of premium for \(Units.format(total, decimals: 18)) \(context.network.nativeSymbol)", context: context)
+        let balance: UInt256
+        do { balance = try context.client.balance(of: from) } catch { throw ChainContext.problem(error) }
+        let needed = total.adding(prepared.maxFee) ?? .max
+        guard balance >= needed else {
+            throw Problem(status: 422, title: "Insufficient balance",
+                          detail: "not enough \(context.network.nativeSymbol) for the price and the fee: \(Units.format(needed, decimals: 18)) needed, "
+                            + "\(Units.format(balance, decimals: 18)) available", field: "months")
+        }
+        return prepared
+    }
+}
+
+/// GET /api/network: what a client needs to know about the chain we serve.
+struct NetworkService: Sendable {
+    let context: ChainContext
+
+    struct Info: Encodable {
+        let name: String
+        let displayName: String
+        let chainId: UInt64
+        let chainIdHex: String
+        let symbol: String
+        let latestBlock: UInt64
+        let baseFeeWei: String
+        let gasPriceWei: String
+        let gasPriceGwei: String
+        let explorerUrl: String?
+        let contracts: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case name, displayName = "display_name", chainId = "chain_id", chainIdHex = "chain_id_hex", symbol,
+                 latestBlock = "latest_block", baseFeeWei = "base_fee_wei", gasPriceWei = "gas_price_wei",
+                 gasPriceGwei = "gas_price_gwei", explorerUrl = "explorer_url", contracts
+        }
+    }
+
+    func info() throws(Problem) -> Info {
+        let network = context.network
+        do {
+            let block = try context.client.blockNumber()
+            let fees = try context.fees.suggest()
+            let gasPrice = try context.client.gasPrice()
+            var contracts = (context.deployments?.contracts ?? [:]).mapValues(\.address.checksummed)
+            if let multicall = network.multicall3 { contracts["Multicall3"] = multicall.checksummed }
+            return Info(name: network.name, displayName: network.displayName, chainId: network.chainID,
+                        chainIdHex: Hex.quantity(network.chainID), symbol: network.nativeSymbol, latestBlock: block,
+                        baseFeeWei: fees.baseFee.description, gasPriceWei: gasPrice.description, gasPriceGwei: Units.formatGwei(gasPrice),
+                        explorerUrl: network.explorerURL, contracts: contracts)
+        } catch {
+            throw ChainContext.problem(error)
+        }
+    }
+}

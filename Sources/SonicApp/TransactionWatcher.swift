@@ -1,0 +1,95 @@
+import Ethereum
+import Foundation
+import SonicChain
+import SonicStore
+
+/// Moves tracked transactions to their final state: polls the receipts of pending ones (in one
+/// batch), records confirmed/failed (with the revert reason) or dropped, forgets the balances
+/// they changed, and wakes the requests waiting on them.
+public final class TransactionWatcher: Sendable {
+    let context: ChainContext
+    let balances: BalanceService
+    let waiters: ParkingLot
+    /// A pending transaction the node no longer knows is `dropped` after this many seconds.
+    let dropAfter: Double
+
+    public init(context: ChainContext, balances: BalanceService, waiters: ParkingLot, dropAfter: Double = 600) {
+        self.context = context
+        self.balances = balances
+        self.waiters = waiters
+        self.dropAfter = dropAfter
+    }
+
+    /// One pass over the pending transactions; returns how many changed state.
+    @discardableResult
+    public func poll(now: Date = Date()) -> Int {
+        guard let store = context.store, let pending = try? store.pendingTransactions(), !pending.isEmpty else { return 0 }
+        let hashes = pending.compactMap { try? Hash32($0.hash) }
+        guard let receipts = try? context.client.batch("eth_getTransactionReceipt", hashes.map { [.string($0.description)] }, as: Receipt?.self)
+        else { return 0 }
+        var changed = 0
+        for (tracked, result) in zip(pending, receipts) {
+            guard case .success(let found) = result else { continue }
+            var next: TrackedTransaction
+            if let receipt = found {
+                next = Self.final(hash: tracked.hash, receipt: receipt, reason: receipt.succeeded ? nil : revertReason(receipt))
+                next.sender = tracked.sender
+                next.nonce = tracked.nonce
+                next.createdAt = tracked.createdAt
+                if let from = try? Address(bytes: receipt.from.bytes) { balances.invalidate(from) }
+                if let to = receipt.to, let address = try? Address(bytes: to.bytes) { balances.invalidate(address) }
+            } else if now.timeIntervalSince(tracked.createdAt) > dropAfter, let hash = try? Hash32(tracked.hash),
+                      case .success(nil) = Result(catching: { () throws(ChainError) in try context.client.transaction(hash) }) {
+                next = tracked
+                next.state = .dropped
+                next.reason = "the node no longer knows this transaction and it was not mined within \(Int(dropAfter)) s"
+            } else {
+                continue
+            }
+            next.updatedAt = now
+            do {
+                try store.update(next)
+                changed += 1
+                waiters.wake(tracked.hash)
+            } catch {
+                Log.error("watcher: \(error)")
+            }
+        }
+        return changed
+    }
+
+    /// Polls every `interval` seconds on a thread of its own until `stop` is called.
+    public func start(interval: Double = 0.25) {
+        let thread = Thread { [self] in
+            while !Thread.current.isCancelled {
+                poll()
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        thread.name = "tx-watcher"
+        thread.start()
+    }
+
+    /// The state a receipt settles.
+    static func final(hash: String, receipt: Receipt, reason: String?) -> TrackedTransaction {
+        TrackedTransaction(hash: hash, sender: nil, nonce: nil, state: receipt.succeeded ? .confirmed : .failed,
+                           block: receipt.blockNumber.value, gasUsed: receipt.gasUsed.value, feeWei: receipt.fee.description,
+                           reason: receipt.succeeded ? nil : (reason ?? "reverted"))
+    }
+
+    /// Replays a failed transaction as a call at its block to learn why it reverted.
+    func revertReason(_ receipt: Receipt) -> String {
+        guard let hash = try? Hash32(bytes: receipt.transactionHash.bytes), let transaction = try? context.client.transaction(hash),
+              let from = try? Address(bytes: transaction.from.bytes)
+        else { return "reverted" }
+        let to = transaction.to.flatMap { try? Address(bytes: $0.bytes) }
+        let request = CallRequest(from: from, to: to, value: transaction.value.value, data: transaction.input.bytes, gas: transaction.gas.value)
+        do {
+            _ = try context.client.call(request, at: .number(receipt.blockNumber.value))
+            return "reverted (the replay did not reproduce the failure)"
+        } catch {
+            if case .reverted(_, _, let reason) = error { return reason.description }
+            return "reverted"
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+
+/// A transaction the dashboard follows until it is final.
+public struct TrackedTransaction: Sendable, Equatable {
+    public enum State: String, Sendable, CaseIterable {
+        /// Known to the node or just sent, not mined yet.
+        case pending
+        /// Mined and succeeded.
+        case confirmed
+        /// Mined and reverted.
+        case failed
+        /// Gone from the node and never mined within the allowed time.
+        case dropped
+    }
+
+    public var hash: String
+    public var sender: String?
+    public var nonce: UInt64?
+    public var state: State
+    public var block: UInt64?
+    public var gasUsed: UInt64?
+    public var feeWei: String?
+    public var reason: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(hash: String, sender: String?, nonce: UInt64?, state: State = .pending, block: UInt64? = nil, gasUsed: UInt64? = nil,
+                feeWei: String? = nil, reason: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date()) {
+        self.hash = hash
+        self.sender = sender
+        self.nonce = nonce
+        self.state = state
+        self.block = block
+        self.gasUsed = gasUsed
+        self.feeWei = feeWei
+        self.reason = reason
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public var isFinal: Bool { state != .pending }
+
+    init(row: Row) {
+        hash = row["hash"]
+        sender = row["sender"]
+        nonce = (row["nonce"] as Int64?).map { UInt64($0) }
+        state = State(rawValue: row["state"]) ?? .pending
+        block = (row["block"] as Int64?).map { UInt64($0) }
+        gasUsed = (row["gas_used"] as Int64?).map { UInt64($0) }
+        feeWei = row["fee_wei"]
+        reason = row["reason"]
+        createdAt = Date(timeIntervalSince1970: row["created_at"])
+        updatedAt = Date(timeIntervalSince1970: row["updated_at"])
+    }
+}
+
+extension Store {
+    /// Starts tracking `transaction`; tracking a known hash again keeps its current state.
+    public func track(_ transaction: TrackedTransaction) throws(StoreError) {
+        do {
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO tracked_transaction (hash, sender, nonce, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(hash) DO NOTHING
+                    """, arguments: [transaction.hash, transaction.sender, transaction.nonce.map { Int64($0) }, transaction.state.rawValue,
+                                     transaction.createdAt.timeIntervalSince1970, transaction.updatedAt.timeIntervalSince1970])
+            }
+        } catch {
+            throw .unavailable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Records a new state (with its details) for a tracked transaction.
+    public func update(_ transaction: TrackedTransaction) throws(StoreError) {
+        do {
+            try pool.write { db in
+                try db.execute(sql: """
+                    UPDATE tracked_transaction SET state = ?, block = ?, gas_used = ?, fee_wei = ?, reason = ?, updated_at = ? WHERE hash = ?
+                    """, arguments: [transaction.state.rawValue, transaction.block.map { Int64($0) }, transaction.gasUsed.map { Int64($0) },
+                                     transaction.feeWei, transaction.reason, transaction.updatedAt.timeIntervalSince1970, transaction.hash])
+            }
+        } catch {
+            throw .unavailable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    public func trackedTransaction(_ hash: String) throws(StoreError) -> TrackedTransaction? {
+        do {
+            return try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM tracked_transaction WHERE hash = ?", arguments: [hash]).map(TrackedTransaction.init(row:))
+            }
+        } catch {
+            throw .unavailable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Tracked transactions still pending, oldest first.
+    public func pendingTransactions(limit: Int = 500) throws(StoreError) -> [TrackedTransaction] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM tracked_transaction WHERE state = 'pending' ORDER BY created_at LIMIT ?",
+                                 arguments: [limit]).map(TrackedTransaction.init(row:))
+            }
+        } catch {
+            throw .unavailable(path: path, reason: Self.reason(error))
+        }
+    }
+}
