@@ -24,6 +24,12 @@ public struct TransactionService: Sendable {
         let client = context.client
         if symbol == context.network.nativeSymbol {
             let amount = try Validate.amount(body.amount, decimals: 18, symbol: symbol, field: "amount")
+            let available: UInt256
+            do { available = try client.balance(of: from) } catch { throw ChainContext.problem(error) }
+            guard available > amount else {
+                throw Problem(status: 422, title: "Insufficient balance",
+                              detail: "not enough \(symbol) for the amount and the fee: \(Units.format(available, decimals: 18)) available", field: "amount")
+            }
             let prepared = try PreparedTransaction.make(CallRequest(from: from, to: to, value: amount), summary:
                 "Send \(Units.format(amount, decimals: 18)) \(symbol) to \(to.checksummed)", context: context)
             let balance: UInt256

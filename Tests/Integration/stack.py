@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".build" / "debug"
+# The first development account of "test test … junk": a public key, for the local devnet only.
+DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
 
 def free_port() -> int:
@@ -101,6 +103,16 @@ class Stack:
             self.devnet.wait(10)
             self.devnet = None
 
+    def deploy_contracts(self):
+        """Our contracts on this stack's devnet, recorded where its sonic-fcgi reads them."""
+        subprocess.run([sys.executable, str(ROOT / "contracts" / "compile.py")], check=True, capture_output=True)
+        subprocess.run(
+            [BIN / "sonic", "deploy", "--rpc-url", f"http://127.0.0.1:{self.devnet_port}", "--private-key", DEV_KEY,
+             "--deployments", str(self.dir / "deployments"), "--artifacts", str(ROOT / "contracts" / "build")],
+            check=True, capture_output=True,
+        )
+        self.deployments = json.loads((self.dir / "deployments" / "devnet.json").read_text())["contracts"]
+
     def fcgi_environment(self, **overrides):
         env = {k: v for k, v in os.environ.items() if not k.startswith("SONIC_")}
         env.update(
@@ -110,6 +122,9 @@ class Stack:
             SONIC_DB_PATH=str(self.db_path),
             SONIC_FCGI_LISTEN=f"127.0.0.1:{self.fcgi_port}",
             SONIC_FCGI_THREADS="4",
+            SONIC_DEPLOYMENTS_DIR=str(self.dir / "deployments"),
+            SONIC_BALANCE_TTL="0.5",
+            SONIC_MAX_STALENESS="4",
         )
         env.update(overrides)
         return env
@@ -138,10 +153,12 @@ class Stack:
             os.kill(pid, signal.SIGTERM)
             wait_until(lambda: not Path(f"/proc/{pid}").exists(), 10, "nginx exit")
 
-    def start(self):
+    def start(self, contracts=False):
         """Starts all three; if one fails, stops the others before raising."""
         try:
             self.start_devnet()
+            if contracts:
+                self.deploy_contracts()
             self.start_fcgi()
             self.start_nginx()
         except BaseException:
@@ -177,3 +194,7 @@ class Stack:
 
     def get(self, path: str, headers=None) -> HTTPAnswer:
         return self.request("GET", path, headers=headers)
+
+    def post_json(self, path: str, body, headers=None) -> HTTPAnswer:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return self.request("POST", path, data, {"Content-Type": "application/json", **(headers or {})})

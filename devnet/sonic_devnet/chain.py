@@ -294,6 +294,17 @@ class DevChain:
         return self.chain.header if pending else block.header
 
     @staticmethod
+    def _execute(state, tx):
+        """Runs a call; a transaction py-evm refuses before running (the sender cannot pay the
+        value, say) is answered as geth answers it."""
+        try:
+            return state.costless_execute_transaction(tx)
+        except Exception as error:
+            if error.__class__.__name__ == "ValidationError":
+                raise ChainError(_validation_message(error)) from error
+            raise
+
+    @staticmethod
     def _raise_for(computation):
         if computation.is_error:
             if computation.error.__class__.__name__ == "Revert":
@@ -306,7 +317,7 @@ class DevChain:
             header = self._header(tag)
             with self._call_state(header) as state:
                 tx = self._spoof(request, state, request.gas or header.gas_limit)
-                computation = state.costless_execute_transaction(tx)
+                computation = self._execute(state, tx)
             self._raise_for(computation)
             return computation.output
 
@@ -317,7 +328,7 @@ class DevChain:
             with self._call_state(header) as state:
                 tx = self._spoof(request, state, header.gas_limit)
                 snapshot = state.snapshot()
-                computation = state.costless_execute_transaction(tx)
+                computation = self._execute(state, tx)
                 state.revert(snapshot)
                 self._raise_for(computation)
                 return binary_gas_search_exact(state, tx)

@@ -1,0 +1,193 @@
+"""The backend's endpoints through nginx, against the devnet with our contracts deployed."""
+
+import threading
+import time
+
+import pytest
+from eth_account import Account
+from eth_hash.auto import keccak
+
+from stack import DEV_KEY, Stack, wait_until
+
+ALICE = Account.from_key(DEV_KEY)
+BOB = Account.from_key("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
+S = 10**18
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    running = Stack(tmp_path_factory.mktemp("api")).start(contracts=True)
+    yield running
+    running.stop()
+
+
+def sign(prepared, key=DEV_KEY):
+    tx = prepared["tx"]
+    fields = {"to": tx["to"], "value": int(tx["value"], 16), "data": tx["data"], "nonce": int(tx["nonce"], 16),
+              "gas": int(tx["gas"], 16), "maxFeePerGas": int(tx["maxFeePerGas"], 16),
+              "maxPriorityFeePerGas": int(tx["maxPriorityFeePerGas"], 16), "chainId": int(tx["chainId"], 16), "type": 2}
+    return "0x" + Account.sign_transaction(fields, key).raw_transaction.hex()
+
+
+def wait_final(stack, tx_hash, timeout=15):
+    answer = stack.get(f"/api/tx/{tx_hash}?wait={timeout}&since=pending").json()
+    return answer
+
+
+def test_network_names_the_chain_and_our_contracts(stack):
+    info = stack.get("/api/network").json()
+    assert info["chain_id"] == 31337 and info["chain_id_hex"] == "0x7a69"
+    assert info["symbol"] == "S"
+    assert set(info["contracts"]) >= {"SmartSonicSubscription", "SmartSonicNFT", "TestToken", "Multicall3"}
+    assert info["latest_block"] >= 4
+    assert int(info["gas_price_wei"]) > 0
+
+
+def test_balance_matches_the_chain_exactly(stack):
+    answer = stack.get(f"/api/balance/{BOB.address}?tokens=SUSD")
+    assert answer.status == 200
+    body = answer.json()
+    assert body["address"] == BOB.address
+    assert body["native"]["balance"] == str(int(stack.rpc("eth_getBalance", BOB.address, "latest"), 16))
+    assert body["tokens"][0]["symbol"] == "SUSD" and body["tokens"][0]["balance"] == str(10**12)
+    assert body["tokens"][0]["formatted"] == "1000000"
+    assert body["stale"] is False
+
+
+def test_balance_refusals_name_the_field(stack):
+    bad_checksum = BOB.address[:-1] + ("a" if BOB.address[-1] != "a" else "b")
+    answer = stack.get(f"/api/balance/{bad_checksum.replace('0x', '0X', 0)}")
+    assert answer.status == 400 and answer.json()["field"] == "address"
+    unknown = stack.get(f"/api/balance/{BOB.address}?tokens=DOGE")
+    assert unknown.status == 400 and unknown.json()["field"] == "tokens" and "SUSD" in unknown.json()["detail"]
+
+
+def test_prepare_sign_send_and_long_poll_to_confirmed(stack):
+    before = int(stack.get(f"/api/balance/{BOB.address}").json()["native"]["balance"])
+    prepared = stack.post_json("/api/tx/prepare", {"from": ALICE.address, "to": BOB.address, "amount": "1.5"}).json()
+    assert prepared["summary"] == f"Send 1.5 S to {BOB.address}"
+    assert prepared["simulation"] == {"success": True, "gas_estimate": 21000}
+    assert int(prepared["tx"]["value"], 16) == 3 * S // 2
+    assert prepared["tx"]["chainId"] == "0x7a69" and prepared["tx"]["type"] == "0x2"
+    assert int(prepared["fee"]["max_wei"]) == int(prepared["tx"]["gas"], 16) * int(prepared["tx"]["maxFeePerGas"], 16)
+    raw = sign(prepared)
+    tx_hash = "0x" + keccak(bytes.fromhex(raw[2:])).hex()
+
+    # Track first and wait, then send: the long-poll must be woken by the confirmation.
+    assert stack.post_json("/api/tx/track", {"hash": tx_hash}).json()["status"] == "pending"
+    result = {}
+
+    def poll():
+        started = time.monotonic()
+        result["answer"] = stack.get(f"/api/tx/{tx_hash}?wait=20&since=pending").json()
+        result["seconds"] = time.monotonic() - started
+
+    waiter = threading.Thread(target=poll)
+    waiter.start()
+    time.sleep(0.5)
+    sent_at = time.monotonic()
+    sent = stack.post_json("/api/tx/send", {"raw": raw}).json()
+    assert sent == {"hash": tx_hash, "from": ALICE.address, "nonce": int(prepared["tx"]["nonce"], 16), "status": "pending"}
+    waiter.join(25)
+    answer = result["answer"]
+    assert answer["status"] == "confirmed"
+    assert answer["gas_used"] == 21000 and int(answer["fee_wei"]) > 0
+    assert result["seconds"] >= 0.5  # it waited ...
+    assert time.monotonic() - sent_at < 3  # ... and was answered soon after the confirmation
+    wait_until(lambda: int(stack.get(f"/api/balance/{BOB.address}").json()["native"]["balance"]) == before + 3 * S // 2, 5, "balance")
+
+
+def test_long_poll_times_out_with_the_current_state(stack):
+    unknown = "0x" + "ab" * 32
+    stack.post_json("/api/tx/track", {"hash": unknown})
+    started = time.monotonic()
+    answer = stack.get(f"/api/tx/{unknown}?wait=1&since=pending").json()
+    assert answer["status"] == "pending"
+    assert 0.9 <= time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("body, status, field, words", [
+    ({"from": ALICE.address, "to": BOB.address, "amount": "1.0000000000000000001"}, 422, "amount", "18 decimal"),
+    ({"from": ALICE.address, "to": BOB.address, "amount": "0"}, 422, "amount", "more than 0"),
+    ({"from": ALICE.address, "to": BOB.address, "amount": "-1"}, 422, "amount", "negative"),
+    ({"from": ALICE.address, "to": BOB.address, "amount": "1", "memo": "hi"}, 400, "memo", "not a field"),
+    ({"from": ALICE.address, "to": BOB.address}, 422, "amount", "required"),
+    ({"from": ALICE.address, "to": "0x1234", "amount": "1"}, 422, "to", "20 bytes"),
+    ({"from": ALICE.address, "to": BOB.address, "amount": "1", "token": "DOGE"}, 422, "token", "SUSD"),
+])
+def test_prepare_refusals(stack, body, status, field, words):
+    answer = stack.post_json("/api/tx/prepare", body)
+    assert answer.status == status
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["field"] == field and words in problem["detail"]
+
+
+def test_prepare_refuses_what_the_balance_cannot_pay(stack):
+    poor = Account.create().address
+    answer = stack.post_json("/api/tx/prepare", {"from": poor, "to": BOB.address, "amount": "1"})
+    assert answer.status == 422
+    assert "not enough S for the amount and the fee" in answer.json()["detail"]
+
+
+def test_bad_bodies(stack):
+    assert stack.request("POST", "/api/tx/prepare", b"{}", {"Content-Type": "text/plain"}).status == 415
+    assert stack.post_json("/api/tx/prepare", b"{not json").status == 400
+    assert stack.post_json("/api/tx/prepare", b"[1,2]").status == 400
+    garbage = stack.post_json("/api/tx/send", {"raw": "0x02c0"})
+    assert garbage.status == 422 and garbage.json()["field"] == "raw"
+
+
+def test_token_transfer_prepared(stack):
+    prepared = stack.post_json("/api/tx/prepare", {"from": ALICE.address, "to": BOB.address, "amount": "2.5", "token": "susd"}).json()
+    assert prepared["summary"] == f"Send 2.5 SUSD to {BOB.address}"
+    assert prepared["tx"]["to"] == stack.deployments["TestToken"]["address"]
+    assert prepared["tx"]["data"].startswith("0xa9059cbb")
+    assert prepared["tx"]["value"] == "0x0"
+
+
+def test_wrong_chain_is_refused(stack):
+    tx = {"to": BOB.address, "value": 1, "gas": 21000, "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9, "nonce": 0, "chainId": 146}
+    raw = "0x" + Account.sign_transaction(tx, DEV_KEY).raw_transaction.hex()
+    answer = stack.post_json("/api/tx/send", {"raw": raw})
+    assert answer.status == 422 and "chain id 146" in answer.json()["detail"]
+
+
+def test_reverting_transaction_is_failed_with_its_reason(stack):
+    subscription = stack.deployments["SmartSonicSubscription"]["address"]
+    nonce = int(stack.rpc("eth_getTransactionCount", BOB.address, "pending"), 16)
+    tx = {"to": subscription, "value": 1, "gas": 100_000, "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9, "nonce": nonce,
+          "chainId": 31337, "data": "0xefef39a1" + (1).to_bytes(32, "big").hex()}  # purchase(1) with 1 wei
+    raw = "0x" + Account.sign_transaction(tx, "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d").raw_transaction.hex()
+    sent = stack.post_json("/api/tx/send", {"raw": raw}).json()
+    answer = wait_final(stack, sent["hash"])
+    assert answer["status"] == "failed"
+    assert answer["reason"] == "subscription: wrong payment"
+
+
+def test_subscription_purchase_through_the_api(stack):
+    status = stack.get(f"/api/subscription/{BOB.address}").json()
+    assert status["price"] == "1" and status["period_days"] == 30
+    prepared = stack.post_json("/api/subscription/prepare", {"from": BOB.address, "months": 2}).json()
+    assert int(prepared["tx"]["value"], 16) == 2 * S
+    assert prepared["summary"] == "Buy 2 months of premium for 2 S"
+    sent = stack.post_json("/api/tx/send", {"raw": sign(prepared, "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")}).json()
+    assert wait_final(stack, sent["hash"])["status"] == "confirmed"
+    after = stack.get(f"/api/subscription/{BOB.address}").json()
+    assert after["active"] is True and after["expires_at"] > time.time() + 59 * 86400
+    bad = stack.post_json("/api/subscription/prepare", {"from": BOB.address, "months": 0})
+    assert bad.status == 422 and bad.json()["field"] == "months"
+
+
+def test_devnet_down_serves_stale_balances_then_503(stack):
+    fresh = stack.get(f"/api/balance/{ALICE.address}").json()
+    assert fresh["stale"] is False
+    stack.stop_devnet()
+    time.sleep(0.6)  # past the TTL
+    stale = stack.get(f"/api/balance/{ALICE.address}")
+    assert stale.status == 200
+    assert stale.json()["stale"] is True and stale.json()["age_seconds"] >= 0.5
+    assert stale.json()["native"] == fresh["native"]
+    time.sleep(4)  # past SONIC_MAX_STALENESS
+    gone = stack.get(f"/api/balance/{ALICE.address}")
+    assert gone.status == 503 and gone.headers["Retry-After"]
