@@ -98,7 +98,7 @@ public enum Keystore {
 
     static func bare(_ bytes: [UInt8]) -> String { String(Hex.encode(bytes).dropFirst(2)) }
 
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }

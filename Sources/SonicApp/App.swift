@@ -18,6 +18,9 @@ public final class App: Sendable {
     let transactions: TransactionService
     let subscriptions: SubscriptionService
     let networkInfo: NetworkService
+    let auth: AuthService
+    let limiter: RateLimiter
+    public let metrics = RequestMetrics()
     public let watcher: TransactionWatcher
 
     /// Builds the object graph for `configuration`. A database that cannot be opened is
@@ -37,6 +40,8 @@ public final class App: Sendable {
         transactions = TransactionService(context: context, balances: balances)
         subscriptions = SubscriptionService(context: context)
         networkInfo = NetworkService(context: context)
+        auth = AuthService(context: context, publicOrigin: configuration.publicOrigin)
+        limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
         watcher = TransactionWatcher(context: context, balances: balances, waiters: waiters)
     }
 
@@ -64,10 +69,42 @@ public final class App: Sendable {
     /// Answers one request through `respond`, exactly once. Never throws: every failure
     /// becomes a problem document.
     public func handle(_ request: Request, respond: @escaping @Sendable (Response) -> Void) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let route = Route(request.path)
+        let recordingRespond: @Sendable (Response) -> Void = { [metrics] response in
+            metrics.record(route: route?.name ?? "unknown", method: request.method, status: response.status,
+                           seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            respond(response)
+        }
         do {
-            try route(request, respond: respond)
+            try admit(request, route: route)
+            try self.route(request, respond: recordingRespond)
         } catch {
-            respond(.problem(error, headers: error.status == 503 ? [("Retry-After", "5")] : []))
+            var headers: [(name: String, value: String)] = error.status == 503 ? [("Retry-After", "5")] : []
+            if error.status == 429, let wait = error.retryAfter { headers = [("Retry-After", String(wait))] }
+            recordingRespond(.problem(error, headers: headers))
+        }
+    }
+
+    /// Rate limits (per session, or per client IP) and cross-site checks, before any work.
+    private func admit(_ request: Request, route: Route?) throws(Problem) {
+        guard let route, route != .health, route != .metrics else { return }
+        let session = try? auth.session(of: request)
+        let key = session.map { "session:\($0.address)" } ?? "ip:\(request.remoteAddress)"
+        if let wait = limiter.take(key, weight: session == nil ? 1 : 2) {
+            var problem = Problem(status: 429, title: "Too many requests",
+                                  detail: "at most \(limiter.perMinute) requests a minute; try again in \(Int(wait.rounded(.up))) s")
+            problem.retryAfter = Int(wait.rounded(.up))
+            throw problem
+        }
+        if request.method == "POST" {
+            if route == .authVerify {
+                if let origin = request.headers["origin"], origin != configuration.publicOrigin {
+                    throw Problem(status: 403, title: "Cross-origin request", detail: "requests must come from \(configuration.publicOrigin), not \(origin)")
+                }
+            } else {
+                try auth.checkCrossSite(request)
+            }
         }
     }
 
@@ -104,6 +141,18 @@ public final class App: Sendable {
             respond(.json(try subscriptions.status(try Validate.address(text, field: "address", status: 400))))
         case .subscriptionPrepare:
             respond(.json(try subscriptions.prepare(request)))
+        case .authNonce:
+            var response = Response.json(try auth.nonce())
+            response.headers.append(("Cache-Control", "no-store"))
+            respond(response)
+        case .authVerify:
+            respond(try auth.verify(request))
+        case .authLogout:
+            respond(try auth.logout(request))
+        case .authMe:
+            respond(try auth.me(request))
+        case .metrics:
+            respond(Response(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(prometheusText().utf8)))
         }
     }
 
@@ -147,10 +196,15 @@ public final class App: Sendable {
 }
 
 /// The API's routes and the methods each accepts.
-enum Route {
+enum Route: Equatable {
     case health, network, balance(String), prepare, send, track, status(String), subscription(String), subscriptionPrepare
+    case authNonce, authVerify, authLogout, authMe, metrics
 
     init?(_ path: String) {
+        if path == "/metrics" {
+            self = .metrics
+            return
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 3, parts[0].isEmpty, parts[1] == "api" else { return nil }
         let rest = Array(parts.dropFirst(2))
@@ -164,14 +218,38 @@ enum Route {
         case (2, "tx", let hash) where !hash.isEmpty: self = .status(hash)
         case (2, "subscription", "prepare"): self = .subscriptionPrepare
         case (2, "subscription", let address) where !address.isEmpty: self = .subscription(address)
+        case (2, "auth", "nonce"): self = .authNonce
+        case (2, "auth", "verify"): self = .authVerify
+        case (2, "auth", "logout"): self = .authLogout
+        case (2, "auth", "me"): self = .authMe
         default: return nil
         }
     }
 
     var methods: [String] {
         switch self {
-        case .health, .network, .balance, .status, .subscription: ["GET"]
-        case .prepare, .send, .track, .subscriptionPrepare: ["POST"]
+        case .health, .network, .balance, .status, .subscription, .authNonce, .authMe, .metrics: ["GET"]
+        case .prepare, .send, .track, .subscriptionPrepare, .authVerify, .authLogout: ["POST"]
+        }
+    }
+
+    /// The route's name in metrics: parameters left out, so labels stay few.
+    var name: String {
+        switch self {
+        case .health: "/api/health"
+        case .network: "/api/network"
+        case .balance: "/api/balance/{address}"
+        case .prepare: "/api/tx/prepare"
+        case .send: "/api/tx/send"
+        case .track: "/api/tx/track"
+        case .status: "/api/tx/{hash}"
+        case .subscription: "/api/subscription/{address}"
+        case .subscriptionPrepare: "/api/subscription/prepare"
+        case .authNonce: "/api/auth/nonce"
+        case .authVerify: "/api/auth/verify"
+        case .authLogout: "/api/auth/logout"
+        case .authMe: "/api/auth/me"
+        case .metrics: "/metrics"
         }
     }
 }

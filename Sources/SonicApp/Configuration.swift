@@ -14,6 +14,8 @@ import SonicChain
 /// | `SONIC_DEPLOYMENTS_DIR` | `deployments` | folder of `<network>.json` contract addresses |
 /// | `SONIC_BALANCE_TTL` | `1` | seconds a balance is served from cache without asking the node |
 /// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
+/// | `SONIC_PUBLIC_ORIGIN` | `http://127.0.0.1:8080` | the dashboard's origin: sign-in messages must name its host, browsers' `Origin` must equal it |
+/// | `SONIC_RATE_LIMIT_PER_MINUTE` | `60` | requests per minute per client IP (twice that per signed-in session); `0` turns it off |
 ///
 /// The same table is in README.md; keep them together.
 public struct Configuration: Sendable, Equatable {
@@ -25,10 +27,12 @@ public struct Configuration: Sendable, Equatable {
     public var deploymentsDirectory: String
     public var balanceTTL: Double
     public var maxStaleness: Double
+    public var publicOrigin: String
+    public var rateLimitPerMinute: Int
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
-        "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS",
+        "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -54,6 +58,13 @@ public struct Configuration: Sendable, Equatable {
         deploymentsDirectory = environment["SONIC_DEPLOYMENTS_DIR", default: "deployments"]
         balanceTTL = try Self.number(environment, "SONIC_BALANCE_TTL", default: 1, range: 0...3600)
         maxStaleness = try Self.number(environment, "SONIC_MAX_STALENESS", default: 300, range: 0...86_400)
+        publicOrigin = environment["SONIC_PUBLIC_ORIGIN", default: "http://127.0.0.1:8080"]
+        guard let url = URL(string: publicOrigin), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil,
+              url.path.isEmpty || url.path == "/" else {
+            throw .invalid(variable: "SONIC_PUBLIC_ORIGIN", value: publicOrigin, accepted: "an origin such as https://sonic.example or http://127.0.0.1:8080")
+        }
+        if publicOrigin.hasSuffix("/") { publicOrigin.removeLast() }
+        rateLimitPerMinute = Int(try Self.number(environment, "SONIC_RATE_LIMIT_PER_MINUTE", default: 60, range: 0...1_000_000, integer: true))
     }
 
     private static func number(

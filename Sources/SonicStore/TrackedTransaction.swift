@@ -107,3 +107,20 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// How many tracked transactions are in each state.
+    public func trackedCounts() throws(StoreError) -> [String: Int] {
+        do {
+            return try pool.read { db in
+                var counts: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM tracked_transaction GROUP BY state") {
+                    counts[row["state"]] = row["n"]
+                }
+                return counts
+            }
+        } catch {
+            throw .unavailable(path: path, reason: Self.reason(error))
+        }
+    }
+}

@@ -125,6 +125,8 @@ class Stack:
             SONIC_DEPLOYMENTS_DIR=str(self.dir / "deployments"),
             SONIC_BALANCE_TTL="0.5",
             SONIC_MAX_STALENESS="4",
+            SONIC_PUBLIC_ORIGIN=self.url,
+            SONIC_RATE_LIMIT_PER_MINUTE="0",
         )
         env.update(overrides)
         return env

@@ -1,0 +1,36 @@
+import Foundation
+import Synchronization
+
+/// Token buckets per client: `perMinute` requests a minute on average, in bursts of up to
+/// `perMinute`. A refused request learns how long until the next token.
+public final class RateLimiter: Sendable {
+    struct Bucket {
+        var tokens: Double
+        var updated: Double
+    }
+
+    let perMinute: Int
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    /// - Parameter perMinute: 0 turns limiting off.
+    public init(perMinute: Int) { self.perMinute = perMinute }
+
+    /// Takes a token for `key` (limit scaled by `weight`); nil when allowed, else seconds to wait.
+    public func take(_ key: String, weight: Double = 1, now: Double = Date().timeIntervalSince1970) -> Double? {
+        guard perMinute > 0 else { return nil }
+        let capacity = Double(perMinute) * weight
+        let rate = capacity / 60
+        return buckets.withLock { all in
+            if all.count > 50_000 { all = all.filter { now - $0.value.updated < 120 } }
+            var bucket = all[key] ?? Bucket(tokens: capacity, updated: now)
+            bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * rate)
+            bucket.updated = now
+            defer { all[key] = bucket }
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                return nil
+            }
+            return (1 - bucket.tokens) / rate
+        }
+    }
+}

@@ -1,0 +1,122 @@
+"""Sign-In with Ethereum, CSRF and Origin checks, rate limiting and /metrics, through nginx."""
+
+import json
+import time
+from datetime import datetime, timedelta, timezone
+from http.cookies import SimpleCookie
+
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_defunct
+
+from stack import DEV_KEY, Stack
+
+ALICE = Account.from_key(DEV_KEY)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    running = Stack(tmp_path_factory.mktemp("auth")).start()
+    yield running
+    running.stop()
+
+
+def siwe(stack, nonce_answer, account=ALICE, **changes):
+    fields = {
+        "domain": nonce_answer["domain"], "address": account.address, "uri": nonce_answer["uri"],
+        "chain": nonce_answer["chain_id"], "nonce": nonce_answer["nonce"],
+        "issued": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "expires": (datetime.now(timezone.utc) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    fields.update(changes)
+    return (f"{fields['domain']} wants you to sign in with your Ethereum account:\n{fields['address']}\n\n"
+            f"Sign in to Smart Sonic.\n\nURI: {fields['uri']}\nVersion: 1\nChain ID: {fields['chain']}\n"
+            f"Nonce: {fields['nonce']}\nIssued At: {fields['issued']}\nExpiration Time: {fields['expires']}")
+
+
+def sign_in(stack, account=ALICE, signer=None, **changes):
+    nonce = stack.get("/api/auth/nonce").json()
+    message = siwe(stack, nonce, account, **changes)
+    signature = Account.sign_message(encode_defunct(text=message), (signer or account).key).signature.hex()
+    return stack.post_json("/api/auth/verify", {"message": message, "signature": "0x" + signature.removeprefix("0x")}), message
+
+
+def cookie_of(answer):
+    cookie = SimpleCookie()
+    cookie.load(answer.headers["Set-Cookie"])
+    return cookie["sonic_session"]
+
+
+def test_sign_in_me_and_logout(stack):
+    answer, _ = sign_in(stack)
+    assert answer.status == 200
+    body = answer.json()
+    assert body["address"] == ALICE.address and len(body["csrf_token"]) == 32
+    session = cookie_of(answer)
+    raw = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in raw and "SameSite=Strict" in raw and "Secure" not in raw  # plain http on loopback
+    headers = {"Cookie": f"sonic_session={session.value}"}
+    me = stack.get("/api/auth/me", headers)
+    assert me.status == 200 and me.json()["address"] == ALICE.address
+
+    # State-changing requests with the cookie need the CSRF token.
+    assert stack.post_json("/api/auth/logout", {}, headers).status == 403
+    out = stack.post_json("/api/auth/logout", {}, {**headers, "X-CSRF-Token": body["csrf_token"]})
+    assert out.status == 204 and "Max-Age=0" in out.headers["Set-Cookie"]
+    assert stack.get("/api/auth/me", headers).status == 401
+
+
+def test_a_nonce_works_once(stack):
+    nonce = stack.get("/api/auth/nonce").json()
+    message = siwe(stack, nonce)
+    signature = "0x" + Account.sign_message(encode_defunct(text=message), ALICE.key).signature.hex().removeprefix("0x")
+    assert stack.post_json("/api/auth/verify", {"message": message, "signature": signature}).status == 200
+    replay = stack.post_json("/api/auth/verify", {"message": message, "signature": signature})
+    assert replay.status == 401 and "already used" in replay.json()["detail"]
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"domain": "evil.example"}, "not 127.0.0.1"),
+    ({"chain": 146}, "chain id 146"),
+    ({"expires": "2020-01-01T00:00:00Z", "issued": "2019-12-31T00:00:00Z"}, "expired"),
+])
+def test_wrong_claims_are_refused(stack, changes, words):
+    answer, _ = sign_in(stack, **changes)
+    assert answer.status == 401 and words in answer.json()["detail"]
+
+
+def test_signature_of_another_address_is_refused(stack):
+    answer, _ = sign_in(stack, signer=Account.create())
+    assert answer.status == 401 and answer.json()["field"] == "signature"
+
+
+def test_cross_origin_posts_are_refused(stack):
+    answer = stack.post_json("/api/tx/track", {"hash": "0x" + "12" * 32}, {"Origin": "https://evil.example"})
+    assert answer.status == 403 and "evil.example" in answer.json()["detail"]
+    same = stack.post_json("/api/tx/track", {"hash": "0x" + "12" * 32}, {"Origin": stack.url})
+    assert same.status == 200
+
+
+def test_metrics_in_prometheus_format(stack):
+    stack.get("/api/health")
+    text = stack.get("/metrics").body.decode()
+    assert 'sonic_http_requests_total{route="/api/health",method="GET",status="200"}' in text
+    assert 'sonic_rpc_calls_total{method="eth_chainId",outcome="ok"}' in text
+    assert "sonic_long_polls_waiting 0" in text
+    assert 'sonic_http_request_duration_seconds_bucket{route="/api/health",le="+Inf"}' in text
+
+
+def test_burst_gets_429_with_retry_after(stack):
+    stack.stop_fcgi()
+    try:
+        stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="5")
+        statuses = [stack.get("/api/tx/" + "0x" + "34" * 32).status for _ in range(8)]
+        assert statuses[:5] == [200] * 5
+        assert statuses[5:] == [429] * 3
+        limited = stack.get("/api/tx/" + "0x" + "34" * 32)
+        assert limited.headers["Retry-After"].isdigit() and int(limited.headers["Retry-After"]) >= 1
+        assert limited.json()["status"] == 429
+        assert stack.get("/api/health").status == 200  # monitoring is never limited
+    finally:
+        stack.stop_fcgi()
+        stack.start_fcgi()
