@@ -233,6 +233,10 @@ enum Route: Equatable {
         }
     }
 
+    /// One of each route, for documentation checks.
+    static let all: [Route] = [.health, .network, .balance("x"), .prepare, .send, .track, .status("x"), .subscription("x"),
+                               .subscriptionPrepare, .authNonce, .authVerify, .authLogout, .authMe, .metrics]
+
     /// The route's name in metrics: parameters left out, so labels stay few.
     var name: String {
         switch self {

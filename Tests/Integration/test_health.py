@@ -120,3 +120,23 @@ def test_sigterm_stops_sonic_fcgi_cleanly(stack):
     assert time.monotonic() - started < 5
     stack.start_fcgi()
     assert stack.get("/api/health").status == 200
+
+
+def test_sigterm_answers_parked_long_polls_with_their_current_state(stack):
+    import threading
+    tx_hash = "0x" + "5a" * 32
+    assert stack.post_json("/api/tx/track", {"hash": tx_hash}).json()["status"] == "pending"
+    result = {}
+
+    def poll():
+        result["answer"] = stack.get(f"/api/tx/{tx_hash}?wait=30&since=pending")
+
+    waiter = threading.Thread(target=poll)
+    waiter.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert stack.stop_fcgi(signal.SIGTERM) == 0
+    waiter.join(5)
+    assert result["answer"].status == 200 and result["answer"].json()["status"] == "pending"
+    assert time.monotonic() - started < 3
+    stack.start_fcgi()
