@@ -1,7 +1,7 @@
 # Smart Sonic: the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the stack on the local devnet
 #   make test   install what is missing, run every suite
-.PHONY: run stop status test deps deps-browser build build-debug site contracts test-swift test-cli test-devnet test-contracts test-integration test-e2e bench fuzz clean
+.PHONY: run stop status test deps deps-browser build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e bench fuzz clean
 
 SWIFT_FLAGS ?=
 PYTEST = .venv/bin/python -m pytest
@@ -45,6 +45,11 @@ test-swift test-cli test-devnet test-contracts test-integration test-e2e: deps-b
 bench: deps
 	swift build -c release --product sonic-bench $(SWIFT_FLAGS)
 	.build/release/sonic-bench --seconds $(or $(BENCH_SECONDS),3)
+
+# The agent's understanding on the development set: accuracy and every failure.
+eval: deps
+	swift build -c release --product sonic $(SWIFT_FLAGS)
+	.venv/bin/python scripts/eval-agent.py --sonic .build/release/sonic
 
 # libFuzzer targets of the Ethereum core, FUZZ_SECONDS each (default 60; see docs/fuzzing.md).
 fuzz: deps

@@ -52,11 +52,11 @@ let package = Package(
             "SiteBuilder", "SonicChain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic", dependencies: [
-            "Ethereum", "SonicChain", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Ethereum", "SonicChain", "SonicApp", "SonicAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .executableTarget(name: "sonic-bench", dependencies: [
-            "Ethereum", "CSecp256k1", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Ethereum", "CSecp256k1", "SonicAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests: one target per library target.

@@ -13,6 +13,7 @@ struct SonicBench: ParsableCommand {
     func run() throws {
         var table = BenchTable()
         EthereumBenchmarks(seconds: seconds).run(into: &table)
+        AgentBenchmarks(seconds: seconds).run(into: &table)
         table.print()
         if table.missedTargets > 0 { throw ExitCode(1) }
     }

@@ -17,6 +17,6 @@ struct Sonic: ParsableCommand {
             Keccak.self, ToWei.self, FromWei.self, ToChecksum.self, ABIEncode.self, ABIDecode.self, Calldata.self,
             Wallet.self, MakeTransaction.self, DecodeTransaction.self, KeystoreCommand.self,
             ChainID.self, BlockNumber.self, Balance.self, Nonce.self, GasPrice.self, Call.self, Send.self,
-            ReceiptCommand.self, TransactionCommand.self, Deploy.self,
+            ReceiptCommand.self, TransactionCommand.self, Deploy.self, Agent.self,
         ])
 }

@@ -1,0 +1,231 @@
+import Foundation
+
+/// Entities for an intent, normalised as the evaluation set defines them.
+struct EntityExtractor {
+    let message: Message
+
+    func entities(for intent: Intent) -> Entities {
+        var entities = Entities()
+        switch intent {
+        case .balanceCheck:
+            entities.address = message.addresses.first
+            entities.token = firstToken(excludingNetwork: true) ?? "S"
+        case .sendTransaction:
+            let (amount, token) = amountAndToken()
+            entities.amount = amount
+            entities.token = token ?? firstToken(excludingNetwork: true) ?? "S"
+            entities.to = recipient()
+        case .transactionHistory:
+            entities.address = message.addresses.first
+            entities.limit = limit()
+        case .transactionStatus:
+            entities.txHash = message.hashes.first
+        case .nftCreation:
+            (entities.name, entities.description) = nameAndDescription()
+        case .subscriptionPurchase:
+            entities.months = months()
+        case .swap:
+            let (amount, _) = amountAndToken()
+            entities.amount = amount
+            (entities.tokenIn, entities.tokenOut) = swapTokens()
+        case .subscriptionStatus, .gasPrice, .defiQuery, .generalQuery:
+            break
+        }
+        return entities
+    }
+
+    // MARK: - Amounts and tokens
+
+    /// Positions of numbers in the token stream, with number words joined ("twenty five" → 25).
+    private var numberSpans: [(index: Int, value: String)] {
+        var spans: [(Int, String)] = []
+        var index = 0
+        let tokens = message.tokens
+        while index < tokens.count {
+            if case .number(let value) = tokens[index].kind {
+                spans.append((index, value))
+                index += 1
+                continue
+            }
+            if case .word(let word) = tokens[index].kind, let value = Lexicon.numberWords[word], !["a", "an", "half", "single"].contains(word) {
+                var total = value
+                var end = index + 1
+                while end < tokens.count, case .word(let next) = tokens[end].kind, let more = Lexicon.numberWords[next], !["a", "an", "half", "single"].contains(next) {
+                    total = more == 100 || more == 1000 ? max(total, 1) * more : total + more
+                    end += 1
+                }
+                spans.append((index, String(total)))
+                index = end
+                continue
+            }
+            index += 1
+        }
+        return spans
+    }
+
+    /// The token symbol a word names, if it is one: a known spelling, or a short all-capitals
+    /// word right after an amount ("10 USDT").
+    private func symbol(at index: Int, afterAmount: Bool) -> String? {
+        guard index < message.tokens.count, case .word(let word) = message.tokens[index].kind else { return nil }
+        let cleaned = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:"))
+        if let known = Lexicon.tokens[cleaned] { return known }
+        if cleaned == "wrapped", index + 1 < message.tokens.count, case .word(let next) = message.tokens[index + 1].kind, next.hasPrefix("sonic") { return "WS" }
+        guard afterAmount, !Lexicon.notTokens.contains(cleaned) else { return nil }
+        let raw = message.tokens[index].raw.trimmingCharacters(in: CharacterSet(charactersIn: ",!?;:"))
+        let letters = raw.replacingOccurrences(of: "$", with: "").replacingOccurrences(of: ".", with: "")
+        guard (2...10).contains(letters.count), letters.allSatisfy({ $0.isLetter || $0.isNumber }), letters.first!.isLetter,
+              raw == raw.uppercased() || raw.hasPrefix("$") else { return nil }
+        return letters.uppercased()
+    }
+
+    /// The amount, and the token written next to it ("2.5 S", "USDC 10").
+    private func amountAndToken() -> (String?, String?) {
+        let spans = numberSpans.filter { !isMonthsOrLimit($0.index) }
+        for span in spans {
+            if let token = symbol(at: span.index + 1, afterAmount: true) { return (span.value, token) }
+            if span.index > 0, let token = symbol(at: span.index - 1, afterAmount: false), !isNetworkMention(span.index - 1) { return (span.value, token) }
+        }
+        if let first = spans.first { return (first.value, nil) }
+        return (nil, nil)
+    }
+
+    private func isMonthsOrLimit(_ index: Int) -> Bool {
+        guard index + 1 < message.tokens.count, case .word(let next) = message.tokens[index + 1].kind else { return false }
+        return ["months", "month", "days", "day", "years", "year", "times"].contains(next)
+    }
+
+    /// "on sonic", "the sonic network": the chain, not the coin.
+    private func isNetworkMention(_ index: Int) -> Bool {
+        guard case .word(let word) = message.tokens[index].kind, word.hasPrefix("sonic") else { return false }
+        if index > 0, case .word(let previous) = message.tokens[index - 1].kind, ["on", "to", "of", "about", "into"].contains(previous) {
+            return index + 1 >= message.tokens.count || {
+                if case .word(let next) = message.tokens[index + 1].kind { return !["tokens", "token", "coins"].contains(next) }
+                return true
+            }()
+        }
+        if index + 1 < message.tokens.count, case .word(let next) = message.tokens[index + 1].kind, ["network", "chain", "testnet", "mainnet", "labs"].contains(next) {
+            return true
+        }
+        return false
+    }
+
+    private func firstToken(excludingNetwork: Bool) -> String? {
+        for index in message.tokens.indices {
+            if excludingNetwork && isNetworkMention(index) { continue }
+            if let token = symbol(at: index, afterAmount: false) { return token }
+        }
+        return nil
+    }
+
+    /// The recipient: the address after "to"/"into", else the only address.
+    private func recipient() -> String? {
+        let tokens = message.tokens
+        for (index, token) in tokens.enumerated() {
+            guard case .address(let address) = token.kind else { continue }
+            if index > 0, case .word(let previous) = tokens[index - 1].kind, ["to", "into", "towards", "recipient", "address"].contains(previous) {
+                return address
+            }
+        }
+        return message.addresses.first
+    }
+
+    /// In a swap, the token given and the token wanted, in the order written; "buy X with Y" turns it round.
+    private func swapTokens() -> (String?, String?) {
+        var mentions: [(index: Int, symbol: String)] = []
+        for index in message.tokens.indices where !isNetworkMention(index) {
+            let afterNumber = index > 0 && { if case .number = message.tokens[index - 1].kind { return true }; return false }()
+            if let symbol = symbol(at: index, afterAmount: afterNumber), mentions.last?.symbol != symbol {
+                mentions.append((index, symbol))
+            }
+        }
+        guard let first = mentions.first else { return (nil, nil) }
+        let second = mentions.dropFirst().first?.symbol
+        if message.has("buy"), message.has("with"), let second { return (second, first.symbol) }
+        return (first.symbol, second)
+    }
+
+    // MARK: - Counts
+
+    /// "last 5 transactions", "20 most recent", "last ten".
+    private func limit() -> Int? {
+        let cues: Set<String> = ["last", "latest", "recent", "first", "top", "past", "previous", "newest"]
+        let items: Set<String> = ["transactions", "transaction", "txs", "tx", "txns", "transfers", "payments", "entries", "items", "activities", "sends"]
+        for span in numberSpans {
+            guard let value = Int(span.value), value > 0, value <= 10_000 else { continue }
+            let before = span.index > 0 ? word(at: span.index - 1) : nil
+            let after = word(at: span.index + 1)
+            if let before, cues.contains(before) { return value }
+            if let after, items.contains(after) || cues.contains(after) || after == "most" { return value }
+        }
+        return nil
+    }
+
+    /// Months of a subscription: "3 months", "six months", "another month", "a year".
+    private func months() -> Int? {
+        let tokens = message.tokens
+        for index in tokens.indices {
+            guard let unit = word(at: index), ["month", "months", "year", "years", "mo", "mos"].contains(unit) else { continue }
+            let factor = unit.hasPrefix("year") ? 12 : 1
+            guard index > 0 else { continue }
+            if case .number(let value) = tokens[index - 1].kind, let count = Int(value) { return count * factor }
+            if let previous = word(at: index - 1) {
+                if let count = Lexicon.numberWords[previous], count > 0 { return count * factor }
+                if ["another", "one", "a", "an", "extra", "additional", "single"].contains(previous) { return factor }
+                if let span = numberSpans.last(where: { $0.index < index }), span.index >= index - 3, let count = Int(span.value) { return count * factor }
+            }
+        }
+        return nil
+    }
+
+    private func word(at index: Int) -> String? {
+        guard index >= 0, index < message.tokens.count, case .word(let word) = message.tokens[index].kind else { return nil }
+        return word.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:"))
+    }
+
+    // MARK: - NFT name and description
+
+    /// The name after "called", "named", "titled" (quoted or not), and the description after
+    /// "description" or "described as".
+    private func nameAndDescription() -> (String?, String?) {
+        let text = message.text
+        let lower = text.lowercased()
+        var name: String?
+        var description: String?
+        for cue in [" called ", " named ", " titled ", " name it ", " name:", " title:", " entitled "] {
+            if let range = lower.range(of: cue) {
+                name = Self.clean(String(text[range.upperBound...]), stopAt: [" with description", " and description", " with the description",
+                                                                              " described as", " description", ", description", " and a description"])
+                break
+            }
+        }
+        for cue in ["description ", "described as ", "description:", "about "] {
+            if let range = lower.range(of: cue, options: .backwards), name.map({ !$0.lowercased().contains(cue.trimmingCharacters(in: .whitespaces)) }) ?? true {
+                let candidate = Self.clean(String(text[range.upperBound...]), stopAt: [])
+                if cue == "about " && !lower.contains("description") { break }
+                description = candidate
+                break
+            }
+        }
+        if name == nil, let quoted = message.tokens.compactMap({ if case .quoted(let q) = $0.kind { return q }; return nil }).first {
+            name = quoted
+        }
+        return (name?.isEmpty == true ? nil : name, description?.isEmpty == true ? nil : description)
+    }
+
+    static func clean(_ text: String, stopAt stops: [String]) -> String {
+        var value = text.trimmingCharacters(in: .whitespaces)
+        if let first = value.first, "\"“'".contains(first), let close = value.dropFirst().firstIndex(where: { "\"”'".contains($0) }) {
+            return String(value[value.index(after: value.startIndex)..<close])
+        }
+        for stop in stops {
+            if let range = value.lowercased().range(of: stop) {
+                value = String(value[..<value.index(value.startIndex, offsetBy: value.lowercased().distance(from: value.lowercased().startIndex, to: range.lowerBound))])
+            }
+        }
+        value = value.trimmingCharacters(in: CharacterSet(charactersIn: " .!?,;:\"“”'"))
+        for suffix in [" please", " pls", " for me", " on sonic"] where value.lowercased().hasSuffix(suffix) {
+            value = String(value.dropLast(suffix.count))
+        }
+        return value
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// The embedded understanding of the agent: intent and entities from a person's message, with
+/// no network and no model. Rules read as language: cues for each intent, in an order that
+/// settles the usual conflicts (a fee question that names an amount is about fees; staking
+/// that names an amount is DeFi; an address alone asks for its history).
+public struct MessageParser: Sendable {
+    public init() {}
+
+    public func parse(_ text: String) -> ParsedMessage {
+        let message = Message(text)
+        let intent = classify(message)
+        return ParsedMessage(intent: intent, entities: EntityExtractor(message: message).entities(for: intent))
+    }
+
+    func classify(_ m: Message) -> Intent {
+        // Requests for secrets or to override instructions are answered, never acted on.
+        if m.has(Lexicon.secretWords) && m.has(["key", "phrase", "keys", "words", "password", "mnemonic", "seed"]) { return .generalQuery }
+        if m.has("ignore") && m.has(["instructions", "instruction", "rules", "prompt"]) { return .generalQuery }
+        // A bare hash or address.
+        if m.contentWords.isEmpty && m.numbers.isEmpty {
+            if m.hashes.count == 1 && m.addresses.isEmpty { return .transactionStatus }
+            if m.addresses.count == 1 && m.hashes.isEmpty { return .transactionHistory }
+        }
+        // Things we do not do: deploying tokens or contracts, QR codes.
+        if m.has(["deploy", "deploying", "qr", "launch"]) && !m.has(Lexicon.defiWords) { return .generalQuery }
+        if m.has(["enough"]) && m.has(["have", "got", "own", "hold"]) { return .balanceCheck }
+        // Fee Monetization is a programme to explain, not a fee to quote.
+        if m.has(["monetization", "monetisation", "feem"]) { return .generalQuery }
+        if m.has(Lexicon.gasWords) || m.phrase("base fee") || (m.has(["cost", "costs", "expensive", "cheap"]) && m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))) {
+            return .gasPrice
+        }
+        if m.has(Lexicon.defiWords) { return .defiQuery }
+        if m.phrase("trading at") || m.has(["price", "chart", "charts", "sentiment", "marketcap", "mcap"]) && !m.has(Lexicon.swapWords.subtracting(["trading"])) {
+            return .generalQuery
+        }
+        if m.hasArrow && m.tokenMentions.count >= 2 { return .swap }
+        if m.has(Lexicon.swapWords.subtracting(["buy", "sell", "trading"])) && !m.has(Lexicon.subscriptionWords) { return .swap }
+        if m.has(["buy", "sell"]) && !m.has(Lexicon.subscriptionWords) && m.tokenMentions.count >= 1 && !m.has(Lexicon.nftWords) { return .swap }
+        if m.has(Lexicon.subscriptionWords) || (m.has(["buy", "get"]) && m.has(["months", "month"])) {
+            let asksStatus = m.has(["subscribed", "expire", "expires", "expiry", "expiring", "until", "active", "status", "still", "left", "remaining", "which", "current", "currently"])
+                || m.phrase("when does") || m.phrase("do i have") || m.phrase("am i")
+            let wantsToBuy = m.has(["buy", "upgrade", "renew", "extend", "purchase", "get", "subscribe", "pay", "join", "activate", "start"])
+            return asksStatus && !(wantsToBuy && !m.has(["subscribed"])) ? .subscriptionStatus : .subscriptionPurchase
+        }
+        if m.has(["nft", "nfts", "collectible", "collectibles"]) || (m.has(Lexicon.mintWords) && m.has(Lexicon.nftWords)) || m.has(["mint", "minting"]) {
+            let browsing = m.has(["show", "list", "view", "see", "display", "my", "owned", "own", "gallery"]) && !m.has(Lexicon.mintWords)
+            return browsing ? .generalQuery : .nftCreation
+        }
+        if !m.hashes.isEmpty { return .transactionStatus }
+        if m.has(["confirmed", "pending", "status", "stuck", "mined", "went", "through"]) && m.has(["tx", "transaction", "transfer", "payment", "it"]) {
+            return .transactionStatus
+        }
+        if m.has(Lexicon.historyWords) || (m.phrase("what did i") && m.has(["send", "sent", "receive", "received", "spend", "spent", "pay", "paid"]))
+            || (m.has(["last", "latest", "recent"]) && m.has(["tx", "txs", "transactions", "transfers", "sends"])) || m.has(["spent", "spend", "spending", "received"]) {
+            return .transactionHistory
+        }
+        if m.has(Lexicon.sendVerbs) { return .sendTransaction }
+        if m.has(Lexicon.balanceWords) || m.phrase("how much") || m.phrase("how many") || m.has(["hold", "holding", "worth", "wallet", "own"]) {
+            return .balanceCheck
+        }
+        if m.has(["check", "show", "see", "view", "my"]) && !m.tokenMentions.isEmpty && m.numbers.isEmpty { return .balanceCheck }
+        if !m.addresses.isEmpty && !m.numbers.isEmpty { return .sendTransaction }
+        if m.addresses.count == 1 { return .transactionHistory }
+        return .generalQuery
+    }
+}
+
+/// A tokenized message with the questions the rules ask of it.
+struct Message {
+    let text: String
+    let tokens: [Tokenizer.Token]
+    /// Words after fuzzy correction of mistyped cue words.
+    let words: [String]
+    let hashes: [String]
+    let addresses: [String]
+    let numbers: [String]
+    let hasArrow: Bool
+
+    init(_ text: String) {
+        self.text = text
+        tokens = Tokenizer.tokenize(text)
+        var words: [String] = []
+        var hashes: [String] = []
+        var addresses: [String] = []
+        var numbers: [String] = []
+        var arrow = false
+        for token in tokens {
+            switch token.kind {
+            case .word(let word): words.append(Self.corrected(word))
+            case .hash(let hash): hashes.append(hash)
+            case .address(let address): addresses.append(address)
+            case .number(let number): numbers.append(number)
+            case .arrow: arrow = true
+            case .quoted: break
+            }
+        }
+        self.words = words
+        self.hashes = hashes
+        self.addresses = addresses
+        self.numbers = numbers
+        hasArrow = arrow
+    }
+
+    /// Words that carry meaning (not fillers), to tell a bare address from a sentence.
+    var contentWords: [String] {
+        words.filter { !["the", "a", "an", "please", "pls", "plz", "?", "!", "this", "is", "it", "for", "of"].contains($0) }
+    }
+
+    var tokenMentions: [String] {
+        words.compactMap { Lexicon.tokens[$0] }
+    }
+
+    func has(_ word: String) -> Bool { words.contains(word) }
+    func has(_ set: Set<String>) -> Bool { words.contains { set.contains($0) } }
+    func phrase(_ text: String) -> Bool { (" " + words.joined(separator: " ") + " ").contains(" \(text) ") }
+
+    /// A cue word within one edit of a mistyped word ("transfr", "balnce", "histroy").
+    static func corrected(_ word: String) -> String {
+        let stripped = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:'\""))
+        let base = stripped.hasSuffix("'s") ? String(stripped.dropLast(2)) : stripped
+        guard base.count >= 5, !Lexicon.known.contains(base) else { return base }
+        for target in Lexicon.fuzzyTargets where abs(target.count - base.count) <= 1 && editDistanceAtMostOne(base, target) {
+            return target
+        }
+        return base
+    }
+
+    static func editDistanceAtMostOne(_ a: String, _ b: String) -> Bool {
+        let x = Array(a), y = Array(b)
+        if x.count == y.count {
+            let differences = zip(x, y).filter { $0 != $1 }.count
+            if differences <= 1 { return true }
+            // One transposition counts as one edit.
+            if differences == 2, let first = (0..<x.count).first(where: { x[$0] != y[$0] }), first + 1 < x.count {
+                return x[first] == y[first + 1] && x[first + 1] == y[first] && x[(first + 2)...] == y[(first + 2)...]
+            }
+            return false
+        }
+        let (short, long) = x.count < y.count ? (x, y) : (y, x)
+        var i = 0, j = 0, skipped = false
+        while i < short.count && j < long.count {
+            if short[i] == long[j] { i += 1; j += 1 } else if skipped { return false } else { skipped = true; j += 1 }
+        }
+        return true
+    }
+}

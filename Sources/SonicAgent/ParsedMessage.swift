@@ -1,0 +1,27 @@
+/// What the parser understood: an intent and its entities, normalised as
+/// shared/agent-eval/README.md defines them.
+public struct ParsedMessage: Sendable, Equatable, Encodable {
+    public var intent: Intent
+    public var entities: Entities
+}
+
+/// Entities of a message; absent ones are left out of the JSON (no nulls).
+public struct Entities: Sendable, Equatable, Codable {
+    public var address: String?
+    public var token: String?
+    public var amount: String?
+    public var to: String?
+    public var txHash: String?
+    public var limit: Int?
+    public var months: Int?
+    public var name: String?
+    public var description: String?
+    public var tokenIn: String?
+    public var tokenOut: String?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case address, token, amount, to, txHash = "tx_hash", limit, months, name, description, tokenIn = "token_in", tokenOut = "token_out"
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Splits a message into the pieces the parser reasons about: hashes and addresses anywhere in
+/// the text, numbers (with thousands separators, leading points and number words), quoted
+/// strings, arrows and words.
+struct Tokenizer {
+    enum Kind: Equatable {
+        case hash(String)      // 0x + 64 hex, lower-cased
+        case address(String)   // 0x + 40 hex, lower-cased
+        case number(String)    // normalised decimal
+        case word(String)      // lower-cased, punctuation trimmed
+        case quoted(String)    // as written
+        case arrow
+    }
+
+    struct Token: Equatable {
+        let kind: Kind
+        /// The text as written (for names, symbols in capitals).
+        let raw: String
+    }
+
+    static func tokenize(_ text: String) -> [Token] {
+        var tokens: [Token] = []
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character.isWhitespace { index += 1; continue }
+            if character == "\"" || character == "“" || character == "”" || (character == "'" && index + 1 < characters.count && startsQuote(characters, index)) {
+                let close: Set<Character> = character == "'" ? ["'"] : ["\"", "”", "“"]
+                var end = index + 1
+                while end < characters.count && !close.contains(characters[end]) { end += 1 }
+                if end < characters.count {
+                    let inner = String(characters[(index + 1)..<end])
+                    tokens.append(Token(kind: .quoted(inner), raw: inner))
+                    index = end + 1
+                    continue
+                }
+                index += 1
+                continue
+            }
+            if character == "-" && index + 1 < characters.count && characters[index + 1] == ">" {
+                tokens.append(Token(kind: .arrow, raw: "->"))
+                index += 2
+                continue
+            }
+            if character == "→" {
+                tokens.append(Token(kind: .arrow, raw: "→"))
+                index += 1
+                continue
+            }
+            // A run of non-space characters.
+            var end = index
+            while end < characters.count && !characters[end].isWhitespace && !(characters[end] == "-" && end + 1 < characters.count && characters[end + 1] == ">") {
+                end += 1
+            }
+            let piece = String(characters[index..<end])
+            index = end
+            tokens += classify(piece)
+        }
+        return tokens
+    }
+
+    private static func startsQuote(_ characters: [Character], _ index: Int) -> Bool {
+        // An apostrophe opens a quote only at a word start and when a closing one follows.
+        (index == 0 || characters[index - 1].isWhitespace) && characters[(index + 1)...].contains("'")
+    }
+
+    private static func classify(_ piece: String) -> [Token] {
+        let trimmed = piece.trimmingCharacters(in: CharacterSet(charactersIn: ",;:!?()[]{}<>“”\"`*"))
+        // Hex: 0x… anywhere, possibly followed by punctuation.
+        if let hex = hexValue(trimmed) {
+            if hex.count == 66 { return [Token(kind: .hash(hex), raw: trimmed)] }
+            if hex.count == 42 { return [Token(kind: .address(hex), raw: trimmed)] }
+        }
+        var core = trimmed
+        while let last = core.last, ".".contains(last), core.count > 1, !isNumber(core) { core.removeLast() }
+        if let number = normalizedNumber(core) { return [Token(kind: .number(number), raw: core)] }
+        // "2k", "1.5m": thousands and millions.
+        if let last = core.last, "kKmM".contains(last), let number = normalizedNumber(String(core.dropLast())) {
+            return [Token(kind: .number(scaled(number, by: last.lowercased() == "k" ? 3 : 6)), raw: core)]
+        }
+        // "2.5S", "10usdc", "$5": a number glued to a symbol.
+        if let split = core.firstIndex(where: { !($0.isNumber || $0 == "." || $0 == ",") }), split != core.startIndex,
+           let number = normalizedNumber(String(core[..<split])) {
+            let rest = String(core[split...])
+            return [Token(kind: .number(number), raw: String(core[..<split])), Token(kind: .word(rest.lowercased()), raw: rest)]
+        }
+        if core.hasPrefix("$"), let number = normalizedNumber(String(core.dropFirst())) { return [Token(kind: .number(number), raw: core)] }
+        let word = core.lowercased()
+        guard !word.isEmpty else { return [] }
+        // "S/USDC", "usdc->s" inside one piece.
+        if word.contains("/") && !word.hasPrefix("http") {
+            return word.split(separator: "/").map { Token(kind: .word(String($0)), raw: String($0)) }
+        }
+        return [Token(kind: .word(word), raw: core)]
+    }
+
+    private static func hexValue(_ text: String) -> String? {
+        let lower = text.lowercased()
+        guard lower.hasPrefix("0x"), lower.dropFirst(2).allSatisfy(\.isHexDigit) else {
+            // "0xabc…," with trailing characters already trimmed; "0x…'s" possessive.
+            if lower.hasPrefix("0x"), let end = lower.dropFirst(2).firstIndex(where: { !$0.isHexDigit }) {
+                let hex = String(lower[..<end])
+                return hex.count == 42 || hex.count == 66 ? hex : nil
+            }
+            return nil
+        }
+        return lower
+    }
+
+    static func isNumber(_ text: String) -> Bool { normalizedNumber(text) != nil }
+
+    /// A normalised decimal times 10^places, exactly: "1.5" by 3 → "1500".
+    static func scaled(_ number: String, by places: Int) -> String {
+        let parts = number.split(separator: ".", maxSplits: 1)
+        let whole = String(parts[0])
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        let shifted = whole + fraction.prefix(places) + String(repeating: "0", count: max(0, places - fraction.count))
+        let rest = fraction.count > places ? String(fraction.dropFirst(places)) : ""
+        return normalizedNumber(rest.isEmpty ? shifted : "\(shifted).\(rest)") ?? number
+    }
+
+    /// "1,250" → "1250", ".3" → "0.3", "100.000" → "100", "2." → "2"; nil for anything else.
+    static func normalizedNumber(_ text: String) -> String? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }), text.contains(where: \.isNumber)
+        else { return nil }
+        var digits = text
+        if digits.contains(",") {
+            let groups = digits.split(separator: ".", maxSplits: 1)[0].split(separator: ",", omittingEmptySubsequences: false)
+            guard groups.count > 1, groups.dropFirst().allSatisfy({ $0.count == 3 }), (1...3).contains(groups[0].count) else {
+                // "1,5" written with a decimal comma.
+                if groups.count == 2, !digits.contains(".") { digits = digits.replacingOccurrences(of: ",", with: ".") } else { return nil }
+                return normalizedNumber(digits)
+            }
+            digits = digits.replacingOccurrences(of: ",", with: "")
+        }
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return nil }
+        var whole = String(parts[0]).drop { $0 == "0" }
+        var fraction = parts.count == 2 ? String(parts[1]) : ""
+        while fraction.last == "0" { fraction.removeLast() }
+        if whole.isEmpty { whole = "0" }
+        return fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
+    }
+}
