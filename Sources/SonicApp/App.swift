@@ -19,6 +19,7 @@ public final class App: Sendable {
     let subscriptions: SubscriptionService
     let networkInfo: NetworkService
     let auth: AuthService
+    let agent: AgentService
     let limiter: RateLimiter
     public let metrics = RequestMetrics()
     public let watcher: TransactionWatcher
@@ -41,6 +42,8 @@ public final class App: Sendable {
         subscriptions = SubscriptionService(context: context)
         networkInfo = NetworkService(context: context)
         auth = AuthService(context: context, publicOrigin: configuration.publicOrigin)
+        agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions, network: networkInfo)
+        AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
         watcher = TransactionWatcher(context: context, balances: balances, waiters: waiters)
     }
@@ -151,6 +154,10 @@ public final class App: Sendable {
             respond(try auth.logout(request))
         case .authMe:
             respond(try auth.me(request))
+        case .agent:
+            // "my" is the signed-in address; signed-out visitors can still ask about anything public.
+            let address = (try auth.session(of: request)).map(\.address)
+            respond(.json(try agent.handle(request, address: address)))
         case .metrics:
             respond(Response(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(prometheusText().utf8)))
         }
@@ -198,7 +205,7 @@ public final class App: Sendable {
 /// The API's routes and the methods each accepts.
 enum Route: Equatable {
     case health, network, balance(String), prepare, send, track, status(String), subscription(String), subscriptionPrepare
-    case authNonce, authVerify, authLogout, authMe, metrics
+    case authNonce, authVerify, authLogout, authMe, metrics, agent
 
     init?(_ path: String) {
         if path == "/metrics" {
@@ -211,6 +218,7 @@ enum Route: Equatable {
         switch (rest.count, rest.first ?? "", rest.count > 1 ? rest[1] : "") {
         case (1, "health", _): self = .health
         case (1, "network", _): self = .network
+        case (1, "agent", _): self = .agent
         case (2, "balance", let address) where !address.isEmpty: self = .balance(address)
         case (2, "tx", "prepare"): self = .prepare
         case (2, "tx", "send"): self = .send
@@ -229,13 +237,13 @@ enum Route: Equatable {
     var methods: [String] {
         switch self {
         case .health, .network, .balance, .status, .subscription, .authNonce, .authMe, .metrics: ["GET"]
-        case .prepare, .send, .track, .subscriptionPrepare, .authVerify, .authLogout: ["POST"]
+        case .prepare, .send, .track, .subscriptionPrepare, .authVerify, .authLogout, .agent: ["POST"]
         }
     }
 
     /// One of each route, for documentation checks.
     static let all: [Route] = [.health, .network, .balance("x"), .prepare, .send, .track, .status("x"), .subscription("x"),
-                               .subscriptionPrepare, .authNonce, .authVerify, .authLogout, .authMe, .metrics]
+                               .subscriptionPrepare, .authNonce, .authVerify, .authLogout, .authMe, .metrics, .agent]
 
     /// The route's name in metrics: parameters left out, so labels stay few.
     var name: String {
@@ -254,6 +262,7 @@ enum Route: Equatable {
         case .authLogout: "/api/auth/logout"
         case .authMe: "/api/auth/me"
         case .metrics: "/metrics"
+        case .agent: "/api/agent"
         }
     }
 }

@@ -15,6 +15,7 @@ import SonicChain
 /// | `SONIC_BALANCE_TTL` | `1` | seconds a balance is served from cache without asking the node |
 /// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
 /// | `SONIC_PUBLIC_ORIGIN` | `http://127.0.0.1:8080` | the dashboard's origin: sign-in messages must name its host, browsers' `Origin` must equal it |
+/// | `SONIC_KNOWLEDGE_DIR` | `docs/knowledge` | articles the agent answers general questions from |
 /// | `SONIC_RATE_LIMIT_PER_MINUTE` | `60` | requests per minute per client IP (twice that per signed-in session); `0` turns it off |
 ///
 /// The same table is in README.md; keep them together.
@@ -29,10 +30,11 @@ public struct Configuration: Sendable, Equatable {
     public var maxStaleness: Double
     public var publicOrigin: String
     public var rateLimitPerMinute: Int
+    public var knowledgeDirectory: String
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
-        "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE",
+        "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_KNOWLEDGE_DIR",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -64,6 +66,7 @@ public struct Configuration: Sendable, Equatable {
             throw .invalid(variable: "SONIC_PUBLIC_ORIGIN", value: publicOrigin, accepted: "an origin such as https://sonic.example or http://127.0.0.1:8080")
         }
         if publicOrigin.hasSuffix("/") { publicOrigin.removeLast() }
+        knowledgeDirectory = environment["SONIC_KNOWLEDGE_DIR", default: "docs/knowledge"]
         rateLimitPerMinute = Int(try Self.number(environment, "SONIC_RATE_LIMIT_PER_MINUTE", default: 60, range: 0...1_000_000, integer: true))
     }
 

@@ -46,7 +46,12 @@ public struct SubscriptionService: Sendable {
     /// POST /api/subscription/prepare: `months` periods of 30 days, previewed like any transfer.
     func prepare(_ request: Request) throws(Problem) -> PreparedTransaction {
         let body = try RequestBody.decode(request, as: PrepareBody.self, fields: ["from", "months"])
-        let from = try Validate.address(body.from, field: "from")
+        return try preparePurchase(from: try Validate.address(body.from, field: "from"), months: body.months)
+    }
+
+    /// `months` × 30 days of premium for `from`, previewed.
+    func preparePurchase(from: Address, months: Int) throws(Problem) -> PreparedTransaction {
+        let body = PrepareBody(from: from.checksummed, months: months)
         guard (1...36).contains(body.months) else {
             throw Problem(status: 422, title: "Invalid months", detail: "months must be a whole number from 1 to 36, got \(body.months)", field: "months")
         }

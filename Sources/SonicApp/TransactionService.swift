@@ -18,8 +18,15 @@ public struct TransactionService: Sendable {
     /// POST /api/tx/prepare: a transfer of S or a known token, previewed.
     func prepare(_ request: Request) throws(Problem) -> PreparedTransaction {
         let body = try RequestBody.decode(request, as: PrepareBody.self, fields: ["from", "to", "amount", "token"])
-        let from = try Validate.address(body.from, field: "from")
-        let to = try Validate.address(body.to, field: "to")
+        return try prepareTransfer(from: try Validate.address(body.from, field: "from"), to: try Validate.address(body.to, field: "to"),
+                                   amount: body.amount, token: body.token)
+    }
+
+    /// A transfer of `amount` (decimal text) of `token` (S when nil), previewed; refused when
+    /// the balance cannot pay the amount and the fee.
+    func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?) throws(Problem) -> PreparedTransaction {
+        struct Body { let amount: String; let token: String? }
+        let body = Body(amount: amountText, token: token)
         let symbol = (body.token ?? context.network.nativeSymbol).uppercased()
         let client = context.client
         if symbol == context.network.nativeSymbol {

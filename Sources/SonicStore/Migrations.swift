@@ -51,6 +51,17 @@ enum Migrations {
                 table.column("expires_at", .double).notNull()
             }
         }
+        migrator.registerMigration("v5-agent") { db in
+            // What the agent remembers per conversation (pending transfer, last action).
+            try db.create(table: "conversation") { table in
+                table.primaryKey("id", .text)
+                table.column("address", .text)
+                table.column("state", .text).notNull()
+                table.column("updated_at", .double).notNull()
+            }
+            // The knowledge base for general questions, searched with FTS5.
+            try db.execute(sql: "CREATE VIRTUAL TABLE knowledge USING fts5(slug UNINDEXED, title, body)")
+        }
         return migrator
     }
 }

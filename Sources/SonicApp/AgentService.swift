@@ -1,0 +1,183 @@
+import Ethereum
+import Foundation
+import SonicAgent
+import SonicChain
+import SonicStore
+
+/// POST /api/agent: understands a message, carries out reads, prepares writes for the wallet,
+/// and answers in plain sentences with exact figures. Nothing is signed or sent here.
+public struct AgentService: Sendable {
+    let context: ChainContext
+    let balances: BalanceService
+    let transactions: TransactionService
+    let subscriptions: SubscriptionService
+    let network: NetworkService
+
+    struct Body: Decodable {
+        let message: String
+        let conversation: String?
+    }
+
+    /// A card the dashboard shows under the reply: a transaction to confirm, or a page to open.
+    public struct Card: Encodable, Sendable {
+        let kind: String
+        let prepared: PreparedTransaction?
+        let name: String?
+        let description: String?
+    }
+
+    public struct Source: Encodable, Sendable {
+        let slug: String
+        let title: String
+    }
+
+    public struct Answer: Encodable, Sendable {
+        let reply: String
+        let intent: String
+        let entities: Entities
+        let action: Card?
+        let conversation: String
+        let sources: [Source]?
+    }
+
+    func handle(_ request: Request, address: String?) throws(Problem) -> Answer {
+        let body = try RequestBody.decode(request, as: Body.self, fields: ["message", "conversation"])
+        let text = body.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 2_000 else {
+            throw Problem(status: 422, title: "Invalid message", detail: "message must have 1 to 2,000 characters", field: "message")
+        }
+        let id = body.conversation.flatMap { Self.validID($0) ? $0 : nil } ?? AuthService.random(alphabet: "0123456789abcdef", count: 24)
+        let saved = try storeCall { () throws(StoreError) in try context.store?.conversationState(id, address: address) }
+        let state = saved.flatMap { try? JSONDecoder().decode(ConversationState.self, from: Data($0.utf8)) } ?? ConversationState()
+        let planner = Planner(knownTokens: [context.network.nativeSymbol] + context.network.tokens.map(\.symbol))
+        let (parsed, action, next) = planner.plan(text, connected: address, state: state)
+        let (reply, card, sources) = try carryOut(action)
+        if let data = try? JSONEncoder().encode(next) {
+            try storeCall { () throws(StoreError) in try context.store?.saveConversation(id, address: address, state: String(decoding: data, as: UTF8.self)) }
+        }
+        return Answer(reply: reply, intent: parsed.intent.rawValue, entities: parsed.entities, action: card, conversation: id, sources: sources)
+    }
+
+    static func validID(_ id: String) -> Bool { (8...64).contains(id.count) && id.allSatisfy { $0.isHexDigit } }
+
+    private func carryOut(_ action: Action) throws(Problem) -> (String, Card?, [Source]?) {
+        let symbol = context.network.nativeSymbol
+        switch action {
+        case .balance(let text, let token):
+            let address = try Validate.address(text, field: "address")
+            let tokens = token == symbol ? [] : [token]
+            guard token == symbol || context.network.tokens.contains(where: { $0.symbol == token }) else {
+                return ("I don't know the token \(token) on \(context.network.displayName). I know \(([symbol] + context.network.tokens.map(\.symbol)).joined(separator: ", ")).", nil, nil)
+            }
+            let answer = try balances.balances(of: address, tokens: tokens)
+            let amount = token == symbol ? answer.snapshot.native : answer.snapshot.tokens[0]
+            let value = (try? UInt256(parsing: amount.balance)) ?? .zero
+            let shown = Units.formatForDisplay(value, decimals: amount.decimals, places: 6)
+            let whose = address.checksummed
+            let stale = answer.stale ? " (from \(Int(answer.age)) s ago: the node is not answering right now)" : ""
+            return ("\(whose) holds \(shown) \(token) at block \(answer.snapshot.block)\(stale).", nil, nil)
+        case .history:
+            return ("Transaction history needs the indexer, which is not part of this version yet. Meanwhile I can check any transaction by its hash.", nil, nil)
+        case .status(let text):
+            let status = try transactions.status(try Validate.hash(text, field: "hash"))
+            switch status.status {
+            case "confirmed":
+                return ("Transaction \(Self.short(text)) is confirmed in block \(status.block ?? 0); it used \(status.gasUsed ?? 0) gas and cost \(status.fee ?? "?") \(symbol) in fees.", nil, nil)
+            case "failed":
+                return ("Transaction \(Self.short(text)) failed in block \(status.block ?? 0): \(status.reason ?? "reverted"). Its fee of \(status.fee ?? "?") \(symbol) was still paid.", nil, nil)
+            case "pending":
+                return ("Transaction \(Self.short(text)) is pending; I'll keep following it.", nil, nil)
+            case "dropped":
+                return ("Transaction \(Self.short(text)) was dropped: \(status.reason ?? "the node no longer knows it").", nil, nil)
+            default:
+                return ("I can't find transaction \(Self.short(text)) on \(context.network.displayName). Check the hash and the network.", nil, nil)
+            }
+        case .subscriptionStatus(let text):
+            let status = try subscriptions.status(try Validate.address(text, field: "address"))
+            if status.active, let iso = status.expiresAtIso {
+                return ("Your premium is active until \(iso) UTC. Another month costs \(status.price) \(symbol).", nil, nil)
+            }
+            return ("You don't have premium right now. It costs \(status.price) \(symbol) per 30 days; say \"buy 1 month of premium\" to start.", nil, nil)
+        case .gasPrice:
+            let info = try network.info()
+            let base = (try? UInt256(parsing: info.baseFeeWei)) ?? .zero
+            let transfer = base.multiplied(by: UInt256(21_000)) ?? .zero
+            return ("Gas is \(info.gasPriceGwei) gwei now (base fee \(Units.formatGwei(base)) gwei). A plain transfer of \(symbol) (21,000 gas) costs about \(Units.format(transfer, decimals: 18)) \(symbol) at the current base fee.", nil, nil)
+        case .send(let fromText, let toText, let amount, let token):
+            let from = try Validate.address(fromText, field: "address")
+            guard let to = try? Address(toText) else {
+                return ("\(toText) is not a valid address: an address is 0x and 40 hex digits, and mixed case must match its checksum.", nil, nil)
+            }
+            let prepared: PreparedTransaction
+            do {
+                prepared = try transactions.prepareTransfer(from: from, to: to, amount: amount, token: token)
+            } catch {
+                return (error.detail.prefix(1).uppercased() + error.detail.dropFirst() + ".", nil, nil)
+            }
+            var reply = "Here is the transfer to check: \(prepared.summary). The fee is about \(prepared.fee.estimated) \(symbol), at most \(prepared.fee.max) \(symbol)."
+            reply += prepared.simulation.success ? " Confirm it in your wallet to send." : " Careful: simulating it failed (\(prepared.simulation.reason ?? "reverted")), so it would likely fail on chain."
+            return (reply, Card(kind: "transaction", prepared: prepared, name: nil, description: nil), nil)
+        case .subscribe(let fromText, let months):
+            let from = try Validate.address(fromText, field: "address")
+            let prepared: PreparedTransaction
+            do { prepared = try subscriptions.preparePurchase(from: from, months: months) } catch {
+                return (error.detail.prefix(1).uppercased() + error.detail.dropFirst() + ".", nil, nil)
+            }
+            return ("Here is the purchase to check: \(prepared.summary), fee about \(prepared.fee.estimated) \(symbol). Confirm it in your wallet.",
+                    Card(kind: "transaction", prepared: prepared, name: nil, description: nil), nil)
+        case .mint(let name, let description):
+            let named = name.map { " called \"\($0)\"" } ?? ""
+            return ("Let's mint it\(named). Open the NFT creator, pick the picture, and I'll prepare the mint for your wallet to sign.",
+                    Card(kind: "open_nft_creator", prepared: nil, name: name, description: description), nil)
+        case .swapInfo(let tokenIn, let tokenOut, _):
+            let pair = [tokenIn, tokenOut].compactMap { $0 }.joined(separator: " for ")
+            return ("I can't swap\(pair.isEmpty ? "" : " \(pair)") for you. On Sonic you can swap on a decentralized exchange with the same wallet; check the rate and the slippage it shows before you confirm.", nil, nil)
+        case .defiInfo:
+            return answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
+        case .answer(let query):
+            return answer(query, fallback: "I can check balances, prepare transfers for your wallet, follow transactions, show gas prices and manage your premium subscription.")
+        case .clarify(let question):
+            return (question, nil, nil)
+        case .refuse(let reason):
+            return (reason, nil, nil)
+        case .cancelled:
+            return ("Cancelled. Nothing was sent.", nil, nil)
+        }
+    }
+
+    /// The best knowledge-base article for a question, cited.
+    private func answer(_ query: String, fallback: String) -> (String, Card?, [Source]?) {
+        let words = query.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+            .filter { !["what", "how", "the", "and", "can", "you", "does", "with", "from", "this", "that", "your", "about", "is", "it", "do", "to", "me", "my", "i"].contains($0) }
+        guard let hit = (try? context.store?.searchKnowledge(words, limit: 1))??.first else {
+            return (fallback, nil, nil)
+        }
+        // The two sentences that share most words with the question, in the article's order.
+        let sentences = hit.body.components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let scored = sentences.enumerated().map { index, sentence -> (Int, Int) in
+            let lower = sentence.lowercased()
+            return (index, words.filter { lower.contains($0) }.count)
+        }
+        let chosen = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(2).map(\.0).sorted()
+        let text = chosen.map { sentences[$0] }.joined(separator: ". ")
+        return (text.hasSuffix(".") ? text : text + ".", nil, [Source(slug: hit.slug, title: hit.title)])
+    }
+
+    static func short(_ hash: String) -> String { hash.count > 14 ? "\(hash.prefix(10))…\(hash.suffix(4))" : hash }
+}
+
+extension AgentService {
+    /// Loads docs/knowledge/*.md (title from the first heading) into the store's search index.
+    static func loadKnowledge(directory: String, into store: Store?) {
+        guard let store, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        var articles: [(slug: String, title: String, body: String)] = []
+        for file in files.sorted() where file.hasSuffix(".md") {
+            guard let text = try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8) else { continue }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+            let title = lines.first { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) } ?? file
+            let body = lines.filter { !$0.hasPrefix("#") }.joined(separator: " ")
+            articles.append((slug: String(file.dropLast(3)), title: title, body: body))
+        }
+        do { try store.loadKnowledge(articles) } catch { Log.warning("knowledge base: \(error)") }
+    }
+}
