@@ -32,3 +32,42 @@ async function refresh() {
 
 refresh();
 setInterval(refresh, REFRESH_MS);
+
+// Balance card: S and the network's known tokens of the connected address, with a stale marker.
+import { api as request, el as element } from "./api.js";
+import { onChange as onWallet } from "./wallet.js";
+
+const balanceList = document.getElementById("balance-list");
+const balanceEmpty = document.getElementById("balance-empty");
+const balanceMeta = document.getElementById("balance-meta");
+const refreshButton = document.getElementById("balance-refresh");
+let shownFor = null;
+
+async function loadBalance(address) {
+  const tokens = document.body.dataset.tokens;
+  try {
+    const data = await request(`/balance/${address}${tokens ? `?tokens=${tokens}` : ""}`);
+    const rows = [data.native, ...data.tokens].flatMap((amount) => [element("dt", {}, amount.symbol), element("dd", { class: "amount" }, amount.formatted)]);
+    balanceList.replaceChildren(...rows);
+    balanceList.hidden = false;
+    balanceEmpty.hidden = true;
+    refreshButton.hidden = false;
+    balanceMeta.textContent = data.stale
+      ? `Stale: read ${Math.round(data.age_seconds)} s ago, the node is not answering.`
+      : `At block ${data.block.toLocaleString("en-US")}.`;
+    balanceMeta.className = data.stale ? "status-bad" : "muted";
+  } catch (error) {
+    balanceMeta.textContent = `Balance unavailable: ${error.message}`;
+    balanceMeta.className = "status-bad";
+  }
+}
+
+if (balanceList) {
+  onWallet((wallet) => {
+    if (wallet.account && wallet.account !== shownFor) {
+      shownFor = wallet.account;
+      loadBalance(wallet.account);
+    }
+  });
+  refreshButton.addEventListener("click", () => shownFor && loadBalance(shownFor));
+}

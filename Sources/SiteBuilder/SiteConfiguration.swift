@@ -8,6 +8,11 @@ public struct SiteConfiguration: Sendable {
     public var chainID: UInt64
     public var apiBase: String
     public var version: String
+    /// For the wallet's add-network request (EIP-3085).
+    public var rpcURL: String = ""
+    public var explorerURL: String = ""
+    /// Token symbols the balance card asks for.
+    public var tokenSymbols: [String] = []
 
     public init(templatesDirectory: String = "Templates", publicDirectory: String = "Public", outputDirectory: String = "dist",
                 networkName: String, networkDisplayName: String, chainID: UInt64, apiBase: String = "/api", version: String) {
@@ -26,7 +31,7 @@ public struct SiteConfiguration: Sendable {
         [
             "page": page,
             "pageIs" + page.prefix(1).uppercased() + page.dropFirst(): true,
-            "network": ["name": networkName, "displayName": networkDisplayName, "chainId": String(chainID)],
+            "network": ["name": networkName, "displayName": networkDisplayName, "chainId": String(chainID), "rpcUrl": rpcURL, "explorer": explorerURL, "tokens": tokenSymbols.joined(separator: ",")],
             "apiBase": apiBase,
             "version": version,
         ]

@@ -145,7 +145,7 @@ public final class App: Sendable {
         case .subscriptionPrepare:
             respond(.json(try subscriptions.prepare(request)))
         case .authNonce:
-            var response = Response.json(try auth.nonce())
+            var response = Response.json(try auth.nonce(request))
             response.headers.append(("Cache-Control", "no-store"))
             respond(response)
         case .authVerify:

@@ -28,16 +28,20 @@ public struct AuthService: Sendable {
         let chainId: UInt64
         let version = "1"
         let statement = "Sign in to Smart Sonic."
+        /// The EIP-55 form of `?address=`, which the message must use.
+        let address: String?
 
-        enum CodingKeys: String, CodingKey { case nonce, expiresAt = "expires_at", domain, uri, chainId = "chain_id", version, statement }
+        enum CodingKeys: String, CodingKey { case nonce, expiresAt = "expires_at", domain, uri, chainId = "chain_id", version, statement, address }
     }
 
-    /// GET /api/auth/nonce: a fresh nonce and the fields the wallet's message must carry.
-    func nonce() throws(Problem) -> NonceAnswer {
+    /// GET /api/auth/nonce[?address=]: a fresh nonce and the fields the wallet's message must carry.
+    func nonce(_ request: Request) throws(Problem) -> NonceAnswer {
+        let address = try request.queryItems["address"].map { (text) throws(Problem) in try Validate.address(text, field: "address", status: 400) }
         let nonce = Self.random(alphabet: "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", count: 17)
         let expires = Date().addingTimeInterval(Self.nonceLifetime)
         try storeCall { () throws(StoreError) in try requireStore().saveNonce(nonce, expiresAt: expires) }
-        return NonceAnswer(nonce: nonce, expiresAt: expires.ISO8601Format(), domain: domain, uri: publicOrigin, chainId: context.network.chainID)
+        return NonceAnswer(nonce: nonce, expiresAt: expires.ISO8601Format(), domain: domain, uri: publicOrigin, chainId: context.network.chainID,
+                           address: address?.checksummed)
     }
 
     struct VerifyBody: Decodable {

@@ -35,10 +35,15 @@ struct SonicSite: AsyncParsableCommand {
             guard let profile = Network.named(network) else {
                 throw ValidationError("--network \"\(network)\" is not known: use devnet, testnet or mainnet")
             }
-            let builder = SiteBuilder(configuration: SiteConfiguration(
+            var configuration = SiteConfiguration(
                 templatesDirectory: templates, publicDirectory: publicDirectory, outputDirectory: output,
                 networkName: profile.name, networkDisplayName: profile.displayName, chainID: profile.chainID,
-                apiBase: apiBase, version: buildVersion))
+                apiBase: apiBase, version: buildVersion)
+            configuration.rpcURL = profile.rpcURLs.first ?? ""
+            configuration.explorerURL = profile.explorerURL ?? ""
+            // The devnet's test token is deployed by `make run`; the others are the network's own.
+            configuration.tokenSymbols = profile.name == "devnet" ? ["SUSD"] : profile.tokens.map(\.symbol)
+            let builder = SiteBuilder(configuration: configuration)
             let report = try await builder.build()
             for file in report.files {
                 print("  \(output)/\(file.path)  \(file.bytes) bytes")

@@ -187,6 +187,13 @@ class Stack:
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())["result"]
 
+    def devnet_request(self, method, params):
+        """A raw JSON-RPC exchange with the devnet: {"result"} or {"error"}."""
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.devnet_port}", body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
     def request(self, method: str, path: str, body: bytes | None = None, headers=None) -> HTTPAnswer:
         request = urllib.request.Request(self.url + path, body, headers or {}, method=method)
         try:

@@ -12,9 +12,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("e2e")).start()
+    """A stack per test module: one module stops the devnet, which empties its chain."""
+    running = Stack(tmp_path_factory.mktemp("e2e")).start(contracts=True)
     yield running
     running.stop()
 
@@ -27,6 +28,67 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield chromium
         chromium.close()
+
+
+# An EIP-1193 wallet announced through EIP-6963 that forwards to the devnet's unlocked
+# development accounts (through a Playwright binding, so the page's CSP is untouched).
+TEST_WALLET = """
+(() => {
+  const listeners = {};
+  const provider = {
+    isTestWallet: true,
+    request: ({ method, params }) => window.__walletRequest(method, params || []).then((answer) => {
+      if (answer && answer.error) { const error = new Error(answer.error.message); error.code = answer.error.code; throw error; }
+      return answer.result;
+    }),
+    on: (event, handler) => { (listeners[event] = listeners[event] || []).push(handler); },
+    removeListener: () => {},
+  };
+  window.__emitWallet = (event, value) => (listeners[event] || []).forEach((handler) => handler(value));
+  const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", {
+    detail: Object.freeze({ info: { uuid: "test-wallet", name: "Test Wallet", icon: "data:,", rdns: "dev.smartsonic.test" }, provider }),
+  }));
+  window.addEventListener("eip6963:requestProvider", announce);
+  announce();
+})();
+"""
+
+
+class TestWallet:
+    """Answers the page's wallet requests with the devnet's first development account."""
+
+    def __init__(self, stack, account):
+        self.stack = stack
+        self.account = account
+        self.reject = set()
+        self.calls = []
+
+    def handle(self, source, method, params):
+        self.calls.append(method)
+        if method in self.reject:
+            return {"error": {"code": 4001, "message": "User rejected the request."}}
+        if method in ("eth_requestAccounts", "eth_accounts"):
+            return {"result": [self.account]}
+        if method in ("wallet_switchEthereumChain", "wallet_addEthereumChain"):
+            return {"result": None}
+        return self.stack.devnet_request(method, params)
+
+
+@pytest.fixture
+def wallet(stack):
+    return TestWallet(stack, "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266")
+
+
+@pytest.fixture
+def wallet_page(browser, wallet):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.expose_binding("__walletRequest", wallet.handle)
+    context.add_init_script(TEST_WALLET)
+    page = context.new_page()
+    page.console_messages = []
+    page.on("console", lambda message: page.console_messages.append(message.text))
+    yield page
+    context.close()
 
 
 @pytest.fixture

@@ -1,0 +1,55 @@
+// The wallet button and network badge on every page.
+
+import { connect, onChange, restoreSession, signIn, state, switchNetwork, availableWallets } from "./wallet.js";
+import { shortAddress } from "./api.js";
+
+const button = document.getElementById("wallet-button");
+const status = document.getElementById("wallet-status");
+const badge = document.getElementById("network-badge");
+
+function say(text, bad = false) {
+  status.textContent = text;
+  status.className = `wallet-status ${bad ? "status-bad" : ""}`;
+}
+
+function explain(error) {
+  if (error && error.code === 4001) return "You declined in your wallet.";
+  return error && error.message ? error.message : "Something went wrong with the wallet.";
+}
+
+onChange((current) => {
+  if (!current.account) button.textContent = "Connect wallet";
+  else if (!current.signedIn) button.textContent = `Sign in as ${shortAddress(current.account)}`;
+  else button.textContent = shortAddress(current.account);
+  button.disabled = Boolean(current.account && current.signedIn);
+  badge.classList.toggle("status-bad", !current.chainOk);
+  if (!current.chainOk) say("Your wallet is on another network: press the network badge to switch.", true);
+});
+
+button.addEventListener("click", async () => {
+  try {
+    if (!state.account) {
+      const wallets = availableWallets();
+      await connect(wallets.length > 1 ? wallets[0].info.uuid : undefined);
+      say(`Connected ${shortAddress(state.account)}`);
+    }
+    if (!state.signedIn) {
+      await signIn();
+      say("Signed in");
+    }
+  } catch (error) {
+    say(explain(error), true);
+  }
+});
+
+badge.addEventListener("click", async () => {
+  try {
+    if (!state.account) await connect();
+    await switchNetwork();
+    say("Network ready");
+  } catch (error) {
+    say(explain(error), true);
+  }
+});
+
+restoreSession();

@@ -1,0 +1,63 @@
+"""Connect, sign in, see the balance, and send S through the chat, in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+from conftest import ARTIFACTS
+
+ME = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+
+
+def sign_in(page, stack):
+    page.goto(stack.url + "/")
+    page.get_by_role("button", name="Connect wallet").click()
+    expect(page.locator("#wallet-button")).to_have_text("0xf39F…2266", timeout=10_000)
+    expect(page.locator("#wallet-status")).to_have_text("Signed in")
+
+
+def test_connect_sign_in_and_balance_matches_the_chain(stack, wallet_page, wallet):
+    sign_in(wallet_page, stack)
+    assert "personal_sign" in wallet.calls
+    block = int(stack.rpc("eth_blockNumber"), 16)
+    wei = int(stack.rpc("eth_getBalance", ME, hex(block)), 16)
+    whole, fraction = divmod(wei, 10**18)
+    expected = f"{whole}.{f'{fraction:018d}'.rstrip('0')}" if fraction else str(whole)
+    expect(wallet_page.locator("#balance-list dd").first).to_have_text(expected)
+    expect(wallet_page.locator("#balance-list dd").nth(1)).to_have_text("1000000")  # SUSD from the deployment
+    assert not [m for m in wallet_page.console_messages if "Content Security Policy" in m]
+
+
+def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
+    sign_in(wallet_page, stack)
+    before = int(stack.rpc("eth_getBalance", BOB, "latest"), 16)
+    wallet_page.get_by_role("link", name="Chat").click()
+    wallet_page.get_by_label("Message").fill(f"send 1 S to {BOB}")
+    wallet_page.get_by_role("button", name="Send", exact=True).click()
+    expect(wallet_page.locator(".action-card .summary")).to_have_text(f"Send 1 S to {BOB}", timeout=10_000)
+    wallet_page.get_by_role("button", name="Confirm in wallet").click()
+    expect(wallet_page.locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block \d+; fee [0-9.]+ S\.$"), timeout=20_000)
+    assert "eth_sendTransaction" in wallet.calls
+    assert int(stack.rpc("eth_getBalance", BOB, "latest"), 16) - before == 10**18
+
+
+def test_declined_signature_is_explained(stack, wallet_page, wallet):
+    wallet.reject.add("personal_sign")
+    wallet_page.goto(stack.url + "/")
+    wallet_page.get_by_role("button", name="Connect wallet").click()
+    expect(wallet_page.locator("#wallet-status")).to_have_text("You declined in your wallet.", timeout=10_000)
+    expect(wallet_page.locator("#wallet-button")).to_have_text("Sign in as 0xf39F…2266")
+
+
+def test_chat_page_at_phone_width(stack, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(stack.url + "/chat")
+    expect(page.get_by_role("button", name="What's gas now?")).to_be_visible()
+    page.get_by_role("button", name="What's gas now?").click()
+    expect(page.locator(".message.agent").last).to_have_text(re.compile("gwei"), timeout=10_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
