@@ -147,8 +147,10 @@ public struct AgentService: Sendable {
 
     /// The best knowledge-base article for a question, cited.
     private func answer(_ query: String, fallback: String) -> (String, Card?, [Source]?) {
-        let words = query.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
-            .filter { !["what", "how", "the", "and", "can", "you", "does", "with", "from", "this", "that", "your", "about", "is", "it", "do", "to", "me", "my", "i"].contains($0) }
+        let all = query.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        let meaningful = all.filter { !["what", "how", "the", "and", "can", "you", "does", "with", "from", "this", "that", "your", "about", "is", "it", "do", "to", "me", "my", "i"].contains($0) }
+        // "what can you do?" is all small words: search with them rather than with nothing.
+        let words = meaningful.isEmpty ? all : meaningful
         guard let hit = (try? context.store?.searchKnowledge(words, limit: 1))??.first else {
             return (fallback, nil, nil)
         }

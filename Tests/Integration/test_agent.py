@@ -96,6 +96,8 @@ def test_general_questions_cite_the_knowledge_base(stack):
     answer = ask(stack, "how do I add the sonic testnet to metamask")
     assert answer["sources"][0]["slug"] == "networks-and-wallets"
     assert "14601" in answer["reply"]
+    help_answer = ask(stack, "what can you do?")
+    assert help_answer["sources"][0]["slug"] == "what-the-agent-can-do"
     fees = ask(stack, "explain fee monetization")
     assert fees["sources"][0]["slug"] == "fees-and-feem"
 
