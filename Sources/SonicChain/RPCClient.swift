@@ -52,21 +52,10 @@ public final class RPCClient: Sendable {
     public func call<Result: Decodable>(_ method: String, _ params: [JSONValue] = [], as type: Result.Type = Result.self)
         throws(ChainError) -> Result
     {
-        let body = try encode([Request(id: 1, method: method, params: params)][0], method: method)
-        let order = orderedEndpoints()
-        var lastError: ChainError?
-        for attempt in 0..<maxAttempts {
-            let endpoint = order[attempt % order.count]
-            if attempt > 0 { backoff(attempt) }
-            do {
-                let data = try exchange(body, endpoint: endpoint, method: method)
-                return try Self.decodeEnvelope(data, as: type, endpoint: endpoint, method: method)
-            } catch {
-                guard error.isRetryable else { throw error }
-                lastError = error
-            }
+        let body = try encode(Request(id: 1, method: method, params: params), method: method)
+        return try withRetries(body, method: method) { (data, endpoint) throws(ChainError) in
+            try Self.decodeEnvelope(data, as: type, endpoint: endpoint, method: method)
         }
-        throw lastError!
     }
 
     /// Calls `method` once per parameter list in one HTTP request (a JSON-RPC batch); each
@@ -77,14 +66,23 @@ public final class RPCClient: Sendable {
         guard !paramsList.isEmpty else { return [] }
         let requests = paramsList.enumerated().map { Request(id: $0.offset, method: method, params: $0.element) }
         let body = try encode(requests, method: method)
+        return try withRetries(body, method: method) { (data, endpoint) throws(ChainError) in
+            try Self.decodeBatch(data, count: requests.count, as: type, endpoint: endpoint, method: method)
+        }
+    }
+
+    /// Sends a read to the endpoints in health order, retrying what may succeed elsewhere or
+    /// later (transport failures, timeouts, 5xx and 429) with backoff; node errors end it.
+    private func withRetries<Value>(_ body: [UInt8], method: String, decode: ([UInt8], String) throws(ChainError) -> Value)
+        throws(ChainError) -> Value
+    {
         let order = orderedEndpoints()
         var lastError: ChainError?
         for attempt in 0..<maxAttempts {
             let endpoint = order[attempt % order.count]
             if attempt > 0 { backoff(attempt) }
             do {
-                let data = try exchange(body, endpoint: endpoint, method: method)
-                return try Self.decodeBatch(data, count: requests.count, as: type, endpoint: endpoint, method: method)
+                return try decode(try exchange(body, endpoint: endpoint, method: method), endpoint)
             } catch {
                 guard error.isRetryable else { throw error }
                 lastError = error
