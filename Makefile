@@ -42,9 +42,13 @@ test-swift test-cli test-devnet test-contracts test-integration test-e2e: deps-b
 	scripts/run-tests.sh $(@:test-%=%)
 
 # Figures with their references and targets (release build; see docs/benchmarks.md).
-bench: deps
-	swift build -c release --product sonic-bench $(SWIFT_FLAGS)
-	.build/release/sonic-bench --seconds $(or $(BENCH_SECONDS),3)
+bench: deps contracts
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	swift build -c release $(SWIFT_FLAGS)
+	status=0; \
+	.build/release/sonic-bench --seconds $(or $(BENCH_SECONDS),3) || status=1; \
+	BENCH_SECONDS=$(or $(BENCH_SECONDS),3) .venv/bin/python scripts/bench_http.py || status=1; \
+	exit $$status
 
 # The agent's understanding on the development set: accuracy and every failure.
 eval: deps

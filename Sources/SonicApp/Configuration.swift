@@ -67,7 +67,7 @@ public struct Configuration: Sendable, Equatable {
         }
         if publicOrigin.hasSuffix("/") { publicOrigin.removeLast() }
         knowledgeDirectory = environment["SONIC_KNOWLEDGE_DIR", default: "docs/knowledge"]
-        rateLimitPerMinute = Int(try Self.number(environment, "SONIC_RATE_LIMIT_PER_MINUTE", default: 60, range: 0...1_000_000, integer: true))
+        rateLimitPerMinute = Int(try Self.number(environment, "SONIC_RATE_LIMIT_PER_MINUTE", default: 60, range: 0...1_000_000_000, integer: true))
     }
 
     private static func number(

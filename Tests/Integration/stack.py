@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / ".build" / "debug"
+BIN = Path(os.environ.get("SONIC_BIN_DIR", ROOT / ".build" / "debug"))
 # The first development account of "test test … junk": a public key, for the local devnet only.
 DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
@@ -58,7 +58,8 @@ class HTTPAnswer:
 
 
 class Stack:
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, nginx_rate: str | None = None):
+        self.nginx_rate = nginx_rate
         self.dir = workdir
         for sub in ("run", "log", "nginx"):
             (workdir / "var" / sub).mkdir(parents=True, exist_ok=True)
@@ -85,6 +86,8 @@ class Stack:
             ("server 127.0.0.1:9146;", f"server 127.0.0.1:{self.fcgi_port};"),
             ("worker_processes auto;", "worker_processes 1;"),
         ]
+        if self.nginx_rate:
+            replacements.append(("rate=50r/s;", f"rate={self.nginx_rate};"))
         for old, new in replacements:
             assert old in text, f"nginx.conf no longer contains {old!r}"
             text = text.replace(old, new)
