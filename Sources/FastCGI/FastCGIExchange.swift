@@ -19,10 +19,18 @@ struct FastCGIExchange {
         var headers: [String: String] = [:]
         guard var cursor = request.pointee.envp else { return headers }
         while let entry = cursor.pointee {
-            let text = String(cString: entry)
-            if text.hasPrefix("HTTP_"), let equals = text.firstIndex(of: "=") {
-                let name = text[text.index(text.startIndex, offsetBy: 5)..<equals].lowercased().replacingOccurrences(of: "_", with: "-")
-                headers[name] = String(text[text.index(after: equals)...])
+            // "HTTP_USER_AGENT=curl": bytes, not Foundation, on this per-request path.
+            if entry[0] == 0x48, entry[1] == 0x54, entry[2] == 0x54, entry[3] == 0x50, entry[4] == 0x5F {
+                var name: [UInt8] = []
+                var index = 5
+                while entry[index] != 0 && entry[index] != 0x3D {
+                    let byte = UInt8(bitPattern: entry[index])
+                    name.append(byte == 0x5F ? 0x2D : (byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte))
+                    index += 1
+                }
+                if entry[index] == 0x3D {
+                    headers[String(decoding: name, as: UTF8.self)] = String(cString: entry + index + 1)
+                }
             }
             cursor += 1
         }

@@ -64,32 +64,39 @@ public final class FastCGIServer: @unchecked Sendable {
     }
 
     private func serve() {
+        var request = Self.newRequest(socket)
         while true {
-            let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
-            FCGX_InitRequest(request, socket, 0)
+            // Accepting on a record whose connection nginx keeps alive reads that connection's
+            // next request (fastcgi_keep_conn on); a fresh record accepts a new connection.
             guard FCGX_Accept_r(request) >= 0 else {
                 request.deallocate()
                 return
             }
             let exchange = FastCGIExchange(request)
+            let responder = Responder(exchange)
             switch exchange.readRequest(maxBody: maxBody) {
-            case .failure(let problem):
-                let responder = Responder(exchange)
-                responder.respond(.problem(problem))
-            case .success(let incoming):
-                let responder = Responder(exchange)
-                handler(incoming) { response in responder.respond(response) }
-                responder.handlerReturned()
+            case .failure(let problem): responder.respond(.problem(problem))
+            case .success(let incoming): handler(incoming) { response in responder.respond(response) }
+            }
+            if responder.handlerReturned() {
+                request = Self.newRequest(socket)  // the parked record now belongs to its responder
             }
         }
+    }
+
+    private static func newRequest(_ socket: Int32) -> UnsafeMutablePointer<FCGX_Request> {
+        let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+        FCGX_InitRequest(request, socket, 0)
+        return request
     }
 }
 
 /// Owns one accepted request until it is answered, on whichever thread that happens.
 ///
 /// The rule: only the holder of the lock in state `.handling` or `.parked` may touch the
-/// request; answering moves it to `.done` and frees it. A request answered after its handler
-/// returned (parked) is detached first, so closing its connection does not wait for nginx.
+/// request. Answered inline, the record stays with the accepting thread, which reuses it (and
+/// its kept-alive connection). Answered after its handler returned (parked), it is closed
+/// without keep-alive, detached so the close does not wait for nginx, and freed.
 final class Responder: @unchecked Sendable {
     enum State { case handling, parked, done }
 
@@ -101,18 +108,25 @@ final class Responder: @unchecked Sendable {
     func respond(_ response: Response) {
         state.withLock { state in
             guard state != .done else { return }
-            if state == .parked { FCGX_Detach(exchange.request) }
+            let parked = state == .parked
+            if parked {
+                exchange.request.pointee.keepConnection = 0
+                FCGX_Detach(exchange.request)
+            }
             exchange.write(response)
             FCGX_Finish_r(exchange.request)
-            exchange.request.deallocate()
+            if parked { exchange.request.deallocate() }
             state = .done
         }
     }
 
-    /// The accepting thread is done with the request; if unanswered, it is now parked.
-    func handlerReturned() {
+    /// The accepting thread is done with the request. Returns true when it was not answered
+    /// yet: it is now parked, and the thread must take a new record.
+    func handlerReturned() -> Bool {
         state.withLock { state in
-            if state == .handling { state = .parked }
+            guard state == .handling else { return false }
+            state = .parked
+            return true
         }
     }
 }

@@ -28,6 +28,17 @@ public final class BalanceService: Sendable {
         public let tokens: [Amount]
         /// When the node was asked (seconds since 1970).
         public let fetchedAt: Double
+
+        /// `fetchedAt` in ISO 8601, formatted once (formatting dates is slow on a hot path).
+        var fetchedAtText: String { Self.iso(fetchedAt) }
+
+        private static let formatted = Mutex<(Double, String)>((0, ""))
+        static func iso(_ seconds: Double) -> String {
+            if let hit = formatted.withLock({ $0.0 == seconds ? $0.1 : nil }) { return hit }
+            let text = Date(timeIntervalSince1970: seconds).ISO8601Format()
+            formatted.withLock { $0 = (seconds, text) }
+            return text
+        }
     }
 
     public struct Answer: Encodable, Sendable {
@@ -44,7 +55,7 @@ public final class BalanceService: Sendable {
             try container.encode(snapshot.block, forKey: .block)
             try container.encode(snapshot.native, forKey: .native)
             try container.encode(snapshot.tokens, forKey: .tokens)
-            try container.encode(Date(timeIntervalSince1970: snapshot.fetchedAt).ISO8601Format(), forKey: .cachedAt)
+            try container.encode(snapshot.fetchedAtText, forKey: .cachedAt)
             try container.encode(stale, forKey: .stale)
             try container.encode((age * 1000).rounded() / 1000, forKey: .ageSeconds)
         }
