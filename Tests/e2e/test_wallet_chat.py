@@ -26,6 +26,8 @@ def test_connect_sign_in_and_balance_matches_the_chain(stack, wallet_page, walle
     expected = f"{whole}.{f'{fraction:018d}'.rstrip('0')}" if fraction else str(whole)
     expect(wallet_page.locator("#balance-list dd").first).to_have_text(expected)
     expect(wallet_page.locator("#balance-list dd").nth(1)).to_have_text("1000000")  # SUSD from the deployment
+    ARTIFACTS.mkdir(exist_ok=True)
+    wallet_page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
     assert not [m for m in wallet_page.console_messages if "Content Security Policy" in m]
 
 
@@ -39,6 +41,7 @@ def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     wallet_page.get_by_role("button", name="Confirm in wallet").click()
     expect(wallet_page.locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block \d+; fee [0-9.]+ S\.$"), timeout=20_000)
     assert "eth_sendTransaction" in wallet.calls
+    wallet_page.screenshot(path=str(ARTIFACTS / "chat.png"))
     assert int(stack.rpc("eth_getBalance", BOB, "latest"), 16) - before == 10**18
 
 
