@@ -19,6 +19,8 @@ public final class FastCGIServer: @unchecked Sendable {
     private let maxBody: Int
     private var socket: Int32 = -1
     private let finished = DispatchGroup()
+    /// Kept-alive connections whose thread waits for their next request, and whether we stop.
+    private let idle = Mutex<(fds: Set<Int32>, stopping: Bool)>(([], false))
 
     /// - Parameters:
     ///   - address: `host:port`, `:port` or a Unix socket path.
@@ -58,6 +60,12 @@ public final class FastCGIServer: @unchecked Sendable {
     public func stop() {
         guard socket >= 0 else { return }
         shutdown(socket, Int32(SHUT_RDWR))
+        // Threads waiting on an idle kept connection would never see the listener close.
+        let waiting = idle.withLock { state -> Set<Int32> in
+            state.stopping = true
+            return state.fds
+        }
+        for fd in waiting { shutdown(fd, Int32(SHUT_RDWR)) }
         finished.wait()
         close(socket)
         socket = -1
@@ -68,7 +76,20 @@ public final class FastCGIServer: @unchecked Sendable {
         while true {
             // Accepting on a record whose connection nginx keeps alive reads that connection's
             // next request (fastcgi_keep_conn on); a fresh record accepts a new connection.
-            guard FCGX_Accept_r(request) >= 0 else {
+            let kept = request.pointee.ipcFd >= 0 ? request.pointee.ipcFd : -1
+            let proceed = idle.withLock { state -> Bool in
+                guard !state.stopping else { return false }
+                if kept >= 0 { state.fds.insert(kept) }
+                return true
+            }
+            guard proceed else {
+                FCGX_Free(request, 1)  // closes a kept connection
+                request.deallocate()
+                return
+            }
+            let accepted = FCGX_Accept_r(request)
+            if kept >= 0 { idle.withLock { _ = $0.fds.remove(kept) } }
+            guard accepted >= 0 else {
                 request.deallocate()
                 return
             }

@@ -10,7 +10,7 @@ import SonicChain
 /// | `SONIC_RPC_TIMEOUT` | `5` | seconds for one RPC call |
 /// | `SONIC_DB_PATH` | `var/sonic.sqlite` | the SQLite database file |
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
-/// | `SONIC_FCGI_THREADS` | `16` | FastCGI worker threads |
+/// | `SONIC_FCGI_THREADS` | `64` | FastCGI worker threads (more than nginx's concurrent API connections) |
 /// | `SONIC_DEPLOYMENTS_DIR` | `deployments` | folder of `<network>.json` contract addresses |
 /// | `SONIC_BALANCE_TTL` | `1` | seconds a balance is served from cache without asking the node |
 /// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
@@ -56,7 +56,7 @@ public struct Configuration: Sendable, Equatable {
         rpcTimeout = try Self.number(environment, "SONIC_RPC_TIMEOUT", default: 5, range: 0.1...120)
         databasePath = environment["SONIC_DB_PATH", default: "var/sonic.sqlite"]
         fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]
-        fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: 16, range: 1...1024, integer: true))
+        fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: 64, range: 1...1024, integer: true))
         deploymentsDirectory = environment["SONIC_DEPLOYMENTS_DIR", default: "deployments"]
         balanceTTL = try Self.number(environment, "SONIC_BALANCE_TTL", default: 1, range: 0...3600)
         maxStaleness = try Self.number(environment, "SONIC_MAX_STALENESS", default: 300, range: 0...86_400)

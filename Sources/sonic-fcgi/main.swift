@@ -14,7 +14,7 @@ struct SonicFCGI: ParsableCommand {
               SONIC_RPC_TIMEOUT   seconds per RPC call (default 5)
               SONIC_DB_PATH       SQLite database file (default var/sonic.sqlite)
               SONIC_FCGI_LISTEN   host:port or socket path (default 127.0.0.1:9146)
-              SONIC_FCGI_THREADS  worker threads (default 16)
+              SONIC_FCGI_THREADS  worker threads (default 64; more than nginx opens at once)
               SONIC_DEPLOYMENTS_DIR  contract addresses per network (default deployments)
               SONIC_BALANCE_TTL   seconds a cached balance is fresh (default 1)
               SONIC_MAX_STALENESS seconds a stale balance may be served while the node is down (default 300)

@@ -8,7 +8,7 @@ import Testing
         #expect(settings.network.rpcURLs == ["http://127.0.0.1:8545"])
         #expect(settings.databasePath == "var/sonic.sqlite")
         #expect(settings.fastCGIListen == "127.0.0.1:9146")
-        #expect(settings.fastCGIThreads == 16)
+        #expect(settings.fastCGIThreads == 64)
     }
 
     @Test func testnetWithOwnRPCURLs() throws {
