@@ -114,7 +114,8 @@ public struct AgentService: Sendable {
             } catch {
                 return (error.detail.prefix(1).uppercased() + error.detail.dropFirst() + ".", nil, nil)
             }
-            var reply = "Here is the transfer to check: \(prepared.summary). The fee is about \(prepared.fee.estimated) \(symbol), at most \(prepared.fee.max) \(symbol)."
+            var reply = "Here is the transfer to check: \(prepared.summary). The fee is about \(Self.fee(prepared.fee.estimatedWei)) \(symbol), "
+                + "at most \(Self.fee(prepared.fee.maxWei)) \(symbol) (up to \(prepared.fee.maxFeePerGasGwei) gwei per gas)."
             reply += prepared.simulation.success ? " Confirm it in your wallet to send." : " Careful: simulating it failed (\(prepared.simulation.reason ?? "reverted")), so it would likely fail on chain."
             return (reply, Card(kind: "transaction", prepared: prepared, name: nil, description: nil), nil)
         case .subscribe(let fromText, let months):
@@ -123,7 +124,7 @@ public struct AgentService: Sendable {
             do { prepared = try subscriptions.preparePurchase(from: from, months: months) } catch {
                 return (error.detail.prefix(1).uppercased() + error.detail.dropFirst() + ".", nil, nil)
             }
-            return ("Here is the purchase to check: \(prepared.summary), fee about \(prepared.fee.estimated) \(symbol). Confirm it in your wallet.",
+            return ("Here is the purchase to check: \(prepared.summary), fee about \(Self.fee(prepared.fee.estimatedWei)) \(symbol). Confirm it in your wallet.",
                     Card(kind: "transaction", prepared: prepared, name: nil, description: nil), nil)
         case .mint(let name, let description):
             let named = name.map { " called \"\($0)\"" } ?? ""
@@ -163,6 +164,11 @@ public struct AgentService: Sendable {
         let chosen = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(2).map(\.0).sorted()
         let text = chosen.map { sentences[$0] }.joined(separator: ". ")
         return (text.hasSuffix(".") ? text : text + ".", nil, [Source(slug: hit.slug, title: hit.title)])
+    }
+
+    /// A fee for a sentence: eight decimals at most, cut (never rounded up) and marked "…".
+    static func fee(_ wei: String) -> String {
+        Units.formatForDisplay((try? UInt256(parsing: wei)) ?? .zero, decimals: 18, places: 8)
     }
 
     static func short(_ hash: String) -> String { hash.count > 14 ? "\(hash.prefix(10))…\(hash.suffix(4))" : hash }
