@@ -46,6 +46,20 @@ public final class ChainContext: Sendable {
         }
     }
 
+    /// The S (native) balance of `address`, or the problem a failed read becomes.
+    func nativeBalance(of address: Address) throws(Problem) -> UInt256 {
+        do { return try client.balance(of: address) } catch { throw Self.problem(error) }
+    }
+
+    /// Refuses, naming `field`, when `balance` is below `needed` for `what` ("the amount and the fee").
+    func require(_ balance: UInt256, covers needed: UInt256, for what: String, field: String) throws(Problem) {
+        guard balance < needed else { return }
+        let symbol = network.nativeSymbol
+        throw Problem(status: 422, title: "Insufficient balance",
+                      detail: "not enough \(symbol) for \(what): \(Units.format(needed, decimals: 18)) needed, "
+                        + "\(Units.format(balance, decimals: 18)) available", field: field)
+    }
+
     /// A chain failure as the client sees it: 503 with Retry-After for outages, 502 for odd answers.
     static func problem(_ error: ChainError) -> Problem {
         switch error {

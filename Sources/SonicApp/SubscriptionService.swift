@@ -51,9 +51,8 @@ public struct SubscriptionService: Sendable {
 
     /// `months` × 30 days of premium for `from`, previewed.
     func preparePurchase(from: Address, months: Int) throws(Problem) -> PreparedTransaction {
-        let body = PrepareBody(from: from.checksummed, months: months)
-        guard (1...36).contains(body.months) else {
-            throw Problem(status: 422, title: "Invalid months", detail: "months must be a whole number from 1 to 36, got \(body.months)", field: "months")
+        guard (1...36).contains(months) else {
+            throw Problem(status: 422, title: "Invalid months", detail: "months must be a whole number from 1 to 36, got \(months)", field: "months")
         }
         let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
         let price: UInt256
@@ -63,24 +62,18 @@ public struct SubscriptionService: Sendable {
                 throw Problem(status: 409, title: "Sales paused", detail: "the subscription is paused by its owner; try again later")
             }
             price = try contract.price()
-            call = try contract.purchaseRequest(periods: UInt64(body.months), price: price, from: from)
+            call = try contract.purchaseRequest(periods: UInt64(months), price: price, from: from)
         } catch let problem as Problem {
             throw problem
         } catch {
             throw TransactionService.problem(error)
         }
         let total = call.value ?? .zero
-        let noun = body.months == 1 ? "month" : "months"
+        let noun = months == 1 ? "month" : "months"
         let prepared = try PreparedTransaction.make(
-            call, summary: "Buy \(body.months) \(noun) of premium for \(Units.format(total, decimals: 18)) \(context.network.nativeSymbol)", context: context)
-        let balance: UInt256
-        do { balance = try context.client.balance(of: from) } catch { throw ChainContext.problem(error) }
-        let needed = total.adding(prepared.maxFee) ?? .max
-        guard balance >= needed else {
-            throw Problem(status: 422, title: "Insufficient balance",
-                          detail: "not enough \(context.network.nativeSymbol) for the price and the fee: \(Units.format(needed, decimals: 18)) needed, "
-                            + "\(Units.format(balance, decimals: 18)) available", field: "months")
-        }
+            call, summary: "Buy \(months) \(noun) of premium for \(Units.format(total, decimals: 18)) \(context.network.nativeSymbol)", context: context)
+        try context.require(try context.nativeBalance(of: from), covers: total.adding(prepared.maxFee) ?? .max,
+                            for: "the price and the fee", field: "months")
         return prepared
     }
 }

@@ -25,36 +25,24 @@ public struct TransactionService: Sendable {
     /// A transfer of `amount` (decimal text) of `token` (S when nil), previewed; refused when
     /// the balance cannot pay the amount and the fee.
     func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?) throws(Problem) -> PreparedTransaction {
-        struct Body { let amount: String; let token: String? }
-        let body = Body(amount: amountText, token: token)
-        let symbol = (body.token ?? context.network.nativeSymbol).uppercased()
+        let symbol = (token ?? context.network.nativeSymbol).uppercased()
         let client = context.client
         if symbol == context.network.nativeSymbol {
-            let amount = try Validate.amount(body.amount, decimals: 18, symbol: symbol, field: "amount")
-            let available: UInt256
-            do { available = try client.balance(of: from) } catch { throw ChainContext.problem(error) }
-            guard available > amount else {
-                throw Problem(status: 422, title: "Insufficient balance",
-                              detail: "not enough \(symbol) for the amount and the fee: \(Units.format(available, decimals: 18)) available", field: "amount")
-            }
+            let amount = try Validate.amount(amountText, decimals: 18, symbol: symbol, field: "amount")
+            // Read once: the cheap check before estimating, then the exact one with the fee.
+            let available = try context.nativeBalance(of: from)
+            try context.require(available, covers: amount, for: "the amount and the fee", field: "amount")
             let prepared = try PreparedTransaction.make(CallRequest(from: from, to: to, value: amount), summary:
                 "Send \(Units.format(amount, decimals: 18)) \(symbol) to \(to.checksummed)", context: context)
-            let balance: UInt256
-            do { balance = try client.balance(of: from) } catch { throw ChainContext.problem(error) }
-            let needed = amount.adding(prepared.maxFee) ?? .max
-            guard balance >= needed else {
-                throw Problem(status: 422, title: "Insufficient balance",
-                              detail: "not enough \(symbol) for the amount and the fee: \(Units.format(needed, decimals: 18)) needed, "
-                                + "\(Units.format(balance, decimals: 18)) available", field: "amount")
-            }
+            try context.require(available, covers: amount.adding(prepared.maxFee) ?? .max, for: "the amount and the fee", field: "amount")
             return prepared
         }
         guard let token = context.network.tokens.first(where: { $0.symbol == symbol }) else {
             let known = ([context.network.nativeSymbol] + context.network.tokens.map(\.symbol)).joined(separator: ", ")
-            throw Problem(status: 422, title: "Unknown token", detail: "token \"\(body.token ?? "")\" is not one we know on \(context.network.name) (known: \(known))",
+            throw Problem(status: 422, title: "Unknown token", detail: "token \"\(token ?? "")\" is not one we know on \(context.network.name) (known: \(known))",
                           field: "token")
         }
-        let amount = try Validate.amount(body.amount, decimals: token.decimals, symbol: symbol, field: "amount")
+        let amount = try Validate.amount(amountText, decimals: token.decimals, symbol: symbol, field: "amount")
         let erc20 = ERC20(address: token.address, client: client)
         let held: UInt256
         do { held = try erc20.balance(of: from) } catch { throw Self.problem(error) }
@@ -69,11 +57,7 @@ public struct TransactionService: Sendable {
         }
         let prepared = try PreparedTransaction.make(call, summary: "Send \(Units.format(amount, decimals: token.decimals)) \(symbol) to \(to.checksummed)",
                                                     context: context)
-        let gasMoney: UInt256
-        do { gasMoney = try client.balance(of: from) } catch { throw ChainContext.problem(error) }
-        guard gasMoney >= prepared.maxFee else {
-            throw Problem(status: 422, title: "Insufficient balance", detail: "not enough \(context.network.nativeSymbol) for the fee", field: "from")
-        }
+        try context.require(try context.nativeBalance(of: from), covers: prepared.maxFee, for: "the fee", field: "from")
         return prepared
     }
 
