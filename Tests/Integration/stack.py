@@ -26,9 +26,19 @@ DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct free loopback ports: all held open while choosing, so none is handed out twice."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def wait_until(check, seconds: float, what: str):
@@ -63,7 +73,7 @@ class Stack:
         self.dir = workdir
         for sub in ("run", "log", "nginx"):
             (workdir / "var" / sub).mkdir(parents=True, exist_ok=True)
-        self.devnet_port, self.fcgi_port, self.http_port = free_port(), free_port(), free_port()
+        self.devnet_port, self.fcgi_port, self.http_port = free_ports(3)
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.db_path = workdir / "var" / "sonic.sqlite"
         self.devnet = self.fcgi = None
@@ -149,7 +159,18 @@ class Stack:
         return code
 
     def start_nginx(self):
-        subprocess.run(["nginx", "-p", str(self.dir), "-c", "nginx.conf", *nginx_user_args()], check=True)
+        # A port chosen earlier can be taken meanwhile as the local end of an outgoing
+        # connection (both come from the ephemeral range): then take another.
+        for attempt in range(3):
+            started = subprocess.run(["nginx", "-p", str(self.dir), "-c", "nginx.conf", *nginx_user_args()],
+                                     capture_output=True, text=True)
+            if started.returncode == 0:
+                break
+            if "Address already in use" not in started.stderr or attempt == 2:
+                raise RuntimeError(f"nginx did not start: {started.stderr}")
+            self.http_port = free_port()
+            self.url = f"http://127.0.0.1:{self.http_port}"
+            self._write_nginx_conf()
         wait_until(lambda: self.get("/").status == 200, 30, "nginx")
 
     def stop_nginx(self):
@@ -165,8 +186,8 @@ class Stack:
             self.start_devnet()
             if contracts:
                 self.deploy_contracts()
+            self.start_nginx()  # first: sonic-fcgi is told the origin nginx ends up on
             self.start_fcgi()
-            self.start_nginx()
         except BaseException:
             self.stop()
             raise
