@@ -46,7 +46,7 @@ let package = Package(
             "FastCGI", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-sync", dependencies: [
-            "SonicSync", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Ethereum", "SonicSync", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-site", dependencies: [
             "SiteBuilder", "SonicChain", .product(name: "ArgumentParser", package: "swift-argument-parser"),

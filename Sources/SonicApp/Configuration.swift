@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import SonicChain
 
@@ -17,6 +18,11 @@ import SonicChain
 /// | `SONIC_PUBLIC_ORIGIN` | `http://127.0.0.1:8080` | the dashboard's origin: sign-in messages must name its host, browsers' `Origin` must equal it |
 /// | `SONIC_KNOWLEDGE_DIR` | `docs/knowledge` | articles the agent answers general questions from |
 /// | `SONIC_RATE_LIMIT_PER_MINUTE` | `60` | requests per minute per client IP (twice that per signed-in session); `0` turns it off |
+/// | `SONIC_INDEX_ALL` | `1` on devnet, else `0` | index every transaction (`1`) or only those of watched addresses (`0`) |
+/// | `SONIC_WATCH_ADDRESSES` | none | comma-separated addresses the indexer always watches |
+/// | `SONIC_SYNC_START` | `0` when indexing all, else the head | block a fresh index starts at |
+/// | `SONIC_ETHERSCAN_API_KEY` | none | Etherscan V2 key: backfills watched addresses' older history |
+/// | `SONIC_ETHERSCAN_URL` | `https://api.etherscan.io/v2/api` | the Etherscan V2 endpoint |
 ///
 /// The same table is in README.md; keep them together.
 public struct Configuration: Sendable, Equatable {
@@ -31,10 +37,16 @@ public struct Configuration: Sendable, Equatable {
     public var publicOrigin: String
     public var rateLimitPerMinute: Int
     public var knowledgeDirectory: String
+    public var indexAll: Bool
+    public var watchAddresses: [Address]
+    public var syncStart: UInt64?
+    public var etherscanAPIKey: Secret?
+    public var etherscanURL: String
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
         "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_KNOWLEDGE_DIR",
+        "SONIC_INDEX_ALL", "SONIC_WATCH_ADDRESSES", "SONIC_SYNC_START", "SONIC_ETHERSCAN_API_KEY", "SONIC_ETHERSCAN_URL",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -68,6 +80,34 @@ public struct Configuration: Sendable, Equatable {
         if publicOrigin.hasSuffix("/") { publicOrigin.removeLast() }
         knowledgeDirectory = environment["SONIC_KNOWLEDGE_DIR", default: "docs/knowledge"]
         rateLimitPerMinute = Int(try Self.number(environment, "SONIC_RATE_LIMIT_PER_MINUTE", default: 60, range: 0...1_000_000_000, integer: true))
+        switch environment["SONIC_INDEX_ALL", default: ""].lowercased() {
+        case "": indexAll = network.name == "devnet"
+        case "1", "true", "yes": indexAll = true
+        case "0", "false", "no": indexAll = false
+        case let other: throw .invalid(variable: "SONIC_INDEX_ALL", value: other, accepted: "1 or 0")
+        }
+        watchAddresses = []
+        for text in environment["SONIC_WATCH_ADDRESSES", default: ""].split(separator: ",") {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            guard let address = try? Address(trimmed) else {
+                throw .invalid(variable: "SONIC_WATCH_ADDRESSES", value: trimmed, accepted: "comma-separated 0x addresses of 40 hex digits")
+            }
+            watchAddresses.append(address)
+        }
+        if let text = environment["SONIC_SYNC_START"], !text.isEmpty {
+            guard let block = UInt64(text), block <= UInt64(Int64.max) else {
+                throw .invalid(variable: "SONIC_SYNC_START", value: text, accepted: "a block number")
+            }
+            syncStart = block
+        } else {
+            syncStart = nil
+        }
+        etherscanAPIKey = environment["SONIC_ETHERSCAN_API_KEY"].flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) }
+        etherscanURL = environment["SONIC_ETHERSCAN_URL", default: "https://api.etherscan.io/v2/api"]
+        guard etherscanURL.hasPrefix("http://") || etherscanURL.hasPrefix("https://") else {
+            throw .invalid(variable: "SONIC_ETHERSCAN_URL", value: etherscanURL, accepted: "an http:// or https:// URL")
+        }
     }
 
     private static func number(

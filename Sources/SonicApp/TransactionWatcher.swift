@@ -79,17 +79,9 @@ public final class TransactionWatcher: Sendable {
 
     /// Replays a failed transaction as a call at its block to learn why it reverted.
     func revertReason(_ receipt: Receipt) -> String {
-        guard let hash = try? Hash32(bytes: receipt.transactionHash.bytes), let transaction = try? context.client.transaction(hash),
-              let from = try? Address(bytes: transaction.from.bytes)
-        else { return "reverted" }
-        let to = transaction.to.flatMap { try? Address(bytes: $0.bytes) }
-        let request = CallRequest(from: from, to: to, value: transaction.value.value, data: transaction.input.bytes, gas: transaction.gas.value)
-        do {
-            _ = try context.client.call(request, at: .number(receipt.blockNumber.value))
-            return "reverted (the replay did not reproduce the failure)"
-        } catch {
-            if case .reverted(_, _, let reason) = error { return reason.description }
+        guard let hash = try? Hash32(bytes: receipt.transactionHash.bytes), let transaction = try? context.client.transaction(hash) else {
             return "reverted"
         }
+        return context.client.revertReason(of: transaction, block: receipt.blockNumber.value)
     }
 }

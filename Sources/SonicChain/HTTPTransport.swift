@@ -1,7 +1,7 @@
 import CCurl
 import Synchronization
 
-/// HTTP POST of JSON bodies over libcurl, reusing connections (keep-alive) between calls.
+/// HTTP POST of JSON bodies (and plain GETs) over libcurl, reusing connections (keep-alive) between calls.
 ///
 /// Thread-safe: each call borrows an idle curl handle from a small pool (a handle keeps its
 /// connection open), or makes a new one; handles are never shared between threads at once.
@@ -38,7 +38,19 @@ public final class HTTPTransport: Sendable {
     /// POSTs `body` as `application/json` to `url` and returns the status and body.
     public func post(url: String, body: [UInt8]) throws(Failure) -> Response {
         let handle = idle.withLock { $0.popLast() } ?? CurlHandle()
-        let result = handle.post(url: url, body: body, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+        let result = handle.perform(url: url, body: body, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+        if case .success = result {
+            idle.withLock { handles in
+                if handles.count < maxIdle { handles.append(handle) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// GETs `url` and returns the status and body.
+    public func get(url: String) throws(Failure) -> Response {
+        let handle = idle.withLock { $0.popLast() } ?? CurlHandle()
+        let result = handle.perform(url: url, body: nil, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
         if case .success = result {
             idle.withLock { handles in
                 if handles.count < maxIdle { handles.append(handle) }
@@ -67,13 +79,18 @@ final class CurlHandle: @unchecked Sendable {
         curl_slist_free_all(headers)
     }
 
-    func post(url: String, body: [UInt8], connectTimeout: Double, totalTimeout: Double)
+    /// A POST of `body`, or a GET when `body` is nil.
+    func perform(url: String, body: [UInt8]?, connectTimeout: Double, totalTimeout: Double)
         -> Result<HTTPTransport.Response, HTTPTransport.Failure>
     {
         let sink = ResponseSink()
         let context = Unmanaged.passUnretained(sink).toOpaque()
         sonic_curl_setopt_string(handle, CURLOPT_URL, url)
-        sonic_curl_setopt_long(handle, CURLOPT_POST, 1)
+        if body == nil {
+            sonic_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        } else {
+            sonic_curl_setopt_long(handle, CURLOPT_POST, 1)
+        }
         sonic_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headers))
         sonic_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         sonic_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
@@ -87,11 +104,13 @@ final class CurlHandle: @unchecked Sendable {
             return total
         }
         sonic_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
-        let code: CURLcode = body.withUnsafeBufferPointer { buffer in
-            sonic_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, buffer.count)
-            sonic_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
-            return curl_easy_perform(handle)
-        }
+        let code: CURLcode = body.map { body in
+            body.withUnsafeBufferPointer { buffer in
+                sonic_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, buffer.count)
+                sonic_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+                return curl_easy_perform(handle)
+            }
+        } ?? curl_easy_perform(handle)
         // The body buffer is gone after this call: never leave curl pointing at it.
         sonic_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)
         guard code == CURLE_OK else {

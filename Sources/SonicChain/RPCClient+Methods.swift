@@ -62,6 +62,21 @@ extension RPCClient {
         try call("eth_getBlockByNumber", [tag.json, .bool(fullTransactions)], as: Block?.self)
     }
 
+    /// Why a mined transaction reverted: replays it as a call at its block and decodes the
+    /// revert data. "reverted" when the node gives no reason.
+    public func revertReason(of transaction: TransactionInfo, block: UInt64) -> String {
+        guard let from = try? Address(bytes: transaction.from.bytes) else { return "reverted" }
+        let to = transaction.to.flatMap { try? Address(bytes: $0.bytes) }
+        let request = CallRequest(from: from, to: to, value: transaction.value.value, data: transaction.input.bytes, gas: transaction.gas.value)
+        do {
+            _ = try call(request, at: .number(block))
+            return "reverted (the replay did not reproduce the failure)"
+        } catch {
+            if case .reverted(_, _, let reason) = error { return reason.description }
+            return "reverted"
+        }
+    }
+
     /// `eth_getLogs`.
     public func logs(_ filter: LogFilter) throws(ChainError) -> [Log] {
         try call("eth_getLogs", [filter.json], as: [Log].self)

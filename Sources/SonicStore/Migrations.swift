@@ -62,6 +62,67 @@ enum Migrations {
             // The knowledge base for general questions, searched with FTS5.
             try db.execute(sql: "CREATE VIRTUAL TABLE knowledge USING fts5(slug UNINDEXED, title, body)")
         }
+        migrator.registerMigration("v6-history") { db in
+            // The indexer's copy of the chain: block headers (for reorg checks and times),
+            // transactions, and per-address activity decoded for people to read.
+            try db.alter(table: "sync_state") { table in
+                table.add(column: "chain_head", .integer)
+                table.add(column: "blocks_total", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(table: "indexed_block") { table in
+                table.primaryKey("number", .integer)
+                table.column("hash", .text).notNull()
+                table.column("parent_hash", .text).notNull()
+                table.column("timestamp", .integer).notNull()
+            }
+            try db.create(table: "indexed_transaction") { table in
+                table.primaryKey("hash", .text)
+                table.column("block", .integer).notNull()
+                table.column("tx_index", .integer).notNull()
+                table.column("sender", .text).notNull()
+                table.column("recipient", .text)
+                table.column("value_wei", .text).notNull()
+                table.column("fee_wei", .text).notNull()
+                table.column("status", .text).notNull()
+            }
+            try db.create(index: "indexed_transaction_by_block", on: "indexed_transaction", columns: ["block"])
+            // One row per address and thing that happened to it; the primary key is the
+            // history's order, so a page is one range scan (keyset pagination).
+            try db.execute(sql: """
+                CREATE TABLE activity (
+                    address TEXT NOT NULL, block INTEGER NOT NULL, tx_index INTEGER NOT NULL, seq INTEGER NOT NULL,
+                    hash TEXT NOT NULL, time INTEGER NOT NULL, type TEXT NOT NULL, direction TEXT NOT NULL,
+                    counterparty TEXT, amount_wei TEXT NOT NULL, token_symbol TEXT NOT NULL, token_address TEXT,
+                    token_decimals INTEGER NOT NULL, nft_contract TEXT, token_id TEXT, fee_wei TEXT,
+                    status TEXT NOT NULL, reason TEXT, method TEXT, source TEXT NOT NULL DEFAULT 'node',
+                    PRIMARY KEY (address, block, tx_index, seq)
+                ) WITHOUT ROWID
+                """)
+            try db.create(index: "activity_by_block", on: "activity", columns: ["block"])
+            // Every ERC-721 transfer seen (mints have sender 0x0…0 and carry the token URI).
+            try db.create(table: "nft_transfer") { table in
+                table.column("contract", .text).notNull()
+                table.column("token_id", .text).notNull()
+                table.column("block", .integer).notNull()
+                table.column("log_index", .integer).notNull()
+                table.column("sender", .text).notNull()
+                table.column("receiver", .text).notNull()
+                table.column("token_uri", .text)
+                table.column("hash", .text).notNull()
+                table.column("time", .integer).notNull()
+                table.primaryKey(["contract", "token_id", "block", "log_index"])
+            }
+            try db.create(index: "nft_transfer_by_receiver", on: "nft_transfer", columns: ["receiver"])
+            try db.create(index: "nft_transfer_by_block", on: "nft_transfer", columns: ["block"])
+            // Addresses whose history the indexer keeps on networks where it cannot keep everything.
+            try db.create(table: "watched_address") { table in
+                table.primaryKey("address", .text)
+                table.column("source", .text).notNull()
+                table.column("added_at", .double).notNull()
+                table.column("backfilled_at", .double)
+            }
+            try db.create(index: "tracked_transaction_by_update", on: "tracked_transaction", columns: ["updated_at"])
+        }
         return migrator
     }
 }

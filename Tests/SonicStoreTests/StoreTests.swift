@@ -10,22 +10,26 @@ import Testing
         let store = try Store(path: "\(directory)/sub/sonic.sqlite")
         try store.ping()
         #expect(FileManager.default.fileExists(atPath: "\(directory)/sub/sonic.sqlite"))
-        #expect(try store.appliedMigrations() == ["v1-cache", "v2-sync-state", "v3-tracked-transactions", "v4-auth", "v5-agent"])
+        #expect(try store.appliedMigrations() == ["v1-cache", "v2-sync-state", "v3-tracked-transactions", "v4-auth", "v5-agent", "v6-history"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
 
-    @Test func syncStateSurvivesReopening() throws {
+    @Test func indexerPositionSurvivesReopening() throws {
         let path = "\(directory)/sonic.sqlite"
         do {
             let store = try Store(path: path)
-            #expect(try store.syncState(chainID: 31337) == nil)
-            try store.saveSyncState(chainID: 31337, head: 41, at: Date(timeIntervalSince1970: 1_000))
-            try store.saveSyncState(chainID: 31337, head: 42, at: Date(timeIntervalSince1970: 2_000))
+            #expect(try store.indexerState(chainID: 31337) == nil)
+            var batch = IndexBatch(chainHead: 45)
+            batch.blocks = [IndexedBlock(number: 41, hash: "0xa", parentHash: "0x9", timestamp: 1),
+                            IndexedBlock(number: 42, hash: "0xb", parentHash: "0xa", timestamp: 2)]
+            try store.apply(batch, chainID: 31337, at: Date(timeIntervalSince1970: 2_000))
         }
         let reopened = try Store(path: path)
-        #expect(try reopened.syncState(chainID: 31337) == SyncState(chainID: 31337, head: 42, updatedAt: Date(timeIntervalSince1970: 2_000)))
-        #expect(try reopened.syncState(chainID: 146) == nil)
+        #expect(try reopened.indexerState(chainID: 31337)
+                == IndexerState(indexed: 42, chainHead: 45, blocksTotal: 2, updatedAt: Date(timeIntervalSince1970: 2_000)))
+        #expect(try reopened.indexerState(chainID: 31337)?.lag == 3)
+        #expect(try reopened.indexerState(chainID: 146) == nil)
     }
 
     @Test func unopenableFileIsAnErrorNamingIt() {

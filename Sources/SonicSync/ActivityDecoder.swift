@@ -1,0 +1,231 @@
+import Ethereum
+import SonicChain
+import SonicStore
+
+/// What the indexer knows about contracts, to name what a transaction did.
+public struct Catalog: Sendable {
+    /// A fungible token (ERC-20) or a collection (ERC-721, decimals 0).
+    public struct Token: Sendable, Equatable {
+        public let symbol: String
+        public let decimals: Int
+
+        public init(symbol: String, decimals: Int) {
+            self.symbol = symbol
+            self.decimals = decimals
+        }
+    }
+
+    public var nativeSymbol: String
+    /// Keyed by lowercase address.
+    public var tokens: [String: Token]
+    public var nftContract: String?
+    public var subscriptionContract: String?
+
+    public init(nativeSymbol: String = "S", tokens: [String: Token] = [:], nftContract: Address? = nil, subscriptionContract: Address? = nil) {
+        self.nativeSymbol = nativeSymbol
+        self.tokens = tokens
+        self.nftContract = nftContract?.lowercased
+        self.subscriptionContract = subscriptionContract?.lowercased
+    }
+
+    /// Method names by selector, from the ABIs of the contracts we ship and the token standards.
+    static let methods: [[UInt8]: String] = {
+        let signatures = [
+            "transfer(address,uint256)", "approve(address,uint256)", "transferFrom(address,address,uint256)",
+            "safeTransferFrom(address,address,uint256)", "safeTransferFrom(address,address,uint256,bytes)",
+            "setApprovalForAll(address,bool)", "mint(address,string)", "purchase(uint256)", "withdraw(address)",
+            "set_price(uint256)", "set_paused(bool)", "set_mint_fee(uint256)", "transfer_ownership(address)",
+            "renounce_ownership()", "aggregate3((address,bool,bytes)[])", "deposit()", "withdraw(uint256)",
+        ]
+        return Dictionary(signatures.map { (Array(Keccak256.hash($0).prefix(4)), String($0.prefix { $0 != "(" })) },
+                          uniquingKeysWith: { first, _ in first })
+    }()
+
+    static let transferTopic = Hex.encode(Keccak256.hash("Transfer(address,address,uint256)"))
+    static let mintedTopic = Hex.encode(Keccak256.hash("Minted(address,uint256,string)"))
+    static let zeroAddress = "0x0000000000000000000000000000000000000000"
+}
+
+/// A mined transaction with its receipt (and, for a failure, why it reverted).
+public struct MinedTransaction: Sendable {
+    public let transaction: TransactionInfo
+    public let receipt: Receipt
+    public let reason: String?
+
+    public init(transaction: TransactionInfo, receipt: Receipt, reason: String?) {
+        self.transaction = transaction
+        self.receipt = receipt
+        self.reason = reason
+    }
+}
+
+/// Turns mined transactions into what each address's history shows. Pure: no node, no store.
+public struct ActivityDecoder: Sendable {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) { self.catalog = catalog }
+
+    /// The decoded form of one transaction.
+    public struct Decoded: Sendable {
+        public var transaction: IndexedTransaction
+        public var entries: [ActivityEntry]
+        public var nftTransfers: [NFTTransferRecord]
+    }
+
+    /// Decodes `mined`, mined at `time`, keeping entries only for addresses `keep` accepts.
+    public func decode(_ mined: MinedTransaction, time: UInt64, keep: (String) -> Bool = { _ in true }) -> Decoded {
+        let transaction = mined.transaction, receipt = mined.receipt
+        let hash = Hex.encode(receipt.transactionHash.bytes)
+        let block = receipt.blockNumber.value
+        let txIndex = Int(transaction.transactionIndex?.value ?? 0)
+        let sender = Hex.encode(transaction.from.bytes)
+        let recipient = transaction.to.map { Hex.encode($0.bytes) }
+        let value = transaction.value.value
+        let succeeded = receipt.succeeded
+        let status = succeeded ? "confirmed" : "failed"
+        let reason = succeeded ? nil : (mined.reason ?? "reverted")
+        let input = transaction.input.bytes
+        let method = input.count >= 4 ? Catalog.methods[Array(input.prefix(4))] : nil
+
+        // The transaction itself, for its sender and its recipient.
+        let kind: ActivityEntry.Kind
+        var counterpartyOfSender = recipient
+        if recipient == nil {
+            kind = .contractCreation
+            counterpartyOfSender = receipt.contractAddress.map { Hex.encode($0.bytes) }
+        } else if input.isEmpty {
+            kind = .transfer
+        } else if recipient == catalog.nftContract, method == "mint" {
+            kind = .nftMint
+        } else if recipient == catalog.subscriptionContract, method == "purchase" {
+            kind = .subscription
+        } else {
+            kind = .contractCall
+        }
+        func topLevel(_ address: String, direction: ActivityEntry.Direction, counterparty: String?, fee: String?) -> ActivityEntry {
+            ActivityEntry(address: address, block: block, txIndex: txIndex, seq: -1, hash: hash, time: time, kind: kind, direction: direction,
+                          counterparty: counterparty, amountWei: value.description, tokenSymbol: catalog.nativeSymbol, tokenDecimals: 18,
+                          feeWei: fee, status: status, reason: reason, method: kind == .transfer ? nil : method)
+        }
+        var entries: [ActivityEntry] = []
+        if keep(sender) {
+            entries.append(topLevel(sender, direction: recipient == sender ? .own : .outgoing, counterparty: counterpartyOfSender,
+                                    fee: receipt.fee.description))
+        }
+        if let recipient, recipient != sender, keep(recipient) {
+            entries.append(topLevel(recipient, direction: .incoming, counterparty: sender, fee: nil))
+        }
+
+        // What its events moved.
+        var events: [ActivityEntry] = []
+        var nftTransfers: [NFTTransferRecord] = []
+        if succeeded {
+            let mintedURIs = mintedURIs(receipt.logs)
+            for log in receipt.logs {
+                guard let decoded = transfer(log) else { continue }
+                let contract = Hex.encode(log.address.bytes)
+                let token = catalog.tokens[contract]
+                let logIndex = Int(log.logIndex.value)
+                if let tokenID = decoded.tokenID {
+                    nftTransfers.append(NFTTransferRecord(
+                        contract: contract, tokenID: tokenID.description, block: block, logIndex: logIndex, sender: decoded.from,
+                        receiver: decoded.to, tokenURI: decoded.from == Catalog.zeroAddress ? mintedURIs[tokenID.description] : nil,
+                        hash: hash, time: time))
+                }
+                let eventKind: ActivityEntry.Kind = decoded.tokenID == nil ? .tokenTransfer
+                    : (decoded.from == Catalog.zeroAddress ? .nftMint : .nftTransfer)
+                func event(_ address: String, _ direction: ActivityEntry.Direction, _ counterparty: String) -> ActivityEntry {
+                    ActivityEntry(address: address, block: block, txIndex: txIndex, seq: logIndex, hash: hash, time: time, kind: eventKind,
+                                  direction: direction, counterparty: counterparty,
+                                  amountWei: decoded.tokenID == nil ? decoded.amount.description : "1",
+                                  tokenSymbol: token?.symbol ?? "?", tokenAddress: contract,
+                                  tokenDecimals: decoded.tokenID == nil ? (token?.decimals ?? 0) : 0,
+                                  nftContract: decoded.tokenID == nil ? nil : contract, tokenID: decoded.tokenID?.description,
+                                  status: status)
+                }
+                if decoded.from == decoded.to {
+                    if keep(decoded.from) { events.append(event(decoded.from, .own, decoded.to)) }
+                    continue
+                }
+                if decoded.from != Catalog.zeroAddress, keep(decoded.from) { events.append(event(decoded.from, .outgoing, decoded.to)) }
+                if decoded.to != Catalog.zeroAddress, keep(decoded.to) {
+                    // A mint's counterparty is the collection.
+                    events.append(event(decoded.to, .incoming, decoded.from == Catalog.zeroAddress ? contract : decoded.from))
+                }
+            }
+        }
+        merge(events, into: &entries)
+        let indexed = IndexedTransaction(hash: hash, block: block, index: txIndex, sender: sender, recipient: recipient,
+                                         valueWei: value.description, feeWei: receipt.fee.description, gasUsed: receipt.gasUsed.value,
+                                         succeeded: succeeded, reason: reason)
+        return Decoded(transaction: indexed, entries: entries, nftTransfers: nftTransfers)
+    }
+
+    /// One line per thing a person did: a plain contract call that only moved tokens becomes
+    /// the token transfer (carrying the fee and method), and a mint the sender received
+    /// enriches the mint itself.
+    func merge(_ events: [ActivityEntry], into entries: inout [ActivityEntry]) {
+        var remaining = events
+        // A mint names the token it made, whoever received it.
+        if let mint = events.first(where: { $0.kind == .nftMint && $0.direction == .incoming }) {
+            for index in entries.indices where entries[index].kind == .nftMint && entries[index].seq == -1 {
+                entries[index].nftContract = mint.nftContract
+                entries[index].tokenID = mint.tokenID
+            }
+        }
+        for index in entries.indices {
+            let address = entries[index].address
+            let own = remaining.indices.filter { remaining[$0].address == address }
+            guard let first = own.first else { continue }
+            let top = entries[index]
+            if top.kind == .nftMint, let mint = own.first(where: { remaining[$0].kind == .nftMint && remaining[$0].direction == .incoming }) {
+                remaining.remove(at: mint)
+            } else if top.kind == .contractCall, top.amountWei == "0" {
+                remaining[first].feeWei = top.feeWei
+                remaining[first].method = top.method
+                entries[index].seq = Int.min  // marked for removal
+            }
+        }
+        entries.removeAll { $0.seq == Int.min }
+        entries += remaining
+    }
+
+    /// An ERC-20 (3 topics, 32-byte amount) or ERC-721 (4 topics) Transfer.
+    func transfer(_ log: Log) -> (from: String, to: String, amount: UInt256, tokenID: UInt256?)? {
+        let topics = log.topics.map(\.bytes)
+        guard topics.count >= 3, Hex.encode(topics[0]) == Catalog.transferTopic,
+              topics[1].count == 32, topics[2].count == 32 else { return nil }
+        let from = Hex.encode(Array(topics[1].suffix(20))), to = Hex.encode(Array(topics[2].suffix(20)))
+        if topics.count == 4, let tokenID = UInt256(bigEndian: topics[3]) {
+            return (from, to, UInt256(1), tokenID)
+        }
+        guard topics.count == 3, log.data.bytes.count == 32, let amount = UInt256(bigEndian: log.data.bytes) else { return nil }
+        return (from, to, amount, nil)
+    }
+
+    /// Token URIs our collection announced in `Minted` events, by token id.
+    func mintedURIs(_ logs: [Log]) -> [String: String] {
+        var uris: [String: String] = [:]
+        for log in logs where Hex.encode(log.address.bytes) == catalog.nftContract {
+            let topics = log.topics.map(\.bytes)
+            guard topics.count == 3, Hex.encode(topics[0]) == Catalog.mintedTopic,
+                  let tokenID = UInt256(bigEndian: topics[2]),
+                  case .string(let uri)? = (try? ABI.decode(log.data.bytes, as: [.string]))?.first
+            else { continue }
+            uris[tokenID.description] = uri
+        }
+        return uris
+    }
+}
+
+extension Catalog {
+    /// What a network and its deployment file tell: known tokens, our collection and subscription
+    /// (other tokens' symbols are read from the chain when first seen).
+    public init(network: Network, deployments: Deployments?) {
+        var tokens: [String: Token] = [:]
+        for token in network.tokens { tokens[token.address.lowercased] = Token(symbol: token.symbol, decimals: token.decimals) }
+        let nft = deployments?.contracts["SmartSonicNFT"]?.address
+        self.init(nativeSymbol: network.nativeSymbol, tokens: tokens, nftContract: nft,
+                  subscriptionContract: deployments?.contracts["SmartSonicSubscription"]?.address)
+    }
+}

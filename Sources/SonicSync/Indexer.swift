@@ -1,0 +1,245 @@
+import Ethereum
+import Foundation
+import SonicChain
+import SonicStore
+import Synchronization
+
+/// Follows the chain and writes what it sees to the store: block headers, transactions and
+/// decoded per-address activity, one batch of blocks per database transaction so a crash at
+/// any moment resumes where the last batch ended, with no gap and no duplicate.
+public final class Indexer: Sendable {
+    public struct Options: Sendable {
+        /// Blocks read per step (one JSON-RPC batch).
+        public var batchSize: UInt64 = 50
+        /// Keep every transaction (the devnet); otherwise only those of watched addresses.
+        public var indexAll: Bool
+        /// Where a fresh database starts; nil means block 0 when indexing all, else the head.
+        public var startBlock: UInt64?
+        /// How far back a reorganisation may reach before the indexer gives up.
+        public var maxReorgDepth: UInt64 = 1_024
+        /// Headers kept below the last indexed block when not indexing all.
+        public var keepHeaders: UInt64 = 2_048
+
+        public init(indexAll: Bool, startBlock: UInt64? = nil) {
+            self.indexAll = indexAll
+            self.startBlock = startBlock
+        }
+    }
+
+    /// What one step did.
+    public struct Progress: Sendable, Equatable {
+        /// Blocks written by this step.
+        public var blocks: Int
+        /// The last indexed block after the step (nil before the first).
+        public var indexed: UInt64?
+        /// The node's head.
+        public var head: UInt64
+        /// Blocks undone because the chain reorganised, if it did.
+        public var rolledBack: UInt64?
+    }
+
+    let client: RPCClient
+    let store: Store
+    let chainID: UInt64
+    let options: Options
+    private let catalog: Mutex<Catalog>
+    private let checkedChain = Atomic<Bool>(false)
+
+    public init(client: RPCClient, store: Store, chainID: UInt64, catalog: Catalog, options: Options) {
+        self.client = client
+        self.store = store
+        self.chainID = chainID
+        self.catalog = Mutex(catalog)
+        self.options = options
+    }
+
+    /// Reads and writes the next batch of blocks (or undoes a reorganisation).
+    /// - Throws: `SyncError` when the node serves another chain, the node or the store fails,
+    ///   or a reorganisation is deeper than allowed. Nothing half-done is left behind.
+    @discardableResult
+    public func step() throws(SyncError) -> Progress {
+        if !checkedChain.load(ordering: .relaxed) {
+            let served = try chain { () throws(ChainError) in try client.chainID() }
+            guard served == chainID else { throw .wrongChain(expected: chainID, served: served) }
+            checkedChain.store(true, ordering: .relaxed)
+        }
+        let head = try chain { () throws(ChainError) in try client.blockNumber() }
+        let state = try storage { () throws(StoreError) in try store.indexerState(chainID: chainID) }
+        let next = state.map { $0.indexed + 1 } ?? options.startBlock ?? (options.indexAll ? 0 : head)
+        guard next <= head else { return Progress(blocks: 0, indexed: state?.indexed, head: head) }
+
+        let last = min(head, next + options.batchSize - 1)
+        let blocks = try fetchBlocks(next...last)
+        guard let first = blocks.first else { return Progress(blocks: 0, indexed: state?.indexed, head: head) }
+        if next > 0, let previous = try storage({ () throws(StoreError) in try store.indexedBlock(next - 1) }),
+           previous.hash != Hex.encode(first.parentHash.bytes) {
+            let forkPoint = try findForkPoint(below: next - 1)
+            try storage { () throws(StoreError) in try store.rollBack(above: forkPoint, chainID: chainID) }
+            return Progress(blocks: 0, indexed: forkPoint, head: head, rolledBack: next - 1 - forkPoint)
+        }
+
+        var batch = IndexBatch(chainHead: head, keepHeaders: options.indexAll ? nil : options.keepHeaders)
+        let mined = try minedTransactions(in: blocks)
+        let decoder = ActivityDecoder(catalog: catalog.withLock { $0 })
+        let keep: (String) -> Bool
+        if options.indexAll {
+            keep = { _ in true }
+        } else {
+            let watched = try storage { () throws(StoreError) in try store.watchedAddresses().all }
+            keep = { watched.contains($0) }
+        }
+        for block in blocks {
+            batch.blocks.append(IndexedBlock(number: block.number.value, hash: Hex.encode(block.hash.bytes),
+                                             parentHash: Hex.encode(block.parentHash.bytes), timestamp: block.timestamp.value))
+            for transaction in mined[block.number.value] ?? [] {
+                let decoded = decoder.decode(transaction, time: block.timestamp.value, keep: keep)
+                batch.transactions.append(decoded.transaction)
+                batch.entries += decoded.entries
+                batch.nftTransfers += decoded.nftTransfers
+            }
+        }
+        try storage { () throws(StoreError) in try store.apply(batch, chainID: chainID) }
+        return Progress(blocks: blocks.count, indexed: blocks.last?.number.value, head: head)
+    }
+
+    /// The blocks of `range` with their transactions, stopping early where the node has none
+    /// or where consecutive blocks do not link (a reorganisation while reading).
+    func fetchBlocks(_ range: ClosedRange<UInt64>) throws(SyncError) -> [Block] {
+        let results = try chain { () throws(ChainError) in
+            try client.batch("eth_getBlockByNumber", range.map { [.string(Hex.quantity($0)), .bool(true)] }, as: Block?.self)
+        }
+        var blocks: [Block] = []
+        for result in results {
+            guard case .success(let found) = result, let block = found else { break }
+            if let previous = blocks.last, previous.hash != block.parentHash { break }
+            blocks.append(block)
+        }
+        if blocks.isEmpty, case .failure(let error) = results.first { throw .chain(error) }
+        return blocks
+    }
+
+    /// The transactions of `blocks` that matter, with receipts and revert reasons, by block.
+    func minedTransactions(in blocks: [Block]) throws(SyncError) -> [UInt64: [MinedTransaction]] {
+        var candidates: [TransactionInfo] = []
+        var watched: Set<String> = []
+        var logHashes: Set<HexData> = []
+        if !options.indexAll {
+            watched = try storage { () throws(StoreError) in try store.watchedAddresses().all }
+            guard !watched.isEmpty else { return [:] }
+            logHashes = try tokenTransferHashes(blocks, watched: watched)
+        }
+        for block in blocks {
+            for case .full(let transaction) in block.transactions {
+                if options.indexAll || watched.contains(Hex.encode(transaction.from.bytes))
+                    || transaction.to.map({ watched.contains(Hex.encode($0.bytes)) }) == true || logHashes.contains(transaction.hash) {
+                    candidates.append(transaction)
+                }
+            }
+        }
+        var receipts: [Receipt] = []
+        for chunk in stride(from: 0, to: candidates.count, by: 200).map({ candidates[$0..<min($0 + 200, candidates.count)] }) {
+            let results = try chain { () throws(ChainError) in
+                try client.batch("eth_getTransactionReceipt", chunk.map { [.string(Hex.encode($0.hash.bytes))] }, as: Receipt?.self)
+            }
+            for (transaction, result) in zip(chunk, results) {
+                switch result {
+                case .success(let receipt?): receipts.append(receipt)
+                case .success(nil):
+                    throw .inconsistent("the node has no receipt for \(Hex.encode(transaction.hash.bytes)), mined in a block it served")
+                case .failure(let error): throw .chain(error)
+                }
+            }
+        }
+        try learnTokens(in: receipts)
+        var mined: [UInt64: [MinedTransaction]] = [:]
+        for (transaction, receipt) in zip(candidates, receipts) {
+            let reason = receipt.succeeded ? nil : client.revertReason(of: transaction, block: receipt.blockNumber.value)
+            mined[receipt.blockNumber.value, default: []].append(MinedTransaction(transaction: transaction, receipt: receipt, reason: reason))
+        }
+        return mined
+    }
+
+    /// Hashes of transactions in `blocks` that moved tokens to or from a watched address.
+    func tokenTransferHashes(_ blocks: [Block], watched: Set<String>) throws(SyncError) -> Set<HexData> {
+        guard let first = blocks.first?.number.value, let last = blocks.last?.number.value else { return [] }
+        let topic = try! Hash32(Catalog.transferTopic)
+        let padded = watched.compactMap { try? Hash32(bytes: [UInt8](repeating: 0, count: 12) + Hex.decode($0)) }
+        var hashes: Set<HexData> = []
+        for topics in [[[topic], padded], [[topic], nil, padded]] as [[[Hash32]?]] {
+            let logs = try chain { () throws(ChainError) in
+                try client.logs(LogFilter(fromBlock: .number(first), toBlock: .number(last), topics: topics))
+            }
+            hashes.formUnion(logs.map(\.transactionHash))
+        }
+        return hashes
+    }
+
+    /// Reads the symbol and decimals of token contracts seen for the first time.
+    func learnTokens(in receipts: [Receipt]) throws(SyncError) {
+        let known = catalog.withLock { Set($0.tokens.keys) }
+        var fresh: [String: Int] = [:]  // address → topic count
+        for receipt in receipts where receipt.succeeded {
+            for log in receipt.logs where log.topics.count >= 3 && Hex.encode(log.topics[0].bytes) == Catalog.transferTopic {
+                let address = Hex.encode(log.address.bytes)
+                if !known.contains(address) { fresh[address] = log.topics.count }
+            }
+        }
+        for (text, topics) in fresh {
+            guard let address = try? Address(text) else { continue }
+            let token = ERC20(address: address, client: client)
+            let symbol = Self.clean((try? token.symbol()) ?? "") ?? "?"
+            let decimals = topics == 4 ? 0 : ((try? token.decimals()).map { min(max($0, 0), 77) } ?? 0)
+            catalog.withLock { $0.tokens[text] = Catalog.Token(symbol: symbol, decimals: decimals) }
+        }
+    }
+
+    /// A token symbol fit to show: printable, at most 32 characters; nil when nothing is left.
+    static func clean(_ symbol: String) -> String? {
+        let printable = String(symbol.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(32))
+        let trimmed = printable.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The highest stored block that is still on the chain, walking down from `block`.
+    func findForkPoint(below block: UInt64) throws(SyncError) -> UInt64 {
+        var number = block
+        while true {
+            guard block - number < options.maxReorgDepth else {
+                throw .reorgTooDeep(from: block, depth: options.maxReorgDepth)
+            }
+            guard let stored = try storage({ () throws(StoreError) in try store.indexedBlock(number) }) else { return number }
+            let onChain = try chain { () throws(ChainError) in try client.block(.number(number)) }
+            if let onChain, Hex.encode(onChain.hash.bytes) == stored.hash { return number }
+            guard number > 0 else { throw .reorgTooDeep(from: block, depth: block + 1) }
+            number -= 1
+        }
+    }
+
+    private func chain<Value>(_ body: () throws(ChainError) -> Value) throws(SyncError) -> Value {
+        do { return try body() } catch { throw .chain(error) }
+    }
+
+    private func storage<Value>(_ body: () throws(StoreError) -> Value) throws(SyncError) -> Value {
+        do { return try body() } catch { throw .store(error) }
+    }
+}
+
+/// Why the indexer could not take a step.
+public enum SyncError: Error, Sendable, CustomStringConvertible {
+    case wrongChain(expected: UInt64, served: UInt64)
+    case chain(ChainError)
+    case store(StoreError)
+    case inconsistent(String)
+    case reorgTooDeep(from: UInt64, depth: UInt64)
+
+    public var description: String {
+        switch self {
+        case .wrongChain(let expected, let served): "the node serves chain id \(served), expected \(expected)"
+        case .chain(let error): "\(error)"
+        case .store(let error): "\(error)"
+        case .inconsistent(let what): what
+        case .reorgTooDeep(let from, let depth):
+            "the chain reorganised more than \(depth) blocks below block \(from); rebuild the index (delete the database's indexed tables)"
+        }
+    }
+}
