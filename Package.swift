@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl"]),
         .target(name: "SonicStore", dependencies: ["Ethereum", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SonicAgent", dependencies: ["Ethereum"]),
-        .target(name: "SonicApp", dependencies: ["Ethereum", "IPFS", "SonicChain", "SonicStore", "SonicAgent"]),
+        .target(name: "SonicApp", dependencies: [
+            "Ethereum", "IPFS", "SonicChain", "SonicStore", "SonicAgent", .product(name: "BigInt", package: "BigInt"),
+        ]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicApp"]),
         .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore"]),
         .target(name: "SiteBuilder", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts and stops the local stack: devnet, sonic-fcgi and nginx, with pid files in var/run.
-#   scripts/stack.sh start    start what is not running (sonic-fcgi is restarted, nginx reloaded)
+# Starts and stops the local stack: devnet, sonic-sync, sonic-fcgi and nginx, with pid files in var/run.
+#   scripts/stack.sh start    start what is not running (sonic-sync and sonic-fcgi are restarted, nginx reloaded)
 #   scripts/stack.sh stop     stop exactly what start started
 #   scripts/stack.sh status   say what is running
 # Settings: SONIC_* variables (see README), SONIC_BIN (folder of the built executables).
@@ -51,7 +51,9 @@ rpc_ok() {
 }
 
 start() {
-  [[ -x $BIN/sonic-fcgi ]] || { echo "stack: $BIN/sonic-fcgi is not built (make build)" >&2; exit 1; }
+  for program in sonic-fcgi sonic-sync sonic; do
+    [[ -x $BIN/$program ]] || { echo "stack: $BIN/$program is not built (make build)" >&2; exit 1; }
+  done
   [[ -f dist/index.html ]] || { echo "stack: dist/ is not built (make site)" >&2; exit 1; }
 
   if [[ ${SONIC_NETWORK:-devnet} == devnet ]]; then
@@ -71,6 +73,11 @@ start() {
     "$BIN/sonic" deploy --network devnet --rpc-url "http://127.0.0.1:$DEVNET_PORT" \
       --private-key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 | sed 's/^/stack: /'
   fi
+
+  stop_one sonic-sync sonic-sync
+  setsid "$BIN/sonic-sync" run </dev/null >>var/log/sonic-sync.log 2>&1 &
+  echo $! > var/run/sonic-sync.pid
+  echo "stack: sonic-sync started (pid $(pid_of sonic-sync))"
 
   stop_one sonic-fcgi sonic-fcgi
   setsid "$BIN/sonic-fcgi" </dev/null >>var/log/sonic-fcgi.log 2>&1 &
@@ -111,11 +118,12 @@ stop() {
   fi
   rm -f var/run/nginx.pid
   stop_one sonic-fcgi sonic-fcgi
+  stop_one sonic-sync sonic-sync
   stop_one devnet sonic_devnet
 }
 
 status() {
-  for service in "devnet sonic_devnet" "sonic-fcgi sonic-fcgi" "nginx nginx: master"; do
+  for service in "devnet sonic_devnet" "sonic-sync sonic-sync" "sonic-fcgi sonic-fcgi" "nginx nginx: master"; do
     set -- $service
     name=$1; shift
     if running "$name" "$*"; then echo "$name: running (pid $(pid_of "$name"))"; else echo "$name: stopped"; fi

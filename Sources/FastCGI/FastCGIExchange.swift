@@ -72,6 +72,11 @@ struct FastCGIExchange {
         for header in response.headers {
             head += "\(header.name): \(header.value)\r\n"
         }
+        if let stream = response.stream {
+            put(Array((head + "\r\n").utf8))
+            stream { put($0) }
+            return
+        }
         head += "Content-Length: \(response.body.count)\r\n\r\n"
         put(Array(head.utf8))
         put(response.body)

@@ -20,6 +20,8 @@ public final class App: Sendable {
     let networkInfo: NetworkService
     let auth: AuthService
     let agent: AgentService
+    let history: HistoryService
+    let watchlist: Watchlist
     let limiter: RateLimiter
     public let metrics = RequestMetrics()
     public let watcher: TransactionWatcher
@@ -41,7 +43,9 @@ public final class App: Sendable {
         transactions = TransactionService(context: context, balances: balances)
         subscriptions = SubscriptionService(context: context)
         networkInfo = NetworkService(context: context)
-        auth = AuthService(context: context, publicOrigin: configuration.publicOrigin)
+        watchlist = Watchlist(enabled: !configuration.indexAll)
+        history = HistoryService(context: context, watchlist: watchlist)
+        auth = AuthService(context: context, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
         agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions, network: networkInfo)
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
@@ -130,6 +134,7 @@ public final class App: Sendable {
             respond(.json(try networkInfo.info()))
         case .balance(let text):
             let address = try Validate.address(text, field: "address", status: 400)
+            watchlist.watch(address, source: "lookup", store: context.store)
             let tokens = request.queryItems["tokens"].map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
             respond(.json(try balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty })))
         case .prepare:
@@ -140,6 +145,8 @@ public final class App: Sendable {
             respond(.json(try transactions.track(request)))
         case .status(let text):
             try longPoll(hash: try Validate.hash(text, field: "hash", status: 400), request: request, respond: respond)
+        case .history(let text):
+            respond(try history.respond(address: text, request: request))
         case .subscription(let text):
             respond(.json(try subscriptions.status(try Validate.address(text, field: "address", status: 400))))
         case .subscriptionPrepare:
@@ -204,7 +211,7 @@ public final class App: Sendable {
 
 /// The API's routes and the methods each accepts.
 enum Route: Equatable {
-    case health, network, balance(String), prepare, send, track, status(String), subscription(String), subscriptionPrepare
+    case health, network, balance(String), history(String), prepare, send, track, status(String), subscription(String), subscriptionPrepare
     case authNonce, authVerify, authLogout, authMe, metrics, agent
 
     init?(_ path: String) {
@@ -220,6 +227,7 @@ enum Route: Equatable {
         case (1, "network", _): self = .network
         case (1, "agent", _): self = .agent
         case (2, "balance", let address) where !address.isEmpty: self = .balance(address)
+        case (2, "history", let address) where !address.isEmpty: self = .history(address)
         case (2, "tx", "prepare"): self = .prepare
         case (2, "tx", "send"): self = .send
         case (2, "tx", "track"): self = .track
@@ -236,13 +244,13 @@ enum Route: Equatable {
 
     var methods: [String] {
         switch self {
-        case .health, .network, .balance, .status, .subscription, .authNonce, .authMe, .metrics: ["GET"]
+        case .health, .network, .balance, .history, .status, .subscription, .authNonce, .authMe, .metrics: ["GET"]
         case .prepare, .send, .track, .subscriptionPrepare, .authVerify, .authLogout, .agent: ["POST"]
         }
     }
 
     /// One of each route, for documentation checks.
-    static let all: [Route] = [.health, .network, .balance("x"), .prepare, .send, .track, .status("x"), .subscription("x"),
+    static let all: [Route] = [.health, .network, .balance("x"), .history("x"), .prepare, .send, .track, .status("x"), .subscription("x"),
                                .subscriptionPrepare, .authNonce, .authVerify, .authLogout, .authMe, .metrics, .agent]
 
     /// The route's name in metrics: parameters left out, so labels stay few.
@@ -251,6 +259,7 @@ enum Route: Equatable {
         case .health: "/api/health"
         case .network: "/api/network"
         case .balance: "/api/balance/{address}"
+        case .history: "/api/history/{address}"
         case .prepare: "/api/tx/prepare"
         case .send: "/api/tx/send"
         case .track: "/api/tx/track"

@@ -11,6 +11,8 @@ public struct AuthService: Sendable {
 
     let context: ChainContext
     let publicOrigin: String
+    /// Signed-in addresses are added to it, for the indexer.
+    var watchlist: Watchlist? = nil
 
     /// `host[:port]` of the public origin: what a sign-in message's domain must be.
     var domain: String {
@@ -85,6 +87,7 @@ public struct AuthService: Sendable {
         try storeCall { () throws(StoreError) in
             try requireStore().createSession(tokenHash: Self.hash(token), address: message.address.lowercased, csrfToken: csrf, expiresAt: expires)
         }
+        watchlist?.watch(message.address, source: "sign-in", store: context.store)
         var response = Response.json(SignedIn(address: message.address.checksummed, csrfToken: csrf, expiresAt: expires.ISO8601Format()))
         response.headers.append(("Set-Cookie", cookie(token, maxAge: Int(Self.sessionLifetime))))
         response.headers.append(("Cache-Control", "no-store"))

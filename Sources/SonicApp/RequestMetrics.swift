@@ -70,6 +70,16 @@ extension App {
         for (state, count) in (try? context.store?.trackedCounts()) ?? [:] {
             out.append("sonic_tracked_transactions{state=\"\(state)\"} \(count)")
         }
+        // The indexer (sonic-sync, another process) records its progress in the database.
+        if let state = try? context.store?.indexerState(chainID: context.network.chainID) {
+            out += ["# HELP sync_head The last block the indexer has written.", "# TYPE sync_head gauge", "sync_head \(state.indexed)",
+                    "# HELP sync_lag_blocks Blocks between the node's head and the indexer, when it last wrote.", "# TYPE sync_lag_blocks gauge",
+                    "sync_lag_blocks \(state.lag ?? 0)",
+                    "# HELP sync_blocks_total Blocks the indexer has written.", "# TYPE sync_blocks_total counter",
+                    "sync_blocks_total \(state.blocksTotal)",
+                    "# HELP sync_updated_seconds Unix time of the indexer's last write.", "# TYPE sync_updated_seconds gauge",
+                    "sync_updated_seconds \(Int(state.updatedAt.timeIntervalSince1970))"]
+        }
         return out.joined(separator: "\n") + "\n"
     }
 }

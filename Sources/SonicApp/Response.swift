@@ -5,12 +5,28 @@ public struct Response: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Writes a long body piece by piece instead of `body` (a CSV export): the server sends
+    /// each piece as it comes, without a Content-Length.
+    public var stream: Streamer?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public typealias Streamer = @Sendable (_ emit: ([UInt8]) -> Void) -> Void
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], stream: Streamer? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = stream
     }
+
+    /// The whole body: `body`, or everything `stream` writes.
+    public func collectedBody() -> [UInt8] {
+        guard let stream else { return body }
+        let collected = Collector()
+        stream { collected.bytes += $0 }
+        return collected.bytes
+    }
+
+    private final class Collector: @unchecked Sendable { var bytes: [UInt8] = [] }
 
     /// A JSON response of an `Encodable` value; its coding keys are the API's names
     /// (snake_case, except inside `tx`, which has eth_sendTransaction's own names).

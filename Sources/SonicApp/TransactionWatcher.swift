@@ -58,8 +58,9 @@ public final class TransactionWatcher: Sendable {
         return changed
     }
 
-    /// Polls every `interval` seconds on a thread of its own until `stop` is called.
-    public func start(interval: Double = 0.25) {
+    /// Polls the node every `interval` seconds, and the database every `feedInterval` seconds
+    /// for states another process wrote (the indexer), each on a thread of its own.
+    public func start(interval: Double = 0.25, feedInterval: Double = 0.02) {
         let thread = Thread { [self] in
             while !Thread.current.isCancelled {
                 poll()
@@ -68,6 +69,36 @@ public final class TransactionWatcher: Sendable {
         }
         thread.name = "tx-watcher"
         thread.start()
+        let feed = Thread { [self] in
+            var feed = ChangeFeed()
+            while !Thread.current.isCancelled {
+                wakeChanged(&feed)
+                Thread.sleep(forTimeInterval: feedInterval)
+            }
+        }
+        feed.name = "tx-change-feed"
+        feed.start()
+    }
+
+    /// What the change feed has already woken: state by hash, for the last few seconds.
+    struct ChangeFeed {
+        var woken: [String: (state: TrackedTransaction.State, at: Date)] = [:]
+    }
+
+    /// Wakes the requests waiting on transactions whose state changed in the database in the
+    /// last seconds (by the indexer or by this process), once per change.
+    @discardableResult
+    func wakeChanged(_ feed: inout ChangeFeed, now: Date = Date()) -> Int {
+        guard let store = context.store, let changes = try? store.trackedChanges(since: now.addingTimeInterval(-2)) else { return 0 }
+        var woken = 0
+        for change in changes where feed.woken[change.hash]?.state != change.state {
+            feed.woken[change.hash] = (change.state, now)
+            if change.isFinal, let sender = change.sender.flatMap({ try? Address($0) }) { balances.invalidate(sender) }
+            waiters.wake(change.hash)
+            woken += 1
+        }
+        feed.woken = feed.woken.filter { now.timeIntervalSince($0.value.at) < 5 }
+        return woken
     }
 
     /// The state a receipt settles.

@@ -159,12 +159,12 @@ extension Store {
         }
     }
 
-    /// Forgets everything the indexer wrote above `block` (a reorganisation replaced it):
-    /// tracked transactions mined there are pending again.
-    public func rollBack(above block: UInt64, chainID: UInt64, at date: Date = Date()) throws(StoreError) {
+    /// Forgets everything the indexer wrote above `block` (a reorganisation replaced it), or
+    /// everything when `block` is nil: tracked transactions mined there are pending again.
+    public func rollBack(above block: UInt64?, chainID: UInt64, at date: Date = Date()) throws(StoreError) {
         do {
             try pool.write { db in
-                let above = Int64(block)
+                let above = block.map { Int64($0) } ?? -1
                 try db.execute(sql: "DELETE FROM activity WHERE block > ?", arguments: [above])
                 try db.execute(sql: "DELETE FROM nft_transfer WHERE block > ?", arguments: [above])
                 try db.execute(sql: "DELETE FROM indexed_transaction WHERE block > ?", arguments: [above])
@@ -173,8 +173,12 @@ extension Store {
                     UPDATE tracked_transaction SET state = 'pending', block = NULL, gas_used = NULL, fee_wei = NULL, reason = NULL, updated_at = ?
                     WHERE block > ? AND state IN ('confirmed', 'failed')
                     """, arguments: [date.timeIntervalSince1970, above])
-                try db.execute(sql: "UPDATE sync_state SET head = ?, updated_at = ? WHERE chain_id = ? AND head > ?",
-                               arguments: [above, date.timeIntervalSince1970, Int64(chainID), above])
+                if block == nil {
+                    try db.execute(sql: "DELETE FROM sync_state WHERE chain_id = ?", arguments: [Int64(chainID)])
+                } else {
+                    try db.execute(sql: "UPDATE sync_state SET head = ?, updated_at = ? WHERE chain_id = ? AND head > ?",
+                                   arguments: [above, date.timeIntervalSince1970, Int64(chainID), above])
+                }
             }
         } catch {
             throw .unavailable(path: path, reason: Self.reason(error))

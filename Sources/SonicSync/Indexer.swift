@@ -15,14 +15,16 @@ public final class Indexer: Sendable {
         public var indexAll: Bool
         /// Where a fresh database starts; nil means block 0 when indexing all, else the head.
         public var startBlock: UInt64?
-        /// How far back a reorganisation may reach before the indexer gives up.
-        public var maxReorgDepth: UInt64 = 1_024
+        /// How far back a reorganisation may reach before the indexer gives up (on the devnet,
+        /// a restart with a fresh chain undoes everything).
+        public var maxReorgDepth: UInt64
         /// Headers kept below the last indexed block when not indexing all.
         public var keepHeaders: UInt64 = 2_048
 
         public init(indexAll: Bool, startBlock: UInt64? = nil) {
             self.indexAll = indexAll
             self.startBlock = startBlock
+            self.maxReorgDepth = indexAll ? .max : 1_024
         }
     }
 
@@ -30,7 +32,7 @@ public final class Indexer: Sendable {
     public struct Progress: Sendable, Equatable {
         /// Blocks written by this step.
         public var blocks: Int
-        /// The last indexed block after the step (nil before the first).
+        /// The last indexed block after the step (nil before the first, or after undoing everything).
         public var indexed: UInt64?
         /// The node's head.
         public var head: UInt64
@@ -65,17 +67,25 @@ public final class Indexer: Sendable {
         }
         let head = try chain { () throws(ChainError) in try client.blockNumber() }
         let state = try storage { () throws(StoreError) in try store.indexerState(chainID: chainID) }
+        // A chain now shorter than what was indexed has reorganised (or restarted afresh).
+        if let indexed = state?.indexed, indexed > head {
+            let stored = try storage { () throws(StoreError) in try store.indexedBlock(head) }
+            let onChain = try chain { () throws(ChainError) in try client.block(.number(head)) }
+            if let stored, let onChain, stored.hash == Hex.encode(onChain.hash.bytes) {
+                try storage { () throws(StoreError) in try store.rollBack(above: head, chainID: chainID) }
+                return Progress(blocks: 0, indexed: head, head: head, rolledBack: indexed - head)
+            }
+            return try rollBack(from: indexed, below: head, head: head)
+        }
         let next = state.map { $0.indexed + 1 } ?? options.startBlock ?? (options.indexAll ? 0 : head)
         guard next <= head else { return Progress(blocks: 0, indexed: state?.indexed, head: head) }
 
         let last = min(head, next + options.batchSize - 1)
         let blocks = try fetchBlocks(next...last)
         guard let first = blocks.first else { return Progress(blocks: 0, indexed: state?.indexed, head: head) }
-        if next > 0, let previous = try storage({ () throws(StoreError) in try store.indexedBlock(next - 1) }),
+        if let indexed = state?.indexed, let previous = try storage({ () throws(StoreError) in try store.indexedBlock(indexed) }),
            previous.hash != Hex.encode(first.parentHash.bytes) {
-            let forkPoint = try findForkPoint(below: next - 1)
-            try storage { () throws(StoreError) in try store.rollBack(above: forkPoint, chainID: chainID) }
-            return Progress(blocks: 0, indexed: forkPoint, head: head, rolledBack: next - 1 - forkPoint)
+            return try rollBack(from: indexed, below: indexed - min(indexed, 1), head: head)
         }
 
         var batch = IndexBatch(chainHead: head, keepHeaders: options.indexAll ? nil : options.keepHeaders)
@@ -200,17 +210,28 @@ public final class Indexer: Sendable {
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    /// The highest stored block that is still on the chain, walking down from `block`.
-    func findForkPoint(below block: UInt64) throws(SyncError) -> UInt64 {
+    /// Undoes the indexed blocks above the highest one, at or below `start`, still on the chain.
+    func rollBack(from indexed: UInt64, below start: UInt64, head: UInt64) throws(SyncError) -> Progress {
+        let fork = try findForkPoint(below: start)
+        try storage { () throws(StoreError) in try store.rollBack(above: fork, chainID: chainID) }
+        return Progress(blocks: 0, indexed: fork, head: head, rolledBack: indexed - (fork ?? 0) + (fork == nil ? 1 : 0))
+    }
+
+    /// The highest stored block that is still on the chain, walking down from `block`; nil
+    /// when not even the first one is (a devnet started afresh): then everything goes.
+    func findForkPoint(below block: UInt64) throws(SyncError) -> UInt64? {
         var number = block
         while true {
             guard block - number < options.maxReorgDepth else {
                 throw .reorgTooDeep(from: block, depth: options.maxReorgDepth)
             }
-            guard let stored = try storage({ () throws(StoreError) in try store.indexedBlock(number) }) else { return number }
+            guard let stored = try storage({ () throws(StoreError) in try store.indexedBlock(number) }) else {
+                // Below the headers kept: trust what is older.
+                return number
+            }
             let onChain = try chain { () throws(ChainError) in try client.block(.number(number)) }
             if let onChain, Hex.encode(onChain.hash.bytes) == stored.hash { return number }
-            guard number > 0 else { throw .reorgTooDeep(from: block, depth: block + 1) }
+            guard number > 0 else { return nil }
             number -= 1
         }
     }

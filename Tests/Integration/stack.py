@@ -76,7 +76,7 @@ class Stack:
         self.devnet_port, self.fcgi_port, self.http_port = free_ports(3)
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.db_path = workdir / "var" / "sonic.sqlite"
-        self.devnet = self.fcgi = None
+        self.devnet = self.fcgi = self.sync = None
         self._build_site()
         self._write_nginx_conf()
 
@@ -158,6 +158,38 @@ class Stack:
         self.fcgi = None
         return code
 
+    def start_sync(self, **overrides):
+        """sonic-sync on this stack's database, indexing every transaction (as on the devnet)."""
+        self.sync = subprocess.Popen(
+            [BIN / "sonic-sync", "run", "--interval", "0.05", "--progress-every", "1"], env=self.fcgi_environment(**overrides),
+            stdout=open(self.dir / "var/log/sonic-sync.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        return self.sync
+
+    def stop_sync(self, sig=signal.SIGTERM) -> int | None:
+        if not self.sync:
+            return None
+        self.sync.send_signal(sig)
+        code = self.sync.wait(15)
+        self.sync = None
+        return code
+
+    def sync_state(self):
+        """What `sonic-sync status` prints for this stack."""
+        return subprocess.run([BIN / "sonic-sync", "status"], env=self.fcgi_environment(), capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    def indexed_block(self) -> int | None:
+        """The last block sonic-sync has written, from `sonic-sync status`."""
+        match = re.search(r"indexed to block (\d+) ", self.sync_state())
+        return int(match.group(1)) if match else None
+
+    def wait_indexed(self, seconds: float = 30) -> int:
+        """Until the indexer has written the devnet's current head; returns that block."""
+        head = int(self.rpc("eth_blockNumber"), 16)
+        wait_until(lambda: (self.indexed_block() or -1) >= head, seconds, f"the index of block {head}")
+        return head
+
     def start_nginx(self):
         # A port chosen earlier can be taken meanwhile as the local end of an outgoing
         # connection (both come from the ephemeral range): then take another.
@@ -180,14 +212,16 @@ class Stack:
             os.kill(pid, signal.SIGTERM)
             wait_until(lambda: not Path(f"/proc/{pid}").exists(), 10, "nginx exit")
 
-    def start(self, contracts=False):
-        """Starts all three; if one fails, stops the others before raising."""
+    def start(self, contracts=False, sync=False):
+        """Starts devnet, nginx and sonic-fcgi (and sonic-sync); if one fails, stops the others before raising."""
         try:
             self.start_devnet()
             if contracts:
                 self.deploy_contracts()
             self.start_nginx()  # first: sonic-fcgi is told the origin nginx ends up on
             self.start_fcgi()
+            if sync:
+                self.start_sync()
         except BaseException:
             self.stop()
             raise
@@ -201,6 +235,9 @@ class Stack:
         if self.fcgi:
             self.fcgi.kill()
             self.fcgi.wait()
+        if self.sync:
+            self.sync.kill()
+            self.sync.wait()
         self.stop_devnet()
 
     # Talking to it -------------------------------------------------------------------------

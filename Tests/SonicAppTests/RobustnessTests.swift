@@ -61,3 +61,15 @@ struct SeededRandom {
         return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }
+
+@Suite struct HistoryCSVTests {
+    @Test func fieldsAreQuotedAndFormulasDefused() {
+        #expect(HistoryService.csvField("1.5") == "1.5")
+        #expect(HistoryService.csvField("a,b") == "\"a,b\"")
+        #expect(HistoryService.csvField("say \"no\"") == "\"say \"\"no\"\"\"")
+        #expect(HistoryService.csvField("line\nbreak") == "\"line\nbreak\"")
+        // A revert reason is contract-controlled text: a spreadsheet must not run it.
+        #expect(HistoryService.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(HistoryService.csvField("@SUM(A1)") == "'@SUM(A1)")
+    }
+}
