@@ -58,11 +58,12 @@ let package = Package(
         ]),
 
         .executableTarget(name: "sonic-bench", dependencies: [
-            "Ethereum", "CSecp256k1", "SonicAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Ethereum", "CSecp256k1", "SonicAgent", "SonicApp", "SonicStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests: one target per library target.
-        .testTarget(name: "EthereumTests", dependencies: ["Ethereum"]),
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "IPFSTests", dependencies: ["IPFS"]),
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),

@@ -19,9 +19,10 @@ public struct Address: Hashable, Sendable, CustomStringConvertible {
         do { raw = try Hex.decode(text) } catch { throw .notHex(text, error) }
         guard raw.count == 20 else { throw .wrongLength(raw.count) }
         self.bytes = raw
-        let digits = text.dropFirst(2)
-        let hasLower = digits.contains { $0.isLowercase }
-        let hasUpper = digits.contains { $0.isUppercase }
+        // Hex digits only by now: a-f is lower case, A-F upper.
+        let digits = text.utf8.dropFirst(2)
+        let hasLower = digits.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }
+        let hasUpper = digits.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
         if hasLower && hasUpper && checksummed != text {
             throw .badChecksum(text, expected: checksummed)
         }

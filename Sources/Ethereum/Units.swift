@@ -51,13 +51,33 @@ public enum Units {
 
     /// The shortest exact decimal for `value` base units: 1500000000000000000 with 18 → "1.5".
     public static func format(_ value: UInt256, decimals: Int) -> String {
-        let digits = String(value.value)
+        format(digits: String(value.value), decimals: decimals)
+    }
+
+    /// The same from the decimal digits of the base units (as stored); nil unless `digits` is
+    /// a plain non-negative integer without leading zeros.
+    public static func format(decimalDigits digits: String, decimals: Int) -> String? {
+        let utf8 = digits.utf8
+        guard let first = utf8.first, utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              first != UInt8(ascii: "0") || utf8.count == 1 else { return nil }
+        return format(digits: digits, decimals: decimals)
+    }
+
+    static func format(digits: String, decimals: Int) -> String {
         guard decimals > 0 else { return digits }
-        let padded = String(repeating: "0", count: Swift.max(0, decimals + 1 - digits.count)) + digits
-        let whole = padded.dropLast(decimals)
-        var fraction = padded.suffix(decimals)
-        while fraction.last == "0" { fraction = fraction.dropLast() }
-        return fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
+        let utf8 = Array(digits.utf8)
+        let zero = UInt8(ascii: "0")
+        let padded = [UInt8](repeating: zero, count: Swift.max(0, decimals + 1 - utf8.count)) + utf8
+        let point = padded.count - decimals
+        var end = padded.count
+        while end > point && padded[end - 1] == zero { end -= 1 }
+        guard end > point else { return String(decoding: padded[..<point], as: UTF8.self) }
+        var out = [UInt8]()
+        out.reserveCapacity(end + 1)
+        out += padded[..<point]
+        out.append(UInt8(ascii: "."))
+        out += padded[point..<end]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// All `decimals` fractional digits, as Foundry's `cast from-wei` prints: 1.500000000000000000.

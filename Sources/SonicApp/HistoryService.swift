@@ -88,15 +88,13 @@ public struct HistoryService: Sendable {
     func entry(_ entry: ActivityEntry) -> [String: JSONValue] {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
         func address(_ value: String?) -> JSONValue { text(value.map(Self.checksummed)) }
-        let amount = try? UInt256(parsing: entry.amountWei)
-        let fee = entry.feeWei.flatMap { try? UInt256(parsing: $0) }
         return [
             "time": .string(Self.iso(entry.time)), "hash": .string(entry.hash), "block": .integer(BigInt(entry.block)),
             "timestamp": .integer(BigInt(entry.time)), "type": .string(entry.kind.rawValue), "direction": .string(entry.direction.rawValue),
-            "counterparty": address(entry.counterparty), "amount": .string(amount.map { Units.format($0, decimals: entry.tokenDecimals) } ?? entry.amountWei),
+            "counterparty": address(entry.counterparty), "amount": .string(Units.format(decimalDigits: entry.amountWei, decimals: entry.tokenDecimals) ?? entry.amountWei),
             "token": .string(entry.tokenSymbol), "token_address": address(entry.tokenAddress), "token_decimals": .integer(BigInt(entry.tokenDecimals)),
             "token_id": text(entry.tokenID), "nft_contract": address(entry.nftContract), "amount_wei": .string(entry.amountWei),
-            "fee": text(fee.map { Units.format($0, decimals: 18) }), "fee_wei": text(entry.feeWei), "status": .string(entry.status),
+            "fee": text(entry.feeWei.flatMap { Units.format(decimalDigits: $0, decimals: 18) }), "fee_wei": text(entry.feeWei), "status": .string(entry.status),
             "reason": text(entry.reason), "method": text(entry.method), "explorer_url": text(context.network.explorerLink(transaction: entry.hash)),
         ]
     }
@@ -133,7 +131,23 @@ public struct HistoryService: Sendable {
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func iso(_ seconds: UInt64) -> String { Date(timeIntervalSince1970: Double(seconds)).ISO8601Format() }
+    /// `2026-11-27T09:53:16Z` for Unix seconds (proleptic Gregorian, UTC), without Foundation's
+    /// formatter, which costs more than the rest of an entry.
+    static func iso(_ seconds: UInt64) -> String {
+        let days = Int64(seconds / 86_400), second = Int(seconds % 86_400)
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(Int64(second / 3_600))):\(two(Int64(second / 60 % 60))):\(two(Int64(second % 60)))Z"
+    }
 
     static func checksummed(_ lowercase: String) -> String { (try? Address(lowercase))?.checksummed ?? lowercase }
 

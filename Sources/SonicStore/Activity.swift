@@ -68,26 +68,32 @@ public struct ActivityEntry: Sendable, Equatable {
     /// Where this entry sits in the history; pages continue after a position.
     public var position: HistoryPosition { HistoryPosition(block: block, txIndex: txIndex, seq: seq) }
 
+    /// The columns `init(row:)` reads, in its order (by position: faster than by name).
+    static let columns = """
+        address, block, tx_index, seq, hash, time, type, direction, counterparty, amount_wei, token_symbol, token_address,
+        token_decimals, nft_contract, token_id, fee_wei, status, reason, method
+        """
+
     init(row: Row) {
-        address = row["address"]
-        block = UInt64(row["block"] as Int64)
-        txIndex = row["tx_index"]
-        seq = row["seq"]
-        hash = row["hash"]
-        time = UInt64(row["time"] as Int64)
-        kind = Kind(rawValue: row["type"]) ?? .contractCall
-        direction = Direction(rawValue: row["direction"]) ?? .incoming
-        counterparty = row["counterparty"]
-        amountWei = row["amount_wei"]
-        tokenSymbol = row["token_symbol"]
-        tokenAddress = row["token_address"]
-        tokenDecimals = row["token_decimals"]
-        nftContract = row["nft_contract"]
-        tokenID = row["token_id"]
-        feeWei = row["fee_wei"]
-        status = row["status"]
-        reason = row["reason"]
-        method = row["method"]
+        address = row[0]
+        block = UInt64(row[1] as Int64)
+        txIndex = row[2]
+        seq = row[3]
+        hash = row[4]
+        time = UInt64(row[5] as Int64)
+        kind = Kind(rawValue: row[6]) ?? .contractCall
+        direction = Direction(rawValue: row[7]) ?? .incoming
+        counterparty = row[8]
+        amountWei = row[9]
+        tokenSymbol = row[10]
+        tokenAddress = row[11]
+        tokenDecimals = row[12]
+        nftContract = row[13]
+        tokenID = row[14]
+        feeWei = row[15]
+        status = row[16]
+        reason = row[17]
+        method = row[18]
     }
 
     static let insertSQL = """

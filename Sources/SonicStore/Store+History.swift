@@ -236,7 +236,7 @@ extension Store {
             arguments += [token, token.lowercased()]
         }
         arguments += [query.limit]
-        let sql = "SELECT * FROM activity WHERE \(conditions.joined(separator: " AND ")) ORDER BY block DESC, tx_index DESC, seq DESC LIMIT ?"
+        let sql = "SELECT \(ActivityEntry.columns) FROM activity WHERE \(conditions.joined(separator: " AND ")) ORDER BY block DESC, tx_index DESC, seq DESC LIMIT ?"
         do {
             return try pool.read { db in
                 try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(ActivityEntry.init(row:))

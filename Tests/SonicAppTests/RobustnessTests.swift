@@ -73,3 +73,14 @@ struct SeededRandom {
         #expect(HistoryService.csvField("@SUM(A1)") == "'@SUM(A1)")
     }
 }
+
+@Suite struct HistoryTimeTests {
+    @Test func isoTimesMatchFoundationsAcrossCenturiesAndLeapDays() {
+        var seconds: [UInt64] = [0, 951_782_400, 951_868_799, 1_709_164_800, 4_107_542_400, 253_402_300_799]  // 2000-02-29, 2024-02-29, 2100-03-01, 9999-12-31
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 { seconds.append(UInt64.random(in: 0...253_402_300_799, using: &generator)) }
+        for value in seconds {
+            #expect(HistoryService.iso(value) == Date(timeIntervalSince1970: Double(value)).ISO8601Format(), "\(value)")
+        }
+    }
+}
