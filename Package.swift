@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
-        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp"]),
+        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicStore"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),

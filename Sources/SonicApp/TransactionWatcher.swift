@@ -92,7 +92,10 @@ public final class TransactionWatcher: Sendable {
         guard let store = context.store, let changes = try? store.trackedChanges(since: now.addingTimeInterval(-2)) else { return 0 }
         var woken = 0
         for change in changes where feed.woken[change.hash]?.state != change.state {
+            let known = feed.woken[change.hash] != nil
             feed.woken[change.hash] = (change.state, now)
+            // A transaction first seen pending has just been tracked: nothing to tell anyone yet.
+            guard known || change.isFinal else { continue }
             if change.isFinal, let sender = change.sender.flatMap({ try? Address($0) }) { balances.invalidate(sender) }
             waiters.wake(change.hash)
             woken += 1

@@ -248,3 +248,21 @@ def test_progress_is_reported_in_metrics_and_status(stack):
     # A progress line every second here (--progress-every 1).
     wait_until(lambda: "blocks/s" in (stack.dir / "var/log/sonic-sync.log").read_text(), 10, "a progress line")
     assert f"devnet: indexed to block" in stack.sync_state()
+
+
+def test_watching_only_some_addresses_keeps_just_their_history(stack, tmp_path):
+    """As on testnet and mainnet: only watched addresses, with incoming token transfers found
+    through their logs (the transaction itself is Alice's call to the token)."""
+    grace = Account.create().address
+    token = stack.deployments["TestToken"]["address"]
+    send(stack, ALICE.address, grace, 3)
+    send(stack, ALICE.address, token, data=selector("transfer(address,uint256)") + word(grace) + word(42))
+    send(stack, ALICE.address, BOB.address, 4)  # not watched
+    env = stack.fcgi_environment(SONIC_DB_PATH=str(tmp_path / "watched.sqlite"), SONIC_INDEX_ALL="0", SONIC_SYNC_START="0",
+                                 SONIC_WATCH_ADDRESSES=grace)
+    run = subprocess.run([BIN / "sonic-sync", "run", "--once"], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "watched addresses only" in run.stderr
+    with sqlite3.connect(tmp_path / "watched.sqlite") as db:
+        rows = db.execute("SELECT address, type, direction, amount_wei, token_symbol FROM activity ORDER BY block").fetchall()
+    assert rows == [(grace.lower(), "transfer", "in", "3", "S"), (grace.lower(), "token_transfer", "in", "42", "SUSD")]

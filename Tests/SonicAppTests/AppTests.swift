@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import SonicStore
+import Synchronization
 @testable import SonicApp
 
 @Suite struct AppTests {
@@ -49,5 +51,29 @@ import Testing
         #expect(body["status"] as? String == "ok")
         #expect(body["chain_id"] as? Int == 31337)
         #expect((body["block"] as? Int).map { $0 >= 0 } == true)
+    }
+}
+
+@Suite struct ChangeFeedTests {
+    @Test func waitersWakeWhenAnotherProcessSettlesTheirTransactionNotWhenItIsTracked() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString).sqlite").path
+        let app = App(configuration: try Configuration(environment: ["SONIC_RPC_URLS": "http://127.0.0.1:9", "SONIC_DB_PATH": path]))
+        let store = try #require(app.context.store)
+        let hash = "0x" + String(repeating: "cd", count: 32)
+        let woken = Mutex(0)
+        app.waiters.park(hash, until: Date().addingTimeInterval(60)) { woken.withLock { $0 += 1 } }
+        var feed = TransactionWatcher.ChangeFeed()
+        try store.track(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
+        #expect(app.watcher.wakeChanged(&feed) == 0)
+        #expect(woken.withLock { $0 } == 0)
+        // The indexer (another connection, as another process would be) settles it.
+        let writer = try Store(path: path)
+        var settled = try #require(try writer.trackedTransaction(hash))
+        settled.state = .confirmed
+        settled.updatedAt = Date()
+        try writer.update(settled)
+        #expect(app.watcher.wakeChanged(&feed) == 1)
+        #expect(woken.withLock { $0 } == 1)
+        #expect(app.watcher.wakeChanged(&feed) == 0)  // once per change
     }
 }
