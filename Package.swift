@@ -32,7 +32,7 @@ let package = Package(
             "CSecp256k1", .product(name: "BigInt", package: "BigInt"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .target(name: "IPFS", dependencies: ["Ethereum", "CCurl"]),
+        .target(name: "IPFS", dependencies: ["Ethereum", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl"]),
         .target(name: "SonicStore", dependencies: ["Ethereum", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SonicAgent", dependencies: ["Ethereum"]),
@@ -64,7 +64,7 @@ let package = Package(
 
         // Tests: one target per library target.
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", .product(name: "BigInt", package: "BigInt")]),
-        .testTarget(name: "IPFSTests", dependencies: ["IPFS"]),
+        .testTarget(name: "IPFSTests", dependencies: ["IPFS", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),

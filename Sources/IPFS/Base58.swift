@@ -22,4 +22,25 @@ public enum Base58 {
         let text = [UInt8](repeating: alphabet[0], count: zeros) + digits.reversed().map { alphabet[Int($0)] }
         return String(decoding: text, as: UTF8.self)
     }
+
+    /// The bytes of base58 `text`; nil when a character is outside the alphabet.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let characters = Array(text.utf8)
+        let zeros = characters.prefix { $0 == alphabet[0] }.count
+        var bytes: [UInt8] = []  // base-256 digits, least significant first
+        for character in characters[zeros...] {
+            guard let value = alphabet.firstIndex(of: character) else { return nil }
+            var carry = value
+            for index in bytes.indices {
+                carry += Int(bytes[index]) * 58
+                bytes[index] = UInt8(carry & 0xFF)
+                carry >>= 8
+            }
+            while carry > 0 {
+                bytes.append(UInt8(carry & 0xFF))
+                carry >>= 8
+            }
+        }
+        return [UInt8](repeating: 0, count: zeros) + bytes.reversed()
+    }
 }
