@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Smart Sonic needs and is missing: Debian packages (apt-get) and the pinned
-# Python packages in .venv. Safe to run again: it only installs what is not there yet.
+# Python packages in .venv (ipfs-cid is the reference for the CID tests). Safe to run again:
+# it only installs what is not there yet.
 #   scripts/install-deps.sh [--browser]    --browser adds chromium for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libfcgi-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev nginx-light curl python3-venv)
+packages=(libfcgi-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev nginx-light curl python3-venv ipfs-cid)
 if [[ "${1:-}" == "--browser" ]]; then packages+=(chromium fonts-dejavu-core); fi
 
 missing=()

@@ -29,7 +29,7 @@ def test_history_lists_pages_filters_and_explains_failures(stack, wallet_page):
     wallet_page.get_by_role("button", name="Connect wallet").click()
     expect(wallet_page.locator("#wallet-button")).to_have_text("0xf39F…2266", timeout=10_000)
     wallet_page.get_by_role("link", name="History").click()
-    expect(wallet_page.get_by_label("Address")).to_have_value(ME.lower(), timeout=10_000)
+    expect(wallet_page.get_by_label("Address")).to_have_value(ME, timeout=10_000)
     rows = wallet_page.locator("#history-rows tr")
     expect(rows).to_have_count(25, timeout=10_000)
     # Newest first: the failed purchase, with its reason.
@@ -41,7 +41,7 @@ def test_history_lists_pages_filters_and_explains_failures(stack, wallet_page):
     expect(rows).to_have_count(36)  # 31 of ours + 5 deployments
     expect(wallet_page.get_by_role("button", name="Load older")).to_be_hidden()
     href = wallet_page.get_by_role("link", name="Export CSV").get_attribute("href")
-    assert href == f"/api/history/{ME.lower()}?format=csv"
+    assert href == f"/api/history/{ME}?format=csv"
 
     wallet_page.get_by_label("Type").select_option("contract_creation")
     wallet_page.get_by_role("button", name="Show").click()
