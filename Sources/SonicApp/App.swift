@@ -1,6 +1,7 @@
 import Synchronization
 import Ethereum
 import Foundation
+import IPFS
 import SonicChain
 import SonicStore
 
@@ -21,6 +22,7 @@ public final class App: Sendable {
     let auth: AuthService
     let agent: AgentService
     let history: HistoryService
+    let nft: NFTService
     let watchlist: Watchlist
     let limiter: RateLimiter
     public let metrics = RequestMetrics()
@@ -45,6 +47,13 @@ public final class App: Sendable {
         networkInfo = NetworkService(context: context)
         watchlist = Watchlist(enabled: !configuration.indexAll)
         history = HistoryService(context: context, watchlist: watchlist)
+        var content: ContentStore?
+        var contentProblem: String?
+        do { content = try ContentStore(directory: configuration.contentDirectory) } catch {
+            Log.error("content store: \(error)")
+            contentProblem = error.description
+        }
+        nft = NFTService(context: context, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
         auth = AuthService(context: context, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
         agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions, network: networkInfo)
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
@@ -147,6 +156,15 @@ public final class App: Sendable {
             try longPoll(hash: try Validate.hash(text, field: "hash", status: 400), request: request, respond: respond)
         case .history(let text):
             respond(try history.respond(address: text, request: request))
+        case .nftAssets:
+            let session = try auth.session(of: request)
+            respond(.json(try nft.upload(request, signedIn: session != nil), status: 201))
+        case .nftPrepareMint:
+            respond(.json(try nft.prepareMint(request, signedIn: try auth.session(of: request)?.address)))
+        case .nfts(let text):
+            respond(.json(try nft.tokens(of: try Validate.address(text, field: "address", status: 400))))
+        case .ipfs(let text):
+            respond(try nft.gateway(text))
         case .subscription(let text):
             respond(.json(try subscriptions.status(try Validate.address(text, field: "address", status: 400))))
         case .subscriptionPrepare:
@@ -212,7 +230,7 @@ public final class App: Sendable {
 /// The API's routes and the methods each accepts.
 enum Route: Equatable {
     case health, network, balance(String), history(String), prepare, send, track, status(String), subscription(String), subscriptionPrepare
-    case authNonce, authVerify, authLogout, authMe, metrics, agent
+    case authNonce, authVerify, authLogout, authMe, metrics, agent, nftAssets, nftPrepareMint, nfts(String), ipfs(String)
 
     init?(_ path: String) {
         if path == "/metrics" {
@@ -220,6 +238,10 @@ enum Route: Equatable {
             return
         }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 3, parts[0].isEmpty, parts[1] == "ipfs", !parts[2].isEmpty {
+            self = .ipfs(parts[2])
+            return
+        }
         guard parts.count >= 3, parts[0].isEmpty, parts[1] == "api" else { return nil }
         let rest = Array(parts.dropFirst(2))
         switch (rest.count, rest.first ?? "", rest.count > 1 ? rest[1] : "") {
@@ -228,6 +250,9 @@ enum Route: Equatable {
         case (1, "agent", _): self = .agent
         case (2, "balance", let address) where !address.isEmpty: self = .balance(address)
         case (2, "history", let address) where !address.isEmpty: self = .history(address)
+        case (2, "nft", "assets"): self = .nftAssets
+        case (2, "nft", "prepare-mint"): self = .nftPrepareMint
+        case (2, "nft", let address) where !address.isEmpty: self = .nfts(address)
         case (2, "tx", "prepare"): self = .prepare
         case (2, "tx", "send"): self = .send
         case (2, "tx", "track"): self = .track
@@ -244,13 +269,13 @@ enum Route: Equatable {
 
     var methods: [String] {
         switch self {
-        case .health, .network, .balance, .history, .status, .subscription, .authNonce, .authMe, .metrics: ["GET"]
-        case .prepare, .send, .track, .subscriptionPrepare, .authVerify, .authLogout, .agent: ["POST"]
+        case .health, .network, .balance, .history, .nfts, .ipfs, .status, .subscription, .authNonce, .authMe, .metrics: ["GET"]
+        case .prepare, .send, .track, .subscriptionPrepare, .authVerify, .authLogout, .agent, .nftAssets, .nftPrepareMint: ["POST"]
         }
     }
 
     /// One of each route, for documentation checks.
-    static let all: [Route] = [.health, .network, .balance("x"), .history("x"), .prepare, .send, .track, .status("x"), .subscription("x"),
+    static let all: [Route] = [.health, .network, .balance("x"), .history("x"), .nftAssets, .nftPrepareMint, .nfts("x"), .ipfs("x"), .prepare, .send, .track, .status("x"), .subscription("x"),
                                .subscriptionPrepare, .authNonce, .authVerify, .authLogout, .authMe, .metrics, .agent]
 
     /// The route's name in metrics: parameters left out, so labels stay few.
@@ -260,6 +285,10 @@ enum Route: Equatable {
         case .network: "/api/network"
         case .balance: "/api/balance/{address}"
         case .history: "/api/history/{address}"
+        case .nftAssets: "/api/nft/assets"
+        case .nftPrepareMint: "/api/nft/prepare-mint"
+        case .nfts: "/api/nft/{address}"
+        case .ipfs: "/ipfs/{cid}"
         case .prepare: "/api/tx/prepare"
         case .send: "/api/tx/send"
         case .track: "/api/tx/track"

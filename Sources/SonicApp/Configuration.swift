@@ -22,6 +22,8 @@ import SonicChain
 /// | `SONIC_WATCH_ADDRESSES` | none | comma-separated addresses the indexer always watches |
 /// | `SONIC_SYNC_START` | `0` when indexing all, else the head | block a fresh index starts at |
 /// | `SONIC_ETHERSCAN_API_KEY` | none | Etherscan V2 key: backfills watched addresses' older history |
+/// | `SONIC_CONTENT_DIR` | `var/ipfs` | the embedded content store (NFT images and metadata, by CID) |
+/// | `SONIC_NFT_MAX_BYTES` | `10485760` | largest NFT image accepted (bytes) |
 /// | `SONIC_ETHERSCAN_URL` | `https://api.etherscan.io/v2/api` | the Etherscan V2 endpoint |
 ///
 /// The same table is in README.md; keep them together.
@@ -42,11 +44,14 @@ public struct Configuration: Sendable, Equatable {
     public var syncStart: UInt64?
     public var etherscanAPIKey: Secret?
     public var etherscanURL: String
+    public var contentDirectory: String
+    public var nftMaxBytes: Int
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
         "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_KNOWLEDGE_DIR",
         "SONIC_INDEX_ALL", "SONIC_WATCH_ADDRESSES", "SONIC_SYNC_START", "SONIC_ETHERSCAN_API_KEY", "SONIC_ETHERSCAN_URL",
+        "SONIC_CONTENT_DIR", "SONIC_NFT_MAX_BYTES",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -105,6 +110,8 @@ public struct Configuration: Sendable, Equatable {
         }
         etherscanAPIKey = environment["SONIC_ETHERSCAN_API_KEY"].flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) }
         etherscanURL = environment["SONIC_ETHERSCAN_URL", default: "https://api.etherscan.io/v2/api"]
+        contentDirectory = environment["SONIC_CONTENT_DIR", default: "var/ipfs"]
+        nftMaxBytes = Int(try Self.number(environment, "SONIC_NFT_MAX_BYTES", default: 10_485_760, range: 1_024...104_857_600, integer: true))
         guard etherscanURL.hasPrefix("http://") || etherscanURL.hasPrefix("https://") else {
             throw .invalid(variable: "SONIC_ETHERSCAN_URL", value: etherscanURL, accepted: "an http:// or https:// URL")
         }

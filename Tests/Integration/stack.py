@@ -141,6 +141,7 @@ class Stack:
             SONIC_PUBLIC_ORIGIN=self.url,
             SONIC_RATE_LIMIT_PER_MINUTE="0",
             SONIC_KNOWLEDGE_DIR=str(ROOT / "docs" / "knowledge"),
+            SONIC_CONTENT_DIR=str(self.dir / "var" / "ipfs"),
         )
         env.update(overrides)
         return env

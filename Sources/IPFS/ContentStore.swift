@@ -1,0 +1,250 @@
+import Crypto
+import Foundation
+
+/// The embedded pinning back-end: blocks on disk by CID, like a small IPFS repository, and the
+/// files they make up served back byte for byte.
+///
+/// Layout under `directory`: `blocks/<base32 of the CID's bytes>` (one file per block) and
+/// `objects/<base32 of the root CID>.json` (content type, size and the block list). Every file
+/// is written to a temporary name, flushed and renamed, so none is ever seen half-written. A
+/// file's blocks are written first and its object last: an object that exists has all its
+/// blocks. Reads check every block's hash, so a damaged block is an error, not wrong bytes.
+public final class ContentStore: Sendable {
+    public let directory: String
+    let blocksDirectory: String
+    let objectsDirectory: String
+
+    public struct Object: Codable, Sendable, Equatable {
+        public let root: String
+        public let contentType: String
+        public let size: Int
+        public let blocks: [String]
+    }
+
+    public init(directory: String) throws(ContentStoreError) {
+        self.directory = directory
+        blocksDirectory = directory + "/blocks"
+        objectsDirectory = directory + "/objects"
+        for folder in [blocksDirectory, objectsDirectory] {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw .io(path: folder, reason: "\(error)")
+            }
+        }
+    }
+
+    /// Stores `data` as a UnixFS file and returns its root CID (version 0 or 1, as kubo's
+    /// `ipfs add` with that `--cid-version` would).
+    @discardableResult
+    public func add(_ data: [UInt8], contentType: String, cidVersion: Int = 0) throws(ContentStoreError) -> CID {
+        let imported = UnixFSImporter(cidVersion: cidVersion).importFile(data)
+        for block in imported.blocks {
+            let path = blockPath(block.cid)
+            if FileManager.default.fileExists(atPath: path) { continue }
+            try Self.writeAtomically(block.bytes, to: path)
+        }
+        let object = Object(root: imported.root.description, contentType: contentType, size: data.count,
+                            blocks: imported.blocks.map { Self.key($0.cid) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json: Data
+        do { json = try encoder.encode(object) } catch { throw .io(path: objectsDirectory, reason: "\(error)") }
+        try Self.writeAtomically(Array(json), to: objectPath(imported.root))
+        return imported.root
+    }
+
+    /// The stored object for `cid` (either version of the same root), or nil.
+    public func object(_ cid: CID) throws(ContentStoreError) -> Object? {
+        let path = objectPath(cid)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do { return try JSONDecoder().decode(Object.self, from: data) } catch {
+            throw .corrupt(cid: cid.description, reason: "its object record is unreadable")
+        }
+    }
+
+    /// The file's bytes, reassembled from its blocks (each checked against its CID).
+    public func read(_ cid: CID) throws(ContentStoreError) -> (object: Object, bytes: [UInt8])? {
+        guard let object = try object(cid) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(object.size)
+        try append(cid, into: &out, depth: 0)
+        guard out.count == object.size else {
+            throw .corrupt(cid: cid.description, reason: "the blocks hold \(out.count) bytes, the record says \(object.size)")
+        }
+        return (object, out)
+    }
+
+    /// Deletes blocks no object refers to (left by an upload interrupted before its object was
+    /// written) once older than `age` seconds, and temporary files; returns how many went.
+    @discardableResult
+    public func sweep(olderThan age: Double = 3_600, now: Date = Date()) -> Int {
+        let manager = FileManager.default
+        var referenced: Set<String> = []
+        for name in (try? manager.contentsOfDirectory(atPath: objectsDirectory)) ?? [] where name.hasSuffix(".json") {
+            if let data = manager.contents(atPath: "\(objectsDirectory)/\(name)"), let object = try? JSONDecoder().decode(Object.self, from: data) {
+                referenced.formUnion(object.blocks)
+            }
+        }
+        var removed = 0
+        for folder in [blocksDirectory, objectsDirectory] {
+            for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] {
+                let path = "\(folder)/\(name)"
+                let temporary = name.hasPrefix(".tmp-")
+                guard temporary || (folder == blocksDirectory && !referenced.contains(name)) else { continue }
+                let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
+                if now.timeIntervalSince(modified) >= age, (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
+            }
+        }
+        return removed
+    }
+
+    private func append(_ cid: CID, into out: inout [UInt8], depth: Int) throws(ContentStoreError) {
+        guard depth < 16 else { throw .corrupt(cid: cid.description, reason: "the tree is too deep") }
+        guard let block = FileManager.default.contents(atPath: blockPath(cid)).map(Array.init) else {
+            throw .corrupt(cid: cid.description, reason: "a block is missing")
+        }
+        guard Array(SHA256.hash(data: block)) == cid.digest else {
+            throw .corrupt(cid: cid.description, reason: "a block does not match its hash")
+        }
+        if cid.codec == .raw {
+            out += block
+            return
+        }
+        guard let node = DagPB.decode(block) else { throw .corrupt(cid: cid.description, reason: "a block is not dag-pb") }
+        if node.links.isEmpty {
+            out += node.fileData
+            return
+        }
+        for link in node.links {
+            guard let child = CID(bytes: link) else { throw .corrupt(cid: cid.description, reason: "a link is not a CID") }
+            try append(child, into: &out, depth: depth + 1)
+        }
+    }
+
+    /// Blocks and objects are named by their CID's version-1 bytes, so both versions of one
+    /// root find the same object.
+    static func key(_ cid: CID) -> String { Base32.encode(cid.v1.bytes) }
+    func blockPath(_ cid: CID) -> String { "\(blocksDirectory)/\(Self.key(cid))" }
+    func objectPath(_ cid: CID) -> String { "\(objectsDirectory)/\(Self.key(cid)).json" }
+
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ContentStoreError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = "\(directory)/.tmp-\(UUID().uuidString)"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .io(path: temporary, reason: String(cString: strerror(errno))) }
+        var written = 0
+        let ok = bytes.withUnsafeBytes { buffer -> Bool in
+            while written < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 { if errno == EINTR { continue }; return false }
+                written += count
+            }
+            return fsync(descriptor) == 0
+        }
+        let reason = ok ? "" : String(cString: strerror(errno))
+        close(descriptor)
+        guard ok, rename(temporary, path) == 0 else {
+            let why = ok ? String(cString: strerror(errno)) : reason
+            unlink(temporary)
+            throw .io(path: path, reason: why)
+        }
+    }
+}
+
+public enum ContentStoreError: Error, Sendable, CustomStringConvertible {
+    case io(path: String, reason: String)
+    case corrupt(cid: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .io(let path, let reason): "cannot write \(path): \(reason)"
+        case .corrupt(let cid, let reason): "the stored content \(cid) is damaged: \(reason)"
+        }
+    }
+}
+
+extension CID {
+    /// From the binary form inside a dag-pb link: a v0 multihash or a v1 CID.
+    init?(bytes: [UInt8]) {
+        if bytes.count == 34, bytes[0] == 0x12, bytes[1] == 0x20 {
+            self.init(version: 0, codec: .dagPB, digest: Array(bytes[2...]))
+        } else if bytes.count == 36, bytes[0] == 0x01, let codec = Codec(rawValue: bytes[1]), bytes[2] == 0x12, bytes[3] == 0x20 {
+            self.init(version: 1, codec: codec, digest: Array(bytes[4...]))
+        } else {
+            return nil
+        }
+    }
+}
+
+extension DagPB {
+    struct Decoded {
+        var links: [[UInt8]] = []
+        var fileData: [UInt8] = []
+    }
+
+    /// The link hashes and the UnixFS file bytes of a dag-pb block; nil when malformed.
+    static func decode(_ block: [UInt8]) -> Decoded? {
+        var decoded = Decoded()
+        var reader = ProtobufReader(block)
+        while let (field, value) = reader.next() {
+            guard case .bytes(let bytes) = value else { continue }
+            if field == 2 {
+                var link = ProtobufReader(bytes)
+                while let (linkField, linkValue) = link.next() {
+                    if linkField == 1, case .bytes(let hash) = linkValue { decoded.links.append(hash) }
+                }
+                guard link.ok else { return nil }
+            } else if field == 1 {
+                var data = ProtobufReader(bytes)
+                while let (dataField, dataValue) = data.next() {
+                    if dataField == 2, case .bytes(let content) = dataValue { decoded.fileData = content }
+                }
+                guard data.ok else { return nil }
+            }
+        }
+        return reader.ok ? decoded : nil
+    }
+}
+
+/// Reads protobuf fields: varints and length-delimited bytes (what dag-pb and UnixFS use).
+struct ProtobufReader {
+    enum Value { case varint(UInt64), bytes([UInt8]) }
+
+    let buffer: [UInt8]
+    var offset = 0
+    /// False once something malformed was met.
+    private(set) var ok = true
+
+    init(_ buffer: [UInt8]) { self.buffer = buffer }
+
+    mutating func next() -> (Int, Value)? {
+        guard ok, offset < buffer.count else { return nil }
+        guard let key = varint() else { ok = false; return nil }
+        let field = Int(key >> 3)
+        switch key & 7 {
+        case 0:
+            guard let value = varint() else { ok = false; return nil }
+            return (field, .varint(value))
+        case 2:
+            guard let length = varint(), length <= UInt64(buffer.count - offset) else { ok = false; return nil }
+            let bytes = Array(buffer[offset..<offset + Int(length)])
+            offset += Int(length)
+            return (field, .bytes(bytes))
+        default:
+            ok = false
+            return nil
+        }
+    }
+
+    private mutating func varint() -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < buffer.count, shift < 64 {
+            let byte = buffer[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+}

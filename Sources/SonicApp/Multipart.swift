@@ -1,0 +1,93 @@
+import Foundation
+
+/// A `multipart/form-data` body (RFC 7578), read strictly: the boundary from the content type,
+/// each part's `Content-Disposition` name (and file name), at most `maxParts` parts, and a
+/// closing boundary; each refusal says what is wrong.
+struct Multipart {
+    struct Part {
+        let name: String
+        let filename: String?
+        let contentType: String?
+        let data: [UInt8]
+    }
+
+    let parts: [Part]
+
+    subscript(name: String) -> Part? { parts.first { $0.name == name } }
+
+    static func parse(_ request: Request, maxParts: Int = 8) throws(Problem) -> Multipart {
+        let contentType = request.headers["content-type"] ?? ""
+        guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = boundary(contentType) else {
+            throw Problem(status: 415, title: "Unsupported media type",
+                          detail: "send the upload as multipart/form-data with a boundary, not \(contentType.isEmpty ? "no content type" : contentType)")
+        }
+        let body = request.body
+        let delimiter = Array("--\(boundary)".utf8)
+        guard var cursor = find(delimiter, in: body, from: 0) else { throw malformed("the body does not contain the boundary") }
+        var parts: [Part] = []
+        while true {
+            cursor += delimiter.count
+            if body[cursor...].starts(with: [UInt8(ascii: "-"), UInt8(ascii: "-")]) { break }
+            guard body[cursor...].starts(with: [13, 10]) else { throw malformed("a boundary is not followed by a line break") }
+            cursor += 2
+            guard let headerEnd = find([13, 10, 13, 10], in: body, from: cursor) else { throw malformed("a part has no end of headers") }
+            let headers = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
+            let start = headerEnd + 4
+            guard let next = find([13, 10] + delimiter, in: body, from: start) else {
+                throw malformed("the body ends before its closing boundary (truncated upload?)")
+            }
+            parts.append(try part(headers: headers, data: Array(body[start..<next])))
+            guard parts.count <= maxParts else { throw malformed("more than \(maxParts) parts") }
+            cursor = next + 2
+        }
+        return Multipart(parts: parts)
+    }
+
+    static func boundary(_ contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].lowercased() == "boundary" else { continue }
+            let value = pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
+            return (1...70).contains(value.count) ? value : nil
+        }
+        return nil
+    }
+
+    static func part(headers: String, data: [UInt8]) throws(Problem) -> Part {
+        var name: String?, filename: String?, type: String?
+        for line in headers.components(separatedBy: "\r\n") {
+            let pair = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2 else { continue }
+            switch pair[0].lowercased() {
+            case "content-disposition":
+                for parameter in pair[1].split(separator: ";").dropFirst() {
+                    let item = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard item.count == 2 else { continue }
+                    let value = item[1].hasPrefix("\"") && item[1].hasSuffix("\"") && item[1].count >= 2 ? String(item[1].dropFirst().dropLast()) : item[1]
+                    if item[0].lowercased() == "name" { name = value }
+                    if item[0].lowercased() == "filename" { filename = value }
+                }
+            case "content-type": type = pair[1]
+            default: break
+            }
+        }
+        guard let name, !name.isEmpty else { throw malformed("a part has no name in its Content-Disposition") }
+        return Part(name: name, filename: filename, contentType: type, data: data)
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        let first = needle[0]
+        var index = start
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first && haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    static func malformed(_ detail: String) -> Problem {
+        Problem(status: 400, title: "Malformed upload", detail: "the multipart body is malformed: \(detail)")
+    }
+}
