@@ -20,6 +20,10 @@ struct SonicFCGI: ParsableCommand {
               SONIC_MAX_STALENESS seconds a stale balance may be served while the node is down (default 300)
               SONIC_PUBLIC_ORIGIN the dashboard's origin (default http://127.0.0.1:8080)
               SONIC_RATE_LIMIT_PER_MINUTE  per client IP; 0 turns it off (default 60)
+              SONIC_KNOWLEDGE_DIR articles for the agent (default docs/knowledge)
+              SONIC_INDEX_ALL     1: the indexer keeps everything (devnet default); 0: watched addresses
+              SONIC_CONTENT_DIR   NFT images and metadata by CID (default var/ipfs)
+              SONIC_NFT_MAX_BYTES largest NFT image accepted (default 10485760)
             Options below override the environment. Stops gracefully on SIGTERM or SIGINT.
             """)
 
