@@ -53,7 +53,11 @@ public final class App: Sendable {
             Log.error("content store: \(error)")
             contentProblem = error.description
         }
-        nft = NFTService(context: context, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
+        var nft = NFTService(context: context, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
+        let pinning = HTTPTransport(connectTimeout: 5, totalTimeout: 120)
+        if let url = configuration.kuboAPIURL { nft.pinners.append(KuboPinner(baseURL: url, transport: pinning)) }
+        if let jwt = configuration.pinataJWT { nft.pinners.append(PinataPinner(baseURL: configuration.pinataURL, jwt: jwt, transport: pinning)) }
+        self.nft = nft
         auth = AuthService(context: context, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
         agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions, network: networkInfo)
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)

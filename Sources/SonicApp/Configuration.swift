@@ -24,6 +24,9 @@ import SonicChain
 /// | `SONIC_ETHERSCAN_API_KEY` | none | Etherscan V2 key: backfills watched addresses' older history |
 /// | `SONIC_CONTENT_DIR` | `var/ipfs` | the embedded content store (NFT images and metadata, by CID) |
 /// | `SONIC_NFT_MAX_BYTES` | `10485760` | largest NFT image accepted (bytes) |
+/// | `SONIC_KUBO_API_URL` | none | a kubo node's RPC (`http://127.0.0.1:5001`): NFT uploads are also added and pinned there |
+/// | `SONIC_PINATA_JWT` | none | a Pinata JWT: NFT uploads are also pinned to Pinata |
+/// | `SONIC_PINATA_URL` | `https://api.pinata.cloud` | Pinata's API |
 /// | `SONIC_ETHERSCAN_URL` | `https://api.etherscan.io/v2/api` | the Etherscan V2 endpoint |
 ///
 /// The same table is in README.md; keep them together.
@@ -45,13 +48,16 @@ public struct Configuration: Sendable, Equatable {
     public var etherscanAPIKey: Secret?
     public var etherscanURL: String
     public var contentDirectory: String
+    public var kuboAPIURL: String?
+    public var pinataJWT: Secret?
+    public var pinataURL: String
     public var nftMaxBytes: Int
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
         "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_KNOWLEDGE_DIR",
         "SONIC_INDEX_ALL", "SONIC_WATCH_ADDRESSES", "SONIC_SYNC_START", "SONIC_ETHERSCAN_API_KEY", "SONIC_ETHERSCAN_URL",
-        "SONIC_CONTENT_DIR", "SONIC_NFT_MAX_BYTES",
+        "SONIC_CONTENT_DIR", "SONIC_NFT_MAX_BYTES", "SONIC_KUBO_API_URL", "SONIC_PINATA_JWT", "SONIC_PINATA_URL",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -111,6 +117,14 @@ public struct Configuration: Sendable, Equatable {
         etherscanAPIKey = environment["SONIC_ETHERSCAN_API_KEY"].flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) }
         etherscanURL = environment["SONIC_ETHERSCAN_URL", default: "https://api.etherscan.io/v2/api"]
         contentDirectory = environment["SONIC_CONTENT_DIR", default: "var/ipfs"]
+        kuboAPIURL = environment["SONIC_KUBO_API_URL"].flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
+        pinataJWT = environment["SONIC_PINATA_JWT"].flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) }
+        pinataURL = environment["SONIC_PINATA_URL", default: "https://api.pinata.cloud"]
+        for (variable, url) in [("SONIC_KUBO_API_URL", kuboAPIURL), ("SONIC_PINATA_URL", pinataURL)] {
+            if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw .invalid(variable: variable, value: url, accepted: "an http:// or https:// URL")
+            }
+        }
         nftMaxBytes = Int(try Self.number(environment, "SONIC_NFT_MAX_BYTES", default: 10_485_760, range: 1_024...104_857_600, integer: true))
         guard etherscanURL.hasPrefix("http://") || etherscanURL.hasPrefix("https://") else {
             throw .invalid(variable: "SONIC_ETHERSCAN_URL", value: etherscanURL, accepted: "an http:// or https:// URL")

@@ -13,10 +13,14 @@ public struct NFTService: Sendable {
     let content: ContentStore?
     let contentProblem: String?
     let maxImageBytes: Int
+    /// Remote pinning services (kubo, Pinata) the uploads also go to, when configured.
+    var pinners: [any Pinner] = []
 
     /// The image types accepted, recognised by their bytes, never by the file name.
     enum ImageType: String, CaseIterable {
         case png = "image/png", jpeg = "image/jpeg", gif = "image/gif", webp = "image/webp", svg = "image/svg+xml"
+
+        var fileExtension: String { self == .svg ? "svg" : String(rawValue.dropFirst(6)) }
     }
 
     /// The type of `data` and whether it is whole (its format's end marker is there), or nil
@@ -89,12 +93,34 @@ public struct NFTService: Sendable {
             Log.error("nft upload: \(error)")
             throw Problem(status: 503, title: "Storage unavailable", detail: "the upload could not be stored; nothing was kept, try again")
         }
+        let metadataBytes = JSONValue.object(metadata).serialized()
+        var pinned: [JSONValue] = [.string("local")]
+        for pinner in pinners {
+            do {
+                let image = try pinner.pinFile(image.data, filename: "image.\(type.fileExtension)", cidVersion: cidVersion)
+                guard image == imageCID.description else { throw Self.mismatch(pinner, what: "image", theirs: image, ours: imageCID) }
+                let answer = try pinner.pinJSON(.object(metadata), data: metadataBytes, name: "metadata.json", cidVersion: cidVersion)
+                guard answer == metadataCID.description else { throw Self.mismatch(pinner, what: "metadata", theirs: answer, ours: metadataCID) }
+                pinned.append(.string(pinner.name))
+            } catch let problem as Problem {
+                throw problem
+            } catch {
+                Log.warning("nft pinning: \(error)")
+                throw Problem(status: 502, title: "Pinning failed", detail: "\(error)")
+            }
+        }
         return .object([
+            "pinned": .array(pinned),
             "image_cid": .string(imageCID.description), "metadata_cid": .string(metadataCID.description),
             "token_uri": .string("ipfs://\(metadataCID)"), "image_url": .string("/ipfs/\(imageCID)"),
             "metadata_url": .string("/ipfs/\(metadataCID)"), "content_type": .string(type.rawValue),
             "size": .integer(BigInt(image.data.count)), "metadata": .object(metadata),
         ])
+    }
+
+    static func mismatch(_ pinner: any Pinner, what: String, theirs: String, ours: CID) -> Problem {
+        Problem(status: 502, title: "Pinning mismatch",
+                detail: "\(pinner.name) answered \(theirs) for the \(what), but its content is \(ours); the upload is not confirmed there")
     }
 
     /// A form field as text: UTF-8, trimmed, no control characters, at most `limit` characters.

@@ -47,6 +47,19 @@ public final class HTTPTransport: Sendable {
         return try result.get()
     }
 
+    /// POSTs `body` with the given headers (a content type, an authorization) instead of the
+    /// JSON ones, and returns the status and body.
+    public func post(url: String, body: [UInt8], headers: [String]) throws(Failure) -> Response {
+        let handle = idle.withLock { $0.popLast() } ?? CurlHandle()
+        let result = handle.perform(url: url, body: body, headers: headers, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+        if case .success = result {
+            idle.withLock { handles in
+                if handles.count < maxIdle { handles.append(handle) }
+            }
+        }
+        return try result.get()
+    }
+
     /// GETs `url` and returns the status and body.
     public func get(url: String) throws(Failure) -> Response {
         let handle = idle.withLock { $0.popLast() } ?? CurlHandle()
@@ -79,10 +92,20 @@ final class CurlHandle: @unchecked Sendable {
         curl_slist_free_all(headers)
     }
 
-    /// A POST of `body`, or a GET when `body` is nil.
-    func perform(url: String, body: [UInt8]?, connectTimeout: Double, totalTimeout: Double)
+    /// A POST of `body`, or a GET when `body` is nil; `headers` replace the JSON ones.
+    func perform(url: String, body: [UInt8]?, headers custom: [String]? = nil, connectTimeout: Double, totalTimeout: Double)
         -> Result<HTTPTransport.Response, HTTPTransport.Failure>
     {
+        var customList: UnsafeMutablePointer<curl_slist>? = nil
+        if let custom {
+            for header in custom + ["Expect:"] { customList = curl_slist_append(customList, header) }
+        }
+        defer {
+            if customList != nil {
+                sonic_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headers))
+                curl_slist_free_all(customList)
+            }
+        }
         let sink = ResponseSink()
         let context = Unmanaged.passUnretained(sink).toOpaque()
         sonic_curl_setopt_string(handle, CURLOPT_URL, url)
@@ -91,7 +114,7 @@ final class CurlHandle: @unchecked Sendable {
         } else {
             sonic_curl_setopt_long(handle, CURLOPT_POST, 1)
         }
-        sonic_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headers))
+        sonic_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(customList ?? headers))
         sonic_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         sonic_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
         sonic_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
