@@ -32,6 +32,18 @@ export async function api(path, { method = "GET", body } = {}) {
   return data;
 }
 
+// A multipart upload (FormData), with the session's CSRF token like any state-changing request.
+export async function upload(path, formData) {
+  const headers = { Accept: "application/json" };
+  const csrf = sessionStorage.getItem(CSRF_KEY);
+  if (csrf) headers["X-CSRF-Token"] = csrf;
+  const response = await fetch(`${apiBase}${path}`, { method: "POST", headers, body: formData, credentials: "same-origin" });
+  let data = null;
+  try { data = await response.json(); } catch { data = { title: `HTTP ${response.status}` }; }
+  if (!response.ok) throw new ApiError(data, response.status);
+  return data;
+}
+
 // Text only: nothing from the API is ever inserted as HTML.
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);

@@ -1,8 +1,9 @@
 // The chat with the agent: messages as text, action cards with Confirm (the wallet signs and
 // sends) and Cancel, then the transaction's status followed by long-poll until it is final.
 
-import { api, el, shortAddress } from "./api.js";
-import { explorerLink, sendTransaction, state } from "./wallet.js";
+import { api, el } from "./api.js";
+import { transactionCard } from "./txcard.js";
+import { state } from "./wallet.js";
 
 const list = document.getElementById("messages");
 const form = document.getElementById("chat-form");
@@ -16,61 +17,6 @@ function add(role, ...content) {
   return item;
 }
 
-async function follow(hash, line) {
-  let since = "pending";
-  for (let round = 0; round < 20 && since === "pending"; round += 1) {
-    try {
-      const status = await api(`/tx/${hash}?wait=30&since=${since}`);
-      since = status.status;
-      if (since === "confirmed") line.textContent = `Confirmed in block ${status.block}; fee ${status.fee} S.`;
-      else if (since === "failed") line.textContent = `Failed: ${status.reason}. The fee (${status.fee} S) was still paid.`;
-      else if (since === "dropped") line.textContent = `Dropped: ${status.reason}`;
-      else line.textContent = "Pending…";
-      line.className = `tx-status status-${since === "confirmed" ? "ok" : since === "pending" ? "pending" : "bad"}`;
-    } catch (error) {
-      line.textContent = `Could not check the status: ${error.message}. Retrying…`;
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-    }
-  }
-}
-
-function card(action) {
-  const prepared = action.prepared;
-  const tx = prepared.tx;
-  const status = el("p", { class: "tx-status", "aria-live": "polite" });
-  const confirm = el("button", { type: "button", class: "button" }, "Confirm in wallet");
-  const cancel = el("button", { type: "button", class: "button secondary" }, "Cancel");
-  const node = el("div", { class: "action-card" },
-    el("p", { class: "summary" }, prepared.summary),
-    el("dl", { class: "facts" },
-      el("dt", {}, "To"), el("dd", { class: "mono" }, tx.to),
-      el("dt", {}, "Fee"), el("dd", {}, `about ${prepared.fee.estimated} S (at most ${prepared.fee.max} S)`),
-      el("dt", {}, "Simulation"), el("dd", {}, prepared.simulation.success ? "succeeds" : `fails: ${prepared.simulation.reason}`)),
-    el("div", { class: "actions" }, confirm, cancel), status);
-  confirm.addEventListener("click", async () => {
-    confirm.disabled = true;
-    cancel.disabled = true;
-    status.textContent = "Waiting for your wallet…";
-    try {
-      const hash = await sendTransaction(tx);
-      await api("/tx/track", { method: "POST", body: { hash } });
-      const link = explorerLink(hash);
-      node.append(el("p", { class: "mono" }, "Transaction ", link ? el("a", { href: link, rel: "noopener" }, shortAddress(hash)) : hash));
-      status.textContent = "Pending…";
-      await follow(hash, status);
-    } catch (error) {
-      status.textContent = error.code === 4001 ? "You declined in your wallet; nothing was sent." : `Not sent: ${error.message}`;
-      status.className = "tx-status status-bad";
-      confirm.disabled = false;
-      cancel.disabled = false;
-    }
-  });
-  cancel.addEventListener("click", () => {
-    node.replaceChildren(el("p", { class: "muted" }, "Cancelled. Nothing was sent."));
-  });
-  return node;
-}
-
 async function ask(text) {
   add("user", text);
   const pending = add("agent", "…");
@@ -80,8 +26,10 @@ async function ask(text) {
     sessionStorage.setItem("sonic.conversation", conversation);
     pending.replaceChildren(el("p", {}, answer.reply));
     if (answer.sources) pending.append(el("p", { class: "muted" }, `Source: ${answer.sources.map((s) => s.title).join(", ")}`));
-    if (answer.action && answer.action.kind === "transaction") pending.append(card(answer.action));
-    if (answer.action && answer.action.kind === "open_nft_creator") pending.append(el("p", { class: "muted" }, "The NFT creator arrives with the next release."));
+    if (answer.action && answer.action.kind === "transaction") pending.append(transactionCard(answer.action.prepared));
+    if (answer.action && answer.action.kind === "open_nft_creator") {
+      pending.append(el("p", {}, el("a", { href: "/nft" }, "Open the NFT creator"), " to pick the picture, name it and mint it."));
+    }
   } catch (error) {
     pending.replaceChildren(el("p", { class: "status-bad" }, error.message));
   }
