@@ -27,8 +27,13 @@ async function ask(text) {
     pending.replaceChildren(el("p", {}, answer.reply));
     if (answer.sources) pending.append(el("p", { class: "muted" }, `Source: ${answer.sources.map((s) => s.title).join(", ")}`));
     if (answer.action && answer.action.kind === "transaction") pending.append(transactionCard(answer.action.prepared));
+    if (answer.action && answer.action.kind === "open_history") pending.append(el("p", {}, el("a", { href: "/history" }, "Open the History page")));
     if (answer.action && answer.action.kind === "open_nft_creator") {
-      pending.append(el("p", {}, el("a", { href: "/nft" }, "Open the NFT creator"), " to pick the picture, name it and mint it."));
+      const params = new URLSearchParams();
+      if (answer.action.name) params.set("name", answer.action.name);
+      if (answer.action.description) params.set("description", answer.action.description);
+      const href = params.size ? `/nft?${params}` : "/nft";
+      pending.append(el("p", {}, el("a", { href }, "Open the NFT creator"), " to pick the picture, name it and mint it."));
     }
   } catch (error) {
     pending.replaceChildren(el("p", { class: "status-bad" }, error.message));

@@ -20,6 +20,11 @@ const gallery = document.getElementById("gallery");
 const galleryMeta = document.getElementById("gallery-meta");
 let tokenURI = null;
 
+// The chat sends people here with what they said: "mint this as an NFT called Sunset".
+const asked = new URLSearchParams(location.search);
+if (asked.get("name")) form.elements.name.value = asked.get("name").slice(0, 100);
+if (asked.get("description")) form.elements.description.value = asked.get("description").slice(0, 1000);
+
 function say(text, bad = false) {
   status.textContent = text;
   status.className = bad ? "status-bad" : "muted";

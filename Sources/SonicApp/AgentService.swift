@@ -12,6 +12,7 @@ public struct AgentService: Sendable {
     let transactions: TransactionService
     let subscriptions: SubscriptionService
     let network: NetworkService
+    let history: HistoryService
 
     struct Body: Decodable {
         let message: String
@@ -76,8 +77,8 @@ public struct AgentService: Sendable {
             let whose = address.checksummed
             let stale = answer.stale ? " (from \(Int(answer.age)) s ago: the node is not answering right now)" : ""
             return ("\(whose) holds \(shown) \(token) at block \(answer.snapshot.block)\(stale).", nil, nil)
-        case .history:
-            return ("Transaction history needs the indexer, which is not part of this version yet. Meanwhile I can check any transaction by its hash.", nil, nil)
+        case .history(let text, let limit):
+            return try recent(try Validate.address(text, field: "address"), limit: limit)
         case .status(let text):
             let status = try transactions.status(try Validate.hash(text, field: "hash"))
             switch status.status {
@@ -172,6 +173,52 @@ public struct AgentService: Sendable {
     }
 
     static func short(_ hash: String) -> String { hash.count > 14 ? "\(hash.prefix(10))…\(hash.suffix(4))" : hash }
+
+    /// "Show my last 10 transactions": the newest entries of the indexed history, one line each.
+    func recent(_ address: Address, limit: Int?) throws(Problem) -> (String, Card?, [Source]?) {
+        let count = min(max(limit ?? 5, 1), 25)
+        guard let store = context.store else {
+            throw Problem(status: 503, title: "Database unavailable", detail: "the service cannot read its database right now")
+        }
+        history.watchlist.watch(address, source: "lookup", store: store)
+        let state = try storeCall { () throws(StoreError) in try store.indexerState(chainID: context.network.chainID) }
+        guard let state else {
+            return ("The history isn't indexed yet (the indexer, sonic-sync, has not written anything). I can still check any transaction by its hash.",
+                    nil, nil)
+        }
+        let entries = try storeCall { () throws(StoreError) in try store.history(HistoryQuery(address: address.lowercased, limit: count)) }
+        let whose = address.checksummed
+        guard !entries.isEmpty else {
+            return ("I found no transactions for \(whose) up to block \(state.indexed).", nil, nil)
+        }
+        let lines = entries.map { "• " + Self.describe($0, symbol: context.network.nativeSymbol) }
+        let heading = entries.count == 1 ? "The latest transaction of \(whose):" : "The latest \(entries.count) transactions of \(whose), newest first:"
+        return ((["\(heading)"] + lines + ["The History page has all of them, with filters and a CSV export."]).joined(separator: "\n"),
+                Card(kind: "open_history", prepared: nil, name: nil, description: nil), nil)
+    }
+
+    /// One history entry as a sentence: when, what, how much, with whom, and a failure's reason.
+    static func describe(_ entry: ActivityEntry, symbol: String) -> String {
+        let time = HistoryService.iso(entry.time).dropLast(4).replacingOccurrences(of: "T", with: " ") + " UTC"
+        let amount = "\(Units.formatForDisplay((try? UInt256(parsing: entry.amountWei)) ?? .zero, decimals: entry.tokenDecimals, places: 6)) \(entry.tokenSymbol)"
+        let other = entry.counterparty.map { short(HistoryService.checksummed($0)) } ?? "?"
+        let text: String
+        switch (entry.kind, entry.direction) {
+        case (.transfer, .incoming), (.tokenTransfer, .incoming): text = "received \(amount) from \(other)"
+        case (.transfer, .outgoing), (.tokenTransfer, .outgoing): text = "sent \(amount) to \(other)"
+        case (.transfer, .own), (.tokenTransfer, .own): text = "moved \(amount) to yourself"
+        case (.nftMint, _): text = "minted NFT #\(entry.tokenID ?? "?")" + (entry.amountWei == "0" || entry.tokenSymbol != symbol ? "" : " for \(amount)")
+        case (.nftTransfer, .incoming): text = "received NFT #\(entry.tokenID ?? "?") from \(other)"
+        case (.nftTransfer, _): text = "sent NFT #\(entry.tokenID ?? "?") to \(other)"
+        case (.subscription, _): text = "bought premium for \(amount)"
+        case (.contractCreation, _): text = "deployed a contract at \(other)"
+        case (.contractCall, .incoming): text = "was called by \(other)" + (entry.method.map { " (\($0))" } ?? "")
+        case (.contractCall, _): text = "called \(entry.method ?? "a contract") on \(other)" + (entry.amountWei == "0" ? "" : " with \(amount)")
+        }
+        let paid = entry.feeWei.map { ", fee \(Self.fee($0)) \(symbol)" } ?? ""
+        let failure = entry.status == "failed" ? " — FAILED: \(entry.reason ?? "reverted")" : ""
+        return "\(time): \(text)\(paid)\(failure)"
+    }
 }
 
 extension AgentService {

@@ -59,7 +59,8 @@ public final class App: Sendable {
         if let jwt = configuration.pinataJWT { nft.pinners.append(PinataPinner(baseURL: configuration.pinataURL, jwt: jwt, transport: pinning)) }
         self.nft = nft
         auth = AuthService(context: context, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
-        agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions, network: networkInfo)
+        agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions, network: networkInfo,
+                             history: history)
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
         watcher = TransactionWatcher(context: context, balances: balances, waiters: waiters)

@@ -266,3 +266,24 @@ def test_watching_only_some_addresses_keeps_just_their_history(stack, tmp_path):
     with sqlite3.connect(tmp_path / "watched.sqlite") as db:
         rows = db.execute("SELECT address, type, direction, amount_wei, token_symbol FROM activity ORDER BY block").fetchall()
     assert rows == [(grace.lower(), "transfer", "in", "3", "S"), (grace.lower(), "token_transfer", "in", "42", "SUSD")]
+
+
+def test_the_agent_answers_history_questions_from_the_index(stack):
+    from siwe import session_headers
+
+    henry = Account.create().address
+    send(stack, ALICE.address, henry, 2 * S)
+    send(stack, ALICE.address, henry, 3 * S // 4)
+    stack.wait_indexed()
+    answer = stack.post_json("/api/agent", {"message": f"show the last 10 transactions of {henry}"})
+    assert answer.status == 200, answer.body
+    body = answer.json()
+    assert body["intent"] == "transaction_history"
+    lines = body["reply"].split("\n")
+    assert lines[0] == f"The latest 2 transactions of {henry}, newest first:"
+    assert "received 0.75 S from 0xf39Fd6e5…2266" in lines[1] and "received 2 S from" in lines[2]
+    assert body["action"]["kind"] == "open_history"
+    mine = stack.post_json("/api/agent", {"message": "what did I send last?"}, session_headers(stack)).json()
+    assert mine["intent"] == "transaction_history", mine
+    assert mine["reply"].startswith(f"The latest ")
+    assert f"sent 0.75 S to {henry[:10]}…{henry[-4:]}, fee " in mine["reply"].split("\n")[1], mine["reply"]

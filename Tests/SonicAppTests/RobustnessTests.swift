@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SonicStore
 @testable import SonicApp
 
 /// What no request may do: crash the process, or get a 500.
@@ -82,5 +83,25 @@ struct SeededRandom {
         for value in seconds {
             #expect(HistoryService.iso(value) == Date(timeIntervalSince1970: Double(value)).ISO8601Format(), "\(value)")
         }
+    }
+}
+
+@Suite struct AgentHistoryLineTests {
+    static func entry(_ kind: ActivityEntry.Kind, _ direction: ActivityEntry.Direction, amount: String = "1500000000000000000",
+                      status: String = "confirmed", reason: String? = nil, fee: String? = "21000000000000") -> ActivityEntry {
+        ActivityEntry(address: "0x1111111111111111111111111111111111111111", block: 1, txIndex: 0, seq: -1, hash: "0xab", time: 1_795_772_000,
+                      kind: kind, direction: direction, counterparty: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", amountWei: amount,
+                      tokenSymbol: "S", tokenDecimals: 18, tokenID: kind == .nftMint ? "7" : nil, feeWei: fee, status: status, reason: reason,
+                      method: kind == .contractCall ? "purchase" : nil)
+    }
+
+    @Test func linesSayWhenWhatHowMuchAndWhyItFailed() {
+        #expect(AgentService.describe(Self.entry(.transfer, .outgoing), symbol: "S")
+                == "2026-11-27 09:33 UTC: sent 1.5 S to 0x70997970…79C8, fee 0.000021 S")
+        #expect(AgentService.describe(Self.entry(.transfer, .incoming, fee: nil), symbol: "S")
+                == "2026-11-27 09:33 UTC: received 1.5 S from 0x70997970…79C8")
+        #expect(AgentService.describe(Self.entry(.contractCall, .outgoing, amount: "0", status: "failed", reason: "subscription: paused"), symbol: "S")
+                == "2026-11-27 09:33 UTC: called purchase on 0x70997970…79C8, fee 0.000021 S — FAILED: subscription: paused")
+        #expect(AgentService.describe(Self.entry(.nftMint, .outgoing, amount: "0"), symbol: "S") == "2026-11-27 09:33 UTC: minted NFT #7, fee 0.000021 S")
     }
 }

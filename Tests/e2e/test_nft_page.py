@@ -65,3 +65,11 @@ def test_a_file_that_is_not_a_picture_is_refused_before_upload(stack, page):
     page.get_by_label("Name").fill("x")
     page.get_by_role("button", name="Upload").click()
     assert not page.evaluate("document.getElementById('nft-image').validity.valid")
+
+
+def test_the_chat_opens_the_creator_with_the_name_it_heard(stack, page):
+    page.goto(stack.url + "/chat")
+    page.get_by_label("Message").fill("mint this picture as an NFT called Sunset")
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_role("link", name="Open the NFT creator").click()
+    expect(page.get_by_label("Name")).to_have_value("Sunset")
