@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries.
         .target(name: "Ethereum", dependencies: [
@@ -41,7 +42,9 @@ let package = Package(
         ]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicApp"]),
         .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore"]),
-        .target(name: "SiteBuilder", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "SiteBuilder", dependencies: [
+            "CZlib", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
 
         // Executables: thin main.swift files over the libraries.
         .executableTarget(name: "sonic-fcgi", dependencies: [
@@ -71,7 +74,7 @@ let package = Package(
         .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicStore"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync"]),
-        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libfcgi-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev nginx-light curl python3-venv ipfs-cid)
+packages=(libfcgi-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev nginx-light curl python3-venv ipfs-cid zlib1g-dev)
 if [[ "${1:-}" == "--browser" ]]; then packages+=(chromium fonts-dejavu-core); fi
 
 missing=()

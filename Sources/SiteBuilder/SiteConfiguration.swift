@@ -43,9 +43,18 @@ public struct BuildReport: Sendable {
     public struct File: Sendable, Equatable {
         public let path: String
         public let bytes: Int
+        public var gzipBytes: Int = 0
+    }
+
+    /// A page and what its first load transfers: HTML, styles and scripts, gzipped.
+    public struct Page: Sendable, Equatable {
+        public let name: String
+        public let firstLoadGzipBytes: Int
+        public let assets: [String]
     }
 
     public var files: [File] = []
+    public var pages: [Page] = []
 }
 
 /// Why a build failed, naming the file (and line, where the template parser knows it).
@@ -53,6 +62,7 @@ public enum SiteError: Error, Sendable, CustomStringConvertible {
     case badTemplate(file: String, line: Int?, reason: String)
     case unreadable(path: String, reason: String)
     case unwritable(path: String, reason: String)
+    case overBudget(page: String, bytes: Int, budget: Int)
 
     public var description: String {
         switch self {
@@ -60,6 +70,8 @@ public enum SiteError: Error, Sendable, CustomStringConvertible {
             "\(file)\(line.map { ":\($0)" } ?? ""): \(reason)"
         case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
         case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
+        case .overBudget(let page, let bytes, let budget):
+            "the page \(page) loads \(bytes) bytes gzipped (HTML, CSS and JS); the budget is \(budget)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SiteBuilder
 import SonicChain
 
@@ -31,6 +32,9 @@ struct SonicSite: AsyncParsableCommand {
         @Option(help: "Build version shown in the footer.")
         var buildVersion = "dev"
 
+        @Flag(help: "Keep running and rebuild whenever a file under the templates or public folder changes.")
+        var watch = false
+
         func run() async throws {
             guard let profile = Network.named(network) else {
                 throw ValidationError("--network \"\(network)\" is not known: use devnet, testnet or mainnet")
@@ -44,11 +48,48 @@ struct SonicSite: AsyncParsableCommand {
             // The devnet's test token is deployed by `make run`; the others are the network's own.
             configuration.tokenSymbols = profile.name == "devnet" ? ["SUSD"] : profile.tokens.map(\.symbol)
             let builder = SiteBuilder(configuration: configuration)
+            guard watch else {
+                try await buildOnce(builder)
+                return
+            }
+            var seen = Self.snapshot([templates, publicDirectory])
+            do { try await buildOnce(builder) } catch { print("sonic-site: \(error)") }
+            print("sonic-site: watching \(templates)/ and \(publicDirectory)/ (Ctrl-C to stop)")
+            while true {
+                try await Task.sleep(nanoseconds: 300_000_000)
+                let now = Self.snapshot([templates, publicDirectory])
+                guard now != seen else { continue }
+                seen = now
+                do { try await buildOnce(builder) } catch { print("sonic-site: \(error)") }
+            }
+        }
+
+        func buildOnce(_ builder: SiteBuilder) async throws {
+            let started = Date()
             let report = try await builder.build()
             for file in report.files {
-                print("  \(output)/\(file.path)  \(file.bytes) bytes")
+                print("  \(output)/\(file.path)  \(file.bytes) bytes, \(file.gzipBytes) gzipped")
             }
-            print("sonic-site: wrote \(report.files.count) files to \(output)/")
+            for page in report.pages {
+                let share = page.firstLoadGzipBytes * 100 / SiteBuilder.pageBudget
+                print("  page \(page.name): first load \(page.firstLoadGzipBytes) bytes gzipped (\(share)% of the \(SiteBuilder.pageBudget / 1_024) KB budget)")
+            }
+            let elapsed = Int((Date().timeIntervalSince(started) * 1_000).rounded())
+            print("sonic-site: wrote \(report.files.count) files to \(output)/ in \(elapsed) ms")
+        }
+
+        /// Modification times and sizes of every file under `folders`.
+        static func snapshot(_ folders: [String]) -> [String: String] {
+            var state: [String: String] = [:]
+            for folder in folders {
+                guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
+                for case let relative as String in walker {
+                    let path = "\(folder)/\(relative)"
+                    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }
+                    state[path] = "\(attributes[.modificationDate] ?? "")/\(attributes[.size] ?? "")"
+                }
+            }
+            return state
         }
     }
 }

@@ -1,6 +1,8 @@
 """The walking skeleton end to end: browser-facing nginx, sonic-fcgi, SQLite and the devnet."""
 
+import base64
 import gzip
+import hashlib
 import re
 import signal
 import time
@@ -64,11 +66,23 @@ def test_dashboard_page_is_served_with_security_headers(stack):
     assert b"style=" not in answer.body
 
 
-def test_text_assets_are_gzipped(stack):
-    answer = stack.get("/css/site.css", {"Accept-Encoding": "gzip"})
+def test_assets_are_hashed_precompressed_cached_and_checked(stack):
+    page = stack.get("/").body.decode()
+    stylesheet = re.search(r'<link rel="stylesheet" href="(/css/site\.[0-9a-f]{10}\.css)" integrity="(sha384-[^"]+)">', page)
+    assert stylesheet, "the page links its stylesheet by hashed name with integrity"
+    answer = stack.get(stylesheet.group(1), {"Accept-Encoding": "gzip"})
     assert answer.status == 200
     assert answer.headers["Content-Encoding"] == "gzip"
-    assert b"prefers-color-scheme" in gzip.decompress(answer.body)
+    css = gzip.decompress(answer.body)
+    assert b"prefers-color-scheme" in css
+    # The browser's integrity check passes on what nginx serves.
+    assert stylesheet.group(2) == "sha384-" + base64.b64encode(hashlib.sha384(css).digest()).decode()
+    assert "max-age=315360000" in answer.headers["Cache-Control"]
+    # gzip_static: the file sonic-site compressed is served as it is.
+    assert answer.body == (stack.dir / "dist" / stylesheet.group(1).lstrip("/")).with_suffix(".css.gz").read_bytes()
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    for script in re.findall(r'src="(/js/[a-z]+\.[0-9a-f]{10}\.js)" integrity="sha384-', page):
+        assert stack.get(script).status == 200
 
 
 def test_devnet_down_degrades_to_503_and_recovers(stack):
