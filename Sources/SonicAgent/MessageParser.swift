@@ -7,13 +7,27 @@ import Foundation
 public struct MessageParser: Sendable {
     public init() {}
 
-    public func parse(_ text: String) -> ParsedMessage {
+    public func parse(_ text: String) -> ParsedMessage { understand(text).parsed }
+
+    /// The parse, and whether a cue decided the intent (false when only a fallback did: an
+    /// address with a number taken for a transfer, an address alone for its history, anything
+    /// else for a general question). A language model, when configured, gets the others.
+    public func understand(_ text: String) -> (parsed: ParsedMessage, confident: Bool) {
         let message = Message(text)
-        let intent = classify(message)
-        return ParsedMessage(intent: intent, entities: EntityExtractor(message: message).entities(for: intent))
+        let cued = cue(message)
+        let intent = cued ?? fallback(message)
+        return (ParsedMessage(intent: intent, entities: EntityExtractor(message: message).entities(for: intent)), cued != nil)
     }
 
-    func classify(_ m: Message) -> Intent {
+    func classify(_ m: Message) -> Intent { cue(m) ?? fallback(m) }
+
+    func fallback(_ m: Message) -> Intent {
+        if !m.addresses.isEmpty && !m.numbers.isEmpty { return .sendTransaction }
+        if m.addresses.count == 1 { return .transactionHistory }
+        return .generalQuery
+    }
+
+    func cue(_ m: Message) -> Intent? {
         // Requests for secrets or to override instructions are answered, never acted on.
         if m.has(Lexicon.secretWords) && m.has(["key", "phrase", "keys", "words", "password", "mnemonic", "seed"]) { return .generalQuery }
         if m.has("ignore") && m.has(["instructions", "instruction", "rules", "prompt"]) { return .generalQuery }
@@ -60,9 +74,7 @@ public struct MessageParser: Sendable {
             return .balanceCheck
         }
         if m.has(["check", "show", "see", "view", "my"]) && !m.tokenMentions.isEmpty && m.numbers.isEmpty { return .balanceCheck }
-        if !m.addresses.isEmpty && !m.numbers.isEmpty { return .sendTransaction }
-        if m.addresses.count == 1 { return .transactionHistory }
-        return .generalQuery
+        return nil
     }
 }
 

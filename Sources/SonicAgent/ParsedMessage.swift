@@ -3,6 +3,11 @@
 public struct ParsedMessage: Sendable, Equatable, Encodable {
     public var intent: Intent
     public var entities: Entities
+
+    public init(intent: Intent, entities: Entities) {
+        self.intent = intent
+        self.entities = entities
+    }
 }
 
 /// Entities of a message; absent ones are left out of the JSON (no nulls).

@@ -9,8 +9,12 @@ public struct Planner: Sendable {
 
     public init(knownTokens: [String]) { self.knownTokens = knownTokens }
 
-    public func plan(_ text: String, connected: String?, state: ConversationState) -> (ParsedMessage, Action, ConversationState) {
-        let parsed = parser.parse(text)
+    /// Plans `text`; `understood` replaces what the parser would make of it (a language
+    /// model's reading), and goes through the same checks and questions.
+    public func plan(_ text: String, connected: String?, state: ConversationState, understood: ParsedMessage? = nil)
+        -> (ParsedMessage, Action, ConversationState)
+    {
+        let parsed = understood ?? parser.parse(text)
         var state = state
         let message = Message(text)
 

@@ -13,6 +13,8 @@ public struct AgentService: Sendable {
     let subscriptions: SubscriptionService
     let network: NetworkService
     let history: HistoryService
+    /// Helps with what the parser cannot place, when configured (`SONIC_LLM_PROVIDER`).
+    var model: (any LanguageModel)? = nil
 
     struct Body: Decodable {
         let message: String
@@ -39,6 +41,8 @@ public struct AgentService: Sendable {
         let action: Card?
         let conversation: String
         let sources: [Source]?
+        /// Which language model read the message, when one did.
+        let model: String?
     }
 
     func handle(_ request: Request, address: String?) throws(Problem) -> Answer {
@@ -51,12 +55,36 @@ public struct AgentService: Sendable {
         let saved = try storeCall { () throws(StoreError) in try context.store?.conversationState(id, address: address) }
         let state = saved.flatMap { try? JSONDecoder().decode(ConversationState.self, from: Data($0.utf8)) } ?? ConversationState()
         let planner = Planner(knownTokens: [context.network.nativeSymbol] + context.network.tokens.map(\.symbol))
-        let (parsed, action, next) = planner.plan(text, connected: address, state: state)
+        var (parsed, action, next) = planner.plan(text, connected: address, state: state)
+        var modelName: String?
+        // A message the parser placed only by a fallback, or filed as a general question no
+        // article answers: the language model (if any) may know better.
+        var unsure = !MessageParser().understand(text).confident
+        if case .answer(let query) = action, knowledge(query) == nil { unsure = true }
+        if case .refuse = action { unsure = false }
+        // Not inside a conversation the planner is carrying (a transfer or purchase being put together).
+        if unsure, state.pendingSend == nil, !state.pendingSubscription, let model {
+            do {
+                switch try model.interpret(text) {
+                case .call(let name, let arguments):
+                    if let understood = AgentTools.parsed(name, arguments, text: text), understood.intent != .generalQuery {
+                        (parsed, action, next) = planner.plan(text, connected: address, state: state, understood: understood)
+                        modelName = model.name
+                    }
+                case .text(let reply):
+                    modelName = model.name
+                    action = .clarify(question: String(reply.prefix(2_000)))
+                }
+            } catch {
+                Log.warning("agent: \(error); answering without it")
+            }
+        }
         let (reply, card, sources) = try carryOut(action)
         if let data = try? JSONEncoder().encode(next) {
             try storeCall { () throws(StoreError) in try context.store?.saveConversation(id, address: address, state: String(decoding: data, as: UTF8.self)) }
         }
-        return Answer(reply: reply, intent: parsed.intent.rawValue, entities: parsed.entities, action: card, conversation: id, sources: sources)
+        return Answer(reply: reply, intent: parsed.intent.rawValue, entities: parsed.entities, action: card, conversation: id, sources: sources,
+                      model: modelName)
     }
 
     static func validID(_ id: String) -> Bool { (8...64).contains(id.count) && id.allSatisfy { $0.isHexDigit } }
@@ -147,15 +175,23 @@ public struct AgentService: Sendable {
         }
     }
 
-    /// The best knowledge-base article for a question, cited.
-    private func answer(_ query: String, fallback: String) -> (String, Card?, [Source]?) {
+    /// The words of a question worth searching for.
+    static func searchWords(_ query: String) -> [String] {
         let all = query.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
         let meaningful = all.filter { !["what", "how", "the", "and", "can", "you", "does", "with", "from", "this", "that", "your", "about", "is", "it", "do", "to", "me", "my", "i"].contains($0) }
         // "what can you do?" is all small words: search with them rather than with nothing.
-        let words = meaningful.isEmpty ? all : meaningful
-        guard let hit = (try? context.store?.searchKnowledge(words, limit: 1))??.first else {
-            return (fallback, nil, nil)
-        }
+        return meaningful.isEmpty ? all : meaningful
+    }
+
+    /// The knowledge-base article that best matches a question, if any does.
+    func knowledge(_ query: String) -> KnowledgeHit? {
+        (try? context.store?.searchKnowledge(Self.searchWords(query), limit: 1))??.first
+    }
+
+    /// The best knowledge-base article for a question, cited.
+    private func answer(_ query: String, fallback: String) -> (String, Card?, [Source]?) {
+        let words = Self.searchWords(query)
+        guard let hit = knowledge(query) else { return (fallback, nil, nil) }
         // The two sentences that share most words with the question, in the article's order.
         let sentences = hit.body.components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let scored = sentences.enumerated().map { index, sentence -> (Int, Int) in

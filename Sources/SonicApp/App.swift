@@ -59,8 +59,19 @@ public final class App: Sendable {
         if let jwt = configuration.pinataJWT { nft.pinners.append(PinataPinner(baseURL: configuration.pinataURL, jwt: jwt, transport: pinning)) }
         self.nft = nft
         auth = AuthService(context: context, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
-        agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions, network: networkInfo,
-                             history: history)
+        var agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions,
+                                 network: networkInfo, history: history)
+        let modelTransport = HTTPTransport(connectTimeout: min(3, configuration.llmTimeout), totalTimeout: configuration.llmTimeout)
+        switch configuration.llmProvider {
+        case "gemini":
+            agent.model = GeminiModel(baseURL: configuration.llmURL, model: configuration.llmModel, apiKey: configuration.llmAPIKey!, transport: modelTransport)
+        case "openai":
+            agent.model = OpenAICompatibleModel(baseURL: configuration.llmURL, model: configuration.llmModel, apiKey: configuration.llmAPIKey,
+                                                transport: modelTransport)
+        default:
+            break
+        }
+        self.agent = agent
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
         watcher = TransactionWatcher(context: context, balances: balances, waiters: waiters)

@@ -27,6 +27,11 @@ import SonicChain
 /// | `SONIC_KUBO_API_URL` | none | a kubo node's RPC (`http://127.0.0.1:5001`): NFT uploads are also added and pinned there |
 /// | `SONIC_PINATA_JWT` | none | a Pinata JWT: NFT uploads are also pinned to Pinata |
 /// | `SONIC_PINATA_URL` | `https://api.pinata.cloud` | Pinata's API |
+/// | `SONIC_LLM_PROVIDER` | none | `gemini` or `openai` (any OpenAI-compatible server): helps the agent with what it cannot place |
+/// | `SONIC_LLM_URL` | the provider's | API base: `https://generativelanguage.googleapis.com`, `https://api.openai.com/v1`, or a local server's `/v1` |
+/// | `SONIC_LLM_MODEL` | `gemini-2.5-flash` / `gpt-4o-mini` | the model |
+/// | `SONIC_LLM_API_KEY` | none | the provider's key (never logged; optional for local servers) |
+/// | `SONIC_LLM_TIMEOUT` | `8` | seconds to wait for the model before answering without it |
 /// | `SONIC_ETHERSCAN_URL` | `https://api.etherscan.io/v2/api` | the Etherscan V2 endpoint |
 ///
 /// The same table is in README.md; keep them together.
@@ -51,6 +56,11 @@ public struct Configuration: Sendable, Equatable {
     public var kuboAPIURL: String?
     public var pinataJWT: Secret?
     public var pinataURL: String
+    public var llmProvider: String?
+    public var llmURL: String
+    public var llmModel: String
+    public var llmAPIKey: Secret?
+    public var llmTimeout: Double
     public var nftMaxBytes: Int
 
     public static let variables = [
@@ -58,6 +68,7 @@ public struct Configuration: Sendable, Equatable {
         "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_KNOWLEDGE_DIR",
         "SONIC_INDEX_ALL", "SONIC_WATCH_ADDRESSES", "SONIC_SYNC_START", "SONIC_ETHERSCAN_API_KEY", "SONIC_ETHERSCAN_URL",
         "SONIC_CONTENT_DIR", "SONIC_NFT_MAX_BYTES", "SONIC_KUBO_API_URL", "SONIC_PINATA_JWT", "SONIC_PINATA_URL",
+        "SONIC_LLM_PROVIDER", "SONIC_LLM_URL", "SONIC_LLM_MODEL", "SONIC_LLM_API_KEY", "SONIC_LLM_TIMEOUT",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -120,7 +131,23 @@ public struct Configuration: Sendable, Equatable {
         kuboAPIURL = environment["SONIC_KUBO_API_URL"].flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
         pinataJWT = environment["SONIC_PINATA_JWT"].flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) }
         pinataURL = environment["SONIC_PINATA_URL", default: "https://api.pinata.cloud"]
-        for (variable, url) in [("SONIC_KUBO_API_URL", kuboAPIURL), ("SONIC_PINATA_URL", pinataURL)] {
+        switch environment["SONIC_LLM_PROVIDER", default: ""] {
+        case "", "none": llmProvider = nil
+        case "gemini", "openai": llmProvider = environment["SONIC_LLM_PROVIDER"]
+        case let other: throw .invalid(variable: "SONIC_LLM_PROVIDER", value: other, accepted: "gemini, openai or none")
+        }
+        llmURL = environment["SONIC_LLM_URL"].flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
+            ?? (llmProvider == "gemini" ? "https://generativelanguage.googleapis.com" : "https://api.openai.com/v1")
+        llmModel = environment["SONIC_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? (llmProvider == "gemini" ? "gemini-2.5-flash" : "gpt-4o-mini")
+        guard llmModel.allSatisfy({ $0.isLetter || $0.isNumber || "-._:/".contains($0) }) else {
+            throw .invalid(variable: "SONIC_LLM_MODEL", value: llmModel, accepted: "a model name of letters, digits and - . _ : /")
+        }
+        llmAPIKey = environment["SONIC_LLM_API_KEY"].flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) }
+        llmTimeout = try Self.number(environment, "SONIC_LLM_TIMEOUT", default: 8, range: 0.5...120)
+        if llmProvider == "gemini" && llmAPIKey == nil {
+            throw .invalid(variable: "SONIC_LLM_API_KEY", value: "", accepted: "a Gemini API key when SONIC_LLM_PROVIDER=gemini")
+        }
+        for (variable, url) in [("SONIC_KUBO_API_URL", kuboAPIURL), ("SONIC_PINATA_URL", pinataURL), ("SONIC_LLM_URL", llmURL)] {
             if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                 throw .invalid(variable: variable, value: url, accepted: "an http:// or https:// URL")
             }

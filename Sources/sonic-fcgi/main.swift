@@ -34,6 +34,7 @@ struct SonicFCGI: ParsableCommand {
     var threads: Int?
 
     func run() throws {
+        FastCGIServer.blockStopSignals()
         var settings = try Configuration(environment: ProcessInfo.processInfo.environment)
         if let listen { settings.fastCGIListen = listen }
         if let threads {

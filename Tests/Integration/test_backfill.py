@@ -6,12 +6,11 @@ import json
 import os
 import sqlite3
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from fakes import JSONHandler, serve
 from stack import BIN
 
 KEY = "FAKEKEY-not-a-real-one-7f3a"
@@ -44,13 +43,10 @@ TOKEN_TRANSFERS = [{
 } for n in range(3)]
 
 
-class FakeEtherscan(BaseHTTPRequestHandler):
+class FakeEtherscan(JSONHandler):
     calls: list = []
     problems: list = []
     rate_limited_once = False
-
-    def log_message(self, *args):
-        pass
 
     def do_GET(self):
         url = urlparse(self.path)
@@ -74,21 +70,14 @@ class FakeEtherscan(BaseHTTPRequestHandler):
         self.answer({"status": "1", "message": "OK", "result": page})
 
     def answer(self, body):
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        super().answer(200, body)
 
 
 @pytest.fixture
 def fake():
     FakeEtherscan.calls, FakeEtherscan.problems, FakeEtherscan.rate_limited_once = [], [], False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeEtherscan)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v2/api"
+    server, url = serve(FakeEtherscan)
+    yield f"{url}/v2/api"
     server.shutdown()
 
 

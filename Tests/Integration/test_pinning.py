@@ -6,15 +6,14 @@ when told to."""
 import json
 import subprocess
 import tempfile
-import threading
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from fakes import JSONHandler, serve
 from siwe import session_headers
 from stack import Stack
 from test_nft import png, upload
@@ -35,24 +34,10 @@ def form_parts(headers, body: bytes) -> dict:
     return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True) for part in message.iter_parts()}
 
 
-class Fake(BaseHTTPRequestHandler):
+class Fake(JSONHandler):
     calls: list
     problems: list
     wrong: bool
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def body(self):
-        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
 
 
 class FakeKubo(Fake):
@@ -101,17 +86,15 @@ class FakePinata(Fake):
         self.answer(200, {"IpfsHash": cid, "PinSize": len(data), "Timestamp": "2026-11-27T10:00:00Z"})
 
 
-def serve(handler):
+def reset(handler):
     handler.calls, handler.problems, handler.wrong = [], [], False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return serve(handler)
 
 
 @pytest.fixture(scope="module")
 def pinned_stack(tmp_path_factory):
-    kubo, kubo_url = serve(FakeKubo)
-    pinata, pinata_url = serve(FakePinata)
+    kubo, kubo_url = reset(FakeKubo)
+    pinata, pinata_url = reset(FakePinata)
     stack = Stack(tmp_path_factory.mktemp("pinning")).start()
     stack.stop_fcgi()
     stack.start_fcgi(SONIC_KUBO_API_URL=kubo_url, SONIC_PINATA_URL=pinata_url, SONIC_PINATA_JWT=JWT)

@@ -1,0 +1,75 @@
+// Premium: the connected address's subscription (active, expiry, price), and buying or
+// extending it by N months through the wallet, previewed first, followed to its final state.
+
+import { api } from "./api.js";
+import { transactionCard } from "./txcard.js";
+import { onChange, state } from "./wallet.js";
+
+const empty = document.getElementById("premium-empty");
+const facts = document.getElementById("premium-facts");
+const form = document.getElementById("premium-form");
+const months = document.getElementById("premium-months");
+const total = document.getElementById("premium-total");
+const card = document.getElementById("premium-card");
+let price = null;
+
+function show(id, text, className) {
+  const element = document.getElementById(id);
+  element.textContent = text;
+  if (className !== undefined) element.className = className;
+}
+
+// Exact: the price in wei times the months, formatted from the integer (no floating point).
+function formatWei(wei) {
+  const digits = wei.toString().padStart(19, "0");
+  const whole = digits.slice(0, -18).replace(/^0+(?=\d)/, "");
+  const fraction = digits.slice(-18).replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
+function showTotal() {
+  if (price === null) return;
+  total.textContent = `${months.value} × ${formatWei(price)} S = ${formatWei(price * BigInt(months.value))} S, plus the network fee.`;
+}
+
+async function load(address) {
+  try {
+    const status = await api(`/subscription/${address}`);
+    price = BigInt(status.price_wei);
+    empty.hidden = true;
+    facts.hidden = false;
+    show("premium-state", status.paused ? "Sales are paused" : status.active ? "Active" : "Not active", status.active ? "status-ok" : "muted");
+    show("premium-expiry", status.expires_at_iso ? new Date(status.expires_at_iso).toLocaleString() : "—");
+    show("premium-price", `${status.price} S per ${status.period_days} days`);
+    showTotal();
+  } catch (error) {
+    empty.hidden = false;
+    empty.textContent = `Subscription unavailable: ${error.message}`;
+    empty.className = "status-bad";
+  }
+}
+
+months.addEventListener("change", showTotal);
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!state.account) {
+    total.textContent = "Connect your wallet first (top right).";
+    total.className = "status-bad";
+    return;
+  }
+  try {
+    const prepared = await api("/subscription/prepare", { method: "POST", body: { from: state.account, months: Number(months.value) } });
+    card.replaceChildren(transactionCard(prepared, { onConfirmed: () => load(state.account) }));
+  } catch (error) {
+    total.textContent = error.message;
+    total.className = "status-bad";
+  }
+});
+
+let shownFor = null;
+onChange((wallet) => {
+  if (wallet.account && wallet.account !== shownFor) {
+    shownFor = wallet.account;
+    load(wallet.account);
+  }
+});
