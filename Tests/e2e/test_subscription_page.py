@@ -20,7 +20,7 @@ def test_buy_three_months_and_see_it_everywhere(stack, wallet_page, wallet):
     expect(wallet_page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
     expect(wallet_page.locator("#premium-line")).to_contain_text("Not active", timeout=10_000)
 
-    wallet_page.get_by_role("link", name="Premium").click()
+    wallet_page.get_by_role("navigation").get_by_role("link", name="Premium").click()
     expect(wallet_page.locator("#premium-state")).to_have_text("Not active", timeout=10_000)
     wallet_page.get_by_label("Months").select_option("3")
     expect(wallet_page.locator("#premium-total")).to_contain_text("3 × ")
@@ -34,8 +34,8 @@ def test_buy_three_months_and_see_it_everywhere(stack, wallet_page, wallet):
     wallet_page.screenshot(path=str(ARTIFACTS / "premium.png"), full_page=True)
 
     stack.wait_indexed()
-    wallet_page.get_by_role("link", name="Dashboard").click()
+    wallet_page.get_by_role("navigation").get_by_role("link", name="Dashboard").click()
     expect(wallet_page.locator("#premium-line")).to_contain_text("Active until", timeout=10_000)
-    expect(wallet_page.locator("#activity li").first).to_contain_text("Sent", timeout=10_000)
+    expect(wallet_page.locator("#activity li").first).to_contain_text("Bought premium for ", timeout=10_000)
     wallet_page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
     assert not [m for m in wallet_page.console_messages if "Content Security Policy" in m or "integrity" in m]
