@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries (Debian's -dev packages); shim.h wraps what Swift cannot call.
@@ -39,6 +41,7 @@ let package = Package(
         .target(name: "SonicAgent", dependencies: ["Ethereum"]),
         .target(name: "SonicApp", dependencies: [
             "Ethereum", "IPFS", "SonicChain", "SonicStore", "SonicAgent", .product(name: "BigInt", package: "BigInt"),
+            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicApp"]),
         .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore"]),
