@@ -49,6 +49,7 @@ bench: deps contracts
 	.build/release/sonic-bench --seconds $(or $(BENCH_SECONDS),3) || status=1; \
 	BENCH_SECONDS=$(or $(BENCH_SECONDS),3) .venv/bin/python scripts/bench_http.py || status=1; \
 	.venv/bin/python scripts/bench_indexer.py || status=1; \
+	.venv/bin/python scripts/bench_longpoll.py || status=1; \
 	exit $$status
 
 # The agent's understanding on the development set: accuracy and every failure.

@@ -227,9 +227,11 @@ public final class App: Sendable {
         // Watch it even when nobody asked us to track it, so the change is seen.
         try storeCall { () throws(StoreError) in try context.store?.track(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil)) }
         let once = Once()
-        waiters.park(hash.description, until: Date().addingTimeInterval(Double(wait))) { [transactions] in
+        waiters.park(hash.description, until: Date().addingTimeInterval(Double(wait))) { [transactions, context] value in
             guard once.claim() else { return }
-            let latest = (try? transactions.status(hash)) ?? current
+            // The waker usually has the new state; read it only when it does not.
+            let latest = (value as? TrackedTransaction).map { TransactionStatus($0, network: context.network) }
+                ?? (try? transactions.status(hash)) ?? current
             respond(Self.statusResponse(latest))
         }
         // The state may have changed between reading it and parking: look once more.

@@ -4,13 +4,17 @@ import Synchronization
 /// Requests waiting for a change (long-polls), held without a thread each.
 ///
 /// A waiter is a key (a transaction hash), a deadline and a `resume` closure that answers the
-/// request from whatever thread calls it. `wake(key)` answers every waiter of the key at once;
-/// a sweeper thread answers those whose deadline passed. `resume` runs outside the lock.
+/// request from whatever thread calls it, given the new value when the waker has it (so a
+/// thousand waiters do not each read it again). `wake` answers every waiter of the keys at once;
+/// a sweeper thread answers those whose deadline passed (with no value). `resume` runs outside
+/// the lock; a large wake is answered on several threads.
 public final class ParkingLot: Sendable {
+    public typealias Resume = @Sendable ((any Sendable)?) -> Void
+
     struct Waiter {
         let id: Int
         let deadline: Date
-        let resume: @Sendable () -> Void
+        let resume: Resume
     }
 
     private let waiters = Mutex<(byKey: [String: [Waiter]], nextID: Int)>(([:], 0))
@@ -21,17 +25,40 @@ public final class ParkingLot: Sendable {
     public var count: Int { waiters.withLock { $0.byKey.values.reduce(0) { $0 + $1.count } } }
 
     /// Parks a waiter on `key` until it is woken or `deadline` passes; `resume` answers it.
-    public func park(_ key: String, until deadline: Date, resume: @escaping @Sendable () -> Void) {
+    public func park(_ key: String, until deadline: Date, resume: @escaping Resume) {
         waiters.withLock { state in
             state.nextID += 1
             state.byKey[key, default: []].append(Waiter(id: state.nextID, deadline: deadline, resume: resume))
         }
     }
 
-    /// Answers every waiter of `key`.
-    public func wake(_ key: String) {
-        let woken = waiters.withLock { $0.byKey.removeValue(forKey: key) } ?? []
-        for waiter in woken { waiter.resume() }
+    /// Answers every waiter of `key`, with `value` when the caller has the new state.
+    public func wake(_ key: String, with value: (any Sendable)? = nil) {
+        wake([(key, value)])
+    }
+
+    /// Answers every waiter of each key, with its value; returns how many were answered.
+    @discardableResult
+    public func wake(_ changes: [(key: String, value: (any Sendable)?)]) -> Int {
+        let woken: [(Waiter, (any Sendable)?)] = waiters.withLock { state in
+            changes.flatMap { change in (state.byKey.removeValue(forKey: change.key) ?? []).map { ($0, change.value) } }
+        }
+        Self.resume(woken)
+        return woken.count
+    }
+
+    /// Runs the resumes: inline when few, else spread over the cores (each answer is a socket
+    /// write and close, independent of the others).
+    static func resume(_ woken: [(Waiter, (any Sendable)?)]) {
+        guard woken.count > 64 else {
+            for (waiter, value) in woken { waiter.resume(value) }
+            return
+        }
+        let chunks = min(8, max(2, ProcessInfo.processInfo.activeProcessorCount * 2))
+        let size = (woken.count + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for index in (chunk * size)..<min(woken.count, (chunk + 1) * size) { woken[index].0.resume(woken[index].1) }
+        }
     }
 
     /// Answers every waiter whose deadline has passed.
@@ -45,7 +72,7 @@ public final class ParkingLot: Sendable {
                 state.byKey[key] = waiting.isEmpty ? nil : waiting
             }
         }
-        for waiter in due { waiter.resume() }
+        Self.resume(due.map { ($0, nil) })
     }
 
     /// Answers everyone now (graceful stop).
@@ -54,7 +81,7 @@ public final class ParkingLot: Sendable {
             defer { state.byKey = [:] }
             return state.byKey.values.flatMap { $0 }
         }
-        for waiter in all { waiter.resume() }
+        Self.resume(all.map { ($0, nil) })
     }
 
     /// Sweeps expired waiters every `interval` seconds on a thread of its own.

@@ -50,7 +50,7 @@ public final class TransactionWatcher: Sendable {
             do {
                 try store.update(next)
                 changed += 1
-                waiters.wake(tracked.hash)
+                waiters.wake(tracked.hash, with: next)
             } catch {
                 Log.error("watcher: \(error)")
             }
@@ -59,8 +59,9 @@ public final class TransactionWatcher: Sendable {
     }
 
     /// Polls the node every `interval` seconds, and the database every `feedInterval` seconds
-    /// for states another process wrote (the indexer), each on a thread of its own.
-    public func start(interval: Double = 0.25, feedInterval: Double = 0.02) {
+    /// (an indexed query of the last seconds' changes, some tens of microseconds) for states
+    /// another process wrote (the indexer), each on a thread of its own.
+    public func start(interval: Double = 0.25, feedInterval: Double = 0.005) {
         let thread = Thread { [self] in
             while !Thread.current.isCancelled {
                 poll()
@@ -80,28 +81,40 @@ public final class TransactionWatcher: Sendable {
         feed.start()
     }
 
-    /// What the change feed has already woken: state by hash, for the last few seconds.
+    /// Where the change feed is: the newest change seen, and what it has woken (state by hash)
+    /// for the last few seconds.
     struct ChangeFeed {
+        var newest: Date?
         var woken: [String: (state: TrackedTransaction.State, at: Date)] = [:]
+        var pruned = Date()
     }
 
-    /// Wakes the requests waiting on transactions whose state changed in the database in the
-    /// last seconds (by the indexer or by this process), once per change.
+    /// How far behind the newest change seen the feed reads again: a writer stamps its rows
+    /// just before it commits, so a commit may appear slightly older than one already seen.
+    static let feedOverlap = 0.25
+
+    /// Wakes the requests waiting on transactions whose state changed in the database (by the
+    /// indexer or by this process), once per change.
     @discardableResult
     func wakeChanged(_ feed: inout ChangeFeed, now: Date = Date()) -> Int {
-        guard let store = context.store, let changes = try? store.trackedChanges(since: now.addingTimeInterval(-2)) else { return 0 }
-        var woken = 0
+        let since = feed.newest.map { $0.addingTimeInterval(-Self.feedOverlap) } ?? now.addingTimeInterval(-2)
+        guard let store = context.store, let changes = try? store.trackedChanges(since: since) else { return 0 }
+        var due: [(key: String, value: (any Sendable)?)] = []
         for change in changes where feed.woken[change.hash]?.state != change.state {
             let known = feed.woken[change.hash] != nil
             feed.woken[change.hash] = (change.state, now)
             // A transaction first seen pending has just been tracked: nothing to tell anyone yet.
             guard known || change.isFinal else { continue }
             if change.isFinal, let sender = change.sender.flatMap({ try? Address($0) }) { balances.invalidate(sender) }
-            waiters.wake(change.hash)
-            woken += 1
+            due.append((change.hash, change))
         }
-        feed.woken = feed.woken.filter { now.timeIntervalSince($0.value.at) < 5 }
-        return woken
+        if let last = changes.last?.updatedAt, last > (feed.newest ?? .distantPast) { feed.newest = last }
+        waiters.wake(due)
+        if now.timeIntervalSince(feed.pruned) > 1 {
+            feed.woken = feed.woken.filter { now.timeIntervalSince($0.value.at) < 5 }
+            feed.pruned = now
+        }
+        return due.count
     }
 
     /// The state a receipt settles.

@@ -61,7 +61,7 @@ import Synchronization
         let store = try #require(app.context.store)
         let hash = "0x" + String(repeating: "cd", count: 32)
         let woken = Mutex(0)
-        app.waiters.park(hash, until: Date().addingTimeInterval(60)) { woken.withLock { $0 += 1 } }
+        app.waiters.park(hash, until: Date().addingTimeInterval(60)) { _ in woken.withLock { $0 += 1 } }
         var feed = TransactionWatcher.ChangeFeed()
         try store.track(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
         #expect(app.watcher.wakeChanged(&feed) == 0)

@@ -1,0 +1,149 @@
+"""Long-poll figures for `make bench`, through the real nginx and sonic-fcgi (release):
+
+- wake latency: 100 requests wait on one tracked transaction; another process (as the indexer
+  does) writes its new state to SQLite; the time until each waiting request has its answer,
+  over 20 rounds (p50, p99; target p99 within 50 ms);
+- scale: 10,000 requests parked at once (one per transaction), with sonic-fcgi's threads and
+  resident memory while they wait (targets: at most 64 worker threads, under 300 MB), then all
+  10,000 woken by one write, and the time until the last answer (target: within 1 s).
+
+No chain is needed: tracked transactions are rows in the database, and the node sonic-fcgi is
+pointed at does not exist (its own receipt polling finds nothing). Answers are counted by status;
+any that is not the expected 200 with the new state is an error.
+"""
+
+import asyncio
+import os
+import re
+import secrets
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("SONIC_BIN_DIR", str(ROOT / ".build" / "release"))
+sys.path.insert(0, str(ROOT / "Tests" / "Integration"))
+from stack import Stack, wait_until  # noqa: E402
+
+SCALE = int(os.environ.get("BENCH_LONGPOLL_SCALE", "10000"))
+ROUNDS = 20
+PER_ROUND = 100
+THREADS = 64
+
+
+def track(db_path, hashes):
+    now = time.time()
+    with sqlite3.connect(db_path) as db:
+        db.executemany("INSERT INTO tracked_transaction (hash, state, created_at, updated_at) VALUES (?, 'pending', ?, ?)",
+                       [(h, now, now) for h in hashes])
+
+
+def settle(db_path, hashes):
+    """What the indexer does when it sees the transactions mined: one write transaction."""
+    with sqlite3.connect(db_path) as db:
+        db.executemany("UPDATE tracked_transaction SET state = 'confirmed', block = 1, gas_used = 21000, fee_wei = '21000', "
+                       "updated_at = ? WHERE hash = ?", [(time.time(), h) for h in hashes])
+
+
+async def wait_on(port, tx_hash, results, started):
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(f"GET /api/tx/{tx_hash}?wait=60&since=pending HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        started.append(1)
+        data = await reader.read()
+        writer.close()
+        arrived = time.monotonic()
+        status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/1.1 ") else 0
+        results.append((arrived, status, b'"status":"confirmed"' in data))
+    except OSError as error:
+        results.append((time.monotonic(), -1, False))
+        print(f"  connection error: {error}", file=sys.stderr)
+
+
+def parked(stack) -> int:
+    text = stack.get("/metrics").body.decode()
+    match = re.search(r"^sonic_long_polls_waiting (\d+(?:\.\d+)?)$", text, re.M)
+    return int(float(match.group(1))) if match else -1
+
+
+async def wave(stack, hashes, per_hash=1):
+    """Parks len(hashes) × per_hash requests, settles the hashes, returns (write time, results)."""
+    results, started, tasks = [], [], []
+    for index, tx_hash in enumerate(hashes):
+        for _ in range(per_hash):
+            tasks.append(asyncio.create_task(wait_on(stack.http_port, tx_hash, results, started)))
+        if index % 200 == 199:
+            await asyncio.sleep(0.02)  # do not overrun the listen backlogs
+    expected = len(hashes) * per_hash
+    deadline = time.monotonic() + 60
+    while parked(stack) < expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    waiting = parked(stack)
+    resources = process_facts(stack.fcgi.pid)
+    await asyncio.get_running_loop().run_in_executor(None, settle, stack.db_path, hashes)
+    written = time.monotonic()  # the change is its commit
+    await asyncio.gather(*tasks)
+    return written, results, waiting, resources
+
+
+def process_facts(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) // 1024
+    threads = int(re.search(r"Threads:\s+(\d+)", status).group(1))
+    return rss, threads
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+async def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        stack = Stack(Path(folder), nginx_rate="1000000r/s")
+        stack.start_nginx()
+        stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="0", SONIC_FCGI_THREADS=str(THREADS), SONIC_RPC_URLS="http://127.0.0.1:9")
+        try:
+            wait_until(lambda: stack.get("/metrics").status == 200, 30, "metrics")
+            # Latency: 100 waiters on one transaction, 20 times.
+            latencies, errors = [], 0
+            for _ in range(ROUNDS):
+                tx_hash = "0x" + secrets.token_hex(32)
+                track(stack.db_path, [tx_hash])
+                written, results, _, _ = await wave(stack, [tx_hash], PER_ROUND)
+                latencies += [(arrived - written) * 1000 for arrived, status, ok in results if status == 200 and ok]
+                errors += sum(1 for _, status, ok in results if status != 200 or not ok)
+            p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+
+            # Scale: SCALE parked at once, then all woken by one write.
+            hashes = ["0x" + secrets.token_hex(32) for _ in range(SCALE)]
+            track(stack.db_path, hashes)
+            written, results, waiting, (rss, threads) = await wave(stack, hashes)
+            answered = [arrived for arrived, status, ok in results if status == 200 and ok]
+            wake_all = (max(answered) - written) if answered else float("inf")
+            scale_errors = len(results) - len(answered)
+        finally:
+            stack.stop()
+
+    rows = [
+        ("wake latency, 100 waiting on one change: p50 (ms)", f"{p50:.1f}", "", None),
+        ("wake latency, 100 waiting on one change: p99 (ms)", f"{p99:.1f}", "<= 50", p99 <= 50),
+        (f"requests parked at once (sonic-fcgi's count)", f"{waiting:,}", f">= {SCALE:,}", waiting >= SCALE),
+        ("sonic-fcgi threads while they wait (64 workers + watchers)", str(threads), "", None),
+        ("sonic-fcgi resident memory while they wait (MB)", str(rss), "< 300", rss < 300),
+        (f"wake all {SCALE:,} with one write: last answer after (ms)", f"{wake_all * 1000:.0f}", "<= 1000", wake_all <= 1.0),
+        ("errors (not 200 with the new state)", str(errors + scale_errors), "0", errors + scale_errors == 0),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'long-poll measurement'.ljust(width)}  ours      target")
+    for name, value, target, met in rows:
+        verdict = "" if met is None else ("met" if met else "MISSED")
+        print(f"{name.ljust(width)}  {value.ljust(8)}  {target.ljust(7)} {verdict}")
+    return 0 if all(met is not False for *_, met in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
