@@ -20,4 +20,22 @@ static inline long sonic_raise_nofile_limit(void) {
     return (long)limit.rlim_cur;
 }
 
+/// Watches `fd` for its peer closing (or sending anything), once; `id` comes back from wait.
+static inline int sonic_epoll_watch(int epoll, int fd, unsigned long long id) {
+    struct epoll_event event;
+    event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    event.data.u64 = id;
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+
+/// Waits up to `timeout_ms` for watched descriptors; writes their ids, returns how many (or -1).
+/// (struct epoll_event is packed on x86_64, which Swift does not import faithfully.)
+static inline int sonic_epoll_wait(int epoll, unsigned long long *ids, int capacity, int timeout_ms) {
+    struct epoll_event events[256];
+    if (capacity > 256) capacity = 256;
+    int count = epoll_wait(epoll, events, capacity, timeout_ms);
+    for (int i = 0; i < count; i++) ids[i] = events[i].data.u64;
+    return count;
+}
+
 #endif

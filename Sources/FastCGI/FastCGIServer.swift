@@ -21,6 +21,11 @@ public final class FastCGIServer: @unchecked Sendable {
     private let finished = DispatchGroup()
     /// Kept-alive connections whose thread waits for their next request, and whether we stop.
     private let idle = Mutex<(fds: Set<Int32>, stopping: Bool)>(([], false))
+    /// Finds parked requests whose client went away.
+    let disconnects = DisconnectWatch()
+
+    /// Requests parked now (answered later, or freed when their client disconnects).
+    public var parkedCount: Int { disconnects.count }
 
     /// - Parameters:
     ///   - address: `host:port`, `:port` or a Unix socket path.
@@ -44,6 +49,7 @@ public final class FastCGIServer: @unchecked Sendable {
         FCGX_Init()
         _ = sonic_raise_nofile_limit()
         socket = try ListeningSocket.open(address, backlog: 4096)
+        disconnects.start()
         for index in 0..<threads {
             finished.enter()
             let thread = Thread { [self] in
@@ -100,6 +106,7 @@ public final class FastCGIServer: @unchecked Sendable {
             case .success(let incoming): handler(incoming) { response in responder.respond(response) }
             }
             if responder.handlerReturned() {
+                disconnects.watch(responder)
                 request = Self.newRequest(socket)  // the parked record now belongs to its responder
             }
         }
@@ -121,12 +128,15 @@ public final class FastCGIServer: @unchecked Sendable {
 final class Responder: @unchecked Sendable {
     enum State { case handling, parked, done }
 
-    private let exchange: FastCGIExchange
+    let exchange: FastCGIExchange
     private let state = Mutex<State>(.handling)
+    /// Set while a `DisconnectWatch` watches the parked request.
+    let watch = Mutex<(DisconnectWatch, UInt64)?>(nil)
 
     init(_ exchange: FastCGIExchange) { self.exchange = exchange }
 
     func respond(_ response: Response) {
+        if let (watcher, id) = watch.withLock({ $0.take() }) { watcher.forget(id) }
         state.withLock { state in
             guard state != .done else { return }
             let parked = state == .parked
@@ -141,6 +151,28 @@ final class Responder: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` with the request's descriptor while it is parked (under the lock that
+    /// answering takes); nil when it is not parked any more.
+    func whileParked<Value>(_ body: (Int32) -> Value) -> Value? {
+        state.withLock { state in state == .parked ? body(exchange.request.pointee.ipcFd) : nil }
+    }
+
+    /// The client went away while the request was parked: close the connection and free the
+    /// record now, rather than when its wait ends. A later `respond` does nothing.
+    /// - Returns: whether it was still parked.
+    @discardableResult
+    func abandon() -> Bool {
+        state.withLock { state in
+            guard state == .parked else { return false }
+            exchange.request.pointee.keepConnection = 0
+            FCGX_Detach(exchange.request)
+            FCGX_Finish_r(exchange.request)
+            exchange.request.deallocate()
+            state = .done
+            return true
+        }
+    }
+
     /// The accepting thread is done with the request. Returns true when it was not answered
     /// yet: it is now parked, and the thread must take a new record.
     func handlerReturned() -> Bool {
@@ -149,6 +181,49 @@ final class Responder: @unchecked Sendable {
             state = .parked
             return true
         }
+    }
+}
+
+/// An epoll thread over the descriptors of parked requests: nginx closes the upstream
+/// connection when its client gives up (499), and the parked request is then freed at once.
+final class DisconnectWatch: @unchecked Sendable {
+    private let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+    private let watched = Mutex<(byID: [UInt64: Responder], next: UInt64)>(([:], 0))
+    let abandoned = Atomic<Int>(0)
+
+    var count: Int { watched.withLock { $0.byID.count } }
+
+    func start() {
+        let thread = Thread { [self] in
+            var ids = [UInt64](repeating: 0, count: 256)
+            while true {
+                let count = Int(sonic_epoll_wait(epoll, &ids, Int32(ids.count), 1_000))
+                guard count > 0 else { continue }
+                for id in ids[..<count] {
+                    guard let responder = watched.withLock({ $0.byID.removeValue(forKey: id) }) else { continue }
+                    if responder.abandon() { abandoned.add(1, ordering: .relaxed) }
+                }
+            }
+        }
+        thread.name = "fcgi-disconnects"
+        thread.start()
+    }
+
+    func watch(_ responder: Responder) {
+        let id = watched.withLock { state -> UInt64 in
+            state.next += 1
+            state.byID[state.next] = responder
+            return state.next
+        }
+        responder.watch.withLock { $0 = (self, id) }
+        // Under the responder's lock, so an answer on another thread cannot close the
+        // descriptor (and let its number be reused) while it is being added.
+        let added = responder.whileParked { fd in sonic_epoll_watch(epoll, fd, id) == 0 } ?? false
+        if !added { forget(id) }  // answered meanwhile, or epoll refused: nothing to watch
+    }
+
+    func forget(_ id: UInt64) {
+        _ = watched.withLock { $0.byID.removeValue(forKey: id) }
     }
 }
 

@@ -108,3 +108,24 @@ import Testing
         #expect(throws: FastCGIError.self) { try second.start() }
     }
 }
+
+@Suite struct DisconnectTests {
+    /// nginx closes the upstream connection when its client gives up; the parked request is
+    /// then freed at once, and answering it later does nothing.
+    @Test func aParkedRequestWhoseClientLeavesIsFreed() throws {
+        let port = FastCGIServerTests.freePort()
+        let parked = Mutex<[@Sendable (Response) -> Void]>([])
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 2) { _, respond in parked.withLock { $0.append(respond) } }
+        try server.start()
+        defer { server.stop() }
+        let fd = try FastCGIClient(port: port).openAndSend(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/park"])
+        var waited = 0
+        while server.parkedCount < 1 && waited < 500 { usleep(10_000); waited += 1 }
+        #expect(server.parkedCount == 1)
+        close(fd)  // the client goes away
+        waited = 0
+        while server.parkedCount > 0 && waited < 500 { usleep(10_000); waited += 1 }
+        #expect(server.parkedCount == 0)
+        for respond in parked.withLock({ $0 }) { respond(Response(status: 200, body: Array("late".utf8))) }  // no crash, no write
+    }
+}

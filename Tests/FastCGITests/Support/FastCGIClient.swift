@@ -10,9 +10,9 @@ struct FastCGIClient {
 
     let port: UInt16
 
-    func send(params: [String: String], body: [UInt8] = []) throws -> Answer {
+    /// Connects and sends a whole request; returns the open descriptor without reading.
+    func openAndSend(params: [String: String], body: [UInt8] = []) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -20,7 +20,10 @@ struct FastCGIClient {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        guard connected == 0 else {
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
         var out: [UInt8] = []
         out += record(type: 1, content: [0, 1, 0, 0, 0, 0, 0, 0])  // BEGIN_REQUEST, responder, no keep-alive
         var encoded: [UInt8] = []
@@ -36,6 +39,12 @@ struct FastCGIClient {
         }
         out += record(type: 5, content: [])  // STDIN end
         _ = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        return fd
+    }
+
+    func send(params: [String: String], body: [UInt8] = []) throws -> Answer {
+        let fd = try openAndSend(params: params, body: body)
+        defer { close(fd) }
 
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
