@@ -25,6 +25,7 @@ public final class App: Sendable {
     let nft: NFTService
     let watchlist: Watchlist
     let limiter: RateLimiter
+    let subscribers: SubscriberCache
     public let metrics = RequestMetrics()
     public let watcher: TransactionWatcher
 
@@ -74,6 +75,7 @@ public final class App: Sendable {
         self.agent = agent
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
+        subscribers = SubscriberCache(subscriptions: subscriptions)
         watcher = TransactionWatcher(context: context, balances: balances, waiters: waiters)
     }
 
@@ -123,7 +125,9 @@ public final class App: Sendable {
         guard let route, route != .health, route != .metrics else { return }
         let session = try? auth.session(of: request)
         let key = session.map { "session:\($0.address)" } ?? "ip:\(request.remoteAddress)"
-        if let wait = limiter.take(key, weight: session == nil ? 1 : 2) {
+        // Signed in: twice the limit; signed-in subscribers: four times.
+        let weight: Double = session.map { subscribers.isSubscriber($0.address) ? 4 : 2 } ?? 1
+        if let wait = limiter.take(key, weight: weight) {
             var problem = Problem(status: 429, title: "Too many requests",
                                   detail: "at most \(limiter.perMinute) requests a minute; try again in \(Int(wait.rounded(.up))) s")
             problem.retryAfter = Int(wait.rounded(.up))

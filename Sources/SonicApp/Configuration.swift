@@ -17,7 +17,7 @@ import SonicChain
 /// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
 /// | `SONIC_PUBLIC_ORIGIN` | `http://127.0.0.1:8080` | the dashboard's origin: sign-in messages must name its host, browsers' `Origin` must equal it |
 /// | `SONIC_KNOWLEDGE_DIR` | `docs/knowledge` | articles the agent answers general questions from |
-/// | `SONIC_RATE_LIMIT_PER_MINUTE` | `60` | requests per minute per client IP (twice that per signed-in session); `0` turns it off |
+/// | `SONIC_RATE_LIMIT_PER_MINUTE` | `60` | requests per minute per client IP (twice that per signed-in session, four times for subscribers); `0` turns it off |
 /// | `SONIC_INDEX_ALL` | `1` on devnet, else `0` | index every transaction (`1`) or only those of watched addresses (`0`) |
 /// | `SONIC_WATCH_ADDRESSES` | none | comma-separated addresses the indexer always watches |
 /// | `SONIC_SYNC_START` | `0` when indexing all, else the head | block a fresh index starts at |

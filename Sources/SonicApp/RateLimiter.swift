@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import Synchronization
 
@@ -32,5 +33,29 @@ public final class RateLimiter: Sendable {
             }
             return (1 - bucket.tokens) / rate
         }
+    }
+}
+
+/// Whether a signed-in address has premium, for its higher rate limit: read from the contract
+/// at most once a minute per address (ten seconds after a failed read), so admission costs one
+/// contract read per signed-in address and minute.
+public final class SubscriberCache: Sendable {
+    let subscriptions: SubscriptionService
+    let lifetime: Double
+    private let known = Mutex<[String: (active: Bool, until: Double)]>([:])
+
+    init(subscriptions: SubscriptionService, lifetime: Double = 60) {
+        self.subscriptions = subscriptions
+        self.lifetime = lifetime
+    }
+
+    func isSubscriber(_ address: String, now: Double = Date().timeIntervalSince1970) -> Bool {
+        if let entry = known.withLock({ $0[address] }), entry.until > now { return entry.active }
+        let status = (try? Address(address)).flatMap { try? subscriptions.status($0) }
+        known.withLock { all in
+            if all.count > 10_000 { all = all.filter { $0.value.until > now } }
+            all[address] = (status?.active ?? false, now + (status == nil ? 10 : lifetime))
+        }
+        return status?.active ?? false
     }
 }

@@ -181,6 +181,26 @@ def test_subscription_purchase_through_the_api(stack):
     assert bad.status == 422 and bad.json()["field"] == "months"
 
 
+def test_signed_in_subscribers_get_a_higher_rate_limit(stack):
+    """5 a minute per IP, 10 signed in, 20 signed in with premium (Bob bought it above)."""
+    from siwe import session_headers
+
+    stack.stop_fcgi()
+    stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="5")
+    try:
+        def burst(headers):
+            return sum(stack.get("/api/auth/me", headers).status != 429 for _ in range(30))
+
+        carol = session_headers(stack, Account.create())  # signing in takes two of the IP's 5
+        bob = session_headers(stack, BOB)  # and two more
+        assert burst(carol) == 10
+        assert burst(bob) == 20
+        assert burst({}) in (1, 2)  # what the IP has left (a token may have refilled meanwhile)
+    finally:
+        stack.stop_fcgi()
+        stack.start_fcgi()
+
+
 def test_devnet_down_serves_stale_balances_then_503(stack):
     fresh = stack.get(f"/api/balance/{ALICE.address}").json()
     assert fresh["stale"] is False

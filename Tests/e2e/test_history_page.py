@@ -28,7 +28,7 @@ def test_history_lists_pages_filters_and_explains_failures(stack, wallet_page):
     wallet_page.goto(stack.url + "/")
     wallet_page.get_by_role("button", name="Connect wallet").click()
     expect(wallet_page.locator("#wallet-button")).to_have_text("0xf39F…2266", timeout=10_000)
-    wallet_page.get_by_role("link", name="History").click()
+    wallet_page.get_by_role("navigation").get_by_role("link", name="History").click()
     expect(wallet_page.get_by_label("Address")).to_have_value(ME, timeout=10_000)
     rows = wallet_page.locator("#history-rows tr")
     expect(rows).to_have_count(25, timeout=10_000)

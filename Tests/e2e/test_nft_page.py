@@ -27,7 +27,7 @@ def test_pick_upload_mint_and_see_it_in_the_gallery(stack, wallet_page, wallet, 
     wallet_page.goto(stack.url + "/")
     wallet_page.get_by_role("button", name="Connect wallet").click()
     expect(wallet_page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
-    wallet_page.get_by_role("link", name="NFT").click()
+    wallet_page.get_by_role("navigation").get_by_role("link", name="NFT").click()
 
     image = png(16, 16, (250, 120, 30))
     wallet_page.get_by_label("Picture").set_input_files({"name": "sunset.png", "mimeType": "image/png", "buffer": image})

@@ -34,7 +34,7 @@ def test_connect_sign_in_and_balance_matches_the_chain(stack, wallet_page, walle
 def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     sign_in(wallet_page, stack)
     before = int(stack.rpc("eth_getBalance", BOB, "latest"), 16)
-    wallet_page.get_by_role("link", name="Chat").click()
+    wallet_page.get_by_role("navigation").get_by_role("link", name="Chat").click()
     wallet_page.get_by_label("Message").fill(f"send 1 S to {BOB}")
     wallet_page.get_by_role("button", name="Send", exact=True).click()
     expect(wallet_page.locator(".action-card .summary")).to_have_text(f"Send 1 S to {BOB}", timeout=10_000)
