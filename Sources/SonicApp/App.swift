@@ -165,7 +165,7 @@ public final class App: Sendable {
             let address = try Validate.address(text, field: "address", status: 400)
             watchlist.watch(address, source: "lookup", store: context.store)
             let tokens = request.queryItems["tokens"].map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
-            respond(.json(try balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty })))
+            respond(.json(try balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty }).json))
         case .prepare:
             respond(.json(try transactions.prepare(request)))
         case .send:

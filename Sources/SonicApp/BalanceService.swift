@@ -1,3 +1,4 @@
+import BigInt
 import Ethereum
 import Foundation
 import SonicChain
@@ -58,6 +59,19 @@ public final class BalanceService: Sendable {
             try container.encode(snapshot.fetchedAtText, forKey: .cachedAt)
             try container.encode(stale, forKey: .stale)
             try container.encode((age * 1000).rounded() / 1000, forKey: .ageSeconds)
+        }
+
+        /// The same document as `encode(to:)` writes, for the hot path (no `JSONEncoder`).
+        var json: JSONValue {
+            func amount(_ value: Amount) -> JSONValue {
+                .object(["symbol": .string(value.symbol), "address": value.address.map { .string($0) } ?? .null,
+                         "decimals": .integer(BigInt(value.decimals)), "balance": .string(value.balance), "formatted": .string(value.formatted)])
+            }
+            return .object([
+                "address": .string(snapshot.address), "network": .string(snapshot.network), "block": .integer(BigInt(snapshot.block)),
+                "native": amount(snapshot.native), "tokens": .array(snapshot.tokens.map(amount)), "cached_at": .string(snapshot.fetchedAtText),
+                "stale": .bool(stale), "age_seconds": .number((age * 1000).rounded() / 1000),
+            ])
         }
     }
 
