@@ -33,6 +33,10 @@ button.addEventListener("click", async () => {
       await connect(wallets.length > 1 ? wallets[0].info.uuid : undefined);
       say(`Connected ${shortAddress(state.account)}`);
     }
+    if (!state.chainOk) {
+      say("Your wallet is on another network: press the network badge to switch.", true);
+      return;
+    }
     if (!state.signedIn) {
       await signIn();
       say("Signed in");

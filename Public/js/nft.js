@@ -110,7 +110,8 @@ async function loadGallery(address) {
     gallery.replaceChildren(...answer.tokens.map((token) => el("li", { class: "nft" },
       token.image_url ? el("img", { src: token.image_url, alt: token.name || `Token ${token.token_id}`, loading: "lazy" }) : null,
       el("p", { class: "nft-name" }, token.name || "Untitled"),
-      el("p", { class: "muted" }, `#${token.token_id}${token.minted_at ? ` · minted ${new Date(token.minted_at).toLocaleDateString()}` : ""}`))));
+      el("p", { class: "muted" }, `#${token.token_id}${token.minted_at ? ` · minted ${new Date(token.minted_at).toLocaleDateString()}` : ""}`),
+      token.token_uri ? el("p", { class: "mono muted token-uri", title: token.token_uri }, token.token_uri) : null)));
     galleryMeta.textContent = answer.tokens.length ? `${answer.tokens.length} NFT${answer.tokens.length === 1 ? "" : "s"}.` : "No NFTs yet.";
   } catch (error) {
     galleryMeta.textContent = `Gallery unavailable: ${error.message}`;

@@ -143,12 +143,20 @@ def test_svg_is_served_sandboxed(stack, headers):
     ({"image": ("a.png", png()), "name": "x", "attributes": "{not json"}, 422, "attributes", "JSON array"),
 ])
 def test_bad_uploads_are_refused_naming_the_field(stack, headers, fields, status, field, words):
+    before = stored_files(stack)
     answer = upload(stack, headers, fields)
     assert answer.status == status, answer.body
     assert answer.json()["field"] == field and words in answer.json()["detail"]
+    assert stored_files(stack) == before  # nothing left behind
+
+
+def stored_files(stack):
+    root = stack.dir / "var" / "ipfs"
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def test_oversized_truncated_and_anonymous_uploads_are_refused(stack, headers):
+    before = stored_files(stack)
     big = png() + b"\x00" * (10 * 1024 * 1024)
     answer = upload(stack, headers, {"image": ("big.png", big), "name": "x"})
     assert answer.status == 413 and answer.json()["field"] == "image"
@@ -157,6 +165,7 @@ def test_oversized_truncated_and_anonymous_uploads_are_refused(stack, headers):
     assert cut.status == 400 and "truncated" in cut.json()["detail"]
     anonymous = stack.request("POST", "/api/nft/assets", body, {"Content-Type": content_type, "Origin": stack.url})
     assert anonymous.status == 401
+    assert stored_files(stack) == before
 
 
 def test_prepare_mint_and_gateway_refusals(stack, headers):

@@ -15,7 +15,7 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     """A stack per test module: one module stops the devnet, which empties its chain."""
-    running = Stack(tmp_path_factory.mktemp("e2e")).start(contracts=True)
+    running = Stack(tmp_path_factory.mktemp("e2e")).start(contracts=True, sync=True)
     yield running
     running.stop()
 
@@ -62,6 +62,7 @@ class TestWallet:
         self.account = account
         self.reject = set()
         self.calls = []
+        self.chain = None  # a chain id (hex) the wallet claims to be on, until asked to switch
 
     def handle(self, source, method, params):
         self.calls.append(method)
@@ -70,7 +71,10 @@ class TestWallet:
         if method in ("eth_requestAccounts", "eth_accounts"):
             return {"result": [self.account]}
         if method in ("wallet_switchEthereumChain", "wallet_addEthereumChain"):
+            self.chain = None
             return {"result": None}
+        if method == "eth_chainId" and self.chain:
+            return {"result": self.chain}
         return self.stack.devnet_request(method, params)
 
 

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS
@@ -37,12 +38,23 @@ def test_dashboard_tells_when_the_node_is_down(stack, page):
         stack.start_devnet()
 
 
-def test_phone_width_has_no_horizontal_scroll(stack, browser):
+@pytest.mark.parametrize("path, name, ready", [
+    ("/", "dashboard", "#block-height"), ("/chat", "chat", "#chat-input"), ("/history", "history", "#history-address"),
+    ("/nft", "nft", "#nft-name"), ("/subscription", "premium", "#premium-months"),
+])
+def test_every_page_at_phone_width_has_no_horizontal_scroll(stack, browser, path, name, ready):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    page.goto(stack.url + "/")
-    expect(page.locator("#block-height")).to_have_text(NUMBER)
+    page.goto(stack.url + path)
+    expect(page.locator(ready)).to_be_visible()
+    if path == "/":
+        expect(page.locator("#block-height")).to_have_text(NUMBER)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard-360.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-360.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Keyboard: every control can be reached with Tab and has a name.
+    unnamed = page.evaluate("""[...document.querySelectorAll('button, input, select, textarea, a[href]')]
+        .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map((e) => e.outerHTML)""")
+    assert unnamed == []
     context.close()

@@ -43,6 +43,16 @@ def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     assert "eth_sendTransaction" in wallet.calls
     wallet_page.screenshot(path=str(ARTIFACTS / "chat.png"))
     assert int(stack.rpc("eth_getBalance", BOB, "latest"), 16) - before == 10**18
+    # The history shows it in both accounts.
+    stack.wait_indexed()
+    wallet_page.get_by_role("navigation").get_by_role("link", name="History").click()
+    first = wallet_page.locator("#history-rows tr").first
+    expect(first).to_contain_text("Sent · S transfer", timeout=10_000)
+    expect(first).to_contain_text("−1 S")
+    wallet_page.get_by_label("Address").fill(BOB)
+    wallet_page.get_by_role("button", name="Show").click()
+    expect(wallet_page.locator("#history-rows tr").first).to_contain_text("Received · S transfer", timeout=10_000)
+    expect(wallet_page.locator("#history-rows tr").first).to_contain_text("+1 S")
 
 
 def test_declined_signature_is_explained(stack, wallet_page, wallet):
@@ -51,6 +61,26 @@ def test_declined_signature_is_explained(stack, wallet_page, wallet):
     wallet_page.get_by_role("button", name="Connect wallet").click()
     expect(wallet_page.locator("#wallet-status")).to_have_text("You declined in your wallet.", timeout=10_000)
     expect(wallet_page.locator("#wallet-button")).to_have_text("Sign in as 0xf39F…2266")
+
+
+def test_wrong_network_is_reported_and_switched(stack, wallet_page, wallet):
+    wallet.chain = "0x1"  # the wallet is on Ethereum mainnet
+    wallet_page.goto(stack.url + "/")
+    wallet_page.get_by_role("button", name="Connect wallet").click()
+    expect(wallet_page.locator("#wallet-status")).to_contain_text("another network", timeout=10_000)
+    expect(wallet_page.locator("#network-badge")).to_have_class("network-badge status-bad")
+    wallet_page.locator("#network-badge").click()
+    expect(wallet_page.locator("#wallet-status")).to_have_text("Network ready", timeout=10_000)
+    assert "wallet_switchEthereumChain" in wallet.calls
+    expect(wallet_page.locator("#network-badge")).to_have_class("network-badge")
+
+
+def test_an_account_switch_asks_to_sign_in_again(stack, wallet_page, wallet):
+    sign_in(wallet_page, stack)
+    wallet_page.evaluate(f"window.__emitWallet('accountsChanged', ['{BOB.lower()}'])")
+    expect(wallet_page.locator("#wallet-button")).to_have_text("Sign in as 0x7099…79c8", timeout=5_000)
+    wallet_page.evaluate("window.__emitWallet('accountsChanged', [])")
+    expect(wallet_page.locator("#wallet-button")).to_have_text("Connect wallet", timeout=5_000)
 
 
 def test_chat_page_at_phone_width(stack, browser):
