@@ -68,8 +68,9 @@ class HTTPAnswer:
 
 
 class Stack:
-    def __init__(self, workdir: Path, nginx_rate: str | None = None):
+    def __init__(self, workdir: Path, nginx_rate: str | None = None, nginx_workers: str = "1"):
         self.nginx_rate = nginx_rate
+        self.nginx_workers = nginx_workers
         self.dir = workdir
         for sub in ("run", "log", "nginx"):
             (workdir / "var" / sub).mkdir(parents=True, exist_ok=True)
@@ -92,9 +93,9 @@ class Stack:
     def _write_nginx_conf(self):
         text = (ROOT / "nginx.conf").read_text()
         replacements = [
-            ("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{self.http_port};"),
+            ("listen 127.0.0.1:8080 ", f"listen 127.0.0.1:{self.http_port} "),
             ("server 127.0.0.1:9146;", f"server 127.0.0.1:{self.fcgi_port};"),
-            ("worker_processes auto;", "worker_processes 1;"),
+            ("worker_processes auto;", f"worker_processes {self.nginx_workers};"),
         ]
         if self.nginx_rate:
             replacements.append(("rate=50r/s;", f"rate={self.nginx_rate};"))
