@@ -36,7 +36,7 @@ def wrk(url):
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        stack = Stack(Path(folder), nginx_rate="1000000r/s")
+        stack = Stack(Path(folder), nginx_rate="1000000r/s", nginx_workers="auto")  # as shipped
         stack.start()
         try:
             stack.stop_fcgi()

@@ -19,8 +19,11 @@ public final class FastCGIServer: @unchecked Sendable {
     private let maxBody: Int
     private var socket: Int32 = -1
     private let finished = DispatchGroup()
-    /// Kept-alive connections whose thread waits for their next request, and whether we stop.
-    private let idle = Mutex<(fds: Set<Int32>, stopping: Bool)>(([], false))
+    /// Per worker thread, the kept-alive connection it waits on for the next request (-1: a new
+    /// one). Atomics, not a lock: every request passes here, and Swift's `Mutex` on Linux is a
+    /// priority-inheritance futex that collapses under 64 threads' contention.
+    private var slots: [WorkerSlot] = []
+    private let stopping = Atomic<Bool>(false)
     /// Finds parked requests whose client went away.
     let disconnects = DisconnectWatch()
 
@@ -50,10 +53,12 @@ public final class FastCGIServer: @unchecked Sendable {
         _ = sonic_raise_nofile_limit()
         socket = try ListeningSocket.open(address, backlog: 4096)
         disconnects.start()
+        slots = (0..<threads).map { _ in WorkerSlot() }
         for index in 0..<threads {
             finished.enter()
+            let slot = slots[index]
             let thread = Thread { [self] in
-                self.serve()
+                self.serve(slot)
                 self.finished.leave()
             }
             thread.name = "fcgi-\(index)"
@@ -66,35 +71,34 @@ public final class FastCGIServer: @unchecked Sendable {
     public func stop() {
         guard socket >= 0 else { return }
         shutdown(socket, Int32(SHUT_RDWR))
-        // Threads waiting on an idle kept connection would never see the listener close.
-        let waiting = idle.withLock { state -> Set<Int32> in
-            state.stopping = true
-            return state.fds
+        // Threads waiting on an idle kept connection would never see the listener close. With
+        // sequentially consistent atomics, a thread either sees `stopping` after publishing its
+        // descriptor, or its descriptor is seen here.
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        for slot in slots {
+            let fd = slot.fd.load(ordering: .sequentiallyConsistent)
+            if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
         }
-        for fd in waiting { shutdown(fd, Int32(SHUT_RDWR)) }
         finished.wait()
         close(socket)
         socket = -1
     }
 
-    private func serve() {
+    private func serve(_ slot: WorkerSlot) {
         var request = Self.newRequest(socket)
         while true {
             // Accepting on a record whose connection nginx keeps alive reads that connection's
             // next request (fastcgi_keep_conn on); a fresh record accepts a new connection.
             let kept = request.pointee.ipcFd >= 0 ? request.pointee.ipcFd : -1
-            let proceed = idle.withLock { state -> Bool in
-                guard !state.stopping else { return false }
-                if kept >= 0 { state.fds.insert(kept) }
-                return true
-            }
-            guard proceed else {
+            slot.fd.store(kept, ordering: .sequentiallyConsistent)
+            guard !stopping.load(ordering: .sequentiallyConsistent) else {
+                slot.fd.store(-1, ordering: .sequentiallyConsistent)
                 FCGX_Free(request, 1)  // closes a kept connection
                 request.deallocate()
                 return
             }
             let accepted = FCGX_Accept_r(request)
-            if kept >= 0 { idle.withLock { _ = $0.fds.remove(kept) } }
+            slot.fd.store(-1, ordering: .sequentiallyConsistent)
             guard accepted >= 0 else {
                 request.deallocate()
                 return
@@ -182,6 +186,11 @@ final class Responder: @unchecked Sendable {
             return true
         }
     }
+}
+
+/// One worker thread's kept-alive connection, visible to `stop()`.
+final class WorkerSlot: Sendable {
+    let fd = Atomic<Int32>(-1)
 }
 
 /// An epoll thread over the descriptors of parked requests: nginx closes the upstream

@@ -78,9 +78,10 @@ public final class BalanceService: Sendable {
     let context: ChainContext
     let ttl: Double
     let maxStaleness: Double
-    private let memory = Mutex<[String: Snapshot]>([:])
+    private let memory = ReadWriteLocked<[String: Snapshot]>([:])
     private let flights = SingleFlight<Snapshot>()
-    let counters = Mutex<(hits: Int, misses: Int)>((0, 0))
+    let hits = Atomic<Int>(0)
+    let misses = Atomic<Int>(0)
 
     public init(context: ChainContext, ttl: Double, maxStaleness: Double) {
         self.context = context
@@ -93,10 +94,10 @@ public final class BalanceService: Sendable {
         let tokens = try resolve(symbols)
         let key = Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.symbol).joined(separator: ",")
         if let cached = lookup(key), now.timeIntervalSince1970 - cached.fetchedAt < ttl {
-            counters.withLock { $0.hits += 1 }
+            hits.add(1, ordering: .relaxed)
             return Answer(snapshot: cached, stale: false, age: max(0, now.timeIntervalSince1970 - cached.fetchedAt))
         }
-        counters.withLock { $0.misses += 1 }
+        misses.add(1, ordering: .relaxed)
         do {
             let fresh = try flights.run(key) { () throws(Problem) -> Snapshot in try fetch(address, tokens) }
             remember(key, fresh)
@@ -115,7 +116,7 @@ public final class BalanceService: Sendable {
     /// Forgets every cached balance of `address` (a transfer to or from it confirmed).
     public func invalidate(_ address: Address) {
         let prefix = Self.cacheKey(network: context.network.name, address: address)
-        memory.withLock { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
+        memory.write { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
         try? context.store?.invalidate(prefix: prefix)
     }
 
@@ -136,15 +137,15 @@ public final class BalanceService: Sendable {
     }
 
     private func lookup(_ key: String) -> Snapshot? {
-        if let hit = memory.withLock({ $0[key] }) { return hit }
+        if let hit = memory.read({ $0[key] }) { return hit }
         guard let stored = try? context.store?.cached(key),
               let snapshot = try? JSONDecoder().decode(Snapshot.self, from: Data(stored.value)) else { return nil }
-        memory.withLock { $0[key] = snapshot }
+        memory.write { $0[key] = snapshot }
         return snapshot
     }
 
     private func remember(_ key: String, _ snapshot: Snapshot) {
-        memory.withLock { $0[key] = snapshot }
+        memory.write { $0[key] = snapshot }
         if let data = try? JSONEncoder().encode(snapshot) { try? context.store?.cache(key, Array(data)) }
     }
 

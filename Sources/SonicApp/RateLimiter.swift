@@ -11,7 +11,7 @@ public final class RateLimiter: Sendable {
     }
 
     let perMinute: Int
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let buckets = SpinningLocked<[String: Bucket]>([:])
 
     /// - Parameter perMinute: 0 turns limiting off.
     public init(perMinute: Int) { self.perMinute = perMinute }

@@ -17,9 +17,9 @@ public final class RequestMetrics: Sendable {
     static let requestsName = "sonic_http_requests_total"
     static let durationName = "sonic_http_request_duration_seconds"
 
-    /// The swift-metrics handles, made once per label set (the hot path only looks them up).
-    private let counters = Mutex<[String: Metrics.Counter]>([:])
-    private let timers = Mutex<[String: Metrics.Timer]>([:])
+    /// The swift-metrics handles, made once per label set (the hot path only looks them up,
+    /// under one short lock).
+    private let handles = ReadWriteLocked<[String: (Metrics.Counter, Metrics.Timer)]>([:])
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -29,20 +29,16 @@ public final class RequestMetrics: Sendable {
 
     func record(route: String, method: String, status: Int, seconds: Double) {
         let key = "\(route) \(method) \(status)"
-        let counter = counters.withLock { all in
+        let known = handles.read { $0[key] }
+        let (counter, timer) = known ?? handles.write { all in
             if let existing = all[key] { return existing }
-            let made = Metrics.Counter(label: Self.requestsName, dimensions: [("route", route), ("method", method), ("status", String(status))],
-                               factory: factory)
+            let made = (Metrics.Counter(label: Self.requestsName, dimensions: [("route", route), ("method", method), ("status", String(status))],
+                                        factory: factory),
+                        Metrics.Timer(label: Self.durationName, dimensions: [("route", route)], factory: factory))
             all[key] = made
             return made
         }
         counter.increment()
-        let timer = timers.withLock { all in
-            if let existing = all[route] { return existing }
-            let made = Metrics.Timer(label: Self.durationName, dimensions: [("route", route)], factory: factory)
-            all[route] = made
-            return made
-        }
         timer.recordNanoseconds(Int64(seconds * 1e9))
     }
 
@@ -56,9 +52,8 @@ extension App {
     /// Everything `/metrics` shows, in the Prometheus text format.
     func prometheusText() -> String {
         metrics.gauge("sonic_long_polls_waiting", [], Double(waiters.count))
-        let cache = balances.counters.withLock { $0 }
-        metrics.gauge("sonic_balance_cache_hits", [], Double(cache.hits))
-        metrics.gauge("sonic_balance_cache_misses", [], Double(cache.misses))
+        metrics.gauge("sonic_balance_cache_hits", [], Double(balances.hits.load(ordering: .relaxed)))
+        metrics.gauge("sonic_balance_cache_misses", [], Double(balances.misses.load(ordering: .relaxed)))
         for state in TrackedTransaction.State.allCases {
             let count = ((try? context.store?.trackedCounts()) ?? [:])[state.rawValue] ?? 0
             metrics.gauge("sonic_tracked_transactions", [("state", state.rawValue)], Double(count))
