@@ -26,11 +26,36 @@ onChange((current) => {
   if (!current.chainOk) say("Your wallet is on another network: press the network badge to switch.", true);
 });
 
+const menu = document.createElement("div");
+menu.className = "wallet-menu";
+menu.setAttribute("role", "group");
+menu.setAttribute("aria-label", "Choose a wallet");
+menu.hidden = true;
+button.after(menu);
+
+// Several wallets announced themselves (EIP-6963): the person chooses one.
+function chooseWallet(wallets) {
+  return new Promise((resolve) => {
+    menu.replaceChildren(...wallets.map((wallet) => {
+      const choice = document.createElement("button");
+      choice.type = "button";
+      choice.className = "chip";
+      choice.textContent = wallet.info.name;
+      choice.addEventListener("click", () => { menu.hidden = true; resolve(wallet.info.uuid); });
+      return choice;
+    }));
+    menu.hidden = false;
+    say("Choose a wallet");
+    menu.querySelector("button").focus();
+  });
+}
+
 button.addEventListener("click", async () => {
   try {
     if (!state.account) {
       const wallets = availableWallets();
-      await connect(wallets.length > 1 ? wallets[0].info.uuid : undefined);
+      const chosen = wallets.length > 1 ? await chooseWallet(wallets) : undefined;
+      await connect(chosen);
       say(`Connected ${shortAddress(state.account)}`);
     }
     if (!state.chainOk) {

@@ -53,14 +53,15 @@ struct SonicSite: AsyncParsableCommand {
                 return
             }
             var seen = Self.snapshot([templates, publicDirectory])
-            do { try await buildOnce(builder) } catch { print("sonic-site: \(error)") }
+            do { try await buildOnce(builder) } catch { Self.report(error) }
             print("sonic-site: watching \(templates)/ and \(publicDirectory)/ (Ctrl-C to stop)")
+            fflush(nil)
             while true {
                 try await Task.sleep(nanoseconds: 300_000_000)
                 let now = Self.snapshot([templates, publicDirectory])
                 guard now != seen else { continue }
                 seen = now
-                do { try await buildOnce(builder) } catch { print("sonic-site: \(error)") }
+                do { try await buildOnce(builder) } catch { Self.report(error) }
             }
         }
 
@@ -76,6 +77,13 @@ struct SonicSite: AsyncParsableCommand {
             }
             let elapsed = Int((Date().timeIntervalSince(started) * 1_000).rounded())
             print("sonic-site: wrote \(report.files.count) files to \(output)/ in \(elapsed) ms")
+            // In --watch mode the output may go to a pipe or a log: show each build as it ends.
+            fflush(nil)
+        }
+
+        /// A failed build in --watch mode: said on standard error, at once; the watch goes on.
+        static func report(_ error: any Error) {
+            FileHandle.standardError.write(Data("sonic-site: \(error)\n".utf8))
         }
 
         /// Modification times and sizes of every file under `folders`.

@@ -83,6 +83,25 @@ def test_an_account_switch_asks_to_sign_in_again(stack, wallet_page, wallet):
     expect(wallet_page.locator("#wallet-button")).to_have_text("Connect wallet", timeout=5_000)
 
 
+def test_with_two_wallets_the_person_chooses(stack, browser, wallet):
+    from conftest import TEST_WALLET
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.expose_binding("__walletRequest", wallet.handle)
+    context.add_init_script(TEST_WALLET)
+    # A second wallet that must not be used unless chosen.
+    context.add_init_script("""window.addEventListener("eip6963:requestProvider", () => window.dispatchEvent(new CustomEvent(
+      "eip6963:announceProvider", { detail: Object.freeze({ info: { uuid: "other", name: "Other Wallet", icon: "data:,", rdns: "x.other" },
+        provider: { request: () => Promise.reject(new Error("the other wallet was used")), on: () => {} } }) })));""")
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    page.get_by_role("button", name="Connect wallet").click()
+    expect(page.get_by_role("group", name="Choose a wallet").get_by_role("button")).to_have_count(2)
+    page.get_by_role("button", name="Test Wallet").click()
+    expect(page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
+    context.close()
+
+
 def test_chat_page_at_phone_width(stack, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
