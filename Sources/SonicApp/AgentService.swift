@@ -13,6 +13,8 @@ public struct AgentService: Sendable {
     let subscriptions: SubscriptionService
     let network: NetworkService
     let history: HistoryService
+    /// Prepares mints of content already uploaded ("mint ipfs://Qm… as an NFT").
+    var nft: NFTService? = nil
     /// Helps with what the parser cannot place, when configured (`SONIC_LLM_PROVIDER`).
     var model: (any LanguageModel)? = nil
 
@@ -79,7 +81,17 @@ public struct AgentService: Sendable {
                 Log.warning("agent: \(error); answering without it")
             }
         }
-        let (reply, card, sources) = try carryOut(action)
+        var (reply, card, sources) = try carryOut(action)
+        // A mint whose metadata is already stored: prepared for the wallet like any other write.
+        if case .mint = action, let uri = Self.tokenURI(in: text), let nft, let address, let from = try? Address(address) {
+            do {
+                let prepared = try nft.prepareMint(uri: uri, from: from)
+                reply = "Here is the mint to check: \(prepared.summary), fee about \(Self.fee(prepared.fee.estimatedWei)) \(context.network.nativeSymbol). Confirm it in your wallet."
+                card = Card(kind: "transaction", prepared: prepared, name: nil, description: nil)
+            } catch {
+                reply = error.detail.prefix(1).uppercased() + error.detail.dropFirst() + "."
+            }
+        }
         if let data = try? JSONEncoder().encode(next) {
             try storeCall { () throws(StoreError) in try context.store?.saveConversation(id, address: address, state: String(decoding: data, as: UTF8.self)) }
         }
@@ -209,6 +221,12 @@ public struct AgentService: Sendable {
     }
 
     static func short(_ hash: String) -> String { hash.count > 14 ? "\(hash.prefix(10))…\(hash.suffix(4))" : hash }
+
+    /// An `ipfs://<CID>` written in the message, if any.
+    static func tokenURI(in text: String) -> String? {
+        guard let range = text.range(of: #"ipfs://[A-Za-z0-9]{46,64}"#, options: .regularExpression) else { return nil }
+        return String(text[range])
+    }
 
     /// "Show my last 10 transactions": the newest entries of the indexed history, one line each.
     func recent(_ address: Address, limit: Int?) throws(Problem) -> (String, Card?, [Source]?) {

@@ -62,6 +62,7 @@ public final class App: Sendable {
         auth = AuthService(context: context, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
         var agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
+        agent.nft = nft
         let modelTransport = HTTPTransport(connectTimeout: min(3, configuration.llmTimeout), totalTimeout: configuration.llmTimeout)
         switch configuration.llmProvider {
         case "gemini":

@@ -175,8 +175,11 @@ public struct NFTService: Sendable {
         guard let text = body.from ?? address else {
             throw Problem(status: 422, title: "Missing from", detail: "from is required when not signed in", field: "from")
         }
-        let from = try Validate.address(text, field: "from")
-        let uri = body.tokenURI
+        return try prepareMint(uri: body.tokenURI, from: try Validate.address(text, field: "from"))
+    }
+
+    /// The mint of `uri` for `from`, with the collection's fee, simulated and previewed.
+    func prepareMint(uri: String, from: Address) throws(Problem) -> PreparedTransaction {
         let validURI = uri.hasPrefix("ipfs://") ? CID(String(uri.dropFirst(7))) != nil : uri.hasPrefix("https://")
         guard validURI, uri.utf8.count <= 432, !uri.contains(where: { $0.isWhitespace }) else {
             throw Problem(status: 422, title: "Invalid token_uri",

@@ -5,7 +5,7 @@ from eth_account import Account
 
 from stack import DEV_KEY, Stack
 from test_api import BOB, sign, wait_final
-from test_auth_limits import cookie_of, sign_in
+from siwe import cookie_of, sign_in
 
 ALICE = Account.from_key(DEV_KEY)
 
@@ -117,3 +117,36 @@ def test_gas_and_subscription(stack, session):
 def test_bad_agent_requests(stack):
     assert stack.post_json("/api/agent", {"message": ""}).status == 422
     assert stack.post_json("/api/agent", {"text": "hi"}).status == 400
+
+
+def test_a_subscription_bought_through_the_agent_confirms(stack, session):
+    answer = ask(stack, "buy 2 months of premium", session)
+    assert answer["intent"] == "subscription_purchase" and answer["action"]["kind"] == "transaction"
+    prepared = answer["action"]["prepared"]
+    assert prepared["summary"].startswith("Buy 2 months of premium for ")
+    sent = stack.post_json("/api/tx/send", {"raw": sign(prepared)}, session).json()
+    assert wait_final(stack, sent["hash"])["status"] == "confirmed"
+    assert ask(stack, "am I subscribed?", session)["reply"].startswith("Your premium is active until ")
+
+
+def test_swaps_and_defi_are_answered_honestly(stack, session):
+    swap = ask(stack, "swap 10 S for USDC", session)
+    assert swap["intent"] == "swap" and swap["reply"].startswith("I can't swap S for USDC for you.")
+    assert "action" not in swap or swap["action"] is None
+    defi = ask(stack, "where can I stake my S?", session)
+    assert defi["intent"] == "defi_query" and defi.get("sources")
+
+
+def test_a_mint_of_uploaded_content_is_prepared_and_confirms(stack, session):
+    from test_nft import png, upload
+
+    stored = upload(stack, {**session, "Origin": stack.url}, {"image": ("a.png", png(2, 2)), "name": "Agent"}).json()
+    answer = ask(stack, f"mint {stored['token_uri']} as an NFT called Agent", session)
+    assert answer["intent"] == "nft_creation" and answer["action"]["kind"] == "transaction", answer
+    prepared = answer["action"]["prepared"]
+    assert prepared["tx"]["to"] == stack.deployments["SmartSonicNFT"]["address"]
+    sent = stack.post_json("/api/tx/send", {"raw": sign(prepared)}, session).json()
+    assert wait_final(stack, sent["hash"])["status"] == "confirmed"
+    # Without a token URI the agent sends people to the NFT creator.
+    plain = ask(stack, "mint this picture as an NFT called Sunset", session)
+    assert plain["action"]["kind"] == "open_nft_creator" and plain["action"]["name"] == "Sunset"
