@@ -1,7 +1,7 @@
 # Smart Sonic: the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the stack on the local devnet
 #   make test   install what is missing, run every suite
-.PHONY: run stop status test deps deps-browser build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e bench fuzz clean
+.PHONY: run stop status test deps deps-browser build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e bench reliability fuzz clean
 
 SWIFT_FLAGS ?=
 PYTEST = .venv/bin/python -m pytest
@@ -51,6 +51,13 @@ bench: deps contracts
 	.venv/bin/python scripts/bench_indexer.py || status=1; \
 	.venv/bin/python scripts/bench_longpoll.py || status=1; \
 	exit $$status
+
+# The long versions of the fault and bad-input tests (see docs/reliability.md): schemathesis on
+# every operation (the long-poll included) with many more examples, and the indexer killed 50 times.
+reliability: deps build-debug contracts
+	SCHEMATHESIS_EXAMPLES=200 SCHEMATHESIS_EXCLUDE='^/metrics$$' SYNC_KILLS=50 \
+		$(PYTEST) -q -s Tests/Integration/test_schema.py Tests/Integration/test_history.py Tests/Integration/test_nft.py \
+		Tests/Integration/test_auth_limits.py Tests/Integration/test_health.py
 
 # The agent's understanding on the development set: accuracy and every failure.
 eval: deps
