@@ -136,7 +136,8 @@ public struct AgentService: Sendable {
         case .subscriptionStatus(let text):
             let status = try subscriptions.status(try Validate.address(text, field: "address"))
             if status.active, let iso = status.expiresAtIso {
-                return ("Your premium is active until \(iso) UTC. Another month costs \(status.price) \(symbol).", nil, nil)
+                let left = Self.relative(Double(status.expiresAt ?? 0) - Date().timeIntervalSince1970)
+                return ("Your premium is active until \(iso) UTC (\(left)). Another month costs \(status.price) \(symbol).", nil, nil)
             }
             return ("You don't have premium right now. It costs \(status.price) \(symbol) per 30 days; say \"buy 1 month of premium\" to start.", nil, nil)
         case .gasPrice:
@@ -222,6 +223,19 @@ public struct AgentService: Sendable {
 
     static func short(_ hash: String) -> String { hash.count > 14 ? "\(hash.prefix(10))…\(hash.suffix(4))" : hash }
 
+    /// A time from now in words: "just now", "5 min ago", "in 3 days".
+    static func relative(_ seconds: Double) -> String {
+        let span = abs(seconds)
+        let text: String
+        switch span {
+        case ..<60: return "just now"
+        case ..<3_600: text = "\(Int(span / 60)) min"
+        case ..<86_400: text = "\(Int(span / 3_600)) h"
+        default: let days = Int(span / 86_400); text = days == 1 ? "1 day" : "\(days) days"
+        }
+        return seconds < 0 ? "\(text) ago" : "in \(text)"
+    }
+
     /// An `ipfs://<CID>` written in the message, if any.
     static func tokenURI(in text: String) -> String? {
         guard let range = text.range(of: #"ipfs://[A-Za-z0-9]{46,64}"#, options: .regularExpression) else { return nil }
@@ -252,8 +266,9 @@ public struct AgentService: Sendable {
     }
 
     /// One history entry as a sentence: when, what, how much, with whom, and a failure's reason.
-    static func describe(_ entry: ActivityEntry, symbol: String) -> String {
-        let time = HistoryService.iso(entry.time).dropLast(4).replacingOccurrences(of: "T", with: " ") + " UTC"
+    static func describe(_ entry: ActivityEntry, symbol: String, now: Double = Date().timeIntervalSince1970) -> String {
+        let time = HistoryService.iso(entry.time).dropLast(4).replacingOccurrences(of: "T", with: " ") + " UTC, "
+            + relative(Double(entry.time) - now)
         let amount = "\(Units.formatForDisplay((try? UInt256(parsing: entry.amountWei)) ?? .zero, decimals: entry.tokenDecimals, places: 6)) \(entry.tokenSymbol)"
         let other = entry.counterparty.map { short(HistoryService.checksummed($0)) } ?? "?"
         let text: String

@@ -96,12 +96,15 @@ struct SeededRandom {
     }
 
     @Test func linesSayWhenWhatHowMuchAndWhyItFailed() {
-        #expect(AgentService.describe(Self.entry(.transfer, .outgoing), symbol: "S")
-                == "2026-11-27 09:33 UTC: sent 1.5 S to 0x70997970…79C8, fee 0.000021 S")
-        #expect(AgentService.describe(Self.entry(.transfer, .incoming, fee: nil), symbol: "S")
-                == "2026-11-27 09:33 UTC: received 1.5 S from 0x70997970…79C8")
-        #expect(AgentService.describe(Self.entry(.contractCall, .outgoing, amount: "0", status: "failed", reason: "subscription: paused"), symbol: "S")
-                == "2026-11-27 09:33 UTC: called purchase on 0x70997970…79C8, fee 0.000021 S — FAILED: subscription: paused")
-        #expect(AgentService.describe(Self.entry(.nftMint, .outgoing, amount: "0"), symbol: "S") == "2026-11-27 09:33 UTC: minted NFT #7, fee 0.000021 S")
+        let now = 1_795_772_000.0 + 300
+        #expect(AgentService.describe(Self.entry(.transfer, .outgoing), symbol: "S", now: now)
+                == "2026-11-27 09:33 UTC, 5 min ago: sent 1.5 S to 0x70997970…79C8, fee 0.000021 S")
+        #expect(AgentService.describe(Self.entry(.transfer, .incoming, fee: nil), symbol: "S", now: now + 7_200)
+                == "2026-11-27 09:33 UTC, 2 h ago: received 1.5 S from 0x70997970…79C8")
+        #expect(AgentService.describe(Self.entry(.contractCall, .outgoing, amount: "0", status: "failed", reason: "subscription: paused"), symbol: "S", now: now)
+                == "2026-11-27 09:33 UTC, 5 min ago: called purchase on 0x70997970…79C8, fee 0.000021 S — FAILED: subscription: paused")
+        #expect(AgentService.describe(Self.entry(.nftMint, .outgoing, amount: "0"), symbol: "S", now: now + 3 * 86_400)
+                == "2026-11-27 09:33 UTC, 3 days ago: minted NFT #7, fee 0.000021 S")
+        #expect(AgentService.relative(30) == "just now" && AgentService.relative(86_400 * 59 + 10) == "in 59 days")
     }
 }
