@@ -154,3 +154,19 @@ def test_sigterm_answers_parked_long_polls_with_their_current_state(stack):
     assert result["answer"].status == 200 and result["answer"].json()["status"] == "pending"
     assert time.monotonic() - started < 3
     stack.start_fcgi()
+
+
+def test_hostile_requests_are_refused_cleanly(stack):
+    # Oversized headers: nginx's limit (4 buffers of 8 KB) answers 400 without reaching sonic-fcgi.
+    big = stack.get("/api/health", {"X-Filler": "a" * 20_000})
+    assert big.status in (400, 431, 494)
+    # Deeply nested JSON and invalid UTF-8: problem documents naming what is wrong, no 5xx.
+    nested = stack.post_json("/api/tx/track", b"[" * 10_000 + b"]" * 10_000)
+    assert nested.status == 400 and nested.json()["title"] == "Malformed JSON"
+    invalid = stack.post_json("/api/tx/track", b'{"hash": "\xff\xfe"}')
+    assert invalid.status == 400 and invalid.headers["Content-Type"] == "application/problem+json"
+    # Path traversal on static files stays inside dist/.
+    for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/css/..%2f..%2f..%2fetc/passwd"):
+        answer = stack.get(path)
+        assert answer.status in (400, 404) and b"root:" not in answer.body
+    assert stack.get("/api/health").status == 200  # and the service is still up

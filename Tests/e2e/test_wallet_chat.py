@@ -113,3 +113,15 @@ def test_chat_page_at_phone_width(stack, browser):
     page.screenshot(path=str(ARTIFACTS / "chat-360.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+def test_markup_in_a_chat_message_is_shown_as_text(stack, page):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(stack.url + "/chat")
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    page.get_by_label("Message").fill(hostile)
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator(".message.user").last).to_have_text(hostile)
+    expect(page.locator(".message.agent").last).not_to_have_text("…", timeout=10_000)
+    assert dialogs == [] and page.locator(".messages img, .messages script").count() == 0
