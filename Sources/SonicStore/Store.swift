@@ -50,6 +50,25 @@ public final class Store: Sendable {
         }
     }
 
+    /// Copies the database to `destination` while it is in use (SQLite's online backup API:
+    /// a consistent snapshot, writers are not stopped), then checks the copy's integrity.
+    /// - Throws: `StoreError` naming the file that failed.
+    public func backup(to destination: String) throws(StoreError) {
+        do {
+            if FileManager.default.fileExists(atPath: destination) {
+                throw StoreError.unavailable(path: destination, reason: "the file exists; choose a new name")
+            }
+            let copy = try DatabaseQueue(path: destination)
+            try pool.backup(to: copy)
+            let check = try copy.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+            guard check == "ok" else { throw StoreError.unavailable(path: destination, reason: "integrity check: \(check ?? "no answer")") }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .unavailable(path: destination, reason: Self.reason(error))
+        }
+    }
+
     static func reason(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
         return "\(error)"

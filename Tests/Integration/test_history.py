@@ -288,3 +288,35 @@ def test_the_agent_answers_history_questions_from_the_index(stack):
     assert mine["intent"] == "transaction_history", mine
     assert mine["reply"].startswith(f"The latest ")
     assert f"sent 0.75 S to {henry[:10]}…{henry[-4:]}, fee " in mine["reply"].split("\n")[1], mine["reply"]
+
+
+def test_an_online_backup_is_consistent_and_usable(stack, tmp_path):
+    ivy = Account.create().address
+    stop = threading.Event()
+
+    def traffic():
+        while not stop.is_set():
+            send(stack, ALICE.address, ivy, 1)
+
+    writer = threading.Thread(target=traffic)
+    writer.start()
+    try:
+        time.sleep(0.5)
+        copy = tmp_path / "backup.sqlite"
+        run = subprocess.run([BIN / "sonic-sync", "backup", str(copy)], env=stack.fcgi_environment(), capture_output=True, text=True,
+                             timeout=60)
+    finally:
+        stop.set()
+        writer.join()
+    assert run.returncode == 0, run.stderr
+    assert "integrity ok" in run.stdout
+    with sqlite3.connect(copy) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        head = db.execute("SELECT head FROM sync_state").fetchone()[0]
+        blocks = db.execute("SELECT count(*) FROM indexed_block").fetchone()[0]
+    assert blocks == head + 1  # a consistent snapshot: every block up to its position
+    restored = subprocess.run([BIN / "sonic-sync", "status"], env={**stack.fcgi_environment(), "SONIC_DB_PATH": str(copy)},
+                              capture_output=True, text=True, check=True)
+    assert f"indexed to block {head} " in restored.stdout
+    refused = subprocess.run([BIN / "sonic-sync", "backup", str(copy)], env=stack.fcgi_environment(), capture_output=True, text=True)
+    assert refused.returncode != 0 and "exists" in refused.stderr
