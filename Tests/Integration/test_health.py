@@ -6,6 +6,7 @@ import hashlib
 import re
 import signal
 import time
+import urllib.request
 
 from stack import wait_until
 
@@ -170,3 +171,27 @@ def test_hostile_requests_are_refused_cleanly(stack):
         answer = stack.get(path)
         assert answer.status in (400, 404) and b"root:" not in answer.body
     assert stack.get("/api/health").status == 200  # and the service is still up
+
+
+def test_slow_clients_do_not_starve_others(stack):
+    """Slowloris: 300 connections that send their headers a byte at a time. nginx holds them
+    without a thread each (and cuts them after client_header_timeout); others are answered."""
+    import socket as sockets
+
+    slow = []
+    for _ in range(300):
+        connection = sockets.create_connection(("127.0.0.1", stack.http_port), 5)
+        connection.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        slow.append(connection)
+    try:
+        for round_ in range(5):
+            for connection in slow:
+                connection.sendall(b"X-Slow-%d: y\r\n" % round_)
+            # Answered while they hang (a starved server would make this wait out nginx's
+            # 15 s header timeout, past this request's own 5 s).
+            with urllib.request.urlopen(stack.url + "/api/health", timeout=5) as answer:
+                assert answer.status == 200
+            time.sleep(0.2)
+    finally:
+        for connection in slow:
+            connection.close()
