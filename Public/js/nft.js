@@ -84,7 +84,7 @@ mint.addEventListener("click", async () => {
   mint.disabled = true;
   try {
     const prepared = await api("/nft/prepare-mint", { method: "POST", body: { token_uri: tokenURI } });
-    mintCard.replaceChildren(transactionCard(prepared, { onConfirmed: () => loadGallery(state.account) }));
+    mintCard.replaceChildren(transactionCard(prepared, { onConfirmed: (hash) => showMinted(hash) }));
   } catch (error) {
     say(`Cannot mint: ${error.message}`, true);
   } finally {
@@ -104,6 +104,16 @@ for (const button of document.querySelectorAll(".copy")) {
   });
 }
 
+// The gallery comes from the indexer, which may be a block behind the confirmation: look again
+// until the new token is there (or give up after a while).
+async function showMinted(hash) {
+  for (let attempt = 0; attempt < 30; attempt += 1) {
+    const tokens = await loadGallery(state.account);
+    if (tokens && tokens.some((token) => token.mint_transaction === hash)) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 async function loadGallery(address) {
   try {
     const answer = await api(`/nft/${address}`);
@@ -113,8 +123,10 @@ async function loadGallery(address) {
       el("p", { class: "muted" }, `#${token.token_id}${token.minted_at ? ` · minted ${new Date(token.minted_at).toLocaleDateString()}` : ""}`),
       token.token_uri ? el("p", { class: "mono muted token-uri", title: token.token_uri }, token.token_uri) : null)));
     galleryMeta.textContent = answer.tokens.length ? `${answer.tokens.length} NFT${answer.tokens.length === 1 ? "" : "s"}.` : "No NFTs yet.";
+    return answer.tokens;
   } catch (error) {
     galleryMeta.textContent = `Gallery unavailable: ${error.message}`;
+    return null;
   }
 }
 
