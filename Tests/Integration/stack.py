@@ -68,9 +68,12 @@ class HTTPAnswer:
 
 
 class Stack:
-    def __init__(self, workdir: Path, nginx_rate: str | None = None, nginx_workers: str = "1"):
+    def __init__(self, workdir: Path, nginx_rate: str | None = None, nginx_workers: str = "1", fcgi_instances: int = 1):
         self.nginx_rate = nginx_rate
         self.nginx_workers = nginx_workers
+        # More sonic-fcgi instances behind the same upstreams (docs/operations.md).
+        self.extra_fcgi_ports = free_ports(fcgi_instances - 1) if fcgi_instances > 1 else []
+        self.extra_fcgi = {}
         self.dir = workdir
         for sub in ("run", "log", "nginx"):
             (workdir / "var" / sub).mkdir(parents=True, exist_ok=True)
@@ -94,7 +97,7 @@ class Stack:
         text = (ROOT / "nginx.conf").read_text()
         replacements = [
             ("listen 127.0.0.1:8080 ", f"listen 127.0.0.1:{self.http_port} "),
-            ("server 127.0.0.1:9146;", f"server 127.0.0.1:{self.fcgi_port};"),
+            ("server 127.0.0.1:9146;", "\n        ".join(f"server 127.0.0.1:{port};" for port in [self.fcgi_port, *self.extra_fcgi_ports])),
             ("worker_processes auto;", f"worker_processes {self.nginx_workers};"),
         ]
         if self.nginx_rate:
@@ -153,6 +156,14 @@ class Stack:
             stdout=open(self.dir / "var/log/sonic-fcgi.log", "ab"), stderr=subprocess.STDOUT,
         )
         wait_until(lambda: socket.create_connection(("127.0.0.1", self.fcgi_port), 1).close() or True, 30, "sonic-fcgi")
+
+    def start_extra_fcgi(self, port, **overrides):
+        """Another sonic-fcgi on the same database, listening on `port` (one of extra_fcgi_ports)."""
+        self.extra_fcgi[port] = subprocess.Popen(
+            [BIN / "sonic-fcgi"], env=self.fcgi_environment(SONIC_FCGI_LISTEN=f"127.0.0.1:{port}", **overrides),
+            stdout=open(self.dir / f"var/log/sonic-fcgi-{port}.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True, 30, f"sonic-fcgi on {port}")
 
     def stop_fcgi(self, sig=signal.SIGTERM) -> int:
         self.fcgi.send_signal(sig)
@@ -240,6 +251,9 @@ class Stack:
         if self.sync:
             self.sync.kill()
             self.sync.wait()
+        for process in self.extra_fcgi.values():
+            process.kill()
+            process.wait()
         self.stop_devnet()
 
     # Talking to it -------------------------------------------------------------------------
