@@ -1,18 +1,19 @@
 import Crypto
 import Foundation
 
-/// The embedded pinning back-end: blocks on disk by CID, like a small IPFS repository, and the
-/// files they make up served back byte for byte.
+/// The embedded pinning back-end: the files people upload, stored by CID like a small IPFS
+/// repository and served back byte for byte.
 ///
-/// Layout under `directory`: `blocks/<base32 of the CID's bytes>` (one file per block) and
-/// `objects/<base32 of the root CID>.json` (content type, size and the block list). Every file
-/// is written to a temporary name, flushed and renamed, so none is ever seen half-written. A
-/// file's blocks are written first and its object last: an object that exists has all its
-/// blocks. Reads check every block's hash, so a damaged block is an error, not wrong bytes.
+/// Layout under `directory`: `objects/<base32 of the root CID>/` holds one file's blocks (named by
+/// CID) and `object.json` (content type, size, block list). An upload writes everything into
+/// `staging/<pid>-<uuid>/`, flushes it, and publishes it with one `rename` of the folder: an
+/// object is there whole or not at all, and a process killed mid-upload leaves only a staging
+/// folder, which `sweep` removes once its process is gone. Reads check every block's hash, so a
+/// damaged block is an error, not wrong bytes.
 public final class ContentStore: Sendable {
     public let directory: String
-    let blocksDirectory: String
     let objectsDirectory: String
+    let stagingDirectory: String
 
     public struct Object: Codable, Sendable, Equatable {
         public let root: String
@@ -23,9 +24,9 @@ public final class ContentStore: Sendable {
 
     public init(directory: String) throws(ContentStoreError) {
         self.directory = directory
-        blocksDirectory = directory + "/blocks"
         objectsDirectory = directory + "/objects"
-        for folder in [blocksDirectory, objectsDirectory] {
+        stagingDirectory = directory + "/staging"
+        for folder in [objectsDirectory, stagingDirectory] {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                 throw .io(path: folder, reason: "\(error)")
             }
@@ -37,25 +38,41 @@ public final class ContentStore: Sendable {
     @discardableResult
     public func add(_ data: [UInt8], contentType: String, cidVersion: Int = 0) throws(ContentStoreError) -> CID {
         let imported = UnixFSImporter(cidVersion: cidVersion).importFile(data)
-        for block in imported.blocks {
-            let path = blockPath(block.cid)
-            if FileManager.default.fileExists(atPath: path) { continue }
-            try Self.writeAtomically(block.bytes, to: path)
+        let target = objectFolder(imported.root)
+        if FileManager.default.fileExists(atPath: target + "/object.json") { return imported.root }
+        let staging = "\(stagingDirectory)/\(getpid())-\(UUID().uuidString)"
+        do { try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false) } catch {
+            throw .io(path: staging, reason: "\(error)")
         }
-        let object = Object(root: imported.root.description, contentType: contentType, size: data.count,
-                            blocks: imported.blocks.map { Self.key($0.cid) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json: Data
-        do { json = try encoder.encode(object) } catch { throw .io(path: objectsDirectory, reason: "\(error)") }
-        try Self.writeAtomically(Array(json), to: objectPath(imported.root))
+        do throws(ContentStoreError) {
+            var written: Set<String> = []
+            for block in imported.blocks where written.insert(Self.key(block.cid)).inserted {
+                try Self.writeFlushed(block.bytes, to: "\(staging)/\(Self.key(block.cid))")
+            }
+            let object = Object(root: imported.root.description, contentType: contentType, size: data.count,
+                                blocks: imported.blocks.map { Self.key($0.cid) })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            guard let json = try? encoder.encode(object) else { throw .io(path: staging, reason: "the record could not be written") }
+            try Self.writeFlushed(Array(json), to: "\(staging)/object.json")
+            Self.flushFolder(staging)
+            // Publishing is this one rename; an identical upload may have won the race.
+            if rename(staging, target) != 0 {
+                let reason = String(cString: strerror(errno))
+                guard FileManager.default.fileExists(atPath: target + "/object.json") else { throw .io(path: target, reason: reason) }
+                try? FileManager.default.removeItem(atPath: staging)
+            }
+            Self.flushFolder(objectsDirectory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
         return imported.root
     }
 
     /// The stored object for `cid` (either version of the same root), or nil.
     public func object(_ cid: CID) throws(ContentStoreError) -> Object? {
-        let path = objectPath(cid)
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: objectFolder(cid) + "/object.json") else { return nil }
         do { return try JSONDecoder().decode(Object.self, from: data) } catch {
             throw .corrupt(cid: cid.description, reason: "its object record is unreadable")
         }
@@ -66,40 +83,41 @@ public final class ContentStore: Sendable {
         guard let object = try object(cid) else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(object.size)
-        try append(cid, into: &out, depth: 0)
+        try append(cid, folder: objectFolder(cid), into: &out, depth: 0)
         guard out.count == object.size else {
             throw .corrupt(cid: cid.description, reason: "the blocks hold \(out.count) bytes, the record says \(object.size)")
         }
         return (object, out)
     }
 
-    /// Deletes blocks no object refers to (left by an upload interrupted before its object was
-    /// written) once older than `age` seconds, and temporary files; returns how many went.
+    /// Every stored object's root CID text.
+    public func roots() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: objectsDirectory)) ?? []).compactMap { name in
+            guard let data = FileManager.default.contents(atPath: "\(objectsDirectory)/\(name)/object.json"),
+                  let object = try? JSONDecoder().decode(Object.self, from: data) else { return nil }
+            return object.root
+        }
+    }
+
+    /// Removes what interrupted uploads left: staging folders whose process is gone, or older
+    /// than `age` seconds. Returns how many went.
     @discardableResult
     public func sweep(olderThan age: Double = 3_600, now: Date = Date()) -> Int {
         let manager = FileManager.default
-        var referenced: Set<String> = []
-        for name in (try? manager.contentsOfDirectory(atPath: objectsDirectory)) ?? [] where name.hasSuffix(".json") {
-            if let data = manager.contents(atPath: "\(objectsDirectory)/\(name)"), let object = try? JSONDecoder().decode(Object.self, from: data) {
-                referenced.formUnion(object.blocks)
-            }
-        }
         var removed = 0
-        for folder in [blocksDirectory, objectsDirectory] {
-            for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] {
-                let path = "\(folder)/\(name)"
-                let temporary = name.hasPrefix(".tmp-")
-                guard temporary || (folder == blocksDirectory && !referenced.contains(name)) else { continue }
-                let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
-                if now.timeIntervalSince(modified) >= age, (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
-            }
+        for name in (try? manager.contentsOfDirectory(atPath: stagingDirectory)) ?? [] {
+            let path = "\(stagingDirectory)/\(name)"
+            let owner = name.split(separator: "-").first.flatMap { Int32($0) }
+            let orphaned = owner.map { $0 != getpid() && kill($0, 0) != 0 && errno == ESRCH } ?? true
+            let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
+            if orphaned || now.timeIntervalSince(modified) >= age, (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
         }
         return removed
     }
 
-    private func append(_ cid: CID, into out: inout [UInt8], depth: Int) throws(ContentStoreError) {
+    private func append(_ cid: CID, folder: String, into out: inout [UInt8], depth: Int) throws(ContentStoreError) {
         guard depth < 16 else { throw .corrupt(cid: cid.description, reason: "the tree is too deep") }
-        guard let block = FileManager.default.contents(atPath: blockPath(cid)).map(Array.init) else {
+        guard let block = FileManager.default.contents(atPath: "\(folder)/\(Self.key(cid))").map(Array.init) else {
             throw .corrupt(cid: cid.description, reason: "a block is missing")
         }
         guard Array(SHA256.hash(data: block)) == cid.digest else {
@@ -116,21 +134,20 @@ public final class ContentStore: Sendable {
         }
         for link in node.links {
             guard let child = CID(bytes: link) else { throw .corrupt(cid: cid.description, reason: "a link is not a CID") }
-            try append(child, into: &out, depth: depth + 1)
+            try append(child, folder: folder, into: &out, depth: depth + 1)
         }
     }
 
-    /// Blocks and objects are named by their CID's version-1 bytes, so both versions of one
+    /// Objects and blocks are named by their CID's version-1 bytes, so both versions of one
     /// root find the same object.
     static func key(_ cid: CID) -> String { Base32.encode(cid.v1.bytes) }
-    func blockPath(_ cid: CID) -> String { "\(blocksDirectory)/\(Self.key(cid))" }
-    func objectPath(_ cid: CID) -> String { "\(objectsDirectory)/\(Self.key(cid)).json" }
+    func objectFolder(_ cid: CID) -> String { "\(objectsDirectory)/\(Self.key(cid))" }
 
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ContentStoreError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(directory)/.tmp-\(UUID().uuidString)"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .io(path: temporary, reason: String(cString: strerror(errno))) }
+    /// Writes `bytes` to a new file and flushes it to the disk.
+    static func writeFlushed(_ bytes: [UInt8], to path: String) throws(ContentStoreError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
         var written = 0
         let ok = bytes.withUnsafeBytes { buffer -> Bool in
             while written < buffer.count {
@@ -140,13 +157,15 @@ public final class ContentStore: Sendable {
             }
             return fsync(descriptor) == 0
         }
-        let reason = ok ? "" : String(cString: strerror(errno))
+        guard ok else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Flushes a folder's entries (new names, a rename) to the disk.
+    static func flushFolder(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
         close(descriptor)
-        guard ok, rename(temporary, path) == 0 else {
-            let why = ok ? String(cString: strerror(errno)) : reason
-            unlink(temporary)
-            throw .io(path: path, reason: why)
-        }
     }
 }
 

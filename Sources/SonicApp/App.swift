@@ -50,7 +50,10 @@ public final class App: Sendable {
         history = HistoryService(context: context, watchlist: watchlist)
         var content: ContentStore?
         var contentProblem: String?
-        do { content = try ContentStore(directory: configuration.contentDirectory) } catch {
+        do {
+            content = try ContentStore(directory: configuration.contentDirectory)
+            content?.sweep()  // uploads a killed process left half-staged
+        } catch {
             Log.error("content store: \(error)")
             contentProblem = error.description
         }

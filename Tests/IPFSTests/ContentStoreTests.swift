@@ -23,7 +23,7 @@ import Testing
         let data = UnixFSTests.random(300_000, seed: 1)
         let cid = try store.add(data, contentType: "image/jpeg")
         let object = try #require(try store.object(cid))
-        let victim = "\(directory)/blocks/\(object.blocks[0])"
+        let victim = "\(directory)/objects/\(ContentStore.key(cid))/\(object.blocks[0])"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: victim))
         bytes[bytes.count - 1] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: victim))
@@ -39,16 +39,28 @@ import Testing
         #expect(try store.read(try #require(CID("QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"))) == nil)
     }
 
-    @Test func sweepRemovesOrphanBlocksAndLeftoversButKeepsObjects() throws {
+    @Test func sweepRemovesWhatDeadUploadsLeftButKeepsObjectsAndLiveUploads() throws {
         let store = try ContentStore(directory: directory)
         let kept = try store.add(UnixFSTests.random(400_000, seed: 2), contentType: "image/gif")
-        // An upload that stopped after its blocks, before its object.
-        for block in UnixFSImporter().importFile(UnixFSTests.random(300_000, seed: 3)).blocks {
-            try Data(block.bytes).write(to: URL(fileURLWithPath: "\(directory)/blocks/\(ContentStore.key(block.cid))"))
+        // A process killed mid-upload left its staging folder (no process has pid 999999 here),
+        // and this process has one in progress.
+        for name in ["999999-dead", "\(getpid())-live"] {
+            try FileManager.default.createDirectory(atPath: "\(directory)/staging/\(name)", withIntermediateDirectories: true)
+            try Data([1, 2, 3]).write(to: URL(fileURLWithPath: "\(directory)/staging/\(name)/block"))
         }
-        try Data([1, 2]).write(to: URL(fileURLWithPath: "\(directory)/blocks/.tmp-leftover"))
-        #expect(store.sweep(olderThan: 3_600) == 0)  // too young
-        #expect(store.sweep(olderThan: 0) == 4)  // two leaves, their parent, the temporary file
+        #expect(store.sweep() == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/staging") == ["\(getpid())-live"])
+        #expect(store.sweep(olderThan: 0) == 1)  // an old one goes too, whoever it belongs to
         #expect(try store.read(kept) != nil)
+        #expect(store.roots() == [kept.description])
+    }
+
+    @Test func anObjectIsPublishedWholeByOneRename() throws {
+        let store = try ContentStore(directory: directory)
+        let cid = try store.add(UnixFSTests.random(600_000, seed: 4), contentType: "image/png")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/staging").isEmpty)
+        let folder = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/objects/\(ContentStore.key(cid))")
+        #expect(folder.contains("object.json") && folder.count == 5)  // three leaves, the root, the record
+        #expect(try store.add(UnixFSTests.random(600_000, seed: 4), contentType: "image/png") == cid)  // stored once
     }
 }
