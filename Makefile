@@ -58,7 +58,7 @@ reliability: deps build-debug contracts
 	SCHEMATHESIS_EXAMPLES=200 SCHEMATHESIS_EXCLUDE='^/metrics$$' SYNC_KILLS=50 \
 		$(PYTEST) -q -s Tests/Integration/test_schema.py Tests/Integration/test_history.py Tests/Integration/test_nft.py \
 		Tests/Integration/test_auth_limits.py Tests/Integration/test_health.py Tests/Integration/test_failover.py \
-		Tests/Integration/test_crash.py
+		Tests/Integration/test_crash.py Tests/Integration/test_disk_full.py
 
 # The agent's understanding on the development set: accuracy and every failure.
 eval: deps
