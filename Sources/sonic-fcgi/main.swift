@@ -41,6 +41,14 @@ struct SonicFCGI: ParsableCommand {
             guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
             settings.fastCGIThreads = threads
         }
+        // nginx.conf keeps 16 idle FastCGI connections per worker (a worker per core), and each
+        // holds a thread here while open: with too few threads, new connections (long-polls
+        // among them) wait until a kept one closes.
+        let kept = 16 * ProcessInfo.processInfo.activeProcessorCount
+        if settings.fastCGIThreads < kept + 32 {
+            Log.warning("sonic-fcgi: \(settings.fastCGIThreads) threads for up to \(kept) connections nginx may keep idle "
+                        + "(16 per worker, a worker per core): set SONIC_FCGI_THREADS to at least \(kept + 32)")
+        }
         let app = App(configuration: settings)
         let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: app.handle)
         Log.info("sonic-fcgi: \(settings.network.name) (chain id \(settings.network.chainID)), "
