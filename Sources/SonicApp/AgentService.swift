@@ -59,13 +59,8 @@ public struct AgentService: Sendable {
         let planner = Planner(knownTokens: [context.network.nativeSymbol] + context.network.tokens.map(\.symbol))
         var (parsed, action, next) = planner.plan(text, connected: address, state: state)
         var modelName: String?
-        // A message the parser placed only by a fallback, or filed as a general question no
-        // article answers: the language model (if any) may know better.
-        var unsure = !MessageParser().understand(text).confident
-        if case .answer(let query) = action, knowledge(query) == nil { unsure = true }
-        if case .refuse = action { unsure = false }
         // Not inside a conversation the planner is carrying (a transfer or purchase being put together).
-        if unsure, state.pendingSend == nil, !state.pendingSubscription, let model {
+        if let model, state.pendingSend == nil, !state.pendingSubscription, Self.unsure(text, action: action, knowledge: knowledge) {
             do {
                 switch try model.interpret(text) {
                 case .call(let name, let arguments):
@@ -185,6 +180,16 @@ public struct AgentService: Sendable {
             return (reason, nil, nil)
         case .cancelled:
             return ("Cancelled. Nothing was sent.", nil, nil)
+        }
+    }
+
+    /// Whether a language model may know better: the parser placed the message only by a
+    /// fallback, or filed it as a general question no article answers. Never for a refusal.
+    static func unsure(_ text: String, action: Action, knowledge: (String) -> KnowledgeHit?) -> Bool {
+        switch action {
+        case .refuse: return false
+        case .answer(let query) where knowledge(query) == nil: return true
+        default: return !MessageParser().understand(text).confident
         }
     }
 

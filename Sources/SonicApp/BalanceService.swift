@@ -42,26 +42,12 @@ public final class BalanceService: Sendable {
         }
     }
 
-    public struct Answer: Encodable, Sendable {
+    public struct Answer: Sendable {
         let snapshot: Snapshot
         let stale: Bool
         let age: Double
 
-        enum CodingKeys: String, CodingKey { case address, network, block, native, tokens, cachedAt = "cached_at", stale, ageSeconds = "age_seconds" }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(snapshot.address, forKey: .address)
-            try container.encode(snapshot.network, forKey: .network)
-            try container.encode(snapshot.block, forKey: .block)
-            try container.encode(snapshot.native, forKey: .native)
-            try container.encode(snapshot.tokens, forKey: .tokens)
-            try container.encode(snapshot.fetchedAtText, forKey: .cachedAt)
-            try container.encode(stale, forKey: .stale)
-            try container.encode((age * 1000).rounded() / 1000, forKey: .ageSeconds)
-        }
-
-        /// The same document as `encode(to:)` writes, for the hot path (no `JSONEncoder`).
+        /// The API's document (written without `JSONEncoder`: this is the hottest path).
         var json: JSONValue {
             func amount(_ value: Amount) -> JSONValue {
                 .object(["symbol": .string(value.symbol), "address": value.address.map { .string($0) } ?? .null,

@@ -71,14 +71,7 @@ struct KuboPinner: Pinner {
     }
 
     private func post(_ path: String, _ body: [UInt8], contentType: String?) throws(PinningError) -> [UInt8] {
-        let response: HTTPTransport.Response
-        do { response = try transport.post(url: baseURL + path, body: body, headers: contentType.map { ["Content-Type: \($0)"] } ?? []) } catch {
-            throw .unreachable(service: name, reason: "\(error)")
-        }
-        guard response.status == 200 else {
-            throw .refused(service: name, status: response.status, detail: String(decoding: response.body.prefix(200), as: UTF8.self))
-        }
-        return response.body
+        try pin(transport, service: name, url: baseURL + path, body: body, headers: contentType.map { ["Content-Type: \($0)"] } ?? [])
     }
 }
 
@@ -110,15 +103,21 @@ struct PinataPinner: Pinner {
     private func post(_ path: String, _ body: [UInt8], contentType: String) throws(PinningError) -> String {
         // The token goes only into this header; errors and logs never carry it.
         let authorization = "Authorization: Bearer " + String(decoding: jwt.revealedBytes, as: UTF8.self)
-        let response: HTTPTransport.Response
-        do { response = try transport.post(url: baseURL + path, body: body, headers: ["Content-Type: \(contentType)", authorization]) } catch {
-            throw .unreachable(service: name, reason: "\(error)")
-        }
-        guard response.status == 200 else {
-            throw .refused(service: name, status: response.status, detail: String(decoding: response.body.prefix(200), as: UTF8.self))
-        }
-        guard let answer = try? JSONDecoder().decode([String: JSONValue].self, from: Data(response.body)),
+        let body = try pin(transport, service: name, url: baseURL + path, body: body, headers: ["Content-Type: \(contentType)", authorization])
+        guard let answer = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)),
               case .string(let hash)? = answer["IpfsHash"] else { throw .invalidAnswer(service: name) }
         return hash
     }
+}
+
+/// POSTs to a pinning service; anything but 200 is its refusal.
+private func pin(_ transport: HTTPTransport, service: String, url: String, body: [UInt8], headers: [String]) throws(PinningError) -> [UInt8] {
+    let response: HTTPTransport.Response
+    do { response = try transport.post(url: url, body: body, headers: headers) } catch {
+        throw .unreachable(service: service, reason: "\(error)")
+    }
+    guard response.status == 200 else {
+        throw .refused(service: service, status: response.status, detail: String(decoding: response.body.prefix(200), as: UTF8.self))
+    }
+    return response.body
 }

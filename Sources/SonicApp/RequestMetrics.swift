@@ -54,8 +54,9 @@ extension App {
         metrics.gauge("sonic_long_polls_waiting", [], Double(waiters.count))
         metrics.gauge("sonic_balance_cache_hits", [], Double(balances.hits.load(ordering: .relaxed)))
         metrics.gauge("sonic_balance_cache_misses", [], Double(balances.misses.load(ordering: .relaxed)))
+        let tracked = (try? context.store?.trackedCounts()) ?? [:]
         for state in TrackedTransaction.State.allCases {
-            let count = ((try? context.store?.trackedCounts()) ?? [:])[state.rawValue] ?? 0
+            let count = tracked[state.rawValue] ?? 0
             metrics.gauge("sonic_tracked_transactions", [("state", state.rawValue)], Double(count))
         }
         // The indexer (sonic-sync, another process) records its progress in the database.

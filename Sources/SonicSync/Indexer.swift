@@ -89,15 +89,10 @@ public final class Indexer: Sendable {
         }
 
         var batch = IndexBatch(chainHead: head, keepHeaders: options.indexAll ? nil : options.keepHeaders)
-        let mined = try minedTransactions(in: blocks)
+        let watched = options.indexAll ? nil : try storage { () throws(StoreError) in try store.watchedAddresses().all }
+        let mined = try minedTransactions(in: blocks, watched: watched)
         let decoder = ActivityDecoder(catalog: catalog.withLock { $0 })
-        let keep: (String) -> Bool
-        if options.indexAll {
-            keep = { _ in true }
-        } else {
-            let watched = try storage { () throws(StoreError) in try store.watchedAddresses().all }
-            keep = { watched.contains($0) }
-        }
+        let keep: (String) -> Bool = watched.map { set in { set.contains($0) } } ?? { _ in true }
         for block in blocks {
             batch.blocks.append(IndexedBlock(number: block.number.value, hash: Hex.encode(block.hash.bytes),
                                              parentHash: Hex.encode(block.parentHash.bytes), timestamp: block.timestamp.value))
@@ -128,22 +123,22 @@ public final class Indexer: Sendable {
         return blocks
     }
 
-    /// The transactions of `blocks` that matter, with receipts and revert reasons, by block.
-    func minedTransactions(in blocks: [Block]) throws(SyncError) -> [UInt64: [MinedTransaction]] {
+    /// The transactions of `blocks` that matter (all, or those of the `watched` addresses), with
+    /// receipts and revert reasons, by block.
+    func minedTransactions(in blocks: [Block], watched: Set<String>?) throws(SyncError) -> [UInt64: [MinedTransaction]] {
         var candidates: [TransactionInfo] = []
-        var watched: Set<String> = []
         var logHashes: Set<HexData> = []
-        if !options.indexAll {
-            watched = try storage { () throws(StoreError) in try store.watchedAddresses().all }
+        if let watched {
             guard !watched.isEmpty else { return [:] }
             logHashes = try tokenTransferHashes(blocks, watched: watched)
         }
         for block in blocks {
             for case .full(let transaction) in block.transactions {
-                if options.indexAll || watched.contains(Hex.encode(transaction.from.bytes))
-                    || transaction.to.map({ watched.contains(Hex.encode($0.bytes)) }) == true || logHashes.contains(transaction.hash) {
-                    candidates.append(transaction)
+                if let watched, !watched.contains(Hex.encode(transaction.from.bytes)),
+                   transaction.to.map({ watched.contains(Hex.encode($0.bytes)) }) != true, !logHashes.contains(transaction.hash) {
+                    continue
                 }
+                candidates.append(transaction)
             }
         }
         var receipts: [Receipt] = []
