@@ -1,7 +1,7 @@
 # Smart Sonic: the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the stack on the local devnet
 #   make test   install what is missing, run every suite
-.PHONY: run stop status test deps deps-browser build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e bench reliability fuzz clean
+.PHONY: run stop status test deps deps-browser deps-load build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e bench load reliability fuzz clean
 
 SWIFT_FLAGS ?=
 PYTEST = .venv/bin/python -m pytest
@@ -24,6 +24,9 @@ contracts: deps
 
 deps-browser:
 	scripts/install-deps.sh --browser
+
+deps-load:
+	scripts/install-deps.sh --load
 
 build:
 	swift build -c release $(SWIFT_FLAGS)
@@ -52,13 +55,25 @@ bench: deps contracts
 	.venv/bin/python scripts/bench_longpoll.py || status=1; \
 	exit $$status
 
+# Many people at once for LOAD_MINUTES (default 10), LOAD_USERS (default 800) of them: figures per
+# route, errors and memory against their targets (release build; see docs/reliability.md).
+load: deps-load contracts
+	swift build -c release $(SWIFT_FLAGS)
+	.venv/bin/python scripts/load_test.py
+
 # The long versions of the fault and bad-input tests (see docs/reliability.md): schemathesis on
-# every operation (the long-poll included) with many more examples, and the indexer killed 50 times.
-reliability: deps build-debug contracts
+# every operation (the long-poll included) with many more examples, the indexer killed 50 times,
+# the other faults, then the load test. Each prints its figures: pytest a table at its end, the
+# load test its own.
+reliability: deps-load build-debug contracts
+	swift build -c release $(SWIFT_FLAGS)
+	status=0; \
 	SCHEMATHESIS_EXAMPLES=200 SCHEMATHESIS_EXCLUDE='^/metrics$$' SYNC_KILLS=50 \
 		$(PYTEST) -q -s Tests/Integration/test_schema.py Tests/Integration/test_history.py Tests/Integration/test_nft.py \
 		Tests/Integration/test_auth_limits.py Tests/Integration/test_health.py Tests/Integration/test_failover.py \
-		Tests/Integration/test_crash.py Tests/Integration/test_disk_full.py
+		Tests/Integration/test_crash.py Tests/Integration/test_disk_full.py || status=1; \
+	.venv/bin/python scripts/load_test.py || status=1; \
+	exit $$status
 
 # The agent's understanding on the development set: accuracy and every failure.
 eval: deps

@@ -44,8 +44,8 @@ public final class App: Sendable {
         health = HealthService(network: context.network, client: context.client, store: store)
         balances = BalanceService(context: context, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
         transactions = TransactionService(context: context, balances: balances)
-        subscriptions = SubscriptionService(context: context)
-        networkInfo = NetworkService(context: context)
+        subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
+        networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
         watchlist = Watchlist(enabled: !configuration.indexAll)
         history = HistoryService(context: context, watchlist: watchlist)
         var content: ContentStore?
@@ -80,7 +80,11 @@ public final class App: Sendable {
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
         subscribers = SubscriberCache(subscriptions: subscriptions)
-        watcher = TransactionWatcher(context: context, balances: balances, waiters: waiters)
+        let (balances, subscriptions) = (balances, subscriptions)
+        watcher = TransactionWatcher(context: context, waiters: waiters) { address in
+            balances.invalidate(address)
+            subscriptions.invalidate(address)
+        }
     }
 
     /// Starts the background work: the transaction watcher and the long-poll sweeper.

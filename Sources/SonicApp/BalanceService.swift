@@ -130,8 +130,14 @@ public final class BalanceService: Sendable {
         return snapshot
     }
 
+    /// Past this many balances in memory, those too old to serve even stale are dropped.
+    static let memoryCapacity = 50_000
+
     private func remember(_ key: String, _ snapshot: Snapshot) {
-        memory.write { $0[key] = snapshot }
+        memory.write { all in
+            if all.count >= Self.memoryCapacity { all = all.filter { snapshot.fetchedAt - $0.value.fetchedAt <= maxStaleness } }
+            all[key] = snapshot
+        }
         if let data = try? JSONEncoder().encode(snapshot) { try? context.store?.cache(key, Array(data)) }
     }
 

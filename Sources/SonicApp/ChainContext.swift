@@ -12,6 +12,8 @@ public final class ChainContext: Sendable {
     /// Why `deployments` is nil, for the error a subscription or NFT request gets.
     public let deploymentProblem: String?
     public let store: Store?
+    /// Fee suggestions, shared for one block's time (`SONIC_BALANCE_TTL`).
+    private let feeCache: ReadCache<FeeSuggestion>
 
     public init(configuration: Configuration, store: Store?) {
         let client = RPCClient(
@@ -34,6 +36,14 @@ public final class ChainContext: Sendable {
         self.deployments = deployments
         self.deploymentProblem = problem
         self.store = store
+        feeCache = ReadCache(ttl: configuration.balanceTTL)
+    }
+
+    /// The fees to offer for the next block, asked of the node at most once per `SONIC_BALANCE_TTL`.
+    func suggestedFees() throws(Problem) -> FeeSuggestion {
+        try feeCache.value("fees") { () throws(Problem) -> FeeSuggestion in
+            do throws(ChainError) { return try fees.suggest() } catch { throw Self.problem(error) }
+        }
     }
 
     /// The address of one of our contracts, or a 503 saying it is not deployed.

@@ -11,9 +11,9 @@ import SonicChain
 /// | `SONIC_RPC_TIMEOUT` | `5` | seconds for one RPC call |
 /// | `SONIC_DB_PATH` | `var/sonic.sqlite` | the SQLite database file |
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
-/// | `SONIC_FCGI_THREADS` | `64` | FastCGI worker threads (more than nginx's concurrent API connections) |
+/// | `SONIC_FCGI_THREADS` | 16 × cores + 32 (64 on 2 cores) | FastCGI worker threads: more than the connections nginx keeps idle (16 per worker, a worker per core) plus the API requests served at once |
 /// | `SONIC_DEPLOYMENTS_DIR` | `deployments` | folder of `<network>.json` contract addresses |
-/// | `SONIC_BALANCE_TTL` | `1` | seconds a balance is served from cache without asking the node |
+/// | `SONIC_BALANCE_TTL` | `1` | seconds a balance (and the network's state, fee suggestions, subscription status) is served from cache without asking the node |
 /// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
 /// | `SONIC_PUBLIC_ORIGIN` | `http://127.0.0.1:8080` | the dashboard's origin: sign-in messages must name its host, browsers' `Origin` must equal it |
 /// | `SONIC_KNOWLEDGE_DIR` | `docs/knowledge` | articles the agent answers general questions from |
@@ -41,6 +41,11 @@ public struct Configuration: Sendable, Equatable {
     public var databasePath: String
     public var fastCGIListen: String
     public var fastCGIThreads: Int
+
+    /// The FastCGI threads this machine needs behind the shipped nginx.conf: nginx keeps up to 16
+    /// idle connections per worker (a worker per core) and each holds a thread while open, so
+    /// 16 per core are spoken for; 32 more serve new connections (long-polls among them).
+    public static var recommendedThreads: Int { 16 * ProcessInfo.processInfo.activeProcessorCount + 32 }
     public var deploymentsDirectory: String
     public var balanceTTL: Double
     public var maxStaleness: Double
@@ -90,7 +95,7 @@ public struct Configuration: Sendable, Equatable {
         rpcTimeout = try Self.number(environment, "SONIC_RPC_TIMEOUT", default: 5, range: 0.1...120)
         databasePath = environment["SONIC_DB_PATH", default: "var/sonic.sqlite"]
         fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]
-        fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: 64, range: 1...1024, integer: true))
+        fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: Double(Self.recommendedThreads), range: 1...1024, integer: true))
         deploymentsDirectory = environment["SONIC_DEPLOYMENTS_DIR", default: "deployments"]
         balanceTTL = try Self.number(environment, "SONIC_BALANCE_TTL", default: 1, range: 0...3600)
         maxStaleness = try Self.number(environment, "SONIC_MAX_STALENESS", default: 300, range: 0...86_400)

@@ -1,3 +1,4 @@
+import Dispatch
 import Ethereum
 import SonicChain
 
@@ -58,12 +59,17 @@ extension PreparedTransaction {
         let client = context.client
         do {
             let from = request.from!
-            let nonce = try client.nonce(of: from, at: .pending)
-            let fees = try context.fees.suggest()
+            let fees = try context.suggestedFees()
+            // The nonce and the simulation do not depend on each other: asked at once, the
+            // preview waits for the slower of the two rather than for both in turn.
+            let (nonceRead, estimateRead) = concurrently(
+                { () throws(ChainError) in try client.nonce(of: from, at: .pending) },
+                { () throws(ChainError) in try client.estimateGas(request) })
+            let nonce = try nonceRead.get()
             var simulation: Simulation
             var gas: UInt64
             do {
-                let estimate = try client.estimateGas(request)
+                let estimate = try estimateRead.get()
                 gas = estimate + UInt64(Double(estimate) * gasMargin)
                 simulation = Simulation(success: true, reason: nil, gasEstimate: estimate)
             } catch {
@@ -87,8 +93,29 @@ extension PreparedTransaction {
                 simulation: simulation, maxFee: maxFee)
         } catch let error as ChainError {
             throw ChainContext.problem(error)
+        } catch let problem as Problem {
+            throw problem
         } catch {
             throw Problem(status: 500, title: "Internal error", detail: "the transaction could not be prepared")
         }
     }
+}
+
+/// Runs `first` and `second` at the same time (two node reads, say) and returns both outcomes.
+func concurrently<A, B, Failure: Error>(
+    _ first: () throws(Failure) -> A, _ second: () throws(Failure) -> B
+) -> (Result<A, Failure>, Result<B, Failure>) {
+    // Each iteration touches only its own closure and result, and concurrentPerform returns
+    // after both: no shared state, hence the unchecked captures.
+    nonisolated(unsafe) var a: Result<A, Failure>?
+    nonisolated(unsafe) var b: Result<B, Failure>?
+    withoutActuallyEscaping(first) { first in
+        withoutActuallyEscaping(second) { second in
+            nonisolated(unsafe) let (first, second) = (first, second)
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                if index == 0 { a = Result(catching: first) } else { b = Result(catching: second) }
+            }
+        }
+    }
+    return (a!, b!)
 }

@@ -5,6 +5,19 @@ import SonicChain
 /// The premium subscription: status of an address, and purchases prepared for the wallet.
 public struct SubscriptionService: Sendable {
     let context: ChainContext
+    /// Status by address, for one block's time (`SONIC_BALANCE_TTL`); forgotten when a
+    /// transaction of the address settles.
+    private let statuses: ReadCache<Status>
+
+    init(context: ChainContext, ttl: Double) {
+        self.context = context
+        statuses = ReadCache(ttl: ttl)
+    }
+
+    /// Forgets the kept status of `address` (one of its transactions settled).
+    func invalidate(_ address: Address) {
+        statuses.invalidate(address.lowercased)
+    }
 
     public struct Status: Encodable, Sendable {
         let address: String
@@ -25,14 +38,18 @@ public struct SubscriptionService: Sendable {
     }
 
     func status(_ address: Address) throws(Problem) -> Status {
+        try statuses.value(address.lowercased) { () throws(Problem) -> Status in try read(address) }
+    }
+
+    private func read(_ address: Address) throws(Problem) -> Status {
         let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
         do {
-            let expiry = try contract.expiresAt(address)
-            let price = try contract.price()
-            return Status(address: address.checksummed, active: try contract.isActive(address), expiresAt: expiry == 0 ? nil : expiry,
+            let state = try contract.state(of: address, multicall: context.network.multicall3)
+            let expiry = state.expiresAt
+            return Status(address: address.checksummed, active: state.active, expiresAt: expiry == 0 ? nil : expiry,
                           expiresAtIso: expiry == 0 ? nil : Date(timeIntervalSince1970: Double(expiry)).ISO8601Format(),
-                          priceWei: price.description, price: Units.format(price, decimals: 18), periodDays: SubscriptionContract.period / 86_400,
-                          paused: try contract.isPaused(), contract: contract.contract.address.checksummed)
+                          priceWei: state.price.description, price: Units.format(state.price, decimals: 18),
+                          periodDays: SubscriptionContract.period / 86_400, paused: state.paused, contract: contract.contract.address.checksummed)
         } catch {
             throw TransactionService.problem(error)
         }
@@ -81,8 +98,15 @@ public struct SubscriptionService: Sendable {
 /// GET /api/network: what a client needs to know about the chain we serve.
 struct NetworkService: Sendable {
     let context: ChainContext
+    /// Block, fees and gas price change once a block: asked of the node once per `SONIC_BALANCE_TTL`.
+    private let cache: ReadCache<Info>
 
-    struct Info: Encodable {
+    init(context: ChainContext, ttl: Double) {
+        self.context = context
+        cache = ReadCache(ttl: ttl)
+    }
+
+    struct Info: Encodable, Sendable {
         let name: String
         let displayName: String
         let chainId: UInt64
@@ -103,10 +127,14 @@ struct NetworkService: Sendable {
     }
 
     func info() throws(Problem) -> Info {
+        try cache.value("network") { () throws(Problem) -> Info in try read() }
+    }
+
+    private func read() throws(Problem) -> Info {
         let network = context.network
+        let fees = try context.suggestedFees()
         do {
             let block = try context.client.blockNumber()
-            let fees = try context.fees.suggest()
             let gasPrice = try context.client.gasPrice()
             var contracts = (context.deployments?.contracts ?? [:]).mapValues(\.address.checksummed)
             if let multicall = network.multicall3 { contracts["Multicall3"] = multicall.checksummed }

@@ -4,20 +4,22 @@ import SonicChain
 import SonicStore
 
 /// Moves tracked transactions to their final state: polls the receipts of pending ones (in one
-/// batch), records confirmed/failed (with the revert reason) or dropped, forgets the balances
-/// they changed, and wakes the requests waiting on them.
+/// batch), records confirmed/failed (with the revert reason) or dropped, forgets what is kept
+/// about the addresses they changed (balances, subscription status), and wakes the requests
+/// waiting on them.
 public final class TransactionWatcher: Sendable {
     let context: ChainContext
-    let balances: BalanceService
     let waiters: ParkingLot
+    /// Forgets the cached reads of an address a settled transaction changed.
+    let settled: @Sendable (Address) -> Void
     /// A pending transaction the node no longer knows is `dropped` after this many seconds.
     let dropAfter: Double
 
-    public init(context: ChainContext, balances: BalanceService, waiters: ParkingLot, dropAfter: Double = 600) {
+    public init(context: ChainContext, waiters: ParkingLot, dropAfter: Double = 600, settled: @escaping @Sendable (Address) -> Void) {
         self.context = context
-        self.balances = balances
         self.waiters = waiters
         self.dropAfter = dropAfter
+        self.settled = settled
     }
 
     /// One pass over the pending transactions; returns how many changed state.
@@ -36,8 +38,8 @@ public final class TransactionWatcher: Sendable {
                 next.sender = tracked.sender
                 next.nonce = tracked.nonce
                 next.createdAt = tracked.createdAt
-                if let from = try? Address(bytes: receipt.from.bytes) { balances.invalidate(from) }
-                if let to = receipt.to, let address = try? Address(bytes: to.bytes) { balances.invalidate(address) }
+                if let from = try? Address(bytes: receipt.from.bytes) { settled(from) }
+                if let to = receipt.to, let address = try? Address(bytes: to.bytes) { settled(address) }
             } else if now.timeIntervalSince(tracked.createdAt) > dropAfter, let hash = try? Hash32(tracked.hash),
                       case .success(nil) = Result(catching: { () throws(ChainError) in try context.client.transaction(hash) }) {
                 next = tracked
@@ -105,7 +107,7 @@ public final class TransactionWatcher: Sendable {
             feed.woken[change.hash] = (change.state, now)
             // A transaction first seen pending has just been tracked: nothing to tell anyone yet.
             guard known || change.isFinal else { continue }
-            if change.isFinal, let sender = change.sender.flatMap({ try? Address($0) }) { balances.invalidate(sender) }
+            if change.isFinal, let sender = change.sender.flatMap({ try? Address($0) }) { settled(sender) }
             due.append((change.hash, change))
         }
         if let last = changes.last?.updatedAt, last > (feed.newest ?? .distantPast) { feed.newest = last }

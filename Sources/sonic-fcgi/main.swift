@@ -14,9 +14,9 @@ struct SonicFCGI: ParsableCommand {
               SONIC_RPC_TIMEOUT   seconds per RPC call (default 5)
               SONIC_DB_PATH       SQLite database file (default var/sonic.sqlite)
               SONIC_FCGI_LISTEN   host:port or socket path (default 127.0.0.1:9146)
-              SONIC_FCGI_THREADS  worker threads (default 64; more than nginx opens at once)
+              SONIC_FCGI_THREADS  worker threads (default 16 × cores + 32: nginx's kept connections and more)
               SONIC_DEPLOYMENTS_DIR  contract addresses per network (default deployments)
-              SONIC_BALANCE_TTL   seconds a cached balance is fresh (default 1)
+              SONIC_BALANCE_TTL   seconds a cached balance, network state or subscription status is fresh (default 1)
               SONIC_MAX_STALENESS seconds a stale balance may be served while the node is down (default 300)
               SONIC_PUBLIC_ORIGIN the dashboard's origin (default http://127.0.0.1:8080)
               SONIC_RATE_LIMIT_PER_MINUTE  per client IP; 0 turns it off (default 60)
@@ -41,13 +41,11 @@ struct SonicFCGI: ParsableCommand {
             guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
             settings.fastCGIThreads = threads
         }
-        // nginx.conf keeps 16 idle FastCGI connections per worker (a worker per core), and each
-        // holds a thread here while open: with too few threads, new connections (long-polls
-        // among them) wait until a kept one closes.
-        let kept = 16 * ProcessInfo.processInfo.activeProcessorCount
-        if settings.fastCGIThreads < kept + 32 {
-            Log.warning("sonic-fcgi: \(settings.fastCGIThreads) threads for up to \(kept) connections nginx may keep idle "
-                        + "(16 per worker, a worker per core): set SONIC_FCGI_THREADS to at least \(kept + 32)")
+        // Each connection nginx keeps idle holds a thread here: with too few threads, new
+        // connections (long-polls among them) wait until a kept one closes.
+        if settings.fastCGIThreads < Configuration.recommendedThreads {
+            Log.warning("sonic-fcgi: \(settings.fastCGIThreads) threads, but nginx may keep 16 idle connections per worker "
+                        + "(a worker per core) and each holds one: use at least \(Configuration.recommendedThreads) (SONIC_FCGI_THREADS)")
         }
         let app = App(configuration: settings)
         let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: app.handle)

@@ -138,7 +138,6 @@ class Stack:
             SONIC_RPC_TIMEOUT="2",
             SONIC_DB_PATH=str(self.db_path),
             SONIC_FCGI_LISTEN=f"127.0.0.1:{self.fcgi_port}",
-            SONIC_FCGI_THREADS="32",
             SONIC_DEPLOYMENTS_DIR=str(self.dir / "deployments"),
             SONIC_BALANCE_TTL="0.5",
             SONIC_MAX_STALENESS="4",

@@ -14,6 +14,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 
+from figures import figure
 from siwe import session_headers, sign_in
 from stack import Stack
 from test_nft import upload
@@ -88,7 +89,8 @@ def test_kills_during_uploads_and_sign_ins_leave_nothing_half_written(stack):
         interrupted += len(list((stack.dir / "var" / "ipfs" / "staging").iterdir()))
         stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="0")  # sweeps what the killed one left staged
 
-    print(f"crash: 10 kills, {interrupted} uploads caught half-staged, {len(answered_sessions)} sessions answered")
+    figure("sonic-fcgi killed (SIGKILL) during uploads and sign-ins",
+           f"10 kills, {interrupted} uploads caught half-staged, {len(answered_sessions)} answered sessions all still valid")
     with sqlite3.connect(stack.db_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert answered_sessions, "no sign-in was answered before the kills"

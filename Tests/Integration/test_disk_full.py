@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from figures import figure
 from stack import Stack
 
 ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -54,7 +55,7 @@ def test_writes_fail_clearly_reads_go_on_and_service_recovers(stack):
     filler = fill(small)
     failures = [track(stack, n) for n in range(2, 400)]
     refused = [answer for answer in failures if answer.status != 200]
-    print(f"disk full: {len(refused)} of {len(failures)} writes refused")
+    figure("the database's disk full", f"{len(refused)} of {len(failures)} writes refused with 503 and Retry-After, reads served")
     assert refused, "the full disk never showed"
     for answer in refused:
         assert answer.status == 503 and answer.json()["title"] == "Database unavailable" and answer.headers["Retry-After"]

@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from figures import figure
 from stack import Stack
 
 ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -63,7 +64,8 @@ def test_killing_one_instance_under_load_fails_no_get(stack):
     gets, posts = results["GET"], results["POST"]
     failed_gets = [status for status, _ in gets if status != 200]
     failed_posts = [(status, headers) for status, headers in posts if status != 200]
-    print(f"failover: {len(gets)} GETs ({len(failed_gets)} failed), {len(posts)} POSTs ({len(failed_posts)} failed)")
+    figure("one of two sonic-fcgi killed under load",
+           f"{len(gets)} GETs ({len(failed_gets)} failed), {len(posts)} POSTs ({len(failed_posts)} answered 503)")
     assert len(gets) > 200 and failed_gets == []
     # A POST caught on the dead instance fails with 503 and Retry-After, never a silent resend.
     assert all(status == 503 and headers.get("Retry-After") for status, headers in failed_posts)

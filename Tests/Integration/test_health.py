@@ -8,6 +8,7 @@ import signal
 import time
 import urllib.request
 
+from figures import figure
 from stack import wait_until
 
 
@@ -192,6 +193,7 @@ def test_slow_clients_do_not_starve_others(stack):
             with urllib.request.urlopen(stack.url + "/api/health", timeout=5) as answer:
                 assert answer.status == 200
             time.sleep(0.2)
+        figure("slowloris: 300 connections sending headers a byte at a time", "others answered meanwhile (5 of 5)")
     finally:
         for connection in slow:
             connection.close()

@@ -16,6 +16,7 @@ import pytest
 from eth_account import Account
 from eth_hash.auto import keccak
 
+from figures import figure
 from stack import BIN, DEV_KEY, Stack, wait_until
 
 ALICE = Account.from_key(DEV_KEY)
@@ -210,6 +211,8 @@ def test_indexer_killed_at_random_moments_resumes_without_gap_or_duplicate(stack
     indexed_matches_chain(stack, stack.db_path, head)
     sent = [e for e in all_entries(stack, erin)]
     assert len(sent) == len({e["hash"] for e in sent})
+    figure("sonic-sync killed (SIGKILL) while blocks arrive",
+           f"{os.environ.get('SYNC_KILLS', '6')} kills; {head} blocks and {len(sent)} transfers as on chain, no gap, no duplicate")
 
 
 def test_a_reorganisation_is_rolled_back(stack):

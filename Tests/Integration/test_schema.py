@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from figures import figure
 from stack import ROOT, Stack
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
@@ -31,7 +32,7 @@ def test_every_operation_conforms_to_the_spec(stack):
                "--exclude-path-regex", EXCLUDE]
     run = subprocess.run(command, capture_output=True, text=True, timeout=1200)
     summary = re.search(r"(\d+) generated", run.stdout)
-    print(f"schemathesis: {summary.group(1) if summary else '?'} requests generated; exit {run.returncode}")
+    figure("schemathesis on every operation", f"{summary.group(1) if summary else '?'} requests generated; exit {run.returncode}")
     assert run.returncode == 0, run.stdout[-8000:]
     assert summary and int(summary.group(1)) > 100
     log = (stack.dir / "var/log/sonic-fcgi.log").read_text()

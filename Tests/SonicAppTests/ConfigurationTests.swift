@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SonicApp
 
@@ -8,7 +9,9 @@ import Testing
         #expect(settings.network.rpcURLs == ["http://127.0.0.1:8545"])
         #expect(settings.databasePath == "var/sonic.sqlite")
         #expect(settings.fastCGIListen == "127.0.0.1:9146")
-        #expect(settings.fastCGIThreads == 64)
+        // Enough for the 16 connections nginx keeps idle per worker (a worker per core), and 32 more.
+        #expect(settings.fastCGIThreads == 16 * ProcessInfo.processInfo.activeProcessorCount + 32)
+        #expect(try Configuration(environment: ["SONIC_FCGI_THREADS": "8"]).fastCGIThreads == 8)
     }
 
     @Test func testnetWithOwnRPCURLs() throws {

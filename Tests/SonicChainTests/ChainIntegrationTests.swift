@@ -124,6 +124,12 @@ struct ChainIntegrationTests {
         let arguments = try SubscriptionContract.purchased.decodeLog(topics: event.topics.map(\.bytes), data: event.data.bytes)
         #expect(arguments.map(\.name) == ["user", "start", "end", "paid"])
         #expect(arguments[1].value == .uint(BigUInt(expiry)))
+        // The same state in one call through Multicall3 as in four without it.
+        let multicall = try TestChain.deploy("Multicall3", [])
+        let state = try subscription.state(of: buyer.address, multicall: multicall)
+        #expect(state == SubscriptionContract.State(expiresAt: expiry + 2 * SubscriptionContract.period, price: price, active: true, paused: false))
+        #expect(try subscription.state(of: buyer.address, multicall: nil) == state)
+        #expect(try subscription.state(of: TestChain.keys[2].address, multicall: multicall).active == false)
     }
 
     @Test func nftMintAndTokenURI() throws {

@@ -24,6 +24,30 @@ public struct SubscriptionContract: Sendable {
     }
     public func isPaused() throws -> Bool { try contract.read(Self.paused).bool(Self.paused) }
 
+    /// What a status page shows of one subscriber.
+    public struct State: Sendable, Equatable {
+        /// Unix time the subscription ends; 0 if never bought.
+        public let expiresAt: UInt64
+        public let price: UInt256
+        public let active: Bool
+        public let paused: Bool
+    }
+
+    /// `user`'s state, read in one `eth_call` through Multicall3 at `multicall` (four calls
+    /// without it): the four values come from the same block.
+    public func state(of user: Address, multicall: Address?) throws -> State {
+        guard let multicall else {
+            return State(expiresAt: try expiresAt(user), price: try price(), active: try isActive(user), paused: try isPaused())
+        }
+        let reads: [(ABISignature, [ABIValue])] = [(Self.expiresAt, [.address(user)]), (Self.price, []), (Self.isActive, [.address(user)]), (Self.paused, [])]
+        let results = try Multicall3(address: multicall, client: contract.client)
+            .aggregate(try reads.map { (target: contract.address, data: try $0.0.calldata($0.1)) })
+        guard results.count == reads.count, results.allSatisfy(\.success) else { throw UnexpectedOutput(function: "SmartSonicSubscription's state") }
+        func output(_ index: Int) throws -> [ABIValue] { try reads[index].0.decodeOutput(results[index].data) }
+        return State(expiresAt: try output(0).uint(Self.expiresAt).uint64 ?? .max, price: try output(1).uint(Self.price),
+                     active: try output(2).bool(Self.isActive), paused: try output(3).bool(Self.paused))
+    }
+
     /// The payable call that buys `periods` × 30 days for `from`, paying exactly `price` × `periods`.
     public func purchaseRequest(periods: UInt64, price: UInt256, from: Address) throws -> CallRequest {
         guard let value = price.multiplied(by: UInt256(periods)) else { throw ABIError.valueMismatch(type: "uint256", reason: "price × periods overflows") }
