@@ -71,7 +71,7 @@ reliability: deps-load build-debug contracts
 	SCHEMATHESIS_EXAMPLES=200 SCHEMATHESIS_EXCLUDE='^/metrics$$' SYNC_KILLS=50 \
 		$(PYTEST) -q -s Tests/Integration/test_schema.py Tests/Integration/test_history.py Tests/Integration/test_nft.py \
 		Tests/Integration/test_auth_limits.py Tests/Integration/test_health.py Tests/Integration/test_failover.py \
-		Tests/Integration/test_crash.py Tests/Integration/test_disk_full.py || status=1; \
+		Tests/Integration/test_crash.py Tests/Integration/test_disk_full.py Tests/Integration/test_node_outage.py || status=1; \
 	.venv/bin/python scripts/load_test.py || status=1; \
 	exit $$status
 

@@ -27,9 +27,12 @@ run_swift() {
   # Differential cases from the reference implementations (eth-account, eth-abi, rlp).
   rm -rf var/test/diff
   $PY Tests/Differential/generate.py var/test/diff || return 1
-  SONIC_TEST_RPC_URL="http://127.0.0.1:$port" SONIC_DIFF_DIR=var/test/diff swift test --skip-build 2>&1 \
+  # The suites' scratch files and databases go to a folder of this run, removed afterwards.
+  rm -rf var/test/tmp && mkdir -p var/test/tmp
+  TMPDIR="$ROOT/var/test/tmp" SONIC_TEST_RPC_URL="http://127.0.0.1:$port" SONIC_DIFF_DIR=var/test/diff swift test --skip-build 2>&1 \
     | tee var/test/swift.log | grep -vE '^(◇|↳|􀟈|Test Case .* started|Test Suite .* started)'
   status=${PIPESTATUS[0]}
+  rm -rf var/test/tmp
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   ((status == 0)) || return "$status"
   $PY Tests/Differential/verify.py var/test/diff

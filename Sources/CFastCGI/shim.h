@@ -5,7 +5,10 @@
 #include <fcgiapp.h>
 #include <malloc.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 
 /// Returns memory freed by a large wake of parked requests to the operating system.
@@ -27,6 +30,39 @@ static inline int sonic_epoll_watch(int epoll, int fd, unsigned long long id) {
     event.data.u64 = id;
     return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
 }
+
+/// Arms `fd` to be reported once when readable (`add`: newly, else again); its id is `fd`.
+static inline int sonic_epoll_arm(int epoll, int fd, int add) {
+    struct epoll_event event;
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.u64 = (unsigned long long)fd;
+    return epoll_ctl(epoll, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event);
+}
+
+/// Removes `fd` from the set.
+static inline int sonic_epoll_forget(int epoll, int fd) { return epoll_ctl(epoll, EPOLL_CTL_DEL, fd, NULL); }
+
+/// Adds `fd` reported whenever readable (level-triggered), with its id `fd`: the stop signal.
+static inline int sonic_epoll_add(int epoll, int fd) {
+    struct epoll_event event;
+    event.events = EPOLLIN;
+    event.data.u64 = (unsigned long long)fd;
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+
+/// Accepts a connection on `listener`, close-on-exec and (over TCP) without Nagle's delay: an
+/// answer written in several pieces must not wait for nginx's delayed ACK. -1 with errno as accept(2).
+static inline int sonic_accept(int listener) {
+    int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+    if (fd >= 0) {
+        int yes = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);  /* fails harmlessly on a Unix socket */
+    }
+    return fd;
+}
+
+/// A close-on-exec eventfd starting at 0.
+static inline int sonic_eventfd(void) { return eventfd(0, EFD_CLOEXEC); }
 
 /// Waits up to `timeout_ms` for watched descriptors; writes their ids, returns how many (or -1).
 /// (struct epoll_event is packed on x86_64, which Swift does not import faithfully.)

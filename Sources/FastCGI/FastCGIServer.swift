@@ -3,11 +3,15 @@ import Foundation
 import SonicApp
 import Synchronization
 
-/// A multi-threaded FastCGI responder on libfcgi.
+/// A multi-threaded FastCGI responder on libfcgi, driven by epoll.
 ///
-/// Every worker thread blocks in `FCGX_Accept_r` on the shared listening socket (no accept
-/// mutex: with kept-alive nginx connections libfcgi's mutex deadlocks). `stop()` shuts the
-/// socket down, which wakes the threads blocked in accept; requests in flight are finished.
+/// The worker threads wait together in `epoll_wait` for the listening socket and for every
+/// connection nginx holds open between requests; whichever thread is woken reads and answers
+/// that request, then hands the connection back to epoll. So a connection nginx keeps idle
+/// holds no thread (nginx keeps up to 16 per worker), and the thread count only needs to cover
+/// the requests handled at once. Each descriptor is armed for one report at a time
+/// (`EPOLLONESHOT`): exactly one thread owns a connection while its request is served.
+/// `stop()` wakes every thread through an eventfd; requests in flight are finished.
 public final class FastCGIServer: @unchecked Sendable {
     /// Answers a request by calling the closure exactly once: at once, or later from any
     /// thread (a parked long-poll). The request waits without holding a thread.
@@ -18,12 +22,17 @@ public final class FastCGIServer: @unchecked Sendable {
     private let handler: Handler
     private let maxBody: Int
     private var socket: Int32 = -1
+    private var epoll: Int32 = -1
+    /// Written once by `stop()`; level-triggered, so it wakes every waiting thread.
+    private var wake: Int32 = -1
     private let finished = DispatchGroup()
-    /// Per worker thread, the kept-alive connection it waits on for the next request (-1: a new
-    /// one). Atomics, not a lock: every request passes here, and Swift's `Mutex` on Linux is a
-    /// priority-inheritance futex that collapses under 64 threads' contention.
-    private var slots: [WorkerSlot] = []
     private let stopping = Atomic<Bool>(false)
+    /// By descriptor: 1 while the connection waits in epoll for its next request. Only the
+    /// connection's current owner writes its byte (the thread serving it, before handing it to
+    /// epoll or after taking it back), and epoll's calls order those writes; `stop()` reads them
+    /// after every thread has ended, to close the idle connections.
+    private var idle: UnsafeMutablePointer<UInt8>?
+    private var idleCapacity = 0
     /// Finds parked requests whose client went away.
     let disconnects = DisconnectWatch()
 
@@ -32,7 +41,7 @@ public final class FastCGIServer: @unchecked Sendable {
 
     /// - Parameters:
     ///   - address: `host:port`, `:port` or a Unix socket path.
-    ///   - threads: worker threads.
+    ///   - threads: worker threads: the requests handled at once (a parked one holds none).
     ///   - maxBody: largest request body read; larger ones are answered 413.
     public init(address: String, threads: Int, maxBody: Int = 16 << 20, handler: @escaping Handler) {
         self.address = address
@@ -50,15 +59,25 @@ public final class FastCGIServer: @unchecked Sendable {
     /// - Throws: `FastCGIError.cannotListen` when the address is taken or invalid.
     public func start() throws(FastCGIError) {
         FCGX_Init()
-        _ = sonic_raise_nofile_limit()
+        let files = sonic_raise_nofile_limit()
         socket = try ListeningSocket.open(address, backlog: 4096)
+        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)  // accepted until EAGAIN
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wake = sonic_eventfd()
+        guard epoll >= 0, wake >= 0, sonic_epoll_arm(epoll, socket, 1) == 0, sonic_epoll_add(epoll, wake) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(socket)
+            socket = -1
+            throw .cannotListen(address: address, reason: "epoll: \(reason)")
+        }
+        idleCapacity = files > 0 ? Int(min(files, 1 << 20)) : 65_536
+        idle = UnsafeMutablePointer<UInt8>.allocate(capacity: idleCapacity)
+        idle!.initialize(repeating: 0, count: idleCapacity)
         disconnects.start()
-        slots = (0..<threads).map { _ in WorkerSlot() }
         for index in 0..<threads {
             finished.enter()
-            let slot = slots[index]
             let thread = Thread { [self] in
-                self.serve(slot)
+                self.serve()
                 self.finished.leave()
             }
             thread.name = "fcgi-\(index)"
@@ -67,58 +86,131 @@ public final class FastCGIServer: @unchecked Sendable {
         }
     }
 
-    /// Stops accepting, lets requests in flight finish, and returns when every thread has ended.
+    /// Stops accepting, lets requests in flight finish, closes the connections nginx kept
+    /// idle, and returns when every thread has ended.
     public func stop() {
         guard socket >= 0 else { return }
-        shutdown(socket, Int32(SHUT_RDWR))
-        // Threads waiting on an idle kept connection would never see the listener close. With
-        // sequentially consistent atomics, a thread either sees `stopping` after publishing its
-        // descriptor, or its descriptor is seen here.
         stopping.store(true, ordering: .sequentiallyConsistent)
-        for slot in slots {
-            let fd = slot.fd.load(ordering: .sequentiallyConsistent)
-            if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
-        }
+        var one: UInt64 = 1
+        _ = write(wake, &one, 8)
         finished.wait()
+        if let idle {
+            for fd in 0..<idleCapacity where idle[fd] != 0 {
+                shutdown(Int32(fd), Int32(SHUT_RDWR))
+                close(Int32(fd))
+            }
+            idle.deallocate()
+            self.idle = nil
+        }
         close(socket)
+        close(epoll)
+        close(wake)
         socket = -1
     }
 
-    private func serve(_ slot: WorkerSlot) {
-        var request = Self.newRequest(socket)
+    private func serve() {
+        var request = Self.newRecord()
+        var ready: UInt64 = 0
         while true {
-            // Accepting on a record whose connection nginx keeps alive reads that connection's
-            // next request (fastcgi_keep_conn on); a fresh record accepts a new connection.
-            let kept = request.pointee.ipcFd >= 0 ? request.pointee.ipcFd : -1
-            slot.fd.store(kept, ordering: .sequentiallyConsistent)
-            guard !stopping.load(ordering: .sequentiallyConsistent) else {
-                slot.fd.store(-1, ordering: .sequentiallyConsistent)
-                FCGX_Free(request, 1)  // closes a kept connection
-                request.deallocate()
-                return
+            let count = sonic_epoll_wait(epoll, &ready, 1, -1)
+            guard count > 0 else {
+                if count < 0 && errno != EINTR { break }
+                continue
             }
-            let accepted = FCGX_Accept_r(request)
-            slot.fd.store(-1, ordering: .sequentiallyConsistent)
-            guard accepted >= 0 else {
-                request.deallocate()
-                return
+            let fd = Int32(truncatingIfNeeded: ready)
+            if fd == wake { break }
+            if fd == socket {
+                if stopping.load(ordering: .sequentiallyConsistent) { continue }
+                acceptWaiting()
+            } else if serve(fd, record: request) {
+                request = Self.newRecord()  // the parked record now belongs to its responder
             }
-            let exchange = FastCGIExchange(request)
-            let responder = Responder(exchange)
-            switch exchange.readRequest(maxBody: maxBody) {
-            case .failure(let problem): responder.respond(.problem(problem))
-            case .success(let incoming): handler(incoming) { response in responder.respond(response) }
+        }
+        request.deallocate()
+    }
+
+    /// Accepts every connection waiting on the listening socket and hands each to epoll.
+    private func acceptWaiting() {
+        while true {
+            let fd = sonic_accept(socket)
+            if fd >= 0 {
+                guard Int(fd) < idleCapacity else {
+                    close(fd)
+                    continue
+                }
+                idle![Int(fd)] = 1
+                if sonic_epoll_arm(epoll, fd, 1) != 0 {
+                    idle![Int(fd)] = 0
+                    close(fd)
+                }
+                continue
             }
-            if responder.handlerReturned() {
-                disconnects.watch(responder)
-                request = Self.newRequest(socket)  // the parked record now belongs to its responder
+            if errno == EINTR || errno == ECONNABORTED { continue }
+            if errno == EMFILE || errno == ENFILE {
+                // Out of descriptors: let parked requests finish before trying again.
+                usleep(10_000)
             }
+            break
+        }
+        _ = sonic_epoll_arm(epoll, socket, 0)
+    }
+
+    /// Serves the request waiting on connection `fd` with `record`. Returns true when the
+    /// request was parked: the record then belongs to its responder.
+    private func serve(_ fd: Int32, record request: UnsafeMutablePointer<FCGX_Request>) -> Bool {
+        idle![Int(fd)] = 0
+        // Readable with nothing to read: nginx closed a connection it had kept.
+        var byte: UInt8 = 0
+        let peeked = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        if peeked <= 0 {
+            if peeked < 0 && (errno == EAGAIN || errno == EINTR) {
+                rearm(fd)
+            } else {
+                close(fd)
+            }
+            return false
+        }
+        // The record reads this connection: kept open by the finish `FCGX_Accept_r` starts
+        // with, and never sent to accept on its own (its listening socket is -1).
+        request.pointee.ipcFd = fd
+        request.pointee.keepConnection = 1
+        guard FCGX_Accept_r(request) >= 0 else { return false }  // libfcgi closed it (a protocol error)
+        let exchange = FastCGIExchange(request)
+        let responder = Responder(exchange)
+        switch exchange.readRequest(maxBody: maxBody) {
+        case .failure(let problem): responder.respond(.problem(problem))
+        case .success(let incoming): handler(incoming) { response in responder.respond(response) }
+        }
+        if responder.handlerReturned() {
+            // Parked: the connection leaves this set now (under the responder's lock, so it is
+            // still open), rather than when it closes, which would slow a large wake.
+            _ = responder.whileParked { fd in sonic_epoll_forget(epoll, fd) }
+            disconnects.watch(responder)
+            return true
+        }
+        // Answered: a connection nginx keeps goes back to epoll for its next request.
+        let kept = request.pointee.ipcFd
+        if kept >= 0 {
+            if stopping.load(ordering: .sequentiallyConsistent) {
+                FCGX_Free(request, 1)
+            } else {
+                rearm(kept)
+            }
+        }
+        return false
+    }
+
+    private func rearm(_ fd: Int32) {
+        idle![Int(fd)] = 1
+        if sonic_epoll_arm(epoll, fd, 0) != 0 {
+            idle![Int(fd)] = 0
+            close(fd)
         }
     }
 
-    private static func newRequest(_ socket: Int32) -> UnsafeMutablePointer<FCGX_Request> {
+    private static func newRecord() -> UnsafeMutablePointer<FCGX_Request> {
         let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
-        FCGX_InitRequest(request, socket, 0)
+        FCGX_InitRequest(request, -1, 0)
         return request
     }
 }
@@ -186,11 +278,6 @@ final class Responder: @unchecked Sendable {
             return true
         }
     }
-}
-
-/// One worker thread's kept-alive connection, visible to `stop()`.
-final class WorkerSlot: Sendable {
-    let fd = Atomic<Int32>(-1)
 }
 
 /// An epoll thread over the descriptors of parked requests: nginx closes the upstream

@@ -70,12 +70,15 @@ public final class ChainContext: Sendable {
                         + "\(Units.format(balance, decimals: 18)) available", field: field)
     }
 
+    /// The node does not answer (refused, timed out, 5xx): 503, to be retried.
+    static let nodeUnavailable = Problem(type: "https://smartsonic.dev/problems/node-unavailable", status: 503, title: "Node unavailable",
+                                         detail: "the Sonic node is not answering; try again in a few seconds")
+
     /// A chain failure as the client sees it: 503 with Retry-After for outages, 502 for odd answers.
     static func problem(_ error: ChainError) -> Problem {
         switch error {
         case .transport, .timeout, .httpStatus:
-            return Problem(type: "https://smartsonic.dev/problems/node-unavailable", status: 503, title: "Node unavailable",
-                           detail: "the Sonic node is not answering; try again in a few seconds")
+            return nodeUnavailable
         case .reverted(_, _, let reason):
             return Problem(status: 422, title: "Reverted", detail: "the call reverted: \(reason)")
         case .nonceTooLow:

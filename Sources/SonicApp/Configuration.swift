@@ -11,7 +11,7 @@ import SonicChain
 /// | `SONIC_RPC_TIMEOUT` | `5` | seconds for one RPC call |
 /// | `SONIC_DB_PATH` | `var/sonic.sqlite` | the SQLite database file |
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
-/// | `SONIC_FCGI_THREADS` | 16 × cores + 32 (64 on 2 cores) | FastCGI worker threads: more than the connections nginx keeps idle (16 per worker, a worker per core) plus the API requests served at once |
+/// | `SONIC_FCGI_THREADS` | 8 × cores (16 on 2 cores) | FastCGI worker threads: the API requests handled at once (idle kept connections and parked long-polls hold none) |
 /// | `SONIC_DEPLOYMENTS_DIR` | `deployments` | folder of `<network>.json` contract addresses |
 /// | `SONIC_BALANCE_TTL` | `1` | seconds a balance (and the network's state, fee suggestions, subscription status) is served from cache without asking the node |
 /// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
@@ -42,10 +42,10 @@ public struct Configuration: Sendable, Equatable {
     public var fastCGIListen: String
     public var fastCGIThreads: Int
 
-    /// The FastCGI threads this machine needs behind the shipped nginx.conf: nginx keeps up to 16
-    /// idle connections per worker (a worker per core) and each holds a thread while open, so
-    /// 16 per core are spoken for; 32 more serve new connections (long-polls among them).
-    public static var recommendedThreads: Int { 16 * ProcessInfo.processInfo.activeProcessorCount + 32 }
+    /// The default FastCGI threads: requests handled at once, most of them quick (cache hits) and
+    /// some waiting on the node. Connections nginx keeps idle and parked long-polls hold no thread,
+    /// and more threads than this only lengthen the tail on a busy machine (docs/benchmarks.md).
+    public static var defaultThreads: Int { 8 * ProcessInfo.processInfo.activeProcessorCount }
     public var deploymentsDirectory: String
     public var balanceTTL: Double
     public var maxStaleness: Double
@@ -95,7 +95,7 @@ public struct Configuration: Sendable, Equatable {
         rpcTimeout = try Self.number(environment, "SONIC_RPC_TIMEOUT", default: 5, range: 0.1...120)
         databasePath = environment["SONIC_DB_PATH", default: "var/sonic.sqlite"]
         fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]
-        fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: Double(Self.recommendedThreads), range: 1...1024, integer: true))
+        fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: Double(Self.defaultThreads), range: 1...1024, integer: true))
         deploymentsDirectory = environment["SONIC_DEPLOYMENTS_DIR", default: "deployments"]
         balanceTTL = try Self.number(environment, "SONIC_BALANCE_TTL", default: 1, range: 0...3600)
         maxStaleness = try Self.number(environment, "SONIC_MAX_STALENESS", default: 300, range: 0...86_400)

@@ -5,8 +5,9 @@ import Synchronization
 /// A JSON-RPC 2.0 client for one network's nodes.
 ///
 /// Reads go to the healthiest endpoint and are retried on transport failures, timeouts and
-/// 5xx/429 answers, with exponential backoff and jitter, moving to the next endpoint each time.
-/// An endpoint that failed recently is tried last until `cooldown` has passed. Node errors (a
+/// 5xx/429 answers, with exponential backoff and jitter, moving to the next endpoint each time
+/// (an endpoint that timed out is not asked again in the same call). An endpoint that failed
+/// recently is tried last until `cooldown` has passed. Node errors (a
 /// JSON-RPC error object) are answers, not outages: they are returned at once, a revert with
 /// its reason decoded. Broadcasts have their own rules (`sendRawTransaction`).
 public final class RPCClient: Sendable {
@@ -44,6 +45,13 @@ public final class RPCClient: Sendable {
         return healthy + endpoints.filter { !healthy.contains($0) }
     }
 
+    /// Whether every endpoint failed within the last `seconds` and none has answered since: the
+    /// node is down, and callers with something to fall back on need not wait for it again.
+    public func isUnreachable(within seconds: Double, now: Date = Date()) -> Bool {
+        let failures = health.withLock { $0 }
+        return endpoints.allSatisfy { endpoint in failures[endpoint].map { now.timeIntervalSince($0) < seconds } ?? false }
+    }
+
     func markFailed(_ endpoint: String) { health.withLock { $0[endpoint] = Date() } }
     func markHealthy(_ endpoint: String) { health.withLock { _ = $0.removeValue(forKey: endpoint) } }
 
@@ -78,13 +86,18 @@ public final class RPCClient: Sendable {
     {
         let order = orderedEndpoints()
         var lastError: ChainError?
+        // An endpoint that timed out is not asked again in this call: a hung node would only
+        // make the caller wait the timeout once more.
+        var timedOut: Set<String> = []
         for attempt in 0..<maxAttempts {
-            let endpoint = order[attempt % order.count]
+            guard let endpoint = (0..<order.count).lazy.map({ order[(attempt + $0) % order.count] }).first(where: { !timedOut.contains($0) })
+            else { break }
             if attempt > 0 { backoff(attempt) }
             do {
                 return try decode(try exchange(body, endpoint: endpoint, method: method), endpoint)
             } catch {
                 guard error.isRetryable else { throw error }
+                if case .timeout = error { timedOut.insert(endpoint) }
                 lastError = error
             }
         }

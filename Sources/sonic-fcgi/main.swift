@@ -14,7 +14,7 @@ struct SonicFCGI: ParsableCommand {
               SONIC_RPC_TIMEOUT   seconds per RPC call (default 5)
               SONIC_DB_PATH       SQLite database file (default var/sonic.sqlite)
               SONIC_FCGI_LISTEN   host:port or socket path (default 127.0.0.1:9146)
-              SONIC_FCGI_THREADS  worker threads (default 16 × cores + 32: nginx's kept connections and more)
+              SONIC_FCGI_THREADS  worker threads: requests handled at once (default 8 × cores)
               SONIC_DEPLOYMENTS_DIR  contract addresses per network (default deployments)
               SONIC_BALANCE_TTL   seconds a cached balance, network state or subscription status is fresh (default 1)
               SONIC_MAX_STALENESS seconds a stale balance may be served while the node is down (default 300)
@@ -40,12 +40,6 @@ struct SonicFCGI: ParsableCommand {
         if let threads {
             guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
             settings.fastCGIThreads = threads
-        }
-        // Each connection nginx keeps idle holds a thread here: with too few threads, new
-        // connections (long-polls among them) wait until a kept one closes.
-        if settings.fastCGIThreads < Configuration.recommendedThreads {
-            Log.warning("sonic-fcgi: \(settings.fastCGIThreads) threads, but nginx may keep 16 idle connections per worker "
-                        + "(a worker per core) and each holds one: use at least \(Configuration.recommendedThreads) (SONIC_FCGI_THREADS)")
         }
         let app = App(configuration: settings)
         let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: app.handle)

@@ -64,6 +64,31 @@ import Testing
         #expect(answered.withLock { $0 } == 200)
     }
 
+    /// Connections nginx keeps open between requests wait in epoll, not on a thread: one thread
+    /// serves three kept connections in turn and a new one besides, and stop closes the idle ones.
+    @Test func idleKeptConnectionsHoldNoThread() throws {
+        let port = Self.freePort()
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, answer: Self.echo)
+        try server.start()
+        let client = FastCGIClient(port: port)
+        let kept = try (0..<3).map { _ in try client.connect() }
+        for round in 0..<2 {
+            for fd in kept {
+                client.write(fd, params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/kept/\(round)"], keepConnection: true)
+                let answer = try client.readAnswer(fd)
+                #expect(String(decoding: answer.body, as: UTF8.self).hasPrefix("GET /kept/\(round) "))
+            }
+        }
+        let fresh = try client.send(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/fresh"])
+        #expect(String(decoding: fresh.body, as: UTF8.self).hasPrefix("GET /fresh "))
+        server.stop()
+        var byte: UInt8 = 0
+        for fd in kept {
+            #expect(read(fd, &byte, 1) == 0)  // closed by the server, not left hanging
+            close(fd)
+        }
+    }
+
     /// A parked request is answered later from another thread while the only worker thread
     /// keeps serving others.
     @Test func parkedRequestsHoldNoThread() throws {
