@@ -69,7 +69,8 @@ let package = Package(
         ]),
 
         // Tests: one target per library target.
-        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", .product(name: "BigInt", package: "BigInt")]),
+        // Vectors/: upstream test vectors, read from the source tree (Support/Vectors.swift).
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", .product(name: "BigInt", package: "BigInt")], exclude: ["Vectors"]),
         .testTarget(name: "IPFSTests", dependencies: ["IPFS", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
