@@ -159,22 +159,13 @@ public final class FastCGIServer: @unchecked Sendable {
     /// request was parked: the record then belongs to its responder.
     private func serve(_ fd: Int32, record request: UnsafeMutablePointer<FCGX_Request>) -> Bool {
         idle![Int(fd)] = 0
-        // Readable with nothing to read: nginx closed a connection it had kept.
-        var byte: UInt8 = 0
-        let peeked = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-        if peeked <= 0 {
-            if peeked < 0 && (errno == EAGAIN || errno == EINTR) {
-                rearm(fd)
-            } else {
-                close(fd)
-            }
-            return false
-        }
         // The record reads this connection: kept open by the finish `FCGX_Accept_r` starts
         // with, and never sent to accept on its own (its listening socket is -1).
         request.pointee.ipcFd = fd
         request.pointee.keepConnection = 1
-        guard FCGX_Accept_r(request) >= 0 else { return false }  // libfcgi closed it (a protocol error)
+        // Readable with nothing to read (nginx closed a connection it kept) or a protocol error:
+        // libfcgi closes the connection and, with no listening socket, returns an error.
+        guard FCGX_Accept_r(request) >= 0 else { return false }
         let exchange = FastCGIExchange(request)
         let responder = Responder(exchange)
         switch exchange.readRequest(maxBody: maxBody) {
