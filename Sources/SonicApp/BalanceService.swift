@@ -146,12 +146,13 @@ public final class BalanceService: Sendable {
         return snapshot
     }
 
-    /// Past this many balances in memory, those too old to serve even stale are dropped.
+    /// Past this many balances in memory, all but the fresh ones are dropped: the others stay in
+    /// SQLite (L2), where `lookup` finds them for a stale answer.
     static let memoryCapacity = 50_000
 
     private func remember(_ key: String, _ snapshot: Snapshot) {
         memory.write { all in
-            if all.count >= Self.memoryCapacity { all = all.filter { snapshot.fetchedAt - $0.value.fetchedAt <= maxStaleness } }
+            if all.count >= Self.memoryCapacity { all = all.filter { snapshot.fetchedAt - $0.value.fetchedAt < ttl } }
             all[key] = snapshot
         }
         if let data = try? JSONEncoder().encode(snapshot) { try? context.store?.cache(key, Array(data)) }

@@ -63,7 +63,10 @@ import Testing
         #expect(cache.count == 1)
     }
 
-    @Test func concurrentlyRunsBothAtOnce() {
+}
+
+@Suite struct ConcurrentlyTests {
+    @Test func runsBothAtOnce() {
         // Each waits for the other to have started: run one after the other, the first would
         // time out and report false.
         let (one, two) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
