@@ -120,7 +120,7 @@ public final class App: Sendable {
         }
         do {
             try admit(request, route: route)
-            try self.route(request, respond: recordingRespond)
+            try self.route(request, to: route, respond: recordingRespond)
         } catch {
             var headers: [(name: String, value: String)] = error.status == 503 ? [("Retry-After", "5")] : []
             if error.status == 429, let wait = error.retryAfter { headers = [("Retry-After", String(wait))] }
@@ -152,8 +152,8 @@ public final class App: Sendable {
         }
     }
 
-    private func route(_ request: Request, respond: @escaping @Sendable (Response) -> Void) throws(Problem) {
-        guard let route = Route(request.path) else { throw .notFound(path: request.path) }
+    private func route(_ request: Request, to route: Route?, respond: @escaping @Sendable (Response) -> Void) throws(Problem) {
+        guard let route else { throw .notFound(path: request.path) }
         let method = request.method == "HEAD" ? "GET" : request.method
         guard route.methods.contains(method) else {
             respond(.problem(.methodNotAllowed(method: request.method, path: request.path, allowed: route.methods),
@@ -173,7 +173,8 @@ public final class App: Sendable {
             let address = try Validate.address(text, field: "address", status: 400)
             watchlist.watch(address, source: "lookup", store: context.store)
             let tokens = request.queryItems["tokens"].map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
-            respond(.json(try balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty }).json))
+            let answer = try balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty })
+            respond(Response(status: 200, headers: [("Content-Type", "application/json")], body: answer.body))
         case .prepare:
             respond(.json(try transactions.prepare(request)))
         case .send:
@@ -262,19 +263,23 @@ enum Route: Equatable {
     case health, network, balance(String), history(String), prepare, send, track, status(String), subscription(String), subscriptionPrepare
     case authNonce, authVerify, authLogout, authMe, metrics, agent, nftAssets, nftPrepareMint, nfts(String), ipfs(String)
 
+    /// Parsed once per request, on slices of the path (no copies but the parameter's).
     init?(_ path: String) {
         if path == "/metrics" {
             self = .metrics
             return
         }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if parts.count == 3, parts[0].isEmpty, parts[1] == "ipfs", !parts[2].isEmpty {
-            self = .ipfs(parts[2])
+        let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].isEmpty else { return nil }
+        func part(_ index: Int) -> Substring { Substring(parts[index]) }
+        if parts.count == 3, part(1) == "ipfs", !parts[2].isEmpty {
+            self = .ipfs(String(part(2)))
             return
         }
-        guard parts.count >= 3, parts[0].isEmpty, parts[1] == "api" else { return nil }
-        let rest = Array(parts.dropFirst(2))
-        switch (rest.count, rest.first ?? "", rest.count > 1 ? rest[1] : "") {
+        guard part(1) == "api" else { return nil }
+        let count = parts.count - 2
+        let first = part(2), second = count > 1 ? String(part(3)) : ""
+        switch (count, first, second) {
         case (1, "health", _): self = .health
         case (1, "network", _): self = .network
         case (1, "agent", _): self = .agent

@@ -176,16 +176,17 @@ extension JSONValue {
 /// everything: those looked up or signed in. Written once per address per process.
 public final class Watchlist: Sendable {
     let enabled: Bool
-    private let seen = Mutex<Set<String>>([])
+    /// Read on every lookup, written once per address: readers must not queue behind each other.
+    private let seen = ReadWriteLocked<Set<String>>([])
 
     public init(enabled: Bool) { self.enabled = enabled }
 
     func watch(_ address: Address, source: String, store: Store?) {
         guard enabled, let store else { return }
         let key = address.lowercased
-        guard seen.withLock({ $0.insert(key).inserted }) else { return }
+        guard !seen.read({ $0.contains(key) }), seen.write({ $0.insert(key).inserted }) else { return }
         do { try store.watch(key, source: source) } catch {
-            seen.withLock { _ = $0.remove(key) }
+            seen.write { _ = $0.remove(key) }
             Log.warning("watchlist: \(error)")
         }
     }

@@ -52,6 +52,12 @@ def test_balance_matches_the_chain_exactly(stack):
     assert body["tokens"][0]["symbol"] == "SUSD" and body["tokens"][0]["balance"] == str(10**12)
     assert body["tokens"][0]["formatted"] == "1000000"
     assert body["stale"] is False
+    assert body["block"] <= int(stack.rpc("eth_blockNumber"), 16) and body["cached_at"].endswith("Z")
+    # The next answer (from the cache, rendered once per reading, unless the TTL ran out
+    # in between) is the same document but for its age.
+    again = stack.get(f"/api/balance/{BOB.address}?tokens=SUSD").json()
+    timing = ("age_seconds", "cached_at")
+    assert {k: v for k, v in again.items() if k not in timing} == {k: v for k, v in body.items() if k not in timing}
 
 
 def test_balance_refusals_name_the_field(stack):
