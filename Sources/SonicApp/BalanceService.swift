@@ -64,6 +64,7 @@ public final class BalanceService: Sendable {
         /// The API's document: the snapshot's rendered members, then `age_seconds` and `stale`.
         var body: [UInt8] {
             var out = rendered.head
+            out.reserveCapacity(out.count + 40)
             out += #","age_seconds":"#.utf8
             out += JSONValue.number((age * 1000).rounded() / 1000).serialized()
             out += (stale ? #","stale":true}"# : #","stale":false}"#).utf8

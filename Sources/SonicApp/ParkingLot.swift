@@ -17,7 +17,15 @@ public final class ParkingLot: Sendable {
         let resume: Resume
     }
 
-    private let waiters = Mutex<(byKey: [String: [Waiter]], nextID: Int)>(([:], 0))
+    struct State {
+        var byKey: [String: [Waiter]] = [:]
+        var nextID = 0
+        /// No waiter's deadline is earlier (one may be later: a woken waiter's deadline stays
+        /// here until the next sweep), so the sweeper looks at the waiters only when one is due.
+        var earliest = Date.distantFuture
+    }
+
+    private let waiters = Mutex(State())
 
     public init() {}
 
@@ -29,6 +37,7 @@ public final class ParkingLot: Sendable {
         waiters.withLock { state in
             state.nextID += 1
             state.byKey[key, default: []].append(Waiter(id: state.nextID, deadline: deadline, resume: resume))
+            state.earliest = min(state.earliest, deadline)
         }
     }
 
@@ -65,12 +74,19 @@ public final class ParkingLot: Sendable {
     public func expire(now: Date = Date()) {
         var due: [Waiter] = []
         waiters.withLock { state in
+            guard state.earliest <= now else { return }
+            var earliest = Date.distantFuture
             for (key, list) in state.byKey {
-                let (late, waiting) = (list.filter { $0.deadline <= now }, list.filter { $0.deadline > now })
-                guard !late.isEmpty else { continue }
-                due += late
+                guard list.contains(where: { $0.deadline <= now }) else {
+                    earliest = min(earliest, list.lazy.map(\.deadline).min() ?? earliest)
+                    continue
+                }
+                let waiting = list.filter { $0.deadline > now }
+                due += list.filter { $0.deadline <= now }
+                earliest = min(earliest, waiting.lazy.map(\.deadline).min() ?? earliest)
                 state.byKey[key] = waiting.isEmpty ? nil : waiting
             }
+            state.earliest = earliest
         }
         Self.resume(due.map { ($0, nil) })
     }
@@ -78,7 +94,7 @@ public final class ParkingLot: Sendable {
     /// Answers everyone now (graceful stop).
     public func wakeAll() {
         let all = waiters.withLock { state -> [Waiter] in
-            defer { state.byKey = [:] }
+            defer { state.byKey = [:]; state.earliest = .distantFuture }
             return state.byKey.values.flatMap { $0 }
         }
         Self.resume(all.map { ($0, nil) })

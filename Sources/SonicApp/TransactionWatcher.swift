@@ -60,9 +60,10 @@ public final class TransactionWatcher: Sendable {
         return changed
     }
 
-    /// Polls the node every `interval` seconds, and the database every `feedInterval` seconds
-    /// (an indexed query of the last seconds' changes, some tens of microseconds) for states
-    /// another process wrote (the indexer), each on a thread of its own.
+    /// Polls the node every `interval` seconds, and the database's change log every
+    /// `feedInterval` seconds (an indexed query of the entries after the last one read, some
+    /// tens of microseconds) for states another process wrote (the indexer), each on a thread
+    /// of its own.
     public func start(interval: Double = 0.25, feedInterval: Double = 0.005) {
         let thread = Thread { [self] in
             while !Thread.current.isCancelled {
@@ -83,39 +84,29 @@ public final class TransactionWatcher: Sendable {
         feed.start()
     }
 
-    /// Where the change feed is: the newest change seen, and what it has woken (state by hash)
-    /// for the last few seconds.
+    /// Where the change feed is: the number of the last change read from the store's change log
+    /// (nil until the first read, which starts at the newest: nobody waits on older changes).
     struct ChangeFeed {
-        var newest: Date?
-        var woken: [String: (state: TrackedTransaction.State, at: Date)] = [:]
-        var pruned = Date()
+        var last: Int64?
     }
 
-    /// How far behind the newest change seen the feed reads again: a writer stamps its rows
-    /// just before it commits, so a commit may appear slightly older than one already seen.
-    static let feedOverlap = 0.25
-
-    /// Wakes the requests waiting on transactions whose state changed in the database (by the
-    /// indexer or by this process), once per change.
+    /// Wakes the requests waiting on transactions that reached a final state in the database
+    /// (by the indexer or by this process), once per change.
     @discardableResult
-    func wakeChanged(_ feed: inout ChangeFeed, now: Date = Date()) -> Int {
-        let since = feed.newest.map { $0.addingTimeInterval(-Self.feedOverlap) } ?? now.addingTimeInterval(-2)
-        guard let store = context.store, let changes = try? store.trackedChanges(since: since) else { return 0 }
-        var due: [(key: String, value: (any Sendable)?)] = []
-        for change in changes where feed.woken[change.hash]?.state != change.state {
-            let known = feed.woken[change.hash] != nil
-            feed.woken[change.hash] = (change.state, now)
-            // A transaction first seen pending has just been tracked: nothing to tell anyone yet.
-            guard known || change.isFinal else { continue }
-            if change.isFinal, let sender = change.sender.flatMap({ try? Address($0) }) { settled(sender) }
-            due.append((change.hash, change))
+    func wakeChanged(_ feed: inout ChangeFeed) -> Int {
+        guard let store = context.store else { return 0 }
+        guard let last = feed.last else {
+            feed.last = try? store.lastTrackedChange()
+            return 0
         }
-        if let last = changes.last?.updatedAt, last > (feed.newest ?? .distantPast) { feed.newest = last }
+        guard let (newest, changes) = try? store.trackedChanges(after: last) else { return 0 }
+        feed.last = newest
+        // Waiters wait while a transaction is pending; a change back to pending (a reorg) is not news.
+        let due: [(key: String, value: (any Sendable)?)] = changes.filter(\.isFinal).map { change in
+            if let sender = change.sender.flatMap({ try? Address($0) }) { settled(sender) }
+            return (change.hash, change)
+        }
         waiters.wake(due)
-        if now.timeIntervalSince(feed.pruned) > 1 {
-            feed.woken = feed.woken.filter { now.timeIntervalSince($0.value.at) < 5 }
-            feed.pruned = now
-        }
         return due.count
     }
 

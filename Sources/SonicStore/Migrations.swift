@@ -123,6 +123,20 @@ enum Migrations {
             }
             try db.create(index: "tracked_transaction_by_update", on: "tracked_transaction", columns: ["updated_at"])
         }
+        migrator.registerMigration("v7-tracked-change-log") { db in
+            // Every change of a tracked transaction's state, numbered in commit order (SQLite has
+            // one writer at a time), whichever process wrote it: the long-poll watchers read the
+            // entries after the last one they saw. The last 100,000 are kept (Store.trackedChangesKept).
+            try db.execute(sql: """
+                CREATE TABLE tracked_change (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL);
+                CREATE TRIGGER tracked_transaction_state_changed AFTER UPDATE OF state ON tracked_transaction
+                WHEN NEW.state IS NOT OLD.state
+                BEGIN
+                    INSERT INTO tracked_change (hash) VALUES (NEW.hash);
+                    DELETE FROM tracked_change WHERE seq <= last_insert_rowid() - 100000;
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -330,12 +330,42 @@ extension Store {
         }
     }
 
-    /// Tracked transactions whose state changed after `date` (by any process), oldest change first.
-    public func trackedChanges(since date: Date) throws(StoreError) -> [TrackedTransaction] {
+    /// How many entries of the change log of tracked transactions are kept (by the trigger of
+    /// migration v7): a watcher that falls further behind than this misses changes (the
+    /// watchers read it every few milliseconds).
+    public static let trackedChangesKept = 100_000
+
+    /// The number of the newest change of a tracked transaction's state (0 before any).
+    public func lastTrackedChange() throws(StoreError) -> Int64 {
+        do {
+            return try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM tracked_change") ?? 0 }
+        } catch {
+            throw .unavailable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// The tracked transactions whose state changed (by any process) after change number `seq`,
+    /// each once and in its current state, oldest change first; and the number of the last
+    /// change read (`seq` when there was none).
+    public func trackedChanges(after seq: Int64) throws(StoreError) -> (last: Int64, changes: [TrackedTransaction]) {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM tracked_transaction WHERE updated_at > ? ORDER BY updated_at",
-                                 arguments: [date.timeIntervalSince1970]).map(TrackedTransaction.init(row:))
+                var last = seq
+                var changes: [TrackedTransaction] = []
+                var position: [String: Int] = [:]
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT \(TrackedTransaction.columns), seq FROM tracked_change JOIN tracked_transaction USING (hash)
+                    WHERE seq > ? ORDER BY seq
+                    """, arguments: [seq])
+                while let row = try rows.next() {
+                    let change = TrackedTransaction(row: row)
+                    last = row[TrackedTransaction.columnCount]
+                    if let index = position[change.hash] { changes[index] = change } else {
+                        position[change.hash] = changes.count
+                        changes.append(change)
+                    }
+                }
+                return (last, changes)
             }
         } catch {
             throw .unavailable(path: path, reason: Self.reason(error))

@@ -41,17 +41,32 @@ public struct TrackedTransaction: Sendable, Equatable {
 
     public var isFinal: Bool { state != .pending }
 
+    /// The columns `init(row:)` reads, in its order: select these, not `*`.
+    static let columns = "hash, sender, nonce, state, block, gas_used, fee_wei, reason, created_at, updated_at"
+    static let columnCount = 10
+
+    /// Reads a row selected with `columns`, by position: a wake of 10,000 waiting requests
+    /// decodes 10,000 rows, and looking columns up by name was most of that time.
     init(row: Row) {
-        hash = row["hash"]
-        sender = row["sender"]
-        nonce = (row["nonce"] as Int64?).map { UInt64($0) }
-        state = State(rawValue: row["state"]) ?? .pending
-        block = (row["block"] as Int64?).map { UInt64($0) }
-        gasUsed = (row["gas_used"] as Int64?).map { UInt64($0) }
-        feeWei = row["fee_wei"]
-        reason = row["reason"]
-        createdAt = Date(timeIntervalSince1970: row["created_at"])
-        updatedAt = Date(timeIntervalSince1970: row["updated_at"])
+        hash = row[0]
+        sender = row[1]
+        nonce = (row[2] as Int64?).map { UInt64($0) }
+        state = State(rawValue: row[3]) ?? .pending
+        block = (row[4] as Int64?).map { UInt64($0) }
+        gasUsed = (row[5] as Int64?).map { UInt64($0) }
+        feeWei = row[6]
+        reason = row[7]
+        createdAt = Date(timeIntervalSince1970: row[8])
+        updatedAt = Date(timeIntervalSince1970: row[9])
+    }
+
+    /// Every row `sql` selects (`SELECT \(columns) …`), decoded as the cursor steps, without
+    /// copying each row first.
+    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments) throws -> [TrackedTransaction] {
+        var all: [TrackedTransaction] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() { all.append(TrackedTransaction(row: row)) }
+        return all
     }
 }
 
@@ -88,7 +103,8 @@ extension Store {
     public func trackedTransaction(_ hash: String) throws(StoreError) -> TrackedTransaction? {
         do {
             return try pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM tracked_transaction WHERE hash = ?", arguments: [hash]).map(TrackedTransaction.init(row:))
+                try TrackedTransaction.fetchAll(db, sql: "SELECT \(TrackedTransaction.columns) FROM tracked_transaction WHERE hash = ?",
+                                                arguments: [hash]).first
             }
         } catch {
             throw .unavailable(path: path, reason: Self.reason(error))
@@ -99,8 +115,8 @@ extension Store {
     public func pendingTransactions(limit: Int = 500) throws(StoreError) -> [TrackedTransaction] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM tracked_transaction WHERE state = 'pending' ORDER BY created_at LIMIT ?",
-                                 arguments: [limit]).map(TrackedTransaction.init(row:))
+                try TrackedTransaction.fetchAll(db, sql: "SELECT \(TrackedTransaction.columns) FROM tracked_transaction WHERE state = 'pending' ORDER BY created_at LIMIT ?",
+                                                arguments: [limit])
             }
         } catch {
             throw .unavailable(path: path, reason: Self.reason(error))

@@ -63,6 +63,7 @@ import Synchronization
         let woken = Mutex(0)
         app.waiters.park(hash, until: Date().addingTimeInterval(60)) { _ in woken.withLock { $0 += 1 } }
         var feed = TransactionWatcher.ChangeFeed()
+        #expect(app.watcher.wakeChanged(&feed) == 0)
         try store.track(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
         #expect(app.watcher.wakeChanged(&feed) == 0)
         #expect(woken.withLock { $0 } == 0)

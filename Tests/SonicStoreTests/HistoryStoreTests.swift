@@ -81,6 +81,34 @@ import Testing
         #expect(reopened.state == .pending && reopened.block == nil)
     }
 
+    @Test func changeLogListsEachStateChangeOnceWhoeverWroteIt() throws {
+        let start = try store.lastTrackedChange()
+        try store.track(TrackedTransaction(hash: "0xa", sender: Self.alice, nonce: 0))
+        try store.track(TrackedTransaction(hash: "0xb", sender: Self.alice, nonce: 1))
+        #expect(try store.trackedChanges(after: start).changes.isEmpty)  // tracking is not a change of state
+        var confirmed = try #require(try store.trackedTransaction("0xa"))
+        confirmed.state = .confirmed
+        confirmed.block = 7
+        try store.update(confirmed)
+        try store.update(confirmed)  // the same state again: not a change
+        // Another connection writing plain SQL, as another process (the indexer) would.
+        let other = try Store(path: store.path)
+        try other.pool.write { db in try db.execute(sql: "UPDATE tracked_transaction SET state = 'failed', reason = 'x' WHERE hash = '0xb'") }
+        let (last, changes) = try store.trackedChanges(after: start)
+        #expect(changes.map(\.hash) == ["0xa", "0xb"] && changes.map(\.state) == [.confirmed, .failed] && changes[0].block == 7)
+        #expect(try store.lastTrackedChange() == last)
+        #expect(last == start + 2)
+        let none = try store.trackedChanges(after: last)
+        #expect(none.last == last && none.changes.isEmpty)
+        // Two changes of one transaction read together: once, as it is now.
+        confirmed.state = .pending
+        try store.update(confirmed)
+        confirmed.state = .confirmed
+        try store.update(confirmed)
+        let again = try store.trackedChanges(after: last)
+        #expect(again.last == last + 2 && again.changes.map(\.hash) == ["0xa"] && again.changes[0].state == .confirmed)
+    }
+
     @Test func nftOwnershipFollowsTheLastTransfer() throws {
         let contract = "0x4444444444444444444444444444444444444444", zero = "0x0000000000000000000000000000000000000000"
         var batch = IndexBatch(chainHead: 2)
