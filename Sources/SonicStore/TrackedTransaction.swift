@@ -71,9 +71,15 @@ public struct TrackedTransaction: Sendable, Equatable {
 }
 
 extension Store {
-    /// Starts tracking `transaction`; tracking a known hash again keeps its current state.
+    /// Starts tracking `transaction`; tracking a known hash again keeps its current state, and
+    /// writes nothing (every long-poll tracks its hash: most are known already, and a write
+    /// would queue each of them behind the database's one writer).
     public func track(_ transaction: TrackedTransaction) throws(StoreError) {
         do {
+            let known = try pool.read { db in
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM tracked_transaction WHERE hash = ?", arguments: [transaction.hash]) ?? false
+            }
+            guard !known else { return }
             try pool.write { db in
                 try db.execute(sql: """
                     INSERT INTO tracked_transaction (hash, sender, nonce, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
