@@ -127,7 +127,9 @@ enum Migrations {
             // Every change of a tracked transaction's state, numbered in commit order (SQLite has
             // one writer at a time), whichever process wrote it: the long-poll watchers read the
             // entries after the last one they saw. The last 100,000 are kept (Store.trackedChangesKept).
+            // It replaces reading by `updated_at`, whose index goes.
             try db.execute(sql: """
+                DROP INDEX tracked_transaction_by_update;
                 CREATE TABLE tracked_change (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL);
                 CREATE TRIGGER tracked_transaction_state_changed AFTER UPDATE OF state ON tracked_transaction
                 WHEN NEW.state IS NOT OLD.state
