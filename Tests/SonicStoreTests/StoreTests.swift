@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import SonicStore
 
@@ -13,6 +14,19 @@ import Testing
         #expect(try store.appliedMigrations() == ["v1-cache", "v2-sync-state", "v3-tracked-transactions", "v4-auth", "v5-agent", "v6-history", "v7-tracked-change-log"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+    }
+
+    @Test func processesOpeningANewDatabaseAtOnceAllSucceed() throws {
+        // sonic-fcgi and sonic-sync start together and both migrate: one must wait for the other.
+        for round in 0..<5 {
+            let path = "\(directory)/together-\(round).sqlite"
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do { _ = try Store(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+            }
+            #expect(failures.withLock { $0 } == [])
+            #expect(try Store(path: path).appliedMigrations().count == 7)
+        }
     }
 
     @Test func indexerPositionSurvivesReopening() throws {
