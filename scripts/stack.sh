@@ -99,6 +99,12 @@ start() {
     tail -n 20 var/log/sonic-fcgi.log >&2 || true
     exit 1
   fi
+  # The indexer starts beside sonic-fcgi: say so if it has already stopped (its log says why).
+  if ! running sonic-sync sonic-sync; then
+    echo "stack: sonic-sync stopped right after starting; the end of var/log/sonic-sync.log:" >&2
+    tail -n 5 var/log/sonic-sync.log >&2 || true
+    exit 1
+  fi
   echo
   echo "Smart Sonic is running: $URL"
   echo "  health: $(curl -s "$URL/api/health")"
