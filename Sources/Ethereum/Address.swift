@@ -23,25 +23,28 @@ public struct Address: Hashable, Sendable, CustomStringConvertible {
         let digits = text.utf8.dropFirst(2)
         let hasLower = digits.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }
         let hasUpper = digits.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
-        if hasLower && hasUpper && checksummed != text {
+        if hasLower && hasUpper && !Self.checksumDigits(raw).elementsEqual(digits) {
             throw .badChecksum(text, expected: checksummed)
         }
     }
 
     /// EIP-55 mixed-case form.
-    public var checksummed: String {
-        let lower = Array(Hex.encode(bytes).utf8.dropFirst(2))
-        let hash = Keccak256.hash(lower)
-        var out = Array("0x".utf8)
-        for (index, character) in lower.enumerated() {
-            let nibble = (hash[index / 2] >> (index % 2 == 0 ? 4 : 0)) & 0x0f
-            if character >= UInt8(ascii: "a") && nibble >= 8 {
-                out.append(character - 32)
-            } else {
-                out.append(character)
-            }
+    public var checksummed: String { "0x" + String(decoding: Self.checksumDigits(bytes), as: UTF8.self) }
+
+    /// The 40 hex digits of the EIP-55 form: a letter is upper case where the Keccak-256 hash of
+    /// the lower-case digits has a nibble of 8 or more.
+    private static func checksumDigits(_ bytes: [UInt8]) -> [UInt8] {
+        var digits = [UInt8](repeating: 0, count: 40)
+        for (index, byte) in bytes.enumerated() {
+            digits[2 * index] = Hex.digits[Int(byte >> 4)]
+            digits[2 * index + 1] = Hex.digits[Int(byte & 0x0f)]
         }
-        return String(decoding: out, as: UTF8.self)
+        let hash = Keccak256.hash(digits)
+        for index in digits.indices where digits[index] >= UInt8(ascii: "a") {
+            let nibble = (hash[index / 2] >> (index % 2 == 0 ? 4 : 0)) & 0x0f
+            if nibble >= 8 { digits[index] -= 32 }
+        }
+        return digits
     }
 
     /// All lower-case `0x…`, the form used as a key and in JSON-RPC requests.

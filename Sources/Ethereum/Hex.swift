@@ -3,7 +3,8 @@
 /// Byte strings (`DATA`) need an even number of digits; quantities (`QUANTITY`) are canonical:
 /// no leading zeros, `0x0` for zero. See https://ethereum.org/en/developers/docs/apis/json-rpc/#hex-encoding
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    /// Lower-case hex digits by value.
+    static let digits = Array("0123456789abcdef".utf8)
 
     /// Lower-case `0x…` for bytes.
     public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
