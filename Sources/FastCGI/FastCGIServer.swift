@@ -8,7 +8,7 @@ import Synchronization
 /// The worker threads wait together in `epoll_wait` for the listening socket and for every
 /// connection nginx holds open between requests; whichever thread is woken reads and answers
 /// that request, then hands the connection back to epoll. So a connection nginx keeps idle
-/// holds no thread (nginx keeps up to 16 per worker), and the thread count only needs to cover
+/// holds no thread (nginx keeps up to 128 per worker), and the thread count only needs to cover
 /// the requests handled at once. Each descriptor is armed for one report at a time
 /// (`EPOLLONESHOT`): exactly one thread owns a connection while its request is served.
 /// `stop()` wakes every thread through an eventfd; requests in flight are finished.

@@ -1,10 +1,6 @@
 import Foundation
 import GRDB
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The product's SQLite database: one file, WAL mode, many readers and one writer at a time.
 public final class Store: Sendable {
     public let path: String
@@ -14,16 +10,12 @@ public final class Store: Sendable {
     /// - Throws: `StoreError` naming the file.
     public init(path: String) throws(StoreError) {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        // One process opens and migrates at a time. GRDB reads which migrations were applied
+        // One process opens and migrates at a time (the lock creates the folder too). GRDB reads which migrations were applied
         // outside any transaction, so two processes opening the file at once (sonic-fcgi and
         // sonic-sync at start) would both run a pending one and the second would fail; and
         // SQLite answers "database is locked" to a second switch of a new file to WAL.
         let lock: FileLock
-        do { lock = try FileLock(path + ".open-lock") } catch { throw .cannotOpen(path: path, reason: error.description) }
+        do { lock = try FileLock(path: path + ".open-lock", wait: true) } catch { throw .cannotOpen(path: path, reason: error.description) }
         defer { lock.release() }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
@@ -40,33 +32,6 @@ public final class Store: Sendable {
         } catch {
             throw .migrationFailed(path: path, reason: Self.reason(error))
         }
-    }
-
-    /// An exclusive `flock` on a file beside the database (created if needed), waiting for any
-    /// other holder, in this process or another.
-    private struct FileLock {
-        let descriptor: Int32
-
-        init(_ path: String) throws(LockError) {
-            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw LockError(path: path, reason: String(cString: strerror(errno))) }
-            while flock(descriptor, LOCK_EX) != 0 {
-                guard errno == EINTR else {
-                    let reason = String(cString: strerror(errno))
-                    close(descriptor)
-                    throw LockError(path: path, reason: reason)
-                }
-            }
-        }
-
-        /// Closing the file releases the lock.
-        func release() { close(descriptor) }
-    }
-
-    private struct LockError: Error, CustomStringConvertible {
-        let path: String
-        let reason: String
-        var description: String { "cannot lock \(path): \(reason)" }
     }
 
     /// Checks that the file can be read: a query against the schema, not just an open handle.
