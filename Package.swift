@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries (Debian's -dev packages); shim.h wraps what Swift cannot call.
@@ -35,15 +36,18 @@ let package = Package(
             "CSecp256k1", .product(name: "BigInt", package: "BigInt"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
+        .target(name: "SonicHTTP"),
+        .target(name: "SonicConfig", dependencies: ["Ethereum", .product(name: "Logging", package: "swift-log")]),
         .target(name: "IPFS", dependencies: ["Ethereum", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl"]),
+        .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl", "SonicConfig"]),
         .target(name: "SonicStore", dependencies: ["Ethereum", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SonicAgent", dependencies: ["Ethereum"]),
         .target(name: "SonicApp", dependencies: [
-            "Ethereum", "IPFS", "SonicChain", "SonicStore", "SonicAgent", .product(name: "BigInt", package: "BigInt"),
+            "Ethereum", "IPFS", "SonicConfig", "SonicHTTP", "SonicChain", "SonicStore", "SonicAgent", .product(name: "BigInt", package: "BigInt"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
-        .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicApp"]),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicHTTP"]),
         .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore"]),
         .target(name: "SiteBuilder", dependencies: [
             "CZlib", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
@@ -51,20 +55,22 @@ let package = Package(
 
         // Executables: thin main.swift files over the libraries.
         .executableTarget(name: "sonic-fcgi", dependencies: [
-            "FastCGI", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FastCGI", "SonicApp", "SonicConfig", "SonicHTTP", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-sync", dependencies: [
-            "Ethereum", "SonicSync", "SonicApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Ethereum", "SonicConfig", "SonicChain", "SonicStore", "SonicSync", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-site", dependencies: [
-            "SiteBuilder", "SonicChain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SiteBuilder", "SonicConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic", dependencies: [
-            "Ethereum", "SonicChain", "SonicApp", "SonicAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Ethereum", "SonicConfig", "SonicChain", "SonicAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .executableTarget(name: "sonic-bench", dependencies: [
-            "Ethereum", "CSecp256k1", "SonicAgent", "SonicApp", "SonicStore",
+            "Ethereum", "CSecp256k1", "SonicAgent", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -72,11 +78,12 @@ let package = Package(
         // Vectors/: upstream test vectors, read from the source tree (Support/Vectors.swift).
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", .product(name: "BigInt", package: "BigInt")], exclude: ["Vectors"]),
         .testTarget(name: "IPFSTests", dependencies: ["IPFS", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "SonicChainTests", dependencies: ["SonicChain"]),
+        .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
-        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicStore"]),
-        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicHTTP", "SonicConfig", "SonicStore"]),
+        .testTarget(name: "SonicConfigTests", dependencies: ["SonicConfig", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SonicHTTP"]),
         .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -1,6 +1,6 @@
 import Foundation
 import CFastCGI
-import SonicApp
+import SonicHTTP
 
 /// One accepted FastCGI request: reads its parameters and body, writes the response.
 /// Only the thread that accepted the request touches it.

@@ -1,6 +1,6 @@
 import CFastCGI
 import Foundation
-import SonicApp
+import SonicHTTP
 import Synchronization
 
 /// A multi-threaded FastCGI responder on libfcgi, driven by epoll.

@@ -1,7 +1,10 @@
 import Ethereum
+import SonicHTTP
 import Foundation
+import Logging
 import SonicAgent
 import SonicChain
+import SonicConfig
 import SonicStore
 
 /// POST /api/agent: understands a message, carries out reads, prepares writes for the wallet,
@@ -73,7 +76,7 @@ public struct AgentService: Sendable {
                     action = .clarify(question: String(reply.prefix(2_000)))
                 }
             } catch {
-                Log.warning("agent: \(error); answering without it")
+                logger.warning("agent: \(error); answering without it")
             }
         }
         var (reply, card, sources) = try carryOut(action)
@@ -307,6 +310,6 @@ extension AgentService {
             let body = lines.filter { !$0.hasPrefix("#") }.joined(separator: " ")
             articles.append((slug: String(file.dropLast(3)), title: title, body: body))
         }
-        do { try store.loadKnowledge(articles) } catch { Log.warning("knowledge base: \(error)") }
+        do { try store.loadKnowledge(articles) } catch { logger.warning("knowledge base: \(error)") }
     }
 }

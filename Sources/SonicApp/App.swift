@@ -1,6 +1,9 @@
+import SonicConfig
 import Synchronization
 import Ethereum
+import SonicHTTP
 import Foundation
+import Logging
 import IPFS
 import SonicChain
 import SonicStore
@@ -37,7 +40,7 @@ public final class App: Sendable {
         do {
             store = try Store(path: configuration.databasePath)
         } catch {
-            Log.error("\(error)")
+            logger.error("\(error)")
             store = nil
         }
         context = ChainContext(configuration: configuration, store: store)
@@ -54,7 +57,7 @@ public final class App: Sendable {
             content = try ContentStore(directory: configuration.contentDirectory)
             content?.sweep()  // uploads a killed process left half-staged
         } catch {
-            Log.error("content store: \(error)")
+            logger.error("content store: \(error)")
             contentProblem = error.description
         }
         var nft = NFTService(context: context, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)

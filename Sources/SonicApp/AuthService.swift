@@ -1,4 +1,5 @@
 import Ethereum
+import SonicHTTP
 import Foundation
 import SonicStore
 

@@ -1,7 +1,9 @@
 import BigInt
 import Ethereum
+import SonicHTTP
 import Foundation
 import SonicChain
+import SonicConfig
 import SonicStore
 import Synchronization
 

@@ -1,6 +1,9 @@
 import Ethereum
+import SonicHTTP
 import Foundation
+import Logging
 import SonicChain
+import SonicConfig
 import SonicStore
 
 /// What the services share: the network (with our deployments), its client, fees and the store.
@@ -28,7 +31,7 @@ public final class ChainContext: Sendable {
             deployments = loaded
         } catch {
             problem = error.description
-            Log.warning("contracts: \(error)")
+            logger.warning("contracts: \(error)")
         }
         self.network = network
         self.client = client

@@ -1,4 +1,6 @@
+import Logging
 import SonicChain
+import SonicConfig
 import SonicStore
 
 /// Whether the backend can do its job: the node answers on the configured chain and the
@@ -52,14 +54,14 @@ public struct HealthService: Sendable {
                 report.block = try client.blockNumber()
             }
         } catch {
-            Log.warning("health: \(error)")
+            logger.warning("health: \(error)")
             report.rpc = "unreachable"
         }
         do {
             guard let store else { throw StoreError.unavailable(path: "?", reason: "not opened") }
             try store.ping()
         } catch {
-            Log.warning("health: \(error)")
+            logger.warning("health: \(error)")
             report.database = "unavailable"
         }
         if report.rpc != "ok" || report.database != "ok" { report.status = "degraded" }

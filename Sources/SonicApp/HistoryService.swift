@@ -1,7 +1,10 @@
 import BigInt
 import Ethereum
+import SonicHTTP
 import Foundation
+import Logging
 import SonicChain
+import SonicConfig
 import SonicStore
 import Synchronization
 
@@ -187,7 +190,7 @@ public final class Watchlist: Sendable {
         guard !seen.read({ $0.contains(key) }), seen.write({ $0.insert(key).inserted }) else { return }
         do { try store.watch(key, source: source) } catch {
             seen.write { _ = $0.remove(key) }
-            Log.warning("watchlist: \(error)")
+            logger.warning("watchlist: \(error)")
         }
     }
 }

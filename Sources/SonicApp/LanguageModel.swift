@@ -1,5 +1,6 @@
 import BigInt
 import Ethereum
+import SonicHTTP
 import Foundation
 import SonicAgent
 import SonicChain

@@ -1,4 +1,5 @@
 import Foundation
+import SonicHTTP
 
 /// A `multipart/form-data` body (RFC 7578), read strictly: the boundary from the content type,
 /// each part's `Content-Disposition` name (and file name), at most `maxParts` parts, and a

@@ -1,8 +1,11 @@
 import BigInt
 import Ethereum
+import SonicHTTP
 import Foundation
+import Logging
 import IPFS
 import SonicChain
+import SonicConfig
 import SonicStore
 
 /// The NFT creator's back end: uploads checked and stored by content (image and ERC-721
@@ -90,7 +93,7 @@ public struct NFTService: Sendable {
             metadata["image"] = .string("ipfs://\(imageCID)")
             metadataCID = try store.add(JSONValue.object(metadata).serialized(), contentType: "application/json", cidVersion: cidVersion)
         } catch {
-            Log.error("nft upload: \(error)")
+            logger.error("nft upload: \(error)")
             throw Problem(status: 503, title: "Storage unavailable", detail: "the upload could not be stored; nothing was kept, try again")
         }
         let metadataBytes = JSONValue.object(metadata).serialized()
@@ -105,7 +108,7 @@ public struct NFTService: Sendable {
             } catch let problem as Problem {
                 throw problem
             } catch {
-                Log.warning("nft pinning: \(error)")
+                logger.warning("nft pinning: \(error)")
                 throw Problem(status: 502, title: "Pinning failed", detail: "\(error)")
             }
         }
@@ -243,7 +246,7 @@ public struct NFTService: Sendable {
         let store = try contentStore()
         let stored: (object: ContentStore.Object, bytes: [UInt8])?
         do { stored = try store.read(cid) } catch {
-            Log.error("gateway: \(error)")
+            logger.error("gateway: \(error)")
             throw Problem(status: 503, title: "Content unavailable", detail: "the stored content could not be read")
         }
         guard let stored else { throw Problem(status: 404, title: "Not found", detail: "no content with CID \(cid) is stored here") }

@@ -1,5 +1,6 @@
 import Dispatch
 import Ethereum
+import SonicHTTP
 import SonicChain
 
 /// An unsigned transaction ready for the wallet, previewed: what it does, what it may cost,

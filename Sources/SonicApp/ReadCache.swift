@@ -1,4 +1,5 @@
 import Foundation
+import SonicHTTP
 
 /// Chain reads that many requests share, kept for a short time: a value is fresh for `ttl`
 /// seconds (Sonic makes a block every ~0.7 s), and concurrent misses for one key make one call.

@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import SonicHTTP
 
 /// Reads a JSON request body strictly: JSON content type, a JSON object, no unknown fields,
 /// every required field present and of the right type. Each refusal names the field.
@@ -65,19 +66,5 @@ enum Validate {
             throw Problem(status: 422, title: "Invalid amount", detail: "\(field) must be more than 0 \(symbol)", field: field)
         }
         return value
-    }
-}
-
-extension Request {
-    /// Query parameters, percent-decoded; the last value wins.
-    var queryItems: [String: String] {
-        var items: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
-            items[name] = value
-        }
-        return items
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SonicHTTP
 import Metrics
 import Prometheus
 import SonicChain

@@ -1,4 +1,5 @@
 import Foundation
+import SonicHTTP
 import Synchronization
 
 /// Concurrent requests for the same key share one execution: the first caller runs `work`,

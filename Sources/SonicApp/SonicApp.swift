@@ -7,3 +7,8 @@
 /// without FastCGI. If you are translating a protocol (FastCGI), you want `FastCGI`, which
 /// calls `App.handle(_:)`; if you need chain bytes, you want `Ethereum`.
 public enum SonicAppModule {}
+
+import Logging
+
+/// The services' log (lines go through `LineLogHandler` once the process bootstraps it).
+let logger = Logger(label: "sonic-app")

@@ -1,6 +1,8 @@
 import Ethereum
+import SonicHTTP
 import Foundation
 import SonicChain
+import SonicConfig
 
 /// The premium subscription: status of an address, and purchases prepared for the wallet.
 public struct SubscriptionService: Sendable {

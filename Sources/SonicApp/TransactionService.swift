@@ -1,6 +1,9 @@
 import Ethereum
+import SonicHTTP
 import Foundation
+import Logging
 import SonicChain
+import SonicConfig
 import SonicStore
 
 /// Prepares transfers for the wallet, broadcasts what it signed, and tracks transactions.
@@ -133,7 +136,7 @@ public struct TransactionService: Sendable {
 /// A store failure as an HTTP problem: the database is unavailable, try again.
 func storeCall<Value>(_ body: () throws(StoreError) -> Value) throws(Problem) -> Value {
     do { return try body() } catch {
-        Log.error("\(error)")
+        logger.error("\(error)")
         throw Problem(status: 503, title: "Database unavailable", detail: "the service cannot read or write its database right now")
     }
 }

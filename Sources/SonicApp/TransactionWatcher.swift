@@ -1,6 +1,8 @@
 import Ethereum
 import Foundation
+import Logging
 import SonicChain
+import SonicConfig
 import SonicStore
 
 /// Moves tracked transactions to their final state: polls the receipts of pending ones (in one
@@ -54,7 +56,7 @@ public final class TransactionWatcher: Sendable {
                 changed += 1
                 waiters.wake(tracked.hash, with: next)
             } catch {
-                Log.error("watcher: \(error)")
+                logger.error("watcher: \(error)")
             }
         }
         return changed

@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import SonicConfig
 
 /// Our contracts' addresses on one network, from `deployments/<network>.json`, which
 /// `sonic deploy` writes.

@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import SonicConfig
 
 /// Signs with a key of ours and sends: for operators' commands (`sonic send`, `sonic deploy`)
 /// and tests. The product never holds users' keys; their wallets sign.

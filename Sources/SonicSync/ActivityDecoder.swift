@@ -1,5 +1,6 @@
 import Ethereum
 import SonicChain
+import SonicConfig
 import SonicStore
 
 /// What the indexer knows about contracts, to name what a transaction did.

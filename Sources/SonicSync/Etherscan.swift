@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 import SonicChain
+import SonicConfig
 import SonicStore
 import Synchronization
 

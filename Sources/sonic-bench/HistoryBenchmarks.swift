@@ -1,5 +1,7 @@
 import Foundation
 import SonicApp
+import SonicConfig
+import SonicHTTP
 import SonicStore
 
 /// A history page as sonic-fcgi answers it (routing, the SQLite read, JSON), for an address

@@ -1,7 +1,9 @@
 import ArgumentParser
 import FastCGI
 import Foundation
+import Logging
 import SonicApp
+import SonicConfig
 
 struct SonicFCGI: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,12 +45,14 @@ struct SonicFCGI: ParsableCommand {
         }
         let app = App(configuration: settings)
         let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: app.handle)
-        Log.info("sonic-fcgi: \(settings.network.name) (chain id \(settings.network.chainID)), "
-                 + "listening on \(settings.fastCGIListen) with \(settings.fastCGIThreads) threads")
+        let network = settings.network
+        logger.info("sonic-fcgi: \(network.name) (chain id \(network.chainID)), listening on \(settings.fastCGIListen) with \(settings.fastCGIThreads) threads")
         app.start()
         let signal = try server.runUntilSignalled(beforeExit: app.stop)
-        Log.info("sonic-fcgi: stopped on signal \(signal)")
+        logger.info("sonic-fcgi: stopped on signal \(signal)")
     }
 }
 
+LineLogHandler.bootstrap()
+let logger = Logger(label: "sonic-fcgi")
 SonicFCGI.main()

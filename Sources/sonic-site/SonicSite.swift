@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiteBuilder
-import SonicChain
+import SonicConfig
 
 @main
 struct SonicSite: AsyncParsableCommand {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Ethereum
 import Foundation
-import SonicApp
+import Logging
 import SonicChain
+import SonicConfig
 import SonicStore
 import SonicSync
 import Synchronization
@@ -39,8 +40,8 @@ struct SonicSyncCommand: ParsableCommand {
         func run() throws {
             let sync = try SyncProcess()
             Stop.install()
-            Log.info("sonic-sync: indexing \(sync.settings.network.name) (chain id \(sync.settings.network.chainID)) into "
-                     + "\(sync.settings.databasePath), \(sync.settings.indexAll ? "every transaction" : "watched addresses only")")
+            let scope = sync.settings.indexAll ? "every transaction" : "watched addresses only"
+            logger.info("sonic-sync: indexing \(sync.settings.network.name) (chain id \(sync.settings.network.chainID)) into \(sync.settings.databasePath), \(scope)")
             var meter = ProgressMeter(every: progressEvery)
             var failures = 0
             while !Stop.requested.load(ordering: .relaxed) {
@@ -48,9 +49,9 @@ struct SonicSyncCommand: ParsableCommand {
                     let progress = try sync.indexer.step()
                     failures = 0
                     if let undone = progress.rolledBack {
-                        Log.warning("sonic-sync: the chain reorganised; undid \(undone) block(s), back to block \(progress.indexed ?? 0)")
+                        logger.warning("sonic-sync: the chain reorganised; undid \(undone) block(s), back to block \(progress.indexed ?? 0)")
                     }
-                    if let line = meter.record(progress) { Log.info("sonic-sync: \(line)") }
+                    if let line = meter.record(progress) { logger.info("sonic-sync: \(line)") }
                     if progress.blocks == 0 && progress.rolledBack == nil {
                         if once {
                             print(progress.indexed.map(String.init) ?? "nothing indexed")
@@ -61,13 +62,13 @@ struct SonicSyncCommand: ParsableCommand {
                     }
                 } catch {
                     failures += 1
-                    Log.warning("sonic-sync: \(error)")
+                    logger.warning("sonic-sync: \(error)")
                     if once { throw ExitCode.failure }
                     if case .wrongChain = error { throw ExitCode.failure }
                     Thread.sleep(forTimeInterval: min(5, interval * Double(1 << min(failures, 5))))
                 }
             }
-            Log.info("sonic-sync: stopped at block \((try? sync.store.indexerState(chainID: sync.settings.network.chainID))??.indexed ?? 0)")
+            logger.info("sonic-sync: stopped at block \((try? sync.store.indexerState(chainID: sync.settings.network.chainID))??.indexed ?? 0)")
         }
     }
 
@@ -142,14 +143,22 @@ struct SyncProcess {
         settings = try Configuration(environment: ProcessInfo.processInfo.environment)
         lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
         store = try Store(path: settings.databasePath)
-        let context = ChainContext(configuration: settings, store: store)
+        let client = RPCClient(configuration: settings)
+        var network = settings.network
+        var deployments: Deployments?
+        do {
+            deployments = try Deployments.load(network: network, directory: settings.deploymentsDirectory)
+            network = network.with(deployments: deployments!)
+        } catch {
+            logger.warning("contracts: \(error)")
+        }
         for address in settings.watchAddresses { try store.watch(address.lowercased, source: "config") }
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50
-        indexer = Indexer(client: context.client, store: store, chainID: settings.network.chainID,
-                          catalog: Catalog(network: context.network, deployments: context.deployments), options: options)
+        indexer = Indexer(client: client, store: store, chainID: settings.network.chainID,
+                          catalog: Catalog(network: network, deployments: deployments), options: options)
         if let key = settings.etherscanAPIKey {
-            backfill = EtherscanBackfill(store: store, chainID: settings.network.chainID, network: context.network,
+            backfill = EtherscanBackfill(store: store, chainID: settings.network.chainID, network: network,
                                          client: EtherscanClient(baseURL: settings.etherscanURL, apiKey: key, chainID: settings.network.chainID))
         } else {
             backfill = nil
@@ -163,9 +172,9 @@ struct SyncProcess {
         do {
             let added = try backfill.run(parsed)
             try store.markBackfilled(address)
-            Log.info("sonic-sync: backfilled \(parsed.checksummed) from Etherscan: \(added) entries")
+            logger.info("sonic-sync: backfilled \(parsed.checksummed) from Etherscan: \(added) entries")
         } catch {
-            Log.warning("sonic-sync: backfill of \(parsed.checksummed): \(error)")
+            logger.warning("sonic-sync: backfill of \(parsed.checksummed): \(error)")
         }
     }
 }
@@ -200,4 +209,6 @@ enum Stop {
     }
 }
 
+LineLogHandler.bootstrap()
+let logger = Logger(label: "sonic-sync")
 SonicSyncCommand.main()

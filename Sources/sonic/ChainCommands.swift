@@ -2,6 +2,7 @@ import ArgumentParser
 import Ethereum
 import Foundation
 import SonicChain
+import SonicConfig
 
 /// Where a chain command sends its calls: --rpc-url wins over the network's URLs.
 struct ChainOptions: ParsableArguments {

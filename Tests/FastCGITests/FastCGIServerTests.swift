@@ -1,6 +1,6 @@
 import Synchronization
 import Foundation
-import SonicApp
+import SonicHTTP
 import Testing
 @testable import FastCGI
 

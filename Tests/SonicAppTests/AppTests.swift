@@ -1,4 +1,6 @@
 import Foundation
+import SonicConfig
+import SonicHTTP
 import Testing
 import SonicStore
 import Synchronization

@@ -1,4 +1,6 @@
 import Foundation
+import SonicConfig
+import SonicHTTP
 import Synchronization
 import Testing
 @testable import SonicApp

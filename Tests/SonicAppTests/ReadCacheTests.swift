@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SonicHTTP
 import Synchronization
 import Testing
 @testable import SonicApp

@@ -1,4 +1,5 @@
 import Foundation
+import SonicConfig
 import Testing
 @testable import SonicChain
 

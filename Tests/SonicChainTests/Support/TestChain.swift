@@ -1,3 +1,4 @@
+import SonicConfig
 import Ethereum
 import Foundation
 import SonicChain

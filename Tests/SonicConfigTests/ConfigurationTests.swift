@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SonicApp
+@testable import SonicConfig
 
 @Suite struct ConfigurationTests {
     @Test func defaultsRunTheLocalDevnet() throws {

@@ -1,6 +1,5 @@
 import Ethereum
 import Foundation
-import SonicChain
 
 /// Every setting of the backend, read from the environment in one place.
 ///

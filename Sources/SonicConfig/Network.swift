@@ -6,23 +6,30 @@ public struct KnownToken: Sendable, Hashable {
     public let name: String
     public let address: Address
     public let decimals: Int
+
+    public init(symbol: String, name: String, address: Address, decimals: Int) {
+        self.symbol = symbol
+        self.name = name
+        self.address = address
+        self.decimals = decimals
+    }
 }
 
-/// A Sonic network the product can run against. Facts from shared/SONIC.md: check them live
-/// (`eth_chainId`, `eth_gasPrice`) rather than trusting constants.
+/// A Sonic network the product can run against: its profile. Facts from Sonic's documentation
+/// (docs.soniclabs.com); check them live (`eth_chainId`, `eth_gasPrice`) rather than trusting constants.
 public struct Network: Sendable, Hashable {
     public let name: String
     public let displayName: String
     public let chainID: UInt64
-    public let rpcURLs: [String]
+    public var rpcURLs: [String]
     public let explorerURL: String?
     public let nativeSymbol: String
     /// Sonic's MinBaseFee: no block's base fee is lower (50 gwei on testnet and mainnet).
     public let minimumBaseFee: UInt256
     /// Multicall3, where the network has it at the canonical address; the devnet's comes from
     /// its deployment file.
-    public let multicall3: Address?
-    public let tokens: [KnownToken]
+    public var multicall3: Address?
+    public var tokens: [KnownToken]
     /// The SFC staking contract.
     public let stakingContract: Address?
 
@@ -52,21 +59,9 @@ public struct Network: Sendable, Hashable {
 
     /// The same network reached through other RPC URLs.
     public func with(rpcURLs: [String]) -> Network {
-        Network(name: name, displayName: displayName, chainID: chainID, rpcURLs: rpcURLs, explorerURL: explorerURL,
-                nativeSymbol: nativeSymbol, minimumBaseFee: minimumBaseFee, multicall3: multicall3, tokens: tokens,
-                stakingContract: stakingContract)
-    }
-
-    /// The same network with what its deployment file adds: Multicall3 and test tokens on the devnet.
-    public func with(deployments: Deployments) -> Network {
-        var tokens = self.tokens
-        if let token = deployments.contracts["TestToken"], !tokens.contains(where: { $0.address == token.address }) {
-            tokens.append(KnownToken(symbol: "SUSD", name: "Sonic test dollar", address: token.address, decimals: 6))
-        }
-        return Network(name: name, displayName: displayName, chainID: chainID, rpcURLs: rpcURLs, explorerURL: explorerURL,
-                       nativeSymbol: nativeSymbol, minimumBaseFee: minimumBaseFee,
-                       multicall3: multicall3 ?? deployments.contracts["Multicall3"]?.address, tokens: tokens,
-                       stakingContract: stakingContract)
+        var network = self
+        network.rpcURLs = rpcURLs
+        return network
     }
 
     /// The explorer page of a transaction, where the network has an explorer.

@@ -1,4 +1,3 @@
-import Ethereum
 import Foundation
 
 /// An HTTP response as the handlers produce it.
@@ -40,11 +39,6 @@ public struct Response: Sendable {
         } catch {
             return .problem(Problem(status: 500, title: "Internal error", detail: "the response could not be encoded"))
         }
-    }
-
-    /// A JSON response of an untyped value, written without `JSONEncoder` (keys sorted).
-    public static func json(_ value: JSONValue, status: Int = 200) -> Response {
-        Response(status: status, headers: [("Content-Type", "application/json")], body: value.serialized())
     }
 
     /// An RFC 9457 problem document.
