@@ -43,8 +43,11 @@ let package = Package(
         .target(name: "SonicStore", dependencies: ["Ethereum", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SonicAgent", dependencies: ["Ethereum"]),
         .target(name: "SonicApp", dependencies: [
-            "Ethereum", "IPFS", "SonicConfig", "SonicHTTP", "SonicChain", "SonicStore", "SonicAgent", .product(name: "BigInt", package: "BigInt"),
+            "Ethereum", "IPFS", "SonicConfig", "SonicChain", "SonicStore", "SonicAgent", .product(name: "BigInt", package: "BigInt"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SonicAPI", dependencies: [
+            "Ethereum", "SonicConfig", "SonicHTTP", "SonicChain", "SonicStore", "SonicApp", .product(name: "BigInt", package: "BigInt"),
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicHTTP"]),
@@ -55,7 +58,7 @@ let package = Package(
 
         // Executables: thin main.swift files over the libraries.
         .executableTarget(name: "sonic-fcgi", dependencies: [
-            "FastCGI", "SonicApp", "SonicConfig", "SonicHTTP", .product(name: "Logging", package: "swift-log"),
+            "FastCGI", "SonicAPI", "SonicApp", "SonicConfig", .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-sync", dependencies: [
@@ -70,7 +73,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "sonic-bench", dependencies: [
-            "Ethereum", "CSecp256k1", "SonicAgent", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
+            "Ethereum", "CSecp256k1", "SonicAgent", "SonicAPI", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -81,7 +84,8 @@ let package = Package(
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
-        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicHTTP", "SonicConfig", "SonicStore"]),
+        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicConfig", "SonicStore"]),
+        .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore"]),
         .testTarget(name: "SonicConfigTests", dependencies: ["SonicConfig", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SonicHTTP"]),
         .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync"]),

@@ -1,5 +1,4 @@
 import Ethereum
-import SonicHTTP
 import Foundation
 import Logging
 import SonicAgent
@@ -20,11 +19,6 @@ public struct AgentService: Sendable {
     var nft: NFTService? = nil
     /// Helps with what the parser cannot place, when configured (`SONIC_LLM_PROVIDER`).
     var model: (any LanguageModel)? = nil
-
-    struct Body: Decodable {
-        let message: String
-        let conversation: String?
-    }
 
     /// A card the dashboard shows under the reply: a transaction to confirm, or a page to open.
     public struct Card: Encodable, Sendable {
@@ -50,13 +44,15 @@ public struct AgentService: Sendable {
         let model: String?
     }
 
-    func handle(_ request: Request, address: String?) throws(Problem) -> Answer {
-        let body = try RequestBody.decode(request, as: Body.self, fields: ["message", "conversation"])
-        let text = body.message.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// Answers `message`, within the `conversation` it continues (a new one when nil or
+    /// unknown); `signedIn` is the person's address, which "my" means.
+    public func handle(message: String, conversation: String?, signedIn: Address?) throws(AppError) -> Answer {
+        let address = signedIn?.lowercased
+        let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 2_000 else {
-            throw Problem(status: 422, title: "Invalid message", detail: "message must have 1 to 2,000 characters", field: "message")
+            throw .invalidInput(field: "message", summary: "Invalid message", detail: "message must have 1 to 2,000 characters")
         }
-        let id = body.conversation.flatMap { Self.validID($0) ? $0 : nil } ?? AuthService.random(alphabet: "0123456789abcdef", count: 24)
+        let id = conversation.flatMap { Self.validID($0) ? $0 : nil } ?? AuthService.random(alphabet: "0123456789abcdef", count: 24)
         let saved = try storeCall { () throws(StoreError) in try context.store?.conversationState(id, address: address) }
         let state = saved.flatMap { try? JSONDecoder().decode(ConversationState.self, from: Data($0.utf8)) } ?? ConversationState()
         let planner = Planner(knownTokens: [context.network.nativeSymbol] + context.network.tokens.map(\.symbol))
@@ -87,7 +83,7 @@ public struct AgentService: Sendable {
                 reply = "Here is the mint to check: \(prepared.summary), fee about \(Self.fee(prepared.fee.estimatedWei)) \(context.network.nativeSymbol). Confirm it in your wallet."
                 card = Card(kind: "transaction", prepared: prepared, name: nil, description: nil)
             } catch {
-                reply = error.detail.prefix(1).uppercased() + error.detail.dropFirst() + "."
+                reply = error.sentence
             }
         }
         if let data = try? JSONEncoder().encode(next) {
@@ -99,7 +95,7 @@ public struct AgentService: Sendable {
 
     static func validID(_ id: String) -> Bool { (8...64).contains(id.count) && id.allSatisfy { $0.isHexDigit } }
 
-    private func carryOut(_ action: Action) throws(Problem) -> (String, Card?, [Source]?) {
+    private func carryOut(_ action: Action) throws(AppError) -> (String, Card?, [Source]?) {
         let symbol = context.network.nativeSymbol
         switch action {
         case .balance(let text, let token):
@@ -152,7 +148,7 @@ public struct AgentService: Sendable {
             do {
                 prepared = try transactions.prepareTransfer(from: from, to: to, amount: amount, token: token)
             } catch {
-                return (error.detail.prefix(1).uppercased() + error.detail.dropFirst() + ".", nil, nil)
+                return (error.sentence, nil, nil)
             }
             var reply = "Here is the transfer to check: \(prepared.summary). The fee is about \(Self.fee(prepared.fee.estimatedWei)) \(symbol), "
                 + "at most \(Self.fee(prepared.fee.maxWei)) \(symbol) (up to \(prepared.fee.maxFeePerGasGwei) gwei per gas)."
@@ -162,7 +158,7 @@ public struct AgentService: Sendable {
             let from = try Validate.address(fromText, field: "address")
             let prepared: PreparedTransaction
             do { prepared = try subscriptions.preparePurchase(from: from, months: months) } catch {
-                return (error.detail.prefix(1).uppercased() + error.detail.dropFirst() + ".", nil, nil)
+                return (error.sentence, nil, nil)
             }
             return ("Here is the purchase to check: \(prepared.summary), fee about \(Self.fee(prepared.fee.estimatedWei)) \(symbol). Confirm it in your wallet.",
                     Card(kind: "transaction", prepared: prepared, name: nil, description: nil), nil)
@@ -251,11 +247,9 @@ public struct AgentService: Sendable {
     }
 
     /// "Show my last 10 transactions": the newest entries of the indexed history, one line each.
-    func recent(_ address: Address, limit: Int?) throws(Problem) -> (String, Card?, [Source]?) {
+    func recent(_ address: Address, limit: Int?) throws(AppError) -> (String, Card?, [Source]?) {
         let count = min(max(limit ?? 5, 1), 25)
-        guard let store = context.store else {
-            throw Problem(status: 503, title: "Database unavailable", detail: "the service cannot read its database right now")
-        }
+        guard let store = context.store else { throw .databaseDown }
         history.watchlist.watch(address, source: "lookup", store: store)
         let state = try storeCall { () throws(StoreError) in try store.indexerState(chainID: context.network.chainID) }
         guard let state else {

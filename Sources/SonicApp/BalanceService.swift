@@ -1,6 +1,5 @@
 import BigInt
 import Ethereum
-import SonicHTTP
 import Foundation
 import SonicChain
 import SonicConfig
@@ -64,7 +63,7 @@ public final class BalanceService: Sendable {
         var snapshot: Snapshot { rendered.snapshot }
 
         /// The API's document: the snapshot's rendered members, then `age_seconds` and `stale`.
-        var body: [UInt8] {
+        public var body: [UInt8] {
             var out = rendered.head
             out.reserveCapacity(out.count + 40)
             out += #","age_seconds":"#.utf8
@@ -79,8 +78,8 @@ public final class BalanceService: Sendable {
     let maxStaleness: Double
     private let memory = ReadWriteLocked<[String: Rendered]>([:])
     private let flights = SingleFlight<Snapshot>()
-    let hits = Atomic<Int>(0)
-    let misses = Atomic<Int>(0)
+    public let hits = Atomic<Int>(0)
+    public let misses = Atomic<Int>(0)
 
     public init(context: ChainContext, ttl: Double, maxStaleness: Double) {
         self.context = context
@@ -89,7 +88,7 @@ public final class BalanceService: Sendable {
     }
 
     /// The balances of `address` in S and in the `tokens` named (symbols the network knows).
-    public func balances(of address: Address, tokens symbols: [String], now: Date = Date()) throws(Problem) -> Answer {
+    public func balances(of address: Address, tokens symbols: [String], now: Date = Date()) throws(AppError) -> Answer {
         let tokens = try resolve(symbols)
         let key = Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.symbol).joined(separator: ",")
         if let cached = lookup(key), now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl {
@@ -100,13 +99,13 @@ public final class BalanceService: Sendable {
         // The node failed a moment ago and has not answered since: answer from what we have now
         // rather than make this request wait for it too (a request after the quiet period asks).
         if context.client.isUnreachable(within: Self.quietPeriod) {
-            return try staleAnswer(key, now: now, because: ChainContext.nodeUnavailable)
+            return try staleAnswer(key, now: now, because: .nodeDown)
         }
         do {
-            let fresh = try flights.run(key) { () throws(Problem) -> Snapshot in try fetch(address, tokens) }
+            let fresh = try flights.run(key) { () throws(AppError) -> Snapshot in try fetch(address, tokens) }
             return Answer(rendered: remember(key, fresh), stale: false, age: max(0, Date().timeIntervalSince1970 - fresh.fetchedAt))
-        } catch where error.status == 503 {
-            return try staleAnswer(key, now: now, because: error)
+        } catch AppError.nodeUnavailable(let detail) {
+            return try staleAnswer(key, now: now, because: .nodeUnavailable(detail: detail))
         }
     }
 
@@ -114,13 +113,12 @@ public final class BalanceService: Sendable {
     /// cache (or refused) without asking the node.
     static let quietPeriod = 2.0
 
-    /// The last balance under `key` marked stale, while younger than `maxStaleness`; else `problem`.
-    private func staleAnswer(_ key: String, now: Date, because problem: Problem) throws(Problem) -> Answer {
-        guard let cached = lookup(key) else { throw problem }
+    /// The last balance under `key` marked stale, while younger than `maxStaleness`; else `error`.
+    private func staleAnswer(_ key: String, now: Date, because error: AppError) throws(AppError) -> Answer {
+        guard let cached = lookup(key) else { throw error }
         let age = now.timeIntervalSince1970 - cached.snapshot.fetchedAt
         guard age <= maxStaleness else {
-            throw Problem(type: problem.type, status: 503, title: problem.title,
-                          detail: "the node is not answering and the last balance is \(Int(age)) s old, more than the \(Int(maxStaleness)) s we serve")
+            throw .nodeUnavailable(detail: "the node is not answering and the last balance is \(Int(age)) s old, more than the \(Int(maxStaleness)) s we serve")
         }
         return Answer(rendered: cached, stale: true, age: age)
     }
@@ -134,14 +132,13 @@ public final class BalanceService: Sendable {
 
     static func cacheKey(network: String, address: Address) -> String { "balance:\(network):\(address.lowercased)" }
 
-    func resolve(_ symbols: [String]) throws(Problem) -> [KnownToken] {
+    func resolve(_ symbols: [String]) throws(AppError) -> [KnownToken] {
         let known = context.network.tokens
         var tokens: [KnownToken] = []
         for symbol in symbols {
             guard let token = known.first(where: { $0.symbol == symbol.uppercased() }) else {
                 let accepted = known.isEmpty ? "none on \(context.network.name)" : known.map(\.symbol).joined(separator: ", ")
-                throw Problem(status: 400, title: "Unknown token", detail: "tokens: \"\(symbol)\" is not a token we know (known: \(accepted))",
-                              field: "tokens")
+                throw .invalidInput(field: "tokens", summary: "Unknown token", detail: "tokens: \"\(symbol)\" is not a token we know (known: \(accepted))")
             }
             if !tokens.contains(token) { tokens.append(token) }
         }
@@ -172,7 +169,7 @@ public final class BalanceService: Sendable {
     }
 
     /// Reads everything at one block number, so S and tokens agree with each other.
-    private func fetch(_ address: Address, _ tokens: [KnownToken]) throws(Problem) -> Snapshot {
+    private func fetch(_ address: Address, _ tokens: [KnownToken]) throws(AppError) -> Snapshot {
         let client = context.client
         do {
             let block = try client.blockNumber()
@@ -188,7 +185,7 @@ public final class BalanceService: Sendable {
                 }
                 for (token, result) in zip(tokens, results) {
                     guard result.success, case .uint(let raw)? = try? ERC20.balanceOf.decodeOutput(result.data).first, let value = UInt256(raw) else {
-                        throw Problem(status: 502, title: "Bad token answer", detail: "\(token.symbol) at \(token.address) did not answer balanceOf")
+                        throw AppError.badUpstream(summary: "Bad token answer", detail: "\(token.symbol) at \(token.address) did not answer balanceOf")
                     }
                     amounts.append(Amount(symbol: token.symbol, address: token.address.checksummed, decimals: token.decimals,
                                           balance: value.description, formatted: Units.format(value, decimals: token.decimals)))
@@ -198,12 +195,8 @@ public final class BalanceService: Sendable {
                             native: Amount(symbol: context.network.nativeSymbol, address: nil, decimals: 18, balance: native.description,
                                            formatted: Units.format(native, decimals: 18)),
                             tokens: amounts, fetchedAt: Date().timeIntervalSince1970)
-        } catch let error as ChainError {
-            throw ChainContext.problem(error)
-        } catch let problem as Problem {
-            throw problem
         } catch {
-            throw Problem(status: 502, title: "Bad answer from the node", detail: "a token balance could not be read")
+            throw AppError.chain(error, what: "a token contract")
         }
     }
 }

@@ -1,5 +1,4 @@
 import Ethereum
-import SonicHTTP
 import Foundation
 import Logging
 import SonicChain
@@ -19,9 +18,7 @@ public final class ChainContext: Sendable {
     private let feeCache: ReadCache<FeeSuggestion>
 
     public init(configuration: Configuration, store: Store?) {
-        let client = RPCClient(
-            endpoints: configuration.network.rpcURLs,
-            transport: HTTPTransport(connectTimeout: min(2, configuration.rpcTimeout), totalTimeout: configuration.rpcTimeout))
+        let client = RPCClient(configuration: configuration)
         var network = configuration.network
         var deployments: Deployments?
         var problem: String?
@@ -43,55 +40,32 @@ public final class ChainContext: Sendable {
     }
 
     /// The fees to offer for the next block, asked of the node at most once per `SONIC_BALANCE_TTL`.
-    func suggestedFees() throws(Problem) -> FeeSuggestion {
-        try feeCache.value("fees") { () throws(Problem) -> FeeSuggestion in
-            do throws(ChainError) { return try fees.suggest() } catch { throw Self.problem(error) }
+    func suggestedFees() throws(AppError) -> FeeSuggestion {
+        try feeCache.value("fees") { () throws(AppError) -> FeeSuggestion in
+            do throws(ChainError) { return try fees.suggest() } catch { throw AppError(error) }
         }
     }
 
-    /// The address of one of our contracts, or a 503 saying it is not deployed.
-    func contract(_ name: String) throws(Problem) -> Address {
+    /// The address of one of our contracts, or why it cannot be used.
+    func contract(_ name: String) throws(AppError) -> Address {
         guard let deployments else {
-            throw Problem(status: 503, title: "Contract not deployed", detail: deploymentProblem ?? "\(name) is not deployed")
+            throw .unavailable(summary: "Contract not deployed", detail: deploymentProblem ?? "\(name) is not deployed")
         }
         do { return try deployments.address(of: name) } catch {
-            throw Problem(status: 503, title: "Contract not deployed", detail: error.description)
+            throw .unavailable(summary: "Contract not deployed", detail: error.description)
         }
     }
 
     /// The S (native) balance of `address`, or the problem a failed read becomes.
-    func nativeBalance(of address: Address) throws(Problem) -> UInt256 {
-        do { return try client.balance(of: address) } catch { throw Self.problem(error) }
+    func nativeBalance(of address: Address) throws(AppError) -> UInt256 {
+        do { return try client.balance(of: address) } catch { throw AppError(error) }
     }
 
     /// Refuses, naming `field`, when `balance` is below `needed` for `what` ("the amount and the fee").
-    func require(_ balance: UInt256, covers needed: UInt256, for what: String, field: String) throws(Problem) {
+    func require(_ balance: UInt256, covers needed: UInt256, for what: String, field: String) throws(AppError) {
         guard balance < needed else { return }
         let symbol = network.nativeSymbol
-        throw Problem(status: 422, title: "Insufficient balance",
-                      detail: "not enough \(symbol) for \(what): \(Units.format(needed, decimals: 18)) needed, "
-                        + "\(Units.format(balance, decimals: 18)) available", field: field)
-    }
-
-    /// The node does not answer (refused, timed out, 5xx): 503, to be retried.
-    static let nodeUnavailable = Problem(type: "https://smartsonic.dev/problems/node-unavailable", status: 503, title: "Node unavailable",
-                                         detail: "the Sonic node is not answering; try again in a few seconds")
-
-    /// A chain failure as the client sees it: 503 with Retry-After for outages, 502 for odd answers.
-    static func problem(_ error: ChainError) -> Problem {
-        switch error {
-        case .transport, .timeout, .httpStatus:
-            return nodeUnavailable
-        case .reverted(_, _, let reason):
-            return Problem(status: 422, title: "Reverted", detail: "the call reverted: \(reason)")
-        case .nonceTooLow:
-            return Problem(status: 409, title: "Nonce already used", detail: error.description)
-        case .broadcastUnconfirmed:
-            return Problem(status: 503, title: "Broadcast unconfirmed", detail: error.description)
-        case .rpc(_, _, _, let message, _):
-            return Problem(status: 422, title: "Refused by the node", detail: message)
-        case .invalidResponse:
-            return Problem(status: 502, title: "Bad answer from the node", detail: "the Sonic node gave an answer we could not read")
-        }
+        throw .insufficientBalance(field: field, detail: "not enough \(symbol) for \(what): \(Units.format(needed, decimals: 18)) needed, "
+                                    + "\(Units.format(balance, decimals: 18)) available")
     }
 }

@@ -6,11 +6,11 @@ import Glibc
 /// cache, metric handles): readers do not wait for each other. Swift's `Mutex` on Linux is a
 /// priority-inheritance futex; under 64 worker threads reading the same entry it put most of
 /// the time in the kernel (see docs/benchmarks.md).
-final class ReadWriteLocked<Value>: @unchecked Sendable {
+package final class ReadWriteLocked<Value>: @unchecked Sendable {
     private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
     private var value: Value
 
-    init(_ value: Value) {
+    package init(_ value: Value) {
         self.value = value
         pthread_rwlock_init(lock, nil)
     }
@@ -20,13 +20,13 @@ final class ReadWriteLocked<Value>: @unchecked Sendable {
         lock.deallocate()
     }
 
-    func read<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
+    package func read<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
         pthread_rwlock_rdlock(lock)
         defer { pthread_rwlock_unlock(lock) }
         return try body(value)
     }
 
-    func write<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func write<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         pthread_rwlock_wrlock(lock)
         defer { pthread_rwlock_unlock(lock) }
         return try body(&value)

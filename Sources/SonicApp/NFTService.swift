@@ -1,6 +1,5 @@
 import BigInt
 import Ethereum
-import SonicHTTP
 import Foundation
 import Logging
 import IPFS
@@ -20,7 +19,7 @@ public struct NFTService: Sendable {
     var pinners: [any Pinner] = []
 
     /// The image types accepted, recognised by their bytes, never by the file name.
-    enum ImageType: String, CaseIterable {
+    public enum ImageType: String, CaseIterable, Sendable {
         case png = "image/png", jpeg = "image/jpeg", gif = "image/gif", webp = "image/webp", svg = "image/svg+xml"
 
         var fileExtension: String { self == .svg ? "svg" : String(rawValue.dropFirst(6)) }
@@ -48,68 +47,66 @@ public struct NFTService: Sendable {
         return (.svg, trimmed.hasSuffix("</svg>") || trimmed.hasSuffix("/>"))
     }
 
-    /// POST /api/nft/assets: multipart `image`, `name`, `description` (and optional
-    /// `attributes`, a JSON array); stores the image and the metadata and answers their CIDs.
-    func upload(_ request: Request, signedIn: Bool) throws(Problem) -> JSONValue {
-        guard signedIn else {
-            throw Problem(status: 401, title: "Sign-in required", detail: "sign in with your wallet to upload an NFT image")
-        }
+    /// What an upload brings: the fields of the NFT creator's form, as bytes.
+    public struct Upload: Sendable {
+        public var image: [UInt8]?
+        public var name: [UInt8]?
+        public var description: [UInt8]?
+        /// A JSON array of `{"trait_type", "value"}`.
+        public var attributes: [UInt8]?
+        /// 0 (`Qm…`) or 1 (`b…`).
+        public var cidVersion = 0
+
+        public init() {}
+    }
+
+    /// Stores the image and its ERC-721 metadata and answers their CIDs (and where they were
+    /// pinned besides here).
+    public func upload(_ upload: Upload) throws(AppError) -> JSONValue {
         let store = try contentStore()
-        var cidVersion = 0
-        if let text = request.queryItems["cid_version"] {
-            guard text == "0" || text == "1" else {
-                throw Problem(status: 400, title: "Invalid cid_version", detail: "cid_version must be 0 or 1, got \"\(text)\"", field: "cid_version")
-            }
-            cidVersion = Int(text)!
+        let cidVersion = upload.cidVersion
+        guard let image = upload.image, !image.isEmpty else {
+            throw .invalidInput(field: "image", summary: "Missing image", detail: "image is required: a PNG, JPEG, GIF, WebP or SVG file")
         }
-        let form = try Multipart.parse(request)
-        for part in form.parts where !["image", "name", "description", "attributes"].contains(part.name) {
-            throw Problem(status: 400, title: "Unknown field", detail: "\"\(part.name)\" is not a field of this upload; accepted: image, name, description, attributes",
-                          field: part.name)
+        guard image.count <= maxImageBytes else {
+            throw .tooLarge(field: "image", summary: "Image too large",
+                            detail: "image has \(image.count) bytes; at most \(maxImageBytes) (\(maxImageBytes / 1_048_576) MB) are accepted")
         }
-        guard let image = form["image"], !image.data.isEmpty else {
-            throw Problem(status: 422, title: "Missing image", detail: "image is required: a PNG, JPEG, GIF, WebP or SVG file", field: "image")
-        }
-        guard image.data.count <= maxImageBytes else {
-            throw Problem(status: 413, title: "Image too large",
-                          detail: "image has \(image.data.count) bytes; at most \(maxImageBytes) (\(maxImageBytes / 1_048_576) MB) are accepted", field: "image")
-        }
-        guard let (type, complete) = Self.sniff(image.data) else {
-            throw Problem(status: 415, title: "Unsupported image",
-                          detail: "image is not a PNG, JPEG, GIF, WebP or SVG file (judged by its content, not its name)", field: "image")
+        guard let (type, complete) = Self.sniff(image) else {
+            throw .unsupportedType(field: "image", summary: "Unsupported image",
+                                   detail: "image is not a PNG, JPEG, GIF, WebP or SVG file (judged by its content, not its name)")
         }
         guard complete else {
-            throw Problem(status: 422, title: "Incomplete image", detail: "image looks like a \(type.rawValue) file that is cut short; upload the whole file",
-                          field: "image")
+            throw .invalidInput(field: "image", summary: "Incomplete image", detail: "image looks like a \(type.rawValue) file that is cut short; upload the whole file")
         }
-        let name = try Self.text(form["name"], field: "name", required: true, limit: 100)
-        let description = try Self.text(form["description"], field: "description", required: false, limit: 1_000)
+        let name = try Self.text(upload.name, field: "name", required: true, limit: 100)
+        let description = try Self.text(upload.description, field: "description", required: false, limit: 1_000)
         var metadata: [String: JSONValue] = ["name": .string(name), "description": .string(description)]
-        if let attributes = form["attributes"] { metadata["attributes"] = try Self.attributes(attributes.data) }
+        if let attributes = upload.attributes { metadata["attributes"] = try Self.attributes(attributes) }
 
         let imageCID: CID, metadataCID: CID
         do {
-            imageCID = try store.add(image.data, contentType: type.rawValue, cidVersion: cidVersion)
+            imageCID = try store.add(image, contentType: type.rawValue, cidVersion: cidVersion)
             metadata["image"] = .string("ipfs://\(imageCID)")
             metadataCID = try store.add(JSONValue.object(metadata).serialized(), contentType: "application/json", cidVersion: cidVersion)
         } catch {
             logger.error("nft upload: \(error)")
-            throw Problem(status: 503, title: "Storage unavailable", detail: "the upload could not be stored; nothing was kept, try again")
+            throw .unavailable(summary: "Storage unavailable", detail: "the upload could not be stored; nothing was kept, try again")
         }
         let metadataBytes = JSONValue.object(metadata).serialized()
         var pinned: [JSONValue] = [.string("local")]
         for pinner in pinners {
             do {
-                let image = try pinner.pinFile(image.data, filename: "image.\(type.fileExtension)", cidVersion: cidVersion)
+                let image = try pinner.pinFile(image, filename: "image.\(type.fileExtension)", cidVersion: cidVersion)
                 guard image == imageCID.description else { throw Self.mismatch(pinner, what: "image", theirs: image, ours: imageCID) }
                 let answer = try pinner.pinJSON(.object(metadata), data: metadataBytes, name: "metadata.json", cidVersion: cidVersion)
                 guard answer == metadataCID.description else { throw Self.mismatch(pinner, what: "metadata", theirs: answer, ours: metadataCID) }
                 pinned.append(.string(pinner.name))
-            } catch let problem as Problem {
-                throw problem
+            } catch let error as AppError {
+                throw error
             } catch {
                 logger.warning("nft pinning: \(error)")
-                throw Problem(status: 502, title: "Pinning failed", detail: "\(error)")
+                throw .badUpstream(summary: "Pinning failed", detail: "\(error)")
             }
         }
         return .object([
@@ -117,40 +114,39 @@ public struct NFTService: Sendable {
             "image_cid": .string(imageCID.description), "metadata_cid": .string(metadataCID.description),
             "token_uri": .string("ipfs://\(metadataCID)"), "image_url": .string("/ipfs/\(imageCID)"),
             "metadata_url": .string("/ipfs/\(metadataCID)"), "content_type": .string(type.rawValue),
-            "size": .integer(BigInt(image.data.count)), "metadata": .object(metadata),
+            "size": .integer(BigInt(image.count)), "metadata": .object(metadata),
         ])
     }
 
-    static func mismatch(_ pinner: any Pinner, what: String, theirs: String, ours: CID) -> Problem {
-        Problem(status: 502, title: "Pinning mismatch",
-                detail: "\(pinner.name) answered \(theirs) for the \(what), but its content is \(ours); the upload is not confirmed there")
+    static func mismatch(_ pinner: any Pinner, what: String, theirs: String, ours: CID) -> AppError {
+        .badUpstream(summary: "Pinning mismatch",
+                     detail: "\(pinner.name) answered \(theirs) for the \(what), but its content is \(ours); the upload is not confirmed there")
     }
 
     /// A form field as text: UTF-8, trimmed, no control characters, at most `limit` characters.
-    static func text(_ part: Multipart.Part?, field: String, required: Bool, limit: Int) throws(Problem) -> String {
-        guard let part else {
-            if required { throw Problem(status: 422, title: "Missing \(field)", detail: "\(field) is required", field: field) }
+    static func text(_ data: [UInt8]?, field: String, required: Bool, limit: Int) throws(AppError) -> String {
+        guard let data else {
+            if required { throw .invalidInput(field: field, summary: "Missing \(field)", detail: "\(field) is required") }
             return ""
         }
-        guard let text = String(validating: part.data, as: UTF8.self) else {
-            throw Problem(status: 422, title: "Invalid \(field)", detail: "\(field) must be UTF-8 text", field: field)
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw .invalidInput(field: field, summary: "Invalid \(field)", detail: "\(field) must be UTF-8 text")
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if required && trimmed.isEmpty { throw Problem(status: 422, title: "Missing \(field)", detail: "\(field) must not be empty", field: field) }
+        if required && trimmed.isEmpty { throw .invalidInput(field: field, summary: "Missing \(field)", detail: "\(field) must not be empty") }
         guard trimmed.count <= limit else {
-            throw Problem(status: 422, title: "Invalid \(field)", detail: "\(field) has \(trimmed.count) characters; at most \(limit)", field: field)
+            throw .invalidInput(field: field, summary: "Invalid \(field)", detail: "\(field) has \(trimmed.count) characters; at most \(limit)")
         }
         guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) && $0 != "\n" }) else {
-            throw Problem(status: 422, title: "Invalid \(field)", detail: "\(field) must not contain control characters", field: field)
+            throw .invalidInput(field: field, summary: "Invalid \(field)", detail: "\(field) must not contain control characters")
         }
         return trimmed
     }
 
     /// `[{"trait_type": "…", "value": "…" or a number}]`, at most 20.
-    static func attributes(_ data: [UInt8]) throws(Problem) -> JSONValue {
-        let problem = Problem(status: 422, title: "Invalid attributes",
-                              detail: "attributes must be a JSON array of at most 20 {\"trait_type\": text, \"value\": text or whole number}",
-                              field: "attributes")
+    static func attributes(_ data: [UInt8]) throws(AppError) -> JSONValue {
+        let problem = AppError.invalidInput(field: "attributes", summary: "Invalid attributes",
+                                            detail: "attributes must be a JSON array of at most 20 {\"trait_type\": text, \"value\": text or whole number}")
         guard let list = try? JSONDecoder().decode([[String: JSONValue]].self, from: Data(data)), list.count <= 20 else { throw problem }
         var out: [JSONValue] = []
         for item in list {
@@ -165,28 +161,12 @@ public struct NFTService: Sendable {
         return .array(out)
     }
 
-    struct MintBody: Decodable {
-        let tokenURI: String
-        let from: String?
-        enum CodingKeys: String, CodingKey { case tokenURI = "token_uri", from }
-    }
-
-    /// POST /api/nft/prepare-mint `{token_uri, from?}`: the mint, with the collection's fee,
-    /// simulated and previewed like any other write. `from` defaults to the signed-in address.
-    func prepareMint(_ request: Request, signedIn address: String?) throws(Problem) -> PreparedTransaction {
-        let body = try RequestBody.decode(request, as: MintBody.self, fields: ["token_uri", "from"])
-        guard let text = body.from ?? address else {
-            throw Problem(status: 422, title: "Missing from", detail: "from is required when not signed in", field: "from")
-        }
-        return try prepareMint(uri: body.tokenURI, from: try Validate.address(text, field: "from"))
-    }
-
     /// The mint of `uri` for `from`, with the collection's fee, simulated and previewed.
-    func prepareMint(uri: String, from: Address) throws(Problem) -> PreparedTransaction {
+    public func prepareMint(uri: String, from: Address) throws(AppError) -> PreparedTransaction {
         let validURI = uri.hasPrefix("ipfs://") ? CID(String(uri.dropFirst(7))) != nil : uri.hasPrefix("https://")
         guard validURI, uri.utf8.count <= 432, !uri.contains(where: { $0.isWhitespace }) else {
-            throw Problem(status: 422, title: "Invalid token_uri",
-                          detail: "token_uri must be ipfs://<CID> (as /api/nft/assets returns) or an https:// URL of at most 432 bytes", field: "token_uri")
+            throw .invalidInput(field: "token_uri", summary: "Invalid token_uri",
+                                detail: "token_uri must be ipfs://<CID> (as /api/nft/assets returns) or an https:// URL of at most 432 bytes")
         }
         let contract = NFTContract(address: try context.contract("SmartSonicNFT"), client: context.client)
         let fee: UInt256
@@ -195,7 +175,7 @@ public struct NFTService: Sendable {
             fee = try contract.mintFee()
             call = try contract.mintRequest(to: from, uri: uri, fee: fee, from: from)
         } catch {
-            throw TransactionService.problem(error)
+            throw AppError.chain(error, what: "the NFT contract")
         }
         let prepared = try PreparedTransaction.make(
             call, summary: "Mint an NFT with metadata \(uri) for \(Units.format(fee, decimals: 18)) \(context.network.nativeSymbol)", context: context)
@@ -205,10 +185,8 @@ public struct NFTService: Sendable {
     }
 
     /// GET /api/nft/{address}: the tokens it holds by the indexer, with images through our gateway.
-    func tokens(of address: Address) throws(Problem) -> JSONValue {
-        guard let store = context.store else {
-            throw Problem(status: 503, title: "Database unavailable", detail: "the service cannot read its database right now")
-        }
+    public func tokens(of address: Address) throws(AppError) -> JSONValue {
+        guard let store = context.store else { throw .databaseDown }
         let owned = try storeCall { () throws(StoreError) in try store.ownedNFTs(address.lowercased) }
         let tokens: [JSONValue] = owned.map { token in
             var entry: [String: JSONValue] = [
@@ -237,32 +215,31 @@ public struct NFTService: Sendable {
         return try? JSONDecoder().decode([String: JSONValue].self, from: Data(stored.bytes))
     }
 
-    /// GET /ipfs/{cid}: stored content with its type, cached forever (it cannot change). SVG
-    /// is sandboxed so a script inside it never runs.
-    func gateway(_ text: String) throws(Problem) -> Response {
+    /// Stored content: its bytes and the type it was stored with.
+    public struct Content: Sendable {
+        public let cid: CID
+        public let contentType: String
+        public let bytes: [UInt8]
+    }
+
+    /// The stored content of `cid`.
+    public func content(_ text: String) throws(AppError) -> Content {
         guard let cid = CID(text) else {
-            throw Problem(status: 400, title: "Invalid CID", detail: "expected a CIDv0 (Qm…) or a base32 CIDv1 (b…)", field: "cid")
+            throw .invalidInput(field: "cid", summary: "Invalid CID", detail: "expected a CIDv0 (Qm…) or a base32 CIDv1 (b…)")
         }
         let store = try contentStore()
         let stored: (object: ContentStore.Object, bytes: [UInt8])?
         do { stored = try store.read(cid) } catch {
             logger.error("gateway: \(error)")
-            throw Problem(status: 503, title: "Content unavailable", detail: "the stored content could not be read")
+            throw .unavailable(summary: "Content unavailable", detail: "the stored content could not be read")
         }
-        guard let stored else { throw Problem(status: 404, title: "Not found", detail: "no content with CID \(cid) is stored here") }
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", stored.object.contentType), ("Cache-Control", "public, max-age=31536000, immutable"),
-            ("ETag", "\"\(cid)\""), ("X-Content-Type-Options", "nosniff"),
-        ]
-        if stored.object.contentType == ImageType.svg.rawValue {
-            headers.append(("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox"))
-        }
-        return Response(status: 200, headers: headers, body: stored.bytes)
+        guard let stored else { throw .notFound(detail: "no content with CID \(cid) is stored here") }
+        return Content(cid: cid, contentType: stored.object.contentType, bytes: stored.bytes)
     }
 
-    func contentStore() throws(Problem) -> ContentStore {
+    func contentStore() throws(AppError) -> ContentStore {
         guard let content else {
-            throw Problem(status: 503, title: "Storage unavailable", detail: contentProblem ?? "the content store is not available")
+            throw .unavailable(summary: "Storage unavailable", detail: contentProblem ?? "the content store is not available")
         }
         return content
     }

@@ -56,7 +56,7 @@ public struct PreparedTransaction: Encodable, Sendable {
 extension PreparedTransaction {
     /// Builds the preview for `request` (from, to, value, data) with the next nonce and fees.
     /// A reverting simulation is reported in `simulation`, not thrown: the person sees why.
-    static func make(_ request: CallRequest, summary: String, context: ChainContext, gasMargin: Double = 0.2) throws(Problem) -> PreparedTransaction {
+    static func make(_ request: CallRequest, summary: String, context: ChainContext, gasMargin: Double = 0.2) throws(AppError) -> PreparedTransaction {
         let client = context.client
         do {
             let from = request.from!
@@ -93,11 +93,11 @@ extension PreparedTransaction {
                          symbol: context.network.nativeSymbol),
                 simulation: simulation, maxFee: maxFee)
         } catch let error as ChainError {
-            throw ChainContext.problem(error)
-        } catch let problem as Problem {
-            throw problem
+            throw AppError(error)
+        } catch let error as AppError {
+            throw error
         } catch {
-            throw Problem(status: 500, title: "Internal error", detail: "the transaction could not be prepared")
+            throw AppError.internalFailure(detail: "the transaction could not be prepared")
         }
     }
 }

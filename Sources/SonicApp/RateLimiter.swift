@@ -10,7 +10,7 @@ public final class RateLimiter: Sendable {
         var updated: Double
     }
 
-    let perMinute: Int
+    public let perMinute: Int
     private let buckets = SpinningLocked<[String: Bucket]>([:])
 
     /// - Parameter perMinute: 0 turns limiting off.
@@ -49,7 +49,7 @@ public final class SubscriberCache: Sendable {
         self.lifetime = lifetime
     }
 
-    func isSubscriber(_ address: String, now: Double = Date().timeIntervalSince1970) -> Bool {
+    public func isSubscriber(_ address: String, now: Double = Date().timeIntervalSince1970) -> Bool {
         if let entry = known.withLock({ $0[address] }), entry.until > now { return entry.active }
         let status = (try? Address(address)).flatMap { try? subscriptions.status($0) }
         known.withLock { all in

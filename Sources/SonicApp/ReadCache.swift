@@ -1,5 +1,4 @@
 import Foundation
-import SonicHTTP
 
 /// Chain reads that many requests share, kept for a short time: a value is fresh for `ttl`
 /// seconds (Sonic makes a block every ~0.7 s), and concurrent misses for one key make one call.
@@ -19,7 +18,7 @@ final class ReadCache<Value: Sendable>: Sendable {
 
     /// The value under `key`: the kept one while fresh, else what `fetch` returns (shared by
     /// concurrent callers). Errors are not kept.
-    func value(_ key: String, now: Double = Date().timeIntervalSince1970, fetch: () throws(Problem) -> Value) throws(Problem) -> Value {
+    func value(_ key: String, now: Double = Date().timeIntervalSince1970, fetch: () throws(AppError) -> Value) throws(AppError) -> Value {
         if let kept = entries.read({ $0[key] }), now - kept.at < ttl { return kept.value }
         let fetched = Date().timeIntervalSince1970
         let value = try flights.run(key, fetch)

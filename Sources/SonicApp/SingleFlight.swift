@@ -1,5 +1,4 @@
 import Foundation
-import SonicHTTP
 import Synchronization
 
 /// Concurrent requests for the same key share one execution: the first caller runs `work`,
@@ -8,12 +7,12 @@ final class SingleFlight<Value: Sendable>: Sendable {
     private final class Flight: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         var waiters = 0
-        var result: Result<Value, Problem>?
+        var result: Result<Value, AppError>?
     }
 
     private let flights = Mutex<[String: Flight]>([:])
 
-    func run(_ key: String, _ work: () throws(Problem) -> Value) throws(Problem) -> Value {
+    func run(_ key: String, _ work: () throws(AppError) -> Value) throws(AppError) -> Value {
         let (flight, leader) = flights.withLock { all -> (Flight, Bool) in
             if let existing = all[key] {
                 existing.waiters += 1
@@ -27,7 +26,7 @@ final class SingleFlight<Value: Sendable>: Sendable {
             flight.done.wait()
             return try flight.result!.get()
         }
-        let result: Result<Value, Problem>
+        let result: Result<Value, AppError>
         do { result = .success(try work()) } catch { result = .failure(error) }
         let waiters = flights.withLock { all -> Int in
             all[key] = nil

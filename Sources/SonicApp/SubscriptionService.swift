@@ -1,5 +1,4 @@
 import Ethereum
-import SonicHTTP
 import Foundation
 import SonicChain
 import SonicConfig
@@ -39,11 +38,11 @@ public struct SubscriptionService: Sendable {
         }
     }
 
-    func status(_ address: Address) throws(Problem) -> Status {
-        try statuses.value(address.lowercased) { () throws(Problem) -> Status in try read(address) }
+    public func status(_ address: Address) throws(AppError) -> Status {
+        try statuses.value(address.lowercased) { () throws(AppError) -> Status in try read(address) }
     }
 
-    private func read(_ address: Address) throws(Problem) -> Status {
+    private func read(_ address: Address) throws(AppError) -> Status {
         let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
         do {
             let state = try contract.state(of: address, multicall: context.network.multicall3)
@@ -53,39 +52,26 @@ public struct SubscriptionService: Sendable {
                           priceWei: state.price.description, price: Units.format(state.price, decimals: 18),
                           periodDays: SubscriptionContract.period / 86_400, paused: state.paused, contract: contract.contract.address.checksummed)
         } catch {
-            throw TransactionService.problem(error)
+            throw AppError.chain(error, what: "the subscription contract")
         }
     }
 
-    struct PrepareBody: Decodable {
-        let from: String
-        let months: Int
-    }
-
-    /// POST /api/subscription/prepare: `months` periods of 30 days, previewed like any transfer.
-    func prepare(_ request: Request) throws(Problem) -> PreparedTransaction {
-        let body = try RequestBody.decode(request, as: PrepareBody.self, fields: ["from", "months"])
-        return try preparePurchase(from: try Validate.address(body.from, field: "from"), months: body.months)
-    }
-
     /// `months` × 30 days of premium for `from`, previewed.
-    func preparePurchase(from: Address, months: Int) throws(Problem) -> PreparedTransaction {
+    public func preparePurchase(from: Address, months: Int) throws(AppError) -> PreparedTransaction {
         guard (1...36).contains(months) else {
-            throw Problem(status: 422, title: "Invalid months", detail: "months must be a whole number from 1 to 36, got \(months)", field: "months")
+            throw .invalidInput(field: "months", summary: "Invalid months", detail: "months must be a whole number from 1 to 36, got \(months)")
         }
         let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
         let price: UInt256
         let call: CallRequest
         do {
             guard !(try contract.isPaused()) else {
-                throw Problem(status: 409, title: "Sales paused", detail: "the subscription is paused by its owner; try again later")
+                throw AppError.conflict(summary: "Sales paused", detail: "the subscription is paused by its owner; try again later")
             }
             price = try contract.price()
             call = try contract.purchaseRequest(periods: UInt64(months), price: price, from: from)
-        } catch let problem as Problem {
-            throw problem
         } catch {
-            throw TransactionService.problem(error)
+            throw AppError.chain(error, what: "the subscription contract")
         }
         let total = call.value ?? .zero
         let noun = months == 1 ? "month" : "months"
@@ -98,7 +84,7 @@ public struct SubscriptionService: Sendable {
 }
 
 /// GET /api/network: what a client needs to know about the chain we serve.
-struct NetworkService: Sendable {
+public struct NetworkService: Sendable {
     let context: ChainContext
     /// Block, fees and gas price change once a block: asked of the node once per `SONIC_BALANCE_TTL`.
     private let cache: ReadCache<Info>
@@ -108,7 +94,7 @@ struct NetworkService: Sendable {
         cache = ReadCache(ttl: ttl)
     }
 
-    struct Info: Encodable, Sendable {
+    public struct Info: Encodable, Sendable {
         let name: String
         let displayName: String
         let chainId: UInt64
@@ -128,11 +114,11 @@ struct NetworkService: Sendable {
         }
     }
 
-    func info() throws(Problem) -> Info {
-        try cache.value("network") { () throws(Problem) -> Info in try read() }
+    public func info() throws(AppError) -> Info {
+        try cache.value("network") { () throws(AppError) -> Info in try read() }
     }
 
-    private func read() throws(Problem) -> Info {
+    private func read() throws(AppError) -> Info {
         let network = context.network
         let fees = try context.suggestedFees()
         do {
@@ -145,7 +131,7 @@ struct NetworkService: Sendable {
                         baseFeeWei: fees.baseFee.description, gasPriceWei: gasPrice.description, gasPriceGwei: Units.formatGwei(gasPrice),
                         explorerUrl: network.explorerURL, contracts: contracts)
         } catch {
-            throw ChainContext.problem(error)
+            throw AppError(error)
         }
     }
 }

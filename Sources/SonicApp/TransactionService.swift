@@ -1,5 +1,4 @@
 import Ethereum
-import SonicHTTP
 import Foundation
 import Logging
 import SonicChain
@@ -11,23 +10,9 @@ public struct TransactionService: Sendable {
     let context: ChainContext
     let balances: BalanceService
 
-    struct PrepareBody: Decodable {
-        let from: String
-        let to: String
-        let amount: String
-        let token: String?
-    }
-
-    /// POST /api/tx/prepare: a transfer of S or a known token, previewed.
-    func prepare(_ request: Request) throws(Problem) -> PreparedTransaction {
-        let body = try RequestBody.decode(request, as: PrepareBody.self, fields: ["from", "to", "amount", "token"])
-        return try prepareTransfer(from: try Validate.address(body.from, field: "from"), to: try Validate.address(body.to, field: "to"),
-                                   amount: body.amount, token: body.token)
-    }
-
     /// A transfer of `amount` (decimal text) of `token` (S when nil), previewed; refused when
     /// the balance cannot pay the amount and the fee.
-    func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?) throws(Problem) -> PreparedTransaction {
+    public func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?) throws(AppError) -> PreparedTransaction {
         let symbol = (token ?? context.network.nativeSymbol).uppercased()
         let client = context.client
         if symbol == context.network.nativeSymbol {
@@ -42,21 +27,20 @@ public struct TransactionService: Sendable {
         }
         guard let token = context.network.tokens.first(where: { $0.symbol == symbol }) else {
             let known = ([context.network.nativeSymbol] + context.network.tokens.map(\.symbol)).joined(separator: ", ")
-            throw Problem(status: 422, title: "Unknown token", detail: "token \"\(token ?? "")\" is not one we know on \(context.network.name) (known: \(known))",
-                          field: "token")
+            throw AppError.invalidInput(field: "token", summary: "Unknown token",
+                                        detail: "token \"\(token ?? "")\" is not one we know on \(context.network.name) (known: \(known))")
         }
         let amount = try Validate.amount(amountText, decimals: token.decimals, symbol: symbol, field: "amount")
         let erc20 = ERC20(address: token.address, client: client)
         let held: UInt256
-        do { held = try erc20.balance(of: from) } catch { throw Self.problem(error) }
+        do { held = try erc20.balance(of: from) } catch { throw AppError.chain(error, what: "a token contract") }
         guard held >= amount else {
-            throw Problem(status: 422, title: "Insufficient balance",
-                          detail: "not enough \(symbol): \(Units.format(amount, decimals: token.decimals)) needed, "
-                            + "\(Units.format(held, decimals: token.decimals)) available", field: "amount")
+            throw AppError.insufficientBalance(field: "amount", detail: "not enough \(symbol): \(Units.format(amount, decimals: token.decimals)) needed, "
+                                                + "\(Units.format(held, decimals: token.decimals)) available")
         }
         let call: CallRequest
         do { call = try erc20.transferRequest(to: to, amount: amount, from: from) } catch {
-            throw Problem(status: 500, title: "Internal error", detail: "the transfer could not be encoded")
+            throw AppError.internalFailure(detail: "the transfer could not be encoded")
         }
         let prepared = try PreparedTransaction.make(call, summary: "Send \(Units.format(amount, decimals: token.decimals)) \(symbol) to \(to.checksummed)",
                                                     context: context)
@@ -64,49 +48,39 @@ public struct TransactionService: Sendable {
         return prepared
     }
 
-    struct SendBody: Decodable { let raw: String }
-
-    public struct Sent: Encodable, Sendable {
-        let hash: String
-        let from: String
-        let nonce: UInt64
-        let status: String
+    public struct Sent: Sendable, Equatable {
+        public let hash: Hash32
+        public let from: Address
+        public let nonce: UInt64
+        public let state: TrackedTransaction.State
     }
 
-    /// POST /api/tx/send: decode, check chain id and signature, broadcast, track.
-    func send(_ request: Request) throws(Problem) -> Sent {
-        let body = try RequestBody.decode(request, as: SendBody.self, fields: ["raw"])
-        let raw: [UInt8]
-        do { raw = try Hex.decode(body.raw) } catch {
-            throw Problem(status: 422, title: "Invalid transaction", detail: "raw: \(error)", field: "raw")
-        }
+    /// A transaction the wallet signed: decoded, its chain id and signature checked, broadcast
+    /// and tracked.
+    public func send(raw: [UInt8]) throws(AppError) -> Sent {
         let signed: SignedTransaction
         do { signed = try SignedTransaction.decode(raw) } catch {
-            throw Problem(status: 422, title: "Invalid transaction", detail: "raw: \(error)", field: "raw")
+            throw .invalidInput(field: "raw", summary: "Invalid transaction", detail: "raw: \(error)")
         }
         guard signed.transaction.chainID == context.network.chainID else {
             let got = signed.transaction.chainID.map(String.init) ?? "none (not EIP-155 protected)"
-            throw Problem(status: 422, title: "Wrong chain", detail: "raw: signed for chain id \(got); this is \(context.network.name), chain id \(context.network.chainID)",
-                          field: "raw")
+            throw .invalidInput(field: "raw", summary: "Wrong chain",
+                                detail: "raw: signed for chain id \(got); this is \(context.network.name), chain id \(context.network.chainID)")
         }
         let hash: Hash32
-        do { hash = try context.client.sendRawTransaction(raw) } catch { throw ChainContext.problem(error) }
+        do { hash = try context.client.sendRawTransaction(raw) } catch { throw AppError(error) }
         try trackQuietly(TrackedTransaction(hash: hash.description, sender: signed.sender.lowercased, nonce: signed.transaction.nonce))
-        return Sent(hash: hash.description, from: signed.sender.checksummed, nonce: signed.transaction.nonce, status: "pending")
+        return Sent(hash: hash, from: signed.sender, nonce: signed.transaction.nonce, state: .pending)
     }
 
-    struct TrackBody: Decodable { let hash: String }
-
-    /// POST /api/tx/track: follow a transaction the wallet broadcast itself.
-    func track(_ request: Request) throws(Problem) -> TransactionStatus {
-        let body = try RequestBody.decode(request, as: TrackBody.self, fields: ["hash"])
-        let hash = try Validate.hash(body.hash, field: "hash")
+    /// Follows a transaction the wallet broadcast itself; answers its state now.
+    public func track(_ hash: Hash32) throws(AppError) -> TransactionStatus {
         try trackQuietly(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
         return try status(hash)
     }
 
     /// The tracked state of `hash`; a hash we do not track is looked up on the chain.
-    func status(_ hash: Hash32) throws(Problem) -> TransactionStatus {
+    public func status(_ hash: Hash32) throws(AppError) -> TransactionStatus {
         if let tracked = try storeCall({ () throws(StoreError) in try context.store?.trackedTransaction(hash.description) }) {
             return TransactionStatus(tracked, network: context.network)
         }
@@ -118,26 +92,18 @@ public struct TransactionService: Sendable {
                 return TransactionStatus(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil), network: context.network)
             }
         } catch {
-            throw ChainContext.problem(error)
+            throw AppError(error)
         }
         return TransactionStatus.unknown(hash.description)
     }
 
-    private func trackQuietly(_ transaction: TrackedTransaction) throws(Problem) {
+    /// Watches `hash` for a long-poll, writing only when it is not tracked yet.
+    public func watch(_ hash: Hash32) throws(AppError) {
+        try trackQuietly(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
+    }
+
+    private func trackQuietly(_ transaction: TrackedTransaction) throws(AppError) {
         try storeCall { () throws(StoreError) in try context.store?.track(transaction) }
-    }
-
-    static func problem(_ error: any Error) -> Problem {
-        if let error = error as? ChainError { return ChainContext.problem(error) }
-        return Problem(status: 502, title: "Bad answer from the node", detail: "a token contract gave an unexpected answer")
-    }
-}
-
-/// A store failure as an HTTP problem: the database is unavailable, try again.
-func storeCall<Value>(_ body: () throws(StoreError) -> Value) throws(Problem) -> Value {
-    do { return try body() } catch {
-        logger.error("\(error)")
-        throw Problem(status: 503, title: "Database unavailable", detail: "the service cannot read or write its database right now")
     }
 }
 
@@ -157,7 +123,7 @@ public struct TransactionStatus: Encodable, Sendable, Equatable {
         case hash, status, block, gasUsed = "gas_used", feeWei = "fee_wei", fee, reason, explorerUrl = "explorer_url"
     }
 
-    init(_ tracked: TrackedTransaction, network: Network) {
+    public init(_ tracked: TrackedTransaction, network: Network) {
         hash = tracked.hash
         status = tracked.state.rawValue
         block = tracked.block

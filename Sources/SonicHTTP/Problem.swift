@@ -7,7 +7,7 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     public var status: Int
     public var detail: String
     public var field: String?
-    /// Seconds for a Retry-After header (429); not part of the document.
+    /// Seconds for a Retry-After header (429, 503); not part of the document.
     public var retryAfter: Int?
 
     enum CodingKeys: String, CodingKey { case type, title, status, detail, field }

@@ -41,10 +41,11 @@ public struct Response: Sendable {
         }
     }
 
-    /// An RFC 9457 problem document.
+    /// An RFC 9457 problem document, with `Retry-After` when the problem says when to try again.
     public static func problem(_ problem: Problem, headers: [(name: String, value: String)] = []) -> Response {
         var response = json(problem, status: problem.status)
         response.headers = [("Content-Type", "application/problem+json")] + headers
+        if let wait = problem.retryAfter { response.headers.append(("Retry-After", String(wait))) }
         return response
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SonicAPI
 import SonicApp
 import SonicConfig
 import SonicHTTP
@@ -17,10 +18,10 @@ struct HistoryBenchmarks {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("sonic.sqlite").path
         try fill(Store(path: path))
-        let app = App(configuration: try Configuration(environment: [
+        let app = API(app: App(configuration: try Configuration(environment: [
             "SONIC_DB_PATH": path, "SONIC_RPC_URLS": "http://127.0.0.1:9", "SONIC_RATE_LIMIT_PER_MINUTE": "0",
             "SONIC_DEPLOYMENTS_DIR": folder.path, "SONIC_KNOWLEDGE_DIR": folder.path,
-        ]))
+        ])))
         var rng = SystemRandomNumberGenerator()
         let queries: [() -> String] = [
             { "limit=25" },

@@ -2,6 +2,7 @@ import ArgumentParser
 import FastCGI
 import Foundation
 import Logging
+import SonicAPI
 import SonicApp
 import SonicConfig
 
@@ -44,7 +45,8 @@ struct SonicFCGI: ParsableCommand {
             settings.fastCGIThreads = threads
         }
         let app = App(configuration: settings)
-        let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: app.handle)
+        let api = API(app: app)
+        let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: api.handle)
         let network = settings.network
         logger.info("sonic-fcgi: \(network.name) (chain id \(network.chainID)), listening on \(settings.fastCGIListen) with \(settings.fastCGIThreads) threads")
         app.start()

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import SonicHTTP
+
 import Synchronization
 import Testing
 @testable import SonicApp
@@ -9,8 +9,8 @@ import Testing
     @Test func aValueIsReusedWhileFreshAndFetchedAgainAfter() throws {
         let cache = ReadCache<Int>(ttl: 1)
         let fetches = Atomic<Int>(0)
-        func read(at now: Double) throws(Problem) -> Int {
-            try cache.value("network", now: now) { () throws(Problem) -> Int in fetches.add(1, ordering: .relaxed).newValue }
+        func read(at now: Double) throws(AppError) -> Int {
+            try cache.value("network", now: now) { () throws(AppError) -> Int in fetches.add(1, ordering: .relaxed).newValue }
         }
         let first = try read(at: Date().timeIntervalSince1970)
         #expect(try read(at: Date().timeIntervalSince1970) == first)
@@ -26,7 +26,7 @@ import Testing
         let group = DispatchGroup()
         for _ in 0..<16 {
             DispatchQueue.global().async(group: group) {
-                let answer = try? cache.value("status:0xabc") { () throws(Problem) -> String in
+                let answer = try? cache.value("status:0xabc") { () throws(AppError) -> String in
                     fetches.add(1, ordering: .relaxed)
                     started.signal()
                     Thread.sleep(forTimeInterval: 0.2)  // a slow node: the others arrive meanwhile
@@ -44,23 +44,23 @@ import Testing
 
     @Test func failuresAreNotKeptAndInvalidateForgets() throws {
         let cache = ReadCache<Int>(ttl: 60)
-        #expect(throws: Problem.self) {
-            try cache.value("fees") { () throws(Problem) -> Int in throw Problem(status: 503, title: "Node unavailable", detail: "down") }
+        #expect(throws: AppError.self) {
+            try cache.value("fees") { () throws(AppError) -> Int in throw AppError.nodeUnavailable(detail: "down") }
         }
-        #expect(try cache.value("fees") { () throws(Problem) -> Int in 7 } == 7)
-        #expect(try cache.value("fees") { () throws(Problem) -> Int in 8 } == 7)
+        #expect(try cache.value("fees") { () throws(AppError) -> Int in 7 } == 7)
+        #expect(try cache.value("fees") { () throws(AppError) -> Int in 8 } == 7)
         cache.invalidate("fees")
-        #expect(try cache.value("fees") { () throws(Problem) -> Int in 9 } == 9)
+        #expect(try cache.value("fees") { () throws(AppError) -> Int in 9 } == 9)
     }
 
     @Test func pastItsCapacityExpiredEntriesAreDropped() throws {
         let cache = ReadCache<Int>(ttl: 1, capacity: 3)
         for (index, key) in ["a", "b", "c"].enumerated() {
-            _ = try cache.value(key) { () throws(Problem) -> Int in index }
+            _ = try cache.value(key) { () throws(AppError) -> Int in index }
         }
         #expect(cache.count == 3)
         Thread.sleep(forTimeInterval: 1.1)  // all three expire
-        _ = try cache.value("d") { () throws(Problem) -> Int in 3 }
+        _ = try cache.value("d") { () throws(AppError) -> Int in 3 }
         #expect(cache.count == 1)
     }
 
@@ -72,8 +72,8 @@ import Testing
         // time out and report false.
         let (one, two) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
         let (first, second) = concurrently(
-            { () throws(Problem) -> Bool in one.signal(); return two.wait(timeout: .now() + 5) == .success },
-            { () throws(Problem) -> Bool in two.signal(); return one.wait(timeout: .now() + 5) == .success })
+            { () throws(AppError) -> Bool in one.signal(); return two.wait(timeout: .now() + 5) == .success },
+            { () throws(AppError) -> Bool in two.signal(); return one.wait(timeout: .now() + 5) == .success })
         #expect((try? first.get()) == true)
         #expect((try? second.get()) == true)
     }

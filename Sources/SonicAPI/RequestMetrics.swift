@@ -2,6 +2,7 @@ import Foundation
 import SonicHTTP
 import Metrics
 import Prometheus
+import SonicApp
 import SonicChain
 import SonicStore
 import Synchronization
@@ -49,10 +50,16 @@ public final class RequestMetrics: Sendable {
     }
 }
 
-extension App {
+extension API {
+    /// GET /metrics: everything below, in the Prometheus text format.
+    func metricsText() -> Response {
+        Response(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(prometheusText().utf8))
+    }
+
     /// Everything `/metrics` shows, in the Prometheus text format.
     func prometheusText() -> String {
-        metrics.gauge("sonic_long_polls_waiting", [], Double(waiters.count))
+        let (context, balances) = (app.context, app.balances)
+        metrics.gauge("sonic_long_polls_waiting", [], Double(app.waiters.count))
         metrics.gauge("sonic_balance_cache_hits", [], Double(balances.hits.load(ordering: .relaxed)))
         metrics.gauge("sonic_balance_cache_misses", [], Double(balances.misses.load(ordering: .relaxed)))
         let tracked = (try? context.store?.trackedCounts()) ?? [:]

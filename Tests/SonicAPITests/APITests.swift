@@ -5,13 +5,14 @@ import Testing
 import SonicStore
 import Synchronization
 @testable import SonicApp
+@testable import SonicAPI
 
-@Suite struct AppTests {
-    func makeApp(rpc: String) throws -> App {
+@Suite struct APITests {
+    func makeApp(rpc: String) throws -> API {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("app-\(UUID().uuidString).sqlite").path
-        return App(configuration: try Configuration(environment: [
+        return API(app: App(configuration: try Configuration(environment: [
             "SONIC_RPC_URLS": rpc, "SONIC_DB_PATH": path, "SONIC_RPC_TIMEOUT": "1",
-        ]))
+        ])))
     }
 
     func json(_ response: Response) throws -> [String: Any] {

@@ -42,29 +42,3 @@ enum RequestBody {
     }
 }
 
-/// Field validation: each failure is a 422 (body) or 400 (path, query) naming the field.
-enum Validate {
-    static func address(_ text: String, field: String, status: Int = 422) throws(Problem) -> Address {
-        do { return try Address(text) } catch {
-            throw Problem(status: status, title: "Invalid address", detail: "\(field): \(error)", field: field)
-        }
-    }
-
-    static func hash(_ text: String, field: String, status: Int = 422) throws(Problem) -> Hash32 {
-        do { return try Hash32(text) } catch {
-            throw Problem(status: status, title: "Invalid hash", detail: "\(field) must be 0x and 64 hex digits: \(error)", field: field)
-        }
-    }
-
-    /// A positive decimal amount of a token with `decimals`.
-    static func amount(_ text: String, decimals: Int, symbol: String, field: String) throws(Problem) -> UInt256 {
-        let value: UInt256
-        do { value = try Units.parse(text, decimals: decimals) } catch {
-            throw Problem(status: 422, title: "Invalid amount", detail: "\(field): \(error) (\(symbol) has \(decimals) decimals)", field: field)
-        }
-        guard value > .zero else {
-            throw Problem(status: 422, title: "Invalid amount", detail: "\(field) must be more than 0 \(symbol)", field: field)
-        }
-        return value
-    }
-}

@@ -1,0 +1,54 @@
+import Foundation
+import SonicApp
+import SonicHTTP
+import SonicStore
+
+extension API {
+    /// Rate limits (per session, or per client IP) and cross-site checks, before any work.
+    func admit(_ request: Request, to route: Route) throws {
+        let session = try? session(of: request)
+        let key = session.map { "session:\($0.address)" } ?? "ip:\(request.remoteAddress)"
+        // Signed in: twice the limit; signed-in subscribers: four times.
+        let weight: Double = session.map { app.subscribers.isSubscriber($0.address) ? 4 : 2 } ?? 1
+        if let wait = app.limiter.take(key, weight: weight) {
+            let seconds = Int(wait.rounded(.up))
+            throw AppError.rateLimited(retryAfter: seconds, detail: "at most \(app.limiter.perMinute) requests a minute; try again in \(seconds) s")
+        }
+        guard request.method == "POST" else { return }
+        let origin = app.configuration.publicOrigin
+        if let sent = request.headers["origin"], sent != origin {
+            throw AppError.forbidden(summary: "Cross-origin request", detail: "requests must come from \(origin), not \(sent)")
+        }
+        // Signing in opens the session; every other write with a session proves it came from our pages.
+        guard route.pattern != "/api/auth/verify", let session else { return }
+        guard app.auth.csrfMatches(session, sent: request.headers["x-csrf-token"]) else {
+            throw AppError.forbidden(summary: "Missing CSRF token", detail: "send the csrf_token from sign-in in the X-CSRF-Token header")
+        }
+    }
+
+    /// The session the request's cookie names, if it is valid.
+    func session(of request: Request) throws(AppError) -> Session? {
+        guard let token = SessionCookie.token(in: request) else { return nil }
+        return try app.auth.session(token: token)
+    }
+}
+
+/// The cookie that carries a session's token: HttpOnly, SameSite=Strict, Secure on https.
+enum SessionCookie {
+    static let name = "sonic_session"
+
+    /// The token of a well-formed session cookie (64 hex digits), if the request has one.
+    static func token(in request: Request) -> String? {
+        guard let header = request.headers["cookie"] else { return nil }
+        for part in header.split(separator: ";") {
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0] == name, pair[1].count == 64, pair[1].allSatisfy(\.isHexDigit) { return String(pair[1]) }
+        }
+        return nil
+    }
+
+    /// The `Set-Cookie` value that stores `value` for `maxAge` seconds (0 clears it).
+    static func header(_ value: String, maxAge: Int, secure: Bool) -> (name: String, value: String) {
+        ("Set-Cookie", "\(name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""))
+    }
+}

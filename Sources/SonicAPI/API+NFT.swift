@@ -1,0 +1,65 @@
+import Ethereum
+import SonicApp
+import SonicHTTP
+
+extension API {
+    /// POST /api/nft/assets[?cid_version=0|1]: multipart `image`, `name`, `description` (and
+    /// optional `attributes`, a JSON array), for a signed-in person; answers the CIDs.
+    func upload(_ call: Route.Call) throws -> Response {
+        guard try session(of: call.request) != nil else {
+            throw AppError.unauthenticated(field: nil, summary: "Sign-in required", detail: "sign in with your wallet to upload an NFT image")
+        }
+        var upload = NFTService.Upload()
+        if let text = call.request.queryItems["cid_version"] {
+            guard text == "0" || text == "1" else {
+                throw AppError.invalidInput(field: "cid_version", summary: "Invalid cid_version", detail: "cid_version must be 0 or 1, got \"\(text)\"")
+            }
+            upload.cidVersion = Int(text)!
+        }
+        let form = try Multipart.parse(call.request)
+        for part in form.parts where !["image", "name", "description", "attributes"].contains(part.name) {
+            throw Problem(status: 400, title: "Unknown field", detail: "\"\(part.name)\" is not a field of this upload; accepted: image, name, description, attributes",
+                          field: part.name)
+        }
+        upload.image = form["image"]?.data
+        upload.name = form["name"]?.data
+        upload.description = form["description"]?.data
+        upload.attributes = form["attributes"]?.data
+        return .json(try app.nft.upload(upload), status: 201)
+    }
+
+    struct MintBody: Decodable {
+        let tokenURI: String
+        let from: String?
+        enum CodingKeys: String, CodingKey { case tokenURI = "token_uri", from }
+    }
+
+    /// POST /api/nft/prepare-mint `{token_uri, from?}`: the mint, with the collection's fee,
+    /// simulated and previewed. `from` defaults to the signed-in address.
+    func prepareMint(_ call: Route.Call) throws -> Response {
+        let body = try RequestBody.decode(call.request, as: MintBody.self, fields: ["token_uri", "from"])
+        guard let text = try body.from ?? session(of: call.request)?.address else {
+            throw AppError.invalidInput(field: "from", summary: "Missing from", detail: "from is required when not signed in")
+        }
+        return .json(try app.nft.prepareMint(uri: body.tokenURI, from: try Validate.address(text, field: "from")))
+    }
+
+    /// GET /api/nft/{address}: the tokens it holds by the indexer, with images through our gateway.
+    func nfts(_ call: Route.Call) throws -> Response {
+        .json(try app.nft.tokens(of: try Validate.address(call.parameters[0], field: "address")))
+    }
+
+    /// GET /ipfs/{cid}: stored content with its type, cached forever (it cannot change). SVG
+    /// is sandboxed so a script inside it never runs.
+    func content(_ call: Route.Call) throws -> Response {
+        let content = try app.nft.content(call.parameters[0])
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", content.contentType), ("Cache-Control", "public, max-age=31536000, immutable"),
+            ("ETag", "\"\(content.cid)\""), ("X-Content-Type-Options", "nosniff"),
+        ]
+        if content.contentType == NFTService.ImageType.svg.rawValue {
+            headers.append(("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox"))
+        }
+        return Response(status: 200, headers: headers, body: content.bytes)
+    }
+}

@@ -1,0 +1,100 @@
+import Ethereum
+import Foundation
+import SonicApp
+import SonicHTTP
+import SonicStore
+import Synchronization
+
+extension API {
+    struct TransferBody: Decodable {
+        let from: String
+        let to: String
+        let amount: String
+        let token: String?
+    }
+
+    /// POST /api/tx/prepare `{from, to, amount, token?}`: a transfer of S or a known token, previewed.
+    func prepareTransfer(_ call: Route.Call) throws -> Response {
+        let body = try RequestBody.decode(call.request, as: TransferBody.self, fields: ["from", "to", "amount", "token"])
+        let from = try Validate.address(body.from, field: "from"), to = try Validate.address(body.to, field: "to")
+        return .json(try app.transactions.prepareTransfer(from: from, to: to, amount: body.amount, token: body.token))
+    }
+
+    struct SendBody: Decodable { let raw: String }
+
+    struct Sent: Encodable {
+        let hash: String
+        let from: String
+        let nonce: UInt64
+        let status: String
+    }
+
+    /// POST /api/tx/send `{raw}`: a transaction the wallet signed, broadcast and tracked.
+    func send(_ call: Route.Call) throws -> Response {
+        let body = try RequestBody.decode(call.request, as: SendBody.self, fields: ["raw"])
+        let raw: [UInt8]
+        do { raw = try Hex.decode(body.raw) } catch {
+            throw AppError.invalidInput(field: "raw", summary: "Invalid transaction", detail: "raw: \(error)")
+        }
+        let sent = try app.transactions.send(raw: raw)
+        return .json(Sent(hash: sent.hash.description, from: sent.from.checksummed, nonce: sent.nonce, status: sent.state.rawValue))
+    }
+
+    struct TrackBody: Decodable { let hash: String }
+
+    /// POST /api/tx/track `{hash}`: follow a transaction the wallet broadcast itself.
+    func track(_ call: Route.Call) throws -> Response {
+        let body = try RequestBody.decode(call.request, as: TrackBody.self, fields: ["hash"])
+        return .json(try app.transactions.track(try Validate.hash(body.hash, field: "hash")))
+    }
+
+    /// GET /api/tx/{hash}?wait=N&since=STATE: answers now, unless the state is still `since`;
+    /// then waits up to N seconds (at most 60) for it to change.
+    func transactionStatus(_ call: Route.Call) throws {
+        let hash = try Validate.hash(call.parameters[0], field: "hash")
+        let query = call.request.queryItems
+        var wait = 0
+        if let text = query["wait"] {
+            guard let seconds = Int(text), (0...60).contains(seconds) else {
+                throw AppError.invalidInput(field: "wait", summary: "Invalid wait", detail: "wait must be a whole number of seconds from 0 to 60, got \"\(text)\"")
+            }
+            wait = seconds
+        }
+        let states = TrackedTransaction.State.allCases.map(\.rawValue) + ["unknown"]
+        if let since = query["since"], !states.contains(since) {
+            throw AppError.invalidInput(field: "since", summary: "Invalid since", detail: "since must be one of \(states.joined(separator: ", ")), got \"\(since)\"")
+        }
+        let transactions = app.transactions
+        let current = try transactions.status(hash)
+        guard wait > 0, let since = query["since"], since == current.status, current.status == "pending" else {
+            call.respond(Self.statusResponse(current))
+            return
+        }
+        // Watch it even when nobody asked us to track it, so the change is seen.
+        try transactions.watch(hash)
+        let once = Once()
+        let network = app.context.network
+        let respond = call.respond
+        app.waiters.park(hash.description, until: Date().addingTimeInterval(Double(wait))) { value in
+            guard once.claim() else { return }
+            // The waker usually has the new state; read it only when it does not.
+            let latest = (value as? TrackedTransaction).map { TransactionStatus($0, network: network) }
+                ?? (try? transactions.status(hash)) ?? current
+            respond(Self.statusResponse(latest))
+        }
+        // The state may have changed between reading it and parking: look once more.
+        if let again = try? transactions.status(hash), again.status != current.status { app.waiters.wake(hash.description) }
+    }
+
+    static func statusResponse(_ status: TransactionStatus) -> Response {
+        var response = Response.json(status)
+        response.headers.append(("Cache-Control", "no-store"))
+        return response
+    }
+}
+
+/// Lets exactly one caller through.
+final class Once: Sendable {
+    private let claimed = Atomic<Bool>(false)
+    func claim() -> Bool { claimed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged }
+}

@@ -1,0 +1,85 @@
+import Dispatch
+import SonicApp
+import SonicHTTP
+import SonicStore
+
+/// The API as one function from `Request` to `Response`: the route, admission, then the
+/// route's handler over the services; every failure a problem document.
+///
+/// Most routes answer at once. A long-poll (`GET /api/tx/{hash}?wait=N&since=STATE`) may
+/// instead park: `respond` is then called later, from the thread that saw the change (the
+/// transaction watcher) or the sweeper when the wait ends. No thread waits meanwhile.
+public final class API: Sendable {
+    public let app: App
+    public let metrics = RequestMetrics()
+
+    public init(app: App) { self.app = app }
+
+    /// Answers one request through `respond`, exactly once. Never throws.
+    public func handle(_ request: Request, respond: @escaping @Sendable (Response) -> Void) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let found = Self.route(request)
+        let recordingRespond: @Sendable (Response) -> Void = { [metrics] response in
+            metrics.record(route: found.route?.pattern ?? "unknown", method: request.method, status: response.status,
+                           seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            respond(response)
+        }
+        guard let route = found.route else {
+            recordingRespond(.problem(found.allowed.isEmpty ? .notFound(path: request.path)
+                                      : .methodNotAllowed(method: request.method, path: request.path, allowed: found.allowed),
+                                      headers: found.allowed.isEmpty ? [] : [("Allow", found.allowed.joined(separator: ", "))]))
+            return
+        }
+        do {
+            if !route.isExempt { try admit(request, to: route) }
+            try route.handler(self, Route.Call(request: request, parameters: found.parameters, respond: recordingRespond))
+        } catch {
+            recordingRespond(.problem(Self.problem(error, route: route)))
+        }
+    }
+
+    /// Answers one request, waiting for a parked one (for tests and simple callers).
+    public func handle(_ request: Request) -> Response {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResponseBox()
+        handle(request) { response in
+            box.response = response
+            done.signal()
+        }
+        done.wait()
+        return box.response!
+    }
+
+    /// The route that owns the request's path and takes its method, with the path's parameters;
+    /// or, when the path is someone's but not for this method, the methods it takes.
+    static func route(_ request: Request) -> (route: Route?, parameters: [String], allowed: [String]) {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].isEmpty else { return (nil, [], []) }
+        let tail = Array(parts.dropFirst())
+        for owner in routes {
+            guard let parameters = owner.match(tail) else { continue }
+            let method = request.method == "HEAD" ? "GET" : request.method
+            if owner.method == method { return (owner, parameters, []) }
+            let candidates = routesByPattern[owner.pattern] ?? []
+            guard let route = candidates.first(where: { $0.method == method }) else { return (nil, [], candidates.map(\.method)) }
+            return (route, parameters, [])
+        }
+        return (nil, [], [])
+    }
+
+    /// The routes of each pattern (one per method).
+    static let routesByPattern = Dictionary(grouping: routes, by: \.pattern)
+
+    /// Any error a handler throws as the problem document the client gets.
+    static func problem(_ error: any Error, route: Route) -> Problem {
+        switch error {
+        case let error as AppError: Problem(error, inPath: route.pathInputs)
+        case let problem as Problem: problem
+        default: Problem(status: 500, title: "Internal error", detail: "the request could not be answered")
+        }
+    }
+}
+
+private final class ResponseBox: @unchecked Sendable {
+    var response: Response?
+}

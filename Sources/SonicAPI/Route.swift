@@ -1,0 +1,63 @@
+import SonicHTTP
+
+/// One endpoint of the API: its method, its path pattern (which is also its name in metrics),
+/// the inputs it reads from the path and query string, and its handler.
+struct Route: Sendable {
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    /// What a handler is given: the request, the path's parameters in pattern order, and the
+    /// way to answer (exactly once; a long-poll answers later, from another thread).
+    struct Call: Sendable {
+        let request: Request
+        let parameters: [String]
+        let respond: @Sendable (Response) -> Void
+    }
+
+    typealias Handler = @Sendable (API, Call) throws -> Void
+
+    let method: String
+    /// `/api/balance/{address}`: fixed segments and `{parameters}`.
+    let pattern: String
+    let segments: [Segment]
+    /// Inputs taken from the path and the query string: a bad one is a bad request (400).
+    let pathInputs: Set<String>
+    /// Health and metrics are answered before any rate limit or cross-site check.
+    let isExempt: Bool
+    let handler: Handler
+
+    init(_ method: String, _ pattern: String, query: [String] = [], exempt: Bool = false, handler: @escaping Handler) {
+        self.method = method
+        self.pattern = pattern
+        segments = pattern.split(separator: "/").map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+        }
+        var inputs = Set(query)
+        for case .parameter(let name) in segments { inputs.insert(name) }
+        pathInputs = inputs
+        isExempt = exempt
+        self.handler = handler
+    }
+
+    /// A route that answers at once with what `answer` returns.
+    static func answer(_ method: String, _ pattern: String, query: [String] = [], exempt: Bool = false,
+                       _ answer: @escaping @Sendable (API, Call) throws -> Response) -> Route {
+        Route(method, pattern, query: query, exempt: exempt) { api, call in call.respond(try answer(api, call)) }
+    }
+
+    /// The path's parameters when `parts` (the path split at `/`, without the leading empty
+    /// part) fit this pattern, else nil. A parameter matches any non-empty segment.
+    func match(_ parts: [Substring]) -> [String]? {
+        guard parts.count == segments.count else { return nil }
+        var parameters: [String] = []
+        for (part, segment) in zip(parts, segments) {
+            switch segment {
+            case .literal(let text): guard part == text else { return nil }
+            case .parameter: guard !part.isEmpty else { return nil }; parameters.append(String(part))
+            }
+        }
+        return parameters
+    }
+}
