@@ -1,4 +1,4 @@
-/// What a message asks for: the closed set of shared/agent-eval/README.md.
+/// What a message asks for: the closed set of Tests/Fixtures/agent-labels.md.
 public enum Intent: String, CaseIterable, Codable, Sendable {
     case balanceCheck = "balance_check"
     case sendTransaction = "send_transaction"

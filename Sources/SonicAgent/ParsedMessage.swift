@@ -1,5 +1,5 @@
 /// What the parser understood: an intent and its entities, normalised as
-/// shared/agent-eval/README.md defines them.
+/// Tests/Fixtures/agent-labels.md defines them.
 public struct ParsedMessage: Sendable, Equatable, Encodable {
     public var intent: Intent
     public var entities: Entities
