@@ -10,6 +10,8 @@ public enum Intent: String, CaseIterable, Codable, Sendable {
     case gasPrice = "gas_price"
     case swap = "swap"
     case defiQuery = "defi_query"
+    /// What an address has allowed others to spend, and revoking it.
+    case tokenApproval = "token_approval"
     case generalQuery = "general_query"
 
     /// Whether carrying out this intent moves value, and so needs a preview and the person's signature.

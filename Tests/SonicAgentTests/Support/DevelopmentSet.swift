@@ -16,4 +16,13 @@ enum DevelopmentSet {
     static func rows() throws -> [Row] {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try JSONDecoder().decode(Row.self, from: Data($0.utf8)) }
     }
+
+    /// The entities each intent may carry (the table of agent-labels.md): `sonic agent parse`
+    /// prints no other.
+    static let entitiesOfIntent: [Intent: Set<String>] = [
+        .balanceCheck: ["address", "token"], .sendTransaction: ["amount", "token", "to"], .transactionHistory: ["address", "limit"],
+        .transactionStatus: ["tx_hash"], .nftCreation: ["name", "description"], .subscriptionStatus: [],
+        .subscriptionPurchase: ["months"], .gasPrice: [], .swap: ["amount", "token_in", "token_out"],
+        .defiQuery: ["action", "amount", "token", "validator"], .tokenApproval: ["action", "token"], .generalQuery: [],
+    ]
 }
