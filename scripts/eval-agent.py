@@ -1,6 +1,9 @@
 """Runs a labelled set through `sonic agent parse` and prints intent accuracy, exact-entity
 accuracy and every failure.  python scripts/eval-agent.py [SET.jsonl] [--sonic PATH] [--check]
 
+SET defaults to the development set, Tests/Fixtures/agent-dev.jsonl (its labelling rules are
+Tests/Fixtures/agent-labels.md).
+
 --check exits non-zero below the targets (95 % intents, 90 % exact entities)."""
 
 import argparse
@@ -14,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("set", nargs="?", default=str(ROOT.parent / "shared" / "agent-eval" / "dev.jsonl"))
+    parser.add_argument("set", nargs="?", default=str(ROOT / "Tests" / "Fixtures" / "agent-dev.jsonl"))
     parser.add_argument("--sonic", default=str(ROOT / ".build" / "release" / "sonic"))
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()

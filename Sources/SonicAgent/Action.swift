@@ -14,6 +14,8 @@ public enum Action: Sendable, Equatable {
     case answer(query: String)
     /// A question back: a needed detail is missing or ambiguous.
     case clarify(question: String)
+    /// Declined, with the reason: requests for secrets or to set the rules aside, and what the
+    /// agent recognises but cannot do yet (DeFi transactions, managing allowances).
     case refuse(reason: String)
     case cancelled
 }

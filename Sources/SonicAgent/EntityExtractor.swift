@@ -9,11 +9,11 @@ struct EntityExtractor {
         switch intent {
         case .balanceCheck:
             entities.address = message.addresses.first
-            entities.token = firstToken(excludingNetwork: true) ?? "S"
+            entities.token = namedToken() ?? "S"
         case .sendTransaction:
             let (amount, token) = amountAndToken()
             entities.amount = amount
-            entities.token = token ?? firstToken(excludingNetwork: true) ?? "S"
+            entities.token = token ?? namedToken() ?? "S"
             entities.to = recipient()
         case .transactionHistory:
             entities.address = message.addresses.first
@@ -27,8 +27,12 @@ struct EntityExtractor {
         case .swap:
             let (amount, _) = amountAndToken()
             entities.amount = amount
-            (entities.tokenIn, entities.tokenOut) = swapTokens()
-        case .subscriptionStatus, .gasPrice, .defiQuery, .generalQuery:
+            (entities.tokenIn, entities.tokenOut) = message.has(Lexicon.wrapWords) ? wrapTokens() : swapTokens()
+        case .defiQuery:
+            entities = defiEntities()
+        case .tokenApproval:
+            entities = approvalEntities()
+        case .subscriptionStatus, .gasPrice, .generalQuery:
             break
         }
         return entities
@@ -37,7 +41,7 @@ struct EntityExtractor {
     // MARK: - Amounts and tokens
 
     /// Positions of numbers in the token stream, with number words joined ("twenty five" → 25).
-    private var numberSpans: [(index: Int, value: String)] {
+    var numberSpans: [(index: Int, value: String)] {
         var spans: [(Int, String)] = []
         var index = 0
         let tokens = message.tokens
@@ -65,7 +69,7 @@ struct EntityExtractor {
 
     /// The token symbol a word names, if it is one: a known spelling, or a short all-capitals
     /// word right after an amount ("10 USDT").
-    private func symbol(at index: Int, afterAmount: Bool) -> String? {
+    func symbol(at index: Int, afterAmount: Bool) -> String? {
         guard index < message.tokens.count, case .word(let word) = message.tokens[index].kind else { return nil }
         let cleaned = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:"))
         if let known = Lexicon.tokens[cleaned] { return known }
@@ -78,9 +82,10 @@ struct EntityExtractor {
         return letters.uppercased()
     }
 
-    /// The amount, and the token written next to it ("2.5 S", "USDC 10").
-    private func amountAndToken() -> (String?, String?) {
-        let spans = numberSpans.filter { !isMonthsOrLimit($0.index) }
+    /// The amount, and the token written next to it ("2.5 S", "USDC 10"); numbers at `skipped`
+    /// are not amounts.
+    func amountAndToken(excluding skipped: Set<Int> = []) -> (String?, String?) {
+        let spans = numberSpans.filter { !isMonthsOrLimit($0.index) && !skipped.contains($0.index) }
         for span in spans {
             if let token = symbol(at: span.index + 1, afterAmount: true) { return (span.value, token) }
             if span.index > 0, let token = symbol(at: span.index - 1, afterAmount: false), !isNetworkMention(span.index - 1) { return (span.value, token) }
@@ -95,7 +100,7 @@ struct EntityExtractor {
     }
 
     /// "on sonic", "the sonic network": the chain, not the coin.
-    private func isNetworkMention(_ index: Int) -> Bool {
+    func isNetworkMention(_ index: Int) -> Bool {
         guard case .word(let word) = message.tokens[index].kind, word.hasPrefix("sonic") else { return false }
         if index > 0, case .word(let previous) = message.tokens[index - 1].kind, ["on", "to", "of", "about", "into"].contains(previous) {
             return index + 1 >= message.tokens.count || {
@@ -109,12 +114,21 @@ struct EntityExtractor {
         return false
     }
 
-    private func firstToken(excludingNetwork: Bool) -> String? {
-        for index in message.tokens.indices {
-            if excludingNetwork && isNetworkMention(index) { continue }
-            if let token = symbol(at: index, afterAmount: false) { return token }
+    /// The first token named: not the chain ("on sonic") nor a place ("on Shadow", "the Beets
+    /// vault"); with `capitals`, also a symbol in capitals that we do not list ("SUSD").
+    func namedToken(capitals: Bool = false) -> String? {
+        let capitals = capitals && message.text != message.text.uppercased()
+        for index in message.tokens.indices where !isNetworkMention(index) && !isVenue(index) {
+            if let token = symbol(at: index, afterAmount: capitals) { return token }
         }
         return nil
+    }
+
+    /// A protocol that is also a token's name, used as a place: "on Shadow", "the Beets vault".
+    private func isVenue(_ index: Int) -> Bool {
+        guard let name = word(at: index), Lexicon.venues.contains(name) else { return false }
+        let before = word(at: index - 1) ?? "", after = word(at: index + 1) ?? ""
+        return ["on", "at", "via", "through", "using", "from", "in", "to", "the"].contains(before) || Lexicon.spenderWords.contains(after)
     }
 
     /// The recipient: the address after "to"/"into", else the only address.
@@ -131,17 +145,23 @@ struct EntityExtractor {
 
     /// In a swap, the token given and the token wanted, in the order written; "buy X with Y" turns it round.
     private func swapTokens() -> (String?, String?) {
-        var mentions: [(index: Int, symbol: String)] = []
+        let mentions = swapMentions()
+        guard let first = mentions.first else { return (nil, nil) }
+        let second = mentions.dropFirst().first
+        if message.has("buy"), message.has("with"), let second { return (second, first) }
+        return (first, second)
+    }
+
+    /// The tokens a swap names, in the order written, a repeat right after itself dropped.
+    func swapMentions() -> [String] {
+        var mentions: [String] = []
         for index in message.tokens.indices where !isNetworkMention(index) {
             let afterNumber = index > 0 && { if case .number = message.tokens[index - 1].kind { return true }; return false }()
-            if let symbol = symbol(at: index, afterAmount: afterNumber), mentions.last?.symbol != symbol {
-                mentions.append((index, symbol))
+            if let symbol = symbol(at: index, afterAmount: afterNumber), mentions.last != symbol {
+                mentions.append(symbol)
             }
         }
-        guard let first = mentions.first else { return (nil, nil) }
-        let second = mentions.dropFirst().first?.symbol
-        if message.has("buy"), message.has("with"), let second { return (second, first.symbol) }
-        return (first.symbol, second)
+        return mentions
     }
 
     // MARK: - Counts
@@ -177,7 +197,7 @@ struct EntityExtractor {
         return nil
     }
 
-    private func word(at index: Int) -> String? {
+    func word(at index: Int) -> String? {
         guard index >= 0, index < message.tokens.count, case .word(let word) = message.tokens[index].kind else { return nil }
         return word.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:"))
     }

@@ -1,4 +1,4 @@
-/// What a message asks for: the closed set of shared/agent-eval/README.md.
+/// What a message asks for: the closed set of Tests/Fixtures/agent-labels.md.
 public enum Intent: String, CaseIterable, Codable, Sendable {
     case balanceCheck = "balance_check"
     case sendTransaction = "send_transaction"
@@ -10,6 +10,8 @@ public enum Intent: String, CaseIterable, Codable, Sendable {
     case gasPrice = "gas_price"
     case swap = "swap"
     case defiQuery = "defi_query"
+    /// What an address has allowed others to spend, and revoking it.
+    case tokenApproval = "token_approval"
     case generalQuery = "general_query"
 
     /// Whether carrying out this intent moves value, and so needs a preview and the person's signature.

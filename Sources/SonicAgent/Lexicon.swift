@@ -15,22 +15,51 @@ enum Lexicon {
         "usdc": "USDC", "$usdc": "USDC", "usdc.e": "USDCE", "usdce": "USDCE", "usdt": "USDT", "$usdt": "USDT", "eth": "ETH",
         "weth": "WETH", "btc": "BTC", "wbtc": "WBTC", "dai": "DAI", "eurc": "EURC", "scusd": "SCUSD", "sceth": "SCETH",
         "stkscusd": "STKSCUSD", "shadow": "SHADOW", "beets": "BEETS", "anon": "ANON", "frxusd": "FRXUSD", "os": "OS",
-        "sts": "STS", "ftm": "FTM", "usd": "USD",
+        "sts": "STS", "ftm": "FTM", "usd": "USD", "susd": "SUSD",
     ]
 
     /// Words that are never a token symbol even in capitals after a number.
     static let notTokens: Set<String> = [
         "to", "for", "of", "on", "in", "into", "and", "or", "the", "my", "me", "please", "pls", "now", "worth", "tokens", "token",
         "coins", "coin", "each", "more", "months", "month", "days", "day", "years", "year", "txs", "tx", "transactions", "times",
-        "percent", "gwei", "wei", "at", "from", "with", "over", "a", "an", "is", "it", "x", "k", "m",
+        "percent", "gwei", "wei", "at", "from", "with", "over", "a", "an", "is", "it", "x", "k", "m", "lp", "apr", "apy", "tvl",
+        "nft", "dex", "defi", "ok", "asap", "all",
     ]
 
     static let sendVerbs: Set<String> = ["send", "transfer", "pay", "tip", "move", "give", "wire", "remit", "forward", "sent", "sending", "transfering", "transferring"]
     static let swapWords: Set<String> = ["swap", "swapping", "exchange", "convert", "trade", "trading", "quote", "sell", "buy"]
     static let defiWords: Set<String> = [
-        "stake", "staking", "unstake", "unstaking", "restake", "delegate", "delegation", "delegating", "undelegate", "validator",
-        "validators", "yield", "yields", "farm", "farms", "farming", "apr", "apy", "liquidity", "pool", "pools", "lend",
-        "lending", "borrow", "borrowing", "loan", "loans", "collateral", "silo", "aave", "vault", "vaults", "lp", "rewards",
+        "stake", "staking", "staked", "stakes", "unstake", "unstaking", "unstaked", "restake", "restaking", "delegate",
+        "delegation", "delegations", "delegating", "delegated", "undelegate", "undelegated", "unbond", "unbonding", "validator",
+        "validators", "yield", "yields", "farm", "farms", "farming", "harvest", "apr", "apy", "liquidity", "pool", "pools", "lend",
+        "lending", "borrow", "borrowing", "loan", "loans", "repay", "debt", "collateral", "silo", "aave", "euler", "vault",
+        "vaults", "lp", "rewards",
+    ]
+    /// Verbs that open a DeFi request ("stake 100 S"); some need their object to say which
+    /// (`EntityExtractor.defiAction()`).
+    static let defiVerbs: Set<String> = [
+        "stake", "delegate", "unstake", "undelegate", "unbond", "restake", "compound", "reinvest", "claim", "collect", "harvest",
+        "borrow", "repay", "pay", "lend", "lp", "withdraw", "remove", "pull", "exit", "take", "add", "provide", "deposit",
+        "supply", "put", "send", "move", "lock",
+    ]
+    /// Lending markets and their words: where "deposit" and "supply" lend.
+    static let lendingWords: Set<String> = ["lend", "lending", "silo", "aave", "euler", "market", "markets", "interest", "collateral", "vault", "vaults"]
+    /// Protocols whose names are also tokens', and what follows a spender's name ("the Shadow router").
+    static let venues: Set<String> = ["shadow", "beets"]
+    static let spenderWords: Set<String> = [
+        "router", "router's", "exchange", "dex", "app", "dapp", "protocol", "contract", "contracts", "vault", "market", "pool", "aggregator", "spender",
+    ]
+    /// Allowances: what an address lets others spend.
+    static let approvalWords: Set<String> = ["approve", "approved", "approval", "approvals", "approving", "allowance", "allowances", "revoke", "revoking", "spender", "spenders"]
+    static let revokeVerbs: Set<String> = ["revoke", "remove", "cancel", "reset", "clear", "delete", "disable", "kill", "unapprove", "undo", "withdraw"]
+    static let wrapWords: Set<String> = ["wrap", "unwrap", "wrapping", "unwrapping"]
+    /// Openings of a request to act, before its verb ("can you stake…", "I'd like to lend…").
+    static let requestOpenings: [[String]] = [
+        ["please"], ["pls"], ["plz"], ["kindly"], ["just"], ["now"], ["ok"], ["okay"], ["hey"], ["yo"], ["so"], ["also"], ["then"],
+        ["and"], ["agent"], ["go", "ahead", "and"], ["can", "you"], ["could", "you"], ["would", "you"], ["will", "you"], ["can", "u"],
+        ["help", "me"], ["i", "want", "to"], ["i", "wanna"], ["i'd", "like", "to"], ["id", "like", "to"], ["i", "would", "like", "to"],
+        ["i", "need", "to"], ["i", "wish", "to"], ["i'm", "going", "to"], ["im", "going", "to"], ["i", "am", "going", "to"],
+        ["i", "will"], ["i'll"], ["let"], ["lets"], ["let", "me"], ["let", "us"], ["time", "to"],
     ]
     static let historyWords: Set<String> = ["history", "transactions", "txs", "txns", "activity", "activities", "transfers", "payments", "statement", "ledger"]
     static let balanceWords: Set<String> = ["balance", "balances", "portfolio", "holdings", "funds", "bal", "networth"]
@@ -44,7 +73,8 @@ enum Lexicon {
     /// Every word some rule looks for: these are never "corrected" into another.
     static let known: Set<String> = sendVerbs.union(swapWords).union(defiWords).union(historyWords).union(balanceWords)
         .union(gasWords).union(nftWords).union(mintWords).union(subscriptionWords).union(secretWords).union(greetingWords)
-        .union(fuzzyTargets).union(["subscribed", "confirmed", "pending", "expires", "expired", "expiring", "transaction", "received"])
+        .union(defiVerbs).union(approvalWords).union(revokeVerbs).union(wrapWords)
+        .union(fuzzyTargets).union(["subscribed", "confirmed", "pending", "expires", "expired", "expiring", "transaction", "received", "spend", "spent"])
 
     /// Intent cue words that are commonly mistyped, for fuzzy matching (edit distance 1).
     static let fuzzyTargets: [String] = [

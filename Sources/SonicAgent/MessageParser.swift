@@ -44,11 +44,18 @@ public struct MessageParser: Sendable {
         if m.has(Lexicon.gasWords) || m.phrase("base fee") || (m.has(["cost", "costs", "expensive", "cheap"]) && m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))) {
             return .gasPrice
         }
+        // Allowances: "what have I approved?", "who can spend my USDC?", "revoke…". "Approve" may
+        // be a transfer's, or a bare "yes, approve".
+        let approves = m.has(["approve", "approved", "approving"]) && !m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))
+            && (m.words.count > 2 || !m.tokenMentions.isEmpty)
+        if m.has(Lexicon.approvalWords.subtracting(["approve", "approved", "approving"])) || m.phrase("can spend my") || approves {
+            return .tokenApproval
+        }
         if m.has(Lexicon.defiWords) { return .defiQuery }
         if m.phrase("trading at") || m.has(["price", "chart", "charts", "sentiment", "marketcap", "mcap"]) && !m.has(Lexicon.swapWords.subtracting(["trading"])) {
             return .generalQuery
         }
-        if m.hasArrow && m.tokenMentions.count >= 2 { return .swap }
+        if m.hasArrow && m.tokenMentions.count >= 2 || m.has(Lexicon.wrapWords) { return .swap }
         if m.has(Lexicon.swapWords.subtracting(["buy", "sell", "trading"])) && !m.has(Lexicon.subscriptionWords) { return .swap }
         if m.has(["buy", "sell"]) && !m.has(Lexicon.subscriptionWords) && m.tokenMentions.count >= 1 && !m.has(Lexicon.nftWords) { return .swap }
         if m.has(Lexicon.subscriptionWords) || (m.has(["buy", "get"]) && m.has(["months", "month"])) {
@@ -129,7 +136,7 @@ struct Message {
 
     /// A cue word within one edit of a mistyped word ("transfr", "balnce", "histroy").
     static func corrected(_ word: String) -> String {
-        let stripped = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:'\""))
+        let stripped = word.replacingOccurrences(of: "’", with: "'").trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:'\""))
         let base = stripped.hasSuffix("'s") ? String(stripped.dropLast(2)) : stripped
         guard base.count >= 5, !Lexicon.known.contains(base) else { return base }
         for target in Lexicon.fuzzyTargets where abs(target.count - base.count) <= 1 && editDistanceAtMostOne(base, target) {

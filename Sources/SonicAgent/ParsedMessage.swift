@@ -1,5 +1,5 @@
 /// What the parser understood: an intent and its entities, normalised as
-/// shared/agent-eval/README.md defines them.
+/// Tests/Fixtures/agent-labels.md defines them.
 public struct ParsedMessage: Sendable, Equatable, Encodable {
     public var intent: Intent
     public var entities: Entities
@@ -10,7 +10,8 @@ public struct ParsedMessage: Sendable, Equatable, Encodable {
     }
 }
 
-/// Entities of a message; absent ones are left out of the JSON (no nulls).
+/// Entities of a message; absent ones are left out of the JSON (no nulls). Each intent carries
+/// only its own (`EntityExtractor.entities(for:)`).
 public struct Entities: Sendable, Equatable, Codable {
     public var address: String?
     public var token: String?
@@ -23,10 +24,15 @@ public struct Entities: Sendable, Equatable, Codable {
     public var description: String?
     public var tokenIn: String?
     public var tokenOut: String?
+    /// What a DeFi or allowance request asks to do; questions carry none.
+    public var action: RequestedAction?
+    /// A validator's number, as staking requests name it ("validator #7").
+    public var validator: Int?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case address, token, amount, to, txHash = "tx_hash", limit, months, name, description, tokenIn = "token_in", tokenOut = "token_out"
+        case action, validator
     }
 }

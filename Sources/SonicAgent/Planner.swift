@@ -81,7 +81,11 @@ public struct Planner: Sendable {
         case .swap:
             return (parsed, .swapInfo(tokenIn: parsed.entities.tokenIn, tokenOut: parsed.entities.tokenOut, amount: parsed.entities.amount), state)
         case .defiQuery:
-            return (parsed, .defiInfo, state)
+            // A question gets what we know; a request is named back, not carried out yet.
+            guard parsed.entities.action != nil else { return (parsed, .defiInfo, state) }
+            return (parsed, .refuse(reason: notYetAvailable(parsed.entities)), state)
+        case .tokenApproval:
+            return (parsed, .refuse(reason: notYetAvailable(parsed.entities)), state)
         case .generalQuery:
             return (parsed, .answer(query: text), state)
         }

@@ -89,9 +89,13 @@ struct Tokenizer {
         if core.hasPrefix("$"), let number = normalizedNumber(String(core.dropFirst())) { return [Token(kind: .number(number), raw: core)] }
         let word = core.lowercased()
         guard !word.isEmpty else { return [] }
-        // "S/USDC", "usdc->s" inside one piece.
+        // "S/USDC", "usdc->s" inside one piece; "S-USDC" when both sides are tokens.
         if word.contains("/") && !word.hasPrefix("http") {
             return word.split(separator: "/").map { Token(kind: .word(String($0)), raw: String($0)) }
+        }
+        let pair = word.split(separator: "-")
+        if pair.count == 2, pair.allSatisfy({ Lexicon.tokens[String($0)] != nil }) {
+            return pair.map { Token(kind: .word(String($0)), raw: String($0)) }
         }
         return [Token(kind: .word(word), raw: core)]
     }

@@ -8,7 +8,7 @@ struct Agent: ParsableCommand {
     struct Parse: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read one message per line on stdin; write one JSON object per line: {\"intent\", \"entities\"}.",
-            discussion: "Entities are normalised as shared/agent-eval/README.md defines them; absent ones are left out.")
+            discussion: "Entities are normalised as Tests/Fixtures/agent-labels.md defines them; absent ones are left out.")
 
         @Option(help: "The connected address (\"my\" refers to it when the agent acts).") var from: String?
 

@@ -72,20 +72,16 @@ import Testing
                 == entities { $0.name = "Night Drive"; $0.description = "neon city at 3am" })
     }
 
-    /// The development set of shared/agent-eval: every line (the held-out set is larger).
+    /// The development set (Tests/Fixtures/agent-dev.jsonl): every line (the held-out set is larger).
     @Test func developmentSet() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let lines = try String(contentsOf: root.deletingLastPathComponent().appendingPathComponent("shared/agent-eval/dev.jsonl"), encoding: .utf8)
-            .split(separator: "\n")
-        struct Labelled: Decodable { let text: String; let intent: String; let entities: Entities }
+        let rows = try DevelopmentSet.rows()
         var intents = 0, exact = 0
-        for line in lines {
-            let labelled = try JSONDecoder().decode(Labelled.self, from: Data(line.utf8))
-            let parsed = parser.parse(labelled.text)
-            if parsed.intent.rawValue == labelled.intent { intents += 1 }
-            if parsed.intent.rawValue == labelled.intent && parsed.entities == labelled.entities { exact += 1 }
+        for row in rows {
+            let parsed = parser.parse(row.text)
+            if parsed.intent.rawValue == row.intent { intents += 1 }
+            if parsed.intent.rawValue == row.intent && parsed.entities == row.entities { exact += 1 }
         }
-        #expect(Double(intents) / Double(lines.count) >= 0.95)
-        #expect(Double(exact) / Double(lines.count) >= 0.90)
+        #expect(Double(intents) / Double(rows.count) >= 0.95)
+        #expect(Double(exact) / Double(rows.count) >= 0.90)
     }
 }
