@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, name_the_coin
 
 ME = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -75,6 +75,20 @@ def test_wrong_network_is_reported_and_switched(stack, wallet_page, wallet):
     expect(wallet_page.locator("#network-badge")).to_have_class("network-badge")
 
 
+def test_a_wallet_without_the_chain_is_given_the_symbol_the_api_names(stack, wallet_page, wallet):
+    wallet.chain = "0x1"
+    wallet.knows_chain = False  # switching answers 4902: the chain must be added (EIP-3085)
+    name_the_coin(wallet_page, "TS")
+    wallet_page.goto(stack.url + "/")
+    wallet_page.get_by_role("button", name="Connect wallet").click()
+    expect(wallet_page.locator("#wallet-status")).to_contain_text("another network", timeout=10_000)
+    wallet_page.locator("#network-badge").click()
+    expect(wallet_page.locator("#wallet-status")).to_have_text("Network ready", timeout=10_000)
+    [added] = wallet.params["wallet_addEthereumChain"]
+    assert added["chainId"] == "0x7a69"
+    assert added["nativeCurrency"] == {"name": "Sonic", "symbol": "TS", "decimals": 18}
+
+
 def test_an_account_switch_asks_to_sign_in_again(stack, wallet_page, wallet):
     sign_in(wallet_page, stack)
     wallet_page.evaluate(f"window.__emitWallet('accountsChanged', ['{BOB.lower()}'])")
@@ -125,3 +139,18 @@ def test_markup_in_a_chat_message_is_shown_as_text(stack, page):
     expect(page.locator(".message.user").last).to_have_text(hostile)
     expect(page.locator(".message.agent").last).not_to_have_text("…", timeout=10_000)
     assert dialogs == [] and page.locator(".messages img, .messages script").count() == 0
+
+
+def test_an_entry_is_worded_alike_on_the_dashboard_and_the_history_page(stack, wallet_page):
+    """One wording for a history entry on both pages, and fees in the symbol the API names."""
+    stack.rpc("eth_sendTransaction", {"from": ME, "to": ME, "value": hex(10**18)})
+    stack.wait_indexed()
+    name_the_coin(wallet_page, "TS")
+    sign_in(wallet_page, stack)
+    expect(wallet_page.locator("#activity li").first).to_contain_text("Moved 1 S", timeout=10_000)
+    expect(wallet_page.locator("#premium-line")).to_have_text(re.compile(r"^Not active\. [0-9.]+ TS per 30 days\.$"))
+    wallet_page.get_by_role("navigation").get_by_role("link", name="History").click()
+    first = wallet_page.locator("#history-rows tr").first
+    expect(first.locator("[data-label=What]")).to_have_text("Moved · S transfer", timeout=10_000)
+    expect(first.locator("[data-label=Amount]")).to_have_text("1 S")
+    expect(first.locator("[data-label=Fee]")).to_have_text(re.compile(r"^[0-9.]+ TS$"))
