@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, name_the_coin
@@ -97,23 +98,53 @@ def test_an_account_switch_asks_to_sign_in_again(stack, wallet_page, wallet):
     expect(wallet_page.locator("#wallet-button")).to_have_text("Connect wallet", timeout=5_000)
 
 
-def test_with_two_wallets_the_person_chooses(stack, browser, wallet):
-    from conftest import TEST_WALLET
-
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.expose_binding("__walletRequest", wallet.handle)
-    context.add_init_script(TEST_WALLET)
-    # A second wallet that must not be used unless chosen.
-    context.add_init_script("""window.addEventListener("eip6963:requestProvider", () => window.dispatchEvent(new CustomEvent(
+@pytest.fixture
+def two_wallets_page(wallet_page):
+    """The test wallet and a second one that must not be used unless chosen."""
+    wallet_page.context.add_init_script("""window.addEventListener("eip6963:requestProvider", () => window.dispatchEvent(new CustomEvent(
       "eip6963:announceProvider", { detail: Object.freeze({ info: { uuid: "other", name: "Other Wallet", icon: "data:,", rdns: "x.other" },
         provider: { request: () => Promise.reject(new Error("the other wallet was used")), on: () => {} } }) })));""")
-    page = context.new_page()
+    return wallet_page
+
+
+def test_with_two_wallets_the_person_chooses(stack, two_wallets_page):
+    page = two_wallets_page
     page.goto(stack.url + "/")
     page.get_by_role("button", name="Connect wallet").click()
     expect(page.get_by_role("group", name="Choose a wallet").get_by_role("button")).to_have_count(2)
     page.get_by_role("button", name="Test Wallet").click()
     expect(page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
-    context.close()
+
+
+def test_the_wallet_menu_says_it_is_open_and_closes_on_escape(stack, two_wallets_page, wallet):
+    page = two_wallets_page
+    page.goto(stack.url + "/")
+    toggle = page.get_by_role("button", name="Connect wallet")
+    menu = page.get_by_role("group", name="Choose a wallet")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_attribute("aria-controls", "wallet-menu")
+    toggle.click()
+    expect(menu).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu.get_by_role("button", name="Test Wallet")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(page.locator("#wallet-status")).to_have_text("")
+    # The button closes it too; nothing was asked of a wallet meanwhile.
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    toggle.click()
+    expect(menu).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    assert "eth_requestAccounts" not in wallet.calls
+    # Opened again, a choice still connects, and the menu says it is closed.
+    toggle.click()
+    menu.get_by_role("button", name="Test Wallet").click()
+    expect(page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
+    expect(menu).to_be_hidden()
+    expect(page.locator("#wallet-button")).to_have_attribute("aria-expanded", "false")
 
 
 def test_chat_page_at_phone_width(stack, browser):
