@@ -1,14 +1,21 @@
-// Talking to the Smart Sonic API: JSON in and out, problem documents as errors, and the
-// CSRF token of the signed-in session on every state-changing request.
+// Talking to the Smart Sonic API. Every page's requests go through here; no other module calls
+// fetch(). The base URL (the page's data-api-base), JSON in and out, the signed-in session's CSRF
+// token on every state-changing request, and RFC 9457 problem documents turned into errors; the
+// network's facts (the native symbol) asked once per page; el() to build text-only DOM.
 
 const apiBase = document.body.dataset.apiBase || "/api";
 const CSRF_KEY = "sonic.csrf";
 
+/** An answer that is not a success: the problem document's facts (RFC 9457), `problem` as sent. */
 export class ApiError extends Error {
-  constructor(problem, status) {
+  constructor(status, problem) {
     super(problem.detail || problem.title || `HTTP ${status}`);
-    this.problem = problem;
+    this.name = "ApiError";
     this.status = status;
+    this.title = problem.title;
+    this.detail = problem.detail;
+    this.field = problem.field;
+    this.problem = problem;
   }
 }
 
@@ -17,31 +24,43 @@ export function setCsrfToken(token) {
   else sessionStorage.removeItem(CSRF_KEY);
 }
 
-export async function api(path, { method = "GET", body } = {}) {
+/** The address of an API path, for links the browser follows itself (the CSV export). */
+export function apiURL(path) {
+  return `${apiBase}${path}`;
+}
+
+/**
+ * One API request. `body` goes as JSON, or as it is when it is FormData (a multipart upload).
+ * `answers` lists error statuses whose document is an answer rather than a problem (the health
+ * check's 503). Resolves to the JSON answer (null for 204); throws ApiError for a problem.
+ */
+export async function api(path, { method = "GET", body, answers = [] } = {}) {
   const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const json = body !== undefined && !(body instanceof FormData);
+  if (json) headers["Content-Type"] = "application/json";
   const csrf = sessionStorage.getItem(CSRF_KEY);
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
-  const response = await fetch(`${apiBase}${path}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin",
+  const response = await fetch(apiURL(path), {
+    method, headers, body: json ? JSON.stringify(body) : body, credentials: "same-origin",
   });
   if (response.status === 204) return null;
-  let data = null;
-  try { data = await response.json(); } catch { data = { title: `HTTP ${response.status}` }; }
-  if (!response.ok) throw new ApiError(data, response.status);
+  let data;
+  try { data = await response.json(); } catch { throw new ApiError(response.status, { title: `HTTP ${response.status}` }); }
+  if (!response.ok && !answers.includes(response.status)) throw new ApiError(response.status, data);
   return data;
 }
 
-// A multipart upload (FormData), with the session's CSRF token like any state-changing request.
-export async function upload(path, formData) {
-  const headers = { Accept: "application/json" };
-  const csrf = sessionStorage.getItem(CSRF_KEY);
-  if (csrf) headers["X-CSRF-Token"] = csrf;
-  const response = await fetch(`${apiBase}${path}`, { method: "POST", headers, body: formData, credentials: "same-origin" });
-  let data = null;
-  try { data = await response.json(); } catch { data = { title: `HTTP ${response.status}` }; }
-  if (!response.ok) throw new ApiError(data, response.status);
-  return data;
+let networkFacts = null;
+
+/** The served network (GET /api/network): asked once per page, and again after a failure. */
+export function network() {
+  networkFacts ??= api("/network").catch((error) => { networkFacts = null; throw error; });
+  return networkFacts;
+}
+
+/** The native coin's symbol ("S" on Sonic), from the network's facts. */
+export async function nativeSymbol() {
+  return (await network()).symbol;
 }
 
 // Text only: nothing from the API is ever inserted as HTML.

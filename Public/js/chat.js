@@ -26,7 +26,7 @@ async function ask(text) {
     sessionStorage.setItem("sonic.conversation", conversation);
     pending.replaceChildren(el("p", {}, answer.reply));
     if (answer.sources) pending.append(el("p", { class: "muted" }, `Source: ${answer.sources.map((s) => s.title).join(", ")}`));
-    if (answer.action && answer.action.kind === "transaction") pending.append(transactionCard(answer.action.prepared));
+    if (answer.action && answer.action.kind === "transaction") pending.append(await transactionCard(answer.action.prepared));
     if (answer.action && answer.action.kind === "open_history") pending.append(el("p", {}, el("a", { href: "/history" }, "Open the History page")));
     if (answer.action && answer.action.kind === "open_nft_creator") {
       const params = new URLSearchParams();

@@ -2,33 +2,20 @@
 // transactions of the connected address, from the indexer. All inserted as text.
 
 import "./status.js";
-import { api, el, shortAddress } from "./api.js";
+import { describeEntry } from "./activity.js";
+import { api, el, nativeSymbol, shortAddress } from "./api.js";
 import { onChange } from "./wallet.js";
 
 const premium = document.getElementById("premium-line");
 const list = document.getElementById("activity");
 const empty = document.getElementById("activity-empty");
-const VERBS = { in: "Received", out: "Sent", self: "Moved" };
-
-// One line per entry, in words: what happened, not just what moved.
-function describe(entry) {
-  const amount = `${entry.amount} ${entry.token}`;
-  switch (entry.type) {
-    case "nft_mint": return entry.direction === "in" && entry.token_id && entry.token !== "S" ? `Received NFT #${entry.token_id}` : `Minted NFT${entry.token_id ? ` #${entry.token_id}` : ""}`;
-    case "nft_transfer": return `${VERBS[entry.direction]} NFT #${entry.token_id}`;
-    case "subscription": return `Bought premium for ${amount}`;
-    case "contract_creation": return "Deployed a contract";
-    case "contract_call": return entry.direction === "in" ? `Called by a contract (${entry.method || "call"})` : `Called ${entry.method || "a contract"}`;
-    default: return `${VERBS[entry.direction]} ${amount}`;
-  }
-}
 
 async function loadPremium(address) {
   try {
-    const status = await api(`/subscription/${address}`);
+    const [status, symbol] = await Promise.all([api(`/subscription/${address}`), nativeSymbol()]);
     premium.textContent = status.active
       ? `Active until ${new Date(status.expires_at_iso).toLocaleDateString()}.`
-      : `Not active. ${status.price} S per ${status.period_days} days.`;
+      : `Not active. ${status.price} ${symbol} per ${status.period_days} days.`;
     premium.className = status.active ? "status-ok" : "";
   } catch (error) {
     premium.textContent = `Unavailable: ${error.message}`;
@@ -38,9 +25,10 @@ async function loadPremium(address) {
 
 async function loadActivity(address) {
   try {
-    const page = await api(`/history/${address}?limit=5`);
+    // The history is the indexer's: it is shown even when the node cannot say the symbol.
+    const [page, symbol] = await Promise.all([api(`/history/${address}?limit=5`), nativeSymbol().catch(() => null)]);
     list.replaceChildren(...page.entries.map((entry) => el("li", {},
-      el("span", {}, describe(entry), entry.counterparty ? ` · ${shortAddress(entry.counterparty)}` : ""),
+      el("span", {}, describeEntry(entry, symbol).sentence, entry.counterparty ? ` · ${shortAddress(entry.counterparty)}` : ""),
       el("span", { class: entry.status === "failed" ? "status-bad" : "muted" },
         entry.status === "failed" ? `Failed: ${entry.reason}` : new Date(entry.time).toLocaleString()))));
     empty.hidden = page.entries.length > 0;

@@ -1,4 +1,5 @@
-// The wallet button and network badge on every page.
+// The wallet button (with a menu when several wallets are installed) and the network badge on
+// every page.
 
 import { connect, onChange, restoreSession, signIn, state, switchNetwork, availableWallets } from "./wallet.js";
 import { shortAddress } from "./api.js";
@@ -27,34 +28,66 @@ onChange((current) => {
 });
 
 const menu = document.createElement("div");
+menu.id = "wallet-menu";
 menu.className = "wallet-menu";
 menu.setAttribute("role", "group");
 menu.setAttribute("aria-label", "Choose a wallet");
 menu.hidden = true;
 button.after(menu);
+button.setAttribute("aria-controls", menu.id);
+button.setAttribute("aria-expanded", "false");
+let resolveChoice = null;  // the open menu's promise: settled with a wallet's uuid, or null when closed without one
 
-// Several wallets announced themselves (EIP-6963): the person chooses one.
+function openMenu() {
+  menu.hidden = false;
+  button.setAttribute("aria-expanded", "true");
+}
+
+function closeMenu(uuid) {
+  menu.hidden = true;
+  button.setAttribute("aria-expanded", "false");
+  resolveChoice?.(uuid);
+  resolveChoice = null;
+}
+
+// Several wallets announced themselves (EIP-6963): the person chooses one, or closes the menu
+// (Escape, or the wallet button again) and the promise resolves to null.
 function chooseWallet(wallets) {
   return new Promise((resolve) => {
+    resolveChoice = resolve;
     menu.replaceChildren(...wallets.map((wallet) => {
       const choice = document.createElement("button");
       choice.type = "button";
       choice.className = "chip";
       choice.textContent = wallet.info.name;
-      choice.addEventListener("click", () => { menu.hidden = true; resolve(wallet.info.uuid); });
+      choice.addEventListener("click", () => closeMenu(wallet.info.uuid));
       return choice;
     }));
-    menu.hidden = false;
+    openMenu();
     say("Choose a wallet");
     menu.querySelector("button").focus();
   });
 }
 
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || menu.hidden) return;
+  closeMenu(null);
+  button.focus();
+});
+
 button.addEventListener("click", async () => {
+  if (!menu.hidden) {
+    closeMenu(null);
+    return;
+  }
   try {
     if (!state.account) {
       const wallets = availableWallets();
       const chosen = wallets.length > 1 ? await chooseWallet(wallets) : undefined;
+      if (chosen === null) {
+        say("");
+        return;
+      }
       await connect(chosen);
       say(`Connected ${shortAddress(state.account)}`);
     }

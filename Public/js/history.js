@@ -2,10 +2,10 @@
 // filters, "load older" through the API's keyset cursor, status pills, failures explained,
 // explorer links and the CSV export. Everything from the API is inserted as text.
 
-import { api, el, shortAddress } from "./api.js";
+import { describeEntry } from "./activity.js";
+import { api, apiURL, el, nativeSymbol, shortAddress } from "./api.js";
 import { onChange } from "./wallet.js";
 
-const apiBase = document.body.dataset.apiBase || "/api";
 const form = document.getElementById("history-form");
 const addressInput = document.getElementById("history-address");
 const rows = document.getElementById("history-rows");
@@ -17,12 +17,6 @@ const PAGE = 25;
 let query = null;
 let cursor = null;
 
-const LABELS = {
-  transfer: "S transfer", token_transfer: "Token transfer", nft_mint: "NFT mint", nft_transfer: "NFT transfer",
-  subscription: "Subscription", contract_call: "Contract call", contract_creation: "Contract creation",
-};
-const DIRECTIONS = { in: "Received", out: "Sent", self: "To self" };
-
 function filters() {
   const params = new URLSearchParams();
   for (const name of ["direction", "type", "token"]) {
@@ -32,21 +26,19 @@ function filters() {
   return params;
 }
 
-function row(entry) {
+function row(entry, symbol) {
   const when = new Date(entry.time);
-  const what = `${DIRECTIONS[entry.direction]} · ${LABELS[entry.type] || entry.type}${entry.method && entry.type === "contract_call" ? ` (${entry.method})` : ""}`;
-  const sign = entry.direction === "in" ? "+" : entry.direction === "out" ? "−" : "";
-  const amount = entry.token_id ? `${entry.token} #${entry.token_id}` : `${sign}${entry.amount} ${entry.token}`;
+  const words = describeEntry(entry, symbol);
   const status = el("span", { class: `pill pill-${entry.status}` }, entry.status === "failed" ? "Failed" : "Confirmed");
   const hashLink = entry.explorer_url
     ? el("a", { href: entry.explorer_url, target: "_blank", rel: "noopener" }, "view")
     : el("span", { class: "mono muted", title: entry.hash }, shortAddress(entry.hash));
   return el("tr", { class: entry.status === "failed" ? "failed" : "" },
     el("td", { "data-label": "When" }, el("time", { datetime: entry.time, title: entry.time }, when.toLocaleString()), " ", hashLink),
-    el("td", { "data-label": "What" }, what),
+    el("td", { "data-label": "What" }, words.what),
     el("td", { "data-label": "With", class: "mono", title: entry.counterparty || "" }, entry.counterparty ? shortAddress(entry.counterparty) : "—"),
-    el("td", { "data-label": "Amount", class: "amount" }, amount),
-    el("td", { "data-label": "Fee", class: "amount" }, entry.fee ? `${entry.fee} S` : "—"),
+    el("td", { "data-label": "Amount", class: "amount" }, words.amount),
+    el("td", { "data-label": "Fee", class: "amount" }, words.fee || "—"),
     el("td", { "data-label": "Status" }, status, entry.reason ? el("div", { class: "reason" }, entry.reason) : null));
 }
 
@@ -58,7 +50,7 @@ async function load(reset) {
     rows.replaceChildren();
     const exportParams = new URLSearchParams(query.params);
     exportParams.set("format", "csv");
-    csv.href = `${apiBase}/history/${address}?${exportParams}`;
+    csv.href = apiURL(`/history/${address}?${exportParams}`);
     csv.hidden = false;
   }
   const params = new URLSearchParams(query.params);
@@ -67,8 +59,9 @@ async function load(reset) {
   meta.textContent = "Loading…";
   meta.className = "muted";
   try {
-    const page = await api(`/history/${query.address}?${params}`);
-    rows.append(...page.entries.map(row));
+    // The history is the indexer's: it is shown even when the node cannot say the symbol.
+    const [page, symbol] = await Promise.all([api(`/history/${query.address}?${params}`), nativeSymbol().catch(() => null)]);
+    rows.append(...page.entries.map((entry) => row(entry, symbol)));
     cursor = page.next_cursor;
     more.hidden = !cursor;
     table.hidden = rows.children.length === 0;

@@ -2,7 +2,7 @@
 // describe it, upload it (stored by content: the CIDs are shown), mint it through the wallet
 // with live status, and a gallery of the address's NFTs from the indexer.
 
-import { api, el, upload } from "./api.js";
+import { api, el } from "./api.js";
 import { transactionCard } from "./txcard.js";
 import { onChange, state } from "./wallet.js";
 
@@ -67,7 +67,7 @@ form.addEventListener("submit", async (event) => {
   data.append("description", form.elements.description.value.trim());
   say("Uploading…");
   try {
-    const stored = await upload("/nft/assets", data);
+    const stored = await api("/nft/assets", { method: "POST", body: data });
     tokenURI = stored.token_uri;
     document.getElementById("nft-image-cid").textContent = stored.image_cid;
     document.getElementById("nft-metadata-cid").textContent = stored.metadata_cid;
@@ -84,7 +84,7 @@ mint.addEventListener("click", async () => {
   mint.disabled = true;
   try {
     const prepared = await api("/nft/prepare-mint", { method: "POST", body: { token_uri: tokenURI } });
-    mintCard.replaceChildren(transactionCard(prepared, { onConfirmed: (hash) => showMinted(hash) }));
+    mintCard.replaceChildren(await transactionCard(prepared, { onConfirmed: (hash) => showMinted(hash) }));
   } catch (error) {
     say(`Cannot mint: ${error.message}`, true);
   } finally {

@@ -1,7 +1,10 @@
-// Network card: reads /api/health and shows the chain id and the latest block.
+// Network card: reads /api/health and shows the chain id and the latest block; balance card: the
+// native coin and the known tokens of the connected address, with a stale marker.
 // Everything from the API is inserted as text, never as HTML.
 
-const apiBase = document.body.dataset.apiBase || "/api";
+import { api, el } from "./api.js";
+import { onChange } from "./wallet.js";
+
 const REFRESH_MS = 3000;
 
 function show(id, text, className) {
@@ -13,8 +16,8 @@ function show(id, text, className) {
 
 async function refresh() {
   try {
-    const response = await fetch(`${apiBase}/health`, { headers: { Accept: "application/json" } });
-    const health = await response.json();
+    // A degraded service answers 503 with the same document, saying what is wrong.
+    const health = await api("/health", { answers: [503] });
     show("chain-id", health.chain_id == null ? "unknown" : String(health.chain_id));
     show("block-height", health.block == null ? "unknown" : Number(health.block).toLocaleString("en-US"));
     if (health.status === "ok") {
@@ -33,10 +36,6 @@ async function refresh() {
 refresh();
 setInterval(refresh, REFRESH_MS);
 
-// Balance card: S and the network's known tokens of the connected address, with a stale marker.
-import { api as request, el as element } from "./api.js";
-import { onChange as onWallet } from "./wallet.js";
-
 const balanceList = document.getElementById("balance-list");
 const balanceEmpty = document.getElementById("balance-empty");
 const balanceMeta = document.getElementById("balance-meta");
@@ -46,8 +45,8 @@ let shownFor = null;
 async function loadBalance(address) {
   const tokens = document.body.dataset.tokens;
   try {
-    const data = await request(`/balance/${address}${tokens ? `?tokens=${tokens}` : ""}`);
-    const rows = [data.native, ...data.tokens].flatMap((amount) => [element("dt", {}, amount.symbol), element("dd", { class: "amount" }, amount.formatted)]);
+    const data = await api(`/balance/${address}${tokens ? `?tokens=${tokens}` : ""}`);
+    const rows = [data.native, ...data.tokens].flatMap((amount) => [el("dt", {}, amount.symbol), el("dd", { class: "amount" }, amount.formatted)]);
     balanceList.replaceChildren(...rows);
     balanceList.hidden = false;
     balanceEmpty.hidden = true;
@@ -63,7 +62,7 @@ async function loadBalance(address) {
 }
 
 if (balanceList) {
-  onWallet((wallet) => {
+  onChange((wallet) => {
     if (wallet.account && wallet.account !== shownFor) {
       shownFor = wallet.account;
       loadBalance(wallet.account);

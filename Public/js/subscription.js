@@ -1,7 +1,7 @@
 // Premium: the connected address's subscription (active, expiry, price), and buying or
 // extending it by N months through the wallet, previewed first, followed to its final state.
 
-import { api } from "./api.js";
+import { api, nativeSymbol } from "./api.js";
 import { transactionCard } from "./txcard.js";
 import { onChange, state } from "./wallet.js";
 
@@ -12,6 +12,7 @@ const months = document.getElementById("premium-months");
 const total = document.getElementById("premium-total");
 const card = document.getElementById("premium-card");
 let price = null;
+let symbol = null;
 
 function show(id, text, className) {
   const element = document.getElementById(id);
@@ -29,18 +30,19 @@ function formatWei(wei) {
 
 function showTotal() {
   if (price === null) return;
-  total.textContent = `${months.value} × ${formatWei(price)} S = ${formatWei(price * BigInt(months.value))} S, plus the network fee.`;
+  total.textContent = `${months.value} × ${formatWei(price)} ${symbol} = ${formatWei(price * BigInt(months.value))} ${symbol}, plus the network fee.`;
 }
 
 async function load(address) {
   try {
-    const status = await api(`/subscription/${address}`);
+    const [status, native] = await Promise.all([api(`/subscription/${address}`), nativeSymbol()]);
+    symbol = native;
     price = BigInt(status.price_wei);
     empty.hidden = true;
     facts.hidden = false;
     show("premium-state", status.paused ? "Sales are paused" : status.active ? "Active" : "Not active", status.active ? "status-ok" : "muted");
     show("premium-expiry", status.expires_at_iso ? new Date(status.expires_at_iso).toLocaleString() : "—");
-    show("premium-price", `${status.price} S per ${status.period_days} days`);
+    show("premium-price", `${status.price} ${symbol} per ${status.period_days} days`);
     showTotal();
   } catch (error) {
     empty.hidden = false;
@@ -59,7 +61,7 @@ form.addEventListener("submit", async (event) => {
   }
   try {
     const prepared = await api("/subscription/prepare", { method: "POST", body: { from: state.account, months: Number(months.value) } });
-    card.replaceChildren(transactionCard(prepared, { onConfirmed: () => load(state.account) }));
+    card.replaceChildren(await transactionCard(prepared, { onConfirmed: () => load(state.account) }));
   } catch (error) {
     total.textContent = error.message;
     total.className = "status-bad";

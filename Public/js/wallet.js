@@ -3,7 +3,7 @@
 // EIP-3326), and Sign-In with Ethereum (EIP-4361). Rejections and account or network changes
 // are reported, never silently ignored.
 
-import { api, setCsrfToken } from "./api.js";
+import { api, nativeSymbol, setCsrfToken } from "./api.js";
 
 const chainId = Number(document.body.dataset.chainId);
 const networkName = document.body.dataset.networkName || "Sonic";
@@ -64,9 +64,10 @@ export async function switchNetwork() {
     await provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId: hex }] });
   } catch (error) {
     if (error.code !== 4902) throw error;
+    const symbol = await nativeSymbol();
     await provider.request({
       method: "wallet_addEthereumChain",
-      params: [{ chainId: hex, chainName: networkName, nativeCurrency: { name: "Sonic", symbol: "S", decimals: 18 },
+      params: [{ chainId: hex, chainName: networkName, nativeCurrency: { name: "Sonic", symbol, decimals: 18 },
         rpcUrls: rpcUrl ? [rpcUrl] : [], blockExplorerUrls: explorer ? [explorer] : [] }],
     });
   }

@@ -62,20 +62,36 @@ class TestWallet:
         self.account = account
         self.reject = set()
         self.calls = []
+        self.params = {}  # the last parameters of each method asked
         self.chain = None  # a chain id (hex) the wallet claims to be on, until asked to switch
+        self.knows_chain = True  # False: switching answers 4902 (unknown chain) until the chain is added
 
     def handle(self, source, method, params):
         self.calls.append(method)
+        self.params[method] = params
         if method in self.reject:
             return {"error": {"code": 4001, "message": "User rejected the request."}}
         if method in ("eth_requestAccounts", "eth_accounts"):
             return {"result": [self.account]}
+        if method == "wallet_switchEthereumChain" and not self.knows_chain:
+            return {"error": {"code": 4902, "message": "Unrecognized chain ID."}}
         if method in ("wallet_switchEthereumChain", "wallet_addEthereumChain"):
             self.chain = None
+            self.knows_chain = True
             return {"result": None}
         if method == "eth_chainId" and self.chain:
             return {"result": self.chain}
         return self.stack.devnet_request(method, params)
+
+
+def name_the_coin(page, symbol):
+    """The page's /api/network answers `symbol` as the native coin's: a script that typed the
+    real one ("S") instead of asking would show itself."""
+    def network(route):
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "symbol": symbol})
+
+    page.route("**/api/network", network)
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, name_the_coin
 
 ME = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -75,6 +76,20 @@ def test_wrong_network_is_reported_and_switched(stack, wallet_page, wallet):
     expect(wallet_page.locator("#network-badge")).to_have_class("network-badge")
 
 
+def test_a_wallet_without_the_chain_is_given_the_symbol_the_api_names(stack, wallet_page, wallet):
+    wallet.chain = "0x1"
+    wallet.knows_chain = False  # switching answers 4902: the chain must be added (EIP-3085)
+    name_the_coin(wallet_page, "TS")
+    wallet_page.goto(stack.url + "/")
+    wallet_page.get_by_role("button", name="Connect wallet").click()
+    expect(wallet_page.locator("#wallet-status")).to_contain_text("another network", timeout=10_000)
+    wallet_page.locator("#network-badge").click()
+    expect(wallet_page.locator("#wallet-status")).to_have_text("Network ready", timeout=10_000)
+    [added] = wallet.params["wallet_addEthereumChain"]
+    assert added["chainId"] == "0x7a69"
+    assert added["nativeCurrency"] == {"name": "Sonic", "symbol": "TS", "decimals": 18}
+
+
 def test_an_account_switch_asks_to_sign_in_again(stack, wallet_page, wallet):
     sign_in(wallet_page, stack)
     wallet_page.evaluate(f"window.__emitWallet('accountsChanged', ['{BOB.lower()}'])")
@@ -83,23 +98,53 @@ def test_an_account_switch_asks_to_sign_in_again(stack, wallet_page, wallet):
     expect(wallet_page.locator("#wallet-button")).to_have_text("Connect wallet", timeout=5_000)
 
 
-def test_with_two_wallets_the_person_chooses(stack, browser, wallet):
-    from conftest import TEST_WALLET
-
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.expose_binding("__walletRequest", wallet.handle)
-    context.add_init_script(TEST_WALLET)
-    # A second wallet that must not be used unless chosen.
-    context.add_init_script("""window.addEventListener("eip6963:requestProvider", () => window.dispatchEvent(new CustomEvent(
+@pytest.fixture
+def two_wallets_page(wallet_page):
+    """The test wallet and a second one that must not be used unless chosen."""
+    wallet_page.context.add_init_script("""window.addEventListener("eip6963:requestProvider", () => window.dispatchEvent(new CustomEvent(
       "eip6963:announceProvider", { detail: Object.freeze({ info: { uuid: "other", name: "Other Wallet", icon: "data:,", rdns: "x.other" },
         provider: { request: () => Promise.reject(new Error("the other wallet was used")), on: () => {} } }) })));""")
-    page = context.new_page()
+    return wallet_page
+
+
+def test_with_two_wallets_the_person_chooses(stack, two_wallets_page):
+    page = two_wallets_page
     page.goto(stack.url + "/")
     page.get_by_role("button", name="Connect wallet").click()
     expect(page.get_by_role("group", name="Choose a wallet").get_by_role("button")).to_have_count(2)
     page.get_by_role("button", name="Test Wallet").click()
     expect(page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
-    context.close()
+
+
+def test_the_wallet_menu_says_it_is_open_and_closes_on_escape(stack, two_wallets_page, wallet):
+    page = two_wallets_page
+    page.goto(stack.url + "/")
+    toggle = page.get_by_role("button", name="Connect wallet")
+    menu = page.get_by_role("group", name="Choose a wallet")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_attribute("aria-controls", "wallet-menu")
+    toggle.click()
+    expect(menu).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu.get_by_role("button", name="Test Wallet")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(page.locator("#wallet-status")).to_have_text("")
+    # The button closes it too; nothing was asked of a wallet meanwhile.
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    toggle.click()
+    expect(menu).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    assert "eth_requestAccounts" not in wallet.calls
+    # Opened again, a choice still connects, and the menu says it is closed.
+    toggle.click()
+    menu.get_by_role("button", name="Test Wallet").click()
+    expect(page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
+    expect(menu).to_be_hidden()
+    expect(page.locator("#wallet-button")).to_have_attribute("aria-expanded", "false")
 
 
 def test_chat_page_at_phone_width(stack, browser):
@@ -125,3 +170,18 @@ def test_markup_in_a_chat_message_is_shown_as_text(stack, page):
     expect(page.locator(".message.user").last).to_have_text(hostile)
     expect(page.locator(".message.agent").last).not_to_have_text("…", timeout=10_000)
     assert dialogs == [] and page.locator(".messages img, .messages script").count() == 0
+
+
+def test_an_entry_is_worded_alike_on_the_dashboard_and_the_history_page(stack, wallet_page):
+    """One wording for a history entry on both pages, and fees in the symbol the API names."""
+    stack.rpc("eth_sendTransaction", {"from": ME, "to": ME, "value": hex(10**18)})
+    stack.wait_indexed()
+    name_the_coin(wallet_page, "TS")
+    sign_in(wallet_page, stack)
+    expect(wallet_page.locator("#activity li").first).to_contain_text("Moved 1 S", timeout=10_000)
+    expect(wallet_page.locator("#premium-line")).to_have_text(re.compile(r"^Not active\. [0-9.]+ TS per 30 days\.$"))
+    wallet_page.get_by_role("navigation").get_by_role("link", name="History").click()
+    first = wallet_page.locator("#history-rows tr").first
+    expect(first.locator("[data-label=What]")).to_have_text("Moved · S transfer", timeout=10_000)
+    expect(first.locator("[data-label=Amount]")).to_have_text("1 S")
+    expect(first.locator("[data-label=Fee]")).to_have_text(re.compile(r"^[0-9.]+ TS$"))

@@ -1,0 +1,41 @@
+// One history entry (GET /api/history) in words, for every page that lists entries: the
+// dashboard's recent activity and the History page say the same thing the same way.
+
+const VERBS = { in: "Received", out: "Sent", self: "Moved" };
+const SIGNS = { in: "+", out: "−" };
+const KINDS = {
+  token_transfer: "Token transfer", nft_mint: "NFT mint", nft_transfer: "NFT transfer",
+  subscription: "Subscription", contract_call: "Contract call", contract_creation: "Contract creation",
+};
+
+/**
+ * The words for one entry, given the native symbol (`nativeSymbol()` of api.js; null when the
+ * network could not be asked):
+ * - `sentence`, what happened in a few words: "Sent 1 S", "Bought premium for 3 S", "Minted NFT #2";
+ * - `what`, the direction and kind: "Sent · S transfer", "Received · NFT mint", "Sent · Contract call (approve)";
+ * - `amount`, what moved, signed from the address's side: "−1 S", "+2.5 SUSD", "SNFT #2";
+ * - `fee`, the fee paid in the native coin ("0.000021 S"), or null when the address paid none.
+ */
+export function describeEntry(entry, symbol) {
+  const verb = VERBS[entry.direction];
+  const kind = entry.type === "transfer" ? `${entry.token} transfer` : KINDS[entry.type] || entry.type;
+  const method = entry.type === "contract_call" && entry.method ? ` (${entry.method})` : "";
+  return {
+    sentence: sentence(entry, verb, symbol),
+    what: `${verb} · ${kind}${method}`,
+    amount: entry.token_id ? `${entry.token} #${entry.token_id}` : `${SIGNS[entry.direction] || ""}${entry.amount} ${entry.token}`,
+    fee: entry.fee ? [entry.fee, symbol].filter(Boolean).join(" ") : null,
+  };
+}
+
+function sentence(entry, verb, symbol) {
+  const nft = `NFT${entry.token_id ? ` #${entry.token_id}` : ""}`;
+  switch (entry.type) {
+    case "nft_mint": return entry.direction === "in" && entry.token_id && entry.token !== symbol ? `Received ${nft}` : `Minted ${nft}`;
+    case "nft_transfer": return `${verb} ${nft}`;
+    case "subscription": return `Bought premium for ${entry.amount} ${entry.token}`;
+    case "contract_creation": return "Deployed a contract";
+    case "contract_call": return entry.direction === "in" ? `Called by a contract (${entry.method || "call"})` : `Called ${entry.method || "a contract"}`;
+    default: return `${verb} ${entry.amount} ${entry.token}`;
+  }
+}
