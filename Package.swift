@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicHTTP"]),
-        .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore"]),
+        .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore", "SonicConfig", .product(name: "Logging", package: "swift-log")]),
         .target(name: "SiteBuilder", dependencies: [
             "CZlib", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -77,18 +77,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Tests: one target per library target.
+        // Tests: one target per library target, and what several of them share.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Vectors/: upstream test vectors, read from the source tree (Support/Vectors.swift).
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", .product(name: "BigInt", package: "BigInt")], exclude: ["Vectors"]),
         .testTarget(name: "IPFSTests", dependencies: ["IPFS", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
-        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicConfig", "SonicStore"]),
+        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicConfig", "SonicStore", "TestSupport"]),
         .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore"]),
         .testTarget(name: "SonicConfigTests", dependencies: ["SonicConfig", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SonicHTTP"]),
-        .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync"]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SonicHTTP", "TestSupport"]),
+        .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]

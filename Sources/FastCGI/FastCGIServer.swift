@@ -77,10 +77,10 @@ public final class FastCGIServer: @unchecked Sendable {
         for index in 0..<threads {
             finished.enter()
             let thread = Thread { [self] in
+                nameThread("fcgi-\(index)")
                 self.serve()
                 self.finished.leave()
             }
-            thread.name = "fcgi-\(index)"
             thread.stackSize = 512 << 10
             thread.start()
         }
@@ -94,6 +94,7 @@ public final class FastCGIServer: @unchecked Sendable {
         var one: UInt64 = 1
         _ = write(wake, &one, 8)
         finished.wait()
+        disconnects.stop()
         if let idle {
             for fd in 0..<idleCapacity where idle[fd] != 0 {
                 shutdown(Int32(fd), Int32(SHUT_RDWR))
@@ -277,23 +278,46 @@ final class DisconnectWatch: @unchecked Sendable {
     private let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
     private let watched = Mutex<(byID: [UInt64: Responder], next: UInt64)>(([:], 0))
     let abandoned = Atomic<Int>(0)
+    /// Written by `stop()`; watched under `stopID`, which no responder's id reaches.
+    private let stopEvent = sonic_eventfd()
+    private static let stopID = UInt64.max
+    /// Signalled by the thread as it ends.
+    private let ended = DispatchSemaphore(value: 0)
+    private let started = Atomic<Bool>(false)
 
     var count: Int { watched.withLock { $0.byID.count } }
 
     func start() {
+        guard started.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else { return }
+        _ = sonic_epoll_watch(epoll, stopEvent, Self.stopID)
         let thread = Thread { [self] in
+            nameThread("fcgi-disconnect")
+            defer { ended.signal() }
             var ids = [UInt64](repeating: 0, count: 256)
             while true {
-                let count = Int(sonic_epoll_wait(epoll, &ids, Int32(ids.count), 1_000))
+                let count = Int(sonic_epoll_wait(epoll, &ids, Int32(ids.count), -1))
                 guard count > 0 else { continue }
                 for id in ids[..<count] {
+                    if id == Self.stopID { return }
                     guard let responder = watched.withLock({ $0.byID.removeValue(forKey: id) }) else { continue }
                     if responder.abandon() { abandoned.add(1, ordering: .relaxed) }
                 }
             }
         }
-        thread.name = "fcgi-disconnects"
         thread.start()
+    }
+
+    /// Ends the thread and returns once it has ended; parked requests are no longer watched.
+    func stop() {
+        guard started.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged else { return }
+        var one: UInt64 = 1
+        _ = write(stopEvent, &one, 8)
+        ended.wait()
+    }
+
+    deinit {
+        close(epoll)
+        close(stopEvent)
     }
 
     func watch(_ responder: Responder) {
@@ -312,6 +336,12 @@ final class DisconnectWatch: @unchecked Sendable {
     func forget(_ id: UInt64) {
         _ = watched.withLock { $0.byID.removeValue(forKey: id) }
     }
+}
+
+/// Names the calling thread as `ps -L`, `top -H` and /proc show it (at most 15 bytes; Foundation's
+/// `Thread.name` is its own only).
+func nameThread(_ name: String) {
+    try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
 }
 
 /// Why the server could not start.

@@ -91,6 +91,11 @@ public final class App: Sendable {
         waiters.startSweeper()
     }
 
-    /// Answers every parked request with its current state (graceful stop).
-    public func stop() { waiters.wakeAll() }
+    /// Stops the background threads (and waits for them to end), then answers every parked
+    /// request with its current state (graceful stop).
+    public func stop() {
+        watcher.stop()
+        waiters.stopSweeper()
+        waiters.wakeAll()
+    }
 }

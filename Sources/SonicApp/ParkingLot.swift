@@ -27,6 +27,7 @@ public final class ParkingLot: Sendable {
     }
 
     private let waiters = Mutex(State())
+    private let sweeper = Mutex<RepeatingThread?>(nil)
 
     public init() {}
 
@@ -101,15 +102,16 @@ public final class ParkingLot: Sendable {
         Self.resume(all.map { ($0, nil) })
     }
 
-    /// Sweeps expired waiters every `interval` seconds on a thread of its own.
+    /// Sweeps expired waiters every `interval` seconds on a thread of its own, until `stopSweeper()`.
     public func startSweeper(interval: Double = 0.05) {
-        let thread = Thread { [self] in
-            while true {
-                Thread.sleep(forTimeInterval: interval)
-                expire()
-            }
+        sweeper.withLock { running in
+            guard running == nil else { return }
+            running = RepeatingThread(name: "parking-sweeper", interval: interval) { [weak self] in self?.expire() }
         }
-        thread.name = "parking-sweeper"
-        thread.start()
+    }
+
+    /// Stops the sweeper and waits for its thread to end.
+    public func stopSweeper() {
+        sweeper.withLock { $0.take() }?.stop()
     }
 }

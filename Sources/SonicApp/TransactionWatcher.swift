@@ -4,6 +4,7 @@ import Logging
 import SonicChain
 import SonicConfig
 import SonicStore
+import Synchronization
 
 /// Moves tracked transactions to their final state: polls the receipts of pending ones (in one
 /// batch), records confirmed/failed (with the revert reason) or dropped, forgets what is kept
@@ -16,6 +17,7 @@ public final class TransactionWatcher: Sendable {
     let settled: @Sendable (Address) -> Void
     /// A pending transaction the node no longer knows is `dropped` after this many seconds.
     let dropAfter: Double
+    private let threads = Mutex<[RepeatingThread]>([])
 
     public init(context: ChainContext, waiters: ParkingLot, dropAfter: Double = 600, settled: @escaping @Sendable (Address) -> Void) {
         self.context = context
@@ -67,23 +69,21 @@ public final class TransactionWatcher: Sendable {
     /// tens of microseconds) for states another process wrote (the indexer), each on a thread
     /// of its own.
     public func start(interval: Double = 0.25, feedInterval: Double = 0.005) {
-        let thread = Thread { [self] in
-            while !Thread.current.isCancelled {
-                poll()
-                Thread.sleep(forTimeInterval: interval)
-            }
+        threads.withLock { running in
+            guard running.isEmpty else { return }
+            let feed = Mutex(ChangeFeed())
+            running = [
+                RepeatingThread(name: "tx-watcher", interval: interval) { [weak self] in self?.poll() },
+                RepeatingThread(name: "tx-change-feed", interval: feedInterval) { [weak self] in
+                    feed.withLock { feed in _ = self?.wakeChanged(&feed) }
+                },
+            ]
         }
-        thread.name = "tx-watcher"
-        thread.start()
-        let feed = Thread { [self] in
-            var feed = ChangeFeed()
-            while !Thread.current.isCancelled {
-                wakeChanged(&feed)
-                Thread.sleep(forTimeInterval: feedInterval)
-            }
-        }
-        feed.name = "tx-change-feed"
-        feed.start()
+    }
+
+    /// Stops both threads and waits for them to end.
+    public func stop() {
+        for thread in threads.withLock({ running in defer { running = [] }; return running }) { thread.stop() }
     }
 
     /// Where the change feed is: the number of the last change read from the store's change log

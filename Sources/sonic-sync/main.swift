@@ -6,7 +6,6 @@ import SonicChain
 import SonicConfig
 import SonicStore
 import SonicSync
-import Synchronization
 
 struct SonicSyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,37 +37,24 @@ struct SonicSyncCommand: ParsableCommand {
         }
 
         func run() throws {
-            let sync = try SyncProcess()
-            Stop.install()
+            let sync = try SyncProcess(configuration: try Configuration(environment: ProcessInfo.processInfo.environment), logger: logger)
+            StopSignal.install()
+            let network = sync.settings.network
             let scope = sync.settings.indexAll ? "every transaction" : "watched addresses only"
-            logger.info("sonic-sync: indexing \(sync.settings.network.name) (chain id \(sync.settings.network.chainID)) into \(sync.settings.databasePath), \(scope)")
-            var meter = ProgressMeter(every: progressEvery)
-            var failures = 0
-            while !Stop.requested.load(ordering: .relaxed) {
-                do {
-                    let progress = try sync.indexer.step()
-                    failures = 0
-                    if let undone = progress.rolledBack {
-                        logger.warning("sonic-sync: the chain reorganised; undid \(undone) block(s), back to block \(progress.indexed ?? 0)")
-                    }
-                    if let line = meter.record(progress) { logger.info("sonic-sync: \(line)") }
-                    if progress.blocks == 0 && progress.rolledBack == nil {
-                        if once {
-                            print(progress.indexed.map(String.init) ?? "nothing indexed")
-                            return
-                        }
-                        sync.backfillOne()
-                        Thread.sleep(forTimeInterval: interval)
-                    }
-                } catch {
-                    failures += 1
-                    logger.warning("sonic-sync: \(error)")
-                    if once { throw ExitCode.failure }
-                    if case .wrongChain = error { throw ExitCode.failure }
-                    Thread.sleep(forTimeInterval: min(5, interval * Double(1 << min(failures, 5))))
-                }
+            logger.info("sonic-sync: indexing \(network.name) (chain id \(network.chainID)) into \(sync.settings.databasePath), \(scope)")
+            var options = SyncLoop.Options()
+            options.interval = interval
+            options.progressEvery = progressEvery
+            options.once = once
+            let loop = SyncLoop(options: options, logger: logger, step: sync.indexer.step, idle: sync.backfillOne, wait: StopSignal.wait)
+            let outcome: SyncLoop.Outcome
+            do { outcome = try loop.run() } catch { throw ExitCode.failure }  // the loop logged why
+            switch outcome {
+            case .caughtUp(let indexed):
+                print(indexed.map(String.init) ?? "nothing indexed")
+            case .stopped:
+                logger.info("sonic-sync: stopped at block \((try? sync.store.indexerState(chainID: network.chainID))??.indexed ?? 0)")
             }
-            logger.info("sonic-sync: stopped at block \((try? sync.store.indexerState(chainID: sync.settings.network.chainID))??.indexed ?? 0)")
         }
     }
 
@@ -97,7 +83,7 @@ struct SonicSyncCommand: ParsableCommand {
         var address: String
 
         func run() throws {
-            let sync = try SyncProcess(takeLock: false)
+            let sync = try SyncProcess(configuration: try Configuration(environment: ProcessInfo.processInfo.environment), logger: logger, takeLock: false)
             guard let backfill = sync.backfill else {
                 throw ValidationError("set SONIC_ETHERSCAN_API_KEY to backfill from Etherscan")
             }
@@ -128,84 +114,6 @@ struct SonicSyncCommand: ParsableCommand {
             let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int) ?? 0
             print("backed up \(settings.databasePath) to \(destination): \(size) bytes in \(Int(Date().timeIntervalSince(started) * 1_000)) ms, integrity ok")
         }
-    }
-}
-
-/// What the subcommands share: settings, store, the writer lock and the indexer.
-struct SyncProcess {
-    let settings: Configuration
-    let store: Store
-    let indexer: Indexer
-    let backfill: EtherscanBackfill?
-    let lock: WriterLock?
-
-    init(takeLock: Bool = true) throws {
-        settings = try Configuration(environment: ProcessInfo.processInfo.environment)
-        lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
-        store = try Store(path: settings.databasePath)
-        let client = RPCClient(configuration: settings)
-        var network = settings.network
-        var deployments: Deployments?
-        do {
-            deployments = try Deployments.load(network: network, directory: settings.deploymentsDirectory)
-            network = network.with(deployments: deployments!)
-        } catch {
-            logger.warning("contracts: \(error)")
-        }
-        for address in settings.watchAddresses { try store.watch(address.lowercased, source: "config") }
-        var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
-        options.batchSize = 50
-        indexer = Indexer(client: client, store: store, chainID: settings.network.chainID,
-                          catalog: Catalog(network: network, deployments: deployments), options: options)
-        if let key = settings.etherscanAPIKey {
-            backfill = EtherscanBackfill(store: store, chainID: settings.network.chainID, network: network,
-                                         client: EtherscanClient(baseURL: settings.etherscanURL, apiKey: key, chainID: settings.network.chainID))
-        } else {
-            backfill = nil
-        }
-    }
-
-    /// Backfills the next watched address that has not been, if Etherscan is configured.
-    func backfillOne() {
-        guard let backfill, let address = try? store.watchedAddresses().notBackfilled.first,
-              let parsed = try? Address(address) else { return }
-        do {
-            let added = try backfill.run(parsed)
-            try store.markBackfilled(address)
-            logger.info("sonic-sync: backfilled \(parsed.checksummed) from Etherscan: \(added) entries")
-        } catch {
-            logger.warning("sonic-sync: backfill of \(parsed.checksummed): \(error)")
-        }
-    }
-}
-
-/// Blocks per second and lag, as a line every few seconds.
-struct ProgressMeter {
-    let every: Double
-    var since = Date()
-    var blocks = 0
-
-    init(every: Double) { self.every = every }
-
-    mutating func record(_ progress: Indexer.Progress) -> String? {
-        blocks += progress.blocks
-        let elapsed = Date().timeIntervalSince(since)
-        guard elapsed >= every else { return nil }
-        defer { since = Date(); blocks = 0 }
-        let rate = Double(blocks) / elapsed
-        let indexed = progress.indexed ?? 0
-        return "indexed to block \(indexed), head \(progress.head), lag \(progress.head - min(progress.head, indexed)), "
-            + "\(Int(rate.rounded())) blocks/s"
-    }
-}
-
-/// SIGTERM and SIGINT ask the loop to stop after the batch in hand (batches are atomic).
-enum Stop {
-    static let requested = Atomic<Bool>(false)
-
-    static func install() {
-        signal(SIGTERM) { _ in Stop.requested.store(true, ordering: .relaxed) }
-        signal(SIGINT) { _ in Stop.requested.store(true, ordering: .relaxed) }
     }
 }
 

@@ -1,6 +1,7 @@
 import Synchronization
 import Foundation
 import SonicHTTP
+import TestSupport
 import Testing
 @testable import FastCGI
 
@@ -154,5 +155,20 @@ import Testing
         while server.parkedCount > 0 && waited < 500 { usleep(10_000); waited += 1 }
         #expect(server.parkedCount == 0)
         for respond in parked.withLock({ $0 }) { respond(Response(status: 200, body: Array("late".utf8))) }  // no crash, no write
+    }
+}
+
+extension FastCGIServerTests {
+    /// `stop()` ends and joins every thread the server started: workers and the disconnect watch.
+    @Test func stopLeavesNoThreadBehind() throws {
+        // The servers of the suite's other tests have stopped (their threads may still be returning).
+        func running() -> Int { threadNames().filter { $0.hasPrefix("fcgi-") }.count }
+        #expect(eventually { running() == 0 })
+        let server = FastCGIServer(address: "127.0.0.1:\(Self.freePort())", threads: 3, answer: Self.echo)
+        try server.start()
+        // A new thread names itself once it runs, and is listed until it has returned.
+        #expect(eventually { running() == 4 })
+        server.stop()
+        #expect(eventually { running() == 0 })
     }
 }

@@ -1,0 +1,81 @@
+import Ethereum
+import Foundation
+import Logging
+import SonicChain
+import SonicConfig
+import SonicStore
+import Synchronization
+
+/// What the subcommands share: settings, store, the writer lock and the indexer.
+public struct SyncProcess {
+    public let settings: Configuration
+    public let store: Store
+    public let indexer: Indexer
+    public let backfill: EtherscanBackfill?
+    let lock: WriterLock?
+    let logger: Logger
+
+    /// Opens the store (taking the writer lock unless `takeLock` is false) and builds the
+    /// indexer and, with an Etherscan key, the backfill for `settings`.
+    public init(configuration settings: Configuration, logger: Logger, takeLock: Bool = true) throws {
+        self.settings = settings
+        self.logger = logger
+        lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
+        store = try Store(path: settings.databasePath)
+        let client = RPCClient(configuration: settings)
+        var network = settings.network
+        var deployments: Deployments?
+        do {
+            deployments = try Deployments.load(network: network, directory: settings.deploymentsDirectory)
+            network = network.with(deployments: deployments!)
+        } catch {
+            logger.warning("contracts: \(error)")
+        }
+        for address in settings.watchAddresses { try store.watch(address.lowercased, source: "config") }
+        var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
+        options.batchSize = 50
+        indexer = Indexer(client: client, store: store, chainID: settings.network.chainID,
+                          catalog: Catalog(network: network, deployments: deployments), options: options)
+        if let key = settings.etherscanAPIKey {
+            backfill = EtherscanBackfill(store: store, chainID: settings.network.chainID, network: network,
+                                         client: EtherscanClient(baseURL: settings.etherscanURL, apiKey: key, chainID: settings.network.chainID))
+        } else {
+            backfill = nil
+        }
+    }
+
+    /// Backfills the next watched address that has not been, if Etherscan is configured.
+    public func backfillOne() {
+        guard let backfill, let address = try? store.watchedAddresses().notBackfilled.first,
+              let parsed = try? Address(address) else { return }
+        do {
+            let added = try backfill.run(parsed)
+            try store.markBackfilled(address)
+            logger.info("sonic-sync: backfilled \(parsed.checksummed) from Etherscan: \(added) entries")
+        } catch {
+            logger.warning("sonic-sync: backfill of \(parsed.checksummed): \(error)")
+        }
+    }
+}
+
+/// SIGTERM and SIGINT ask the loop to stop after the batch in hand (batches are atomic).
+public enum StopSignal {
+    static let requested = Atomic<Bool>(false)
+
+    /// Makes SIGTERM and SIGINT ask for a stop instead of ending the process.
+    public static func install() {
+        signal(SIGTERM) { _ in StopSignal.requested.store(true, ordering: .relaxed) }
+        signal(SIGINT) { _ in StopSignal.requested.store(true, ordering: .relaxed) }
+    }
+
+    /// Waits up to `seconds`, looking every 50 ms whether a stop was asked for; answers whether it was.
+    public static func wait(_ seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !requested.load(ordering: .relaxed) {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return false }
+            Thread.sleep(forTimeInterval: min(0.05, left))
+        }
+        return true
+    }
+}
