@@ -5,8 +5,8 @@ import SonicHTTP
 
 extension API {
     /// GET /api/subscription/{address}: premium status, price and period.
-    func subscription(_ call: Route.Call) throws -> Response {
-        .json(try app.subscriptions.status(try Validate.address(call.parameters[0], field: "address")))
+    func subscription(_ call: Route.Call) async throws -> Response {
+        await .json(try app.subscriptions.status(try Validate.address(call.parameters[0], field: "address")))
     }
 
     struct PurchaseBody: Decodable {
@@ -15,15 +15,15 @@ extension API {
     }
 
     /// POST /api/subscription/prepare `{from, months}`: periods of 30 days, previewed like any transfer.
-    func preparePurchase(_ call: Route.Call) throws -> Response {
+    func preparePurchase(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: PurchaseBody.self, fields: ["from", "months"])
-        return .json(try app.subscriptions.preparePurchase(from: try Validate.address(body.from, field: "from"), months: body.months))
+        return await .json(try app.subscriptions.preparePurchase(from: try Validate.address(body.from, field: "from"), months: body.months))
     }
 
     /// GET /api/auth/nonce[?address=]: a fresh nonce and the fields the wallet's message must carry.
-    func nonce(_ call: Route.Call) throws -> Response {
+    func nonce(_ call: Route.Call) async throws -> Response {
         let address = try call.request.queryItems["address"].map { (text) throws(AppError) in try Validate.address(text, field: "address") }
-        var response = Response.json(try app.auth.nonce(for: address))
+        var response = await Response.json(try app.auth.nonce(for: address))
         response.headers.append(("Cache-Control", "no-store"))
         return response
     }
@@ -43,9 +43,9 @@ extension API {
 
     /// POST /api/auth/verify `{message, signature}`: checks the signed message, opens a session
     /// and sets its cookie.
-    func signIn(_ call: Route.Call) throws -> Response {
+    func signIn(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: VerifyBody.self, fields: ["message", "signature"])
-        let session = try app.auth.signIn(message: body.message, signature: body.signature)
+        let session = try await app.auth.signIn(message: body.message, signature: body.signature)
         var response = Response.json(SignedIn(address: session.address.checksummed, csrfToken: session.csrfToken,
                                               expiresAt: session.expiresAt.ISO8601Format()))
         // The token is revealed here only, into the HttpOnly cookie the browser keeps.
@@ -56,8 +56,8 @@ extension API {
     }
 
     /// GET /api/auth/me: who is signed in, until when.
-    func me(_ call: Route.Call) throws -> Response {
-        guard let session = try session(of: call.request) else {
+    func me(_ call: Route.Call) async throws -> Response {
+        guard let session = try await session(of: call.request) else {
             throw AppError.unauthenticated(field: nil, summary: "Not signed in", detail: "sign in with your wallet first")
         }
         struct Me: Encodable { let address: String; let expires_at: String }
@@ -66,8 +66,8 @@ extension API {
     }
 
     /// POST /api/auth/logout: ends the session (CSRF checked at admission) and clears the cookie.
-    func signOut(_ call: Route.Call) throws -> Response {
-        if let token = SessionCookie.token(in: call.request) { try app.auth.signOut(token: token) }
+    func signOut(_ call: Route.Call) async throws -> Response {
+        if let token = SessionCookie.token(in: call.request) { try await app.auth.signOut(token: token) }
         var response = Response(status: 204)
         response.headers.append(SessionCookie.header("", maxAge: 0, secure: secureCookies))
         return response

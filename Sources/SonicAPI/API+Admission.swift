@@ -5,11 +5,12 @@ import SonicStore
 
 extension API {
     /// Rate limits (per session, or per client IP) and cross-site checks, before any work.
-    func admit(_ request: Request, to route: Route) throws {
-        let session = try? session(of: request)
+    func admit(_ request: Request, to route: Route) async throws {
+        let session = try? await session(of: request)
         let key = session.map { "session:\($0.address)" } ?? "ip:\(request.remoteAddress)"
         // Signed in: twice the limit; signed-in subscribers: four times.
-        let weight: Double = session.map { app.subscribers.isSubscriber($0.address) ? 4 : 2 } ?? 1
+        var weight: Double = 1
+        if let session { weight = await app.subscribers.isSubscriber(session.address) ? 4 : 2 }
         if let wait = app.limiter.take(key, weight: weight) {
             let seconds = Int(wait.rounded(.up))
             throw AppError.rateLimited(retryAfter: seconds, detail: "at most \(app.limiter.perMinute) requests a minute; try again in \(seconds) s")
@@ -27,9 +28,9 @@ extension API {
     }
 
     /// The session the request's cookie names, if it is valid.
-    func session(of request: Request) throws(AppError) -> Session? {
+    func session(of request: Request) async throws(AppError) -> Session? {
         guard let token = SessionCookie.token(in: request) else { return nil }
-        return try app.auth.session(token: token)
+        return try await app.auth.session(token: token)
     }
 }
 

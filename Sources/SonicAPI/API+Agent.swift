@@ -10,9 +10,9 @@ extension API {
 
     /// POST /api/agent `{message, conversation?}`: the agent's answer. "My" is the signed-in
     /// address; signed-out visitors can still ask about anything public.
-    func agent(_ call: Route.Call) throws -> Response {
+    func agent(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: AgentBody.self, fields: ["message", "conversation"])
-        let signedIn = try session(of: call.request).flatMap { try? Address($0.address) }
-        return .json(try app.agent.handle(message: body.message, conversation: body.conversation, signedIn: signedIn))
+        let signedIn = try await session(of: call.request).flatMap { try? Address($0.address) }
+        return await .json(try app.agent.handle(message: body.message, conversation: body.conversation, signedIn: signedIn))
     }
 }

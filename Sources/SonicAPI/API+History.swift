@@ -9,7 +9,7 @@ import SonicStore
 extension API {
     /// GET /api/history/{address}: a JSON page (newest first, keyset cursors that stay put while
     /// blocks arrive), or with `format=csv` every matching entry.
-    func history(_ call: Route.Call) throws -> Response {
+    func history(_ call: Route.Call) async throws -> Response {
         let address = try Validate.address(call.parameters[0], field: "address")
         let items = call.request.queryItems
         let format = items["format"] ?? "json"
@@ -17,8 +17,8 @@ extension API {
             throw AppError.invalidInput(field: "format", summary: "Invalid format", detail: "format must be json or csv, got \"\(format)\"")
         }
         let query = try HistoryQueryDecoder.query(address, items: items, csv: format == "csv")
-        if format == "csv" { return try HistoryQueryDecoder.csv(query, of: address, history: app.history, network: app.context.network) }
-        let page = try app.history.page(query, of: address)
+        if format == "csv" { return try await HistoryQueryDecoder.csv(query, of: address, history: app.history, network: app.context.network) }
+        let page = try await app.history.page(query, of: address)
         let network = app.context.network
         let document: JSONValue = .object([
             "address": .string(address.checksummed), "entries": .array(page.entries.map { .object(HistoryQueryDecoder.entry($0, network: network)) }),
@@ -97,7 +97,7 @@ enum HistoryQueryDecoder {
 
 
     /// Every entry matching `query`, as RFC 4180 CSV written page by page.
-    static func csv(_ query: HistoryQuery, of address: Address, history: HistoryService, network: Network) throws -> Response {
+    static func csv(_ query: HistoryQuery, of address: Address, history: HistoryService, network: Network) async throws -> Response {
         let filename = "sonic-history-\(query.address).csv"
         // Checked before the answer starts: a failure is still a problem document.
         try history.requireAvailable()

@@ -5,8 +5,8 @@ import SonicHTTP
 extension API {
     /// POST /api/nft/assets[?cid_version=0|1]: multipart `image`, `name`, `description` (and
     /// optional `attributes`, a JSON array), for a signed-in person; answers the CIDs.
-    func upload(_ call: Route.Call) throws -> Response {
-        guard try session(of: call.request) != nil else {
+    func upload(_ call: Route.Call) async throws -> Response {
+        guard try await session(of: call.request) != nil else {
             throw AppError.unauthenticated(field: nil, summary: "Sign-in required", detail: "sign in with your wallet to upload an NFT image")
         }
         var upload = NFTService.Upload()
@@ -25,7 +25,7 @@ extension API {
         upload.name = form["name"]?.data
         upload.description = form["description"]?.data
         upload.attributes = form["attributes"]?.data
-        return .json(try app.nft.upload(upload), status: 201)
+        return await .json(try app.nft.upload(upload), status: 201)
     }
 
     struct MintBody: Decodable {
@@ -36,23 +36,24 @@ extension API {
 
     /// POST /api/nft/prepare-mint `{token_uri, from?}`: the mint, with the collection's fee,
     /// simulated and previewed. `from` defaults to the signed-in address.
-    func prepareMint(_ call: Route.Call) throws -> Response {
+    func prepareMint(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: MintBody.self, fields: ["token_uri", "from"])
-        guard let text = try body.from ?? session(of: call.request)?.address else {
+        let signedIn = body.from == nil ? try await session(of: call.request)?.address : nil
+        guard let text = body.from ?? signedIn else {
             throw AppError.invalidInput(field: "from", summary: "Missing from", detail: "from is required when not signed in")
         }
-        return .json(try app.nft.prepareMint(uri: body.tokenURI, from: try Validate.address(text, field: "from")))
+        return await .json(try app.nft.prepareMint(uri: body.tokenURI, from: try Validate.address(text, field: "from")))
     }
 
     /// GET /api/nft/{address}: the tokens it holds by the indexer, with images through our gateway.
-    func nfts(_ call: Route.Call) throws -> Response {
-        .json(try app.nft.tokens(of: try Validate.address(call.parameters[0], field: "address")))
+    func nfts(_ call: Route.Call) async throws -> Response {
+        await .json(try app.nft.tokens(of: try Validate.address(call.parameters[0], field: "address")))
     }
 
     /// GET /ipfs/{cid}: stored content with its type, cached forever (it cannot change). SVG
     /// is sandboxed so a script inside it never runs.
-    func content(_ call: Route.Call) throws -> Response {
-        let content = try app.nft.content(call.parameters[0])
+    func content(_ call: Route.Call) async throws -> Response {
+        let content = try await app.nft.content(call.parameters[0])
         var headers: [(name: String, value: String)] = [
             ("Content-Type", content.contentType), ("Cache-Control", "public, max-age=31536000, immutable"),
             ("ETag", "\"\(content.cid)\""), ("X-Content-Type-Options", "nosniff"),

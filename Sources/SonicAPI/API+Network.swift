@@ -4,8 +4,8 @@ import SonicHTTP
 
 extension API {
     /// GET /api/health: 200 when the node and the database answer, else 503 saying which does not.
-    func health() -> Response {
-        let report = app.health.check()
+    func health() async -> Response {
+        let report = await app.health.check()
         var response = Response.json(report, status: report.status == "ok" ? 200 : 503)
         response.headers.append(("Cache-Control", "no-store"))
         if report.status != "ok" { response.headers.append(("Retry-After", "5")) }
@@ -13,16 +13,16 @@ extension API {
     }
 
     /// GET /api/network: the chain we serve, its fees and our contracts.
-    func network() throws -> Response {
-        .json(try app.networkInfo.info())
+    func network() async throws -> Response {
+        await .json(try app.networkInfo.info())
     }
 
     /// GET /api/balance/{address}[?tokens=USDC,WS]: S and the named tokens, cached (stale while the node is down).
-    func balance(_ call: Route.Call) throws -> Response {
+    func balance(_ call: Route.Call) async throws -> Response {
         let address = try Validate.address(call.parameters[0], field: "address")
         app.watchlist.watch(address, source: "lookup", store: app.context.store)
         let tokens = call.request.queryItems["tokens"].map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
-        let answer = try app.balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty })
+        let answer = try await app.balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty })
         return Response(status: 200, headers: [("Content-Type", "application/json")], body: answer.body)
     }
 }

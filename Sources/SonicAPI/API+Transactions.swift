@@ -14,10 +14,10 @@ extension API {
     }
 
     /// POST /api/tx/prepare `{from, to, amount, token?}`: a transfer of S or a known token, previewed.
-    func prepareTransfer(_ call: Route.Call) throws -> Response {
+    func prepareTransfer(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: TransferBody.self, fields: ["from", "to", "amount", "token"])
         let from = try Validate.address(body.from, field: "from"), to = try Validate.address(body.to, field: "to")
-        return .json(try app.transactions.prepareTransfer(from: from, to: to, amount: body.amount, token: body.token))
+        return await .json(try app.transactions.prepareTransfer(from: from, to: to, amount: body.amount, token: body.token))
     }
 
     struct SendBody: Decodable { let raw: String }
@@ -30,27 +30,27 @@ extension API {
     }
 
     /// POST /api/tx/send `{raw}`: a transaction the wallet signed, broadcast and tracked.
-    func send(_ call: Route.Call) throws -> Response {
+    func send(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: SendBody.self, fields: ["raw"])
         let raw: [UInt8]
         do { raw = try Hex.decode(body.raw) } catch {
             throw AppError.invalidInput(field: "raw", summary: "Invalid transaction", detail: "raw: \(error)")
         }
-        let sent = try app.transactions.send(raw: raw)
+        let sent = try await app.transactions.send(raw: raw)
         return .json(Sent(hash: sent.hash.description, from: sent.from.checksummed, nonce: sent.nonce, status: sent.state.rawValue))
     }
 
     struct TrackBody: Decodable { let hash: String }
 
     /// POST /api/tx/track `{hash}`: follow a transaction the wallet broadcast itself.
-    func track(_ call: Route.Call) throws -> Response {
+    func track(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: TrackBody.self, fields: ["hash"])
-        return .json(try app.transactions.track(try Validate.hash(body.hash, field: "hash")))
+        return await .json(try app.transactions.track(try Validate.hash(body.hash, field: "hash")))
     }
 
     /// GET /api/tx/{hash}?wait=N&since=STATE: answers now, unless the state is still `since`;
     /// then waits up to N seconds (at most 60) for it to change.
-    func transactionStatus(_ call: Route.Call) throws {
+    func transactionStatus(_ call: Route.Call) async throws {
         let hash = try Validate.hash(call.parameters[0], field: "hash")
         let query = call.request.queryItems
         var wait = 0
@@ -65,13 +65,13 @@ extension API {
             throw AppError.invalidInput(field: "since", summary: "Invalid since", detail: "since must be one of \(states.joined(separator: ", ")), got \"\(since)\"")
         }
         let transactions = app.transactions
-        let current = try transactions.status(hash)
+        let current = try await transactions.status(hash)
         guard wait > 0, let since = query["since"], since == current.status, current.status == "pending" else {
             call.respond(Self.statusResponse(current))
             return
         }
         // Watch it even when nobody asked us to track it, so the change is seen.
-        try transactions.watch(hash)
+        try await transactions.watch(hash)
         let once = Once()
         let network = app.context.network
         let respond = call.respond
@@ -79,11 +79,11 @@ extension API {
             guard once.claim() else { return }
             // The waker usually has the new state; read it only when it does not.
             let latest = (value as? TrackedTransaction).map { TransactionStatus($0, network: network) }
-                ?? (try? transactions.status(hash)) ?? current
+                ?? ThreadExecutor.run { try? await transactions.status(hash) } ?? current
             respond(Self.statusResponse(latest))
         }
         // The state may have changed between reading it and parking: look once more.
-        if let again = try? transactions.status(hash), again.status != current.status { app.waiters.wake(hash.description) }
+        if let again = try? await transactions.status(hash), again.status != current.status { app.waiters.wake(hash.description) }
     }
 
     static func statusResponse(_ status: TransactionStatus) -> Response {

@@ -30,11 +30,14 @@ public final class API: Sendable {
                                       headers: found.allowed.isEmpty ? [] : [("Allow", found.allowed.joined(separator: ", "))]))
             return
         }
-        do {
-            if !route.isExempt { try admit(request, to: route) }
-            try route.handler(self, Route.Call(request: request, parameters: found.parameters, respond: recordingRespond))
-        } catch {
-            recordingRespond(.problem(Self.problem(error, route: route)))
+        let call = Route.Call(request: request, parameters: found.parameters, respond: recordingRespond)
+        ThreadExecutor.run { [self] in
+            do {
+                if !route.isExempt { try await admit(request, to: route) }
+                try await route.handler(self, call)
+            } catch {
+                recordingRespond(.problem(Self.problem(error, route: route)))
+            }
         }
     }
 

@@ -16,7 +16,7 @@ struct Route: Sendable {
         let respond: @Sendable (Response) -> Void
     }
 
-    typealias Handler = @Sendable (API, Call) throws -> Void
+    typealias Handler = @Sendable (API, Call) async throws -> Void
 
     let method: String
     /// `/api/balance/{address}`: fixed segments and `{parameters}`.
@@ -43,8 +43,8 @@ struct Route: Sendable {
 
     /// A route that answers at once with what `answer` returns.
     static func answer(_ method: String, _ pattern: String, query: [String] = [], exempt: Bool = false,
-                       _ answer: @escaping @Sendable (API, Call) throws -> Response) -> Route {
-        Route(method, pattern, query: query, exempt: exempt) { api, call in call.respond(try answer(api, call)) }
+                       _ answer: @escaping @Sendable (API, Call) async throws -> Response) -> Route {
+        Route(method, pattern, query: query, exempt: exempt) { api, call in call.respond(try await answer(api, call)) }
     }
 
     /// The path's parameters when `parts` (the path split at `/`, without the leading empty

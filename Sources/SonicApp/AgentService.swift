@@ -46,7 +46,7 @@ public struct AgentService: Sendable {
 
     /// Answers `message`, within the `conversation` it continues (a new one when nil or
     /// unknown); `signedIn` is the person's address, which "my" means.
-    public func handle(message: String, conversation: String?, signedIn: Address?) throws(AppError) -> Answer {
+    public func handle(message: String, conversation: String?, signedIn: Address?) async throws(AppError) -> Answer {
         let address = signedIn?.lowercased
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 2_000 else {
@@ -61,7 +61,7 @@ public struct AgentService: Sendable {
         // Not inside a conversation the planner is carrying (a transfer or purchase being put together).
         if let model, state.pendingSend == nil, !state.pendingSubscription, Self.unsure(text, action: action, knowledge: knowledge) {
             do {
-                switch try model.interpret(text) {
+                switch try await model.interpret(text) {
                 case .call(let name, let arguments):
                     if let understood = AgentTools.parsed(name, arguments, text: text), understood.intent != .generalQuery {
                         (parsed, action, next) = planner.plan(text, connected: address, state: state, understood: understood)
@@ -75,11 +75,11 @@ public struct AgentService: Sendable {
                 logger.warning("agent: \(error); answering without it")
             }
         }
-        var (reply, card, sources) = try carryOut(action)
+        var (reply, card, sources) = try await carryOut(action)
         // A mint whose metadata is already stored: prepared for the wallet like any other write.
         if case .mint = action, let uri = Self.tokenURI(in: text), let nft, let address, let from = try? Address(address) {
             do {
-                let prepared = try nft.prepareMint(uri: uri, from: from)
+                let prepared = try await nft.prepareMint(uri: uri, from: from)
                 reply = "Here is the mint to check: \(prepared.summary), fee about \(Self.fee(prepared.fee.estimatedWei)) \(context.network.nativeSymbol). Confirm it in your wallet."
                 card = Card(kind: "transaction", prepared: prepared, name: nil, description: nil)
             } catch {
@@ -95,7 +95,7 @@ public struct AgentService: Sendable {
 
     static func validID(_ id: String) -> Bool { (8...64).contains(id.count) && id.allSatisfy { $0.isHexDigit } }
 
-    private func carryOut(_ action: Action) throws(AppError) -> (String, Card?, [Source]?) {
+    private func carryOut(_ action: Action) async throws(AppError) -> (String, Card?, [Source]?) {
         let symbol = context.network.nativeSymbol
         switch action {
         case .balance(let text, let token):
@@ -104,7 +104,7 @@ public struct AgentService: Sendable {
             guard token == symbol || context.network.tokens.contains(where: { $0.symbol == token }) else {
                 return ("I don't know the token \(token) on \(context.network.displayName). I know \(([symbol] + context.network.tokens.map(\.symbol)).joined(separator: ", ")).", nil, nil)
             }
-            let answer = try balances.balances(of: address, tokens: tokens)
+            let answer = try await balances.balances(of: address, tokens: tokens)
             let amount = token == symbol ? answer.snapshot.native : answer.snapshot.tokens[0]
             let value = (try? UInt256(parsing: amount.balance)) ?? .zero
             let shown = Units.formatForDisplay(value, decimals: amount.decimals, places: 6)
@@ -112,9 +112,9 @@ public struct AgentService: Sendable {
             let stale = answer.stale ? " (from \(Int(answer.age)) s ago: the node is not answering right now)" : ""
             return ("\(whose) holds \(shown) \(token) at block \(answer.snapshot.block)\(stale).", nil, nil)
         case .history(let text, let limit):
-            return try recent(try Validate.address(text, field: "address"), limit: limit)
+            return try await recent(try Validate.address(text, field: "address"), limit: limit)
         case .status(let text):
-            let status = try transactions.status(try Validate.hash(text, field: "hash"))
+            let status = try await transactions.status(try Validate.hash(text, field: "hash"))
             switch status.status {
             case "confirmed":
                 return ("Transaction \(Self.short(text)) is confirmed in block \(status.block ?? 0); it used \(status.gasUsed ?? 0) gas and cost \(status.fee ?? "?") \(symbol) in fees.", nil, nil)
@@ -128,14 +128,14 @@ public struct AgentService: Sendable {
                 return ("I can't find transaction \(Self.short(text)) on \(context.network.displayName). Check the hash and the network.", nil, nil)
             }
         case .subscriptionStatus(let text):
-            let status = try subscriptions.status(try Validate.address(text, field: "address"))
+            let status = try await subscriptions.status(try Validate.address(text, field: "address"))
             if status.active, let iso = status.expiresAtIso {
                 let left = Self.relative(Double(status.expiresAt ?? 0) - Date().timeIntervalSince1970)
                 return ("Your premium is active until \(iso) UTC (\(left)). Another month costs \(status.price) \(symbol).", nil, nil)
             }
             return ("You don't have premium right now. It costs \(status.price) \(symbol) per 30 days; say \"buy 1 month of premium\" to start.", nil, nil)
         case .gasPrice:
-            let info = try network.info()
+            let info = try await network.info()
             let base = (try? UInt256(parsing: info.baseFeeWei)) ?? .zero
             let transfer = base.multiplied(by: UInt256(21_000)) ?? .zero
             return ("Gas is \(info.gasPriceGwei) gwei now (base fee \(Units.formatGwei(base)) gwei). A plain transfer of \(symbol) (21,000 gas) costs about \(Units.format(transfer, decimals: 18)) \(symbol) at the current base fee.", nil, nil)
@@ -146,7 +146,7 @@ public struct AgentService: Sendable {
             }
             let prepared: PreparedTransaction
             do {
-                prepared = try transactions.prepareTransfer(from: from, to: to, amount: amount, token: token)
+                prepared = try await transactions.prepareTransfer(from: from, to: to, amount: amount, token: token)
             } catch {
                 return (error.sentence, nil, nil)
             }
@@ -157,7 +157,7 @@ public struct AgentService: Sendable {
         case .subscribe(let fromText, let months):
             let from = try Validate.address(fromText, field: "address")
             let prepared: PreparedTransaction
-            do { prepared = try subscriptions.preparePurchase(from: from, months: months) } catch {
+            do { prepared = try await subscriptions.preparePurchase(from: from, months: months) } catch {
                 return (error.sentence, nil, nil)
             }
             return ("Here is the purchase to check: \(prepared.summary), fee about \(Self.fee(prepared.fee.estimatedWei)) \(symbol). Confirm it in your wallet.",
@@ -247,7 +247,7 @@ public struct AgentService: Sendable {
     }
 
     /// "Show my last 10 transactions": the newest entries of the indexed history, one line each.
-    func recent(_ address: Address, limit: Int?) throws(AppError) -> (String, Card?, [Source]?) {
+    func recent(_ address: Address, limit: Int?) async throws(AppError) -> (String, Card?, [Source]?) {
         let count = min(max(limit ?? 5, 1), 25)
         guard let store = context.store else { throw .databaseDown }
         history.watchlist.watch(address, source: "lookup", store: store)

@@ -36,7 +36,7 @@ public struct AuthService: Sendable {
 
     /// A fresh nonce and the fields the wallet's message must carry (`address` in its EIP-55
     /// form, which the message must use).
-    public func nonce(for address: Address?) throws(AppError) -> NonceAnswer {
+    public func nonce(for address: Address?) async throws(AppError) -> NonceAnswer {
         let nonce = Self.random(alphabet: "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", count: 17)
         let expires = Date().addingTimeInterval(Self.nonceLifetime)
         try storeCall { () throws(StoreError) in try requireStore().saveNonce(nonce, expiresAt: expires) }
@@ -53,7 +53,7 @@ public struct AuthService: Sendable {
     }
 
     /// Checks the signed EIP-4361 message and opens a session.
-    public func signIn(message text: String, signature signatureText: String) throws(AppError) -> SignedIn {
+    public func signIn(message text: String, signature signatureText: String) async throws(AppError) -> SignedIn {
         let message: SIWEMessage
         do { message = try SIWEMessage(parsing: text) } catch {
             throw .invalidInput(field: "message", summary: "Invalid sign-in message", detail: "message: \(error)")
@@ -84,12 +84,12 @@ public struct AuthService: Sendable {
     }
 
     /// Ends the session of `token`, if there is one.
-    public func signOut(token: String) throws(AppError) {
+    public func signOut(token: String) async throws(AppError) {
         try storeCall { () throws(StoreError) in try requireStore().deleteSession(tokenHash: Self.hash(token)) }
     }
 
     /// The session `token` opened, if it is still valid.
-    public func session(token: String) throws(AppError) -> Session? {
+    public func session(token: String) async throws(AppError) -> Session? {
         try storeCall { () throws(StoreError) in try context.store?.session(tokenHash: Self.hash(token)) }
     }
 

@@ -88,7 +88,7 @@ public final class BalanceService: Sendable {
     }
 
     /// The balances of `address` in S and in the `tokens` named (symbols the network knows).
-    public func balances(of address: Address, tokens symbols: [String], now: Date = Date()) throws(AppError) -> Answer {
+    public func balances(of address: Address, tokens symbols: [String], now: Date = Date()) async throws(AppError) -> Answer {
         let tokens = try resolve(symbols)
         let key = Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.symbol).joined(separator: ",")
         if let cached = lookup(key), now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl {
@@ -102,7 +102,7 @@ public final class BalanceService: Sendable {
             return try staleAnswer(key, now: now, because: .nodeDown)
         }
         do {
-            let fresh = try flights.run(key) { () throws(AppError) -> Snapshot in try fetch(address, tokens) }
+            let fresh = try await flights.run(key) { () async throws(AppError) -> Snapshot in try fetch(address, tokens) }
             return Answer(rendered: remember(key, fresh), stale: false, age: max(0, Date().timeIntervalSince1970 - fresh.fetchedAt))
         } catch AppError.nodeUnavailable(let detail) {
             return try staleAnswer(key, now: now, because: .nodeUnavailable(detail: detail))

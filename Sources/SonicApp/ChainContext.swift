@@ -40,8 +40,8 @@ public final class ChainContext: Sendable {
     }
 
     /// The fees to offer for the next block, asked of the node at most once per `SONIC_BALANCE_TTL`.
-    func suggestedFees() throws(AppError) -> FeeSuggestion {
-        try feeCache.value("fees") { () throws(AppError) -> FeeSuggestion in
+    func suggestedFees() async throws(AppError) -> FeeSuggestion {
+        try await feeCache.value("fees") { () async throws(AppError) -> FeeSuggestion in
             do throws(ChainError) { return try fees.suggest() } catch { throw AppError(error) }
         }
     }
@@ -57,7 +57,7 @@ public final class ChainContext: Sendable {
     }
 
     /// The S (native) balance of `address`, or the problem a failed read becomes.
-    func nativeBalance(of address: Address) throws(AppError) -> UInt256 {
+    func nativeBalance(of address: Address) async throws(AppError) -> UInt256 {
         do { return try client.balance(of: address) } catch { throw AppError(error) }
     }
 

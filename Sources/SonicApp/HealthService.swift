@@ -43,7 +43,7 @@ public struct HealthService: Sendable {
         self.store = store
     }
 
-    public func check() -> Report {
+    public func check() async -> Report {
         var report = Report(status: "ok", network: network.name, chainId: nil, block: nil, rpc: "ok", database: "ok")
         do {
             let chainID = try client.chainID()

@@ -27,7 +27,7 @@ public struct HistoryService: Sendable {
 
     /// The page `query` describes (its address is watched from now on, where the indexer keeps
     /// only watched addresses).
-    public func page(_ query: HistoryQuery, of address: Address) throws(AppError) -> Page {
+    public func page(_ query: HistoryQuery, of address: Address) async throws(AppError) -> Page {
         let store = try requireStore()
         watchlist.watch(address, source: "lookup", store: store)
         let entries = try storeCall { () throws(StoreError) in try store.history(query) }

@@ -10,7 +10,7 @@ import SonicChain
 /// question, text). Off unless configured; its calls are checked and planned like parsed messages.
 protocol LanguageModel: Sendable {
     var name: String { get }
-    func interpret(_ message: String) throws(LanguageModelError) -> ModelAnswer
+    func interpret(_ message: String) async throws(LanguageModelError) -> ModelAnswer
 }
 
 enum ModelAnswer: Equatable {
@@ -122,7 +122,7 @@ struct GeminiModel: LanguageModel {
     let transport: HTTPTransport
     var name: String { "Gemini" }
 
-    func interpret(_ message: String) throws(LanguageModelError) -> ModelAnswer {
+    func interpret(_ message: String) async throws(LanguageModelError) -> ModelAnswer {
         let declarations: [JSONValue] = AgentTools.functions.map { name, description, properties, required in
             var declaration: [String: JSONValue] = ["name": .string(name), "description": .string(description)]
             if !properties.isEmpty { declaration["parameters"] = AgentTools.schema(properties, required) }
@@ -163,7 +163,7 @@ struct OpenAICompatibleModel: LanguageModel {
     let transport: HTTPTransport
     var name: String { "the OpenAI-compatible model" }
 
-    func interpret(_ message: String) throws(LanguageModelError) -> ModelAnswer {
+    func interpret(_ message: String) async throws(LanguageModelError) -> ModelAnswer {
         let tools: [JSONValue] = AgentTools.functions.map { name, description, properties, required in
             .object(["type": .string("function"), "function": .object([
                 "name": .string(name), "description": .string(description), "parameters": AgentTools.schema(properties, required),

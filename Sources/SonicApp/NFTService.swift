@@ -62,8 +62,8 @@ public struct NFTService: Sendable {
 
     /// Stores the image and its ERC-721 metadata and answers their CIDs (and where they were
     /// pinned besides here).
-    public func upload(_ upload: Upload) throws(AppError) -> JSONValue {
-        let store = try contentStore()
+    public func upload(_ upload: Upload) async throws(AppError) -> JSONValue {
+        let store = try await contentStore()
         let cidVersion = upload.cidVersion
         guard let image = upload.image, !image.isEmpty else {
             throw .invalidInput(field: "image", summary: "Missing image", detail: "image is required: a PNG, JPEG, GIF, WebP or SVG file")
@@ -97,9 +97,9 @@ public struct NFTService: Sendable {
         var pinned: [JSONValue] = [.string("local")]
         for pinner in pinners {
             do {
-                let image = try pinner.pinFile(image, filename: "image.\(type.fileExtension)", cidVersion: cidVersion)
+                let image = try await pinner.pinFile(image, filename: "image.\(type.fileExtension)", cidVersion: cidVersion)
                 guard image == imageCID.description else { throw Self.mismatch(pinner, what: "image", theirs: image, ours: imageCID) }
-                let answer = try pinner.pinJSON(.object(metadata), data: metadataBytes, name: "metadata.json", cidVersion: cidVersion)
+                let answer = try await pinner.pinJSON(.object(metadata), data: metadataBytes, name: "metadata.json", cidVersion: cidVersion)
                 guard answer == metadataCID.description else { throw Self.mismatch(pinner, what: "metadata", theirs: answer, ours: metadataCID) }
                 pinned.append(.string(pinner.name))
             } catch let error as AppError {
@@ -162,7 +162,7 @@ public struct NFTService: Sendable {
     }
 
     /// The mint of `uri` for `from`, with the collection's fee, simulated and previewed.
-    public func prepareMint(uri: String, from: Address) throws(AppError) -> PreparedTransaction {
+    public func prepareMint(uri: String, from: Address) async throws(AppError) -> PreparedTransaction {
         let validURI = uri.hasPrefix("ipfs://") ? CID(String(uri.dropFirst(7))) != nil : uri.hasPrefix("https://")
         guard validURI, uri.utf8.count <= 432, !uri.contains(where: { $0.isWhitespace }) else {
             throw .invalidInput(field: "token_uri", summary: "Invalid token_uri",
@@ -177,15 +177,15 @@ public struct NFTService: Sendable {
         } catch {
             throw AppError.chain(error, what: "the NFT contract")
         }
-        let prepared = try PreparedTransaction.make(
+        let prepared = try await PreparedTransaction.make(
             call, summary: "Mint an NFT with metadata \(uri) for \(Units.format(fee, decimals: 18)) \(context.network.nativeSymbol)", context: context)
-        try context.require(try context.nativeBalance(of: from), covers: fee.adding(prepared.maxFee) ?? .max, for: "the mint fee and the fee",
+        try await context.require(try context.nativeBalance(of: from), covers: fee.adding(prepared.maxFee) ?? .max, for: "the mint fee and the fee",
                             field: "from")
         return prepared
     }
 
     /// GET /api/nft/{address}: the tokens it holds by the indexer, with images through our gateway.
-    public func tokens(of address: Address) throws(AppError) -> JSONValue {
+    public func tokens(of address: Address) async throws(AppError) -> JSONValue {
         guard let store = context.store else { throw .databaseDown }
         let owned = try storeCall { () throws(StoreError) in try store.ownedNFTs(address.lowercased) }
         let tokens: [JSONValue] = owned.map { token in
@@ -223,11 +223,11 @@ public struct NFTService: Sendable {
     }
 
     /// The stored content of `cid`.
-    public func content(_ text: String) throws(AppError) -> Content {
+    public func content(_ text: String) async throws(AppError) -> Content {
         guard let cid = CID(text) else {
             throw .invalidInput(field: "cid", summary: "Invalid CID", detail: "expected a CIDv0 (Qm…) or a base32 CIDv1 (b…)")
         }
-        let store = try contentStore()
+        let store = try await contentStore()
         let stored: (object: ContentStore.Object, bytes: [UInt8])?
         do { stored = try store.read(cid) } catch {
             logger.error("gateway: \(error)")
@@ -237,7 +237,7 @@ public struct NFTService: Sendable {
         return Content(cid: cid, contentType: stored.object.contentType, bytes: stored.bytes)
     }
 
-    func contentStore() throws(AppError) -> ContentStore {
+    func contentStore() async throws(AppError) -> ContentStore {
         guard let content else {
             throw .unavailable(summary: "Storage unavailable", detail: contentProblem ?? "the content store is not available")
         }

@@ -9,9 +9,9 @@ import SonicChain
 protocol Pinner: Sendable {
     var name: String { get }
     /// Pins `data` as a file; returns the CID text the service answered.
-    func pinFile(_ data: [UInt8], filename: String, cidVersion: Int) throws(PinningError) -> String
+    func pinFile(_ data: [UInt8], filename: String, cidVersion: Int) async throws(PinningError) -> String
     /// Pins a JSON document (the metadata), whose compact sorted serialization is `data`.
-    func pinJSON(_ value: JSONValue, data: [UInt8], name: String, cidVersion: Int) throws(PinningError) -> String
+    func pinJSON(_ value: JSONValue, data: [UInt8], name: String, cidVersion: Int) async throws(PinningError) -> String
 }
 
 enum PinningError: Error, Sendable, CustomStringConvertible {
@@ -54,7 +54,7 @@ struct KuboPinner: Pinner {
     let transport: HTTPTransport
     var name: String { "the kubo node" }
 
-    func pinFile(_ data: [UInt8], filename: String, cidVersion: Int) throws(PinningError) -> String {
+    func pinFile(_ data: [UInt8], filename: String, cidVersion: Int) async throws(PinningError) -> String {
         var body = MultipartBody()
         body.file("file", filename: filename, data: data)
         let options = cidVersion == 1 ? "cid-version=1&raw-leaves=true" : "cid-version=0"
@@ -67,8 +67,8 @@ struct KuboPinner: Pinner {
         return hash
     }
 
-    func pinJSON(_ value: JSONValue, data: [UInt8], name: String, cidVersion: Int) throws(PinningError) -> String {
-        try pinFile(data, filename: name, cidVersion: cidVersion)
+    func pinJSON(_ value: JSONValue, data: [UInt8], name: String, cidVersion: Int) async throws(PinningError) -> String {
+        try await pinFile(data, filename: name, cidVersion: cidVersion)
     }
 
     private func post(_ path: String, _ body: [UInt8], contentType: String?) throws(PinningError) -> [UInt8] {
@@ -85,7 +85,7 @@ struct PinataPinner: Pinner {
     let transport: HTTPTransport
     var name: String { "Pinata" }
 
-    func pinFile(_ data: [UInt8], filename: String, cidVersion: Int) throws(PinningError) -> String {
+    func pinFile(_ data: [UInt8], filename: String, cidVersion: Int) async throws(PinningError) -> String {
         var body = MultipartBody()
         body.file("file", filename: filename, data: data)
         body.field("pinataOptions", "{\"cidVersion\":\(cidVersion)}")
@@ -93,7 +93,7 @@ struct PinataPinner: Pinner {
         return try post("/pinning/pinFileToIPFS", body.finished(), contentType: body.contentType)
     }
 
-    func pinJSON(_ value: JSONValue, data: [UInt8], name: String, cidVersion: Int) throws(PinningError) -> String {
+    func pinJSON(_ value: JSONValue, data: [UInt8], name: String, cidVersion: Int) async throws(PinningError) -> String {
         let request: JSONValue = .object([
             "pinataContent": value, "pinataOptions": .object(["cidVersion": .integer(.init(cidVersion))]),
             "pinataMetadata": .object(["name": .string(name)]),

@@ -49,9 +49,10 @@ public final class SubscriberCache: Sendable {
         self.lifetime = lifetime
     }
 
-    public func isSubscriber(_ address: String, now: Double = Date().timeIntervalSince1970) -> Bool {
+    public func isSubscriber(_ address: String, now: Double = Date().timeIntervalSince1970) async -> Bool {
         if let entry = known.withLock({ $0[address] }), entry.until > now { return entry.active }
-        let status = (try? Address(address)).flatMap { try? subscriptions.status($0) }
+        var status: SubscriptionService.Status?
+        if let parsed = try? Address(address) { status = try? await subscriptions.status(parsed) }
         known.withLock { all in
             if all.count > 10_000 { all = all.filter { $0.value.until > now } }
             all[address] = (status?.active ?? false, now + (status == nil ? 10 : lifetime))

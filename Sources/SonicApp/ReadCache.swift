@@ -18,16 +18,19 @@ final class ReadCache<Value: Sendable>: Sendable {
 
     /// The value under `key`: the kept one while fresh, else what `fetch` returns (shared by
     /// concurrent callers). Errors are not kept.
-    func value(_ key: String, now: Double = Date().timeIntervalSince1970, fetch: () throws(AppError) -> Value) throws(AppError) -> Value {
+    func value(_ key: String, now: Double = Date().timeIntervalSince1970, fetch: () async throws(AppError) -> Value) async throws(AppError) -> Value {
         if let kept = entries.read({ $0[key] }), now - kept.at < ttl { return kept.value }
-        let fetched = Date().timeIntervalSince1970
-        let value = try flights.run(key, fetch)
+        let value = try await flights.run(key, fetch)
+        // Kept as of `now`: the value is at least that fresh.
         entries.write { all in
-            if all.count >= capacity { all = all.filter { fetched - $0.value.at < ttl } }
-            all[key] = (value, fetched)
+            if all.count >= capacity { all = all.filter { now - $0.value.at < ttl } }
+            all[key] = (value, now)
         }
         return value
     }
+
+    /// How many callers wait for the fetch of `key` in flight (for tests).
+    func waiting(_ key: String) -> Int { flights.waiting(key) }
 
     /// Forgets `key` (what it describes changed on chain).
     func invalidate(_ key: String) {

@@ -1,39 +1,43 @@
-import Foundation
 import Synchronization
 
 /// Concurrent requests for the same key share one execution: the first caller runs `work`,
-/// the others wait for its result. Keeps a burst of cache misses from becoming a burst of RPC calls.
+/// the others wait for its result without holding a thread (each is resumed when it is ready).
+/// Keeps a burst of cache misses from becoming a burst of RPC calls.
 final class SingleFlight<Value: Sendable>: Sendable {
-    private final class Flight: @unchecked Sendable {
-        let done = DispatchSemaphore(value: 0)
-        var waiters = 0
-        var result: Result<Value, AppError>?
+    private typealias Waiter = CheckedContinuation<Result<Value, AppError>?, Never>
+
+    /// The callers waiting on each key's flight; a key is here while its flight runs.
+    private let flights = Mutex<[String: [Waiter]]>([:])
+
+    func run(_ key: String, _ work: () async throws(AppError) -> Value) async throws(AppError) -> Value {
+        while true {
+            let leader = flights.withLock { all -> Bool in
+                guard all[key] == nil else { return false }
+                all[key] = []
+                return true
+            }
+            if leader { return try await lead(key, work) }
+            // Join the flight; nil when it ended before we joined: then try to lead one.
+            let shared: Result<Value, AppError>? = await withCheckedContinuation { (waiter: Waiter) in
+                let joined = flights.withLock { all -> Bool in
+                    guard all[key] != nil else { return false }
+                    all[key]!.append(waiter)
+                    return true
+                }
+                if !joined { waiter.resume(returning: nil) }
+            }
+            if let shared { return try shared.get() }
+        }
     }
 
-    private let flights = Mutex<[String: Flight]>([:])
+    /// How many callers wait for the flight of `key` (besides its leader).
+    func waiting(_ key: String) -> Int { flights.withLock { $0[key]?.count ?? 0 } }
 
-    func run(_ key: String, _ work: () throws(AppError) -> Value) throws(AppError) -> Value {
-        let (flight, leader) = flights.withLock { all -> (Flight, Bool) in
-            if let existing = all[key] {
-                existing.waiters += 1
-                return (existing, false)
-            }
-            let flight = Flight()
-            all[key] = flight
-            return (flight, true)
-        }
-        if !leader {
-            flight.done.wait()
-            return try flight.result!.get()
-        }
+    private func lead(_ key: String, _ work: () async throws(AppError) -> Value) async throws(AppError) -> Value {
         let result: Result<Value, AppError>
-        do { result = .success(try work()) } catch { result = .failure(error) }
-        let waiters = flights.withLock { all -> Int in
-            all[key] = nil
-            flight.result = result
-            return flight.waiters
-        }
-        for _ in 0..<waiters { flight.done.signal() }
+        do { result = .success(try await work()) } catch { result = .failure(error) }
+        let waiters = flights.withLock { $0.removeValue(forKey: key) ?? [] }
+        for waiter in waiters { waiter.resume(returning: result) }
         return try result.get()
     }
 }

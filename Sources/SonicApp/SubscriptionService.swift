@@ -38,11 +38,11 @@ public struct SubscriptionService: Sendable {
         }
     }
 
-    public func status(_ address: Address) throws(AppError) -> Status {
-        try statuses.value(address.lowercased) { () throws(AppError) -> Status in try read(address) }
+    public func status(_ address: Address) async throws(AppError) -> Status {
+        try await statuses.value(address.lowercased) { () async throws(AppError) -> Status in try await read(address) }
     }
 
-    private func read(_ address: Address) throws(AppError) -> Status {
+    private func read(_ address: Address) async throws(AppError) -> Status {
         let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
         do {
             let state = try contract.state(of: address, multicall: context.network.multicall3)
@@ -57,7 +57,7 @@ public struct SubscriptionService: Sendable {
     }
 
     /// `months` × 30 days of premium for `from`, previewed.
-    public func preparePurchase(from: Address, months: Int) throws(AppError) -> PreparedTransaction {
+    public func preparePurchase(from: Address, months: Int) async throws(AppError) -> PreparedTransaction {
         guard (1...36).contains(months) else {
             throw .invalidInput(field: "months", summary: "Invalid months", detail: "months must be a whole number from 1 to 36, got \(months)")
         }
@@ -75,9 +75,9 @@ public struct SubscriptionService: Sendable {
         }
         let total = call.value ?? .zero
         let noun = months == 1 ? "month" : "months"
-        let prepared = try PreparedTransaction.make(
+        let prepared = try await PreparedTransaction.make(
             call, summary: "Buy \(months) \(noun) of premium for \(Units.format(total, decimals: 18)) \(context.network.nativeSymbol)", context: context)
-        try context.require(try context.nativeBalance(of: from), covers: total.adding(prepared.maxFee) ?? .max,
+        try await context.require(try context.nativeBalance(of: from), covers: total.adding(prepared.maxFee) ?? .max,
                             for: "the price and the fee", field: "months")
         return prepared
     }
@@ -114,13 +114,13 @@ public struct NetworkService: Sendable {
         }
     }
 
-    public func info() throws(AppError) -> Info {
-        try cache.value("network") { () throws(AppError) -> Info in try read() }
+    public func info() async throws(AppError) -> Info {
+        try await cache.value("network") { () async throws(AppError) -> Info in try await read() }
     }
 
-    private func read() throws(AppError) -> Info {
+    private func read() async throws(AppError) -> Info {
         let network = context.network
-        let fees = try context.suggestedFees()
+        let fees = try await context.suggestedFees()
         do {
             let block = try context.client.blockNumber()
             let gasPrice = try context.client.gasPrice()

@@ -12,15 +12,15 @@ public struct TransactionService: Sendable {
 
     /// A transfer of `amount` (decimal text) of `token` (S when nil), previewed; refused when
     /// the balance cannot pay the amount and the fee.
-    public func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?) throws(AppError) -> PreparedTransaction {
+    public func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?) async throws(AppError) -> PreparedTransaction {
         let symbol = (token ?? context.network.nativeSymbol).uppercased()
         let client = context.client
         if symbol == context.network.nativeSymbol {
             let amount = try Validate.amount(amountText, decimals: 18, symbol: symbol, field: "amount")
             // Read once: the cheap check before estimating, then the exact one with the fee.
-            let available = try context.nativeBalance(of: from)
+            let available = try await context.nativeBalance(of: from)
             try context.require(available, covers: amount, for: "the amount and the fee", field: "amount")
-            let prepared = try PreparedTransaction.make(CallRequest(from: from, to: to, value: amount), summary:
+            let prepared = try await PreparedTransaction.make(CallRequest(from: from, to: to, value: amount), summary:
                 "Send \(Units.format(amount, decimals: 18)) \(symbol) to \(to.checksummed)", context: context)
             try context.require(available, covers: amount.adding(prepared.maxFee) ?? .max, for: "the amount and the fee", field: "amount")
             return prepared
@@ -42,9 +42,9 @@ public struct TransactionService: Sendable {
         do { call = try erc20.transferRequest(to: to, amount: amount, from: from) } catch {
             throw AppError.internalFailure(detail: "the transfer could not be encoded")
         }
-        let prepared = try PreparedTransaction.make(call, summary: "Send \(Units.format(amount, decimals: token.decimals)) \(symbol) to \(to.checksummed)",
+        let prepared = try await PreparedTransaction.make(call, summary: "Send \(Units.format(amount, decimals: token.decimals)) \(symbol) to \(to.checksummed)",
                                                     context: context)
-        try context.require(try context.nativeBalance(of: from), covers: prepared.maxFee, for: "the fee", field: "from")
+        try await context.require(try context.nativeBalance(of: from), covers: prepared.maxFee, for: "the fee", field: "from")
         return prepared
     }
 
@@ -57,7 +57,7 @@ public struct TransactionService: Sendable {
 
     /// A transaction the wallet signed: decoded, its chain id and signature checked, broadcast
     /// and tracked.
-    public func send(raw: [UInt8]) throws(AppError) -> Sent {
+    public func send(raw: [UInt8]) async throws(AppError) -> Sent {
         let signed: SignedTransaction
         do { signed = try SignedTransaction.decode(raw) } catch {
             throw .invalidInput(field: "raw", summary: "Invalid transaction", detail: "raw: \(error)")
@@ -69,18 +69,18 @@ public struct TransactionService: Sendable {
         }
         let hash: Hash32
         do { hash = try context.client.sendRawTransaction(raw) } catch { throw AppError(error) }
-        try trackQuietly(TrackedTransaction(hash: hash.description, sender: signed.sender.lowercased, nonce: signed.transaction.nonce))
+        try await trackQuietly(TrackedTransaction(hash: hash.description, sender: signed.sender.lowercased, nonce: signed.transaction.nonce))
         return Sent(hash: hash, from: signed.sender, nonce: signed.transaction.nonce, state: .pending)
     }
 
     /// Follows a transaction the wallet broadcast itself; answers its state now.
-    public func track(_ hash: Hash32) throws(AppError) -> TransactionStatus {
-        try trackQuietly(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
-        return try status(hash)
+    public func track(_ hash: Hash32) async throws(AppError) -> TransactionStatus {
+        try await trackQuietly(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
+        return try await status(hash)
     }
 
     /// The tracked state of `hash`; a hash we do not track is looked up on the chain.
-    public func status(_ hash: Hash32) throws(AppError) -> TransactionStatus {
+    public func status(_ hash: Hash32) async throws(AppError) -> TransactionStatus {
         if let tracked = try storeCall({ () throws(StoreError) in try context.store?.trackedTransaction(hash.description) }) {
             return TransactionStatus(tracked, network: context.network)
         }
@@ -98,11 +98,11 @@ public struct TransactionService: Sendable {
     }
 
     /// Watches `hash` for a long-poll, writing only when it is not tracked yet.
-    public func watch(_ hash: Hash32) throws(AppError) {
-        try trackQuietly(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
+    public func watch(_ hash: Hash32) async throws(AppError) {
+        try await trackQuietly(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
     }
 
-    private func trackQuietly(_ transaction: TrackedTransaction) throws(AppError) {
+    private func trackQuietly(_ transaction: TrackedTransaction) async throws(AppError) {
         try storeCall { () throws(StoreError) in try context.store?.track(transaction) }
     }
 }

@@ -2,68 +2,68 @@ import Dispatch
 import Foundation
 
 import Synchronization
+import TestSupport
 import Testing
 @testable import SonicApp
 
 @Suite struct ReadCacheTests {
-    @Test func aValueIsReusedWhileFreshAndFetchedAgainAfter() throws {
+    @Test func aValueIsReusedWhileFreshAndFetchedAgainAfter() async throws {
         let cache = ReadCache<Int>(ttl: 1)
         let fetches = Atomic<Int>(0)
-        func read(at now: Double) throws(AppError) -> Int {
-            try cache.value("network", now: now) { () throws(AppError) -> Int in fetches.add(1, ordering: .relaxed).newValue }
+        func read(at now: Double) async throws(AppError) -> Int {
+            try await cache.value("network", now: now) { () async throws(AppError) -> Int in fetches.add(1, ordering: .relaxed).newValue }
         }
-        let first = try read(at: Date().timeIntervalSince1970)
-        #expect(try read(at: Date().timeIntervalSince1970) == first)
+        let start = Date().timeIntervalSince1970
+        let first = try await read(at: start)
+        #expect(try await read(at: start + 0.5) == first)
         #expect(fetches.load(ordering: .relaxed) == 1)
-        #expect(try read(at: Date().timeIntervalSince1970 + 2) == first + 1)
+        #expect(try await read(at: start + 2) == first + 1)
     }
 
-    @Test func concurrentMissesMakeOneFetch() throws {
+    final class Counter: Sendable { let value = Atomic<Int>(0) }
+
+    @Test func concurrentMissesMakeOneFetch() async throws {
         let cache = ReadCache<String>(ttl: 5)
-        let fetches = Atomic<Int>(0)
-        let answers = Mutex<[String]>([])
-        let started = DispatchSemaphore(value: 0)
-        let group = DispatchGroup()
-        for _ in 0..<16 {
-            DispatchQueue.global().async(group: group) {
-                let answer = try? cache.value("status:0xabc") { () throws(AppError) -> String in
-                    fetches.add(1, ordering: .relaxed)
-                    started.signal()
-                    Thread.sleep(forTimeInterval: 0.2)  // a slow node: the others arrive meanwhile
-                    return "active"
+        let counter = Counter()
+        let answers = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    (try? await cache.value("status:0xabc") { () async throws(AppError) -> String in
+                        counter.value.add(1, ordering: .relaxed)
+                        // A slow node: the fetch ends once the 15 others wait for it.
+                        _ = eventually { cache.waiting("status:0xabc") == 15 }
+                        return "active"
+                    }) ?? "error"
                 }
-                answers.withLock { $0.append(answer ?? "error") }
             }
+            return await group.reduce(into: []) { $0.append($1) }
         }
-        started.wait()
-        group.wait()
-        #expect(answers.withLock { $0 } == Array(repeating: "active", count: 16))
-        // Callers arriving after the flight ended find the kept value; none fetch again.
-        #expect(fetches.load(ordering: .relaxed) == 1)
+        #expect(answers == Array(repeating: "active", count: 16))
+        #expect(counter.value.load(ordering: .relaxed) == 1)
     }
 
-    @Test func failuresAreNotKeptAndInvalidateForgets() throws {
+    @Test func failuresAreNotKeptAndInvalidateForgets() async throws {
         let cache = ReadCache<Int>(ttl: 60)
-        #expect(throws: AppError.self) {
-            try cache.value("fees") { () throws(AppError) -> Int in throw AppError.nodeUnavailable(detail: "down") }
+        await #expect(throws: AppError.self) {
+            try await cache.value("fees") { () async throws(AppError) -> Int in throw AppError.nodeUnavailable(detail: "down") }
         }
-        #expect(try cache.value("fees") { () throws(AppError) -> Int in 7 } == 7)
-        #expect(try cache.value("fees") { () throws(AppError) -> Int in 8 } == 7)
+        #expect(try await cache.value("fees") { () async throws(AppError) -> Int in 7 } == 7)
+        #expect(try await cache.value("fees") { () async throws(AppError) -> Int in 8 } == 7)
         cache.invalidate("fees")
-        #expect(try cache.value("fees") { () throws(AppError) -> Int in 9 } == 9)
+        #expect(try await cache.value("fees") { () async throws(AppError) -> Int in 9 } == 9)
     }
 
-    @Test func pastItsCapacityExpiredEntriesAreDropped() throws {
+    @Test func pastItsCapacityExpiredEntriesAreDropped() async throws {
         let cache = ReadCache<Int>(ttl: 1, capacity: 3)
+        let start = Date().timeIntervalSince1970
         for (index, key) in ["a", "b", "c"].enumerated() {
-            _ = try cache.value(key) { () throws(AppError) -> Int in index }
+            _ = try await cache.value(key, now: start) { () async throws(AppError) -> Int in index }
         }
         #expect(cache.count == 3)
-        Thread.sleep(forTimeInterval: 1.1)  // all three expire
-        _ = try cache.value("d") { () throws(AppError) -> Int in 3 }
+        // A second later all three have expired: storing a fourth drops them.
+        _ = try await cache.value("d", now: start + 1.1) { () async throws(AppError) -> Int in 3 }
         #expect(cache.count == 1)
     }
-
 }
 
 @Suite struct ConcurrentlyTests {
