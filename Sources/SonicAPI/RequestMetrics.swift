@@ -77,7 +77,7 @@ extension API {
         var out = String(decoding: metrics.registry.emitToBuffer(), as: UTF8.self).split(separator: "\n").map(String.init)
         // JSON-RPC calls, counted by SonicChain (which does not depend on the metrics packages).
         out += ["# TYPE sonic_rpc_calls_total counter"]
-        let rpc = context.client.metrics.snapshot().sorted { $0.key < $1.key }
+        let rpc = app.client.metrics.snapshot().sorted { $0.key < $1.key }
         for (method, stats) in rpc {
             out.append("sonic_rpc_calls_total{method=\"\(method)\",outcome=\"ok\"} \(stats.calls - stats.errors)")
             out.append("sonic_rpc_calls_total{method=\"\(method)\",outcome=\"error\"} \(stats.errors)")

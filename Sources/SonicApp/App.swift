@@ -11,6 +11,8 @@ import SonicStore
 public final class App: Sendable {
     public let configuration: Configuration
     public let context: ChainContext
+    /// The node's JSON-RPC client (its call counts are in /metrics).
+    public let client: RPCClient
     /// Requests waiting for a transaction's state to change (long-polls).
     public let waiters = ParkingLot()
     public let health: HealthService
@@ -38,8 +40,9 @@ public final class App: Sendable {
             logger.error("\(error)")
             store = nil
         }
-        context = ChainContext(configuration: configuration, store: store)
-        health = HealthService(network: context.network, client: context.client, store: store)
+        client = RPCClient(configuration: configuration)
+        context = ChainContext(configuration: configuration, client: client, store: store)
+        health = HealthService(network: context.network, chain: context.chain, store: store)
         balances = BalanceService(context: context, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
         transactions = TransactionService(context: context, balances: balances)
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)

@@ -38,7 +38,7 @@ public struct AuthService: Sendable {
     /// form, which the message must use).
     public func nonce(for address: Address?) async throws(AppError) -> NonceAnswer {
         let nonce = Self.random(alphabet: "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", count: 17)
-        let expires = Date().addingTimeInterval(Self.nonceLifetime)
+        let expires = context.clock.now().addingTimeInterval(Self.nonceLifetime)
         try storeCall { () throws(StoreError) in try requireStore().saveNonce(nonce, expiresAt: expires) }
         return NonceAnswer(nonce: nonce, expiresAt: expires.ISO8601Format(), domain: domain, uri: publicOrigin, chainId: context.network.chainID,
                            address: address?.checksummed)
@@ -75,7 +75,7 @@ public struct AuthService: Sendable {
         }
         let token = Self.random(alphabet: "0123456789abcdef", count: 64)
         let csrf = Self.random(alphabet: "0123456789abcdef", count: 32)
-        let expires = Date().addingTimeInterval(Self.sessionLifetime)
+        let expires = context.clock.now().addingTimeInterval(Self.sessionLifetime)
         try storeCall { () throws(StoreError) in
             try requireStore().createSession(tokenHash: Self.hash(token), address: message.address.lowercased, csrfToken: csrf, expiresAt: expires)
         }

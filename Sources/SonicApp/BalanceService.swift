@@ -88,8 +88,9 @@ public final class BalanceService: Sendable {
     }
 
     /// The balances of `address` in S and in the `tokens` named (symbols the network knows).
-    public func balances(of address: Address, tokens symbols: [String], now: Date = Date()) async throws(AppError) -> Answer {
+    public func balances(of address: Address, tokens symbols: [String]) async throws(AppError) -> Answer {
         let tokens = try resolve(symbols)
+        let now = context.clock.now()
         let key = Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.symbol).joined(separator: ",")
         if let cached = lookup(key), now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl {
             hits.add(1, ordering: .relaxed)
@@ -98,12 +99,12 @@ public final class BalanceService: Sendable {
         misses.add(1, ordering: .relaxed)
         // The node failed a moment ago and has not answered since: answer from what we have now
         // rather than make this request wait for it too (a request after the quiet period asks).
-        if context.client.isUnreachable(within: Self.quietPeriod) {
+        if context.chain.isUnreachable(within: Self.quietPeriod) {
             return try staleAnswer(key, now: now, because: .nodeDown)
         }
         do {
-            let fresh = try await flights.run(key) { () async throws(AppError) -> Snapshot in try fetch(address, tokens) }
-            return Answer(rendered: remember(key, fresh), stale: false, age: max(0, Date().timeIntervalSince1970 - fresh.fetchedAt))
+            let fresh = try await flights.run(key) { () async throws(AppError) -> Snapshot in try await fetch(address, tokens) }
+            return Answer(rendered: remember(key, fresh), stale: false, age: max(0, context.clock.now().timeIntervalSince1970 - fresh.fetchedAt))
         } catch AppError.nodeUnavailable(let detail) {
             return try staleAnswer(key, now: now, because: .nodeUnavailable(detail: detail))
         }
@@ -169,22 +170,16 @@ public final class BalanceService: Sendable {
     }
 
     /// Reads everything at one block number, so S and tokens agree with each other.
-    private func fetch(_ address: Address, _ tokens: [KnownToken]) throws(AppError) -> Snapshot {
-        let client = context.client
+    private func fetch(_ address: Address, _ tokens: [KnownToken]) async throws(AppError) -> Snapshot {
+        let chain = context.chain
         do {
-            let block = try client.blockNumber()
-            let native = try client.balance(of: address, at: .number(block))
+            let block = try await chain.blockNumber()
+            let native = try await chain.balance(of: address, at: .number(block))
             var amounts: [Amount] = []
             if !tokens.isEmpty {
-                let calls = try tokens.map { (target: $0.address, data: try ERC20.balanceOf.calldata([.address(address)])) }
-                let results: [(success: Bool, data: [UInt8])]
-                if let multicall = context.network.multicall3 {
-                    results = try Multicall3(address: multicall, client: client).aggregate(calls, at: .number(block))
-                } else {
-                    results = try calls.map { (success: true, data: try client.call(CallRequest(to: $0.target, data: $0.data), at: .number(block))) }
-                }
-                for (token, result) in zip(tokens, results) {
-                    guard result.success, case .uint(let raw)? = try? ERC20.balanceOf.decodeOutput(result.data).first, let value = UInt256(raw) else {
+                let values = try await chain.tokenBalances(tokens.map(\.address), of: address, at: block)
+                for (token, value) in zip(tokens, values) {
+                    guard let value else {
                         throw AppError.badUpstream(summary: "Bad token answer", detail: "\(token.symbol) at \(token.address) did not answer balanceOf")
                     }
                     amounts.append(Amount(symbol: token.symbol, address: token.address.checksummed, decimals: token.decimals,
@@ -194,7 +189,7 @@ public final class BalanceService: Sendable {
             return Snapshot(address: address.checksummed, network: context.network.name, block: block,
                             native: Amount(symbol: context.network.nativeSymbol, address: nil, decimals: 18, balance: native.description,
                                            formatted: Units.format(native, decimals: 18)),
-                            tokens: amounts, fetchedAt: Date().timeIntervalSince1970)
+                            tokens: amounts, fetchedAt: context.clock.now().timeIntervalSince1970)
         } catch {
             throw AppError.chain(error, what: "a token contract")
         }

@@ -5,11 +5,13 @@ import SonicChain
 import SonicConfig
 import SonicStore
 
-/// What the services share: the network (with our deployments), its client, fees and the store.
+/// What the services share: the network (with our deployments), the chain's reads, the
+/// broadcaster, the clock and the store.
 public final class ChainContext: Sendable {
     public let network: Network
-    public let client: RPCClient
-    public let fees: FeeAdvisor
+    public let chain: any ChainReads
+    public let broadcaster: any Broadcaster
+    public let clock: any TimeSource
     public let deployments: Deployments?
     /// Why `deployments` is nil, for the error a subscription or NFT request gets.
     public let deploymentProblem: String?
@@ -17,8 +19,24 @@ public final class ChainContext: Sendable {
     /// Fee suggestions, shared for one block's time (`SONIC_BALANCE_TTL`).
     private let feeCache: ReadCache<FeeSuggestion>
 
-    public init(configuration: Configuration, store: Store?) {
-        let client = RPCClient(configuration: configuration)
+    /// - Parameters:
+    ///   - network: the network, with what its deployment file adds.
+    ///   - deployments: our contracts on it, or nil with `deploymentProblem` saying why.
+    ///   - feeTTL: seconds fee suggestions are shared.
+    public init(network: Network, deployments: Deployments?, deploymentProblem: String? = nil, chain: any ChainReads,
+                broadcaster: any Broadcaster, clock: any TimeSource = SystemTime(), store: Store?, feeTTL: Double) {
+        self.network = network
+        self.chain = chain
+        self.broadcaster = broadcaster
+        self.clock = clock
+        self.deployments = deployments
+        self.deploymentProblem = deploymentProblem
+        self.store = store
+        feeCache = ReadCache(ttl: feeTTL)
+    }
+
+    /// The network of `configuration` with our deployments, read from the node through `client`.
+    public convenience init(configuration: Configuration, client: RPCClient, store: Store?) {
         var network = configuration.network
         var deployments: Deployments?
         var problem: String?
@@ -30,19 +48,15 @@ public final class ChainContext: Sendable {
             problem = error.description
             logger.warning("contracts: \(error)")
         }
-        self.network = network
-        self.client = client
-        self.fees = FeeAdvisor(client: client, minimumBaseFee: network.minimumBaseFee)
-        self.deployments = deployments
-        self.deploymentProblem = problem
-        self.store = store
-        feeCache = ReadCache(ttl: configuration.balanceTTL)
+        let chain = RPCChain(client: client, network: network)
+        self.init(network: network, deployments: deployments, deploymentProblem: problem, chain: chain, broadcaster: chain, store: store,
+                  feeTTL: configuration.balanceTTL)
     }
 
     /// The fees to offer for the next block, asked of the node at most once per `SONIC_BALANCE_TTL`.
     func suggestedFees() async throws(AppError) -> FeeSuggestion {
-        try await feeCache.value("fees") { () async throws(AppError) -> FeeSuggestion in
-            do throws(ChainError) { return try fees.suggest() } catch { throw AppError(error) }
+        try await feeCache.value("fees", now: clock.now().timeIntervalSince1970) { () async throws(AppError) -> FeeSuggestion in
+            do throws(ChainError) { return try await chain.suggestFees() } catch { throw AppError(error) }
         }
     }
 
@@ -58,7 +72,7 @@ public final class ChainContext: Sendable {
 
     /// The S (native) balance of `address`, or the problem a failed read becomes.
     func nativeBalance(of address: Address) async throws(AppError) -> UInt256 {
-        do { return try client.balance(of: address) } catch { throw AppError(error) }
+        do { return try await chain.balance(of: address, at: .latest) } catch { throw AppError(error) }
     }
 
     /// Refuses, naming `field`, when `balance` is below `needed` for `what` ("the amount and the fee").

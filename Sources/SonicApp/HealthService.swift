@@ -34,24 +34,24 @@ public struct HealthService: Sendable {
     }
 
     let network: Network
-    let client: RPCClient
+    let chain: any ChainReads
     let store: Store?
 
-    public init(network: Network, client: RPCClient, store: Store?) {
+    public init(network: Network, chain: any ChainReads, store: Store?) {
         self.network = network
-        self.client = client
+        self.chain = chain
         self.store = store
     }
 
     public func check() async -> Report {
         var report = Report(status: "ok", network: network.name, chainId: nil, block: nil, rpc: "ok", database: "ok")
         do {
-            let chainID = try client.chainID()
+            let chainID = try await chain.chainID()
             report.chainId = chainID
             if chainID != network.chainID {
                 report.rpc = "wrong_chain"
             } else {
-                report.block = try client.blockNumber()
+                report.block = try await chain.blockNumber()
             }
         } catch {
             logger.warning("health: \(error)")

@@ -168,12 +168,12 @@ public struct NFTService: Sendable {
             throw .invalidInput(field: "token_uri", summary: "Invalid token_uri",
                                 detail: "token_uri must be ipfs://<CID> (as /api/nft/assets returns) or an https:// URL of at most 432 bytes")
         }
-        let contract = NFTContract(address: try context.contract("SmartSonicNFT"), client: context.client)
+        let contract = try context.contract("SmartSonicNFT")
         let fee: UInt256
         let call: CallRequest
         do {
-            fee = try contract.mintFee()
-            call = try contract.mintRequest(to: from, uri: uri, fee: fee, from: from)
+            fee = try await context.chain.mintFee(contract)
+            call = try NFTContract.mintRequest(contract: contract, to: from, uri: uri, fee: fee, from: from)
         } catch {
             throw AppError.chain(error, what: "the NFT contract")
         }

@@ -57,15 +57,11 @@ extension PreparedTransaction {
     /// Builds the preview for `request` (from, to, value, data) with the next nonce and fees.
     /// A reverting simulation is reported in `simulation`, not thrown: the person sees why.
     static func make(_ request: CallRequest, summary: String, context: ChainContext, gasMargin: Double = 0.2) async throws(AppError) -> PreparedTransaction {
-        let client = context.client
         do {
             let from = request.from!
             let fees = try await context.suggestedFees()
-            // The nonce and the simulation do not depend on each other: asked at once, the
-            // preview waits for the slower of the two rather than for both in turn.
-            let (nonceRead, estimateRead) = concurrently(
-                { () throws(ChainError) in try client.nonce(of: from, at: .pending) },
-                { () throws(ChainError) in try client.estimateGas(request) })
+            // The nonce and the simulation do not depend on each other: asked at once.
+            let (nonceRead, estimateRead) = await context.chain.preview(request)
             let nonce = try nonceRead.get()
             var simulation: Simulation
             var gas: UInt64

@@ -43,14 +43,14 @@ public struct SubscriptionService: Sendable {
     }
 
     private func read(_ address: Address) async throws(AppError) -> Status {
-        let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
+        let contract = try context.contract("SmartSonicSubscription")
         do {
-            let state = try contract.state(of: address, multicall: context.network.multicall3)
+            let state = try await context.chain.subscriptionState(contract, of: address)
             let expiry = state.expiresAt
             return Status(address: address.checksummed, active: state.active, expiresAt: expiry == 0 ? nil : expiry,
                           expiresAtIso: expiry == 0 ? nil : Date(timeIntervalSince1970: Double(expiry)).ISO8601Format(),
                           priceWei: state.price.description, price: Units.format(state.price, decimals: 18),
-                          periodDays: SubscriptionContract.period / 86_400, paused: state.paused, contract: contract.contract.address.checksummed)
+                          periodDays: SubscriptionContract.period / 86_400, paused: state.paused, contract: contract.checksummed)
         } catch {
             throw AppError.chain(error, what: "the subscription contract")
         }
@@ -61,15 +61,14 @@ public struct SubscriptionService: Sendable {
         guard (1...36).contains(months) else {
             throw .invalidInput(field: "months", summary: "Invalid months", detail: "months must be a whole number from 1 to 36, got \(months)")
         }
-        let contract = SubscriptionContract(address: try context.contract("SmartSonicSubscription"), client: context.client)
-        let price: UInt256
+        let contract = try context.contract("SmartSonicSubscription")
         let call: CallRequest
         do {
-            guard !(try contract.isPaused()) else {
+            let terms = try await context.chain.subscriptionTerms(contract)
+            guard !terms.paused else {
                 throw AppError.conflict(summary: "Sales paused", detail: "the subscription is paused by its owner; try again later")
             }
-            price = try contract.price()
-            call = try contract.purchaseRequest(periods: UInt64(months), price: price, from: from)
+            call = try SubscriptionContract.purchaseRequest(contract: contract, periods: UInt64(months), price: terms.price, from: from)
         } catch {
             throw AppError.chain(error, what: "the subscription contract")
         }
@@ -122,8 +121,8 @@ public struct NetworkService: Sendable {
         let network = context.network
         let fees = try await context.suggestedFees()
         do {
-            let block = try context.client.blockNumber()
-            let gasPrice = try context.client.gasPrice()
+            let block = try await context.chain.blockNumber()
+            let gasPrice = try await context.chain.gasPrice()
             var contracts = (context.deployments?.contracts ?? [:]).mapValues(\.address.checksummed)
             if let multicall = network.multicall3 { contracts["Multicall3"] = multicall.checksummed }
             return Info(name: network.name, displayName: network.displayName, chainId: network.chainID,

@@ -14,7 +14,6 @@ public struct TransactionService: Sendable {
     /// the balance cannot pay the amount and the fee.
     public func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?) async throws(AppError) -> PreparedTransaction {
         let symbol = (token ?? context.network.nativeSymbol).uppercased()
-        let client = context.client
         if symbol == context.network.nativeSymbol {
             let amount = try Validate.amount(amountText, decimals: 18, symbol: symbol, field: "amount")
             // Read once: the cheap check before estimating, then the exact one with the fee.
@@ -31,15 +30,14 @@ public struct TransactionService: Sendable {
                                         detail: "token \"\(token ?? "")\" is not one we know on \(context.network.name) (known: \(known))")
         }
         let amount = try Validate.amount(amountText, decimals: token.decimals, symbol: symbol, field: "amount")
-        let erc20 = ERC20(address: token.address, client: client)
         let held: UInt256
-        do { held = try erc20.balance(of: from) } catch { throw AppError.chain(error, what: "a token contract") }
+        do { held = try await context.chain.tokenBalance(token.address, of: from) } catch { throw AppError.chain(error, what: "a token contract") }
         guard held >= amount else {
             throw AppError.insufficientBalance(field: "amount", detail: "not enough \(symbol): \(Units.format(amount, decimals: token.decimals)) needed, "
                                                 + "\(Units.format(held, decimals: token.decimals)) available")
         }
         let call: CallRequest
-        do { call = try erc20.transferRequest(to: to, amount: amount, from: from) } catch {
+        do { call = try ERC20.transferRequest(token: token.address, to: to, amount: amount, from: from) } catch {
             throw AppError.internalFailure(detail: "the transfer could not be encoded")
         }
         let prepared = try await PreparedTransaction.make(call, summary: "Send \(Units.format(amount, decimals: token.decimals)) \(symbol) to \(to.checksummed)",
@@ -68,7 +66,7 @@ public struct TransactionService: Sendable {
                                 detail: "raw: signed for chain id \(got); this is \(context.network.name), chain id \(context.network.chainID)")
         }
         let hash: Hash32
-        do { hash = try context.client.sendRawTransaction(raw) } catch { throw AppError(error) }
+        do { hash = try await context.broadcaster.sendRawTransaction(raw) } catch { throw AppError(error) }
         try await trackQuietly(TrackedTransaction(hash: hash.description, sender: signed.sender.lowercased, nonce: signed.transaction.nonce))
         return Sent(hash: hash, from: signed.sender, nonce: signed.transaction.nonce, state: .pending)
     }
@@ -85,10 +83,10 @@ public struct TransactionService: Sendable {
             return TransactionStatus(tracked, network: context.network)
         }
         do {
-            if let receipt = try context.client.receipt(hash) {
+            if let receipt = try await context.chain.receipt(hash) {
                 return TransactionStatus(TransactionWatcher.final(hash: hash.description, receipt: receipt, reason: nil), network: context.network)
             }
-            if try context.client.transaction(hash) != nil {
+            if try await context.chain.knows(hash) {
                 return TransactionStatus(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil), network: context.network)
             }
         } catch {

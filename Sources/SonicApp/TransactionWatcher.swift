@@ -28,24 +28,24 @@ public final class TransactionWatcher: Sendable {
 
     /// One pass over the pending transactions; returns how many changed state.
     @discardableResult
-    public func poll(now: Date = Date()) -> Int {
+    public func poll() async -> Int {
+        let now = context.clock.now()
         guard let store = context.store, let pending = try? store.pendingTransactions(), !pending.isEmpty else { return 0 }
         let hashes = pending.compactMap { try? Hash32($0.hash) }
-        guard let receipts = try? context.client.batch("eth_getTransactionReceipt", hashes.map { [.string($0.description)] }, as: Receipt?.self)
-        else { return 0 }
+        guard let receipts = try? await context.chain.receipts(hashes) else { return 0 }
         var changed = 0
         for (tracked, result) in zip(pending, receipts) {
             guard case .success(let found) = result else { continue }
             var next: TrackedTransaction
             if let receipt = found {
-                next = Self.final(hash: tracked.hash, receipt: receipt, reason: receipt.succeeded ? nil : revertReason(receipt))
+                next = Self.final(hash: tracked.hash, receipt: receipt, reason: receipt.succeeded ? nil : await revertReason(receipt))
                 next.sender = tracked.sender
                 next.nonce = tracked.nonce
                 next.createdAt = tracked.createdAt
                 if let from = try? Address(bytes: receipt.from.bytes) { settled(from) }
                 if let to = receipt.to, let address = try? Address(bytes: to.bytes) { settled(address) }
             } else if now.timeIntervalSince(tracked.createdAt) > dropAfter, let hash = try? Hash32(tracked.hash),
-                      case .success(nil) = Result(catching: { () throws(ChainError) in try context.client.transaction(hash) }) {
+                      (try? await context.chain.knows(hash)) == false {
                 next = tracked
                 next.state = .dropped
                 next.reason = "the node no longer knows this transaction and it was not mined within \(Int(dropAfter)) s"
@@ -73,7 +73,10 @@ public final class TransactionWatcher: Sendable {
             guard running.isEmpty else { return }
             let feed = Mutex(ChangeFeed())
             running = [
-                RepeatingThread(name: "tx-watcher", interval: interval) { [weak self] in self?.poll() },
+                RepeatingThread(name: "tx-watcher", interval: interval) { [weak self] in
+                    guard let self else { return }
+                    _ = ThreadExecutor.run { await self.poll() }
+                },
                 RepeatingThread(name: "tx-change-feed", interval: feedInterval) { [weak self] in
                     feed.withLock { feed in _ = self?.wakeChanged(&feed) }
                 },
@@ -120,10 +123,8 @@ public final class TransactionWatcher: Sendable {
     }
 
     /// Replays a failed transaction as a call at its block to learn why it reverted.
-    func revertReason(_ receipt: Receipt) -> String {
-        guard let hash = try? Hash32(bytes: receipt.transactionHash.bytes), let transaction = try? context.client.transaction(hash) else {
-            return "reverted"
-        }
-        return context.client.revertReason(of: transaction, block: receipt.blockNumber.value)
+    func revertReason(_ receipt: Receipt) async -> String {
+        guard let hash = try? Hash32(bytes: receipt.transactionHash.bytes) else { return "reverted" }
+        return await context.chain.revertReason(of: hash, block: receipt.blockNumber.value)
     }
 }

@@ -21,7 +21,12 @@ public struct ERC20: Sendable {
 
     /// The call that sends `amount` base units to `to`.
     public func transferRequest(to: Address, amount: UInt256, from: Address? = nil) throws(ABIError) -> CallRequest {
-        try contract.request(Self.transfer, [.address(to), .uint(amount.value)], from: from)
+        try Self.transferRequest(token: contract.address, to: to, amount: amount, from: from)
+    }
+
+    /// The same for the token at `token`, built without a client.
+    public static func transferRequest(token: Address, to: Address, amount: UInt256, from: Address? = nil) throws(ABIError) -> CallRequest {
+        CallRequest(from: from, to: token, data: try transfer.calldata([.address(to), .uint(amount.value)]))
     }
 }
 

@@ -50,8 +50,13 @@ public struct SubscriptionContract: Sendable {
 
     /// The payable call that buys `periods` × 30 days for `from`, paying exactly `price` × `periods`.
     public func purchaseRequest(periods: UInt64, price: UInt256, from: Address) throws -> CallRequest {
+        try Self.purchaseRequest(contract: contract.address, periods: periods, price: price, from: from)
+    }
+
+    /// The same for the subscription contract at `contract`, built without a client.
+    public static func purchaseRequest(contract: Address, periods: UInt64, price: UInt256, from: Address) throws -> CallRequest {
         guard let value = price.multiplied(by: UInt256(periods)) else { throw ABIError.valueMismatch(type: "uint256", reason: "price × periods overflows") }
-        return try contract.request(Self.purchase, [.uint(.init(periods))], from: from, value: value)
+        return CallRequest(from: from, to: contract, value: value, data: try purchase.calldata([.uint(.init(periods))]))
     }
 }
 
@@ -70,7 +75,12 @@ public struct NFTContract: Sendable {
 
     /// The payable call that mints the next token to `to` with metadata at `uri`.
     public func mintRequest(to: Address, uri: String, fee: UInt256, from: Address) throws(ABIError) -> CallRequest {
-        try contract.request(Self.mint, [.address(to), .string(uri)], from: from, value: fee)
+        try Self.mintRequest(contract: contract.address, to: to, uri: uri, fee: fee, from: from)
+    }
+
+    /// The same for the collection at `contract`, built without a client.
+    public static func mintRequest(contract: Address, to: Address, uri: String, fee: UInt256, from: Address) throws(ABIError) -> CallRequest {
+        CallRequest(from: from, to: contract, value: fee, data: try mint.calldata([.address(to), .string(uri)]))
     }
 }
 

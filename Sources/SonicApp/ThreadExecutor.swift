@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs a request's async handler on the thread that took the request, as the services ran when
+/// Runs async code on the thread that asks for it: a request's handler on the worker that took the request, as the services ran when
 /// they were synchronous: the FastCGI worker runs every job of the request's task, and a job that
 /// another thread makes ready (a continuation it resumed) is handed to that worker, which waits
 /// for it. So a handler never waits for a thread of Swift's small global pool, where a blocking
@@ -9,13 +9,13 @@ import Foundation
 /// This is the executor for transports that block (libcurl's easy interface, SQLite). A
 /// non-blocking transport lets the worker serve other requests meanwhile; that is a pool
 /// executor on the server's event loop, and the services do not change for it.
-final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
+public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     /// Under `condition`.
     private var jobs: [UnownedJob] = []
     private var finished = false
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         condition.lock()
         jobs.append(job)
@@ -46,7 +46,7 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs `operation` to its end on the calling thread and returns what it returned.
-    static func run<Value: Sendable>(_ operation: @escaping @Sendable () async -> Value) -> Value {
+    public static func run<Value: Sendable>(_ operation: @escaping @Sendable () async -> Value) -> Value {
         let executor = ThreadExecutor()
         let result = ResultBox<Value>()
         Task(executorPreference: executor) {

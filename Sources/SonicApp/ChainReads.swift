@@ -1,0 +1,55 @@
+import Ethereum
+import Foundation
+import SonicChain
+
+/// What the services read from the chain: the node's state, and our contracts' and tokens' views.
+/// `RPCChain` reads them through JSON-RPC; tests give a fake.
+///
+/// Failures are `ChainError` for the node and any error for a contract's answer; services turn
+/// both into `AppError`.
+public protocol ChainReads: Sendable {
+    func chainID() async throws(ChainError) -> UInt64
+    func blockNumber() async throws(ChainError) -> UInt64
+    func balance(of address: Address, at block: BlockTag) async throws(ChainError) -> UInt256
+    func gasPrice() async throws(ChainError) -> UInt256
+    /// The fees to offer for the next block.
+    func suggestFees() async throws(ChainError) -> FeeSuggestion
+    /// What a preview needs, asked at once: the sender's next nonce (pending included) and the
+    /// gas `request` would use (`.reverted` when simulating it fails).
+    func preview(_ request: CallRequest) async -> (nonce: Result<UInt64, ChainError>, gas: Result<UInt64, ChainError>)
+    func receipt(_ hash: Hash32) async throws(ChainError) -> Receipt?
+    /// The receipts of `hashes` in one round trip, each found, not yet there (nil), or failed.
+    func receipts(_ hashes: [Hash32]) async throws(ChainError) -> [Result<Receipt?, ChainError>]
+    /// Whether the node knows the transaction (mined or waiting).
+    func knows(_ hash: Hash32) async throws(ChainError) -> Bool
+    /// Why the mined transaction `hash` reverted, replayed at its block ("reverted" when unknown).
+    func revertReason(of hash: Hash32, block: UInt64) async -> String
+    /// Whether every endpoint failed within the last `seconds` and none has answered since.
+    func isUnreachable(within seconds: Double) -> Bool
+
+    /// The ERC-20 balances of `owner` in each of `tokens` at `block`; nil where a token did not answer.
+    func tokenBalances(_ tokens: [Address], of owner: Address, at block: UInt64) async throws -> [UInt256?]
+    func tokenBalance(_ token: Address, of owner: Address) async throws -> UInt256
+    /// A subscriber's state in our subscription contract at `contract`.
+    func subscriptionState(_ contract: Address, of user: Address) async throws -> SubscriptionContract.State
+    /// Whether sales of the subscription at `contract` are paused, and its price per period.
+    func subscriptionTerms(_ contract: Address) async throws -> (paused: Bool, price: UInt256)
+    /// What minting in our collection at `contract` costs.
+    func mintFee(_ contract: Address) async throws -> UInt256
+}
+
+/// Sends a signed transaction to the network.
+public protocol Broadcaster: Sendable {
+    func sendRawTransaction(_ raw: [UInt8]) async throws(ChainError) -> Hash32
+}
+
+/// The time now; tests give a clock they move by hand.
+public protocol TimeSource: Sendable {
+    func now() -> Date
+}
+
+/// The system's clock.
+public struct SystemTime: TimeSource {
+    public init() {}
+    public func now() -> Date { Date() }
+}
