@@ -3,11 +3,13 @@ each page's first-load size, and `--watch`, which rebuilds when a file changes."
 
 import shutil
 import subprocess
-import time
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / ".build" / "debug" / "sonic-site"
+sys.path.insert(0, str(ROOT / "devnet"))
+from sonic_devnet.testing import wait_until  # noqa: E402
 
 
 def test_build_prints_files_and_page_budgets(tmp_path):
@@ -24,23 +26,22 @@ def test_watch_rebuilds_when_a_template_changes(tmp_path):
     shutil.copytree(ROOT / "Templates", tmp_path / "Templates")
     shutil.copytree(ROOT / "Public", tmp_path / "Public")
     output = tmp_path / "dist"
-    watcher = subprocess.Popen([SITE, "build", "--watch", "--templates", tmp_path / "Templates", "--public", tmp_path / "Public",
-                                "--output", output], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = tmp_path / "watch.log"
+    with log.open("w") as printing:
+        watcher = subprocess.Popen([SITE, "build", "--watch", "--templates", tmp_path / "Templates", "--public", tmp_path / "Public",
+                                    "--output", output], stdout=printing, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 20
-        while not (output / "chat.html").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: "watching" in log.read_text(), 20, "the first build and the watch to start")
         page = tmp_path / "Templates" / "pages" / "chat.mustache"
         page.write_text(page.read_text().replace("<h1>Chat</h1>", "<h1>Chat, edited</h1>"))
-        deadline = time.monotonic() + 20
-        while "Chat, edited" not in (output / "chat.html").read_text() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: "Chat, edited" in (output / "chat.html").read_text(), 20, "chat.html rebuilt with the edit")
         assert "Chat, edited" in (output / "chat.html").read_text()
         # A broken template is reported and the watcher keeps going.
         page.write_text("{{#open}}never closed")
-        time.sleep(1.5)
+        wait_until(lambda: "chat.mustache" in log.read_text(), 20, "the broken chat.mustache to be reported")
         assert watcher.poll() is None
     finally:
         watcher.terminate()
-        printed = watcher.communicate(timeout=10)[0]
+        watcher.wait(10)
+    printed = log.read_text()
     assert "watching" in printed and "chat.mustache" in printed

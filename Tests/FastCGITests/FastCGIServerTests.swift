@@ -118,7 +118,7 @@ import Testing
                 group.leave()
             }.start()
         }
-        while parked.withLock({ $0.count }) < 3 { usleep(10_000) }
+        try #require(eventually { parked.withLock { $0.count } == 3 }, "three requests parked on the handler")
         // Three requests parked on a one-thread server, and it still answers another at once.
         let inline = try FastCGIClient(port: port).send(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/now"])
         #expect(String(decoding: inline.body, as: UTF8.self) == "inline")
@@ -147,13 +147,9 @@ import Testing
         try server.start()
         defer { server.stop() }
         let fd = try FastCGIClient(port: port).openAndSend(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/park"])
-        var waited = 0
-        while server.parkedCount < 1 && waited < 500 { usleep(10_000); waited += 1 }
-        #expect(server.parkedCount == 1)
+        try #require(eventually { server.parkedCount == 1 }, "the request parked")
         close(fd)  // the client goes away
-        waited = 0
-        while server.parkedCount > 0 && waited < 500 { usleep(10_000); waited += 1 }
-        #expect(server.parkedCount == 0)
+        #expect(eventually { server.parkedCount == 0 }, "the server noticed the client left and freed the parked request")
         for respond in parked.withLock({ $0 }) { respond(Response(status: 200, body: Array("late".utf8))) }  // no crash, no write
     }
 }

@@ -14,12 +14,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "devnet"))
+from sonic_devnet.testing import wait_until  # noqa: E402, F401 (the one deadline poll, re-exported for the tests)
+
 BIN = Path(os.environ.get("SONIC_BIN_DIR", ROOT / ".build" / "debug"))
 # The first development account of "test test … junk": a public key, for the local devnet only.
 DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
@@ -39,18 +42,6 @@ def free_ports(count: int) -> list[int]:
     finally:
         for s in sockets:
             s.close()
-
-
-def wait_until(check, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise TimeoutError(f"{what} not ready within {seconds} s")
 
 
 def nginx_user_args() -> list[str]:
@@ -280,6 +271,22 @@ class Stack:
 
     def get(self, path: str, headers=None) -> HTTPAnswer:
         return self.request("GET", path, headers=headers)
+
+    def metric(self, name: str) -> float:
+        """A metric without labels from /metrics, as a Prometheus scrape reads it."""
+        text = self.get("/metrics").body.decode()
+        found = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
+        assert found, f"/metrics shows no {name}"
+        return float(found.group(1))
+
+    def start_parked(self, poll) -> threading.Thread:
+        """Runs `poll`, a long-poll request, on a thread of its own, and returns that thread once
+        sonic-fcgi has parked the request (sonic_long_polls_waiting has counted it)."""
+        waiting = self.metric("sonic_long_polls_waiting")
+        thread = threading.Thread(target=poll)
+        thread.start()
+        wait_until(lambda: self.metric("sonic_long_polls_waiting") > waiting, 10, "sonic-fcgi to park the long poll")
+        return thread
 
     def post_json(self, path: str, body, headers=None) -> HTTPAnswer:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()

@@ -16,7 +16,7 @@ import pytest
 
 from figures import figure
 from siwe import session_headers, sign_in
-from stack import Stack
+from stack import Stack, wait_until
 from test_nft import upload
 
 
@@ -74,12 +74,11 @@ def test_kills_during_uploads_and_sign_ins_leave_nothing_half_written(stack):
         threads = [threading.Thread(target=uploads), threading.Thread(target=uploads), threading.Thread(target=sign_ins)]
         for thread in threads:
             thread.start()
-        time.sleep(rng.uniform(0.2, 0.6))
+        time.sleep(rng.uniform(0.2, 0.6))  # a random moment to strike, the subject of this test: not a wait
         # Every other round, strike while an upload is being written (its staging folder exists).
         staging = stack.dir / "var" / "ipfs" / "staging"
-        deadline = time.monotonic() + 5
-        while round_ % 2 == 0 and not any(staging.iterdir()) and time.monotonic() < deadline:
-            time.sleep(0.0005)
+        if round_ % 2 == 0:
+            wait_until(lambda: any(staging.iterdir()), 5, "an upload being staged in var/ipfs/staging", every=0.0005)
         stack.fcgi.send_signal(signal.SIGKILL)
         stack.fcgi.wait()
         stack.fcgi = None

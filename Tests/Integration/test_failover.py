@@ -4,14 +4,13 @@ sent twice, and those in flight on the dead one fail cleanly with a retryable st
 
 import signal
 import threading
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from figures import figure
-from stack import Stack
+from stack import Stack, wait_until
 
 ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 
@@ -52,11 +51,19 @@ def test_killing_one_instance_under_load_fails_no_get(stack):
     workers = [threading.Thread(target=load, args=(method,)) for method in ["GET"] * 6 + ["POST"] * 2]
     for worker in workers:
         worker.start()
-    time.sleep(2)
-    victim = stack.extra_fcgi[stack.extra_fcgi_ports[0]]
+    # Under way on both instances (nginx takes them in turn).
+    wait_until(lambda: len(results["GET"]) >= 100 and len(results["POST"]) >= 20, 30, "100 GETs and 20 POSTs answered")
+    port = stack.extra_fcgi_ports[0]
+    victim = stack.extra_fcgi[port]
+    errors = stack.dir / "var/log/nginx-error.log"
+    logged = errors.stat().st_size if errors.exists() else 0
     victim.send_signal(signal.SIGKILL)
     victim.wait()
-    time.sleep(3)
+    # nginx meets the dead instance (a request to it fails and says so in the error log); then
+    # the survivor alone answers 200 more GETs.
+    wait_until(lambda: f'"fastcgi://127.0.0.1:{port}"' in errors.read_text()[logged:], 30, f"nginx to log a failed request to 127.0.0.1:{port}")
+    answered = len(results["GET"])
+    wait_until(lambda: len(results["GET"]) >= answered + 200, 30, "200 GETs answered by the surviving instance")
     stop.set()
     for worker in workers:
         worker.join()

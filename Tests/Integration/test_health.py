@@ -139,7 +139,6 @@ def test_sigterm_stops_sonic_fcgi_cleanly(stack):
 
 
 def test_sigterm_answers_parked_long_polls_with_their_current_state(stack):
-    import threading
     tx_hash = "0x" + "5a" * 32
     assert stack.post_json("/api/tx/track", {"hash": tx_hash}).json()["status"] == "pending"
     result = {}
@@ -147,9 +146,7 @@ def test_sigterm_answers_parked_long_polls_with_their_current_state(stack):
     def poll():
         result["answer"] = stack.get(f"/api/tx/{tx_hash}?wait=30&since=pending")
 
-    waiter = threading.Thread(target=poll)
-    waiter.start()
-    time.sleep(0.5)
+    waiter = stack.start_parked(poll)
     started = time.monotonic()
     assert stack.stop_fcgi(signal.SIGTERM) == 0
     waiter.join(5)
@@ -192,7 +189,7 @@ def test_slow_clients_do_not_starve_others(stack):
             # 15 s header timeout, past this request's own 5 s).
             with urllib.request.urlopen(stack.url + "/api/health", timeout=5) as answer:
                 assert answer.status == 200
-            time.sleep(0.2)
+            time.sleep(0.2)  # the slow clients' pace, the subject of this test: not a wait
         figure("slowloris: 300 connections sending headers a byte at a time", "others answered meanwhile (5 of 5)")
     finally:
         for connection in slow:

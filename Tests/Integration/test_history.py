@@ -194,14 +194,14 @@ def test_indexer_killed_at_random_moments_resumes_without_gap_or_duplicate(stack
     def traffic():
         while not stop.is_set():
             send(stack, ALICE.address, erin, 1)
-            time.sleep(0.01)
+            time.sleep(0.01)  # the traffic's pace: not a wait
 
     writer = threading.Thread(target=traffic)
     writer.start()
     rng = random.Random(7)
     try:
         for _ in range(int(os.environ.get("SYNC_KILLS", "6"))):  # make reliability: 50
-            time.sleep(rng.uniform(0.05, 0.4))
+            time.sleep(rng.uniform(0.05, 0.4))  # a random moment to strike, the subject of this test: not a wait
             stack.stop_sync(signal.SIGKILL)
             stack.start_sync()
     finally:
@@ -301,10 +301,12 @@ def test_an_online_backup_is_consistent_and_usable(stack, tmp_path):
         while not stop.is_set():
             send(stack, ALICE.address, ivy, 1)
 
+    indexed = stack.wait_indexed()
     writer = threading.Thread(target=traffic)
     writer.start()
     try:
-        time.sleep(0.5)
+        # The backup is taken while the indexer writes the traffic's blocks.
+        wait_until(lambda: stack.indexed_block() > indexed, 10, f"the indexer to write a block past {indexed}")
         copy = tmp_path / "backup.sqlite"
         run = subprocess.run([BIN / "sonic-sync", "backup", str(copy)], env=stack.fcgi_environment(), capture_output=True, text=True,
                              timeout=60)

@@ -29,7 +29,7 @@ class FakeModel(JSONHandler):
     def do_POST(self):
         body = json.loads(self.body())
         type(self).requests.append((self.path, dict(self.headers), body))
-        time.sleep(type(self).delay)
+        time.sleep(type(self).delay)  # a slow model, for the timeout tests: not a wait
         problem = self.check(body)
         if problem:
             type(self).problems.append(problem)

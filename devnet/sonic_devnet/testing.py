@@ -1,4 +1,5 @@
-"""A devnet in a subprocess on a free loopback port, for test suites (devnet, contracts, stack)."""
+"""A devnet in a subprocess on a free loopback port, and the deadline poll every Python suite waits
+with, for test suites (devnet, contracts, CLI, stack)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,23 @@ DEV_KEYS = [
     "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
     "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
 ]
+
+
+def wait_until(check, seconds: float, what: str, every: float = 0.05):
+    """Calls `check` every `every` seconds until it returns something true, and returns that:
+    how a test waits for an event instead of sleeping for a guessed time. An OSError counts as
+    "not yet" (a server still starting). Raises TimeoutError naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            result = check()
+            if result:
+                return result
+        except OSError:
+            pass
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"gave up after {seconds} s waiting for {what}")
+        time.sleep(every)
 
 
 def free_port() -> int:
@@ -42,16 +60,12 @@ class Devnet:
             cwd=DEVNET_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                self.call("eth_chainId")
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stdout.read().decode())
-                time.sleep(0.1)
-        raise RuntimeError("devnet did not start within 60 s")
+        wait_until(self._answers, 60, f"the devnet on port {self.port} to answer")
+
+    def _answers(self):
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the devnet exited: {self.process.stdout.read().decode()}")
+        return self.call("eth_chainId")
 
     def post(self, payload):
         request = urllib.request.Request(self.url, json.dumps(payload).encode(), {"Content-Type": "application/json"})

@@ -1,8 +1,7 @@
 """JSON-RPC 2.0 framing: batches, standard error codes, logs, snapshots, interval mining."""
 
-import time
-
 from eth_account import Account
+from sonic_devnet.testing import wait_until
 
 from conftest import KEY0, KEY1
 from evm_asm import deployer, log_calldata_word
@@ -77,10 +76,7 @@ def test_interval_mining_uses_pending_nonces(interval_devnet):
     assert node.call("eth_getTransactionReceipt", hashes[0]) is None
     assert node.call("eth_getTransactionByHash", hashes[0])["blockNumber"] is None
     assert node.call("eth_getTransactionCount", ALICE.address, "pending") == "0x3"
-    deadline = time.monotonic() + 10
-    while node.call("eth_getTransactionReceipt", hashes[2]) is None:
-        assert time.monotonic() < deadline, "interval miner did not mine within 10 s"
-        time.sleep(0.2)
+    wait_until(lambda: node.call("eth_getTransactionReceipt", hashes[2]), 10, "the interval miner to mine the transactions")
     receipts = [node.call("eth_getTransactionReceipt", h) for h in hashes]
     assert len({r["blockNumber"] for r in receipts}) == 1
     assert int(receipts[0]["blockNumber"], 16) > start
