@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
-        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicConfig", "SonicStore", "TestSupport"]),
+        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "TestSupport", "Ethereum"]),
         .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore"]),
         .testTarget(name: "SonicConfigTests", dependencies: ["SonicConfig", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SonicHTTP", "TestSupport"]),

@@ -69,7 +69,7 @@ public struct AuthService: Sendable {
                                    detail: "this nonce was not issued here, has expired or was already used; ask for a new one")
         }
         do {
-            try message.verify(signature: signature, domain: domain, nonce: message.nonce, chainID: context.network.chainID)
+            try message.verify(signature: signature, domain: domain, nonce: message.nonce, chainID: context.network.chainID, at: context.clock.now())
         } catch {
             throw .unauthenticated(field: error == .badSignature ? "signature" : "message", summary: "Sign-in refused", detail: error.description)
         }

@@ -10,6 +10,13 @@ public struct FeeSuggestion: Sendable, Equatable {
     /// Set when the node does not support EIP-1559 fee history: use a legacy gas price.
     public let legacyGasPrice: UInt256?
 
+    public init(baseFee: UInt256, maxPriorityFeePerGas: UInt256, maxFeePerGas: UInt256, legacyGasPrice: UInt256? = nil) {
+        self.baseFee = baseFee
+        self.maxPriorityFeePerGas = maxPriorityFeePerGas
+        self.maxFeePerGas = maxFeePerGas
+        self.legacyGasPrice = legacyGasPrice
+    }
+
     public var fees: Transaction.Fees {
         if let legacyGasPrice { return .legacy(gasPrice: legacyGasPrice) }
         return .dynamic(maxPriorityFeePerGas: maxPriorityFeePerGas, maxFeePerGas: maxFeePerGas)

@@ -31,6 +31,13 @@ public struct SubscriptionContract: Sendable {
         public let price: UInt256
         public let active: Bool
         public let paused: Bool
+
+        public init(expiresAt: UInt64, price: UInt256, active: Bool, paused: Bool) {
+            self.expiresAt = expiresAt
+            self.price = price
+            self.active = active
+            self.paused = paused
+        }
     }
 
     /// `user`'s state, read in one `eth_call` through Multicall3 at `multicall` (four calls

@@ -1,0 +1,75 @@
+import Ethereum
+import Foundation
+import Testing
+@testable import SonicApp
+
+/// Sign-In with Ethereum: the message must carry our domain, chain and a nonce we issued, not
+/// yet used; the session it opens is found by its token and ends on sign-out.
+@Suite struct AuthServiceTests {
+    static let key = try! PrivateKey(hex: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
+
+    let services: TestServices
+    let auth: AuthService
+
+    init() throws {
+        services = try TestServices()
+        auth = AuthService(context: services.context, publicOrigin: "https://sonic.example")
+    }
+
+    /// A signed message for `nonce`, with what the test changes in it.
+    func signed(nonce: String, domain: String = "sonic.example", chainID: UInt64 = 31337, expires: Date? = nil,
+                by key: PrivateKey = Self.key) -> (message: String, signature: String) {
+        let message = SIWEMessage(domain: domain, address: key.address, statement: "Sign in to Smart Sonic.", uri: "https://sonic.example",
+                                  chainID: chainID, nonce: nonce, issuedAt: services.clock.now(), expirationTime: expires)
+        let signature = PersonalMessage.sign(Array(message.text.utf8), with: key)
+        return (message.text, Hex.encode(signature.bytes65))
+    }
+
+    @Test func aSignedMessageOpensASessionOnceAndSignOutEndsIt() async throws {
+        let nonce = try await auth.nonce(for: Self.key.address)
+        #expect(nonce.domain == "sonic.example" && nonce.chainId == 31337 && nonce.address == Self.key.address.checksummed)
+        let (message, signature) = signed(nonce: nonce.nonce)
+        let session = try await auth.signIn(message: message, signature: signature)
+        #expect(session.address == Self.key.address && session.expiresAt == services.clock.now().addingTimeInterval(86_400))
+        let token = String(decoding: session.token.revealedBytes, as: UTF8.self)
+        #expect(try await auth.session(token: token)?.csrfToken == session.csrfToken)
+        #expect(!"\(session.token)".contains(token))  // the token never prints
+
+        // The same message again: the nonce is used up.
+        await #expect(throws: AppError.self) { try await auth.signIn(message: message, signature: signature) }
+        try await auth.signOut(token: token)
+        #expect(try await auth.session(token: token) == nil)
+    }
+
+    @Test(arguments: ["domain", "chain", "expired", "signer", "nonce"])
+    func aMessageThatDoesNotHoldIsRefusedAndUsesUpItsNonce(_ fault: String) async throws {
+        let nonce = try await auth.nonce(for: nil).nonce
+        let other = try PrivateKey(hex: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a")
+        let (message, forged) = switch fault {
+        case "domain": signed(nonce: nonce, domain: "evil.example")
+        case "chain": signed(nonce: nonce, chainID: 146)
+        case "expired": signed(nonce: nonce, expires: services.clock.now().addingTimeInterval(-1))
+        case "nonce": signed(nonce: "notissuedhere1234")
+        default: signed(nonce: nonce)
+        }
+        let signature = fault == "signer" ? signed(nonce: nonce, by: other).signature : forged
+        do {
+            _ = try await auth.signIn(message: message, signature: signature)
+            Issue.record("\(fault): signed in")
+        } catch {
+            guard case .unauthenticated(let field, _, _) = error else { Issue.record("\(fault): \(error)"); return }
+            #expect(field == (fault == "signer" ? "signature" : "message"), "\(fault)")
+        }
+        // Whatever went wrong with an issued nonce, it cannot be tried again.
+        guard fault != "nonce" else { return }
+        let honest = signed(nonce: nonce)
+        await #expect(throws: AppError.self) { try await auth.signIn(message: honest.message, signature: honest.signature) }
+    }
+
+    @Test func malformedInputNamesTheField() async throws {
+        await #expect(throws: AppError.self) { try await auth.signIn(message: "hello", signature: "0x00") }
+        do { _ = try await auth.signIn(message: signed(nonce: "abcdefgh12345678").message, signature: "0x1234") } catch {
+            #expect(error.field == "signature" && error.summary == "Invalid signature")
+        }
+    }
+}
