@@ -1,7 +1,7 @@
 # Smart Sonic: the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the stack on the local devnet
 #   make test   install what is missing, run every suite
-.PHONY: run stop status test deps deps-browser deps-load build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e bench load reliability fuzz clean
+.PHONY: run stop status test deps deps-browser deps-load build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e coverage bench load reliability fuzz clean
 
 SWIFT_FLAGS ?=
 PYTEST = .venv/bin/python -m pytest
@@ -43,6 +43,11 @@ test: deps-browser build-debug contracts
 
 test-swift test-cli test-devnet test-contracts test-integration test-e2e: deps-browser build-debug contracts
 	scripts/run-tests.sh $(@:test-%=%)
+
+# Line coverage of the services, the HTTP layer and the indexer by the Swift tests alone
+# (an instrumented build of its own in .build-coverage; not part of make test). docs/architecture.md.
+coverage: deps contracts
+	scripts/coverage.sh
 
 # Figures with their references and targets (release build; see docs/benchmarks.md).
 bench: deps contracts

@@ -79,14 +79,15 @@ let package = Package(
 
         // Tests: one target per library target, and what several of them share.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "AppTestSupport", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "Ethereum"], path: "Tests/AppTestSupport"),
         // Vectors/: upstream test vectors, read from the source tree (Support/Vectors.swift).
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", .product(name: "BigInt", package: "BigInt")], exclude: ["Vectors"]),
         .testTarget(name: "IPFSTests", dependencies: ["IPFS", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
-        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "TestSupport", "Ethereum"]),
-        .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore"]),
+        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum"]),
+        .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum"]),
         .testTarget(name: "SonicConfigTests", dependencies: ["SonicConfig", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SonicHTTP", "TestSupport"]),
         .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync", .product(name: "Logging", package: "swift-log")]),

@@ -31,8 +31,7 @@ public final class App: Sendable {
 
     /// Builds the object graph for `configuration`. A database that cannot be opened is
     /// reported by `/api/health` rather than stopping the service.
-    public init(configuration: Configuration) {
-        self.configuration = configuration
+    public convenience init(configuration: Configuration) {
         let store: Store?
         do {
             store = try Store(path: configuration.databasePath)
@@ -40,8 +39,17 @@ public final class App: Sendable {
             logger.error("\(error)")
             store = nil
         }
-        client = RPCClient(configuration: configuration)
-        context = ChainContext(configuration: configuration, client: client, store: store)
+        let client = RPCClient(configuration: configuration)
+        self.init(configuration: configuration, client: client, context: ChainContext(configuration: configuration, client: client, store: store))
+    }
+
+    /// Builds the services over `context` (its chain, clock and store): the real ones, or a
+    /// test's. `client` is the node's client whose call counts /metrics shows.
+    public init(configuration: Configuration, client: RPCClient, context: ChainContext) {
+        self.configuration = configuration
+        self.client = client
+        self.context = context
+        let store = context.store
         health = HealthService(network: context.network, chain: context.chain, store: store)
         balances = BalanceService(context: context, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
         transactions = TransactionService(context: context, balances: balances)

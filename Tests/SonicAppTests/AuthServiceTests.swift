@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import AppTestSupport
 import Testing
 @testable import SonicApp
 

@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 import SonicChain
+import AppTestSupport
 import Testing
 @testable import SonicApp
 
@@ -111,12 +112,12 @@ import Testing
         } catch {
             #expect(error.summary == "Wrong chain" && error.detail.contains("signed for chain id 146; this is devnet, chain id 31337"))
         }
-        #expect(services.chain.state.withLock { $0.sent.isEmpty })
+        #expect(services.chain.withState { $0.sent.isEmpty })
         // The same for this chain is broadcast and tracked as pending.
         let ours = try Transaction(chainID: 31337, nonce: 0, fees: transaction.fees, gasLimit: 21_000, to: TestServices.bob, value: UInt256(1))
             .signed(with: key)
         let sent = try await services.transactions.send(raw: ours.raw)
-        #expect(sent.state == .pending && sent.nonce == 0 && services.chain.state.withLock { $0.sent } == [ours.raw])
+        #expect(sent.state == .pending && sent.nonce == 0 && services.chain.withState { $0.sent } == [ours.raw])
         #expect(try await services.transactions.status(sent.hash).status == "pending")
     }
 }

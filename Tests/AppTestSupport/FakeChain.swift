@@ -1,0 +1,147 @@
+import Ethereum
+import Foundation
+import SonicChain
+import SonicConfig
+import SonicStore
+import Synchronization
+import SonicApp
+
+/// A chain the test sets up by hand: balances, fees, the next nonce, what simulating a call
+/// gives, and whether the node answers at all. Every read is counted.
+public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
+    public struct State {
+        public var block: UInt64 = 100
+        public var balances: [Address: UInt256] = [:]
+        public var tokenBalances: [Address: [Address: UInt256]] = [:]
+        /// Tokens that answer `balanceOf` with nonsense.
+        public var brokenTokens: Set<Address> = []
+        public var fees = FeeSuggestion(baseFee: UInt256(1_000_000_000), maxPriorityFeePerGas: UInt256(1_000_000_000),
+                                 maxFeePerGas: UInt256(3_000_000_000))
+        public var nonce: UInt64 = 7
+        /// What estimating gas gives: a number, or a revert reason.
+        public var estimate: Result<UInt64, ChainError> = .success(21_000)
+        public var subscription = SubscriptionContract.State(expiresAt: 0, price: UInt256(2_000_000_000_000_000_000), active: false, paused: false)
+        public var mintFee = UInt256(1_000_000_000_000_000)
+        /// The node does not answer: every read fails as a refused connection would.
+        public var down = false
+        public var reads = 0
+        public var sent: [[UInt8]] = []
+    }
+
+    private let lock = NSLock()
+    /// Under `lock`.
+    private var current = State()
+
+    /// Reads or changes the state under the fake's lock.
+    public func withState<Result>(_ body: (inout State) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&current)
+    }
+
+    public init() {}
+
+    public func update(_ change: (inout State) -> Void) { withState(change) }
+    public var reads: Int { withState { $0.reads } }
+
+    public static func reverted(_ reason: String) -> ChainError {
+        .reverted(endpoint: "fake", method: "eth_estimateGas", reason: .message(reason))
+    }
+
+    /// Counts the read; throws what a refused connection throws while the node is down.
+    private func read<Value>(_ body: (inout State) -> Value) throws(ChainError) -> Value {
+        let result: Value? = withState { state in
+            state.reads += 1
+            return state.down ? nil : body(&state)
+        }
+        guard let result else { throw .transport(endpoint: "fake", method: "read", message: "Connection refused") }
+        return result
+    }
+
+    public func chainID() throws(ChainError) -> UInt64 { try read { _ in 31337 } }
+    public func blockNumber() throws(ChainError) -> UInt64 { try read { $0.block } }
+    public func balance(of address: Address, at block: BlockTag) throws(ChainError) -> UInt256 { try read { $0.balances[address] ?? .zero } }
+    public func gasPrice() throws(ChainError) -> UInt256 { try read { $0.fees.baseFee } }
+    public func suggestFees() throws(ChainError) -> FeeSuggestion { try read { $0.fees } }
+    public func receipt(_ hash: Hash32) throws(ChainError) -> Receipt? { try read { _ in nil } }
+    public func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>] { try read { _ in hashes.map { _ in .success(nil) } } }
+    public func knows(_ hash: Hash32) throws(ChainError) -> Bool { try read { _ in false } }
+    public func revertReason(of hash: Hash32, block: UInt64) -> String { "reverted" }
+    public func isUnreachable(within seconds: Double) -> Bool { false }
+
+    public func preview(_ request: CallRequest) -> (nonce: Result<UInt64, ChainError>, gas: Result<UInt64, ChainError>) {
+        (Result { () throws(ChainError) in try read { $0.nonce } }, Result { () throws(ChainError) in try read { $0.estimate }.get() })
+    }
+
+    public func tokenBalances(_ tokens: [Address], of owner: Address, at block: UInt64) throws -> [UInt256?] {
+        try read { state in tokens.map { state.brokenTokens.contains($0) ? nil : state.tokenBalances[$0]?[owner] ?? .zero } }
+    }
+
+    public func tokenBalance(_ token: Address, of owner: Address) throws -> UInt256 {
+        try read { $0.tokenBalances[token]?[owner] ?? .zero }
+    }
+
+    public func subscriptionState(_ contract: Address, of user: Address) throws -> SubscriptionContract.State { try read { $0.subscription } }
+    public func subscriptionTerms(_ contract: Address) throws -> (paused: Bool, price: UInt256) {
+        try read { ($0.subscription.paused, $0.subscription.price) }
+    }
+    public func mintFee(_ contract: Address) throws -> UInt256 { try read { $0.mintFee } }
+
+    public func sendRawTransaction(_ raw: [UInt8]) throws(ChainError) -> Hash32 {
+        try read { state in
+            state.sent.append(raw)
+            return try! Hash32(bytes: Keccak256.hash(raw))
+        }
+    }
+}
+
+/// A clock the test moves by hand.
+public final class ManualClock: TimeSource, @unchecked Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+
+    public init() {}
+
+    public func now() -> Date { current.withLock { $0 } }
+    public func advance(_ seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// The app over a fake chain, a clock of the test's and a real SQLite file of its own.
+public struct TestServices {
+    public static let alice = try! Address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+    public static let bob = try! Address("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC")
+    public static let token = try! Address("0x5FbDB2315678afecb367f032d93F642f64180aa3")
+    public static let subscriptionContract = try! Address("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
+    public static let nftContract = try! Address("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0")
+
+    public let chain = FakeChain()
+    public let clock = ManualClock()
+    public let app: App
+    public var context: ChainContext { app.context }
+    public var balances: BalanceService { app.balances }
+    public var transactions: TransactionService { app.transactions }
+    public var subscriptions: SubscriptionService { app.subscriptions }
+
+    /// - Parameter environment: settings beside the defaults (a test folder for the database and content).
+    public init(ttl: Double = 1, maxStaleness: Double = 300, environment: [String: String] = [:]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("services-\(UUID().uuidString)").path
+        let configuration = try Configuration(environment: [
+            "SONIC_DB_PATH": "\(folder)/sonic.sqlite", "SONIC_CONTENT_DIR": "\(folder)/ipfs", "SONIC_KNOWLEDGE_DIR": "\(folder)/none",
+            "SONIC_BALANCE_TTL": String(ttl), "SONIC_MAX_STALENESS": String(maxStaleness), "SONIC_RATE_LIMIT_PER_MINUTE": "0",
+        ].merging(environment) { $1 })
+        var network = Network.devnet
+        network.tokens = [KnownToken(symbol: "SUSD", name: "Sonic test dollar", address: Self.token, decimals: 6)]
+        func record(_ address: Address) -> Deployments.Record {
+            .init(address: address, transactionHash: "0x" + String(repeating: "ab", count: 32), block: 1, compiler: "vyper", constructorArguments: [])
+        }
+        let deployments = Deployments(network: "devnet", chainID: 31337, contracts: [
+            "SmartSonicSubscription": record(Self.subscriptionContract), "SmartSonicNFT": record(Self.nftContract),
+        ])
+        let context = ChainContext(network: network, deployments: deployments, chain: chain, broadcaster: chain, clock: clock,
+                                   store: try Store(path: configuration.databasePath), feeTTL: ttl)
+        // The node's client is only read for /metrics here; nothing calls it.
+        app = App(configuration: configuration, client: RPCClient(endpoints: ["http://127.0.0.1:9"]), context: context)
+    }
+
+    /// `whole` S in wei.
+    public static func s(_ whole: UInt64) -> UInt256 { UInt256(whole).multiplied(by: UInt256(1_000_000_000_000_000_000 as UInt64))! }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Line coverage of the services (Sources/SonicApp), the HTTP layer (Sources/SonicAPI) and the
+# indexer (Sources/SonicSync) by the Swift tests alone, with the chain suites against a devnet of
+# their own, as in make test. An instrumented build in .build-coverage (not part of make test).
+#   scripts/coverage.sh        prints llvm-cov's report per file and the total per target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=.venv/bin/python
+SCRATCH=.build-coverage
+mkdir -p var/test
+port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+(cd devnet && exec "$ROOT/$PY" -m sonic_devnet --port "$port" </dev/null >"$ROOT/var/test/coverage-devnet.log" 2>&1) &
+devnet=$!
+trap 'kill $devnet 2>/dev/null' EXIT
+for _ in $(seq 600); do
+  curl -sf -m 1 -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$port" >/dev/null && break
+  sleep 0.1
+done
+rm -rf var/test/tmp && mkdir -p var/test/tmp
+# The differential suites need generated cases; they cover Ethereum, not the targets measured here.
+TMPDIR="$ROOT/var/test/tmp" SONIC_TEST_RPC_URL="http://127.0.0.1:$port" \
+  swift test --scratch-path "$SCRATCH" --enable-code-coverage --skip DifferentialTests 2>&1 | tail -3
+data=$(swift test --scratch-path "$SCRATCH" --show-codecov-path)
+profile="$(dirname "$data")/default.profdata"
+binary=$(find "$SCRATCH/debug" -maxdepth 1 -name '*PackageTests.xctest' | head -1)
+llvm_cov=$(command -v llvm-cov || echo "$(dirname "$(command -v swift)")/llvm-cov")
+for target in SonicApp SonicAPI SonicSync; do
+  echo "=== $target ==="
+  "$llvm_cov" report "$binary" -instr-profile "$profile" "$ROOT/Sources/$target" | tail -n +1 | awk 'NR<=2 || /TOTAL/ || /^[A-Za-z+]/' | sed "s|$ROOT/Sources/$target/||" | cut -c1-140
+done
