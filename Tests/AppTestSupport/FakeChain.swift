@@ -24,6 +24,9 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var mintFee = UInt256(1_000_000_000_000_000)
         /// The node does not answer: every read fails as a refused connection would.
         public var down = false
+        /// Mined transactions' receipts, and the hashes the node knows besides.
+        public var receipts: [Hash32: Receipt] = [:]
+        public var known: Set<Hash32> = []
         public var reads = 0
         public var sent: [[UInt8]] = []
     }
@@ -63,10 +66,22 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
     public func balance(of address: Address, at block: BlockTag) throws(ChainError) -> UInt256 { try read { $0.balances[address] ?? .zero } }
     public func gasPrice() throws(ChainError) -> UInt256 { try read { $0.fees.baseFee } }
     public func suggestFees() throws(ChainError) -> FeeSuggestion { try read { $0.fees } }
-    public func receipt(_ hash: Hash32) throws(ChainError) -> Receipt? { try read { _ in nil } }
-    public func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>] { try read { _ in hashes.map { _ in .success(nil) } } }
-    public func knows(_ hash: Hash32) throws(ChainError) -> Bool { try read { _ in false } }
-    public func revertReason(of hash: Hash32, block: UInt64) -> String { "reverted" }
+    public func receipt(_ hash: Hash32) throws(ChainError) -> Receipt? { try read { $0.receipts[hash] } }
+    public func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
+        try read { state in hashes.map { .success(state.receipts[$0]) } }
+    }
+    public func knows(_ hash: Hash32) throws(ChainError) -> Bool { try read { $0.receipts[hash] != nil || $0.known.contains(hash) } }
+    public func revertReason(of hash: Hash32, block: UInt64) -> String { "subscription: paused" }
+
+    /// A receipt as a node answers it: `from` paid `gasUsed` × 1 gwei in `block`.
+    public static func receipt(_ hash: Hash32, from: Address, to: Address, block: UInt64, gasUsed: UInt64 = 21_000, succeeded: Bool = true) -> Receipt {
+        let json = """
+            {"transactionHash":"\(hash)","blockHash":"0x\(String(repeating: "11", count: 32))","blockNumber":"\(Hex.quantity(block))",
+             "from":"\(from.lowercased)","to":"\(to.lowercased)","gasUsed":"\(Hex.quantity(gasUsed))","effectiveGasPrice":"0x3b9aca00",
+             "contractAddress":null,"logs":[],"status":"\(succeeded ? "0x1" : "0x0")"}
+            """
+        return try! JSONDecoder().decode(Receipt.self, from: Data(json.utf8))
+    }
     public func isUnreachable(within seconds: Double) -> Bool { false }
 
     public func preview(_ request: CallRequest) -> (nonce: Result<UInt64, ChainError>, gas: Result<UInt64, ChainError>) {
@@ -97,7 +112,8 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
 
 /// A clock the test moves by hand.
 public final class ManualClock: TimeSource, @unchecked Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    /// Starts at the real time (whole seconds), which stores stamp their rows with.
+    private let current = Mutex(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded()))
 
     public init() {}
 
