@@ -20,7 +20,7 @@ done
 rm -rf var/test/tmp && mkdir -p var/test/tmp
 # The differential suites need generated cases; they cover Ethereum, not the targets measured here.
 TMPDIR="$ROOT/var/test/tmp" SONIC_TEST_RPC_URL="http://127.0.0.1:$port" \
-  swift test --scratch-path "$SCRATCH" --enable-code-coverage --skip DifferentialTests 2>&1 | tail -3
+  swift test --scratch-path "$SCRATCH" --enable-code-coverage --skip DifferentialTests 2>&1 | grep -E "✘|Test run with" || true
 data=$(swift test --scratch-path "$SCRATCH" --show-codecov-path)
 profile="$(dirname "$data")/default.profdata"
 binary=$(find "$SCRATCH/debug" -maxdepth 1 -name '*PackageTests.xctest' | head -1)
