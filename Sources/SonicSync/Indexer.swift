@@ -40,14 +40,14 @@ public final class Indexer: Sendable {
         public var rolledBack: UInt64?
     }
 
-    let client: RPCClient
+    let client: any IndexerSource
     let store: Store
     let chainID: UInt64
     let options: Options
     private let catalog: Mutex<Catalog>
     private let checkedChain = Atomic<Bool>(false)
 
-    public init(client: RPCClient, store: Store, chainID: UInt64, catalog: Catalog, options: Options) {
+    public init(client: any IndexerSource, store: Store, chainID: UInt64, catalog: Catalog, options: Options) {
         self.client = client
         self.store = store
         self.chainID = chainID
@@ -70,7 +70,7 @@ public final class Indexer: Sendable {
         // A chain now shorter than what was indexed has reorganised (or restarted afresh).
         if let indexed = state?.indexed, indexed > head {
             let stored = try storage { () throws(StoreError) in try store.indexedBlock(head) }
-            let onChain = try chain { () throws(ChainError) in try client.block(.number(head)) }
+            let onChain = try chain { () throws(ChainError) in try client.header(head) }
             if let stored, let onChain, stored.hash == Hex.encode(onChain.hash.bytes) {
                 try storage { () throws(StoreError) in try store.rollBack(above: head, chainID: chainID) }
                 return Progress(blocks: 0, indexed: head, head: head, rolledBack: indexed - head)
@@ -111,7 +111,7 @@ public final class Indexer: Sendable {
     /// or where consecutive blocks do not link (a reorganisation while reading).
     func fetchBlocks(_ range: ClosedRange<UInt64>) throws(SyncError) -> [Block] {
         let results = try chain { () throws(ChainError) in
-            try client.batch("eth_getBlockByNumber", range.map { [.string(Hex.quantity($0)), .bool(true)] }, as: Block?.self)
+            try client.blocks(range)
         }
         var blocks: [Block] = []
         for result in results {
@@ -144,7 +144,7 @@ public final class Indexer: Sendable {
         var receipts: [Receipt] = []
         for chunk in stride(from: 0, to: candidates.count, by: 200).map({ candidates[$0..<min($0 + 200, candidates.count)] }) {
             let results = try chain { () throws(ChainError) in
-                try client.batch("eth_getTransactionReceipt", chunk.map { [.string(Hex.encode($0.hash.bytes))] }, as: Receipt?.self)
+                try client.receipts(chunk.map(\.hash))
             }
             for (transaction, result) in zip(chunk, results) {
                 switch result {
@@ -191,9 +191,8 @@ public final class Indexer: Sendable {
         }
         for (text, topics) in fresh {
             guard let address = try? Address(text) else { continue }
-            let token = ERC20(address: address, client: client)
-            let symbol = Self.clean((try? token.symbol()) ?? "") ?? "?"
-            let decimals = topics == 4 ? 0 : ((try? token.decimals()).map { min(max($0, 0), 77) } ?? 0)
+            let symbol = Self.clean(client.tokenSymbol(address) ?? "") ?? "?"
+            let decimals = topics == 4 ? 0 : (client.tokenDecimals(address).map { min(max($0, 0), 77) } ?? 0)
             catalog.withLock { $0.tokens[text] = Catalog.Token(symbol: symbol, decimals: decimals) }
         }
     }
@@ -224,7 +223,7 @@ public final class Indexer: Sendable {
                 // Below the headers kept: trust what is older.
                 return number
             }
-            let onChain = try chain { () throws(ChainError) in try client.block(.number(number)) }
+            let onChain = try chain { () throws(ChainError) in try client.header(number) }
             if let onChain, Hex.encode(onChain.hash.bytes) == stored.hash { return number }
             guard number > 0 else { return nil }
             number -= 1

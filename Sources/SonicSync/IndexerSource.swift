@@ -1,0 +1,35 @@
+import Ethereum
+import SonicChain
+
+/// What the indexer reads from a node: the head, blocks with their transactions, receipts,
+/// logs and token names. `RPCClient` reads them over JSON-RPC; tests give a chain of their own.
+public protocol IndexerSource: Sendable {
+    func chainID() throws(ChainError) -> UInt64
+    func blockNumber() throws(ChainError) -> UInt64
+    /// One block's header (its transactions as hashes), or nil past the head.
+    func header(_ number: UInt64) throws(ChainError) -> Block?
+    /// The blocks of `range` with whole transactions, each found, missing (nil) or failed.
+    func blocks(_ range: ClosedRange<UInt64>) throws(ChainError) -> [Result<Block?, ChainError>]
+    func receipts(_ hashes: [HexData]) throws(ChainError) -> [Result<Receipt?, ChainError>]
+    /// Why a mined transaction reverted, replayed at its block.
+    func revertReason(of transaction: TransactionInfo, block: UInt64) -> String
+    func logs(_ filter: LogFilter) throws(ChainError) -> [Log]
+    /// An ERC-20 token's symbol and decimals, nil where it does not answer.
+    func tokenSymbol(_ token: Address) -> String?
+    func tokenDecimals(_ token: Address) -> Int?
+}
+
+extension RPCClient: IndexerSource {
+    public func header(_ number: UInt64) throws(ChainError) -> Block? { try block(.number(number)) }
+
+    public func blocks(_ range: ClosedRange<UInt64>) throws(ChainError) -> [Result<Block?, ChainError>] {
+        try batch("eth_getBlockByNumber", range.map { [.string(Hex.quantity($0)), .bool(true)] }, as: Block?.self)
+    }
+
+    public func receipts(_ hashes: [HexData]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
+        try batch("eth_getTransactionReceipt", hashes.map { [.string(Hex.encode($0.bytes))] }, as: Receipt?.self)
+    }
+
+    public func tokenSymbol(_ token: Address) -> String? { try? ERC20(address: token, client: self).symbol() }
+    public func tokenDecimals(_ token: Address) -> Int? { try? ERC20(address: token, client: self).decimals() }
+}

@@ -1,0 +1,116 @@
+import Ethereum
+import Foundation
+import SonicChain
+import SonicConfig
+import SonicStore
+import Synchronization
+import Testing
+@testable import SonicSync
+
+/// The indexer on a chain the test builds block by block: it follows the head in batches,
+/// notices a reorganisation by parent hashes, undoes exactly the blocks no longer on the chain
+/// and indexes the new ones, and refuses a node of another chain.
+@Suite struct IndexerTests {
+    /// Blocks without transactions; `fork` changes the hashes from a height on.
+    final class ChainOfBlocks: IndexerSource, @unchecked Sendable {
+        private let blocks = Mutex<[Block]>([])
+        let chain: UInt64
+
+        init(chainID: UInt64 = 31337) { chain = chainID }
+
+        static func hash(_ number: UInt64, branch: UInt8) -> String {
+            "0x" + Hex.encode([branch] + Array(repeating: 0, count: 23) + withUnsafeBytes(of: number.bigEndian, Array.init)).dropFirst(2)
+        }
+
+        /// Makes blocks up to `height` of branch `branch`, replacing those from `from` on when given.
+        func grow(to height: UInt64, branch: UInt8 = 1, from: UInt64? = nil) {
+            blocks.withLock { blocks in
+                if let from { blocks.removeAll { $0.number.value >= from } }
+                while UInt64(blocks.count) <= height {
+                    let number = UInt64(blocks.count)
+                    let parent = blocks.last.map { Hex.encode($0.hash.bytes) } ?? "0x" + String(repeating: "0", count: 64)
+                    let json = """
+                        {"number":"\(Hex.quantity(number))","hash":"\(Self.hash(number, branch: branch))","parentHash":"\(parent)",
+                         "timestamp":"\(Hex.quantity(1_795_000_000 + number))","gasLimit":"0x1c9c380","gasUsed":"0x0",
+                         "baseFeePerGas":"0x1","transactions":[]}
+                        """
+                    blocks.append(try! JSONDecoder().decode(Block.self, from: Data(json.utf8)))
+                }
+            }
+        }
+
+        func chainID() throws(ChainError) -> UInt64 { chain }
+        func blockNumber() throws(ChainError) -> UInt64 { blocks.withLock { UInt64($0.count - 1) } }
+        func header(_ number: UInt64) throws(ChainError) -> Block? {
+            blocks.withLock { number < $0.count ? $0[Int(number)] : nil }
+        }
+        func blocks(_ range: ClosedRange<UInt64>) throws(ChainError) -> [Result<Block?, ChainError>] {
+            range.map { number in .success(blocks.withLock { number < $0.count ? $0[Int(number)] : nil }) }
+        }
+        func receipts(_ hashes: [HexData]) throws(ChainError) -> [Result<Receipt?, ChainError>] { [] }
+        func revertReason(of transaction: TransactionInfo, block: UInt64) -> String { "reverted" }
+        func logs(_ filter: LogFilter) throws(ChainError) -> [Log] { [] }
+        func tokenSymbol(_ token: Address) -> String? { nil }
+        func tokenDecimals(_ token: Address) -> Int? { nil }
+    }
+
+    let chain = ChainOfBlocks()
+    let store: Store
+    let indexer: Indexer
+
+    init() throws {
+        store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("indexer-\(UUID().uuidString).sqlite").path)
+        var options = Indexer.Options(indexAll: true, startBlock: 0)
+        options.batchSize = 4
+        indexer = Indexer(client: chain, store: store, chainID: 31337, catalog: Catalog(network: .devnet, deployments: nil), options: options)
+    }
+
+    func stored(_ number: UInt64) throws -> String? { try store.indexedBlock(number)?.hash }
+
+    @Test func followsTheHeadInBatches() throws {
+        chain.grow(to: 9)
+        #expect(try indexer.step() == .init(blocks: 4, indexed: 3, head: 9, rolledBack: nil))
+        #expect(try indexer.step() == .init(blocks: 4, indexed: 7, head: 9, rolledBack: nil))
+        #expect(try indexer.step() == .init(blocks: 2, indexed: 9, head: 9, rolledBack: nil))
+        #expect(try indexer.step() == .init(blocks: 0, indexed: 9, head: 9, rolledBack: nil))
+        #expect(try store.indexerState(chainID: 31337)?.indexed == 9)
+    }
+
+    @Test func aReorganisationUndoesExactlyTheBlocksNoLongerOnTheChain() throws {
+        chain.grow(to: 5)
+        _ = try indexer.step()
+        _ = try indexer.step()
+        #expect(try stored(5) == ChainOfBlocks.hash(5, branch: 1))
+        // Blocks 3 and on are replaced, and the new branch is one longer.
+        chain.grow(to: 6, branch: 2, from: 3)
+        let undo = try indexer.step()
+        #expect(undo.rolledBack == 3 && undo.indexed == 2 && undo.blocks == 0)
+        #expect(try stored(3) == nil && stored(2) == ChainOfBlocks.hash(2, branch: 1))
+        #expect(try indexer.step() == .init(blocks: 4, indexed: 6, head: 6, rolledBack: nil))
+        #expect(try (3...6).map(stored) == (3...6).map { ChainOfBlocks.hash($0, branch: 2) })
+    }
+
+    @Test func aShorterChainIsUndoneToWhereItAgrees() throws {
+        chain.grow(to: 7)
+        _ = try indexer.step()
+        _ = try indexer.step()
+        // A chain now shorter (a devnet restarted from a snapshot): its head is another block 4.
+        chain.grow(to: 4, branch: 3, from: 4)
+        let undo = try indexer.step()
+        #expect(undo.indexed == 3 && undo.rolledBack == 4, "\(undo)")
+        #expect(try stored(4) == nil && stored(3) == ChainOfBlocks.hash(3, branch: 1))
+        // The same head as indexed, only shorter: the blocks above it go, nothing else.
+        chain.grow(to: 4, branch: 3)
+        #expect(try indexer.step() == .init(blocks: 1, indexed: 4, head: 4, rolledBack: nil))
+        chain.grow(to: 2, branch: 3, from: 3)
+        chain.grow(to: 2)
+        let shorter = try indexer.step()
+        #expect(shorter.indexed == 2 && shorter.rolledBack == 2)
+    }
+
+    @Test func aNodeOfAnotherChainIsRefused() throws {
+        let other = Indexer(client: ChainOfBlocks(chainID: 146), store: store, chainID: 31337,
+                            catalog: Catalog(network: .devnet, deployments: nil), options: .init(indexAll: true))
+        #expect(throws: SyncError.self) { try other.step() }
+    }
+}
