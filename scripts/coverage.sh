@@ -24,8 +24,13 @@ TMPDIR="$ROOT/var/test/tmp" SONIC_TEST_RPC_URL="http://127.0.0.1:$port" \
 data=$(swift test --scratch-path "$SCRATCH" --show-codecov-path)
 profile="$(dirname "$data")/default.profdata"
 binary=$(find "$SCRATCH/debug" -maxdepth 1 -name '*PackageTests.xctest' | head -1)
-llvm_cov=$(command -v llvm-cov || echo "$(dirname "$(command -v swift)")/llvm-cov")
+# The toolchain's own llvm-cov: it reads the profile format its compiler wrote (Debian's may not).
+llvm_cov="$(dirname "$(readlink -f "$(command -v swift)")")/llvm-cov"
+[ -x "$llvm_cov" ] || llvm_cov=llvm-cov
 for target in SonicApp SonicAPI SonicSync; do
   echo "=== $target ==="
-  "$llvm_cov" report "$binary" -instr-profile "$profile" "$ROOT/Sources/$target" | tail -n +1 | awk 'NR<=2 || /TOTAL/ || /^[A-Za-z+]/' | sed "s|$ROOT/Sources/$target/||" | cut -c1-140
+  # File, then the line columns (lines, missed, cover).
+  "$llvm_cov" report "$binary" -instr-profile "$profile" "$ROOT/Sources/$target" \
+    | awk '/^Filename/ { printf "%-40s %8s %8s %8s\n", "file", "lines", "missed", "cover"; next }
+           /^TOTAL/ || /\.swift/ { printf "%-40s %8s %8s %8s\n", $1, $(NF-5), $(NF-4), $(NF-3) }' | sed "s|$ROOT/Sources/$target/||"
 done
