@@ -86,11 +86,11 @@ let package = Package(
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
-        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum"]),
+        .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum", "SonicAgent"]),
         .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum"]),
         .testTarget(name: "SonicConfigTests", dependencies: ["SonicConfig", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SonicHTTP", "TestSupport"]),
-        .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
