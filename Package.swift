@@ -83,7 +83,7 @@ let package = Package(
         // Vectors/: upstream test vectors, read from the source tree (Support/Vectors.swift).
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", .product(name: "BigInt", package: "BigInt")], exclude: ["Vectors"]),
         .testTarget(name: "IPFSTests", dependencies: ["IPFS", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig"]),
+        .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig", "TestSupport"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
         .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum", "SonicAgent"]),

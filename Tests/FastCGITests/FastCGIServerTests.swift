@@ -6,19 +6,6 @@ import Testing
 @testable import FastCGI
 
 @Suite(.serialized) struct FastCGIServerTests {
-    static func freePort() -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length); return getsockname(fd, $0, &length) }
-        }
-        return UInt16(bigEndian: address.sin_port)
-    }
-
     /// Echoes what the handler saw, so the test checks the translation both ways.
     static func echo(_ request: Request) -> Response {
         let text = "\(request.method) \(request.path) q=\(request.query) ua=\(request.headers["user-agent"] ?? "-") body=\(request.body.count)"
@@ -26,7 +13,7 @@ import Testing
     }
 
     @Test func translatesRequestAndResponse() throws {
-        let port = Self.freePort()
+        let port = freePort()
         let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 2, answer: Self.echo)
         try server.start()
         defer { server.stop() }
@@ -40,7 +27,7 @@ import Testing
     }
 
     @Test func oversizedBodyIs413WithoutCallingTheHandler() throws {
-        let port = Self.freePort()
+        let port = freePort()
         let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, maxBody: 10, answer: { _ in Response(status: 500) })
         try server.start()
         defer { server.stop() }
@@ -51,7 +38,7 @@ import Testing
     }
 
     @Test func manyConcurrentRequestsAreAllAnswered() throws {
-        let port = Self.freePort()
+        let port = freePort()
         let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 4, answer: Self.echo)
         try server.start()
         defer { server.stop() }
@@ -69,7 +56,7 @@ import Testing
     /// serves three kept connections in turn and a new one besides (after nginx closed one of the
     /// kept ones), and stop closes the idle ones.
     @Test func idleKeptConnectionsHoldNoThread() throws {
-        let port = Self.freePort()
+        let port = freePort()
         let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, answer: Self.echo)
         try server.start()
         let client = FastCGIClient(port: port)
@@ -95,7 +82,7 @@ import Testing
     /// A parked request is answered later from another thread while the only worker thread
     /// keeps serving others.
     @Test func parkedRequestsHoldNoThread() throws {
-        let port = Self.freePort()
+        let port = freePort()
         let parked = Mutex<[@Sendable (Response) -> Void]>([])
         let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1) { request, respond in
             if request.path == "/park" {
@@ -128,7 +115,7 @@ import Testing
     }
 
     @Test func addressInUseIsAClearError() throws {
-        let port = Self.freePort()
+        let port = freePort()
         let first = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, answer: Self.echo)
         try first.start()
         defer { first.stop() }
@@ -141,7 +128,7 @@ import Testing
     /// nginx closes the upstream connection when its client gives up; the parked request is
     /// then freed at once, and answering it later does nothing.
     @Test func aParkedRequestWhoseClientLeavesIsFreed() throws {
-        let port = FastCGIServerTests.freePort()
+        let port = freePort()
         let parked = Mutex<[@Sendable (Response) -> Void]>([])
         let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 2) { _, respond in parked.withLock { $0.append(respond) } }
         try server.start()
@@ -160,7 +147,7 @@ extension FastCGIServerTests {
         // The servers of the suite's other tests have stopped (their threads may still be returning).
         func running() -> Int { threadNames().filter { $0.hasPrefix("fcgi-") }.count }
         #expect(eventually { running() == 0 })
-        let server = FastCGIServer(address: "127.0.0.1:\(Self.freePort())", threads: 3, answer: Self.echo)
+        let server = FastCGIServer(address: "127.0.0.1:\(freePort())", threads: 3, answer: Self.echo)
         try server.start()
         // A new thread names itself once it runs, and is listed until it has returned.
         #expect(eventually { running() == 4 })

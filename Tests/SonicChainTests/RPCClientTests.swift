@@ -1,5 +1,6 @@
 import Foundation
 import SonicConfig
+import TestSupport
 import Testing
 @testable import SonicChain
 
@@ -23,17 +24,10 @@ import Testing
     /// A hung node (it takes the connection and never answers) is asked once per call, not once
     /// per attempt, and the client then knows it is unreachable.
     @Test func aTimedOutEndpointIsNotAskedAgainInTheSameCall() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = loopbackSocket()
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length); return getsockname(listener, $0, &length) }
-        }
         listen(listener, 16)  // the kernel completes connections; nobody reads them
-        let hung = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
+        let hung = "http://127.0.0.1:\(port)"
         let client = RPCClient(endpoints: [hung], transport: HTTPTransport(connectTimeout: 1, totalTimeout: 0.3), maxAttempts: 3)
         #expect(!client.isUnreachable(within: 5))
         #expect(throws: ChainError.self) { _ = try client.chainID() }

@@ -31,16 +31,7 @@ public final class HTTPStub: @unchecked Sendable {
 
     /// Listens on a free port and answers each request with `answer`.
     public init(_ answer: @escaping Answer) {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length); return getsockname(listener, $0, &length) }
-        }
-        self.listener = listener
-        port = UInt16(bigEndian: address.sin_port)
+        (listener, port) = loopbackSocket()
         listen(listener, 16)
         Thread { [self] in
             defer { ended.signal() }
