@@ -23,7 +23,7 @@ TMPDIR="$ROOT/var/test/tmp" SONIC_TEST_RPC_URL="http://127.0.0.1:$port" \
   swift test --scratch-path "$SCRATCH" --enable-code-coverage --skip DifferentialTests 2>&1 | grep -E "✘|Test run with" || true
 data=$(swift test --scratch-path "$SCRATCH" --show-codecov-path)
 profile="$(dirname "$data")/default.profdata"
-binary=$(find "$SCRATCH/debug" -maxdepth 1 -name '*PackageTests.xctest' | head -1)
+binary=$(find -L "$SCRATCH/debug" -maxdepth 1 -name '*PackageTests.xctest' | head -1)
 # The toolchain's own llvm-cov: it reads the profile format its compiler wrote (Debian's may not).
 llvm_cov="$(dirname "$(readlink -f "$(command -v swift)")")/llvm-cov"
 [ -x "$llvm_cov" ] || llvm_cov=llvm-cov
