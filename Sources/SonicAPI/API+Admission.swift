@@ -7,10 +7,15 @@ extension API {
     /// Rate limits (per session, or per client IP) and cross-site checks, before any work.
     func admit(_ request: Request, to route: Route) async throws {
         let session = try? await session(of: request)
-        let key = session.map { "session:\($0.address)" } ?? "ip:\(request.remoteAddress)"
         // Signed in: twice the limit; signed-in subscribers: four times.
         var weight: Double = 1
         if let session { weight = await app.subscribers.isSubscriber(session.address) ? 4 : 2 }
+        try admit(request, to: route, session: session, weight: weight)
+    }
+
+    /// The same once the session (nil when signed out) and its weight are known: no waiting.
+    func admit(_ request: Request, to route: Route, session: Session?, weight: Double) throws {
+        let key = session.map { "session:\($0.address)" } ?? "ip:\(request.remoteAddress)"
         if let wait = app.limiter.take(key, weight: weight) {
             let seconds = Int(wait.rounded(.up))
             throw AppError.rateLimited(retryAfter: seconds, detail: "at most \(app.limiter.perMinute) requests a minute; try again in \(seconds) s")

@@ -19,10 +19,24 @@ extension API {
 
     /// GET /api/balance/{address}[?tokens=USDC,WS]: S and the named tokens, cached (stale while the node is down).
     func balance(_ call: Route.Call) async throws -> Response {
+        let (address, tokens) = try balanceInput(call)
+        return Self.balanceResponse(try await app.balances.balances(of: address, tokens: tokens))
+    }
+
+    /// The same when a fresh answer is kept in memory (most requests); nil otherwise.
+    func freshBalance(_ call: Route.Call) throws -> Response? {
+        let (address, tokens) = try balanceInput(call)
+        return try app.balances.freshAnswer(of: address, tokens: tokens).map(Self.balanceResponse)
+    }
+
+    private func balanceInput(_ call: Route.Call) throws -> (Address, [String]) {
         let address = try Validate.address(call.parameters[0], field: "address")
         app.watchlist.watch(address, source: "lookup", store: app.context.store)
         let tokens = call.request.queryItems["tokens"].map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
-        let answer = try await app.balances.balances(of: address, tokens: tokens.filter { !$0.isEmpty })
-        return Response(status: 200, headers: [("Content-Type", "application/json")], body: answer.body)
+        return (address, tokens.filter { !$0.isEmpty })
+    }
+
+    private static func balanceResponse(_ answer: BalanceService.Answer) -> Response {
+        Response(status: 200, headers: [("Content-Type", "application/json")], body: answer.body)
     }
 }

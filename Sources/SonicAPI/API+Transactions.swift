@@ -48,9 +48,17 @@ extension API {
         return await .json(try app.transactions.track(try Validate.hash(body.hash, field: "hash")))
     }
 
-    /// GET /api/tx/{hash}?wait=N&since=STATE: answers now, unless the state is still `since`;
-    /// then waits up to N seconds (at most 60) for it to change.
-    func transactionStatus(_ call: Route.Call) async throws {
+    /// What a status request asks: the hash, how long to wait, and for a change from which state.
+    struct StatusQuery {
+        let hash: Hash32
+        let wait: Int
+        let since: String?
+
+        /// Whether the request waits, given the state now.
+        func waits(on current: TransactionStatus) -> Bool { wait > 0 && since == current.status && current.status == "pending" }
+    }
+
+    func statusQuery(_ call: Route.Call) throws -> StatusQuery {
         let hash = try Validate.hash(call.parameters[0], field: "hash")
         let query = call.request.queryItems
         var wait = 0
@@ -64,26 +72,42 @@ extension API {
         if let since = query["since"], !states.contains(since) {
             throw AppError.invalidInput(field: "since", summary: "Invalid since", detail: "since must be one of \(states.joined(separator: ", ")), got \"\(since)\"")
         }
-        let transactions = app.transactions
-        let current = try await transactions.status(hash)
-        guard wait > 0, let since = query["since"], since == current.status, current.status == "pending" else {
-            call.respond(Self.statusResponse(current))
-            return
-        }
+        return StatusQuery(hash: hash, wait: wait, since: query["since"])
+    }
+
+    /// GET /api/tx/{hash}?wait=N&since=STATE: answers now, unless the state is still `since`;
+    /// then waits up to N seconds (at most 60) for it to change.
+    func transactionStatus(_ call: Route.Call) async throws {
+        let query = try statusQuery(call)
+        let current = try await app.transactions.status(query.hash)
         // Watch it even when nobody asked us to track it, so the change is seen.
-        try await transactions.watch(hash)
+        if query.waits(on: current) { try await app.transactions.watch(query.hash) }
+        answerOrPark(call, query, current: current)
+    }
+
+    /// The same on the spot for a transaction we track (every long-poll of the dashboard): its
+    /// state is in the store. False for one we do not track, which the node must be asked about.
+    func trackedTransactionStatus(_ call: Route.Call) throws -> Bool {
+        let query = try statusQuery(call)
+        guard let current = try app.transactions.trackedStatus(query.hash) else { return false }
+        answerOrPark(call, query, current: current)
+        return true
+    }
+
+    /// Answers with `current`, or parks the request until the state changes or the wait ends.
+    func answerOrPark(_ call: Route.Call, _ query: StatusQuery, current: TransactionStatus) {
+        guard query.waits(on: current) else { return call.respond(Self.statusResponse(current)) }
+        let (transactions, network, respond, hash) = (app.transactions, app.context.network, call.respond, query.hash)
         let once = Once()
-        let network = app.context.network
-        let respond = call.respond
-        app.waiters.park(hash.description, until: Date().addingTimeInterval(Double(wait))) { value in
+        app.waiters.park(hash.description, until: Date().addingTimeInterval(Double(query.wait))) { value in
             guard once.claim() else { return }
             // The waker usually has the new state; read it only when it does not.
             let latest = (value as? TrackedTransaction).map { TransactionStatus($0, network: network) }
-                ?? ThreadExecutor.run { try? await transactions.status(hash) } ?? current
+                ?? (try? transactions.trackedStatus(hash)) ?? current
             respond(Self.statusResponse(latest))
         }
         // The state may have changed between reading it and parking: look once more.
-        if let again = try? await transactions.status(hash), again.status != current.status { app.waiters.wake(hash.description) }
+        if let again = try? transactions.trackedStatus(hash), again.status != current.status { app.waiters.wake(hash.description) }
     }
 
     static func statusResponse(_ status: TransactionStatus) -> Response {

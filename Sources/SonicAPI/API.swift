@@ -31,9 +31,20 @@ public final class API: Sendable {
             return
         }
         let call = Route.Call(request: request, parameters: found.parameters, respond: recordingRespond)
-        ThreadExecutor.run { [self] in
+        var admitted = route.isExempt
+        // Signed out and answerable on the spot (a fresh cached balance): no task, no waiting.
+        if let quick = route.quickAnswer, SessionCookie.token(in: request) == nil {
             do {
-                if !route.isExempt { try await admit(request, to: route) }
+                if !admitted { try admit(request, to: route, session: nil, weight: 1) }
+                admitted = true
+                if try quick(self, call) { return }
+            } catch {
+                return recordingRespond(.problem(Self.problem(error, route: route)))
+            }
+        }
+        ThreadExecutor.run { [self, admitted] in
+            do {
+                if !admitted { try await admit(request, to: route) }
                 try await route.handler(self, call)
             } catch {
                 recordingRespond(.problem(Self.problem(error, route: route)))

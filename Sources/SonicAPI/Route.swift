@@ -27,6 +27,10 @@ struct Route: Sendable {
     /// Health and metrics are answered before any rate limit or cross-site check.
     let isExempt: Bool
     let handler: Handler
+    /// Answers on the spot what needs no waiting (a fresh cached balance, a tracked
+    /// transaction's state), for a signed-out request: true when it answered (or parked the
+    /// request), false when the handler must run.
+    var quickAnswer: (@Sendable (API, Call) throws -> Bool)? = nil
 
     init(_ method: String, _ pattern: String, query: [String] = [], exempt: Bool = false, handler: @escaping Handler) {
         self.method = method
@@ -45,6 +49,13 @@ struct Route: Sendable {
     static func answer(_ method: String, _ pattern: String, query: [String] = [], exempt: Bool = false,
                        _ answer: @escaping @Sendable (API, Call) async throws -> Response) -> Route {
         Route(method, pattern, query: query, exempt: exempt) { api, call in call.respond(try await answer(api, call)) }
+    }
+
+    /// This route, answering what it can on the spot with `quick`.
+    func answering(_ quick: @escaping @Sendable (API, Call) throws -> Bool) -> Route {
+        var route = self
+        route.quickAnswer = quick
+        return route
     }
 
     /// The path's parameters when `parts` (the path split at `/`, without the leading empty

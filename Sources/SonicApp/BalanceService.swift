@@ -91,11 +91,8 @@ public final class BalanceService: Sendable {
     public func balances(of address: Address, tokens symbols: [String]) async throws(AppError) -> Answer {
         let tokens = try resolve(symbols)
         let now = context.clock.now()
-        let key = Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.symbol).joined(separator: ",")
-        if let cached = lookup(key), now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl {
-            hits.add(1, ordering: .relaxed)
-            return Answer(rendered: cached, stale: false, age: max(0, now.timeIntervalSince1970 - cached.snapshot.fetchedAt))
-        }
+        let key = key(address, tokens)
+        if let fresh = fresh(key, now: now) { return fresh }
         misses.add(1, ordering: .relaxed)
         // The node failed a moment ago and has not answered since: answer from what we have now
         // rather than make this request wait for it too (a request after the quiet period asks).
@@ -108,6 +105,22 @@ public final class BalanceService: Sendable {
         } catch AppError.nodeUnavailable(let detail) {
             return try staleAnswer(key, now: now, because: .nodeUnavailable(detail: detail))
         }
+    }
+
+    /// The answer kept in memory while still fresh, without waiting for anything: the API answers
+    /// it on the spot (most balance requests), and only a miss goes the whole way.
+    public func freshAnswer(of address: Address, tokens symbols: [String]) throws(AppError) -> Answer? {
+        fresh(key(address, try resolve(symbols)), now: context.clock.now())
+    }
+
+    private func fresh(_ key: String, now: Date) -> Answer? {
+        guard let cached = lookup(key), now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl else { return nil }
+        hits.add(1, ordering: .relaxed)
+        return Answer(rendered: cached, stale: false, age: max(0, now.timeIntervalSince1970 - cached.snapshot.fetchedAt))
+    }
+
+    private func key(_ address: Address, _ tokens: [KnownToken]) -> String {
+        Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.symbol).joined(separator: ",")
     }
 
     /// Seconds after a failure of every endpoint during which balances are answered from the

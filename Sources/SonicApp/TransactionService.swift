@@ -79,9 +79,7 @@ public struct TransactionService: Sendable {
 
     /// The tracked state of `hash`; a hash we do not track is looked up on the chain.
     public func status(_ hash: Hash32) async throws(AppError) -> TransactionStatus {
-        if let tracked = try storeCall({ () throws(StoreError) in try context.store?.trackedTransaction(hash.description) }) {
-            return TransactionStatus(tracked, network: context.network)
-        }
+        if let tracked = try trackedStatus(hash) { return tracked }
         do {
             if let receipt = try await context.chain.receipt(hash) {
                 return TransactionStatus(TransactionWatcher.final(hash: hash.description, receipt: receipt, reason: nil), network: context.network)
@@ -93,6 +91,12 @@ public struct TransactionService: Sendable {
             throw AppError(error)
         }
         return TransactionStatus.unknown(hash.description)
+    }
+
+    /// The state of `hash` when we track it, read from the store alone; nil when we do not.
+    public func trackedStatus(_ hash: Hash32) throws(AppError) -> TransactionStatus? {
+        try storeCall { () throws(StoreError) in try context.store?.trackedTransaction(hash.description) }
+            .map { TransactionStatus($0, network: context.network) }
     }
 
     /// Watches `hash` for a long-poll, writing only when it is not tracked yet.
