@@ -79,6 +79,10 @@ def test_kills_during_uploads_and_sign_ins_leave_nothing_half_written(stack):
         staging = stack.dir / "var" / "ipfs" / "staging"
         if round_ % 2 == 0:
             wait_until(lambda: any(staging.iterdir()), 5, "an upload being staged in var/ipfs/staging", every=0.0005)
+        elif not any((stack.dir / "var" / "ipfs" / "objects").glob("*")):
+            # The other rounds strike at any moment, but not before one upload has finished: on a
+            # busy machine a 3 MB upload may take longer than the random moment.
+            wait_until(lambda: any((stack.dir / "var" / "ipfs" / "objects").glob("*")), 30, "an upload to finish")
         stack.fcgi.send_signal(signal.SIGKILL)
         stack.fcgi.wait()
         stack.fcgi = None
