@@ -14,6 +14,8 @@ import Testing
     /// Blocks without transactions; `fork` changes the hashes from a height on.
     final class ChainOfBlocks: IndexerSource, @unchecked Sendable {
         private let blocks = Mutex<[Block]>([])
+        /// Receipts of the transactions put in blocks, by hash.
+        private let receiptsByHash = Mutex<[HexData: Receipt]>([:])
         let chain: UInt64
 
         init(chainID: UInt64 = 31337) { chain = chainID }
@@ -32,11 +34,24 @@ import Testing
                     let json = """
                         {"number":"\(Hex.quantity(number))","hash":"\(Self.hash(number, branch: branch))","parentHash":"\(parent)",
                          "timestamp":"\(Hex.quantity(1_795_000_000 + number))","gasLimit":"0x1c9c380","gasUsed":"0x0",
-                         "baseFeePerGas":"0x1","transactions":[]}
+                         "baseFeePerGas":"0x1","transactions":[\(transfers[number].map { Self.transaction(number, $0) } ?? "")]}
                         """
                     blocks.append(try! JSONDecoder().decode(Block.self, from: Data(json.utf8)))
                 }
             }
+        }
+
+        /// Plain transfers of 1.5 S to put in blocks by number: (from, to, succeeded).
+        var transfers: [UInt64: (from: String, to: String, succeeded: Bool)] = [:]
+
+        static func txHash(_ number: UInt64) -> String { hash(number, branch: 0xEE) }
+
+        static func transaction(_ number: UInt64, _ transfer: (from: String, to: String, succeeded: Bool)) -> String {
+            """
+            {"hash":"\(txHash(number))","nonce":"0x0","blockHash":"\(hash(number, branch: 1))","blockNumber":"\(Hex.quantity(number))",
+             "transactionIndex":"0x0","from":"\(transfer.from)","to":"\(transfer.to)","value":"0x14d1120d7b160000","gas":"0x5208",
+             "gasPrice":"0x3b9aca00","input":"0x","type":"0x0"}
+            """
         }
 
         func chainID() throws(ChainError) -> UInt64 { chain }
@@ -47,7 +62,19 @@ import Testing
         func blocks(_ range: ClosedRange<UInt64>) throws(ChainError) -> [Result<Block?, ChainError>] {
             range.map { number in .success(blocks.withLock { number < $0.count ? $0[Int(number)] : nil }) }
         }
-        func receipts(_ hashes: [HexData]) throws(ChainError) -> [Result<Receipt?, ChainError>] { [] }
+        func receipts(_ hashes: [HexData]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
+            hashes.map { hash in
+                guard let number = transfers.keys.first(where: { Self.txHash($0) == Hex.encode(hash.bytes) }), let transfer = transfers[number] else {
+                    return .success(nil)
+                }
+                let json = """
+                    {"transactionHash":"\(Self.txHash(number))","blockHash":"\(Self.hash(number, branch: 1))","blockNumber":"\(Hex.quantity(number))",
+                     "from":"\(transfer.from)","to":"\(transfer.to)","gasUsed":"0x5208","effectiveGasPrice":"0x3b9aca00",
+                     "contractAddress":null,"logs":[],"status":"\(transfer.succeeded ? "0x1" : "0x0")"}
+                    """
+                return .success(try! JSONDecoder().decode(Receipt.self, from: Data(json.utf8)))
+            }
+        }
         func revertReason(of transaction: TransactionInfo, block: UInt64) -> String { "reverted" }
         func logs(_ filter: LogFilter) throws(ChainError) -> [Log] { [] }
         func tokenSymbol(_ token: Address) -> String? { nil }
@@ -106,6 +133,18 @@ import Testing
         chain.grow(to: 2)
         let shorter = try indexer.step()
         #expect(shorter.indexed == 2 && shorter.rolledBack == 2)
+    }
+
+    @Test func transfersBecomeBothPartiesHistoryAndAFailureKeepsItsReason() throws {
+        let (alice, bob) = ("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc")
+        chain.transfers = [2: (alice, bob, true), 3: (bob, alice, false)]
+        chain.grow(to: 3)
+        #expect(try indexer.step() == .init(blocks: 4, indexed: 3, head: 3, rolledBack: nil))
+        let mine = try store.history(HistoryQuery(address: alice, limit: 10))
+        #expect(mine.map(\.direction) == [.incoming, .outgoing] && mine.map(\.amountWei) == ["1500000000000000000", "1500000000000000000"])
+        #expect(mine[0].status == "failed" && mine[0].reason == "reverted" && mine[0].feeWei == nil)
+        #expect(mine[1].status == "confirmed" && mine[1].feeWei == "21000000000000" && mine[1].counterparty == bob)
+        #expect(try store.history(HistoryQuery(address: bob, limit: 10)).count == 2)
     }
 
     @Test func aNodeOfAnotherChainIsRefused() throws {

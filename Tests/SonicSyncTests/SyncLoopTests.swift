@@ -63,6 +63,39 @@ import Testing
         #expect(throws: SyncError.self) { try script.loop(once: true).run() }
     }
 
+    @Test func progressIsLoggedEveryFewSecondsAndAReorganisationAlways() throws {
+        let lines = Lines()
+        var options = SyncLoop.Options()
+        options.progressEvery = 5
+        var clock = Date(timeIntervalSince1970: 0)
+        var steps: [Indexer.Progress] = [.init(blocks: 50, indexed: 49, head: 99, rolledBack: nil),
+                                         .init(blocks: 0, indexed: 47, head: 99, rolledBack: 2),
+                                         .init(blocks: 50, indexed: 97, head: 99, rolledBack: nil)]
+        let loop = SyncLoop(options: options, logger: Logger(label: "test") { _ in lines }, now: { clock }, step: { () throws(SyncError) in
+            clock += 3
+            return steps.isEmpty ? .init(blocks: 0, indexed: 97, head: 99, rolledBack: nil) : steps.removeFirst()
+        }, wait: { _ in steps.isEmpty })
+        #expect(try loop.run() == .stopped)
+        #expect(lines.messages == ["sonic-sync: the chain reorganised; undid 2 block(s), back to block 47",
+                                   "sonic-sync: indexed to block 47, head 99, lag 52, 8 blocks/s"])
+    }
+
+    /// Keeps what a logger was told.
+    final class Lines: LogHandler, @unchecked Sendable {
+        var messages: [String] = []
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? { get { nil } set {} }
+        func log(event: LogEvent) { messages.append(event.message.description) }
+    }
+
+    @Test func aStopSignalEndsTheWaitAtOnce() {
+        #expect(!StopSignal.wait(0.01))
+        StopSignal.requested.store(true, ordering: .relaxed)
+        defer { StopSignal.requested.store(false, ordering: .relaxed) }
+        #expect(StopSignal.wait(60))
+    }
+
     @Test func aStopAskedForWhileCaughtUpEndsTheLoopAfterTheBatchInHand() throws {
         let script = Script([.success(Self.progress(50, indexed: 49))], stopAfter: 2)
         #expect(try script.loop().run() == .stopped)
