@@ -1,14 +1,16 @@
+import Logging
+
 /// # SonicApp
 ///
-/// The services (balance, transactions, history, subscription, NFT, auth, health) and
-/// HTTP-agnostic request handling: routes, validation, JSON, problem documents.
+/// The services (balance, transactions, history, subscription, NFT, auth, health, agent) and
+/// the composition root that builds them (`App`). Services know nothing of HTTP: they take typed
+/// inputs, return typed results and throw one error type, `AppError`; they are `async` and read
+/// the chain, the clock and the store through what they are given (`ChainReads`, `Broadcaster`,
+/// `TimeSource`), so tests give them fakes.
 ///
-/// Handlers take a plain `Request` and return a plain `Response`, so every endpoint is testable
-/// without FastCGI. If you are translating a protocol (FastCGI), you want `FastCGI`, which
-/// calls `App.handle(_:)`; if you need chain bytes, you want `Ethereum`.
+/// If you are serving HTTP, you want `SonicAPI`, which calls these; if you need chain bytes,
+/// `Ethereum`; settings and networks, `SonicConfig`.
 public enum SonicAppModule {}
-
-import Logging
 
 /// The services' log (lines go through `LineLogHandler` once the process bootstraps it).
 let logger = Logger(label: "sonic-app")
