@@ -284,6 +284,7 @@ final class DisconnectWatch: @unchecked Sendable {
     /// Signalled by the thread as it ends.
     private let ended = DispatchSemaphore(value: 0)
     private let started = Atomic<Bool>(false)
+    private let stopped = Atomic<Bool>(false)
 
     var count: Int { watched.withLock { $0.byID.count } }
 
@@ -307,9 +308,11 @@ final class DisconnectWatch: @unchecked Sendable {
         thread.start()
     }
 
-    /// Ends the thread and returns once it has ended; parked requests are no longer watched.
+    /// Ends the thread and returns once it has ended; parked requests are no longer watched. Once
+    /// stopped, the watch does not start again (its stop event stays readable).
     func stop() {
-        guard started.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged else { return }
+        guard started.load(ordering: .sequentiallyConsistent),
+              stopped.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else { return }
         var one: UInt64 = 1
         _ = write(stopEvent, &one, 8)
         ended.wait()

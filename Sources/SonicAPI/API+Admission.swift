@@ -6,7 +6,11 @@ import SonicStore
 extension API {
     /// Rate limits (per session, or per client IP) and cross-site checks, before any work.
     func admit(_ request: Request, to route: Route) async throws {
-        let session = try? await session(of: request)
+        // A write that carries a session must be checked against it: if the session cannot be
+        // read, the request is refused (503), never let through as signed out without its CSRF
+        // check. Otherwise an unreadable session only means the signed-out rate limit.
+        let session = request.method == "POST" && SessionCookie.token(in: request) != nil
+            ? try await session(of: request) : try? await session(of: request)
         // Signed in: twice the limit; signed-in subscribers: four times.
         var weight: Double = 1
         if let session { weight = await app.subscribers.isSubscriber(session.address) ? 4 : 2 }
