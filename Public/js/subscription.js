@@ -13,6 +13,7 @@ const total = document.getElementById("premium-total");
 const card = document.getElementById("premium-card");
 let price = null;
 let symbol = null;
+let expiresAt = null;
 
 function show(id, text, className) {
   const element = document.getElementById(id);
@@ -33,11 +34,24 @@ function showTotal() {
   total.textContent = `${months.value} × ${formatWei(price)} ${symbol} = ${formatWei(price * BigInt(months.value))} ${symbol}, plus the network fee.`;
 }
 
+// After a confirmed purchase: read the status again until its expiry has moved (the server may
+// answer from its short cache for a moment), at most for a few seconds.
+async function loadAfterPurchase(address) {
+  const before = expiresAt;
+  const deadline = Date.now() + 5000;
+  await load(address);
+  while (expiresAt === before && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await load(address);
+  }
+}
+
 async function load(address) {
   try {
     const [status, native] = await Promise.all([api(`/subscription/${address}`), nativeSymbol()]);
     symbol = native;
     price = BigInt(status.price_wei);
+    expiresAt = status.expires_at;
     empty.hidden = true;
     facts.hidden = false;
     show("premium-state", status.paused ? "Sales are paused" : status.active ? "Active" : "Not active", status.active ? "status-ok" : "muted");
@@ -61,7 +75,7 @@ form.addEventListener("submit", async (event) => {
   }
   try {
     const prepared = await api("/subscription/prepare", { method: "POST", body: { from: state.account, months: Number(months.value) } });
-    card.replaceChildren(await transactionCard(prepared, { onConfirmed: () => load(state.account) }));
+    card.replaceChildren(await transactionCard(prepared, { onConfirmed: () => loadAfterPurchase(state.account) }));
   } catch (error) {
     total.textContent = error.message;
     total.className = "status-bad";
