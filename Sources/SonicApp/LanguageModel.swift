@@ -1,6 +1,5 @@
 import BigInt
 import Ethereum
-import SonicHTTP
 import Foundation
 import SonicAgent
 import SonicChain

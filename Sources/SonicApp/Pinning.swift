@@ -1,5 +1,4 @@
 import Ethereum
-import SonicHTTP
 import Foundation
 import IPFS
 import SonicChain

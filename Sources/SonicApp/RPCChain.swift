@@ -1,3 +1,4 @@
+import Dispatch
 import Ethereum
 import SonicChain
 import SonicConfig
@@ -73,4 +74,23 @@ public struct RPCChain: ChainReads, Broadcaster {
     public func mintFee(_ contract: Address) throws -> UInt256 {
         try NFTContract(address: contract, client: client).mintFee()
     }
+}
+
+/// Runs `first` and `second` at the same time (two node reads, say) and returns both outcomes.
+func concurrently<A, B, Failure: Error>(
+    _ first: () throws(Failure) -> A, _ second: () throws(Failure) -> B
+) -> (Result<A, Failure>, Result<B, Failure>) {
+    // Each iteration touches only its own closure and result, and concurrentPerform returns
+    // after both: no shared state, hence the unchecked captures.
+    nonisolated(unsafe) var a: Result<A, Failure>?
+    nonisolated(unsafe) var b: Result<B, Failure>?
+    withoutActuallyEscaping(first) { first in
+        withoutActuallyEscaping(second) { second in
+            nonisolated(unsafe) let (first, second) = (first, second)
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                if index == 0 { a = Result(catching: first) } else { b = Result(catching: second) }
+            }
+        }
+    }
+    return (a!, b!)
 }

@@ -1,6 +1,5 @@
 import Foundation
 import SonicConfig
-import Synchronization
 import TestSupport
 import Testing
 @testable import SonicApp
@@ -22,17 +21,5 @@ import Testing
         app.stop()
         // Each has signalled its end; the kernel lists it until it has returned.
         #expect(eventually { Self.running() == before })
-    }
-
-    @Test func aStoppedSweeperNoLongerExpiresWaiters() {
-        let lot = ParkingLot()
-        lot.startSweeper(interval: 0.001)
-        lot.stopSweeper()
-        let answered = Mutex(false)
-        lot.park("0xab", until: Date().addingTimeInterval(-1)) { _ in answered.withLock { $0 = true } }
-        // Nothing sweeps now: the waiter is still there until someone expires it by hand.
-        #expect(lot.count == 1 && !answered.withLock { $0 })
-        lot.expire()
-        #expect(lot.count == 0 && answered.withLock { $0 })
     }
 }
