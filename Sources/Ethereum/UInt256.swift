@@ -32,6 +32,8 @@ public struct UInt256: Hashable, Comparable, Sendable, CustomStringConvertible, 
     /// Parses a decimal (`1500`) or `0x` hex (`0x5dc`) integer.
     /// - Throws: `UnitsError` when the text is not an integer or exceeds 256 bits.
     public init(parsing text: String) throws(UnitsError) {
+        // 2^256 has 78 decimal digits: longer text is refused before the quadratic conversion.
+        guard text.utf8.count <= Self.longestText else { throw .tooLarge(text) }
         let parsed: BigUInt?
         if text.hasPrefix("0x") || text.hasPrefix("0X") {
             let digits = text.dropFirst(2)
@@ -43,6 +45,10 @@ public struct UInt256: Hashable, Comparable, Sendable, CustomStringConvertible, 
         guard let value = UInt256(parsed) else { throw .tooLarge(text) }
         self = value
     }
+
+    /// The longest text `init(parsing:)` reads: 0x and 64 hex digits, or 78 decimal digits
+    /// with a few leading zeros.
+    public static let longestText = 80
 
     /// Minimal big-endian bytes (empty for zero), as RLP encodes integers.
     public var minimalBytes: [UInt8] { value.isZero ? [] : Array(value.serialize()) }

@@ -32,6 +32,8 @@ public enum Units {
     ///   - decimals: the token's decimals (18 for S).
     /// - Throws: `UnitsError` saying what is wrong and what is accepted.
     public static func parse(_ text: String, decimals: Int) throws(UnitsError) -> UInt256 {
+        // Refused by its length before the conversion, whose cost grows with the square of it.
+        guard text.utf8.count <= UInt256.longestText + 1 + max(decimals, 0) else { throw .tooLarge(text) }
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard !text.isEmpty, parts.count <= 2,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
