@@ -39,6 +39,15 @@ def wait_until(check, seconds: float, what: str, every: float = 0.05):
         time.sleep(every)
 
 
+def stop_process(process: subprocess.Popen):
+    """Asks a helper process to end, and kills it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,8 +92,25 @@ class Devnet:
         return answer["result"]
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
+
+
+class SlowNode:
+    """The slow-node proxy (`slow_proxy.py`) in a subprocess in front of `upstream`: every call
+    answers `delay_ms` later, as a distant node would. `url` is what to give SONIC_RPC_URLS."""
+
+    def __init__(self, upstream: str, delay_ms: int):
+        self.delay_ms = delay_ms
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sonic_devnet.slow_proxy", "--upstream", upstream, "--delay-ms", str(delay_ms)],
+            cwd=DEVNET_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            self.stop()
+            raise RuntimeError(f"the slow-node proxy did not start: {line}")
+        self.url = line.split()[-1]
+
+    def stop(self):
+        stop_process(self.process)
