@@ -27,4 +27,13 @@ static inline CURLcode sonic_curl_response_code(CURL *handle, long *code) {
     return curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, code);
 }
 
+static inline CURLMcode sonic_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+/// The outcome of a finished transfer (a member of a union in CURLMsg).
+static inline CURLcode sonic_curl_message_result(CURLMsg *message) {
+    return message->data.result;
+}
+
 #endif

@@ -11,12 +11,28 @@ public final class HTTPTransport: Sendable {
         public let body: [UInt8]
     }
 
-    public enum Failure: Error, Sendable {
+    public enum Failure: Error, Sendable, Equatable {
         /// No connection was made: the request certainly did not reach the server.
         case connect(String)
         /// The exchange failed after connecting (reset, bad answer): the server may have seen it.
         case transport(String)
         case timeout
+        /// Too many calls to this host are in flight and waiting: refused without trying
+        /// (`CurlMultiTransport` only).
+        case overloaded
+        /// The caller's task was cancelled, or the transport stopped (`CurlMultiTransport` only).
+        case cancelled
+
+        /// The failure a curl result code stands for; nil for `CURLE_OK`.
+        init?(_ code: CURLcode) {
+            guard code != CURLE_OK else { return nil }
+            let message = String(cString: curl_easy_strerror(code))
+            switch code {
+            case CURLE_OPERATION_TIMEDOUT: self = .timeout
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: self = .connect(message)
+            default: self = .transport(message)
+            }
+        }
     }
 
     public let connectTimeout: Double
@@ -136,14 +152,7 @@ final class CurlHandle: @unchecked Sendable {
         } ?? curl_easy_perform(handle)
         // The body buffer is gone after this call: never leave curl pointing at it.
         sonic_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)
-        guard code == CURLE_OK else {
-            let message = String(cString: curl_easy_strerror(code))
-            switch code {
-            case CURLE_OPERATION_TIMEDOUT: return .failure(.timeout)
-            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .failure(.connect(message))
-            default: return .failure(.transport(message))
-            }
-        }
+        if let failure = HTTPTransport.Failure(code) { return .failure(failure) }
         var status = 0
         sonic_curl_response_code(handle, &status)
         return .success(.init(status: status, body: sink.bytes))

@@ -143,7 +143,9 @@ extension RPCClient {
             switch error {
             case .connect(let message):
                 throw SendFailure.notDelivered(.transport(endpoint: endpoint, method: "eth_sendRawTransaction", message: message))
-            case .timeout, .transport: throw SendFailure.maybeDelivered
+            case .overloaded:
+                throw SendFailure.notDelivered(.transport(endpoint: endpoint, method: "eth_sendRawTransaction", message: "not sent: too many calls in flight"))
+            case .timeout, .transport, .cancelled: throw SendFailure.maybeDelivered
             }
         }
         guard response.status == 200 else {

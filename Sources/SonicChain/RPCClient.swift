@@ -117,6 +117,8 @@ public final class RPCClient: Sendable {
             switch error {
             case .timeout: throw .timeout(endpoint: endpoint, method: method, seconds: transport.totalTimeout)
             case .transport(let message), .connect(let message): throw .transport(endpoint: endpoint, method: method, message: message)
+            case .overloaded: throw .transport(endpoint: endpoint, method: method, message: "too many calls in flight")
+            case .cancelled: throw .transport(endpoint: endpoint, method: method, message: "given up")
             }
         }
         guard response.status == 200 else {

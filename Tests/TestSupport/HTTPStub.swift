@@ -29,26 +29,36 @@ public final class HTTPStub: @unchecked Sendable {
     private var recorded: [Recorded] = []
     private let ended = DispatchSemaphore(value: 0)
 
-    /// Listens on a free port and answers each request with `answer`.
-    public init(_ answer: @escaping Answer) {
+    /// Listens on a free port and answers each request with `answer`, one connection after
+    /// another; with `concurrent`, each connection on a thread of its own, so that `answer` may
+    /// block (a slow server) while others are answered.
+    public init(concurrent: Bool = false, _ answer: @escaping Answer) {
         (listener, port) = loopbackSocket()
-        listen(listener, 16)
+        listen(listener, 64)
         Thread { [self] in
             defer { ended.signal() }
             while true {
                 let connection = accept(listener, nil, nil)
                 guard connection >= 0 else { return }
-                if let request = Self.read(connection) {
-                    lock.withLock { recorded.append(request) }
-                    let (status, body) = answer(request)
-                    let bytes = Array(body.utf8)
-                    let head = "HTTP/1.1 \(status) Stub\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
-                    let out = Array(head.utf8) + bytes
-                    _ = out.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if concurrent {
+                    Thread { [self] in serve(connection, answer) }.start()
+                } else {
+                    serve(connection, answer)
                 }
-                close(connection)
             }
         }.start()
+    }
+
+    private func serve(_ connection: Int32, _ answer: Answer) {
+        if let request = Self.read(connection) {
+            lock.withLock { recorded.append(request) }
+            let (status, body) = answer(request)
+            let bytes = Array(body.utf8)
+            let head = "HTTP/1.1 \(status) Stub\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
+            let out = Array(head.utf8) + bytes
+            _ = out.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        close(connection)
     }
 
     /// The requests received so far, in order.
