@@ -13,7 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BUILD = HERE / "build"
 EVM_VERSION = "cancun"
-CONTRACTS = ["Multicall3", "TestToken", "SmartSonicSubscription", "SmartSonicNFT"]
+CONTRACTS = ["Multicall3", "TestToken", "SmartSonicSubscription", "SmartSonicNFT", "TestWallet"]
 
 
 def vyper(*args: str) -> str:

@@ -7,6 +7,9 @@ public enum PersonalMessage {
         Keccak256.hash(Array("\u{19}Ethereum Signed Message:\n\(message.count)".utf8) + message)
     }
 
+    /// `hash(message)` as a typed hash, as contracts receive it (EIP-1271).
+    public static func digest(_ message: [UInt8]) -> Hash32 { Hash32(unchecked: hash(message)) }
+
     public static func sign(_ message: [UInt8], with key: PrivateKey) -> Signature {
         key.sign(digest: hash(message))
     }

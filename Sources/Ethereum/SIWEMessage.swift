@@ -48,16 +48,54 @@ public struct SIWEMessage: Hashable, Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// Checks a signature and the message's claims against what the server expects.
+    /// What a server expects of the messages it accepts.
+    public struct Expectation: Sendable {
+        /// `host[:port]` of the site.
+        public var domain: String
+        /// The site's origin (`https://host[:port]`): the message's URI must be on it.
+        public var origin: String
+        public var nonce: String
+        public var chainID: UInt64
+        /// How far ahead of the server's clock `Issued At` may be (a wallet's clock runs fast).
+        public var clockSkew: Double
+
+        public init(domain: String, origin: String, nonce: String, chainID: UInt64, clockSkew: Double = 300) {
+            self.domain = domain
+            self.origin = origin
+            self.nonce = nonce
+            self.chainID = chainID
+            self.clockSkew = clockSkew
+        }
+    }
+
+    /// Checks the message's claims against what the server expects, not its signature (a
+    /// contract account's signature is checked by the contract).
     /// - Throws: `SIWEError` naming the first claim that does not hold.
-    public func verify(signature: Signature, domain expectedDomain: String, nonce expectedNonce: String,
-                       chainID expectedChainID: UInt64, at now: Date = Date()) throws(SIWEError) {
-        guard domain == expectedDomain else { throw .domainMismatch(expected: expectedDomain, got: domain) }
-        guard chainID == expectedChainID else { throw .chainMismatch(expected: expectedChainID, got: chainID) }
-        guard nonce == expectedNonce else { throw .nonceMismatch }
+    public func checkClaims(_ expected: Expectation, at now: Date = Date()) throws(SIWEError) {
+        guard domain == expected.domain else { throw .domainMismatch(expected: expected.domain, got: domain) }
+        guard Self.origin(of: uri) == Self.origin(of: expected.origin) else { throw .uriMismatch(expected: expected.origin, got: uri) }
+        guard chainID == expected.chainID else { throw .chainMismatch(expected: expected.chainID, got: chainID) }
+        guard nonce == expected.nonce else { throw .nonceMismatch }
+        if issuedAt.date.timeIntervalSince(now) > expected.clockSkew { throw .issuedInFuture(issuedAt.date) }
         if let expirationTime, now >= expirationTime.date { throw .expired(expirationTime.date) }
         if let notBefore, now < notBefore.date { throw .notYetValid(notBefore.date) }
-        guard PersonalMessage.verify(Array(text.utf8), signature: signature, address: address) else { throw .badSignature }
+    }
+
+    /// Checks the claims and that the key of the message's address made `signature` (its
+    /// high-s twin is accepted as the same signature).
+    /// - Throws: `SIWEError` naming the first claim that does not hold, or `.badSignature`.
+    public func verify(signature: Signature, _ expected: Expectation, at now: Date = Date()) throws(SIWEError) {
+        try checkClaims(expected, at: now)
+        guard PersonalMessage.verify(Array(text.utf8), signature: signature.lowS, address: address) else { throw .badSignature }
+    }
+
+    /// `scheme://host:port` of a URI, lower case, with the scheme's default port written out;
+    /// nil when it has no host.
+    static func origin(of uri: String) -> String? {
+        guard let parts = URLComponents(string: uri), let scheme = parts.scheme?.lowercased(), let host = parts.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        let port = parts.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+        return "\(scheme)://\(host):\(port)"
     }
 
     static func format(_ date: Date) -> String {
@@ -118,7 +156,9 @@ public enum SIWEError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidField(String, String)
     case domainMismatch(expected: String, got: String)
     case chainMismatch(expected: UInt64, got: UInt64)
+    case uriMismatch(expected: String, got: String)
     case nonceMismatch
+    case issuedInFuture(Date)
     case expired(Date)
     case notYetValid(Date)
     case badSignature
@@ -129,7 +169,9 @@ public enum SIWEError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidField(let field, let reason): "sign-in message \(field): \(reason)"
         case .domainMismatch(let expected, let got): "sign-in message is for \(got), not \(expected)"
         case .chainMismatch(let expected, let got): "sign-in message is for chain id \(got), not \(expected)"
+        case .uriMismatch(let expected, let got): "sign-in message URI \(got) is not on this site (\(expected))"
         case .nonceMismatch: "sign-in message nonce is not the one this server issued"
+        case .issuedInFuture(let date): "sign-in message is issued at \(SIWEMessage.format(date)), in the future: check the device's clock"
         case .expired(let date): "sign-in message expired at \(SIWEMessage.format(date))"
         case .notYetValid(let date): "sign-in message is not valid before \(SIWEMessage.format(date))"
         case .badSignature: "the signature was not made by the message's address"

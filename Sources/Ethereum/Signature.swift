@@ -52,6 +52,15 @@ public struct Signature: Hashable, Sendable {
     /// Whether s ≤ n/2, as EIP-2 requires of transactions.
     public var hasLowS: Bool { s.lexicographicallyPrecedes(Secp256k1.halfOrder) || s == Secp256k1.halfOrder }
 
+    /// The same signature with s in the lower half of the curve order, as EIP-2 writes it:
+    /// n − s and the other y parity when s is high (both recover the same key); itself otherwise.
+    public var lowS: Signature {
+        guard !hasLowS, let order = UInt256(bigEndian: Secp256k1.order), let high = UInt256(bigEndian: s),
+              let low = order.subtracting(high)
+        else { return self }
+        return Signature(r: r, s: low.bytes32, yParity: yParity ^ 1)
+    }
+
     /// The public key that made this signature over `digest`.
     /// - Throws: `SignatureError.recoveryFailed` when no key fits (r or s out of range).
     public func recoverPublicKey(digest: [UInt8]) throws(SignatureError) -> PublicKey {

@@ -52,35 +52,64 @@ public struct AuthService: Sendable {
         public let expiresAt: Date
     }
 
-    /// Checks the signed EIP-4361 message and opens a session.
+    /// The longest signature read: a contract wallet's may hold several owners' signatures.
+    static let maxSignatureBytes = 2_048
+
+    /// Checks the signed EIP-4361 message and opens a session. The signature is an account
+    /// key's (ECDSA, either s form) or, for a contract account such as a Safe, whatever that
+    /// contract accepts through EIP-1271 `isValidSignature`. The session ends at the message's
+    /// expiration time when that is sooner than the session's own lifetime.
     public func signIn(message text: String, signature signatureText: String) async throws(AppError) -> SignedIn {
         let message: SIWEMessage
         do { message = try SIWEMessage(parsing: text) } catch {
             throw .invalidInput(field: "message", summary: "Invalid sign-in message", detail: "message: \(error)")
         }
-        let signature: Signature
-        do { signature = try Signature(hex: signatureText) } catch {
-            throw .invalidInput(field: "signature", summary: "Invalid signature", detail: "signature: \(error)")
-        }
+        let signature = try Self.signatureBytes(signatureText)
         // The nonce is used up by this attempt whatever its outcome: a replay never succeeds.
         let fresh = try storeCall { () throws(StoreError) in try requireStore().consumeNonce(message.nonce) }
         guard fresh else {
             throw .unauthenticated(field: "message", summary: "Nonce not valid",
                                    detail: "this nonce was not issued here, has expired or was already used; ask for a new one")
         }
+        let now = context.clock.now()
         do {
-            try message.verify(signature: signature, domain: domain, nonce: message.nonce, chainID: context.network.chainID, at: context.clock.now())
+            try message.checkClaims(.init(domain: domain, origin: publicOrigin, nonce: message.nonce, chainID: context.network.chainID), at: now)
         } catch {
-            throw .unauthenticated(field: error == .badSignature ? "signature" : "message", summary: "Sign-in refused", detail: error.description)
+            throw .unauthenticated(field: "message", summary: "Sign-in refused", detail: error.description)
+        }
+        guard try await isSigned(message, by: signature) else {
+            throw .unauthenticated(field: "signature", summary: "Sign-in refused", detail: SIWEError.badSignature.description)
         }
         let token = Self.random(alphabet: "0123456789abcdef", count: 64)
         let csrf = Self.random(alphabet: "0123456789abcdef", count: 32)
-        let expires = context.clock.now().addingTimeInterval(Self.sessionLifetime)
+        let expires = min(now.addingTimeInterval(Self.sessionLifetime), message.expirationTime?.date ?? .distantFuture)
         try storeCall { () throws(StoreError) in
             try requireStore().createSession(tokenHash: Self.hash(token), address: message.address.lowercased, csrfToken: csrf, expiresAt: expires)
         }
         watchlist?.watch(message.address, source: "sign-in", store: context.store)
         return SignedIn(address: message.address, token: Secret(Array(token.utf8)), csrfToken: csrf, expiresAt: expires)
+    }
+
+    /// The signature's bytes, bounded before they are decoded.
+    static func signatureBytes(_ text: String) throws(AppError) -> [UInt8] {
+        let accepted = "0x and the hex of 65 bytes (r, s, v), 64 (EIP-2098), or a contract wallet's signature (at most \(maxSignatureBytes) bytes)"
+        guard text.utf8.count <= 2 + 2 * maxSignatureBytes, let bytes = try? Hex.decode(text), bytes.count >= 64 else {
+            throw .invalidInput(field: "signature", summary: "Invalid signature", detail: "signature: expected \(accepted)")
+        }
+        return bytes
+    }
+
+    /// Whether the message's address signed it: its key, or its contract's EIP-1271 check.
+    private func isSigned(_ message: SIWEMessage, by signature: [UInt8]) async throws(AppError) -> Bool {
+        let text = Array(message.text.utf8)
+        if let ecdsa = try? Signature(bytes: signature), PersonalMessage.verify(text, signature: ecdsa.lowS, address: message.address) {
+            return true
+        }
+        do {
+            return try await context.chain.accepts(signature, of: PersonalMessage.digest(text), by: message.address)
+        } catch {
+            throw AppError.chain(error, what: "the sign-in signature could not be checked with the wallet's contract")
+        }
     }
 
     /// Ends the session of `token`, if there is one.

@@ -34,6 +34,9 @@ public protocol ChainReads: Sendable {
     func subscriptionState(_ contract: Address, of user: Address) async throws -> SubscriptionContract.State
     /// Whether sales of the subscription at `contract` are paused, and its price per period.
     func subscriptionTerms(_ contract: Address) async throws -> (paused: Bool, price: UInt256)
+    /// Whether the contract account `contract` accepts `signature` over `hash` (EIP-1271); false
+    /// for an account without code.
+    func accepts(_ signature: [UInt8], of hash: Hash32, by contract: Address) async throws(ChainError) -> Bool
     /// What minting in our collection at `contract` costs.
     func mintFee(_ contract: Address) async throws -> UInt256
 }

@@ -71,6 +71,10 @@ public struct RPCChain: ChainReads, Broadcaster {
         return (try subscription.isPaused(), try subscription.price())
     }
 
+    public func accepts(_ signature: [UInt8], of hash: Hash32, by contract: Address) throws(ChainError) -> Bool {
+        try ERC1271(address: contract, client: client).accepts(signature, of: hash)
+    }
+
     public func mintFee(_ contract: Address) throws -> UInt256 {
         try NFTContract(address: contract, client: client).mintFee()
     }

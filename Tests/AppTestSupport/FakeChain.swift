@@ -22,6 +22,8 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var estimate: Result<UInt64, ChainError> = .success(21_000)
         public var subscription = SubscriptionContract.State(expiresAt: 0, price: UInt256(2_000_000_000_000_000_000), active: false, paused: false)
         public var mintFee = UInt256(1_000_000_000_000_000)
+        /// Contract wallets and the key each accepts signatures of (EIP-1271).
+        public var contractWallets: [Address: Address] = [:]
         /// The node does not answer: every read fails as a refused connection would.
         public var down = false
         /// Mined transactions' receipts, and the hashes the node knows besides.
@@ -101,6 +103,12 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         try read { ($0.subscription.paused, $0.subscription.price) }
     }
     public func mintFee(_ contract: Address) throws -> UInt256 { try read { $0.mintFee } }
+    public func accepts(_ signature: [UInt8], of hash: Hash32, by contract: Address) throws(ChainError) -> Bool {
+        try read { state in
+            guard let owner = state.contractWallets[contract], let ecdsa = try? Signature(bytes: signature) else { return false }
+            return (try? ecdsa.recoverAddress(digest: hash.bytes)) == owner
+        }
+    }
 
     public func sendRawTransaction(_ raw: [UInt8]) throws(ChainError) -> Hash32 {
         try read { state in

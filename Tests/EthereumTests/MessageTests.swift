@@ -126,23 +126,56 @@ import Testing
         let parsed = try SIWEMessage(parsing: message.text)
         let signature = PersonalMessage.sign(Array(message.text.utf8), with: key)
         let now = issued.addingTimeInterval(60)
-        try parsed.verify(signature: signature, domain: "localhost:8080", nonce: "n0nce12345", chainID: 31337, at: now)
-        #expect(throws: SIWEError.domainMismatch(expected: "evil.example", got: "localhost:8080")) {
-            try parsed.verify(signature: signature, domain: "evil.example", nonce: "n0nce12345", chainID: 31337, at: now)
+        let site = SIWEMessage.Expectation(domain: "localhost:8080", origin: "http://localhost:8080", nonce: "n0nce12345", chainID: 31337)
+        try parsed.verify(signature: signature, site, at: now)
+        var other = site
+        other.domain = "evil.example"
+        #expect(throws: SIWEError.domainMismatch(expected: "evil.example", got: "localhost:8080")) { try parsed.verify(signature: signature, other, at: now) }
+        other = site
+        other.chainID = 146
+        #expect(throws: SIWEError.chainMismatch(expected: 146, got: 31337)) { try parsed.verify(signature: signature, other, at: now) }
+        other = site
+        other.nonce = "other12345"
+        #expect(throws: SIWEError.nonceMismatch) { try parsed.verify(signature: signature, other, at: now) }
+        #expect(throws: SIWEError.expired(issued.addingTimeInterval(600))) {
+            try parsed.verify(signature: signature, site, at: issued.addingTimeInterval(601))
         }
-        #expect(throws: SIWEError.chainMismatch(expected: 146, got: 31337)) {
-            try parsed.verify(signature: signature, domain: "localhost:8080", nonce: "n0nce12345", chainID: 146, at: now)
+        let stranger = PersonalMessage.sign(Array(message.text.utf8), with: PrivateKey.generate())
+        #expect(throws: SIWEError.badSignature) { try parsed.verify(signature: stranger, site, at: now) }
+    }
+
+    /// The URI must be on the site's origin (default ports written out or not), and a message
+    /// issued more than the allowed skew ahead of the server's clock is refused.
+    @Test func checksTheURIAndTheIssueTime() throws {
+        let issued = Date(timeIntervalSince1970: 1_800_000_000)
+        func message(uri: String) throws -> SIWEMessage {
+            try SIWEMessage(parsing: SIWEMessage(domain: "app.example", address: PrivateKey.generate().address, uri: uri, chainID: 146,
+                                                 nonce: "n0nce12345", issuedAt: issued).text)
         }
-        #expect(throws: SIWEError.nonceMismatch) {
-            try parsed.verify(signature: signature, domain: "localhost:8080", nonce: "other12345", chainID: 31337, at: now)
+        let site = SIWEMessage.Expectation(domain: "app.example", origin: "https://app.example", nonce: "n0nce12345", chainID: 146)
+        try message(uri: "https://app.example/").checkClaims(site, at: issued)
+        try message(uri: "https://APP.example:443/login").checkClaims(site, at: issued)
+        for foreign in ["https://evil.example/", "http://app.example/", "https://app.example:8443/", "urn:app.example"] {
+            #expect(throws: SIWEError.uriMismatch(expected: "https://app.example", got: foreign)) {
+                try message(uri: foreign).checkClaims(site, at: issued)
+            }
         }
-        #expect(throws: SIWEError.self) {
-            try parsed.verify(signature: signature, domain: "localhost:8080", nonce: "n0nce12345", chainID: 31337, at: issued.addingTimeInterval(601))
-        }
-        let other = PersonalMessage.sign(Array(message.text.utf8), with: PrivateKey.generate())
-        #expect(throws: SIWEError.badSignature) {
-            try parsed.verify(signature: other, domain: "localhost:8080", nonce: "n0nce12345", chainID: 31337, at: now)
-        }
+        let valid = try message(uri: "https://app.example")
+        try valid.checkClaims(site, at: issued.addingTimeInterval(-299))  // within the skew
+        #expect(throws: SIWEError.issuedInFuture(issued)) { try valid.checkClaims(site, at: issued.addingTimeInterval(-301)) }
+    }
+
+    /// A high-s signature is the low-s one's twin: both are the signer's.
+    @Test func acceptsTheHighSTwinOfASignature() throws {
+        let key = PrivateKey.generate()
+        let text = Array("hello".utf8)
+        let low = PersonalMessage.sign(text, with: key)
+        #expect(low.hasLowS)
+        let order = UInt256(bigEndian: Secp256k1.order)!
+        let high = Signature(r: low.r, s: order.subtracting(UInt256(bigEndian: low.s)!)!.bytes32, yParity: low.yParity ^ 1)
+        #expect(!high.hasLowS)
+        #expect(high.lowS == low)
+        #expect(PersonalMessage.verify(text, signature: high.lowS, address: key.address))
     }
 }
 

@@ -1,11 +1,16 @@
 """Sign-In with Ethereum, CSRF and Origin checks, rate limiting and /metrics, through nginx."""
 
+import json
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
+
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_defunct
+from eth_utils import to_checksum_address
 
 from siwe import ALICE, cookie_of, sign_in, siwe
-from stack import Stack
+from stack import ROOT, Stack, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +52,8 @@ def test_a_nonce_works_once(stack):
     ({"domain": "evil.example"}, "not 127.0.0.1"),
     ({"chain": 146}, "chain id 146"),
     ({"expires": "2020-01-01T00:00:00Z", "issued": "2019-12-31T00:00:00Z"}, "expired"),
+    ({"uri": "http://evil.example/login"}, "is not on this site"),
+    ({"issued": (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}, "in the future"),
 ])
 def test_wrong_claims_are_refused(stack, changes, words):
     answer, _ = sign_in(stack, **changes)
@@ -56,6 +63,25 @@ def test_wrong_claims_are_refused(stack, changes, words):
 def test_signature_of_another_address_is_refused(stack):
     answer, _ = sign_in(stack, signer=Account.create())
     assert answer.status == 401 and answer.json()["field"] == "signature"
+
+
+def test_a_contract_wallet_signs_in_through_its_contract(stack):
+    """A smart account (contracts/TestWallet.vy, one owner) signs in as itself with what its
+    contract accepts (EIP-1271); a key the contract does not accept is refused."""
+    artifact = json.loads((ROOT / "contracts" / "build" / "TestWallet.json").read_text())
+    owner_word = bytes.fromhex(ALICE.address[2:]).rjust(32, b"\0").hex()
+    sent = stack.rpc("eth_sendTransaction", {"from": ALICE.address, "data": artifact["bytecode"] + owner_word, "gas": hex(1_000_000)})
+    receipt = wait_until(lambda: stack.rpc("eth_getTransactionReceipt", sent), 30, "the wallet's deployment")
+    wallet = SimpleNamespace(address=to_checksum_address(receipt["contractAddress"]))
+
+    answer, _ = sign_in(stack, account=wallet, signer=ALICE)
+    assert answer.status == 200, answer.body
+    assert answer.json()["address"] == wallet.address
+    me = stack.get("/api/auth/me", {"Cookie": f"sonic_session={cookie_of(answer).value}"})
+    assert me.json()["address"] == wallet.address
+
+    refused, _ = sign_in(stack, account=wallet, signer=Account.create())
+    assert refused.status == 401 and refused.json()["field"] == "signature"
 
 
 def test_cross_origin_posts_are_refused(stack):
