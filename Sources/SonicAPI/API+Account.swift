@@ -61,7 +61,7 @@ extension API {
             throw AppError.unauthenticated(field: nil, summary: "Not signed in", detail: "sign in with your wallet first")
         }
         struct Me: Encodable { let address: String; let expires_at: String }
-        let address = (try? Address(session.address))?.checksummed ?? session.address
+        let address = session.address.checksummed
         return .json(Me(address: address, expires_at: session.expiresAt.ISO8601Format()))
     }
 

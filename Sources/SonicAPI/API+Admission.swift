@@ -13,7 +13,7 @@ extension API {
             ? try await session(of: request) : try? await session(of: request)
         // Signed in: twice the limit; signed-in subscribers: four times.
         var weight: Double = 1
-        if let session { weight = await app.subscribers.isSubscriber(session.address) ? 4 : 2 }
+        if let session { weight = await app.subscribers.isSubscriber(session.address.lowercased) ? 4 : 2 }
         try admit(request, to: route, session: session, weight: weight)
     }
 

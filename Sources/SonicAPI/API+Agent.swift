@@ -12,7 +12,7 @@ extension API {
     /// address; signed-out visitors can still ask about anything public.
     func agent(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: AgentBody.self, fields: ["message", "conversation"])
-        let signedIn = try await session(of: call.request).flatMap { try? Address($0.address) }
+        let signedIn = try await session(of: call.request)?.address
         return await .json(try app.agent.handle(message: body.message, conversation: body.conversation, signedIn: signedIn))
     }
 }

@@ -1,4 +1,3 @@
-import BigInt
 import Ethereum
 import Foundation
 import SonicApp
@@ -19,12 +18,7 @@ extension API {
         let query = try HistoryQueryDecoder.query(address, items: items, csv: format == "csv")
         if format == "csv" { return try await HistoryQueryDecoder.csv(query, of: address, history: app.history, network: app.context.network) }
         let page = try await app.history.page(query, of: address)
-        let network = app.context.network
-        let document: JSONValue = .object([
-            "address": .string(address.checksummed), "entries": .array(page.entries.map { .object(HistoryQueryDecoder.entry($0, network: network)) }),
-            "next_cursor": page.next.map { .string($0.description) } ?? .null, "indexed_block": page.indexedBlock.map { .integer(BigInt($0)) } ?? .null,
-        ])
-        var response = Response.json(document)
+        var response = Response.json(HistoryPageResponse(page, network: app.context.network))
         response.headers.append(("Cache-Control", "no-store"))
         return response
     }
@@ -32,19 +26,15 @@ extension API {
 
 /// The history endpoint's query string, entries and CSV export.
 enum HistoryQueryDecoder {
-    /// The fields of one entry, in CSV column order; absent ones are null in JSON (every
-    /// entry has every key) and empty in CSV.
-    static let csvColumns = ["time", "hash", "block", "timestamp", "type", "direction", "counterparty", "amount", "token", "token_address",
-                         "token_decimals", "token_id", "nft_contract", "amount_wei", "fee", "fee_wei", "status", "reason", "method",
-                         "explorer_url"]
-
+    /// The CSV header: the fields of one entry, in the order of `HistoryEntryResponse.CodingKeys`.
+    static let csvColumns = HistoryEntryResponse.CodingKeys.allCases.map(\.rawValue)
 
     /// The query-string parameters the endpoint reads.
     static let fields = ["format", "limit", "cursor", "direction", "type", "token"]
 
     /// The query the parameters describe, each checked and named when wrong.
     static func query(_ address: Address, items: [String: String], csv: Bool) throws(AppError) -> HistoryQuery {
-        var query = HistoryQuery(address: address.lowercased, limit: csv ? 500 : HistoryService.defaultLimit)
+        var query = HistoryQuery(address: address, limit: csv ? 500 : HistoryService.defaultLimit)
         if let text = items["limit"], !csv {
             guard let limit = Int(text), (1...HistoryService.maxLimit).contains(limit) else {
                 throw AppError.invalidInput(field: "limit", summary: "Invalid limit", detail: "limit must be a whole number from 1 to \(HistoryService.maxLimit), got \"\(text)\"")
@@ -71,42 +61,29 @@ enum HistoryQueryDecoder {
             query.kind = kind
         }
         if let text = items["token"], !text.isEmpty {
-            let isAddress = (try? Address(text)) != nil
-            guard isAddress || (text.count <= 32 && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) }) else {
-                throw AppError.invalidInput(field: "token", summary: "Invalid token", detail: "token must be a symbol such as S or USDC, or a token address")
+            if let token = try? Address(text) {
+                query.token = .address(token)
+            } else {
+                guard text.count <= 32, text.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) }) else {
+                    throw AppError.invalidInput(field: "token", summary: "Invalid token", detail: "token must be a symbol such as S or USDC, or a token address")
+                }
+                query.token = .symbol(text)
             }
-            query.token = isAddress ? text.lowercased() : text
         }
         return query
     }
 
-    /// One entry as the API shows it: exact amounts beside formatted ones, checksummed addresses.
-    static func entry(_ entry: ActivityEntry, network: Network) -> [String: JSONValue] {
-        func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
-        func address(_ value: String?) -> JSONValue { text(value.map(HistoryService.checksummed)) }
-        return [
-            "time": .string(HistoryService.iso(entry.time)), "hash": .string(entry.hash), "block": .integer(BigInt(entry.block)),
-            "timestamp": .integer(BigInt(entry.time)), "type": .string(entry.kind.rawValue), "direction": .string(entry.direction.rawValue),
-            "counterparty": address(entry.counterparty), "amount": .string(Units.format(decimalDigits: entry.amountWei, decimals: entry.tokenDecimals) ?? entry.amountWei),
-            "token": .string(entry.tokenSymbol), "token_address": address(entry.tokenAddress), "token_decimals": .integer(BigInt(entry.tokenDecimals)),
-            "token_id": text(entry.tokenID), "nft_contract": address(entry.nftContract), "amount_wei": .string(entry.amountWei),
-            "fee": text(entry.feeWei.flatMap { Units.format(decimalDigits: $0, decimals: 18) }), "fee_wei": text(entry.feeWei), "status": .string(entry.status),
-            "reason": text(entry.reason), "method": text(entry.method), "explorer_url": text(network.explorerLink(transaction: entry.hash)),
-        ]
-    }
-
-
     /// Every entry matching `query`, as RFC 4180 CSV written page by page.
     static func csv(_ query: HistoryQuery, of address: Address, history: HistoryService, network: Network) async throws -> Response {
-        let filename = "sonic-history-\(query.address).csv"
+        let filename = "sonic-history-\(query.address.lowercased).csv"
         // Checked before the answer starts: a failure is still a problem document.
         try history.requireAvailable()
         let stream: Response.Streamer = { emit in
             emit(Array((csvColumns.joined(separator: ",") + "\r\n").utf8))
             try? history.forEachPage(query, of: address) { entries in
                 var text = ""
-                for entry in entries.map({ Self.entry($0, network: network) }) {
-                    text += csvColumns.map { csvField(entry[$0]?.csvText ?? "") }.joined(separator: ",") + "\r\n"
+                for entry in entries {
+                    text += HistoryEntryResponse(entry, network: network).csvCells.map(csvField).joined(separator: ",") + "\r\n"
                 }
                 emit(Array(text.utf8))
             }
@@ -125,17 +102,3 @@ enum HistoryQueryDecoder {
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
-
-extension JSONValue {
-    /// The value as a CSV cell: text and numbers as they are, null empty.
-    var csvText: String {
-        switch self {
-        case .null: ""
-        case .string(let text): text
-        case .integer(let number): String(number)
-        case .bool(let flag): flag ? "true" : "false"
-        default: ""
-        }
-    }
-}
-

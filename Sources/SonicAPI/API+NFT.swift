@@ -38,7 +38,7 @@ extension API {
     /// simulated and previewed. `from` defaults to the signed-in address.
     func prepareMint(_ call: Route.Call) async throws -> Response {
         let body = try RequestBody.decode(call.request, as: MintBody.self, fields: ["token_uri", "from"])
-        let signedIn = body.from == nil ? try await session(of: call.request)?.address : nil
+        let signedIn = body.from == nil ? try await session(of: call.request)?.address.lowercased : nil
         guard let text = body.from ?? signedIn else {
             throw AppError.invalidInput(field: "from", summary: "Missing from", detail: "from is required when not signed in")
         }

@@ -31,7 +31,7 @@ extension API {
 
     private func balanceInput(_ call: Route.Call) throws -> (Address, [String]) {
         let address = try Validate.address(call.parameters[0], field: "address")
-        app.watchlist.watch(address, source: "lookup", store: app.context.store)
+        app.watchlist.watch(address, source: "lookup")
         let tokens = call.request.queryItems["tokens"].map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
         return (address, tokens.filter { !$0.isEmpty })
     }

@@ -62,13 +62,13 @@ extension API {
         metrics.gauge("sonic_long_polls_waiting", [], Double(app.waiters.count))
         metrics.gauge("sonic_balance_cache_hits", [], Double(balances.hits.load(ordering: .relaxed)))
         metrics.gauge("sonic_balance_cache_misses", [], Double(balances.misses.load(ordering: .relaxed)))
-        let tracked = (try? context.store?.trackedCounts()) ?? [:]
+        let tracked = (try? app.store?.trackedCounts()) ?? [:]
         for state in TrackedTransaction.State.allCases {
-            let count = tracked[state.rawValue] ?? 0
+            let count = tracked[state] ?? 0
             metrics.gauge("sonic_tracked_transactions", [("state", state.rawValue)], Double(count))
         }
         // The indexer (sonic-sync, another process) records its progress in the database.
-        if let state = try? context.store?.indexerState(chainID: context.network.chainID) {
+        if let state = try? app.store?.indexerState(chainID: context.network.chainID) {
             metrics.gauge("sync_head", [], Double(state.indexed))
             metrics.gauge("sync_lag_blocks", [], Double(state.lag ?? 0))
             metrics.gauge("sync_blocks_total", [], Double(state.blocksTotal))

@@ -10,6 +10,10 @@ import SonicStore
 /// and answers in plain sentences with exact figures. Nothing is signed or sent here.
 public struct AgentService: Sendable {
     let context: ChainContext
+    /// What each conversation remembers, nil without a database.
+    let conversations: (any ConversationRepository)?
+    /// The knowledge base for general questions, nil without a database.
+    let knowledge: (any KnowledgeRepository)?
     let balances: BalanceService
     let transactions: TransactionService
     let subscriptions: SubscriptionService
@@ -53,7 +57,7 @@ public struct AgentService: Sendable {
             throw .invalidInput(field: "message", summary: "Invalid message", detail: "message must have 1 to 2,000 characters")
         }
         let id = conversation.flatMap { Self.validID($0) ? $0 : nil } ?? AuthService.random(alphabet: "0123456789abcdef", count: 24)
-        let saved = try storeCall { () throws(StoreError) in try context.store?.conversationState(id, address: address) }
+        let saved = try storeCall { () throws(StoreError) in try conversations?.conversationState(id, address: address) }
         let state = saved.flatMap { try? JSONDecoder().decode(ConversationState.self, from: Data($0.utf8)) } ?? ConversationState()
         let planner = Planner(knownTokens: [context.network.nativeSymbol] + context.network.tokens.map(\.symbol))
         var (parsed, action, next) = planner.plan(text, connected: address, state: state)
@@ -87,7 +91,7 @@ public struct AgentService: Sendable {
             }
         }
         if let data = try? JSONEncoder().encode(next) {
-            try storeCall { () throws(StoreError) in try context.store?.saveConversation(id, address: address, state: String(decoding: data, as: UTF8.self)) }
+            try storeCall { () throws(StoreError) in try conversations?.saveConversation(id, address: address, state: String(decoding: data, as: UTF8.self)) }
         }
         return Answer(reply: reply, intent: parsed.intent.rawValue, entities: parsed.entities, action: card, conversation: id, sources: sources,
                       model: modelName)
@@ -202,7 +206,7 @@ public struct AgentService: Sendable {
 
     /// The knowledge-base article that best matches a question, if any does.
     func knowledge(_ query: String) -> KnowledgeHit? {
-        (try? context.store?.searchKnowledge(Self.searchWords(query), limit: 1))??.first
+        (try? knowledge?.searchKnowledge(Self.searchWords(query), limit: 1))??.first
     }
 
     /// The best knowledge-base article for a question, cited.
@@ -249,17 +253,15 @@ public struct AgentService: Sendable {
     /// "Show my last 10 transactions": the newest entries of the indexed history, one line each.
     func recent(_ address: Address, limit: Int?) async throws(AppError) -> (String, Card?, [Source]?) {
         let count = min(max(limit ?? 5, 1), 25)
-        guard let store = context.store else { throw .databaseDown }
-        history.watchlist.watch(address, source: "lookup", store: store)
-        let state = try storeCall { () throws(StoreError) in try store.indexerState(chainID: context.network.chainID) }
-        guard let state else {
+        let page = try await history.page(HistoryQuery(address: address, limit: count), of: address)
+        guard let indexed = page.indexedBlock else {
             return ("The history isn't indexed yet (the indexer, sonic-sync, has not written anything). I can still check any transaction by its hash.",
                     nil, nil)
         }
-        let entries = try storeCall { () throws(StoreError) in try store.history(HistoryQuery(address: address.lowercased, limit: count)) }
+        let entries = page.entries
         let whose = address.checksummed
         guard !entries.isEmpty else {
-            return ("I found no transactions for \(whose) up to block \(state.indexed).", nil, nil)
+            return ("I found no transactions for \(whose) up to block \(indexed).", nil, nil)
         }
         let lines = entries.map { "• " + Self.describe($0, symbol: context.network.nativeSymbol) }
         let heading = entries.count == 1 ? "The latest transaction of \(whose):" : "The latest \(entries.count) transactions of \(whose), newest first:"
@@ -271,30 +273,30 @@ public struct AgentService: Sendable {
     static func describe(_ entry: ActivityEntry, symbol: String, now: Double = Date().timeIntervalSince1970) -> String {
         let time = HistoryService.iso(entry.time).dropLast(4).replacingOccurrences(of: "T", with: " ") + " UTC, "
             + relative(Double(entry.time) - now)
-        let amount = "\(Units.formatForDisplay((try? UInt256(parsing: entry.amountWei)) ?? .zero, decimals: entry.tokenDecimals, places: 6)) \(entry.tokenSymbol)"
-        let other = entry.counterparty.map { short(HistoryService.checksummed($0)) } ?? "?"
+        let amount = "\(Units.formatForDisplay(entry.amountWei, decimals: entry.tokenDecimals, places: 6)) \(entry.tokenSymbol)"
+        let other = entry.counterparty.map { short($0.checksummed) } ?? "?"
         let text: String
         switch (entry.kind, entry.direction) {
         case (.transfer, .incoming), (.tokenTransfer, .incoming): text = "received \(amount) from \(other)"
         case (.transfer, .outgoing), (.tokenTransfer, .outgoing): text = "sent \(amount) to \(other)"
         case (.transfer, .own), (.tokenTransfer, .own): text = "moved \(amount) to yourself"
-        case (.nftMint, _): text = "minted NFT #\(entry.tokenID ?? "?")" + (entry.amountWei == "0" || entry.tokenSymbol != symbol ? "" : " for \(amount)")
-        case (.nftTransfer, .incoming): text = "received NFT #\(entry.tokenID ?? "?") from \(other)"
-        case (.nftTransfer, _): text = "sent NFT #\(entry.tokenID ?? "?") to \(other)"
+        case (.nftMint, _): text = "minted NFT #\(entry.tokenID?.description ?? "?")" + (entry.amountWei == .zero || entry.tokenSymbol != symbol ? "" : " for \(amount)")
+        case (.nftTransfer, .incoming): text = "received NFT #\(entry.tokenID?.description ?? "?") from \(other)"
+        case (.nftTransfer, _): text = "sent NFT #\(entry.tokenID?.description ?? "?") to \(other)"
         case (.subscription, _): text = "bought premium for \(amount)"
         case (.contractCreation, _): text = "deployed a contract at \(other)"
         case (.contractCall, .incoming): text = "was called by \(other)" + (entry.method.map { " (\($0))" } ?? "")
-        case (.contractCall, _): text = "called \(entry.method ?? "a contract") on \(other)" + (entry.amountWei == "0" ? "" : " with \(amount)")
+        case (.contractCall, _): text = "called \(entry.method ?? "a contract") on \(other)" + (entry.amountWei == .zero ? "" : " with \(amount)")
         }
-        let paid = entry.feeWei.map { ", fee \(Self.fee($0)) \(symbol)" } ?? ""
-        let failure = entry.status == "failed" ? " — FAILED: \(entry.reason ?? "reverted")" : ""
+        let paid = entry.feeWei.map { ", fee \(Self.fee($0.description)) \(symbol)" } ?? ""
+        let failure = entry.status == .failed ? " — FAILED: \(entry.reason ?? "reverted")" : ""
         return "\(time): \(text)\(paid)\(failure)"
     }
 }
 
 extension AgentService {
     /// Loads docs/knowledge/*.md (title from the first heading) into the store's search index.
-    static func loadKnowledge(directory: String, into store: Store?) {
+    static func loadKnowledge(directory: String, into store: (any KnowledgeRepository)?) {
         guard let store, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         var articles: [(slug: String, title: String, body: String)] = []
         for file in files.sorted() where file.hasSuffix(".md") {

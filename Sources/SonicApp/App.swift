@@ -11,6 +11,9 @@ import SonicStore
 public final class App: Sendable {
     public let configuration: Configuration
     public let context: ChainContext
+    /// The database (nil when it could not be opened), handed to each service as the
+    /// repositories it uses; /metrics reads its counts.
+    public let store: Store?
     /// The node's JSON-RPC client (its call counts are in /metrics).
     public let client: RPCClient
     /// Requests waiting for a transaction's state to change (long-polls).
@@ -40,23 +43,23 @@ public final class App: Sendable {
             store = nil
         }
         let client = RPCClient(configuration: configuration)
-        self.init(configuration: configuration, client: client, context: ChainContext(configuration: configuration, client: client, store: store))
+        self.init(configuration: configuration, client: client, context: ChainContext(configuration: configuration, client: client), store: store)
     }
 
-    /// Builds the services over `context` (its chain, clock and store): the real ones, or a
+    /// Builds the services over `context` (its chain and clock) and `store`: the real ones, or a
     /// test's. `client` is the node's client whose call counts /metrics shows.
-    public init(configuration: Configuration, client: RPCClient, context: ChainContext) {
+    public init(configuration: Configuration, client: RPCClient, context: ChainContext, store: Store?) {
         self.configuration = configuration
         self.client = client
         self.context = context
-        let store = context.store
-        health = HealthService(network: context.network, chain: context.chain, store: store)
-        balances = BalanceService(context: context, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
-        transactions = TransactionService(context: context, balances: balances)
+        self.store = store
+        health = HealthService(network: context.network, chain: context.chain, database: store)
+        balances = BalanceService(context: context, cache: store, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
+        transactions = TransactionService(context: context, repository: store, balances: balances)
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
         networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
-        watchlist = Watchlist(enabled: !configuration.indexAll)
-        history = HistoryService(context: context, watchlist: watchlist)
+        watchlist = Watchlist(enabled: !configuration.indexAll, repository: store)
+        history = HistoryService(context: context, repository: store, watchlist: watchlist)
         var content: ContentStore?
         var contentProblem: String?
         do {
@@ -66,13 +69,13 @@ public final class App: Sendable {
             logger.error("content store: \(error)")
             contentProblem = error.description
         }
-        var nft = NFTService(context: context, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
+        var nft = NFTService(context: context, history: store, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
         let pinning = HTTPTransport(connectTimeout: 5, totalTimeout: 120)
         if let url = configuration.kuboAPIURL { nft.pinners.append(KuboPinner(baseURL: url, transport: pinning)) }
         if let jwt = configuration.pinataJWT { nft.pinners.append(PinataPinner(baseURL: configuration.pinataURL, jwt: jwt, transport: pinning)) }
         self.nft = nft
-        auth = AuthService(context: context, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
-        var agent = AgentService(context: context, balances: balances, transactions: transactions, subscriptions: subscriptions,
+        auth = AuthService(context: context, sessions: store, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
+        var agent = AgentService(context: context, conversations: store, knowledge: store, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
         agent.nft = nft
         let modelTransport = HTTPTransport(connectTimeout: min(3, configuration.llmTimeout), totalTimeout: configuration.llmTimeout)
@@ -90,7 +93,7 @@ public final class App: Sendable {
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
         subscribers = SubscriberCache(subscriptions: subscriptions)
         let (balances, subscriptions) = (balances, subscriptions)
-        watcher = TransactionWatcher(context: context, waiters: waiters) { address in
+        watcher = TransactionWatcher(context: context, repository: store, waiters: waiters) { address in
             balances.invalidate(address)
             subscriptions.invalidate(address)
         }

@@ -10,6 +10,8 @@ public struct AuthService: Sendable {
     public static let sessionLifetime: Double = 86_400
 
     let context: ChainContext
+    /// Nonces and sessions, nil without a database.
+    let sessions: (any SessionRepository)?
     let publicOrigin: String
     /// Signed-in addresses are added to it, for the indexer.
     var watchlist: Watchlist? = nil
@@ -84,9 +86,9 @@ public struct AuthService: Sendable {
         let csrf = Self.random(alphabet: "0123456789abcdef", count: 32)
         let expires = min(now.addingTimeInterval(Self.sessionLifetime), message.expirationTime?.date ?? .distantFuture)
         try storeCall { () throws(StoreError) in
-            try requireStore().createSession(tokenHash: Self.hash(token), address: message.address.lowercased, csrfToken: csrf, expiresAt: expires)
+            try requireStore().createSession(tokenHash: Self.hash(token), address: message.address, csrfToken: csrf, expiresAt: expires)
         }
-        watchlist?.watch(message.address, source: "sign-in", store: context.store)
+        watchlist?.watch(message.address, source: "sign-in")
         return SignedIn(address: message.address, token: Secret(Array(token.utf8)), csrfToken: csrf, expiresAt: expires)
     }
 
@@ -119,7 +121,7 @@ public struct AuthService: Sendable {
 
     /// The session `token` opened, if it is still valid.
     public func session(token: String) async throws(AppError) -> Session? {
-        try storeCall { () throws(StoreError) in try context.store?.session(tokenHash: Self.hash(token)) }
+        try storeCall { () throws(StoreError) in try sessions?.session(tokenHash: Self.hash(token)) }
     }
 
     /// Whether `sent` is the session's CSRF token (compared in constant time).
@@ -128,8 +130,8 @@ public struct AuthService: Sendable {
         return Keystore.constantTimeEqual(Array(sent.utf8), Array(session.csrfToken.utf8))
     }
 
-    private func requireStore() throws(StoreError) -> Store {
-        guard let store = context.store else { throw StoreError.unavailable(path: "database", reason: "not open") }
+    private func requireStore() throws(StoreError) -> any SessionRepository {
+        guard let store = sessions else { throw StoreError.unavailable(path: "database", reason: "not open") }
         return store
     }
 

@@ -74,6 +74,8 @@ public final class BalanceService: Sendable {
     }
 
     let context: ChainContext
+    /// The cache behind memory (shared by the processes), nil without a database.
+    let cache: (any CacheRepository)?
     let ttl: Double
     let maxStaleness: Double
     private let memory = ReadWriteLocked<[String: Rendered]>([:])
@@ -81,8 +83,9 @@ public final class BalanceService: Sendable {
     public let hits = Atomic<Int>(0)
     public let misses = Atomic<Int>(0)
 
-    public init(context: ChainContext, ttl: Double, maxStaleness: Double) {
+    public init(context: ChainContext, cache: (any CacheRepository)?, ttl: Double, maxStaleness: Double) {
         self.context = context
+        self.cache = cache
         self.ttl = ttl
         self.maxStaleness = maxStaleness
     }
@@ -141,7 +144,7 @@ public final class BalanceService: Sendable {
     public func invalidate(_ address: Address) {
         let prefix = Self.cacheKey(network: context.network.name, address: address)
         memory.write { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
-        try? context.store?.invalidate(prefix: prefix)
+        try? cache?.invalidate(prefix: prefix)
     }
 
     static func cacheKey(network: String, address: Address) -> String { "balance:\(network):\(address.lowercased)" }
@@ -161,7 +164,7 @@ public final class BalanceService: Sendable {
 
     private func lookup(_ key: String) -> Rendered? {
         if let hit = memory.read({ $0[key] }) { return hit }
-        guard let stored = try? context.store?.cached(key),
+        guard let stored = try? cache?.cached(key),
               let snapshot = try? JSONDecoder().decode(Snapshot.self, from: Data(stored.value)) else { return nil }
         let rendered = Rendered(snapshot)
         memory.write { $0[key] = rendered }
@@ -178,7 +181,7 @@ public final class BalanceService: Sendable {
             if all.count >= Self.memoryCapacity { all = all.filter { snapshot.fetchedAt - $0.value.snapshot.fetchedAt < ttl } }
             all[key] = rendered
         }
-        if let data = try? JSONEncoder().encode(snapshot) { try? context.store?.cache(key, Array(data)) }
+        if let data = try? JSONEncoder().encode(snapshot) { try? cache?.cache(key, Array(data)) }
         return rendered
     }
 

@@ -3,10 +3,9 @@ import Foundation
 import Logging
 import SonicChain
 import SonicConfig
-import SonicStore
 
 /// What the services share: the network (with our deployments), the chain's reads, the
-/// broadcaster, the clock and the store.
+/// broadcaster and the clock. Each service is given the parts of the database it uses apart.
 public final class ChainContext: Sendable {
     public let network: Network
     public let chain: any ChainReads
@@ -15,7 +14,6 @@ public final class ChainContext: Sendable {
     public let deployments: Deployments?
     /// Why `deployments` is nil, for the error a subscription or NFT request gets.
     public let deploymentProblem: String?
-    public let store: Store?
     /// Fee suggestions, shared for one block's time (`SONIC_BALANCE_TTL`).
     private let feeCache: ReadCache<FeeSuggestion>
 
@@ -24,19 +22,18 @@ public final class ChainContext: Sendable {
     ///   - deployments: our contracts on it, or nil with `deploymentProblem` saying why.
     ///   - feeTTL: seconds fee suggestions are shared.
     public init(network: Network, deployments: Deployments?, deploymentProblem: String? = nil, chain: any ChainReads,
-                broadcaster: any Broadcaster, clock: any TimeSource = SystemTime(), store: Store?, feeTTL: Double) {
+                broadcaster: any Broadcaster, clock: any TimeSource = SystemTime(), feeTTL: Double) {
         self.network = network
         self.chain = chain
         self.broadcaster = broadcaster
         self.clock = clock
         self.deployments = deployments
         self.deploymentProblem = deploymentProblem
-        self.store = store
         feeCache = ReadCache(ttl: feeTTL)
     }
 
     /// The network of `configuration` with our deployments, read from the node through `client`.
-    public convenience init(configuration: Configuration, client: RPCClient, store: Store?) {
+    public convenience init(configuration: Configuration, client: RPCClient) {
         var network = configuration.network
         var deployments: Deployments?
         var problem: String?
@@ -49,7 +46,7 @@ public final class ChainContext: Sendable {
             logger.warning("contracts: \(error)")
         }
         let chain = RPCChain(client: client, network: network)
-        self.init(network: network, deployments: deployments, deploymentProblem: problem, chain: chain, broadcaster: chain, store: store,
+        self.init(network: network, deployments: deployments, deploymentProblem: problem, chain: chain, broadcaster: chain,
                   feeTTL: configuration.balanceTTL)
     }
 

@@ -35,12 +35,12 @@ public struct HealthService: Sendable {
 
     let network: Network
     let chain: any ChainReads
-    let store: Store?
+    let database: (any DatabaseHealth)?
 
-    public init(network: Network, chain: any ChainReads, store: Store?) {
+    public init(network: Network, chain: any ChainReads, database: (any DatabaseHealth)?) {
         self.network = network
         self.chain = chain
-        self.store = store
+        self.database = database
     }
 
     public func check() async -> Report {
@@ -58,8 +58,8 @@ public struct HealthService: Sendable {
             report.rpc = "unreachable"
         }
         do {
-            guard let store else { throw StoreError.unavailable(path: "?", reason: "not opened") }
-            try store.ping()
+            guard let database else { throw StoreError.unavailable(path: "?", reason: "not opened") }
+            try database.ping()
         } catch {
             logger.warning("health: \(error)")
             report.database = "unavailable"

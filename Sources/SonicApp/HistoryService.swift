@@ -10,6 +10,8 @@ import Synchronization
 /// stay put while blocks arrive), or every entry a page at a time for an export.
 public struct HistoryService: Sendable {
     let context: ChainContext
+    /// The indexed history, nil without a database.
+    let repository: (any HistoryRepository)?
     let watchlist: Watchlist
 
     public static let defaultLimit = 25
@@ -29,7 +31,7 @@ public struct HistoryService: Sendable {
     /// only watched addresses).
     public func page(_ query: HistoryQuery, of address: Address) async throws(AppError) -> Page {
         let store = try requireStore()
-        watchlist.watch(address, source: "lookup", store: store)
+        watchlist.watch(address, source: "lookup")
         let entries = try storeCall { () throws(StoreError) in try store.history(query) }
         let indexed = try storeCall { () throws(StoreError) in try store.indexerState(chainID: context.network.chainID) }?.indexed
         return Page(address: address, entries: entries, next: entries.count == query.limit ? entries.last?.position : nil, indexedBlock: indexed)
@@ -39,7 +41,7 @@ public struct HistoryService: Sendable {
     /// turn until the last (a failed read ends the export early).
     public func forEachPage(_ query: HistoryQuery, of address: Address, _ body: ([ActivityEntry]) -> Void) throws(AppError) {
         let store = try requireStore()
-        watchlist.watch(address, source: "lookup", store: store)
+        watchlist.watch(address, source: "lookup")
         var page = query
         while true {
             guard let entries = try? store.history(page), !entries.isEmpty else { return }
@@ -67,15 +69,13 @@ public struct HistoryService: Sendable {
         return "\(year)-\(two(month))-\(two(day))T\(two(Int64(second / 3_600))):\(two(Int64(second / 60 % 60))):\(two(Int64(second % 60)))Z"
     }
 
-    public static func checksummed(_ lowercase: String) -> String { (try? Address(lowercase))?.checksummed ?? lowercase }
-
     /// Refuses when the history cannot be read at all (checked before an export starts).
     public func requireAvailable() throws(AppError) {
         _ = try requireStore()
     }
 
-    func requireStore() throws(AppError) -> Store {
-        guard let store = context.store else { throw .databaseDown }
+    func requireStore() throws(AppError) -> any HistoryRepository {
+        guard let store = repository else { throw .databaseDown }
         return store
     }
 }
@@ -84,16 +84,22 @@ public struct HistoryService: Sendable {
 /// everything: those looked up or signed in. Written once per address per process.
 public final class Watchlist: Sendable {
     let enabled: Bool
+    let repository: (any WatchRepository)?
     /// Read on every lookup, written once per address: readers must not queue behind each other.
-    private let seen = ReadWriteLocked<Set<String>>([])
+    private let seen = ReadWriteLocked<Set<Address>>([])
 
-    public init(enabled: Bool) { self.enabled = enabled }
+    /// - Parameter repository: where the watched set is kept; nil without a database.
+    public init(enabled: Bool, repository: (any WatchRepository)?) {
+        self.enabled = enabled
+        self.repository = repository
+    }
 
-    public func watch(_ address: Address, source: String, store: Store?) {
-        guard enabled, let store else { return }
-        let key = address.lowercased
+    /// Adds `address` to the watched set (once per process), saying who asked (`source`).
+    public func watch(_ address: Address, source: String) {
+        guard enabled, let repository else { return }
+        let key = address
         guard !seen.read({ $0.contains(key) }), seen.write({ $0.insert(key).inserted }) else { return }
-        do { try store.watch(key, source: source) } catch {
+        do { try repository.watch(key, source: source) } catch {
             seen.write { _ = $0.remove(key) }
             logger.warning("watchlist: \(error)")
         }

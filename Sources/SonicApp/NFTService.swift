@@ -12,6 +12,8 @@ import SonicStore
 /// gateway that serves stored content at `/ipfs/<cid>`.
 public struct NFTService: Sendable {
     let context: ChainContext
+    /// The indexed chain (who holds which token), nil without a database.
+    let history: (any HistoryRepository)?
     let content: ContentStore?
     let contentProblem: String?
     let maxImageBytes: Int
@@ -186,13 +188,13 @@ public struct NFTService: Sendable {
 
     /// GET /api/nft/{address}: the tokens it holds by the indexer, with images through our gateway.
     public func tokens(of address: Address) async throws(AppError) -> JSONValue {
-        guard let store = context.store else { throw .databaseDown }
-        let owned = try storeCall { () throws(StoreError) in try store.ownedNFTs(address.lowercased) }
+        guard let history else { throw .databaseDown }
+        let owned = try storeCall { () throws(StoreError) in try history.ownedNFTs(address) }
         let tokens: [JSONValue] = owned.map { token in
             var entry: [String: JSONValue] = [
-                "contract": .string(HistoryService.checksummed(token.contract)), "token_id": .string(token.tokenID),
+                "contract": .string(token.contract.checksummed), "token_id": .string(token.tokenID.description),
                 "token_uri": token.tokenURI.map { .string($0) } ?? .null,
-                "mint_transaction": token.mintTransaction.map { .string($0) } ?? .null,
+                "mint_transaction": token.mintTransaction.map { .string($0.description) } ?? .null,
                 "minted_at": token.mintedAt.map { .string(HistoryService.iso($0)) } ?? .null,
                 "name": .null, "description": .null, "image_url": .null,
             ]

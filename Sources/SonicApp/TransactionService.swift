@@ -8,6 +8,8 @@ import SonicStore
 /// Prepares transfers for the wallet, broadcasts what it signed, and tracks transactions.
 public struct TransactionService: Sendable {
     let context: ChainContext
+    /// The tracked transactions, nil without a database.
+    let repository: (any TransactionRepository)?
     let balances: BalanceService
 
     /// A transfer of `amount` (decimal text) of `token` (S when nil), previewed; refused when
@@ -67,13 +69,13 @@ public struct TransactionService: Sendable {
         }
         let hash: Hash32
         do { hash = try await context.broadcaster.sendRawTransaction(raw) } catch { throw AppError(error) }
-        try await trackQuietly(TrackedTransaction(hash: hash.description, sender: signed.sender.lowercased, nonce: signed.transaction.nonce))
+        try await trackQuietly(TrackedTransaction(hash: hash, sender: signed.sender, nonce: signed.transaction.nonce))
         return Sent(hash: hash, from: signed.sender, nonce: signed.transaction.nonce, state: .pending)
     }
 
     /// Follows a transaction the wallet broadcast itself; answers its state now.
     public func track(_ hash: Hash32) async throws(AppError) -> TransactionStatus {
-        try await trackQuietly(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
+        try await trackQuietly(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
         return try await status(hash)
     }
 
@@ -82,10 +84,10 @@ public struct TransactionService: Sendable {
         if let tracked = try trackedStatus(hash) { return tracked }
         do {
             if let receipt = try await context.chain.receipt(hash) {
-                return TransactionStatus(TransactionWatcher.final(hash: hash.description, receipt: receipt, reason: nil), network: context.network)
+                return TransactionStatus(TransactionWatcher.final(hash: hash, receipt: receipt, reason: nil), network: context.network)
             }
             if try await context.chain.knows(hash) {
-                return TransactionStatus(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil), network: context.network)
+                return TransactionStatus(TrackedTransaction(hash: hash, sender: nil, nonce: nil), network: context.network)
             }
         } catch {
             throw AppError(error)
@@ -95,17 +97,17 @@ public struct TransactionService: Sendable {
 
     /// The state of `hash` when we track it, read from the store alone; nil when we do not.
     public func trackedStatus(_ hash: Hash32) throws(AppError) -> TransactionStatus? {
-        try storeCall { () throws(StoreError) in try context.store?.trackedTransaction(hash.description) }
+        try storeCall { () throws(StoreError) in try repository?.trackedTransaction(hash) }
             .map { TransactionStatus($0, network: context.network) }
     }
 
     /// Watches `hash` for a long-poll, writing only when it is not tracked yet.
     public func watch(_ hash: Hash32) async throws(AppError) {
-        try await trackQuietly(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
+        try await trackQuietly(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
     }
 
     private func trackQuietly(_ transaction: TrackedTransaction) async throws(AppError) {
-        try storeCall { () throws(StoreError) in try context.store?.track(transaction) }
+        try storeCall { () throws(StoreError) in try repository?.track(transaction) }
     }
 }
 
@@ -126,14 +128,14 @@ public struct TransactionStatus: Encodable, Sendable, Equatable {
     }
 
     public init(_ tracked: TrackedTransaction, network: Network) {
-        hash = tracked.hash
+        hash = tracked.hash.description
         status = tracked.state.rawValue
         block = tracked.block
         gasUsed = tracked.gasUsed
-        feeWei = tracked.feeWei
-        fee = tracked.feeWei.flatMap { try? UInt256(parsing: $0) }.map { Units.format($0, decimals: 18) }
+        feeWei = tracked.feeWei?.description
+        fee = tracked.feeWei.map { Units.format($0, decimals: 18) }
         reason = tracked.reason
-        explorerUrl = network.explorerLink(transaction: tracked.hash)
+        explorerUrl = network.explorerLink(transaction: hash)
     }
 
     private init(unknownHash: String) {

@@ -12,6 +12,8 @@ import Synchronization
 /// waiting on them.
 public final class TransactionWatcher: Sendable {
     let context: ChainContext
+    /// The tracked transactions and their change log, nil without a database.
+    let repository: (any TransactionRepository)?
     let waiters: ParkingLot
     /// Forgets the cached reads of an address a settled transaction changed.
     let settled: @Sendable (Address) -> Void
@@ -19,8 +21,10 @@ public final class TransactionWatcher: Sendable {
     let dropAfter: Double
     private let threads = Mutex<[RepeatingThread]>([])
 
-    public init(context: ChainContext, waiters: ParkingLot, dropAfter: Double = 600, settled: @escaping @Sendable (Address) -> Void) {
+    public init(context: ChainContext, repository: (any TransactionRepository)?, waiters: ParkingLot, dropAfter: Double = 600,
+                settled: @escaping @Sendable (Address) -> Void) {
         self.context = context
+        self.repository = repository
         self.waiters = waiters
         self.dropAfter = dropAfter
         self.settled = settled
@@ -30,9 +34,8 @@ public final class TransactionWatcher: Sendable {
     @discardableResult
     public func poll() async -> Int {
         let now = context.clock.now()
-        guard let store = context.store, let pending = try? store.pendingTransactions(), !pending.isEmpty else { return 0 }
-        let hashes = pending.compactMap { try? Hash32($0.hash) }
-        guard let receipts = try? await context.chain.receipts(hashes) else { return 0 }
+        guard let store = repository, let pending = try? store.pendingTransactions(), !pending.isEmpty else { return 0 }
+        guard let receipts = try? await context.chain.receipts(pending.map(\.hash)) else { return 0 }
         var changed = 0
         for (tracked, result) in zip(pending, receipts) {
             guard case .success(let found) = result else { continue }
@@ -42,10 +45,9 @@ public final class TransactionWatcher: Sendable {
                 next.sender = tracked.sender
                 next.nonce = tracked.nonce
                 next.createdAt = tracked.createdAt
-                if let from = try? Address(bytes: receipt.from.bytes) { settled(from) }
-                if let to = receipt.to, let address = try? Address(bytes: to.bytes) { settled(address) }
-            } else if now.timeIntervalSince(tracked.createdAt) > dropAfter, let hash = try? Hash32(tracked.hash),
-                      (try? await context.chain.knows(hash)) == false {
+                settled(receipt.from)
+                if let to = receipt.to { settled(to) }
+            } else if now.timeIntervalSince(tracked.createdAt) > dropAfter, (try? await context.chain.knows(tracked.hash)) == false {
                 next = tracked
                 next.state = .dropped
                 next.reason = "the node no longer knows this transaction and it was not mined within \(Int(dropAfter)) s"
@@ -56,7 +58,7 @@ public final class TransactionWatcher: Sendable {
             do {
                 try store.update(next)
                 changed += 1
-                waiters.wake(tracked.hash, with: next)
+                waiters.wake(tracked.hash.description, with: next)
             } catch {
                 logger.error("watcher: \(error)")
             }
@@ -99,7 +101,7 @@ public final class TransactionWatcher: Sendable {
     /// (by the indexer or by this process), once per change.
     @discardableResult
     func wakeChanged(_ feed: inout ChangeFeed) -> Int {
-        guard let store = context.store else { return 0 }
+        guard let store = repository else { return 0 }
         guard let last = feed.last else {
             feed.last = try? store.lastTrackedChange()
             return 0
@@ -108,23 +110,22 @@ public final class TransactionWatcher: Sendable {
         feed.last = newest
         // Waiters wait while a transaction is pending; a change back to pending (a reorg) is not news.
         let due: [(key: String, value: (any Sendable)?)] = changes.filter(\.isFinal).map { change in
-            if let sender = change.sender.flatMap({ try? Address($0) }) { settled(sender) }
-            return (change.hash, change)
+            if let sender = change.sender { settled(sender) }
+            return (change.hash.description, change)
         }
         waiters.wake(due)
         return due.count
     }
 
     /// The state a receipt settles.
-    static func final(hash: String, receipt: Receipt, reason: String?) -> TrackedTransaction {
+    static func final(hash: Hash32, receipt: Receipt, reason: String?) -> TrackedTransaction {
         TrackedTransaction(hash: hash, sender: nil, nonce: nil, state: receipt.succeeded ? .confirmed : .failed,
-                           block: receipt.blockNumber.value, gasUsed: receipt.gasUsed.value, feeWei: receipt.fee.description,
+                           block: receipt.blockNumber.value, gasUsed: receipt.gasUsed.value, feeWei: receipt.fee,
                            reason: receipt.succeeded ? nil : (reason ?? "reverted"))
     }
 
     /// Replays a failed transaction as a call at its block to learn why it reverted.
     func revertReason(_ receipt: Receipt) async -> String {
-        guard let hash = try? Hash32(bytes: receipt.transactionHash.bytes) else { return "reverted" }
-        return await context.chain.revertReason(of: hash, block: receipt.blockNumber.value)
+        await context.chain.revertReason(of: receipt.transactionHash, block: receipt.blockNumber.value)
     }
 }

@@ -80,12 +80,16 @@ public struct CallRequest: Sendable, Hashable {
     }
 }
 
+// The decoded answers below carry addresses and hashes as `Address` and `Hash32`: decoding
+// refuses a value of the wrong length (or a bad checksum) with the field's path, so nothing
+// downstream parses hex again.
+
 /// A block as `eth_getBlockByNumber` returns it; `transactions` holds hashes or, with full
 /// transactions, the transactions themselves.
 public struct Block: Decodable, Sendable {
     public let number: Quantity
-    public let hash: HexData
-    public let parentHash: HexData
+    public let hash: Hash32
+    public let parentHash: Hash32
     public let timestamp: Quantity
     public let gasLimit: Quantity
     public let gasUsed: Quantity
@@ -95,12 +99,12 @@ public struct Block: Decodable, Sendable {
 
 /// A transaction hash, or a whole transaction, inside a block.
 public enum BlockTransaction: Decodable, Sendable {
-    case hash(HexData)
+    case hash(Hash32)
     case full(TransactionInfo)
 
     public init(from decoder: any Decoder) throws {
-        if let hash = try? decoder.singleValueContainer().decode(HexData.self) {
-            self = .hash(hash)
+        if (try? decoder.singleValueContainer().decode(String.self)) != nil {
+            self = .hash(try Hash32(from: decoder))
         } else {
             self = .full(try TransactionInfo(from: decoder))
         }
@@ -109,13 +113,13 @@ public enum BlockTransaction: Decodable, Sendable {
 
 /// A transaction as `eth_getTransactionByHash` returns it.
 public struct TransactionInfo: Decodable, Sendable {
-    public let hash: HexData
+    public let hash: Hash32
     public let nonce: Quantity
-    public let blockHash: HexData?
+    public let blockHash: Hash32?
     public let blockNumber: Quantity?
     public let transactionIndex: Quantity?
-    public let from: HexData
-    public let to: HexData?
+    public let from: Address
+    public let to: Address?
     public let value: BigQuantity
     public let gas: Quantity
     public let gasPrice: BigQuantity?
@@ -127,14 +131,14 @@ public struct TransactionInfo: Decodable, Sendable {
 
 /// A receipt as `eth_getTransactionReceipt` returns it.
 public struct Receipt: Decodable, Sendable {
-    public let transactionHash: HexData
-    public let blockHash: HexData
+    public let transactionHash: Hash32
+    public let blockHash: Hash32
     public let blockNumber: Quantity
-    public let from: HexData
-    public let to: HexData?
+    public let from: Address
+    public let to: Address?
     public let gasUsed: Quantity
     public let effectiveGasPrice: BigQuantity
-    public let contractAddress: HexData?
+    public let contractAddress: Address?
     public let logs: [Log]
     public let status: Quantity
 
@@ -146,12 +150,12 @@ public struct Receipt: Decodable, Sendable {
 
 /// An event log.
 public struct Log: Decodable, Sendable, Hashable {
-    public let address: HexData
-    public let topics: [HexData]
+    public let address: Address
+    public let topics: [Hash32]
     public let data: HexData
     public let blockNumber: Quantity
-    public let blockHash: HexData
-    public let transactionHash: HexData
+    public let blockHash: Hash32
+    public let transactionHash: Hash32
     public let transactionIndex: Quantity
     public let logIndex: Quantity
     public let removed: Bool?

@@ -50,8 +50,8 @@ public struct ContractDeployer: Sendable {
             throw DeploymentError.malformed(file: artifact.name, reason: "constructor arguments: \(error)")
         }
         let receipt = try sender.sendAndWait(CallRequest(to: nil, data: artifact.bytecode + encoded), timeout: 120)
-        let hash = Hex.encode(receipt.transactionHash.bytes)
-        guard receipt.succeeded, let created = receipt.contractAddress, let address = try? Address(bytes: created.bytes) else {
+        let hash = receipt.transactionHash.description
+        guard receipt.succeeded, let address = receipt.contractAddress else {
             throw ChainError.invalidResponse(endpoint: sender.client.endpoints[0], method: "deploy \(artifact.name)",
                                              reason: "transaction \(hash) failed or created no contract")
         }

@@ -65,8 +65,7 @@ extension RPCClient {
     /// Why a mined transaction reverted: replays it as a call at its block and decodes the
     /// revert data. "reverted" when the node gives no reason.
     public func revertReason(of transaction: TransactionInfo, block: UInt64) -> String {
-        guard let from = try? Address(bytes: transaction.from.bytes) else { return "reverted" }
-        let to = transaction.to.flatMap { try? Address(bytes: $0.bytes) }
+        let from = transaction.from, to = transaction.to
         let request = CallRequest(from: from, to: to, value: transaction.value.value, data: transaction.input.bytes, gas: transaction.gas.value)
         do {
             _ = try call(request, at: .number(block))

@@ -1,48 +1,53 @@
+import Ethereum
 import Foundation
 import GRDB
 
 /// One thing that happened to one address, as its history shows it: a transfer in or out,
-/// a token transfer, a mint, a purchase, a contract call. Amounts are exact integer strings in
-/// the token's base unit (wei for S).
+/// a token transfer, a mint, a purchase, a contract call. Amounts are exact integers in the
+/// token's base unit (wei for S).
 public struct ActivityEntry: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable, DatabaseValueConvertible {
         case transfer, tokenTransfer = "token_transfer", nftMint = "nft_mint", nftTransfer = "nft_transfer"
         case subscription, contractCall = "contract_call", contractCreation = "contract_creation"
     }
 
-    public enum Direction: String, Sendable, CaseIterable {
+    public enum Direction: String, Sendable, CaseIterable, DatabaseValueConvertible {
         case incoming = "in", outgoing = "out", own = "self"
     }
 
-    /// Lowercase `0x…` address whose history this entry belongs to.
-    public var address: String
+    /// How the transaction ended.
+    public enum Status: String, Sendable, CaseIterable, DatabaseValueConvertible {
+        case confirmed, failed
+    }
+
+    /// The address whose history this entry belongs to.
+    public var address: Address
     public var block: UInt64
     public var txIndex: Int
     /// Order inside the transaction: -1 for the transaction itself, else the log index.
     public var seq: Int
-    public var hash: String
+    public var hash: Hash32
     /// Unix seconds of the block.
     public var time: UInt64
     public var kind: Kind
     public var direction: Direction
-    public var counterparty: String?
-    public var amountWei: String
+    public var counterparty: Address?
+    public var amountWei: UInt256
     public var tokenSymbol: String
     /// nil for the native coin.
-    public var tokenAddress: String?
+    public var tokenAddress: Address?
     public var tokenDecimals: Int
-    public var nftContract: String?
-    public var tokenID: String?
+    public var nftContract: Address?
+    public var tokenID: UInt256?
     /// What this address paid for the transaction; only on the sender's entry.
-    public var feeWei: String?
-    /// `confirmed` or `failed`.
-    public var status: String
+    public var feeWei: UInt256?
+    public var status: Status
     public var reason: String?
     public var method: String?
 
-    public init(address: String, block: UInt64, txIndex: Int, seq: Int, hash: String, time: UInt64, kind: Kind, direction: Direction,
-                counterparty: String?, amountWei: String, tokenSymbol: String, tokenAddress: String? = nil, tokenDecimals: Int,
-                nftContract: String? = nil, tokenID: String? = nil, feeWei: String? = nil, status: String, reason: String? = nil,
+    public init(address: Address, block: UInt64, txIndex: Int, seq: Int, hash: Hash32, time: UInt64, kind: Kind, direction: Direction,
+                counterparty: Address?, amountWei: UInt256, tokenSymbol: String, tokenAddress: Address? = nil, tokenDecimals: Int,
+                nftContract: Address? = nil, tokenID: UInt256? = nil, feeWei: UInt256? = nil, status: Status, reason: String? = nil,
                 method: String? = nil) {
         self.address = address
         self.block = block
@@ -68,42 +73,42 @@ public struct ActivityEntry: Sendable, Equatable {
     /// Where this entry sits in the history; pages continue after a position.
     public var position: HistoryPosition { HistoryPosition(block: block, txIndex: txIndex, seq: seq) }
 
-    /// The columns `init(row:)` reads, in its order (by position: faster than by name).
-    static let columns = """
-        address, block, tx_index, seq, hash, time, type, direction, counterparty, amount_wei, token_symbol, token_address,
-        token_decimals, nft_contract, token_id, fee_wei, status, reason, method
-        """
-
-    init(row: Row) {
-        address = row[0]
-        block = UInt64(row[1] as Int64)
-        txIndex = row[2]
-        seq = row[3]
-        hash = row[4]
-        time = UInt64(row[5] as Int64)
-        kind = Kind(rawValue: row[6]) ?? .contractCall
-        direction = Direction(rawValue: row[7]) ?? .incoming
-        counterparty = row[8]
-        amountWei = row[9]
-        tokenSymbol = row[10]
-        tokenAddress = row[11]
-        tokenDecimals = row[12]
-        nftContract = row[13]
-        tokenID = row[14]
-        feeWei = row[15]
-        status = row[16]
-        reason = row[17]
-        method = row[18]
+    /// The columns of `activity` an entry reads and writes, in that order.
+    enum Columns: Int, TableColumns {
+        case address, block, txIndex, seq, hash, time, type, direction, counterparty, amountWei, tokenSymbol, tokenAddress, tokenDecimals
+        case nftContract, tokenId, feeWei, status, reason, method
+        static let table = "activity"
     }
 
-    static let insertSQL = """
-        INSERT INTO activity (address, block, tx_index, seq, hash, time, type, direction, counterparty, amount_wei, token_symbol,
-            token_address, token_decimals, nft_contract, token_id, fee_wei, status, reason, method, source)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    /// Reads a row selected with `Columns.selection()`, by position.
+    /// - Throws: `StoreError.corruptValue` naming the column that does not convert.
+    init(row: Row) throws(StoreError) {
+        address = try row.value(Columns.address)
+        block = try row.value(Columns.block)
+        txIndex = try row.value(Columns.txIndex)
+        seq = try row.value(Columns.seq)
+        hash = try row.value(Columns.hash)
+        time = try row.value(Columns.time)
+        kind = try row.value(Columns.type)
+        direction = try row.value(Columns.direction)
+        counterparty = try row.optional(Columns.counterparty)
+        amountWei = try row.value(Columns.amountWei)
+        tokenSymbol = try row.value(Columns.tokenSymbol)
+        tokenAddress = try row.optional(Columns.tokenAddress)
+        tokenDecimals = try row.value(Columns.tokenDecimals)
+        nftContract = try row.optional(Columns.nftContract)
+        tokenID = try row.optional(Columns.tokenId)
+        feeWei = try row.optional(Columns.feeWei)
+        status = try row.value(Columns.status)
+        reason = try row.optional(Columns.reason)
+        method = try row.optional(Columns.method)
+    }
 
+    static let insertSQL = "INSERT INTO activity (\(Columns.selection()), source) VALUES (\(Array(repeating: "?", count: Columns.count + 1).joined(separator: ", ")))"
+
+    /// The values of `Columns`, in order, then the source.
     func arguments(source: String) -> StatementArguments {
-        [address, Int64(block), txIndex, seq, hash, Int64(time), kind.rawValue, direction.rawValue, counterparty, amountWei, tokenSymbol,
+        [address, Int64(block), txIndex, seq, hash, Int64(time), kind, direction, counterparty, amountWei, tokenSymbol,
          tokenAddress, tokenDecimals, nftContract, tokenID, feeWei, status, reason, method, source]
     }
 }
@@ -139,17 +144,22 @@ public struct HistoryPosition: Sendable, Hashable, Comparable, CustomStringConve
 
 /// Which entries of a history to read.
 public struct HistoryQuery: Sendable, Equatable {
-    public var address: String
+    /// Entries of one token: by its symbol (any case) or by its contract's address.
+    public enum Token: Sendable, Equatable {
+        case symbol(String)
+        case address(Address)
+    }
+
+    public var address: Address
     public var limit: Int
     /// Entries strictly older than this position.
     public var after: HistoryPosition?
     public var direction: ActivityEntry.Direction?
     public var kind: ActivityEntry.Kind?
-    /// A symbol (case-insensitive) or a lowercase token address.
-    public var token: String?
+    public var token: Token?
 
-    public init(address: String, limit: Int = 25, after: HistoryPosition? = nil, direction: ActivityEntry.Direction? = nil,
-                kind: ActivityEntry.Kind? = nil, token: String? = nil) {
+    public init(address: Address, limit: Int = 25, after: HistoryPosition? = nil, direction: ActivityEntry.Direction? = nil,
+                kind: ActivityEntry.Kind? = nil, token: Token? = nil) {
         self.address = address
         self.limit = limit
         self.after = after

@@ -37,20 +37,12 @@ public final class Store: Sendable {
     /// Checks that the file can be read: a query against the schema, not just an open handle.
     /// - Throws: `StoreError.unavailable` when SQLite cannot answer.
     public func ping() throws(StoreError) {
-        do {
-            _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
-        } catch {
-            throw .unavailable(path: path, reason: Self.reason(error))
-        }
+        _ = try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
     }
 
     /// The applied migrations, oldest first.
     public func appliedMigrations() throws(StoreError) -> [String] {
-        do {
-            return try pool.read { db in try Migrations.migrator.appliedMigrations(db) }
-        } catch {
-            throw .unavailable(path: path, reason: Self.reason(error))
-        }
+        try read { db in try Migrations.migrator.appliedMigrations(db) }
     }
 
     /// Copies the database to `destination` while it is in use (SQLite's online backup API:
@@ -70,6 +62,21 @@ public final class Store: Sendable {
         } catch {
             throw .unavailable(path: destination, reason: Self.reason(error))
         }
+    }
+
+    /// Runs `body` in a read transaction; a failure of SQLite is `.unavailable`, a stored value
+    /// that does not convert stays the `.corruptValue` the record threw.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw storeError(error) }
+    }
+
+    /// Runs `body` in a write transaction (all or nothing), with `read`'s errors.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw storeError(error) }
+    }
+
+    private func storeError(_ error: any Error) -> StoreError {
+        (error as? StoreError) ?? .unavailable(path: path, reason: Self.reason(error))
     }
 
     static func reason(_ error: any Error) -> String {

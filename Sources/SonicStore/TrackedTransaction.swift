@@ -1,9 +1,10 @@
+import Ethereum
 import Foundation
 import GRDB
 
 /// A transaction the dashboard follows until it is final.
 public struct TrackedTransaction: Sendable, Equatable {
-    public enum State: String, Sendable, CaseIterable {
+    public enum State: String, Sendable, CaseIterable, DatabaseValueConvertible {
         /// Known to the node or just sent, not mined yet.
         case pending
         /// Mined and succeeded.
@@ -14,19 +15,19 @@ public struct TrackedTransaction: Sendable, Equatable {
         case dropped
     }
 
-    public var hash: String
-    public var sender: String?
+    public var hash: Hash32
+    public var sender: Address?
     public var nonce: UInt64?
     public var state: State
     public var block: UInt64?
     public var gasUsed: UInt64?
-    public var feeWei: String?
+    public var feeWei: UInt256?
     public var reason: String?
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(hash: String, sender: String?, nonce: UInt64?, state: State = .pending, block: UInt64? = nil, gasUsed: UInt64? = nil,
-                feeWei: String? = nil, reason: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date()) {
+    public init(hash: Hash32, sender: Address?, nonce: UInt64?, state: State = .pending, block: UInt64? = nil, gasUsed: UInt64? = nil,
+                feeWei: UInt256? = nil, reason: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date()) {
         self.hash = hash
         self.sender = sender
         self.nonce = nonce
@@ -41,23 +42,26 @@ public struct TrackedTransaction: Sendable, Equatable {
 
     public var isFinal: Bool { state != .pending }
 
-    /// The columns `init(row:)` reads, in its order: select these, not `*`.
-    static let columns = "hash, sender, nonce, state, block, gas_used, fee_wei, reason, created_at, updated_at"
-    static let columnCount = 10
+    /// The columns of `tracked_transaction` a record reads, in that order: select these, not `*`.
+    enum Columns: Int, TableColumns {
+        case hash, sender, nonce, state, block, gasUsed, feeWei, reason, createdAt, updatedAt
+        static let table = "tracked_transaction"
+    }
 
-    /// Reads a row selected with `columns`, by position: a wake of 10,000 waiting requests
-    /// decodes 10,000 rows, and looking columns up by name was most of that time.
-    init(row: Row) {
-        hash = row[0]
-        sender = row[1]
-        nonce = (row[2] as Int64?).map { UInt64($0) }
-        state = State(rawValue: row[3]) ?? .pending
-        block = (row[4] as Int64?).map { UInt64($0) }
-        gasUsed = (row[5] as Int64?).map { UInt64($0) }
-        feeWei = row[6]
-        reason = row[7]
-        createdAt = Date(timeIntervalSince1970: row[8])
-        updatedAt = Date(timeIntervalSince1970: row[9])
+    /// Reads a row selected with `Columns.selection()`, by position: a wake of 10,000 waiting
+    /// requests decodes 10,000 rows, and looking columns up by name was most of that time.
+    /// - Throws: `StoreError.corruptValue` naming the column that does not convert.
+    init(row: Row) throws(StoreError) {
+        hash = try row.value(Columns.hash)
+        sender = try row.optional(Columns.sender)
+        nonce = try row.optional(Columns.nonce)
+        state = try row.value(Columns.state)
+        block = try row.optional(Columns.block)
+        gasUsed = try row.optional(Columns.gasUsed)
+        feeWei = try row.optional(Columns.feeWei)
+        reason = try row.optional(Columns.reason)
+        createdAt = Date(timeIntervalSince1970: try row.value(Columns.createdAt))
+        updatedAt = Date(timeIntervalSince1970: try row.value(Columns.updatedAt))
     }
 
     /// Every row `sql` selects (`SELECT \(columns) …`), decoded as the cursor steps, without
@@ -65,7 +69,7 @@ public struct TrackedTransaction: Sendable, Equatable {
     static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments) throws -> [TrackedTransaction] {
         var all: [TrackedTransaction] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() { all.append(TrackedTransaction(row: row)) }
+        while let row = try rows.next() { all.append(try TrackedTransaction(row: row)) }
         return all
     }
 }
@@ -75,74 +79,91 @@ extension Store {
     /// writes nothing (every long-poll tracks its hash: most are known already, and a write
     /// would queue each of them behind the database's one writer).
     public func track(_ transaction: TrackedTransaction) throws(StoreError) {
-        do {
-            let known = try pool.read { db in
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM tracked_transaction WHERE hash = ?", arguments: [transaction.hash]) ?? false
-            }
-            guard !known else { return }
-            try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO tracked_transaction (hash, sender, nonce, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(hash) DO NOTHING
-                    """, arguments: [transaction.hash, transaction.sender, transaction.nonce.map { Int64($0) }, transaction.state.rawValue,
-                                     transaction.createdAt.timeIntervalSince1970, transaction.updatedAt.timeIntervalSince1970])
-            }
-        } catch {
-            throw .unavailable(path: path, reason: Self.reason(error))
+        let known = try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM tracked_transaction WHERE hash = ?", arguments: [transaction.hash]) ?? false
+        }
+        guard !known else { return }
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO tracked_transaction (hash, sender, nonce, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(hash) DO NOTHING
+                """, arguments: [transaction.hash, transaction.sender, transaction.nonce.map { Int64($0) }, transaction.state,
+                                 transaction.createdAt.timeIntervalSince1970, transaction.updatedAt.timeIntervalSince1970])
         }
     }
 
     /// Records a new state (with its details) for a tracked transaction.
     public func update(_ transaction: TrackedTransaction) throws(StoreError) {
-        do {
-            try pool.write { db in
-                try db.execute(sql: """
-                    UPDATE tracked_transaction SET state = ?, block = ?, gas_used = ?, fee_wei = ?, reason = ?, updated_at = ? WHERE hash = ?
-                    """, arguments: [transaction.state.rawValue, transaction.block.map { Int64($0) }, transaction.gasUsed.map { Int64($0) },
-                                     transaction.feeWei, transaction.reason, transaction.updatedAt.timeIntervalSince1970, transaction.hash])
-            }
-        } catch {
-            throw .unavailable(path: path, reason: Self.reason(error))
+        try write { db in
+            try db.execute(sql: """
+                UPDATE tracked_transaction SET state = ?, block = ?, gas_used = ?, fee_wei = ?, reason = ?, updated_at = ? WHERE hash = ?
+                """, arguments: [transaction.state, transaction.block.map { Int64($0) }, transaction.gasUsed.map { Int64($0) },
+                                 transaction.feeWei, transaction.reason, transaction.updatedAt.timeIntervalSince1970, transaction.hash])
         }
     }
 
-    public func trackedTransaction(_ hash: String) throws(StoreError) -> TrackedTransaction? {
-        do {
-            return try pool.read { db in
-                try TrackedTransaction.fetchAll(db, sql: "SELECT \(TrackedTransaction.columns) FROM tracked_transaction WHERE hash = ?",
-                                                arguments: [hash]).first
-            }
-        } catch {
-            throw .unavailable(path: path, reason: Self.reason(error))
+    /// The tracked transaction `hash`, nil when it is not tracked.
+    public func trackedTransaction(_ hash: Hash32) throws(StoreError) -> TrackedTransaction? {
+        try read { db in
+            try TrackedTransaction.fetchAll(db, sql: "SELECT \(TrackedTransaction.Columns.selection()) FROM tracked_transaction WHERE hash = ?",
+                                            arguments: [hash]).first
         }
     }
 
     /// Tracked transactions still pending, oldest first.
-    public func pendingTransactions(limit: Int = 500) throws(StoreError) -> [TrackedTransaction] {
-        do {
-            return try pool.read { db in
-                try TrackedTransaction.fetchAll(db, sql: "SELECT \(TrackedTransaction.columns) FROM tracked_transaction WHERE state = 'pending' ORDER BY created_at LIMIT ?",
-                                                arguments: [limit])
+    public func pendingTransactions(limit: Int) throws(StoreError) -> [TrackedTransaction] {
+        try read { db in
+            try TrackedTransaction.fetchAll(db, sql: """
+                SELECT \(TrackedTransaction.Columns.selection()) FROM tracked_transaction WHERE state = ? ORDER BY created_at LIMIT ?
+                """, arguments: [TrackedTransaction.State.pending, limit])
+        }
+    }
+
+    /// How many tracked transactions are in each state (states with none are absent).
+    /// - Throws: `StoreError.corruptValue` when a row holds an unknown state.
+    public func trackedCounts() throws(StoreError) -> [TrackedTransaction.State: Int] {
+        try read { db in
+            var counts: [TrackedTransaction.State: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM tracked_transaction GROUP BY state") {
+                counts[try row.value(TrackedTransaction.Columns.state, at: 0)] = row[1]
             }
-        } catch {
-            throw .unavailable(path: path, reason: Self.reason(error))
+            return counts
         }
     }
 }
 
 extension Store {
-    /// How many tracked transactions are in each state.
-    public func trackedCounts() throws(StoreError) -> [String: Int] {
-        do {
-            return try pool.read { db in
-                var counts: [String: Int] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM tracked_transaction GROUP BY state") {
-                    counts[row["state"]] = row["n"]
+    /// How many entries of the change log of tracked transactions are kept (by the trigger of
+    /// migration v7): a watcher that falls further behind than this misses changes (the
+    /// watchers read it every few milliseconds).
+    public static let trackedChangesKept = 100_000
+
+    /// The number of the newest change of a tracked transaction's state (0 before any).
+    public func lastTrackedChange() throws(StoreError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM tracked_change") ?? 0 }
+    }
+
+    /// The tracked transactions whose state changed (by any process) after change number `seq`,
+    /// each once and in its current state, oldest change first; and the number of the last
+    /// change read (`seq` when there was none).
+    public func trackedChanges(after seq: Int64) throws(StoreError) -> (last: Int64, changes: [TrackedTransaction]) {
+        try read { db in
+            var last = seq
+            var changes: [TrackedTransaction] = []
+            var position: [Hash32: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(TrackedTransaction.Columns.selection()), seq FROM tracked_change JOIN tracked_transaction USING (hash)
+                WHERE seq > ? ORDER BY seq
+                """, arguments: [seq])
+            while let row = try rows.next() {
+                let change = try TrackedTransaction(row: row)
+                last = row[TrackedTransaction.Columns.count]
+                if let index = position[change.hash] { changes[index] = change } else {
+                    position[change.hash] = changes.count
+                    changes.append(change)
                 }
-                return counts
             }
-        } catch {
-            throw .unavailable(path: path, reason: Self.reason(error))
+            return (last, changes)
         }
     }
 }

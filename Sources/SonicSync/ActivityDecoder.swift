@@ -17,16 +17,15 @@ public struct Catalog: Sendable {
     }
 
     public var nativeSymbol: String
-    /// Keyed by lowercase address.
-    public var tokens: [String: Token]
-    public var nftContract: String?
-    public var subscriptionContract: String?
+    public var tokens: [Address: Token]
+    public var nftContract: Address?
+    public var subscriptionContract: Address?
 
-    public init(nativeSymbol: String = "S", tokens: [String: Token] = [:], nftContract: Address? = nil, subscriptionContract: Address? = nil) {
+    public init(nativeSymbol: String = "S", tokens: [Address: Token] = [:], nftContract: Address? = nil, subscriptionContract: Address? = nil) {
         self.nativeSymbol = nativeSymbol
         self.tokens = tokens
-        self.nftContract = nftContract?.lowercased
-        self.subscriptionContract = subscriptionContract?.lowercased
+        self.nftContract = nftContract
+        self.subscriptionContract = subscriptionContract
     }
 
     /// Method names by selector, from the ABIs of the contracts we ship and the token standards.
@@ -42,9 +41,9 @@ public struct Catalog: Sendable {
                           uniquingKeysWith: { first, _ in first })
     }()
 
-    static let transferTopic = Hex.encode(Keccak256.hash("Transfer(address,address,uint256)"))
-    static let mintedTopic = Hex.encode(Keccak256.hash("Minted(address,uint256,string)"))
-    static let zeroAddress = "0x0000000000000000000000000000000000000000"
+    static let transferTopic = Hash32.keccak(Array("Transfer(address,address,uint256)".utf8))
+    static let mintedTopic = Hash32.keccak(Array("Minted(address,uint256,string)".utf8))
+    static let zeroAddress = try! Address(bytes: [UInt8](repeating: 0, count: 20))
 }
 
 /// A mined transaction with its receipt (and, for a failure, why it reverted).
@@ -74,16 +73,16 @@ public struct ActivityDecoder: Sendable {
     }
 
     /// Decodes `mined`, mined at `time`, keeping entries only for addresses `keep` accepts.
-    public func decode(_ mined: MinedTransaction, time: UInt64, keep: (String) -> Bool = { _ in true }) -> Decoded {
+    public func decode(_ mined: MinedTransaction, time: UInt64, keep: (Address) -> Bool = { _ in true }) -> Decoded {
         let transaction = mined.transaction, receipt = mined.receipt
-        let hash = Hex.encode(receipt.transactionHash.bytes)
+        let hash = receipt.transactionHash
         let block = receipt.blockNumber.value
         let txIndex = Int(transaction.transactionIndex?.value ?? 0)
-        let sender = Hex.encode(transaction.from.bytes)
-        let recipient = transaction.to.map { Hex.encode($0.bytes) }
+        let sender = transaction.from
+        let recipient = transaction.to
         let value = transaction.value.value
         let succeeded = receipt.succeeded
-        let status = succeeded ? "confirmed" : "failed"
+        let status: ActivityEntry.Status = succeeded ? .confirmed : .failed
         let reason = succeeded ? nil : (mined.reason ?? "reverted")
         let input = transaction.input.bytes
         let method = input.count >= 4 ? Catalog.methods[Array(input.prefix(4))] : nil
@@ -93,7 +92,7 @@ public struct ActivityDecoder: Sendable {
         var counterpartyOfSender = recipient
         if recipient == nil {
             kind = .contractCreation
-            counterpartyOfSender = receipt.contractAddress.map { Hex.encode($0.bytes) }
+            counterpartyOfSender = receipt.contractAddress
         } else if input.isEmpty {
             kind = .transfer
         } else if recipient == catalog.nftContract, method == "mint" {
@@ -103,15 +102,15 @@ public struct ActivityDecoder: Sendable {
         } else {
             kind = .contractCall
         }
-        func topLevel(_ address: String, direction: ActivityEntry.Direction, counterparty: String?, fee: String?) -> ActivityEntry {
+        func topLevel(_ address: Address, direction: ActivityEntry.Direction, counterparty: Address?, fee: UInt256?) -> ActivityEntry {
             ActivityEntry(address: address, block: block, txIndex: txIndex, seq: -1, hash: hash, time: time, kind: kind, direction: direction,
-                          counterparty: counterparty, amountWei: value.description, tokenSymbol: catalog.nativeSymbol, tokenDecimals: 18,
+                          counterparty: counterparty, amountWei: value, tokenSymbol: catalog.nativeSymbol, tokenDecimals: 18,
                           feeWei: fee, status: status, reason: reason, method: kind == .transfer ? nil : method)
         }
         var entries: [ActivityEntry] = []
         if keep(sender) {
             entries.append(topLevel(sender, direction: recipient == sender ? .own : .outgoing, counterparty: counterpartyOfSender,
-                                    fee: receipt.fee.description))
+                                    fee: receipt.fee))
         }
         if let recipient, recipient != sender, keep(recipient) {
             entries.append(topLevel(recipient, direction: .incoming, counterparty: sender, fee: nil))
@@ -124,24 +123,24 @@ public struct ActivityDecoder: Sendable {
             let mintedURIs = mintedURIs(receipt.logs)
             for log in receipt.logs {
                 guard let decoded = transfer(log) else { continue }
-                let contract = Hex.encode(log.address.bytes)
+                let contract = log.address
                 let token = catalog.tokens[contract]
                 let logIndex = Int(log.logIndex.value)
                 if let tokenID = decoded.tokenID {
                     nftTransfers.append(NFTTransferRecord(
-                        contract: contract, tokenID: tokenID.description, block: block, logIndex: logIndex, sender: decoded.from,
-                        receiver: decoded.to, tokenURI: decoded.from == Catalog.zeroAddress ? mintedURIs[tokenID.description] : nil,
+                        contract: contract, tokenID: tokenID, block: block, logIndex: logIndex, sender: decoded.from,
+                        receiver: decoded.to, tokenURI: decoded.from == Catalog.zeroAddress ? mintedURIs[tokenID] : nil,
                         hash: hash, time: time))
                 }
                 let eventKind: ActivityEntry.Kind = decoded.tokenID == nil ? .tokenTransfer
                     : (decoded.from == Catalog.zeroAddress ? .nftMint : .nftTransfer)
-                func event(_ address: String, _ direction: ActivityEntry.Direction, _ counterparty: String) -> ActivityEntry {
+                func event(_ address: Address, _ direction: ActivityEntry.Direction, _ counterparty: Address) -> ActivityEntry {
                     ActivityEntry(address: address, block: block, txIndex: txIndex, seq: logIndex, hash: hash, time: time, kind: eventKind,
                                   direction: direction, counterparty: counterparty,
-                                  amountWei: decoded.tokenID == nil ? decoded.amount.description : "1",
+                                  amountWei: decoded.tokenID == nil ? decoded.amount : 1,
                                   tokenSymbol: token?.symbol ?? "?", tokenAddress: contract,
                                   tokenDecimals: decoded.tokenID == nil ? (token?.decimals ?? 0) : 0,
-                                  nftContract: decoded.tokenID == nil ? nil : contract, tokenID: decoded.tokenID?.description,
+                                  nftContract: decoded.tokenID == nil ? nil : contract, tokenID: decoded.tokenID,
                                   status: status)
                 }
                 if decoded.from == decoded.to {
@@ -157,7 +156,7 @@ public struct ActivityDecoder: Sendable {
         }
         merge(events, into: &entries)
         let indexed = IndexedTransaction(hash: hash, block: block, index: txIndex, sender: sender, recipient: recipient,
-                                         valueWei: value.description, feeWei: receipt.fee.description, gasUsed: receipt.gasUsed.value,
+                                         valueWei: value, feeWei: receipt.fee, gasUsed: receipt.gasUsed.value,
                                          succeeded: succeeded, reason: reason)
         return Decoded(transaction: indexed, entries: entries, nftTransfers: nftTransfers)
     }
@@ -181,7 +180,7 @@ public struct ActivityDecoder: Sendable {
             let top = entries[index]
             if top.kind == .nftMint, let mint = own.first(where: { remaining[$0].kind == .nftMint && remaining[$0].direction == .incoming }) {
                 remaining.remove(at: mint)
-            } else if top.kind == .contractCall, top.amountWei == "0" {
+            } else if top.kind == .contractCall, top.amountWei == .zero {
                 remaining[first].feeWei = top.feeWei
                 remaining[first].method = top.method
                 entries[index].seq = Int.min  // marked for removal
@@ -192,11 +191,11 @@ public struct ActivityDecoder: Sendable {
     }
 
     /// An ERC-20 (3 topics, 32-byte amount) or ERC-721 (4 topics) Transfer.
-    func transfer(_ log: Log) -> (from: String, to: String, amount: UInt256, tokenID: UInt256?)? {
+    func transfer(_ log: Log) -> (from: Address, to: Address, amount: UInt256, tokenID: UInt256?)? {
         let topics = log.topics.map(\.bytes)
-        guard topics.count >= 3, Hex.encode(topics[0]) == Catalog.transferTopic,
-              topics[1].count == 32, topics[2].count == 32 else { return nil }
-        let from = Hex.encode(Array(topics[1].suffix(20))), to = Hex.encode(Array(topics[2].suffix(20)))
+        guard topics.count >= 3, log.topics[0] == Catalog.transferTopic,
+              let from = try? Address(bytes: Array(topics[1].suffix(20))), let to = try? Address(bytes: Array(topics[2].suffix(20)))
+        else { return nil }
         if topics.count == 4, let tokenID = UInt256(bigEndian: topics[3]) {
             return (from, to, UInt256(1), tokenID)
         }
@@ -205,15 +204,15 @@ public struct ActivityDecoder: Sendable {
     }
 
     /// Token URIs our collection announced in `Minted` events, by token id.
-    func mintedURIs(_ logs: [Log]) -> [String: String] {
-        var uris: [String: String] = [:]
-        for log in logs where Hex.encode(log.address.bytes) == catalog.nftContract {
+    func mintedURIs(_ logs: [Log]) -> [UInt256: String] {
+        var uris: [UInt256: String] = [:]
+        for log in logs where log.address == catalog.nftContract {
             let topics = log.topics.map(\.bytes)
-            guard topics.count == 3, Hex.encode(topics[0]) == Catalog.mintedTopic,
+            guard topics.count == 3, log.topics[0] == Catalog.mintedTopic,
                   let tokenID = UInt256(bigEndian: topics[2]),
                   case .string(let uri)? = (try? ABI.decode(log.data.bytes, as: [.string]))?.first
             else { continue }
-            uris[tokenID.description] = uri
+            uris[tokenID] = uri
         }
         return uris
     }
@@ -223,8 +222,8 @@ extension Catalog {
     /// What a network and its deployment file tell: known tokens, our collection and subscription
     /// (other tokens' symbols are read from the chain when first seen).
     public init(network: Network, deployments: Deployments?) {
-        var tokens: [String: Token] = [:]
-        for token in network.tokens { tokens[token.address.lowercased] = Token(symbol: token.symbol, decimals: token.decimals) }
+        var tokens: [Address: Token] = [:]
+        for token in network.tokens { tokens[token.address] = Token(symbol: token.symbol, decimals: token.decimals) }
         let nft = deployments?.contracts["SmartSonicNFT"]?.address
         self.init(nativeSymbol: network.nativeSymbol, tokens: tokens, nftContract: nft,
                   subscriptionContract: deployments?.contracts["SmartSonicSubscription"]?.address)

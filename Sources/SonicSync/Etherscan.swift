@@ -141,12 +141,12 @@ public enum BackfillError: Error, Sendable, CustomStringConvertible {
 /// Fills a watched address's history below where the indexer started, from Etherscan, paged
 /// by block number (each next page starts at the last block seen; repeats are skipped).
 public struct EtherscanBackfill: Sendable {
-    let store: Store
+    let store: any IndexRepository
     let chainID: UInt64
     let nativeSymbol: String
     let client: EtherscanClient
 
-    public init(store: Store, chainID: UInt64, network: Network, client: EtherscanClient) {
+    public init(store: any IndexRepository, chainID: UInt64, network: Network, client: EtherscanClient) {
         self.store = store
         self.chainID = chainID
         self.nativeSymbol = network.nativeSymbol
@@ -177,40 +177,55 @@ public struct EtherscanBackfill: Sendable {
         return added
     }
 
-    /// A normal transaction as a history entry of `address`; nil when it is not one of its.
+    /// A normal transaction as a history entry of `address`; nil when it is not one of its
+    /// (or its hash, addresses or amounts do not parse).
     static func entry(transaction record: EtherscanClient.Record, for address: Address, nativeSymbol: String) -> ActivityEntry? {
-        let me = address.lowercased
-        let from = record.from.lowercased(), to = record.to?.lowercased() ?? ""
-        guard from == me || to == me, let block = UInt64(record.blockNumber), let time = UInt64(record.timeStamp),
-              let value = try? UInt256(parsing: record.value) else { return nil }
+        guard let parties = parties(record, of: address), let value = try? UInt256(parsing: record.value) else { return nil }
+        let (hash, from, to, block, time) = parties
         let input = record.input ?? "0x"
-        let kind: ActivityEntry.Kind = to.isEmpty ? .contractCreation : (input == "0x" || input.isEmpty ? .transfer : .contractCall)
-        let direction: ActivityEntry.Direction = from == to ? .own : (from == me ? .outgoing : .incoming)
-        var fee: String?
-        if from == me, let used = record.gasUsed.flatMap({ try? UInt256(parsing: $0) }), let price = record.gasPrice.flatMap({ try? UInt256(parsing: $0) }) {
-            fee = used.multiplied(by: price)?.description
+        let kind: ActivityEntry.Kind = to == nil ? .contractCreation : (input == "0x" || input.isEmpty ? .transfer : .contractCall)
+        let direction: ActivityEntry.Direction = from == to ? .own : (from == address ? .outgoing : .incoming)
+        var fee: UInt256?
+        if from == address, let used = record.gasUsed.flatMap({ try? UInt256(parsing: $0) }), let price = record.gasPrice.flatMap({ try? UInt256(parsing: $0) }) {
+            fee = used.multiplied(by: price)
         }
         let failed = record.isError == "1"
         let method = record.functionName.flatMap { $0.isEmpty ? nil : String($0.prefix { $0 != "(" }) }
-        let counterparty = direction == .incoming ? from : (to.isEmpty ? record.contractAddress?.lowercased() : to)
-        return ActivityEntry(address: me, block: block, txIndex: Int(record.transactionIndex ?? "0") ?? 0, seq: -1, hash: record.hash.lowercased(),
-                             time: time, kind: kind, direction: direction, counterparty: counterparty, amountWei: value.description,
-                             tokenSymbol: nativeSymbol, tokenDecimals: 18, feeWei: fee, status: failed ? "failed" : "confirmed",
+        let created = record.contractAddress.flatMap { try? Address($0) }
+        let counterparty = direction == .incoming ? from : (to ?? created)
+        return ActivityEntry(address: address, block: block, txIndex: Int(record.transactionIndex ?? "0") ?? 0, seq: -1, hash: hash,
+                             time: time, kind: kind, direction: direction, counterparty: counterparty, amountWei: value,
+                             tokenSymbol: nativeSymbol, tokenDecimals: 18, feeWei: fee, status: failed ? .failed : .confirmed,
                              reason: failed ? "reverted (reported by Etherscan)" : nil, method: kind == .transfer ? nil : method)
     }
 
     /// An ERC-20 transfer as a history entry of `address`. Etherscan gives no log index, so
     /// entries of one transaction are ordered after its own, by their place in the answer.
     static func entry(tokenTransfer record: EtherscanClient.Record, ordinal: Int, for address: Address) -> ActivityEntry? {
-        let me = address.lowercased
-        let from = record.from.lowercased(), to = record.to?.lowercased() ?? ""
-        guard from == me || to == me, let block = UInt64(record.blockNumber), let time = UInt64(record.timeStamp),
-              let value = try? UInt256(parsing: record.value), let contract = record.contractAddress?.lowercased() else { return nil }
-        let direction: ActivityEntry.Direction = from == to ? .own : (from == me ? .outgoing : .incoming)
-        return ActivityEntry(address: me, block: block, txIndex: Int(record.transactionIndex ?? "0") ?? 0, seq: 1_000_000 + ordinal,
-                             hash: record.hash.lowercased(), time: time, kind: .tokenTransfer, direction: direction,
-                             counterparty: direction == .incoming ? from : to, amountWei: value.description,
+        guard let (hash, from, to, block, time) = parties(record, of: address), let to, let value = try? UInt256(parsing: record.value),
+              let contract = record.contractAddress.flatMap({ try? Address($0) }) else { return nil }
+        let direction: ActivityEntry.Direction = from == to ? .own : (from == address ? .outgoing : .incoming)
+        return ActivityEntry(address: address, block: block, txIndex: Int(record.transactionIndex ?? "0") ?? 0, seq: 1_000_000 + ordinal,
+                             hash: hash, time: time, kind: .tokenTransfer, direction: direction,
+                             counterparty: direction == .incoming ? from : to, amountWei: value,
                              tokenSymbol: Indexer.clean(record.tokenSymbol ?? "") ?? "?", tokenAddress: contract,
-                             tokenDecimals: min(Int(record.tokenDecimal ?? "0") ?? 0, 77), status: "confirmed")
+                             tokenDecimals: min(Int(record.tokenDecimal ?? "0") ?? 0, 77), status: .confirmed)
+    }
+
+    /// The hash, sender, recipient (nil for a contract creation), block and time of a record of
+    /// `address`'s; nil when `address` is neither party or a field does not parse.
+    static func parties(_ record: EtherscanClient.Record, of address: Address)
+        -> (hash: Hash32, from: Address, to: Address?, block: UInt64, time: UInt64)? {
+        guard let hash = try? Hash32(record.hash), let from = try? Address(record.from.lowercased()),
+              let block = UInt64(record.blockNumber), let time = UInt64(record.timeStamp) else { return nil }
+        let to: Address?
+        if let text = record.to, !text.isEmpty {
+            guard let parsed = try? Address(text.lowercased()) else { return nil }
+            to = parsed
+        } else {
+            to = nil
+        }
+        guard from == address || to == address else { return nil }
+        return (hash, from, to, block, time)
     }
 }

@@ -41,13 +41,13 @@ public final class Indexer: Sendable {
     }
 
     let client: any IndexerSource
-    let store: Store
+    let store: any IndexRepository
     let chainID: UInt64
     let options: Options
     private let catalog: Mutex<Catalog>
     private let checkedChain = Atomic<Bool>(false)
 
-    public init(client: any IndexerSource, store: Store, chainID: UInt64, catalog: Catalog, options: Options) {
+    public init(client: any IndexerSource, store: any IndexRepository, chainID: UInt64, catalog: Catalog, options: Options) {
         self.client = client
         self.store = store
         self.chainID = chainID
@@ -71,7 +71,7 @@ public final class Indexer: Sendable {
         if let indexed = state?.indexed, indexed > head {
             let stored = try storage { () throws(StoreError) in try store.indexedBlock(head) }
             let onChain = try chain { () throws(ChainError) in try client.header(head) }
-            if let stored, let onChain, stored.hash == Hex.encode(onChain.hash.bytes) {
+            if let stored, let onChain, stored.hash == onChain.hash {
                 try storage { () throws(StoreError) in try store.rollBack(above: head, chainID: chainID) }
                 return Progress(blocks: 0, indexed: head, head: head, rolledBack: indexed - head)
             }
@@ -84,7 +84,7 @@ public final class Indexer: Sendable {
         let blocks = try fetchBlocks(next...last)
         guard let first = blocks.first else { return Progress(blocks: 0, indexed: state?.indexed, head: head) }
         if let indexed = state?.indexed, let previous = try storage({ () throws(StoreError) in try store.indexedBlock(indexed) }),
-           previous.hash != Hex.encode(first.parentHash.bytes) {
+           previous.hash != first.parentHash {
             return try rollBack(from: indexed, below: indexed - min(indexed, 1), head: head)
         }
 
@@ -92,10 +92,10 @@ public final class Indexer: Sendable {
         let watched = options.indexAll ? nil : try storage { () throws(StoreError) in try store.watchedAddresses().all }
         let mined = try minedTransactions(in: blocks, watched: watched)
         let decoder = ActivityDecoder(catalog: catalog.withLock { $0 })
-        let keep: (String) -> Bool = watched.map { set in { set.contains($0) } } ?? { _ in true }
+        let keep: (Address) -> Bool = watched.map { set in { set.contains($0) } } ?? { _ in true }
         for block in blocks {
-            batch.blocks.append(IndexedBlock(number: block.number.value, hash: Hex.encode(block.hash.bytes),
-                                             parentHash: Hex.encode(block.parentHash.bytes), timestamp: block.timestamp.value))
+            batch.blocks.append(IndexedBlock(number: block.number.value, hash: block.hash, parentHash: block.parentHash,
+                                             timestamp: block.timestamp.value))
             for transaction in mined[block.number.value] ?? [] {
                 let decoded = decoder.decode(transaction, time: block.timestamp.value, keep: keep)
                 batch.transactions.append(decoded.transaction)
@@ -125,17 +125,17 @@ public final class Indexer: Sendable {
 
     /// The transactions of `blocks` that matter (all, or those of the `watched` addresses), with
     /// receipts and revert reasons, by block.
-    func minedTransactions(in blocks: [Block], watched: Set<String>?) throws(SyncError) -> [UInt64: [MinedTransaction]] {
+    func minedTransactions(in blocks: [Block], watched: Set<Address>?) throws(SyncError) -> [UInt64: [MinedTransaction]] {
         var candidates: [TransactionInfo] = []
-        var logHashes: Set<HexData> = []
+        var logHashes: Set<Hash32> = []
         if let watched {
             guard !watched.isEmpty else { return [:] }
             logHashes = try tokenTransferHashes(blocks, watched: watched)
         }
         for block in blocks {
             for case .full(let transaction) in block.transactions {
-                if let watched, !watched.contains(Hex.encode(transaction.from.bytes)),
-                   transaction.to.map({ watched.contains(Hex.encode($0.bytes)) }) != true, !logHashes.contains(transaction.hash) {
+                if let watched, !watched.contains(transaction.from), transaction.to.map(watched.contains) != true,
+                   !logHashes.contains(transaction.hash) {
                     continue
                 }
                 candidates.append(transaction)
@@ -150,7 +150,7 @@ public final class Indexer: Sendable {
                 switch result {
                 case .success(let receipt?): receipts.append(receipt)
                 case .success(nil):
-                    throw .inconsistent("the node has no receipt for \(Hex.encode(transaction.hash.bytes)), mined in a block it served")
+                    throw .inconsistent("the node has no receipt for \(transaction.hash), mined in a block it served")
                 case .failure(let error): throw .chain(error)
                 }
             }
@@ -165,11 +165,11 @@ public final class Indexer: Sendable {
     }
 
     /// Hashes of transactions in `blocks` that moved tokens to or from a watched address.
-    func tokenTransferHashes(_ blocks: [Block], watched: Set<String>) throws(SyncError) -> Set<HexData> {
+    func tokenTransferHashes(_ blocks: [Block], watched: Set<Address>) throws(SyncError) -> Set<Hash32> {
         guard let first = blocks.first?.number.value, let last = blocks.last?.number.value else { return [] }
-        let topic = try! Hash32(Catalog.transferTopic)
-        let padded = watched.compactMap { try? Hash32(bytes: [UInt8](repeating: 0, count: 12) + Hex.decode($0)) }
-        var hashes: Set<HexData> = []
+        let topic = Catalog.transferTopic
+        let padded = watched.compactMap { try? Hash32(bytes: [UInt8](repeating: 0, count: 12) + $0.bytes) }
+        var hashes: Set<Hash32> = []
         for topics in [[[topic], padded], [[topic], nil, padded]] as [[[Hash32]?]] {
             let logs = try chain { () throws(ChainError) in
                 try client.logs(LogFilter(fromBlock: .number(first), toBlock: .number(last), topics: topics))
@@ -182,18 +182,16 @@ public final class Indexer: Sendable {
     /// Reads the symbol and decimals of token contracts seen for the first time.
     func learnTokens(in receipts: [Receipt]) throws(SyncError) {
         let known = catalog.withLock { Set($0.tokens.keys) }
-        var fresh: [String: Int] = [:]  // address → topic count
+        var fresh: [Address: Int] = [:]  // address → topic count
         for receipt in receipts where receipt.succeeded {
-            for log in receipt.logs where log.topics.count >= 3 && Hex.encode(log.topics[0].bytes) == Catalog.transferTopic {
-                let address = Hex.encode(log.address.bytes)
-                if !known.contains(address) { fresh[address] = log.topics.count }
+            for log in receipt.logs where log.topics.count >= 3 && log.topics[0] == Catalog.transferTopic {
+                if !known.contains(log.address) { fresh[log.address] = log.topics.count }
             }
         }
-        for (text, topics) in fresh {
-            guard let address = try? Address(text) else { continue }
+        for (address, topics) in fresh {
             let symbol = Self.clean(client.tokenSymbol(address) ?? "") ?? "?"
             let decimals = topics == 4 ? 0 : (client.tokenDecimals(address).map { min(max($0, 0), 77) } ?? 0)
-            catalog.withLock { $0.tokens[text] = Catalog.Token(symbol: symbol, decimals: decimals) }
+            catalog.withLock { $0.tokens[address] = Catalog.Token(symbol: symbol, decimals: decimals) }
         }
     }
 
@@ -224,7 +222,7 @@ public final class Indexer: Sendable {
                 return number
             }
             let onChain = try chain { () throws(ChainError) in try client.header(number) }
-            if let onChain, Hex.encode(onChain.hash.bytes) == stored.hash { return number }
+            if let onChain, onChain.hash == stored.hash { return number }
             guard number > 0 else { return nil }
             number -= 1
         }

@@ -10,7 +10,7 @@ public protocol IndexerSource: Sendable {
     func header(_ number: UInt64) throws(ChainError) -> Block?
     /// The blocks of `range` with whole transactions, each found, missing (nil) or failed.
     func blocks(_ range: ClosedRange<UInt64>) throws(ChainError) -> [Result<Block?, ChainError>]
-    func receipts(_ hashes: [HexData]) throws(ChainError) -> [Result<Receipt?, ChainError>]
+    func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>]
     /// Why a mined transaction reverted, replayed at its block.
     func revertReason(of transaction: TransactionInfo, block: UInt64) -> String
     func logs(_ filter: LogFilter) throws(ChainError) -> [Log]
@@ -26,8 +26,8 @@ extension RPCClient: IndexerSource {
         try batch("eth_getBlockByNumber", range.map { [.string(Hex.quantity($0)), .bool(true)] }, as: Block?.self)
     }
 
-    public func receipts(_ hashes: [HexData]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
-        try batch("eth_getTransactionReceipt", hashes.map { [.string(Hex.encode($0.bytes))] }, as: Receipt?.self)
+    public func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
+        try batch("eth_getTransactionReceipt", hashes.map { [.string($0.description)] }, as: Receipt?.self)
     }
 
     public func tokenSymbol(_ token: Address) -> String? { try? ERC20(address: token, client: self).symbol() }

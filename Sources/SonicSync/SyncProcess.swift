@@ -31,7 +31,7 @@ public struct SyncProcess {
         } catch {
             logger.warning("contracts: \(error)")
         }
-        for address in settings.watchAddresses { try store.watch(address.lowercased, source: "config") }
+        for address in settings.watchAddresses { try store.watch(address, source: "config") }
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50
         indexer = Indexer(client: client, store: store, chainID: settings.network.chainID,
@@ -46,14 +46,13 @@ public struct SyncProcess {
 
     /// Backfills the next watched address that has not been, if Etherscan is configured.
     public func backfillOne() {
-        guard let backfill, let address = try? store.watchedAddresses().notBackfilled.first,
-              let parsed = try? Address(address) else { return }
+        guard let backfill, let address = try? store.watchedAddresses().notBackfilled.first else { return }
         do {
-            let added = try backfill.run(parsed)
+            let added = try backfill.run(address)
             try store.markBackfilled(address)
-            logger.info("sonic-sync: backfilled \(parsed.checksummed) from Etherscan: \(added) entries")
+            logger.info("sonic-sync: backfilled \(address.checksummed) from Etherscan: \(added) entries")
         } catch {
-            logger.warning("sonic-sync: backfill of \(parsed.checksummed): \(error)")
+            logger.warning("sonic-sync: backfill of \(address.checksummed): \(error)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import SonicAPI
 import SonicApp
@@ -56,25 +57,27 @@ struct HistoryBenchmarks {
 
     /// 10,000 entries for the measured address and 50,000 for 500 others, in 20,000 blocks.
     func fill(_ store: Store) throws {
-        let others = (0..<500).map { "0x" + String(format: "%040x", $0 + 1) }
+        let others = (0..<500).map { try! Address(String(format: "0x%040x", $0 + 1)) }
+        let address = try Address(Self.address)
+        func hash(_ number: UInt64) -> Hash32 { try! Hash32(String(format: "0x%064x", number)) }
         for start in stride(from: UInt64(1), through: 20_000, by: 1_000) {
             var batch = IndexBatch(chainHead: start + 999)
             for block in start..<(start + 1_000) {
-                batch.blocks.append(IndexedBlock(number: block, hash: "0x\(block)", parentHash: "0x\(block - 1)", timestamp: 1_700_000_000 + block))
+                batch.blocks.append(IndexedBlock(number: block, hash: hash(block), parentHash: hash(block - 1), timestamp: 1_700_000_000 + block))
                 if block % 2 == 0 {
                     let token = block % 6 == 0
                     batch.entries.append(ActivityEntry(
-                        address: Self.address, block: block, txIndex: 0, seq: -1, hash: String(format: "0x%064x", block), time: 1_700_000_000 + block,
+                        address: address, block: block, txIndex: 0, seq: -1, hash: hash(block), time: 1_700_000_000 + block,
                         kind: token ? .tokenTransfer : .transfer, direction: block % 4 == 0 ? .incoming : .outgoing, counterparty: others[Int(block) % 500],
-                        amountWei: "\(block)000000000000000", tokenSymbol: token ? "SUSD" : "S", tokenAddress: token ? others[0] : nil,
-                        tokenDecimals: token ? 6 : 18, feeWei: "21000000000000", status: "confirmed"))
+                        amountWei: UInt256(block).multiplied(by: UInt256(1_000_000_000_000_000))!, tokenSymbol: token ? "SUSD" : "S", tokenAddress: token ? others[0] : nil,
+                        tokenDecimals: token ? 6 : 18, feeWei: UInt256(21_000_000_000_000), status: .confirmed))
                 }
                 for offset in 0..<(block % 2 == 0 ? 2 : 3) {
                     let other = others[(Int(block) * 5 + offset) % 500]
                     batch.entries.append(ActivityEntry(
-                        address: other, block: block, txIndex: 1 + offset, seq: -1, hash: String(format: "0x%064x", block * 10 + UInt64(offset)),
-                        time: 1_700_000_000 + block, kind: .transfer, direction: .outgoing, counterparty: Self.address, amountWei: "1",
-                        tokenSymbol: "S", tokenDecimals: 18, status: "confirmed"))
+                        address: other, block: block, txIndex: 1 + offset, seq: -1, hash: hash(block * 10 + UInt64(offset)),
+                        time: 1_700_000_000 + block, kind: .transfer, direction: .outgoing, counterparty: address, amountWei: 1,
+                        tokenSymbol: "S", tokenDecimals: 18, status: .confirmed))
                 }
             }
             try store.apply(batch, chainID: 31337)

@@ -91,9 +91,9 @@ struct SonicSyncCommand: ParsableCommand {
             do { address = try Address(self.address) } catch {
                 throw ValidationError("address: \(error)")
             }
-            try sync.store.watch(address.lowercased, source: "backfill")
+            try sync.store.watch(address, source: "backfill")
             let added = try backfill.run(address)
-            try sync.store.markBackfilled(address.lowercased)
+            try sync.store.markBackfilled(address)
             print("\(address.checksummed): \(added) entries added from Etherscan")
         }
     }

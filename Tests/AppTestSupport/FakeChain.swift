@@ -141,6 +141,8 @@ public struct TestServices {
     public let clock = ManualClock()
     public let app: App
     public var context: ChainContext { app.context }
+    /// The test's SQLite file, which every service of `app` reads and writes.
+    public var store: Store { app.store! }
     public var balances: BalanceService { app.balances }
     public var transactions: TransactionService { app.transactions }
     public var subscriptions: SubscriptionService { app.subscriptions }
@@ -160,10 +162,10 @@ public struct TestServices {
         let deployments = Deployments(network: "devnet", chainID: 31337, contracts: [
             "SmartSonicSubscription": record(Self.subscriptionContract), "SmartSonicNFT": record(Self.nftContract),
         ])
-        let context = ChainContext(network: network, deployments: deployments, chain: chain, broadcaster: chain, clock: clock,
-                                   store: try Store(path: configuration.databasePath), feeTTL: ttl)
+        let context = ChainContext(network: network, deployments: deployments, chain: chain, broadcaster: chain, clock: clock, feeTTL: ttl)
         // The node's client is only read for /metrics here; nothing calls it.
-        app = App(configuration: configuration, client: RPCClient(endpoints: ["http://127.0.0.1:9"]), context: context)
+        app = App(configuration: configuration, client: RPCClient(endpoints: ["http://127.0.0.1:9"]), context: context,
+                  store: try Store(path: configuration.databasePath))
     }
 
     /// `whole` S in wei.

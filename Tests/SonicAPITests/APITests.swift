@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import SonicConfig
 import SonicHTTP
@@ -61,18 +62,18 @@ import Synchronization
     @Test func waitersWakeWhenAnotherProcessSettlesTheirTransactionNotWhenItIsTracked() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString).sqlite").path
         let app = App(configuration: try Configuration(environment: ["SONIC_RPC_URLS": "http://127.0.0.1:9", "SONIC_DB_PATH": path]))
-        let store = try #require(app.context.store)
+        let store = try #require(app.store)
         let hash = "0x" + String(repeating: "cd", count: 32)
         let woken = Mutex(0)
         app.waiters.park(hash, until: Date().addingTimeInterval(60)) { _ in woken.withLock { $0 += 1 } }
         var feed = TransactionWatcher.ChangeFeed()
         #expect(app.watcher.wakeChanged(&feed) == 0)
-        try store.track(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
+        try store.track(TrackedTransaction(hash: try Hash32(hash), sender: nil, nonce: nil))
         #expect(app.watcher.wakeChanged(&feed) == 0)
         #expect(woken.withLock { $0 } == 0)
         // The indexer (another connection, as another process would be) settles it.
         let writer = try Store(path: path)
-        var settled = try #require(try writer.trackedTransaction(hash))
+        var settled = try #require(try writer.trackedTransaction(Hash32(hash)))
         settled.state = .confirmed
         settled.updatedAt = Date()
         try writer.update(settled)

@@ -140,14 +140,14 @@ import Testing
 
     @Test func aLongPollIsAnsweredWhenTheStateChanges() async throws {
         let hash = try Hash32("0x" + String(repeating: "ab", count: 32))
-        let store = try #require(services.context.store)
-        try store.track(TrackedTransaction(hash: hash.description, sender: nil, nonce: nil))
+        let store = services.store
+        try store.track(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
         let answer = Mutex<Response?>(nil)
         api.handle(Request(method: "GET", path: "/api/tx/\(hash)", query: "wait=30&since=pending")) { response in answer.withLock { $0 = response } }
         #expect(services.app.waiters.count == 1 && answer.withLock { $0 } == nil)
         var feed = TransactionWatcher.ChangeFeed()
         _ = services.app.watcher.wakeChanged(&feed)  // starts at the newest change
-        var settled = try #require(try store.trackedTransaction(hash.description))
+        var settled = try #require(try store.trackedTransaction(hash))
         settled.state = .confirmed
         settled.block = 101
         try store.update(settled)
@@ -158,15 +158,15 @@ import Testing
     }
 
     @Test func historyPagesAndTheCSVExport() throws {
-        let store = try #require(services.context.store)
+        let store = services.store
         func entry(_ index: Int) -> ActivityEntry {
             let last = index == 30
-            let hash: String = "0x" + String(format: "%064x", index)
-            return ActivityEntry(address: TestServices.alice.lowercased, block: UInt64(index), txIndex: 0, seq: -1, hash: hash,
+            let hash = try! Hash32(String(format: "0x%064x", index))
+            return ActivityEntry(address: TestServices.alice, block: UInt64(index), txIndex: 0, seq: -1, hash: hash,
                                  time: 1_795_772_000 + UInt64(index), kind: .transfer, direction: .outgoing,
-                                 counterparty: TestServices.bob.lowercased, amountWei: "1500000000000000000", tokenSymbol: "S",
-                                 tokenDecimals: 18, tokenID: nil, feeWei: last ? "21000000000000" : nil,
-                                 status: last ? "failed" : "confirmed", reason: last ? "=cmd|' /C calc'!A0" : nil, method: nil)
+                                 counterparty: TestServices.bob, amountWei: 1_500_000_000_000_000_000, tokenSymbol: "S",
+                                 tokenDecimals: 18, tokenID: nil, feeWei: last ? 21_000_000_000_000 : nil,
+                                 status: last ? .failed : .confirmed, reason: last ? "=cmd|' /C calc'!A0" : nil, method: nil)
         }
         let entries = (1...30).map(entry)
         _ = try store.insertBackfilled(entries, source: "test")

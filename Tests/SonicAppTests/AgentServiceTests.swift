@@ -61,7 +61,7 @@ import Testing
     @Test func statusGasAndHistoryAreReadNotGuessed() async throws {
         let hash = "0x" + String(repeating: "cd", count: 32)
         #expect(try await ask("is \(hash) confirmed?").reply.hasPrefix("I can't find transaction 0xcdcdcdcd…cdcd"))
-        try services.context.store?.track(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
+        try services.store.track(TrackedTransaction(hash: try Hash32(hash), sender: nil, nonce: nil))
         #expect(try await ask("status of \(hash)").reply.contains("is pending"))
 
         let gas = try await ask("what's gas now?").reply

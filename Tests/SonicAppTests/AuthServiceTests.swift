@@ -14,7 +14,7 @@ import Testing
 
     init() throws {
         services = try TestServices()
-        auth = AuthService(context: services.context, publicOrigin: "https://sonic.example")
+        auth = AuthService(context: services.context, sessions: services.store, publicOrigin: "https://sonic.example")
     }
 
     /// A signed message for `nonce`, with what the test changes in it.

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import SonicStore
 import Testing
@@ -15,11 +16,12 @@ import Testing
 }
 
 @Suite struct AgentHistoryLineTests {
-    static func entry(_ kind: ActivityEntry.Kind, _ direction: ActivityEntry.Direction, amount: String = "1500000000000000000",
-                      status: String = "confirmed", reason: String? = nil, fee: String? = "21000000000000") -> ActivityEntry {
-        ActivityEntry(address: "0x1111111111111111111111111111111111111111", block: 1, txIndex: 0, seq: -1, hash: "0xab", time: 1_795_772_000,
-                      kind: kind, direction: direction, counterparty: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", amountWei: amount,
-                      tokenSymbol: "S", tokenDecimals: 18, tokenID: kind == .nftMint ? "7" : nil, feeWei: fee, status: status, reason: reason,
+    static func entry(_ kind: ActivityEntry.Kind, _ direction: ActivityEntry.Direction, amount: UInt256 = 1_500_000_000_000_000_000,
+                      status: ActivityEntry.Status = .confirmed, reason: String? = nil, fee: UInt256? = 21_000_000_000_000) -> ActivityEntry {
+        ActivityEntry(address: try! Address("0x1111111111111111111111111111111111111111"), block: 1, txIndex: 0, seq: -1,
+                      hash: .keccak([0xab]), time: 1_795_772_000, kind: kind, direction: direction,
+                      counterparty: try! Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8"), amountWei: amount,
+                      tokenSymbol: "S", tokenDecimals: 18, tokenID: kind == .nftMint ? 7 : nil, feeWei: fee, status: status, reason: reason,
                       method: kind == .contractCall ? "purchase" : nil)
     }
 
@@ -29,9 +31,9 @@ import Testing
                 == "2026-11-27 09:33 UTC, 5 min ago: sent 1.5 S to 0x70997970…79C8, fee 0.000021 S")
         #expect(AgentService.describe(Self.entry(.transfer, .incoming, fee: nil), symbol: "S", now: now + 7_200)
                 == "2026-11-27 09:33 UTC, 2 h ago: received 1.5 S from 0x70997970…79C8")
-        #expect(AgentService.describe(Self.entry(.contractCall, .outgoing, amount: "0", status: "failed", reason: "subscription: paused"), symbol: "S", now: now)
+        #expect(AgentService.describe(Self.entry(.contractCall, .outgoing, amount: 0, status: .failed, reason: "subscription: paused"), symbol: "S", now: now)
                 == "2026-11-27 09:33 UTC, 5 min ago: called purchase on 0x70997970…79C8, fee 0.000021 S — FAILED: subscription: paused")
-        #expect(AgentService.describe(Self.entry(.nftMint, .outgoing, amount: "0"), symbol: "S", now: now + 3 * 86_400)
+        #expect(AgentService.describe(Self.entry(.nftMint, .outgoing, amount: 0), symbol: "S", now: now + 3 * 86_400)
                 == "2026-11-27 09:33 UTC, 3 days ago: minted NFT #7, fee 0.000021 S")
         #expect(AgentService.relative(30) == "just now" && AgentService.relative(86_400 * 59 + 10) == "in 59 days")
     }

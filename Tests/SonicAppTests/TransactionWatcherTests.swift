@@ -11,12 +11,12 @@ import Testing
 /// the requests waiting.
 @Suite struct TransactionWatcherTests {
     let services: TestServices
-    var store: Store { services.context.store! }
+    var store: Store { services.store }
     static let hashes = (1...3).map { try! Hash32("0x" + String(repeating: String(format: "%02x", $0), count: 32)) }
 
     init() throws {
         services = try TestServices()
-        for hash in Self.hashes { try store.track(TrackedTransaction(hash: hash.description, sender: TestServices.alice.lowercased, nonce: 1)) }
+        for hash in Self.hashes { try store.track(TrackedTransaction(hash: hash, sender: TestServices.alice, nonce: 1)) }
     }
 
     @Test func minedTransactionsSettleWithFeeAndReasonAndWakeTheirWaiters() async throws {
@@ -36,9 +36,9 @@ import Testing
         services.chain.update { $0.balances[TestServices.alice] = TestServices.s(8) }
 
         #expect(await services.app.watcher.poll() == 2)
-        let settled = try #require(try store.trackedTransaction(confirmed.description))
-        #expect(settled.state == .confirmed && settled.block == 101 && settled.feeWei == "21000000000000")
-        let reverted = try #require(try store.trackedTransaction(failed.description))
+        let settled = try #require(try store.trackedTransaction(confirmed))
+        #expect(settled.state == .confirmed && settled.block == 101 && settled.feeWei == 21000000000000)
+        let reverted = try #require(try store.trackedTransaction(failed))
         #expect(reverted.state == .failed && reverted.reason == "subscription: paused")
         #expect(woken.withLock { $0 } == ["confirmed"])
         #expect(try await services.balances.balances(of: TestServices.alice, tokens: []).snapshot.native.formatted == "8")
@@ -54,7 +54,7 @@ import Testing
         #expect(await services.app.watcher.poll() == 0)  // an hour on, still known: still pending
         services.chain.update { $0.known = [] }
         #expect(await services.app.watcher.poll() == 3)
-        let dropped = try #require(try store.trackedTransaction(pending.description))
+        let dropped = try #require(try store.trackedTransaction(pending))
         #expect(dropped.state == .dropped && dropped.reason?.contains("not mined within 600 s") == true)
     }
 }

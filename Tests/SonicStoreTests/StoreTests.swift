@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import GRDB
 import Synchronization
@@ -37,8 +38,8 @@ import Testing
             let store = try Store(path: path)
             #expect(try store.indexerState(chainID: 31337) == nil)
             var batch = IndexBatch(chainHead: 45)
-            batch.blocks = [IndexedBlock(number: 41, hash: "0xa", parentHash: "0x9", timestamp: 1),
-                            IndexedBlock(number: 42, hash: "0xb", parentHash: "0xa", timestamp: 2)]
+            batch.blocks = [IndexedBlock(number: 41, hash: .keccak([41]), parentHash: .keccak([40]), timestamp: 1),
+                            IndexedBlock(number: 42, hash: .keccak([42]), parentHash: .keccak([41]), timestamp: 2)]
             try store.apply(batch, chainID: 31337, at: Date(timeIntervalSince1970: 2_000))
         }
         let reopened = try Store(path: path)

@@ -16,7 +16,7 @@ import Testing
     static let hash = "0x" + String(repeating: "ab", count: 32)
 
     let decoder = ActivityDecoder(catalog: Catalog(
-        tokens: [token: .init(symbol: "SUSD", decimals: 6), nft: .init(symbol: "SONIC", decimals: 0)],
+        tokens: [token.asAddress: .init(symbol: "SUSD", decimals: 6), nft.asAddress: .init(symbol: "SONIC", decimals: 0)],
         nftContract: try! Address(nft), subscriptionContract: try! Address(subscription)))
 
     static func word(_ text: String) -> String { "0x" + String(repeating: "0", count: 64 - (text.count - 2)) + text.dropFirst(2) }
@@ -43,18 +43,18 @@ import Testing
     }
 
     static func transferLog(contract: String, from: String, to: String, amount: UInt64) -> [String: Any] {
-        ["address": contract, "topics": [Catalog.transferTopic, word(from), word(to)], "data": word("0x" + String(amount, radix: 16))]
+        ["address": contract, "topics": [Catalog.transferTopic.description, word(from), word(to)], "data": word("0x" + String(amount, radix: 16))]
     }
 
     @Test func nativeTransferIsOutForTheSenderWithTheFeeAndInForTheRecipient() throws {
         let decoded = decoder.decode(try Self.mined(to: Self.bob, value: 2_500_000_000_000_000_000), time: 1_700_000_000)
         #expect(decoded.entries.count == 2)
-        let out = try #require(decoded.entries.first { $0.address == Self.alice })
-        #expect(out.kind == .transfer && out.direction == .outgoing && out.counterparty == Self.bob)
-        #expect(out.amountWei == "2500000000000000000" && out.tokenSymbol == "S")
-        #expect(out.feeWei == "21000000000000")  // 21,000 gas at 1 gwei
-        let incoming = try #require(decoded.entries.first { $0.address == Self.bob })
-        #expect(incoming.direction == .incoming && incoming.counterparty == Self.alice && incoming.feeWei == nil)
+        let out = try #require(decoded.entries.first { $0.address == Self.alice.asAddress })
+        #expect(out.kind == .transfer && out.direction == .outgoing && out.counterparty == Self.bob.asAddress)
+        #expect(out.amountWei == 2500000000000000000 && out.tokenSymbol == "S")
+        #expect(out.feeWei == 21000000000000)  // 21,000 gas at 1 gwei
+        let incoming = try #require(decoded.entries.first { $0.address == Self.bob.asAddress })
+        #expect(incoming.direction == .incoming && incoming.counterparty == Self.alice.asAddress && incoming.feeWei == nil)
         #expect(decoded.transaction.block == 16 && decoded.transaction.index == 2)
     }
 
@@ -68,48 +68,48 @@ import Testing
         let decoded = decoder.decode(try Self.mined(to: Self.token, input: input,
                                                     logs: [Self.transferLog(contract: Self.token, from: Self.alice, to: Self.bob, amount: 1_500_000)]),
                                      time: 0)
-        let mine = decoded.entries.filter { $0.address == Self.alice }
+        let mine = decoded.entries.filter { $0.address == Self.alice.asAddress }
         #expect(mine.count == 1)
-        #expect(mine[0].kind == .tokenTransfer && mine[0].direction == .outgoing && mine[0].amountWei == "1500000")
-        #expect(mine[0].tokenSymbol == "SUSD" && mine[0].tokenDecimals == 6 && mine[0].tokenAddress == Self.token)
-        #expect(mine[0].feeWei == "21000000000000" && mine[0].method == "transfer" && mine[0].counterparty == Self.bob)
-        let theirs = decoded.entries.filter { $0.address == Self.bob }
+        #expect(mine[0].kind == .tokenTransfer && mine[0].direction == .outgoing && mine[0].amountWei == 1500000)
+        #expect(mine[0].tokenSymbol == "SUSD" && mine[0].tokenDecimals == 6 && mine[0].tokenAddress == Self.token.asAddress)
+        #expect(mine[0].feeWei == 21000000000000 && mine[0].method == "transfer" && mine[0].counterparty == Self.bob.asAddress)
+        let theirs = decoded.entries.filter { $0.address == Self.bob.asAddress }
         #expect(theirs.map(\.kind) == [.tokenTransfer] && theirs[0].direction == .incoming && theirs[0].feeWei == nil)
         // The token contract was called: it sees the call.
-        #expect(decoded.entries.contains { $0.address == Self.token && $0.kind == .contractCall })
+        #expect(decoded.entries.contains { $0.address == Self.token.asAddress && $0.kind == .contractCall })
     }
 
     @Test func mintToYourselfIsOneMintEntryWithTheTokenID() throws {
         let input = Hex.encode(try NFTContract.mint.calldata([.address(try Address(Self.alice)), .string("ipfs://Qm")]))
         let minted: [String: Any] = [
             "address": Self.nft,
-            "topics": [Catalog.mintedTopic, Self.word(Self.alice), Self.word("0x7")],
+            "topics": [Catalog.mintedTopic.description, Self.word(Self.alice), Self.word("0x7")],
             "data": Hex.encode(try ABI.encode([.string("ipfs://Qm")], as: [.string])),
         ]
-        let transfer: [String: Any] = ["address": Self.nft, "topics": [Catalog.transferTopic, Self.word(Catalog.zeroAddress), Self.word(Self.alice),
+        let transfer: [String: Any] = ["address": Self.nft, "topics": [Catalog.transferTopic.description, Self.word(Catalog.zeroAddress.lowercased), Self.word(Self.alice),
                                                                        Self.word("0x7")], "data": "0x"]
         let decoded = decoder.decode(try Self.mined(to: Self.nft, value: 1_000, input: input, logs: [transfer, minted]), time: 5)
-        let mine = decoded.entries.filter { $0.address == Self.alice }
+        let mine = decoded.entries.filter { $0.address == Self.alice.asAddress }
         #expect(mine.count == 1)
-        #expect(mine[0].kind == .nftMint && mine[0].tokenID == "7" && mine[0].nftContract == Self.nft)
-        #expect(mine[0].amountWei == "1000" && mine[0].tokenSymbol == "S" && mine[0].method == "mint")
-        #expect(decoded.nftTransfers == [NFTTransferRecord(contract: Self.nft, tokenID: "7", block: 16, logIndex: 0, sender: Catalog.zeroAddress,
-                                                           receiver: Self.alice, tokenURI: "ipfs://Qm", hash: Self.hash, time: 5)])
+        #expect(mine[0].kind == .nftMint && mine[0].tokenID == 7 && mine[0].nftContract == Self.nft.asAddress)
+        #expect(mine[0].amountWei == 1000 && mine[0].tokenSymbol == "S" && mine[0].method == "mint")
+        #expect(decoded.nftTransfers == [NFTTransferRecord(contract: Self.nft.asAddress, tokenID: 7, block: 16, logIndex: 0, sender: Catalog.zeroAddress,
+                                                           receiver: Self.alice.asAddress, tokenURI: "ipfs://Qm", hash: try Hash32(Self.hash), time: 5)])
     }
 
     @Test func subscriptionPurchaseIsNamed() throws {
         let input = Hex.encode(try SubscriptionContract.purchase.calldata([.uint(3)]))
         let decoded = decoder.decode(try Self.mined(to: Self.subscription, value: 30, input: input), time: 0)
-        let mine = try #require(decoded.entries.first { $0.address == Self.alice })
-        #expect(mine.kind == .subscription && mine.amountWei == "30" && mine.method == "purchase")
+        let mine = try #require(decoded.entries.first { $0.address == Self.alice.asAddress })
+        #expect(mine.kind == .subscription && mine.amountWei == 30 && mine.method == "purchase")
     }
 
     @Test func failedCallKeepsItsReasonAndNoEvents() throws {
         let decoded = decoder.decode(
             try Self.mined(to: Self.token, input: "0xa9059cbb", status: 0,
                            logs: [Self.transferLog(contract: Self.token, from: Self.alice, to: Self.bob, amount: 1)]), time: 0)
-        let mine = try #require(decoded.entries.first { $0.address == Self.alice })
-        #expect(mine.status == "failed" && mine.reason == "nope" && mine.feeWei == "21000000000000")
+        let mine = try #require(decoded.entries.first { $0.address == Self.alice.asAddress })
+        #expect(mine.status == .failed && mine.reason == "nope" && mine.feeWei == 21000000000000)
         #expect(!decoded.entries.contains { $0.kind == .tokenTransfer })
         #expect(decoded.transaction.succeeded == false)
     }
@@ -117,12 +117,12 @@ import Testing
     @Test func contractCreationNamesTheNewContract() throws {
         let decoded = decoder.decode(try Self.mined(to: nil, input: "0x6000", contractAddress: Self.token), time: 0)
         #expect(decoded.entries.count == 1)
-        #expect(decoded.entries[0].kind == .contractCreation && decoded.entries[0].counterparty == Self.token)
+        #expect(decoded.entries[0].kind == .contractCreation && decoded.entries[0].counterparty == Self.token.asAddress)
     }
 
     @Test func onlyKeptAddressesGetEntries() throws {
-        let decoded = decoder.decode(try Self.mined(to: Self.bob, value: 1), time: 0, keep: { $0 == Self.bob })
-        #expect(decoded.entries.map(\.address) == [Self.bob])
+        let decoded = decoder.decode(try Self.mined(to: Self.bob, value: 1), time: 0, keep: { $0 == Self.bob.asAddress })
+        #expect(decoded.entries.map(\.address) == [Self.bob.asAddress])
     }
 
     @Test func malformedTransferLogsAreIgnored() throws {
@@ -131,4 +131,9 @@ import Testing
         let decoded = decoder.decode(try Self.mined(to: Self.token, input: "0x12345678", logs: [short]), time: 0)
         #expect(decoded.entries.allSatisfy { $0.kind == .contractCall })
     }
+}
+
+private extension String {
+    /// The address this text (`0x` and 40 hex digits) names, to compare with decoded entries.
+    var asAddress: Address { try! Address(self) }
 }

@@ -18,9 +18,9 @@ import Testing
         if request.target.contains("action=txlist") {
             return (200, """
                 {"status":"1","message":"OK","result":[
-                 {"blockNumber":"10","timeStamp":"1795772000","hash":"0xAA","transactionIndex":"0","from":"\(other)","to":"\(me.lowercased)",
+                 {"blockNumber":"10","timeStamp":"1795772000","hash":"0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","transactionIndex":"0","from":"\(other)","to":"\(me.lowercased)",
                   "value":"1500000000000000000","gasUsed":"21000","gasPrice":"1000000000","isError":"0","input":"0x","contractAddress":"","functionName":""},
-                 {"blockNumber":"11","timeStamp":"1795772100","hash":"0xBB","transactionIndex":"1","from":"\(me.lowercased)","to":"\(other)",
+                 {"blockNumber":"11","timeStamp":"1795772100","hash":"0xBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB","transactionIndex":"1","from":"\(me.lowercased)","to":"\(other)",
                   "value":"0","gasUsed":"50000","gasPrice":"1000000000","isError":"1","input":"0xa9059cbb","contractAddress":"","functionName":"purchase(uint256)"}]}
                 """)
         }
@@ -42,10 +42,10 @@ import Testing
         #expect(items["address"] == Self.me.lowercased && items["sort"] == "asc" && items["offset"] == "1000")
         #expect(stub.requests.map { $0.target.contains("action=tokentx") } == [false, true])
 
-        let history = try store.history(HistoryQuery(address: Self.me.lowercased, limit: 10))
-        #expect(history.map(\.hash) == ["0xbb", "0xaa"])
-        #expect(history[0].status == "failed" && history[0].method == "purchase" && history[0].feeWei == "50000000000000")
-        #expect(history[1].direction == .incoming && history[1].amountWei == "1500000000000000000" && history[1].feeWei == nil)
+        let history = try store.history(HistoryQuery(address: Self.me, limit: 10))
+        #expect(history.map(\.hash.description) == ["0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
+        #expect(history[0].status == .failed && history[0].method == "purchase" && history[0].feeWei == 50_000_000_000_000)
+        #expect(history[1].direction == .incoming && history[1].amountWei == 1_500_000_000_000_000_000 && history[1].feeWei == nil)
         // Twice is no more: entries are not duplicated.
         #expect(try backfill.run(Self.me) == 0)
     }

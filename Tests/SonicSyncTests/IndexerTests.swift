@@ -15,7 +15,7 @@ import Testing
     final class ChainOfBlocks: IndexerSource, @unchecked Sendable {
         private let blocks = Mutex<[Block]>([])
         /// Receipts of the transactions put in blocks, by hash.
-        private let receiptsByHash = Mutex<[HexData: Receipt]>([:])
+        private let receiptsByHash = Mutex<[Hash32: Receipt]>([:])
         let chain: UInt64
 
         init(chainID: UInt64 = 31337) { chain = chainID }
@@ -62,9 +62,9 @@ import Testing
         func blocks(_ range: ClosedRange<UInt64>) throws(ChainError) -> [Result<Block?, ChainError>] {
             range.map { number in .success(blocks.withLock { number < $0.count ? $0[Int(number)] : nil }) }
         }
-        func receipts(_ hashes: [HexData]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
+        func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
             hashes.map { hash in
-                guard let number = transfers.keys.first(where: { Self.txHash($0) == Hex.encode(hash.bytes) }), let transfer = transfers[number] else {
+                guard let number = transfers.keys.first(where: { Self.txHash($0) == hash.description }), let transfer = transfers[number] else {
                     return .success(nil)
                 }
                 let json = """
@@ -92,7 +92,7 @@ import Testing
         indexer = Indexer(client: chain, store: store, chainID: 31337, catalog: Catalog(network: .devnet, deployments: nil), options: options)
     }
 
-    func stored(_ number: UInt64) throws -> String? { try store.indexedBlock(number)?.hash }
+    func stored(_ number: UInt64) throws -> String? { try store.indexedBlock(number)?.hash.description }
 
     @Test func followsTheHeadInBatches() throws {
         chain.grow(to: 9)
@@ -140,11 +140,11 @@ import Testing
         chain.transfers = [2: (alice, bob, true), 3: (bob, alice, false)]
         chain.grow(to: 3)
         #expect(try indexer.step() == .init(blocks: 4, indexed: 3, head: 3, rolledBack: nil))
-        let mine = try store.history(HistoryQuery(address: alice, limit: 10))
-        #expect(mine.map(\.direction) == [.incoming, .outgoing] && mine.map(\.amountWei) == ["1500000000000000000", "1500000000000000000"])
-        #expect(mine[0].status == "failed" && mine[0].reason == "reverted" && mine[0].feeWei == nil)
-        #expect(mine[1].status == "confirmed" && mine[1].feeWei == "21000000000000" && mine[1].counterparty == bob)
-        #expect(try store.history(HistoryQuery(address: bob, limit: 10)).count == 2)
+        let mine = try store.history(HistoryQuery(address: try Address(alice), limit: 10))
+        #expect(mine.map(\.direction) == [.incoming, .outgoing] && mine.map(\.amountWei) == [1_500_000_000_000_000_000, 1_500_000_000_000_000_000])
+        #expect(mine[0].status == .failed && mine[0].reason == "reverted" && mine[0].feeWei == nil)
+        #expect(try mine[1].status == .confirmed && mine[1].feeWei == 21_000_000_000_000 && mine[1].counterparty == Address(bob))
+        #expect(try store.history(HistoryQuery(address: try Address(bob), limit: 10)).count == 2)
     }
 
     @Test func aNodeOfAnotherChainIsRefused() throws {

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import Logging
 import SonicConfig
@@ -26,7 +27,7 @@ struct SyncProcessTests {
         guard case .caughtUp(let indexed) = try loop.run() else { Issue.record("a run with once ends caught up"); return }
         let state = try #require(try sync.store.indexerState(chainID: 31337))
         #expect(indexed == state.indexed && state.indexed >= 0 && state.lag == 0)
-        #expect(try sync.store.watchedAddresses().all.contains("0x70997970c51812dc3a010c7d01b50e0d17dc79c8"))
+        #expect(try sync.store.watchedAddresses().all.contains(try Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8")))
         sync.backfillOne()  // no Etherscan key: nothing to do, nothing thrown
     }
 }
