@@ -15,7 +15,12 @@ struct FastCGIExchange {
     }
 
     func readRequest(maxBody: Int) -> Result<Request, Problem> {
-        var incoming = request.pointee.envp.map(FastCGIMapping.request) ?? Request(method: "GET", path: "/")
+        var incoming: Request
+        do throws(Problem) {
+            incoming = try request.pointee.envp.map(FastCGIMapping.request) ?? Request(method: .get, path: "/")
+        } catch {
+            return .failure(error)
+        }
         let length = Int(parameter("CONTENT_LENGTH") ?? "") ?? 0
         guard length <= maxBody else {
             return .failure(Problem(status: 413, title: "Request body too large",

@@ -27,17 +27,23 @@ public enum FastCGIMapping {
     }
 
     /// The request the parameters describe, without its body (which follows on the stream).
-    public static func request(_ parameters: Parameters) -> Request {
-        Request(method: parameter("REQUEST_METHOD", in: parameters) ?? "GET",
-                path: parameter("DOCUMENT_URI", in: parameters) ?? parameter("SCRIPT_NAME", in: parameters) ?? "/",
-                query: parameter("QUERY_STRING", in: parameters) ?? "",
-                headers: headers(parameters),
-                remoteAddress: parameter("REMOTE_ADDR", in: parameters) ?? "")
+    /// - Throws: `Problem` 400 when `REQUEST_METHOD` is not an HTTP token (RFC 9110).
+    public static func request(_ parameters: Parameters) throws(Problem) -> Request {
+        let text = parameter("REQUEST_METHOD", in: parameters) ?? "GET"
+        guard let method = HTTPRequest.Method(text) else {
+            throw Problem(status: 400, title: "Invalid method", detail: "the request method is not an HTTP token (RFC 9110)")
+        }
+        return Request(method: method,
+                       path: parameter("DOCUMENT_URI", in: parameters) ?? parameter("SCRIPT_NAME", in: parameters) ?? "/",
+                       query: parameter("QUERY_STRING", in: parameters) ?? "",
+                       headers: headers(parameters),
+                       remoteAddress: parameter("REMOTE_ADDR", in: parameters) ?? "")
     }
 
-    /// HTTP headers from the `HTTP_*` parameters, names in lower case with dashes.
-    static func headers(_ parameters: Parameters) -> [String: String] {
-        var headers: [String: String] = [:]
+    /// HTTP header fields from the `HTTP_*` parameters (`HTTP_USER_AGENT` is `user-agent`);
+    /// a name that is not an HTTP token is left out.
+    static func headers(_ parameters: Parameters) -> HTTPFields {
+        var headers = HTTPFields()
         var cursor = parameters
         while let entry = cursor.pointee {
             // "HTTP_USER_AGENT=curl": bytes, not Foundation, on this per-request path.
@@ -49,22 +55,22 @@ public enum FastCGIMapping {
                     name.append(byte == 0x5F ? 0x2D : (byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte))
                     index += 1
                 }
-                if entry[index] == 0x3D {
-                    headers[String(decoding: name, as: UTF8.self)] = String(cString: entry + index + 1)
+                if entry[index] == 0x3D, let field = HTTPField.Name(String(decoding: name, as: UTF8.self)) {
+                    headers.append(HTTPField(name: field, value: String(cString: entry + index + 1)))
                 }
             }
             cursor += 1
         }
-        if let type = parameter("CONTENT_TYPE", in: parameters), !type.isEmpty { headers["content-type"] = type }
+        if let type = parameter("CONTENT_TYPE", in: parameters), !type.isEmpty { headers[.contentType] = type }
         return headers
     }
 
     /// The CGI head of `response`: its `Status` line and headers, with `Content-Length` unless
     /// the body is streamed, and the blank line that ends the head.
     public static func head(of response: Response) -> [UInt8] {
-        var head = "Status: \(response.status) \(response.reasonPhrase)\r\n"
-        for header in response.headers {
-            head += "\(header.name): \(header.value)\r\n"
+        var head = "Status: \(response.status.code) \(response.reasonPhrase)\r\n"
+        for field in response.headers {
+            head += "\(field.name.rawName): \(field.value)\r\n"
         }
         if response.stream == nil { head += "Content-Length: \(response.body.count)\r\n" }
         return Array((head + "\r\n").utf8)

@@ -25,7 +25,7 @@ extension API {
             "next_cursor": page.next.map { .string($0.description) } ?? .null, "indexed_block": page.indexedBlock.map { .integer(BigInt($0)) } ?? .null,
         ])
         var response = Response.json(document)
-        response.headers.append(("Cache-Control", "no-store"))
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 }
@@ -111,9 +111,9 @@ enum HistoryQueryDecoder {
                 emit(Array(text.utf8))
             }
         }
-        return Response(status: 200, headers: [("Content-Type", "text/csv; charset=utf-8"),
-                                               ("Content-Disposition", "attachment; filename=\"\(filename)\""),
-                                               ("Cache-Control", "no-store")], stream: stream)
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"\(filename)\"",
+                                               .cacheControl: "no-store"], stream: stream)
     }
 
     /// Quoted when needed; a leading =, +, - or @ is prefixed with ' so a spreadsheet does
