@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries (Debian's -dev packages); shim.h wraps what Swift cannot call.
@@ -36,7 +37,7 @@ let package = Package(
             "CSecp256k1", .product(name: "BigInt", package: "BigInt"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .target(name: "SonicHTTP"),
+        .target(name: "SonicHTTP", dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")]),
         .target(name: "SonicConfig", dependencies: ["Ethereum", .product(name: "Logging", package: "swift-log")]),
         .target(name: "IPFS", dependencies: ["Ethereum", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl", "SonicConfig"]),
@@ -73,7 +74,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "sonic-bench", dependencies: [
-            "Ethereum", "CSecp256k1", "SonicAgent", "SonicAPI", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
+            "Ethereum", "CSecp256k1", "FastCGI", "SonicAgent", "SonicAPI", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -10,42 +10,17 @@ struct FastCGIExchange {
     init(_ request: UnsafeMutablePointer<FCGX_Request>) { self.request = request }
 
     func parameter(_ name: String) -> String? {
-        guard let value = FCGX_GetParam(name, request.pointee.envp) else { return nil }
-        return String(cString: value)
-    }
-
-    /// HTTP headers from the `HTTP_*` parameters, names in lower case with dashes.
-    func headers() -> [String: String] {
-        var headers: [String: String] = [:]
-        guard var cursor = request.pointee.envp else { return headers }
-        while let entry = cursor.pointee {
-            // "HTTP_USER_AGENT=curl": bytes, not Foundation, on this per-request path.
-            if entry[0] == 0x48, entry[1] == 0x54, entry[2] == 0x54, entry[3] == 0x50, entry[4] == 0x5F {
-                var name: [UInt8] = []
-                var index = 5
-                while entry[index] != 0 && entry[index] != 0x3D {
-                    let byte = UInt8(bitPattern: entry[index])
-                    name.append(byte == 0x5F ? 0x2D : (byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte))
-                    index += 1
-                }
-                if entry[index] == 0x3D {
-                    headers[String(decoding: name, as: UTF8.self)] = String(cString: entry + index + 1)
-                }
-            }
-            cursor += 1
-        }
-        if let type = parameter("CONTENT_TYPE"), !type.isEmpty { headers["content-type"] = type }
-        return headers
+        guard let parameters = request.pointee.envp else { return nil }
+        return FastCGIMapping.parameter(name, in: parameters)
     }
 
     func readRequest(maxBody: Int) -> Result<Request, Problem> {
-        let uri = parameter("DOCUMENT_URI") ?? parameter("SCRIPT_NAME") ?? "/"
-        var incoming = Request(
-            method: parameter("REQUEST_METHOD") ?? "GET",
-            path: uri,
-            query: parameter("QUERY_STRING") ?? "",
-            headers: headers(),
-            remoteAddress: parameter("REMOTE_ADDR") ?? "")
+        var incoming: Request
+        do throws(Problem) {
+            incoming = try request.pointee.envp.map(FastCGIMapping.request) ?? Request(method: .get, path: "/")
+        } catch {
+            return .failure(error)
+        }
         let length = Int(parameter("CONTENT_LENGTH") ?? "") ?? 0
         guard length <= maxBody else {
             return .failure(Problem(status: 413, title: "Request body too large",
@@ -68,18 +43,12 @@ struct FastCGIExchange {
     }
 
     func write(_ response: Response) {
-        var head = "Status: \(response.status) \(response.reasonPhrase)\r\n"
-        for header in response.headers {
-            head += "\(header.name): \(header.value)\r\n"
-        }
+        put(FastCGIMapping.head(of: response))
         if let stream = response.stream {
-            put(Array((head + "\r\n").utf8))
             stream { put($0) }
-            return
+        } else {
+            put(response.body)
         }
-        head += "Content-Length: \(response.body.count)\r\n\r\n"
-        put(Array(head.utf8))
-        put(response.body)
     }
 
     private func put(_ bytes: [UInt8]) {

@@ -24,7 +24,7 @@ extension API {
     func nonce(_ call: Route.Call) async throws -> Response {
         let address = try call.request.queryItems["address"].map { (text) throws(AppError) in try Validate.address(text, field: "address") }
         var response = await Response.json(try app.auth.nonce(for: address))
-        response.headers.append(("Cache-Control", "no-store"))
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 
@@ -51,7 +51,7 @@ extension API {
         // The token is revealed here only, into the HttpOnly cookie the browser keeps.
         let token = String(decoding: session.token.revealedBytes, as: UTF8.self)
         response.headers.append(SessionCookie.header(token, maxAge: Int(AuthService.sessionLifetime), secure: secureCookies))
-        response.headers.append(("Cache-Control", "no-store"))
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 
@@ -68,7 +68,7 @@ extension API {
     /// POST /api/auth/logout: ends the session (CSRF checked at admission) and clears the cookie.
     func signOut(_ call: Route.Call) async throws -> Response {
         if let token = SessionCookie.token(in: call.request) { try await app.auth.signOut(token: token) }
-        var response = Response(status: 204)
+        var response = Response(status: .noContent)
         response.headers.append(SessionCookie.header("", maxAge: 0, secure: secureCookies))
         return response
     }

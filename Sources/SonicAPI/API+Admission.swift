@@ -9,7 +9,7 @@ extension API {
         // A write that carries a session must be checked against it: if the session cannot be
         // read, the request is refused (503), never let through as signed out without its CSRF
         // check. Otherwise an unreadable session only means the signed-out rate limit.
-        let session = request.method == "POST" && SessionCookie.token(in: request) != nil
+        let session = request.method == .post && SessionCookie.token(in: request) != nil
             ? try await session(of: request) : try? await session(of: request)
         // Signed in: twice the limit; signed-in subscribers: four times.
         var weight: Double = 1
@@ -24,14 +24,14 @@ extension API {
             let seconds = Int(wait.rounded(.up))
             throw AppError.rateLimited(retryAfter: seconds, detail: "at most \(app.limiter.perMinute) requests a minute; try again in \(seconds) s")
         }
-        guard request.method == "POST" else { return }
+        guard request.method == .post else { return }
         let origin = app.configuration.publicOrigin
-        if let sent = request.headers["origin"], sent != origin {
+        if let sent = request.headers[.origin], sent != origin {
             throw AppError.forbidden(summary: "Cross-origin request", detail: "requests must come from \(origin), not \(sent)")
         }
         // Signing in opens the session; every other write with a session proves it came from our pages.
         guard route.pattern != "/api/auth/verify", let session else { return }
-        guard app.auth.csrfMatches(session, sent: request.headers["x-csrf-token"]) else {
+        guard app.auth.csrfMatches(session, sent: request.headers[.csrfToken]) else {
             throw AppError.forbidden(summary: "Missing CSRF token", detail: "send the csrf_token from sign-in in the X-CSRF-Token header")
         }
     }
@@ -49,7 +49,7 @@ enum SessionCookie {
 
     /// The token of a well-formed session cookie (64 hex digits), if the request has one.
     static func token(in request: Request) -> String? {
-        guard let header = request.headers["cookie"] else { return nil }
+        guard let header = request.headers[.cookie] else { return nil }
         for part in header.split(separator: ";") {
             let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
             if pair.count == 2, pair[0] == name, pair[1].count == 64, pair[1].allSatisfy(\.isHexDigit) { return String(pair[1]) }
@@ -58,7 +58,7 @@ enum SessionCookie {
     }
 
     /// The `Set-Cookie` value that stores `value` for `maxAge` seconds (0 clears it).
-    static func header(_ value: String, maxAge: Int, secure: Bool) -> (name: String, value: String) {
-        ("Set-Cookie", "\(name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""))
+    static func header(_ value: String, maxAge: Int, secure: Bool) -> HTTPField {
+        HTTPField(name: .setCookie, value: "\(name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""))
     }
 }

@@ -19,7 +19,7 @@ extension API {
         if format == "csv" { return try await HistoryQueryDecoder.csv(query, of: address, history: app.history, network: app.context.network) }
         let page = try await app.history.page(query, of: address)
         var response = Response.json(HistoryPageResponse(page, network: app.context.network))
-        response.headers.append(("Cache-Control", "no-store"))
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 }
@@ -88,9 +88,9 @@ enum HistoryQueryDecoder {
                 emit(Array(text.utf8))
             }
         }
-        return Response(status: 200, headers: [("Content-Type", "text/csv; charset=utf-8"),
-                                               ("Content-Disposition", "attachment; filename=\"\(filename)\""),
-                                               ("Cache-Control", "no-store")], stream: stream)
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"\(filename)\"",
+                                               .cacheControl: "no-store"], stream: stream)
     }
 
     /// Quoted when needed; a leading =, +, - or @ is prefixed with ' so a spreadsheet does

@@ -25,7 +25,7 @@ extension API {
         upload.name = form["name"]?.data
         upload.description = form["description"]?.data
         upload.attributes = form["attributes"]?.data
-        return await .json(try app.nft.upload(upload), status: 201)
+        return await .json(try app.nft.upload(upload), status: .created)
     }
 
     struct MintBody: Decodable {
@@ -54,13 +54,13 @@ extension API {
     /// is sandboxed so a script inside it never runs.
     func content(_ call: Route.Call) async throws -> Response {
         let content = try await app.nft.content(call.parameters[0])
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", content.contentType), ("Cache-Control", "public, max-age=31536000, immutable"),
-            ("ETag", "\"\(content.cid)\""), ("X-Content-Type-Options", "nosniff"),
+        var headers: HTTPFields = [
+            .contentType: content.contentType, .cacheControl: "public, max-age=31536000, immutable",
+            .eTag: "\"\(content.cid)\"", .xContentTypeOptions: "nosniff",
         ]
         if content.contentType == NFTService.ImageType.svg.rawValue {
-            headers.append(("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox"))
+            headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
         }
-        return Response(status: 200, headers: headers, body: content.bytes)
+        return Response(status: .ok, headers: headers, body: content.bytes)
     }
 }

@@ -6,9 +6,9 @@ extension API {
     /// GET /api/health: 200 when the node and the database answer, else 503 saying which does not.
     func health() async -> Response {
         let report = await app.health.check()
-        var response = Response.json(report, status: report.status == "ok" ? 200 : 503)
-        response.headers.append(("Cache-Control", "no-store"))
-        if report.status != "ok" { response.headers.append(("Retry-After", "5")) }
+        var response = Response.json(report, status: report.status == .ok ? .ok : .serviceUnavailable)
+        response.headers[.cacheControl] = "no-store"
+        if report.status != .ok { response.headers[.retryAfter] = "5" }
         return response
     }
 
@@ -37,6 +37,6 @@ extension API {
     }
 
     private static func balanceResponse(_ answer: BalanceService.Answer) -> Response {
-        Response(status: 200, headers: [("Content-Type", "application/json")], body: answer.body)
+        Response(status: .ok, headers: [.contentType: "application/json"], body: answer.body)
     }
 }

@@ -112,7 +112,7 @@ extension API {
 
     static func statusResponse(_ status: TransactionStatus) -> Response {
         var response = Response.json(status)
-        response.headers.append(("Cache-Control", "no-store"))
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 }

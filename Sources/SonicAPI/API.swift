@@ -20,14 +20,14 @@ public final class API: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let found = Self.route(request)
         let recordingRespond: @Sendable (Response) -> Void = { [metrics] response in
-            metrics.record(route: found.route?.pattern ?? "unknown", method: request.method, status: response.status,
+            metrics.record(route: found.route?.pattern ?? "unknown", method: request.method, status: response.status.code,
                            seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             respond(response)
         }
         guard let route = found.route else {
             recordingRespond(.problem(found.allowed.isEmpty ? .notFound(path: request.path)
-                                      : .methodNotAllowed(method: request.method, path: request.path, allowed: found.allowed),
-                                      headers: found.allowed.isEmpty ? [] : [("Allow", found.allowed.joined(separator: ", "))]))
+                                      : .methodNotAllowed(method: request.method.rawValue, path: request.path, allowed: found.allowed.map(\.rawValue)),
+                                      headers: found.allowed.isEmpty ? [:] : [.allow: found.allowed.map(\.rawValue).joined(separator: ", ")]))
             return
         }
         let call = Route.Call(request: request, parameters: found.parameters, respond: recordingRespond)
@@ -66,13 +66,13 @@ public final class API: Sendable {
 
     /// The route that owns the request's path and takes its method, with the path's parameters;
     /// or, when the path is someone's but not for this method, the methods it takes.
-    static func route(_ request: Request) -> (route: Route?, parameters: [String], allowed: [String]) {
+    static func route(_ request: Request) -> (route: Route?, parameters: [String], allowed: [HTTPRequest.Method]) {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].isEmpty else { return (nil, [], []) }
         let tail = Array(parts.dropFirst())
         for owner in routes {
             guard let parameters = owner.match(tail) else { continue }
-            let method = request.method == "HEAD" ? "GET" : request.method
+            let method = request.method == .head ? .get : request.method
             if owner.method == method { return (owner, parameters, []) }
             let candidates = routesByPattern[owner.pattern] ?? []
             guard let route = candidates.first(where: { $0.method == method }) else { return (nil, [], candidates.map(\.method)) }

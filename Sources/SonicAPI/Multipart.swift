@@ -17,7 +17,7 @@ struct Multipart {
     subscript(name: String) -> Part? { parts.first { $0.name == name } }
 
     static func parse(_ request: Request, maxParts: Int = 8) throws(Problem) -> Multipart {
-        let contentType = request.headers["content-type"] ?? ""
+        let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = boundary(contentType) else {
             throw Problem(status: 415, title: "Unsupported media type",
                           detail: "send the upload as multipart/form-data with a boundary, not \(contentType.isEmpty ? "no content type" : contentType)")

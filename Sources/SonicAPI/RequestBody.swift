@@ -1,4 +1,3 @@
-import Ethereum
 import Foundation
 import SonicHTTP
 
@@ -6,19 +5,19 @@ import SonicHTTP
 /// every required field present and of the right type. Each refusal names the field.
 enum RequestBody {
     static func decode<Body: Decodable>(_ request: Request, as type: Body.Type, fields: Set<String>) throws(Problem) -> Body {
-        if let contentType = request.headers["content-type"], !contentType.lowercased().hasPrefix("application/json") {
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw Problem(status: 415, title: "Unsupported media type", detail: "send the body as application/json, not \(contentType)")
         }
         guard !request.body.isEmpty else {
             throw Problem(status: 400, title: "Missing body", detail: "this endpoint takes a JSON object with \(fields.sorted().joined(separator: ", "))")
         }
-        let object: [String: JSONValue]
+        let names: [String]
         do {
-            object = try JSONDecoder().decode([String: JSONValue].self, from: Data(request.body))
+            names = try JSONDecoder().decode(FieldNames.self, from: Data(request.body)).names
         } catch {
             throw Problem(status: 400, title: "Malformed JSON", detail: "the body is not a JSON object (\(Self.reason(error)))")
         }
-        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
+        if let unknown = names.sorted().first(where: { !fields.contains($0) }) {
             throw Problem(status: 400, title: "Unknown field", detail: "\"\(unknown)\" is not a field of this request; accepted: \(fields.sorted().joined(separator: ", "))",
                           field: unknown)
         }
@@ -31,6 +30,22 @@ enum RequestBody {
             throw Problem(status: 422, title: "Wrong type", detail: "\(field) must be a string", field: field)
         } catch {
             throw Problem(status: 400, title: "Malformed JSON", detail: "the body could not be read (\(Self.reason(error)))")
+        }
+    }
+
+    /// The member names of a JSON object, whatever their values.
+    struct FieldNames: Decodable {
+        let names: [String]
+
+        struct Name: CodingKey {
+            let stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            names = try decoder.container(keyedBy: Name.self).allKeys.map(\.stringValue)
         }
     }
 

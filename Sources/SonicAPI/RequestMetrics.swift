@@ -29,7 +29,12 @@ public final class RequestMetrics: Sendable {
         self.factory = factory
     }
 
-    func record(route: String, method: String, status: Int, seconds: Double) {
+    /// The values of the `method` label: the route table's methods and HEAD (answered as GET).
+    /// Any other method is counted as `OTHER`, so invented methods never make new series.
+    static let methodLabels = Set(API.routes.map(\.method.rawValue) + ["HEAD"])
+
+    func record(route: String, method: HTTPRequest.Method, status: Int, seconds: Double) {
+        let method = Self.methodLabels.contains(method.rawValue) ? method.rawValue : "OTHER"
         let key = "\(route) \(method) \(status)"
         let known = handles.read { $0[key] }
         let (counter, timer) = known ?? handles.write { all in
@@ -53,7 +58,7 @@ public final class RequestMetrics: Sendable {
 extension API {
     /// GET /metrics: everything below, in the Prometheus text format.
     func metricsText() -> Response {
-        Response(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(prometheusText().utf8))
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: Array(prometheusText().utf8))
     }
 
     /// Everything `/metrics` shows, in the Prometheus text format.

@@ -2,8 +2,10 @@ import Ethereum
 import SonicHTTP
 
 extension Response {
-    /// A JSON response of an untyped value, written without `JSONEncoder` (keys sorted).
-    public static func json(_ value: JSONValue, status: Int = 200) -> Response {
-        Response(status: status, headers: [("Content-Type", "application/json")], body: value.serialized())
+    /// A JSON response of an untyped value, written without `JSONEncoder` (keys sorted). Only
+    /// the history page answers this way until its entries are `Codable`; every other endpoint
+    /// answers a `Codable` type through `Response.json`.
+    public static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: value.serialized())
     }
 }

@@ -18,7 +18,7 @@ struct Route: Sendable {
 
     typealias Handler = @Sendable (API, Call) async throws -> Void
 
-    let method: String
+    let method: HTTPRequest.Method
     /// `/api/balance/{address}`: fixed segments and `{parameters}`.
     let pattern: String
     let segments: [Segment]
@@ -32,7 +32,7 @@ struct Route: Sendable {
     /// request), false when the handler must run.
     var quickAnswer: (@Sendable (API, Call) throws -> Bool)? = nil
 
-    init(_ method: String, _ pattern: String, query: [String] = [], exempt: Bool = false, handler: @escaping Handler) {
+    init(_ method: HTTPRequest.Method, _ pattern: String, query: [String] = [], exempt: Bool = false, handler: @escaping Handler) {
         self.method = method
         self.pattern = pattern
         segments = pattern.split(separator: "/").map { part in
@@ -46,7 +46,7 @@ struct Route: Sendable {
     }
 
     /// A route that answers at once with what `answer` returns.
-    static func answer(_ method: String, _ pattern: String, query: [String] = [], exempt: Bool = false,
+    static func answer(_ method: HTTPRequest.Method, _ pattern: String, query: [String] = [], exempt: Bool = false,
                        _ answer: @escaping @Sendable (API, Call) async throws -> Response) -> Route {
         Route(method, pattern, query: query, exempt: exempt) { api, call in call.respond(try await answer(api, call)) }
     }

@@ -110,8 +110,7 @@ public struct AgentService: Sendable {
             }
             let answer = try await balances.balances(of: address, tokens: tokens)
             let amount = token == symbol ? answer.snapshot.native : answer.snapshot.tokens[0]
-            let value = (try? UInt256(parsing: amount.balance)) ?? .zero
-            let shown = Units.formatForDisplay(value, decimals: amount.decimals, places: 6)
+            let shown = Units.formatForDisplay(amount.balance, decimals: amount.decimals, places: 6)
             let whose = address.checksummed
             let stale = answer.stale ? " (from \(Int(answer.age)) s ago: the node is not answering right now)" : ""
             return ("\(whose) holds \(shown) \(token) at block \(answer.snapshot.block)\(stale).", nil, nil)

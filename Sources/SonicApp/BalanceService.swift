@@ -1,4 +1,3 @@
-import BigInt
 import Ethereum
 import Foundation
 import SonicChain
@@ -12,18 +11,32 @@ import Synchronization
 /// value is served with `stale: true` and its age for up to `maxStaleness` seconds, then 503.
 /// Concurrent misses for one key make one set of RPC calls.
 public final class BalanceService: Sendable {
+    /// One balance: S or a token, exact and formatted.
     public struct Amount: Codable, Sendable, Equatable {
         public let symbol: String
-        public let address: String?
+        /// The token's contract; nil for S (written as `null`).
+        public let address: Address?
         public let decimals: Int
-        /// Exact base units (wei for S) as a decimal string.
-        public let balance: String
+        /// Exact base units (wei for S); written as a decimal string.
+        public let balance: UInt256
         /// The exact amount in whole units, shortest form.
         public let formatted: String
+
+        enum CodingKeys: String, CodingKey { case symbol, address, decimals, balance, formatted }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(symbol, forKey: .symbol)
+            try container.encode(address, forKey: .address)
+            try container.encode(decimals, forKey: .decimals)
+            try container.encode(balance, forKey: .balance)
+            try container.encode(formatted, forKey: .formatted)
+        }
     }
 
+    /// What the node said at one block; kept in the cache (SQLite holds it as this JSON).
     public struct Snapshot: Codable, Sendable, Equatable {
-        public let address: String
+        public let address: Address
         public let network: String
         public let block: UInt64
         public let native: Amount
@@ -32,42 +45,64 @@ public final class BalanceService: Sendable {
         public let fetchedAt: Double
     }
 
-    /// A snapshot with its answer rendered once. Answers from one snapshot differ only in
-    /// `age_seconds` and `stale`, so those are appended per request (rendering the whole
-    /// document each time was 7 % of the CPU when serving cached balances under load).
+    /// The members of the API's balance document that one snapshot fixes: everything but
+    /// `age_seconds` and `stale`.
+    public struct Document: Encodable, Sendable {
+        public let snapshot: Snapshot
+
+        public init(_ snapshot: Snapshot) { self.snapshot = snapshot }
+
+        enum CodingKeys: String, CodingKey { case address, network, block, native, tokens, cachedAt = "cached_at" }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(snapshot.address, forKey: .address)
+            try container.encode(snapshot.network, forKey: .network)
+            try container.encode(snapshot.block, forKey: .block)
+            try container.encode(snapshot.native, forKey: .native)
+            try container.encode(snapshot.tokens, forKey: .tokens)
+            try container.encode(Date(timeIntervalSince1970: snapshot.fetchedAt).ISO8601Format(), forKey: .cachedAt)
+        }
+
+        /// Sorted keys, `/` unescaped, as every API answer.
+        public func encoded() -> [UInt8] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return (try? encoder.encode(self)).map(Array.init) ?? Array("{}".utf8)
+        }
+    }
+
+    /// A snapshot with its document encoded once. Answers from one snapshot differ only in
+    /// `age_seconds` and `stale`, so those two are written by hand per request: the one
+    /// hand-written JSON of the API. Encoding the document per request with `JSONEncoder` takes
+    /// 11.6 µs, more than the whole cached path from FastCGI parameters to records (10.2 µs;
+    /// sonic-bench `--only request`, docs/benchmarks.md); under load it was 7 % of the CPU.
     final class Rendered: Sendable {
         let snapshot: Snapshot
-        /// The answer without `age_seconds`, `stale` and the closing brace.
+        /// The document without `age_seconds`, `stale` and the closing brace.
         let head: [UInt8]
 
         init(_ snapshot: Snapshot) {
             self.snapshot = snapshot
-            func amount(_ value: Amount) -> JSONValue {
-                .object(["symbol": .string(value.symbol), "address": value.address.map { .string($0) } ?? .null,
-                         "decimals": .integer(BigInt(value.decimals)), "balance": .string(value.balance), "formatted": .string(value.formatted)])
-            }
-            let constant = JSONValue.object([
-                "address": .string(snapshot.address), "network": .string(snapshot.network), "block": .integer(BigInt(snapshot.block)),
-                "native": amount(snapshot.native), "tokens": .array(snapshot.tokens.map(amount)),
-                "cached_at": .string(Date(timeIntervalSince1970: snapshot.fetchedAt).ISO8601Format()),
-            ])
-            head = Array(constant.serialized().dropLast())
+            head = Array(Document(snapshot).encoded().dropLast())
         }
     }
 
     public struct Answer: Sendable {
         let rendered: Rendered
-        let stale: Bool
-        let age: Double
+        public let stale: Bool
+        /// Seconds since the node was asked.
+        public let age: Double
 
-        var snapshot: Snapshot { rendered.snapshot }
+        public var snapshot: Snapshot { rendered.snapshot }
 
-        /// The API's document: the snapshot's rendered members, then `age_seconds` and `stale`.
+        /// The API's document: the snapshot's members, then `age_seconds` (seconds, to the
+        /// millisecond, as Swift prints a `Double`: `120.0`) and `stale`.
         public var body: [UInt8] {
             var out = rendered.head
             out.reserveCapacity(out.count + 40)
             out += #","age_seconds":"#.utf8
-            out += JSONValue.number((age * 1000).rounded() / 1000).serialized()
+            out += "\((age * 1000).rounded() / 1000)".utf8
             out += (stale ? #","stale":true}"# : #","stale":false}"#).utf8
             return out
         }
@@ -198,12 +233,12 @@ public final class BalanceService: Sendable {
                     guard let value else {
                         throw AppError.badUpstream(summary: "Bad token answer", detail: "\(token.symbol) at \(token.address) did not answer balanceOf")
                     }
-                    amounts.append(Amount(symbol: token.symbol, address: token.address.checksummed, decimals: token.decimals,
-                                          balance: value.description, formatted: Units.format(value, decimals: token.decimals)))
+                    amounts.append(Amount(symbol: token.symbol, address: token.address, decimals: token.decimals,
+                                          balance: value, formatted: Units.format(value, decimals: token.decimals)))
                 }
             }
-            return Snapshot(address: address.checksummed, network: context.network.name, block: block,
-                            native: Amount(symbol: context.network.nativeSymbol, address: nil, decimals: 18, balance: native.description,
+            return Snapshot(address: address, network: context.network.name, block: block,
+                            native: Amount(symbol: context.network.nativeSymbol, address: nil, decimals: 18, balance: native,
                                            formatted: Units.format(native, decimals: 18)),
                             tokens: amounts, fetchedAt: context.clock.now().timeIntervalSince1970)
         } catch {

@@ -1,4 +1,3 @@
-import BigInt
 import Ethereum
 import Foundation
 import Logging
@@ -64,7 +63,7 @@ public struct NFTService: Sendable {
 
     /// Stores the image and its ERC-721 metadata and answers their CIDs (and where they were
     /// pinned besides here).
-    public func upload(_ upload: Upload) async throws(AppError) -> JSONValue {
+    public func upload(_ upload: Upload) async throws(AppError) -> Uploaded {
         let store = try await contentStore()
         let cidVersion = upload.cidVersion
         guard let image = upload.image, !image.isEmpty else {
@@ -83,27 +82,28 @@ public struct NFTService: Sendable {
         }
         let name = try Self.text(upload.name, field: "name", required: true, limit: 100)
         let description = try Self.text(upload.description, field: "description", required: false, limit: 1_000)
-        var metadata: [String: JSONValue] = ["name": .string(name), "description": .string(description)]
-        if let attributes = upload.attributes { metadata["attributes"] = try Self.attributes(attributes) }
+        let attributes = try upload.attributes.map(Self.attributes)
 
-        let imageCID: CID, metadataCID: CID
+        let imageCID: CID, metadataCID: CID, metadata: Metadata, metadataBytes: [UInt8]
         do {
             imageCID = try store.add(image, contentType: type.rawValue, cidVersion: cidVersion)
-            metadata["image"] = .string("ipfs://\(imageCID)")
-            metadataCID = try store.add(JSONValue.object(metadata).serialized(), contentType: "application/json", cidVersion: cidVersion)
+            metadata = Metadata(name: name, description: description, image: "ipfs://\(imageCID)", attributes: attributes)
+            metadataBytes = try metadata.document()
+            metadataCID = try store.add(metadataBytes, contentType: "application/json", cidVersion: cidVersion)
         } catch {
             logger.error("nft upload: \(error)")
             throw .unavailable(summary: "Storage unavailable", detail: "the upload could not be stored; nothing was kept, try again")
         }
-        let metadataBytes = JSONValue.object(metadata).serialized()
-        var pinned: [JSONValue] = [.string("local")]
+        var pinned = ["local"]
         for pinner in pinners {
             do {
                 let image = try await pinner.pinFile(image, filename: "image.\(type.fileExtension)", cidVersion: cidVersion)
                 guard image == imageCID.description else { throw Self.mismatch(pinner, what: "image", theirs: image, ours: imageCID) }
-                let answer = try await pinner.pinJSON(.object(metadata), data: metadataBytes, name: "metadata.json", cidVersion: cidVersion)
+                // The pinning services take the document as JSON, and must store exactly these bytes.
+                let document = try JSONDecoder().decode(JSONValue.self, from: Data(metadataBytes))
+                let answer = try await pinner.pinJSON(document, data: metadataBytes, name: "metadata.json", cidVersion: cidVersion)
                 guard answer == metadataCID.description else { throw Self.mismatch(pinner, what: "metadata", theirs: answer, ours: metadataCID) }
-                pinned.append(.string(pinner.name))
+                pinned.append(pinner.name)
             } catch let error as AppError {
                 throw error
             } catch {
@@ -111,13 +111,7 @@ public struct NFTService: Sendable {
                 throw .badUpstream(summary: "Pinning failed", detail: "\(error)")
             }
         }
-        return .object([
-            "pinned": .array(pinned),
-            "image_cid": .string(imageCID.description), "metadata_cid": .string(metadataCID.description),
-            "token_uri": .string("ipfs://\(metadataCID)"), "image_url": .string("/ipfs/\(imageCID)"),
-            "metadata_url": .string("/ipfs/\(metadataCID)"), "content_type": .string(type.rawValue),
-            "size": .integer(BigInt(image.count)), "metadata": .object(metadata),
-        ])
+        return Uploaded(pinned: pinned, imageCID: imageCID, metadataCID: metadataCID, contentType: type, size: image.count, metadata: metadata)
     }
 
     static func mismatch(_ pinner: any Pinner, what: String, theirs: String, ours: CID) -> AppError {
@@ -145,22 +139,16 @@ public struct NFTService: Sendable {
         return trimmed
     }
 
-    /// `[{"trait_type": "…", "value": "…" or a number}]`, at most 20.
-    static func attributes(_ data: [UInt8]) throws(AppError) -> JSONValue {
+    /// `[{"trait_type": "…", "value": "…" or a whole number}]`, at most 20.
+    static func attributes(_ data: [UInt8]) throws(AppError) -> [Metadata.Attribute] {
         let problem = AppError.invalidInput(field: "attributes", summary: "Invalid attributes",
                                             detail: "attributes must be a JSON array of at most 20 {\"trait_type\": text, \"value\": text or whole number}")
-        guard let list = try? JSONDecoder().decode([[String: JSONValue]].self, from: Data(data)), list.count <= 20 else { throw problem }
-        var out: [JSONValue] = []
+        guard let list = try? JSONDecoder().decode([Metadata.Attribute].self, from: Data(data)), list.count <= 20 else { throw problem }
         for item in list {
-            guard item.count == 2, case .string(let trait)? = item["trait_type"], (1...50).contains(trait.count), let value = item["value"] else { throw problem }
-            switch value {
-            case .string(let text) where text.count <= 100: break
-            case .integer: break
-            default: throw problem
-            }
-            out.append(.object(["trait_type": .string(trait), "value": value]))
+            guard (1...50).contains(item.traitType.count) else { throw problem }
+            if case .text(let text) = item.value, text.count > 100 { throw problem }
         }
-        return .array(out)
+        return list
     }
 
     /// The mint of `uri` for `from`, with the collection's fee, simulated and previewed.
@@ -186,35 +174,24 @@ public struct NFTService: Sendable {
         return prepared
     }
 
-    /// GET /api/nft/{address}: the tokens it holds by the indexer, with images through our gateway.
-    public func tokens(of address: Address) async throws(AppError) -> JSONValue {
+    /// The tokens `address` holds by the indexer, with images through our gateway.
+    public func tokens(of address: Address) async throws(AppError) -> Gallery {
         guard let history else { throw .databaseDown }
         let owned = try storeCall { () throws(StoreError) in try history.ownedNFTs(address) }
-        let tokens: [JSONValue] = owned.map { token in
-            var entry: [String: JSONValue] = [
-                "contract": .string(token.contract.checksummed), "token_id": .string(token.tokenID.description),
-                "token_uri": token.tokenURI.map { .string($0) } ?? .null,
-                "mint_transaction": token.mintTransaction.map { .string($0.description) } ?? .null,
-                "minted_at": token.mintedAt.map { .string(HistoryService.iso($0)) } ?? .null,
-                "name": .null, "description": .null, "image_url": .null,
-            ]
-            if let metadata = localMetadata(token.tokenURI) {
-                entry["name"] = metadata["name"] ?? .null
-                entry["description"] = metadata["description"] ?? .null
-                if case .string(let image)? = metadata["image"], image.hasPrefix("ipfs://"), let cid = CID(String(image.dropFirst(7))) {
-                    entry["image_url"] = .string("/ipfs/\(cid)")
-                }
-            }
-            return .object(entry)
-        }
-        return .object(["address": .string(address.checksummed), "tokens": .array(tokens)])
+        return Gallery(address: address, tokens: owned.map { token in
+            let metadata = localMetadata(token.tokenURI)
+            let image = metadata?.image.flatMap { $0.hasPrefix("ipfs://") ? CID(String($0.dropFirst(7))) : nil }
+            return Gallery.Token(contract: token.contract.checksummed, tokenID: token.tokenID.description, tokenURI: token.tokenURI,
+                                 mintTransaction: token.mintTransaction?.description, mintedAt: token.mintedAt.map(HistoryService.iso),
+                                 name: metadata?.name, description: metadata?.description, imageURL: image.map { "/ipfs/\($0)" })
+        })
     }
 
-    /// The metadata JSON of an `ipfs://` token URI when it is in our store.
-    func localMetadata(_ uri: String?) -> [String: JSONValue]? {
+    /// The metadata of an `ipfs://` token URI when it is in our store.
+    func localMetadata(_ uri: String?) -> Gallery.StoredMetadata? {
         guard let uri, uri.hasPrefix("ipfs://"), let cid = CID(String(uri.dropFirst(7))), let content,
               let stored = try? content.read(cid), stored.object.contentType == "application/json" else { return nil }
-        return try? JSONDecoder().decode([String: JSONValue].self, from: Data(stored.bytes))
+        return try? JSONDecoder().decode(Gallery.StoredMetadata.self, from: Data(stored.bytes))
     }
 
     /// Stored content: its bytes and the type it was stored with.

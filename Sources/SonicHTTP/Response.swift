@@ -1,9 +1,11 @@
 import Foundation
+import HTTPTypes
 
-/// An HTTP response as the handlers produce it.
+/// An HTTP response as the handlers produce it: swift-http-types' status and header fields,
+/// and the body as bytes or written piece by piece.
 public struct Response: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
+    public var status: HTTPResponse.Status
+    public var headers: HTTPFields
     public var body: [UInt8]
     /// Writes a long body piece by piece instead of `body` (a CSV export): the server sends
     /// each piece as it comes, without a Content-Length.
@@ -11,7 +13,7 @@ public struct Response: Sendable {
 
     public typealias Streamer = @Sendable (_ emit: ([UInt8]) -> Void) -> Void
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], stream: Streamer? = nil) {
+    public init(status: HTTPResponse.Status, headers: HTTPFields = [:], body: [UInt8] = [], stream: Streamer? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -30,33 +32,28 @@ public struct Response: Sendable {
 
     /// A JSON response of an `Encodable` value; its coding keys are the API's names
     /// (snake_case, except inside `tx`, which has eth_sendTransaction's own names).
-    public static func json<Value: Encodable>(_ value: Value, status: Int = 200) -> Response {
+    public static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            let body = try encoder.encode(value)
-            return Response(status: status, headers: [("Content-Type", "application/json")], body: Array(body))
+            return Response(status: status, headers: [.contentType: "application/json"], body: Array(try encoder.encode(value)))
         } catch {
             return .problem(Problem(status: 500, title: "Internal error", detail: "the response could not be encoded"))
         }
     }
 
     /// An RFC 9457 problem document, with `Retry-After` when the problem says when to try again.
-    public static func problem(_ problem: Problem, headers: [(name: String, value: String)] = []) -> Response {
-        var response = json(problem, status: problem.status)
-        response.headers = [("Content-Type", "application/problem+json")] + headers
-        if let wait = problem.retryAfter { response.headers.append(("Retry-After", String(wait))) }
+    public static func problem(_ problem: Problem, headers: HTTPFields = [:]) -> Response {
+        var response = json(problem, status: HTTPResponse.Status(code: problem.status))
+        response.headers[.contentType] = "application/problem+json"
+        response.headers.append(contentsOf: headers)
+        if let wait = problem.retryAfter { response.headers[.retryAfter] = String(wait) }
         return response
-    }
-
-    /// The value of the first header called `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
     /// HTTP's reason phrase for the status, for the `Status` line FastCGI sends.
     public var reasonPhrase: String {
-        switch status {
+        switch status.code {
         case 200: "OK"
         case 201: "Created"
         case 204: "No Content"
@@ -73,7 +70,12 @@ public struct Response: Sendable {
         case 500: "Internal Server Error"
         case 502: "Bad Gateway"
         case 503: "Service Unavailable"
-        default: "Status \(status)"
+        default: "Status \(status.code)"
         }
     }
+}
+
+extension HTTPField.Name {
+    /// The double-submit token a signed-in page sends with every write.
+    public static let csrfToken = HTTPField.Name("X-CSRF-Token")!
 }

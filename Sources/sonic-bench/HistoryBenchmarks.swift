@@ -36,11 +36,11 @@ struct HistoryBenchmarks {
         let deadline = Date().addingTimeInterval(seconds)
         var round = 0
         while Date() < deadline || samples.count < 2_000 {
-            let request = Request(method: "GET", path: "/api/history/\(Self.address)", query: queries[round % queries.count]())
+            let request = Request(method: .get, path: "/api/history/\(Self.address)", query: queries[round % queries.count]())
             let started = DispatchTime.now().uptimeNanoseconds
             let response = app.handle(request)
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
-            guard response.status == 200 else { throw BenchFailure("history answered \(response.status)") }
+            guard response.status == .ok else { throw BenchFailure("history answered \(response.status)") }
             round += 1
         }
         if ProcessInfo.processInfo.environment["BENCH_DETAIL"] != nil {

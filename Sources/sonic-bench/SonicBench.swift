@@ -10,13 +10,14 @@ struct SonicBench: ParsableCommand {
 
     @Option(help: "Seconds to run each measurement.") var seconds: Double = 2
 
-    @Option(help: "Run one group only: ethereum, agent or history.") var only: String?
+    @Option(help: "Run one group only: ethereum, agent, history or request.") var only: String?
 
     func run() throws {
         var table = BenchTable()
         if only == nil || only == "ethereum" { EthereumBenchmarks(seconds: seconds).run(into: &table) }
         if only == nil || only == "agent" { AgentBenchmarks(seconds: seconds).run(into: &table) }
         if only == nil || only == "history" { try HistoryBenchmarks(seconds: seconds).run(into: &table) }
+        if only == nil || only == "request" { try RequestPathBenchmarks(seconds: seconds).run(into: &table) }
         table.print()
         if table.missedTargets > 0 { throw ExitCode(1) }
     }

@@ -8,8 +8,9 @@ import Testing
 @Suite(.serialized) struct FastCGIServerTests {
     /// Echoes what the handler saw, so the test checks the translation both ways.
     static func echo(_ request: Request) -> Response {
-        let text = "\(request.method) \(request.path) q=\(request.query) ua=\(request.headers["user-agent"] ?? "-") body=\(request.body.count)"
-        return Response(status: 201, headers: [("Content-Type", "text/plain"), ("X-Test", "yes")], body: Array(text.utf8))
+        let text = "\(request.method) \(request.path) q=\(request.query) ua=\(request.headers[.userAgent] ?? "-") body=\(request.body.count)"
+            + " type=\(request.headers[.contentType] ?? "-") accept=\(request.headers[.accept] ?? "-")"
+        return Response(status: .created, headers: [.contentType: "text/plain", HTTPField.Name("X-Test")!: "yes"], body: Array(text.utf8))
     }
 
     @Test func translatesRequestAndResponse() throws {
@@ -19,16 +20,29 @@ import Testing
         defer { server.stop() }
         let answer = try FastCGIClient(port: port).send(params: [
             "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/echo", "QUERY_STRING": "a=1",
-            "HTTP_USER_AGENT": "tester", "CONTENT_LENGTH": "70000",
+            "HTTP_USER_AGENT": "tester", "CONTENT_LENGTH": "70000", "CONTENT_TYPE": "application/json", "HTTP_ACCEPT": "*/*",
         ], body: [UInt8](repeating: 65, count: 70_000))
         #expect(answer.head.hasPrefix("Status: 201 Created\r\n"))
-        #expect(answer.head.contains("X-Test: yes"))
-        #expect(String(decoding: answer.body, as: UTF8.self) == "POST /api/echo q=a=1 ua=tester body=70000")
+        #expect(answer.head.contains("Content-Type: text/plain\r\n") && answer.head.contains("X-Test: yes\r\n"))
+        #expect(answer.head.hasSuffix("\r\nContent-Length: \(answer.body.count)"))
+        #expect(String(decoding: answer.body, as: UTF8.self) == "POST /api/echo q=a=1 ua=tester body=70000 type=application/json accept=*/*")
+    }
+
+    /// A method that is not an HTTP token (RFC 9110) is refused before any handler sees it.
+    @Test(arguments: ["", "G ET", "GET\u{7F}"])
+    func aMethodThatIsNotATokenIs400(_ method: String) throws {
+        let port = freePort()
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, answer: { _ in Response(status: .ok) })
+        try server.start()
+        defer { server.stop() }
+        let answer = try FastCGIClient(port: port).send(params: ["REQUEST_METHOD": method, "DOCUMENT_URI": "/x"])
+        #expect(answer.head.hasPrefix("Status: 400 Bad Request\r\n"))
+        #expect(String(decoding: answer.body, as: UTF8.self).contains("is not an HTTP token"))
     }
 
     @Test func oversizedBodyIs413WithoutCallingTheHandler() throws {
         let port = freePort()
-        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, maxBody: 10, answer: { _ in Response(status: 500) })
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, maxBody: 10, answer: { _ in Response(status: .internalServerError) })
         try server.start()
         defer { server.stop() }
         let answer = try FastCGIClient(port: port).send(params: ["REQUEST_METHOD": "POST", "DOCUMENT_URI": "/x", "CONTENT_LENGTH": "11"],
@@ -88,7 +102,7 @@ import Testing
             if request.path == "/park" {
                 parked.withLock { $0.append(respond) }
             } else {
-                respond(Response(status: 200, body: Array("inline".utf8)))
+                respond(Response(status: .ok, body: Array("inline".utf8)))
             }
         }
         try server.start()
@@ -109,7 +123,7 @@ import Testing
         // Three requests parked on a one-thread server, and it still answers another at once.
         let inline = try FastCGIClient(port: port).send(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/now"])
         #expect(String(decoding: inline.body, as: UTF8.self) == "inline")
-        for respond in parked.withLock({ $0 }) { respond(Response(status: 200, body: Array("woken".utf8))) }
+        for respond in parked.withLock({ $0 }) { respond(Response(status: .ok, body: Array("woken".utf8))) }
         group.wait()
         #expect(answers.withLock { $0 } == ["woken", "woken", "woken"])
     }
@@ -137,7 +151,7 @@ import Testing
         try #require(eventually { server.parkedCount == 1 }, "the request parked")
         close(fd)  // the client goes away
         #expect(eventually { server.parkedCount == 0 }, "the server noticed the client left and freed the parked request")
-        for respond in parked.withLock({ $0 }) { respond(Response(status: 200, body: Array("late".utf8))) }  // no crash, no write
+        for respond in parked.withLock({ $0 }) { respond(Response(status: .ok, body: Array("late".utf8))) }  // no crash, no write
     }
 }
 

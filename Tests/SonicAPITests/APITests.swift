@@ -21,7 +21,7 @@ import Synchronization
     }
 
     @Test func unknownPathIsAProblemDocument() throws {
-        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: "GET", path: "/api/nope"))
+        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: .get, path: "/api/nope"))
         #expect(response.status == 404)
         #expect(response.header("content-type") == "application/problem+json")
         let body = try json(response)
@@ -30,13 +30,13 @@ import Synchronization
     }
 
     @Test func wrongMethodIs405WithAllow() throws {
-        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: "DELETE", path: "/api/health"))
+        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: .delete, path: "/api/health"))
         #expect(response.status == 405)
         #expect(response.header("Allow") == "GET")
     }
 
     @Test func unreachableNodeDegradesHealth() throws {
-        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: "GET", path: "/api/health"))
+        let response = try makeApp(rpc: "http://127.0.0.1:9").handle(Request(method: .get, path: "/api/health"))
         #expect(response.status == 503)
         #expect(response.header("Retry-After") == "5")
         let body = try json(response)
@@ -49,7 +49,7 @@ import Synchronization
     @Test(.enabled(if: ProcessInfo.processInfo.environment["SONIC_TEST_RPC_URL"] != nil))
     func healthyWithTheDevnet() throws {
         let app = try makeApp(rpc: ProcessInfo.processInfo.environment["SONIC_TEST_RPC_URL"]!)
-        let response = app.handle(Request(method: "GET", path: "/api/health"))
+        let response = app.handle(Request(method: .get, path: "/api/health"))
         #expect(response.status == 200)
         let body = try json(response)
         #expect(body["status"] as? String == "ok")
@@ -80,5 +80,26 @@ import Synchronization
         #expect(app.watcher.wakeChanged(&feed) == 1)
         #expect(woken.withLock { $0 } == 1)
         #expect(app.watcher.wakeChanged(&feed) == 0)  // once per change
+    }
+}
+
+@Suite struct RequestMetricsTests {
+    /// Request counts are labelled by method from a closed set: invented methods (400 of them,
+    /// 4 KB each) are all `OTHER`, so they cannot grow /metrics or the process's memory.
+    @Test func inventedMethodsAreCountedAsOtherWithoutNewSeries() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).sqlite").path
+        let api = API(app: App(configuration: try Configuration(environment: [
+            "SONIC_RPC_URLS": "http://127.0.0.1:9", "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0",
+        ])))
+        func series() -> [String] { api.prometheusText().split(separator: "\n").filter { $0.hasPrefix("sonic_http_requests_total{") }.map(String.init) }
+        for index in 0..<400 {
+            let method = try #require(HTTPRequest.Method("X\(index)" + String(repeating: "Y", count: 4096)))
+            #expect(api.handle(Request(method: method, path: "/api/health")).status == 405)
+        }
+        #expect(api.handle(Request(method: .get, path: "/api/nope")).status == 404)
+        let text = series()
+        #expect(text.contains(#"sonic_http_requests_total{route="unknown",method="OTHER",status="405"} 400"#), "\(text)")
+        #expect(text.contains(#"sonic_http_requests_total{route="unknown",method="GET",status="404"} 1"#), "\(text)")
+        #expect(text.count == 2 && text.allSatisfy { $0.count < 120 })
     }
 }

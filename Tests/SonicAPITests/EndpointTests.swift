@@ -27,11 +27,11 @@ import Testing
     }
 
     func get(_ path: String, query: String = "", headers: [String: String] = [:]) -> Response {
-        api.handle(Request(method: "GET", path: path, query: query, headers: headers, remoteAddress: "10.1.2.3"))
+        api.handle(Request(method: .get, path: path, query: query, headers: HTTPFields(headers), remoteAddress: "10.1.2.3"))
     }
 
     func post(_ path: String, json: String, headers: [String: String] = [:]) -> Response {
-        api.handle(Request(method: "POST", path: path, headers: ["content-type": "application/json"].merging(headers) { $1 },
+        api.handle(Request(method: .post, path: path, headers: HTTPFields(["content-type": "application/json"].merging(headers) { $1 }),
                            remoteAddress: "10.1.2.3", body: Array(json.utf8)))
     }
 
@@ -87,7 +87,7 @@ import Testing
         #expect(missing.status == 422 && json(missing)["title"] as? String == "Missing field")
         let malformed = post("/api/tx/prepare", json: "{")
         #expect(malformed.status == 400 && json(malformed)["title"] as? String == "Malformed JSON")
-        let media = api.handle(Request(method: "POST", path: "/api/tx/track", headers: ["content-type": "text/plain"], body: Array("x".utf8)))
+        let media = api.handle(Request(method: .post, path: "/api/tx/track", headers: [.contentType: "text/plain"], body: Array("x".utf8)))
         #expect(media.status == 415 && media.header("content-type") == "application/problem+json")
     }
 
@@ -143,7 +143,7 @@ import Testing
         let store = services.store
         try store.track(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
         let answer = Mutex<Response?>(nil)
-        api.handle(Request(method: "GET", path: "/api/tx/\(hash)", query: "wait=30&since=pending")) { response in answer.withLock { $0 = response } }
+        api.handle(Request(method: .get, path: "/api/tx/\(hash)", query: "wait=30&since=pending")) { response in answer.withLock { $0 = response } }
         #expect(services.app.waiters.count == 1 && answer.withLock { $0 } == nil)
         var feed = TransactionWatcher.ChangeFeed()
         _ = services.app.watcher.wakeChanged(&feed)  // starts at the newest change
@@ -196,8 +196,8 @@ import Testing
             body += Array("--XyZ\r\nContent-Disposition: form-data; name=\"\(part.name)\"\(filename)\r\n\r\n".utf8) + part.data + Array("\r\n".utf8)
         }
         body += Array("--XyZ--\r\n".utf8)
-        return api.handle(Request(method: "POST", path: "/api/nft/assets", query: "cid_version=1",
-                                  headers: headers.merging(["content-type": "multipart/form-data; boundary=XyZ"]) { $1 }, body: body))
+        return api.handle(Request(method: .post, path: "/api/nft/assets", query: "cid_version=1",
+                                  headers: HTTPFields(headers.merging(["content-type": "multipart/form-data; boundary=XyZ"]) { $1 }), body: body))
     }
 
     @Test func anUploadedImageIsStoredByContentAndServedImmutable() throws {

@@ -21,7 +21,8 @@ import SonicApp
         let paths = ["/api/health", "/api/network", "/api/balance/", "/api/tx/prepare", "/api/tx/send", "/api/tx/track", "/api/tx/",
                      "/api/subscription/", "/api/subscription/prepare", "/api/auth/nonce", "/api/auth/verify", "/api/auth/logout",
                      "/api/auth/me", "/metrics", "/api/", "/api//tx", "/api/tx/prepare/extra", "/../etc/passwd", ""]
-        let methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "", "G\u{0}ET"]
+        // An empty or malformed method never reaches the API: FastCGI refuses it (FastCGIServerTests).
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .head, .patch, HTTPRequest.Method("PROPFIND")!]
         let fragments = ["0x", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "1.5", "-1", "{", "}", "\"", "[", "null", "true",
                          "\u{FFFD}", "%00", "\u{0}", "\"from\":", "\"amount\":\"1e999\"", String(repeating: "9", count: 200), "😀"]
         var statuses: [Int: Int] = [:]
@@ -36,10 +37,10 @@ import SonicApp
                    "origin": fragments[random.next(fragments.count)]]
             let response = app.handle(Request(method: methods[random.next(methods.count)], path: path,
                                               query: random.next(3) == 0 ? "wait=\(fragments[random.next(fragments.count)])&since=x" : "",
-                                              headers: headers, remoteAddress: "127.0.0.1", body: bytes))
-            statuses[response.status, default: 0] += 1
+                                              headers: HTTPFields(headers), remoteAddress: "127.0.0.1", body: bytes))
+            statuses[response.status.code, default: 0] += 1
             #expect(response.status != 500, "\(path) \(body)")
-            #expect((200...599).contains(response.status))
+            #expect((200...599).contains(response.status.code))
         }
         #expect(statuses.keys.contains(404) && statuses.keys.contains(405) && statuses.keys.contains(400))
     }

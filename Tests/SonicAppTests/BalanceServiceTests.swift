@@ -11,7 +11,7 @@ import Testing
         let services = try TestServices(ttl: 1)
         services.chain.update { $0.balances[TestServices.alice] = TestServices.s(5) }
         let first = try await services.balances.balances(of: TestServices.alice, tokens: [])
-        #expect(first.snapshot.native.balance == TestServices.s(5).description && first.snapshot.native.formatted == "5")
+        #expect(first.snapshot.native.balance == TestServices.s(5) && first.snapshot.native.formatted == "5")
         #expect(!first.stale && first.snapshot.block == 100)
         let reads = services.chain.reads
 

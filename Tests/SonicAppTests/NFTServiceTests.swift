@@ -47,6 +47,32 @@ import Testing
         #expect(await upload(name: "Sunset", description: "over the sea", attributes: #"[{"trait_type":"sky","value":"red"}]"#) == nil)
     }
 
+    /// The answer of an upload as the page reads it, and the stored metadata byte for byte
+    /// (its bytes make the token URI's CID, so their form must not drift).
+    @Test func anUploadAnswersItsCIDsAndStoresERC721Metadata() async throws {
+        let nft = try TestServices().app.nft
+        var upload = NFTService.Upload()
+        upload.image = Self.png
+        upload.name = Array("Sunset".utf8)
+        upload.description = Array("over the sea\nat dusk".utf8)
+        upload.attributes = Array(#"[{"trait_type":"sky","value":"red/orange"},{"trait_type":"waves","value":3}]"#.utf8)
+        upload.cidVersion = 1
+        let uploaded = try await nft.upload(upload)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = try JSONSerialization.jsonObject(with: encoder.encode(uploaded)) as! [String: Any]
+        let image = uploaded.imageCID.description, metadata = uploaded.metadataCID.description
+        #expect(json["image_cid"] as? String == image && json["metadata_cid"] as? String == metadata)
+        #expect(json["token_uri"] as? String == "ipfs://\(metadata)" && json["image_url"] as? String == "/ipfs/\(image)")
+        #expect(json["metadata_url"] as? String == "/ipfs/\(metadata)" && json["content_type"] as? String == "image/png")
+        #expect(json["size"] as? Int == Self.png.count && json["pinned"] as? [String] == ["local"])
+        #expect((json["metadata"] as? [String: Any])?["name"] as? String == "Sunset")
+        let stored = try await nft.content(metadata)
+        #expect(stored.contentType == "application/json")
+        #expect(String(decoding: stored.bytes, as: UTF8.self) == #"{"attributes":[{"trait_type":"sky","value":"red/orange"},{"trait_type":"waves","value":3}],"#
+                + #""description":"over the sea\nat dusk","image":"ipfs://\#(image)","name":"Sunset"}"#)
+    }
+
     @Test func aMintIsPreviewedWithTheCollectionsFee() async throws {
         let services = try TestServices()
         services.chain.update { $0.balances[TestServices.alice] = TestServices.s(1) }
