@@ -52,60 +52,73 @@ public struct Planner: Sendable {
         }
 
         do throws(Question) {
-            switch parsed.intent {
-            case .balanceCheck:
-                let address = try whose(entities.address, connected: connected, or: "Connect your wallet, or tell me the address whose balance you want.")
-                return (parsed, .balance(address: address, token: entities.token.map(reference) ?? .native), state)
-            case .sendTransaction:
-                let token = entities.token.map(reference) ?? .native
-                let amount = try entities.amount.map { text throws(Question) in try self.amount(text, of: token) }
-                if message.addresses.count > 1 && entities.to != nil && !message.hasTo {
-                    let options = message.addresses.joined(separator: " or ")
-                    state.pendingSend = .init(to: nil, amount: amount, token: token)
-                    return (parsed, .clarify(question: "Which address should receive it: \(options)?"), state)
-                }
-                state.pendingSend = .init(to: nil, amount: amount, token: token)
-                state.pendingSend?.to = try entities.to.map { text throws(Question) in try address(text) }
-                return completeSend(parsed, connected: connected, state: state)
-            case .transactionHistory:
-                let address = try whose(entities.address, connected: connected, or: "Connect your wallet, or tell me the address whose history you want.")
-                return (parsed, .history(address: address, limit: entities.limit), state)
-            case .transactionStatus:
-                guard let text = entities.txHash else {
-                    return (parsed, .clarify(question: "Which transaction? Paste its hash (0x and 64 hex digits)."), state)
-                }
-                guard let hash = try? Hash32(text) else {
-                    return (parsed, .clarify(question: "\(text) is not a transaction hash. Paste its hash (0x and 64 hex digits)."), state)
-                }
-                return (parsed, .status(hash: hash), state)
-            case .subscriptionStatus:
-                guard let connected else { return (parsed, .clarify(question: "Connect your wallet so I can look up your subscription."), state) }
-                return (parsed, .subscriptionStatus(address: connected), state)
-            case .subscriptionPurchase:
-                guard let months = entities.months else {
-                    state.pendingSubscription = true
-                    return (parsed, .clarify(question: "For how many months? Each month is 30 days of premium."), state)
-                }
-                return subscription(parsed, months: months, connected: connected, state: state)
-            case .gasPrice:
-                return (parsed, .gasPrice, state)
-            case .nftCreation:
-                return (parsed, .mint(name: entities.name, description: entities.description), state)
-            case .swap:
-                // Information only: an amount that is not a number is left out of it.
-                let amount = entities.amount.flatMap { try? DecimalAmount($0) }
-                return (parsed, .swapInfo(tokenIn: entities.tokenIn.map(reference), tokenOut: entities.tokenOut.map(reference), amount: amount), state)
-            case .defiQuery:
-                // A question gets what we know; a request is named back, not carried out yet.
-                guard entities.action != nil else { return (parsed, .defiInfo, state) }
-                return (parsed, .refuse(reason: notYetAvailable(entities)), state)
-            case .tokenApproval:
-                return (parsed, .refuse(reason: notYetAvailable(entities)), state)
-            case .generalQuery:
-                return (parsed, .answer(query: text), state)
-            }
+            return try request(parsed, text: text, message: message, connected: connected, state: state)
         } catch {
             return (parsed, .clarify(question: error.text), state)
+        }
+    }
+
+    /// A message that starts something (no follow-up to what is pending).
+    /// - Throws: `Question` for a detail given that cannot be used.
+    private func request(_ parsed: ParsedMessage, text: String, message: Message, connected: Address?, state: ConversationState) throws(Question)
+        -> (ParsedMessage, Action, ConversationState)
+    {
+        var state = state
+        let entities = parsed.entities
+        switch parsed.intent {
+        case .balanceCheck:
+            let address = try whose(entities.address, connected: connected, or: "Connect your wallet, or tell me the address whose balance you want.")
+            return (parsed, .balance(address: address, token: entities.token.map(reference) ?? .native), state)
+        case .sendTransaction:
+            let token = entities.token.map(reference) ?? .native
+            let amount = try entities.amount.map { text throws(Question) in try self.amount(text, of: token) }
+            if message.addresses.count > 1 && entities.to != nil && !message.hasTo {
+                let options = message.addresses.joined(separator: " or ")
+                state.pendingSend = .init(to: nil, amount: amount, token: token)
+                return (parsed, .clarify(question: "Which address should receive it: \(options)?"), state)
+            }
+            state.pendingSend = .init(to: nil, amount: amount, token: token)
+            if let to = entities.to {
+                // Asked about with the amount kept, for the right address to complete it.
+                do { state.pendingSend?.to = try address(to) } catch { return (parsed, .clarify(question: error.text), state) }
+            }
+            return completeSend(parsed, connected: connected, state: state)
+        case .transactionHistory:
+            let address = try whose(entities.address, connected: connected, or: "Connect your wallet, or tell me the address whose history you want.")
+            return (parsed, .history(address: address, limit: entities.limit), state)
+        case .transactionStatus:
+            guard let text = entities.txHash else {
+                return (parsed, .clarify(question: "Which transaction? Paste its hash (0x and 64 hex digits)."), state)
+            }
+            guard let hash = try? Hash32(text) else {
+                return (parsed, .clarify(question: "\(text) is not a transaction hash. Paste its hash (0x and 64 hex digits)."), state)
+            }
+            return (parsed, .status(hash: hash), state)
+        case .subscriptionStatus:
+            guard let connected else { return (parsed, .clarify(question: "Connect your wallet so I can look up your subscription."), state) }
+            return (parsed, .subscriptionStatus(address: connected), state)
+        case .subscriptionPurchase:
+            guard let months = entities.months else {
+                state.pendingSubscription = true
+                return (parsed, .clarify(question: "For how many months? Each month is 30 days of premium."), state)
+            }
+            return subscription(parsed, months: months, connected: connected, state: state)
+        case .gasPrice:
+            return (parsed, .gasPrice, state)
+        case .nftCreation:
+            return (parsed, .mint(name: entities.name, description: entities.description), state)
+        case .swap:
+            // Information only: an amount that is not a number is left out of it.
+            let amount = entities.amount.flatMap { try? DecimalAmount($0) }
+            return (parsed, .swapInfo(tokenIn: entities.tokenIn.map(reference), tokenOut: entities.tokenOut.map(reference), amount: amount), state)
+        case .defiQuery:
+            // A question gets what we know; a request is named back, not carried out yet.
+            guard entities.action != nil else { return (parsed, .defiInfo, state) }
+            return (parsed, .refuse(reason: notYetAvailable(entities)), state)
+        case .tokenApproval:
+            return (parsed, .refuse(reason: notYetAvailable(entities)), state)
+        case .generalQuery:
+            return (parsed, .answer(query: text), state)
         }
     }
 
