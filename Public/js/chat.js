@@ -1,5 +1,6 @@
-// The chat with the agent: messages as text, action cards with Confirm (the wallet signs and
-// sends) and Cancel, then the transaction's status followed by long-poll until it is final.
+// The chat with the agent: messages as text, then every card of the reply in order; a
+// transaction card has its own Confirm (the wallet signs and sends) and Cancel, then its
+// status followed by long-poll until it is final.
 
 import { api, el } from "./api.js";
 import { transactionCard } from "./txcard.js";
@@ -17,6 +18,19 @@ function add(role, ...content) {
   return item;
 }
 
+async function cardNode(card) {
+  if (card.kind === "transaction") return transactionCard(card.prepared);
+  if (card.kind === "open_history") return el("p", {}, el("a", { href: "/history" }, "Open the History page"));
+  if (card.kind === "open_nft_creator") {
+    const params = new URLSearchParams();
+    if (card.name) params.set("name", card.name);
+    if (card.description) params.set("description", card.description);
+    const href = params.size ? `/nft?${params}` : "/nft";
+    return el("p", {}, el("a", { href }, "Open the NFT creator"), " to pick the picture, name it and mint it.");
+  }
+  return null;  // a kind this page does not know: shown as before, not at all
+}
+
 async function ask(text) {
   add("user", text);
   const pending = add("agent", "…");
@@ -26,14 +40,10 @@ async function ask(text) {
     sessionStorage.setItem("sonic.conversation", conversation);
     pending.replaceChildren(el("p", {}, answer.reply));
     if (answer.sources) pending.append(el("p", { class: "muted" }, `Source: ${answer.sources.map((s) => s.title).join(", ")}`));
-    if (answer.action && answer.action.kind === "transaction") pending.append(await transactionCard(answer.action.prepared));
-    if (answer.action && answer.action.kind === "open_history") pending.append(el("p", {}, el("a", { href: "/history" }, "Open the History page")));
-    if (answer.action && answer.action.kind === "open_nft_creator") {
-      const params = new URLSearchParams();
-      if (answer.action.name) params.set("name", answer.action.name);
-      if (answer.action.description) params.set("description", answer.action.description);
-      const href = params.size ? `/nft?${params}` : "/nft";
-      pending.append(el("p", {}, el("a", { href }, "Open the NFT creator"), " to pick the picture, name it and mint it."));
+    // Every card of the reply, in order, each with its own Confirm/Cancel and status.
+    for (const card of answer.cards) {
+      const node = await cardNode(card);
+      if (node) pending.append(node);
     }
   } catch (error) {
     pending.replaceChildren(el("p", { class: "status-bad" }, error.message));

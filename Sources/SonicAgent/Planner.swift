@@ -1,22 +1,28 @@
-/// Turns understood messages into actions, keeping the conversation's state: missing details
-/// produce a question, follow-ups ("send it to 0x…", "make that 3", "cancel") complete or
-/// change what is pending. Addresses come only from the person's words or their own
-/// connected address, never from anywhere else.
+import Ethereum
+
+/// Turns understood messages into typed actions, keeping the conversation's state: missing or
+/// unusable details produce a question, follow-ups ("send it to 0x…", "make that 3", "cancel")
+/// complete or change what is pending. Addresses come only from the person's words or their own
+/// connected address, never from anywhere else: one they wrote that is not valid is questioned,
+/// never replaced by theirs.
 public struct Planner: Sendable {
-    /// Symbols the network can move (S first).
+    /// Symbols the network can move (the native coin's first).
     public let knownTokens: [String]
     let parser = MessageParser()
 
     public init(knownTokens: [String]) { self.knownTokens = knownTokens }
 
+    var nativeSymbol: String { knownTokens.first ?? "S" }
+
     /// Plans `text`; `understood` replaces what the parser would make of it (a language
     /// model's reading), and goes through the same checks and questions.
-    public func plan(_ text: String, connected: String?, state: ConversationState, understood: ParsedMessage? = nil)
+    public func plan(_ text: String, connected: Address?, state: ConversationState, understood: ParsedMessage? = nil)
         -> (ParsedMessage, Action, ConversationState)
     {
         let parsed = understood ?? parser.parse(text)
         var state = state
         let message = Message(text)
+        let entities = parsed.entities
 
         if message.has(["cancel", "stop", "nevermind", "abort"]) || message.phrase("never mind") || (message.words == ["no"]) {
             if state.pendingSend != nil || state.pendingSubscription {
@@ -28,48 +34,71 @@ public struct Planner: Sendable {
         // Follow-ups to a transfer being put together, or to the last one prepared.
         if var pending = state.pendingSend ?? (isAmendment(message) ? state.lastSend : nil),
            parsed.intent == .sendTransaction || isFollowUp(parsed, message) {
-            if let to = parsed.entities.to ?? (parsed.intent == .transactionHistory ? parsed.entities.address : nil) ?? message.addresses.first {
-                pending.to = to
+            do throws(Question) {
+                if let to = entities.to ?? (parsed.intent == .transactionHistory ? entities.address : nil) ?? message.addresses.first {
+                    pending.to = try address(to)
+                }
+                if let amount = entities.amount ?? message.numbers.first { pending.amount = try self.amount(amount, of: pending.token) }
+            } catch {
+                return (parsed, .clarify(question: error.text), state)
             }
-            if let amount = parsed.entities.amount ?? message.numbers.first { pending.amount = amount }
-            if let token = parsed.entities.token, parsed.intent == .sendTransaction, token != "S" || pending.token == "S" { pending.token = token }
+            if let token = entities.token.map(reference), parsed.intent == .sendTransaction, token != .native || pending.token == .native { pending.token = token }
             state.pendingSend = pending
             return completeSend(parsed, connected: connected, state: state)
         }
-        if state.pendingSubscription, let months = parsed.entities.months ?? message.numbers.first.flatMap({ Int($0) }) {
+        if state.pendingSubscription, let months = entities.months ?? message.numbers.first.flatMap({ Int($0) }) {
             state.pendingSubscription = false
             return subscription(parsed, months: months, connected: connected, state: state)
         }
 
+        do throws(Question) {
+            return try request(parsed, text: text, message: message, connected: connected, state: state)
+        } catch {
+            return (parsed, .clarify(question: error.text), state)
+        }
+    }
+
+    /// A message that starts something (no follow-up to what is pending).
+    /// - Throws: `Question` for a detail given that cannot be used.
+    private func request(_ parsed: ParsedMessage, text: String, message: Message, connected: Address?, state: ConversationState) throws(Question)
+        -> (ParsedMessage, Action, ConversationState)
+    {
+        var state = state
+        let entities = parsed.entities
         switch parsed.intent {
         case .balanceCheck:
-            guard let address = parsed.entities.address ?? connected else {
-                return (parsed, .clarify(question: "Connect your wallet, or tell me the address whose balance you want."), state)
-            }
-            return (parsed, .balance(address: address, token: parsed.entities.token ?? "S"), state)
+            let address = try whose(entities.address, connected: connected, or: "Connect your wallet, or tell me the address whose balance you want.")
+            return (parsed, .balance(address: address, token: entities.token.map(reference) ?? .native), state)
         case .sendTransaction:
-            if message.addresses.count > 1 && parsed.entities.to != nil && !message.hasTo {
+            let token = entities.token.map(reference) ?? .native
+            let amount = try entities.amount.map { text throws(Question) in try self.amount(text, of: token) }
+            if message.addresses.count > 1 && entities.to != nil && !message.hasTo {
                 let options = message.addresses.joined(separator: " or ")
-                state.pendingSend = .init(to: nil, amount: parsed.entities.amount, token: parsed.entities.token ?? "S")
+                state.pendingSend = .init(to: nil, amount: amount, token: token)
                 return (parsed, .clarify(question: "Which address should receive it: \(options)?"), state)
             }
-            state.pendingSend = .init(to: parsed.entities.to, amount: parsed.entities.amount, token: parsed.entities.token ?? "S")
+            state.pendingSend = .init(to: nil, amount: amount, token: token)
+            if let to = entities.to {
+                // Asked about with the amount kept, for the right address to complete it.
+                do { state.pendingSend?.to = try address(to) } catch { return (parsed, .clarify(question: error.text), state) }
+            }
             return completeSend(parsed, connected: connected, state: state)
         case .transactionHistory:
-            guard let address = parsed.entities.address ?? connected else {
-                return (parsed, .clarify(question: "Connect your wallet, or tell me the address whose history you want."), state)
-            }
-            return (parsed, .history(address: address, limit: parsed.entities.limit), state)
+            let address = try whose(entities.address, connected: connected, or: "Connect your wallet, or tell me the address whose history you want.")
+            return (parsed, .history(address: address, limit: entities.limit), state)
         case .transactionStatus:
-            guard let hash = parsed.entities.txHash else {
+            guard let text = entities.txHash else {
                 return (parsed, .clarify(question: "Which transaction? Paste its hash (0x and 64 hex digits)."), state)
+            }
+            guard let hash = try? Hash32(text) else {
+                return (parsed, .clarify(question: "\(text) is not a transaction hash. Paste its hash (0x and 64 hex digits)."), state)
             }
             return (parsed, .status(hash: hash), state)
         case .subscriptionStatus:
             guard let connected else { return (parsed, .clarify(question: "Connect your wallet so I can look up your subscription."), state) }
             return (parsed, .subscriptionStatus(address: connected), state)
         case .subscriptionPurchase:
-            guard let months = parsed.entities.months else {
+            guard let months = entities.months else {
                 state.pendingSubscription = true
                 return (parsed, .clarify(question: "For how many months? Each month is 30 days of premium."), state)
             }
@@ -77,33 +106,36 @@ public struct Planner: Sendable {
         case .gasPrice:
             return (parsed, .gasPrice, state)
         case .nftCreation:
-            return (parsed, .mint(name: parsed.entities.name, description: parsed.entities.description), state)
+            return (parsed, .mint(name: entities.name, description: entities.description), state)
         case .swap:
-            return (parsed, .swapInfo(tokenIn: parsed.entities.tokenIn, tokenOut: parsed.entities.tokenOut, amount: parsed.entities.amount), state)
+            // Information only: an amount that is not a number is left out of it.
+            let amount = entities.amount.flatMap { try? DecimalAmount($0) }
+            return (parsed, .swapInfo(tokenIn: entities.tokenIn.map(reference), tokenOut: entities.tokenOut.map(reference), amount: amount), state)
         case .defiQuery:
             // A question gets what we know; a request is named back, not carried out yet.
-            guard parsed.entities.action != nil else { return (parsed, .defiInfo, state) }
-            return (parsed, .refuse(reason: notYetAvailable(parsed.entities)), state)
+            guard entities.action != nil else { return (parsed, .defiInfo, state) }
+            return (parsed, .refuse(reason: notYetAvailable(entities)), state)
         case .tokenApproval:
-            return (parsed, .refuse(reason: notYetAvailable(parsed.entities)), state)
+            return (parsed, .refuse(reason: notYetAvailable(entities)), state)
         case .generalQuery:
             return (parsed, .answer(query: text), state)
         }
     }
 
-    private func completeSend(_ parsed: ParsedMessage, connected: String?, state: ConversationState) -> (ParsedMessage, Action, ConversationState) {
+    private func completeSend(_ parsed: ParsedMessage, connected: Address?, state: ConversationState) -> (ParsedMessage, Action, ConversationState) {
         var state = state
         guard let pending = state.pendingSend else { return (parsed, .cancelled, state) }
-        guard knownTokens.contains(pending.token) else {
+        let token = pending.token.name(nativeSymbol: nativeSymbol)
+        if case .symbol(let symbol) = pending.token, !knownTokens.contains(symbol) {
             state.pendingSend = nil
-            return (parsed, .clarify(question: "I don't know the token \(pending.token). I can send \(knownTokens.joined(separator: ", ")): which did you mean?"), state)
+            return (parsed, .clarify(question: "I don't know the token \(symbol). I can send \(knownTokens.joined(separator: ", ")): which did you mean?"), state)
         }
         guard let amount = pending.amount else {
-            let recipient = pending.to.map { " to \($0)" } ?? ""
-            return (parsed, .clarify(question: "How much \(pending.token) should I send\(recipient)?"), state)
+            let recipient = pending.to.map { " to \($0.lowercased)" } ?? ""
+            return (parsed, .clarify(question: "How much \(token) should I send\(recipient)?"), state)
         }
         guard let to = pending.to else {
-            return (parsed, .clarify(question: "Who should receive the \(amount) \(pending.token)? Give me their address (0x…)."), state)
+            return (parsed, .clarify(question: "Who should receive the \(amount) \(token)? Give me their address (0x…)."), state)
         }
         guard let connected else {
             return (parsed, .clarify(question: "Connect your wallet first: the transfer is prepared from your address and signed by your wallet."), state)
@@ -113,7 +145,7 @@ public struct Planner: Sendable {
         return (parsed, .send(from: connected, to: to, amount: amount, token: pending.token), state)
     }
 
-    private func subscription(_ parsed: ParsedMessage, months: Int, connected: String?, state: ConversationState) -> (ParsedMessage, Action, ConversationState) {
+    private func subscription(_ parsed: ParsedMessage, months: Int, connected: Address?, state: ConversationState) -> (ParsedMessage, Action, ConversationState) {
         guard (1...36).contains(months) else {
             return (parsed, .clarify(question: "I can prepare 1 to 36 months at a time. How many months?"), state)
         }
@@ -122,6 +154,34 @@ public struct Planner: Sendable {
         }
         return (parsed, .subscribe(from: connected, months: months), state)
     }
+
+    /// A clarifying question, for a detail the person gave that cannot be used.
+    struct Question: Error {
+        let text: String
+    }
+
+    /// The address written in the message, else the person's own; a question when what they
+    /// wrote is not an address (never their own instead) or when there is neither.
+    private func whose(_ written: String?, connected: Address?, or missing: String) throws(Question) -> Address {
+        if let written { return try address(written) }
+        guard let connected else { throw Question(text: missing) }
+        return connected
+    }
+
+    private func address(_ text: String) throws(Question) -> Address {
+        guard let address = try? Address(text) else {
+            throw Question(text: "\(text) is not a valid address: an address is 0x and 40 hex digits, and mixed case must match its checksum.")
+        }
+        return address
+    }
+
+    private func amount(_ text: String, of token: TokenReference) throws(Question) -> DecimalAmount {
+        do { return try DecimalAmount(text) } catch {
+            throw Question(text: "I can't use that amount: \(error). How much \(token.name(nativeSymbol: nativeSymbol)) should I send?")
+        }
+    }
+
+    private func reference(_ token: String) -> TokenReference { TokenReference(token, nativeSymbol: nativeSymbol) }
 
     private func refusal(_ parsed: ParsedMessage, _ message: Message) -> Action? {
         if message.has(Lexicon.secretWords) && message.has(["key", "keys", "phrase", "words", "mnemonic", "seed", "password"]) {

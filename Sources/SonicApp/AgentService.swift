@@ -26,10 +26,22 @@ public struct AgentService: Sendable {
 
     /// A card the dashboard shows under the reply: a transaction to confirm, or a page to open.
     public struct Card: Encodable, Sendable {
-        let kind: String
+        /// What the card offers.
+        public enum Kind: String, Encodable, Sendable {
+            /// A prepared transaction, confirmed (or cancelled) in the person's wallet.
+            case transaction
+            /// The NFT creator, with the name and description said in the message.
+            case openNFTCreator = "open_nft_creator"
+            /// The History page.
+            case openHistory = "open_history"
+        }
+
+        let kind: Kind
         let prepared: PreparedTransaction?
         let name: String?
         let description: String?
+
+        static func transaction(_ prepared: PreparedTransaction) -> Card { Card(kind: .transaction, prepared: prepared, name: nil, description: nil) }
     }
 
     public struct Source: Encodable, Sendable {
@@ -37,15 +49,34 @@ public struct AgentService: Sendable {
         let title: String
     }
 
+    /// The reply to one message. In JSON, `cards` lists every card in order (possibly none) and
+    /// `action` repeats the first, for clients written before a reply could carry several.
     public struct Answer: Encodable, Sendable {
         let reply: String
         let intent: String
         let entities: Entities
-        let action: Card?
+        let cards: [Card]
         let conversation: String
         let sources: [Source]?
         /// Which language model read the message, when one did.
         let model: String?
+
+        /// The first card, if any.
+        var action: Card? { cards.first }
+
+        enum CodingKeys: String, CodingKey { case reply, intent, entities, action, cards, conversation, sources, model }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(reply, forKey: .reply)
+            try container.encode(intent, forKey: .intent)
+            try container.encode(entities, forKey: .entities)
+            try container.encodeIfPresent(action, forKey: .action)
+            try container.encode(cards, forKey: .cards)
+            try container.encode(conversation, forKey: .conversation)
+            try container.encodeIfPresent(sources, forKey: .sources)
+            try container.encodeIfPresent(model, forKey: .model)
+        }
     }
 
     /// Answers `message`, within the `conversation` it continues (a new one when nil or
@@ -60,7 +91,7 @@ public struct AgentService: Sendable {
         let saved = try storeCall { () throws(StoreError) in try conversations?.conversationState(id, address: address) }
         let state = saved.flatMap { try? JSONDecoder().decode(ConversationState.self, from: Data($0.utf8)) } ?? ConversationState()
         let planner = Planner(knownTokens: [context.network.nativeSymbol] + context.network.tokens.map(\.symbol))
-        var (parsed, action, next) = planner.plan(text, connected: address, state: state)
+        var (parsed, action, next) = planner.plan(text, connected: signedIn, state: state)
         var modelName: String?
         // Not inside a conversation the planner is carrying (a transfer or purchase being put together).
         if let model, state.pendingSend == nil, !state.pendingSubscription, Self.unsure(text, action: action, knowledge: knowledge) {
@@ -68,7 +99,7 @@ public struct AgentService: Sendable {
                 switch try await model.interpret(text) {
                 case .call(let name, let arguments):
                     if let understood = AgentTools.parsed(name, arguments, text: text), understood.intent != .generalQuery {
-                        (parsed, action, next) = planner.plan(text, connected: address, state: state, understood: understood)
+                        (parsed, action, next) = planner.plan(text, connected: signedIn, state: state, understood: understood)
                         modelName = model.name
                     }
                 case .text(let reply):
@@ -79,13 +110,13 @@ public struct AgentService: Sendable {
                 logger.warning("agent: \(error); answering without it")
             }
         }
-        var (reply, card, sources) = try await carryOut(action)
+        var (reply, cards, sources) = try await carryOut(action)
         // A mint whose metadata is already stored: prepared for the wallet like any other write.
-        if case .mint = action, let uri = Self.tokenURI(in: text), let nft, let address, let from = try? Address(address) {
+        if case .mint = action, let uri = Self.tokenURI(in: text), let nft, let from = signedIn {
             do {
                 let prepared = try await nft.prepareMint(uri: uri, from: from)
                 reply = "Here is the mint to check: \(prepared.summary), fee about \(Self.fee(prepared.fee.estimatedWei)) \(context.network.nativeSymbol). Confirm it in your wallet."
-                card = Card(kind: "transaction", prepared: prepared, name: nil, description: nil)
+                cards = [.transaction(prepared)]
             } catch {
                 reply = error.sentence
             }
@@ -93,96 +124,103 @@ public struct AgentService: Sendable {
         if let data = try? JSONEncoder().encode(next) {
             try storeCall { () throws(StoreError) in try conversations?.saveConversation(id, address: address, state: String(decoding: data, as: UTF8.self)) }
         }
-        return Answer(reply: reply, intent: parsed.intent.rawValue, entities: parsed.entities, action: card, conversation: id, sources: sources,
+        return Answer(reply: reply, intent: parsed.intent.rawValue, entities: parsed.entities, cards: cards, conversation: id, sources: sources,
                       model: modelName)
     }
 
     static func validID(_ id: String) -> Bool { (8...64).contains(id.count) && id.allSatisfy { $0.isHexDigit } }
 
-    private func carryOut(_ action: Action) async throws(AppError) -> (String, Card?, [Source]?) {
+    private func carryOut(_ action: Action) async throws(AppError) -> (String, [Card], [Source]?) {
         let symbol = context.network.nativeSymbol
         switch action {
-        case .balance(let text, let token):
-            let address = try Validate.address(text, field: "address")
-            let tokens = token == symbol ? [] : [token]
-            guard token == symbol || context.network.tokens.contains(where: { $0.symbol == token }) else {
-                return ("I don't know the token \(token) on \(context.network.displayName). I know \(([symbol] + context.network.tokens.map(\.symbol)).joined(separator: ", ")).", nil, nil)
-            }
-            let answer = try await balances.balances(of: address, tokens: tokens)
+        case .balance(let address, let reference):
+            guard let token = known(reference) else { return (unknown(reference), [], nil) }
+            let answer = try await balances.balances(of: address, tokens: token == symbol ? [] : [token])
             let amount = token == symbol ? answer.snapshot.native : answer.snapshot.tokens[0]
             let shown = Units.formatForDisplay(amount.balance, decimals: amount.decimals, places: 6)
-            let whose = address.checksummed
             let stale = answer.stale ? " (from \(Int(answer.age)) s ago: the node is not answering right now)" : ""
-            return ("\(whose) holds \(shown) \(token) at block \(answer.snapshot.block)\(stale).", nil, nil)
-        case .history(let text, let limit):
-            return try await recent(try Validate.address(text, field: "address"), limit: limit)
-        case .status(let text):
-            let status = try await transactions.status(try Validate.hash(text, field: "hash"))
+            return ("\(address.checksummed) holds \(shown) \(token) at block \(answer.snapshot.block)\(stale).", [], nil)
+        case .history(let address, let limit):
+            return try await recent(address, limit: limit)
+        case .status(let hash):
+            let status = try await transactions.status(hash)
+            let short = Self.short(hash.description)
             switch status.status {
             case "confirmed":
-                return ("Transaction \(Self.short(text)) is confirmed in block \(status.block ?? 0); it used \(status.gasUsed ?? 0) gas and cost \(status.fee ?? "?") \(symbol) in fees.", nil, nil)
+                return ("Transaction \(short) is confirmed in block \(status.block ?? 0); it used \(status.gasUsed ?? 0) gas and cost \(status.fee ?? "?") \(symbol) in fees.", [], nil)
             case "failed":
-                return ("Transaction \(Self.short(text)) failed in block \(status.block ?? 0): \(status.reason ?? "reverted"). Its fee of \(status.fee ?? "?") \(symbol) was still paid.", nil, nil)
+                return ("Transaction \(short) failed in block \(status.block ?? 0): \(status.reason ?? "reverted"). Its fee of \(status.fee ?? "?") \(symbol) was still paid.", [], nil)
             case "pending":
-                return ("Transaction \(Self.short(text)) is pending; I'll keep following it.", nil, nil)
+                return ("Transaction \(short) is pending; I'll keep following it.", [], nil)
             case "dropped":
-                return ("Transaction \(Self.short(text)) was dropped: \(status.reason ?? "the node no longer knows it").", nil, nil)
+                return ("Transaction \(short) was dropped: \(status.reason ?? "the node no longer knows it").", [], nil)
             default:
-                return ("I can't find transaction \(Self.short(text)) on \(context.network.displayName). Check the hash and the network.", nil, nil)
+                return ("I can't find transaction \(short) on \(context.network.displayName). Check the hash and the network.", [], nil)
             }
-        case .subscriptionStatus(let text):
-            let status = try await subscriptions.status(try Validate.address(text, field: "address"))
+        case .subscriptionStatus(let address):
+            let status = try await subscriptions.status(address)
             if status.active, let iso = status.expiresAtIso {
                 let left = Self.relative(Double(status.expiresAt ?? 0) - Date().timeIntervalSince1970)
-                return ("Your premium is active until \(iso) UTC (\(left)). Another month costs \(status.price) \(symbol).", nil, nil)
+                return ("Your premium is active until \(iso) UTC (\(left)). Another month costs \(status.price) \(symbol).", [], nil)
             }
-            return ("You don't have premium right now. It costs \(status.price) \(symbol) per 30 days; say \"buy 1 month of premium\" to start.", nil, nil)
+            return ("You don't have premium right now. It costs \(status.price) \(symbol) per 30 days; say \"buy 1 month of premium\" to start.", [], nil)
         case .gasPrice:
             let info = try await network.info()
             let base = (try? UInt256(parsing: info.baseFeeWei)) ?? .zero
             let transfer = base.multiplied(by: UInt256(21_000)) ?? .zero
-            return ("Gas is \(info.gasPriceGwei) gwei now (base fee \(Units.formatGwei(base)) gwei). A plain transfer of \(symbol) (21,000 gas) costs about \(Units.format(transfer, decimals: 18)) \(symbol) at the current base fee.", nil, nil)
-        case .send(let fromText, let toText, let amount, let token):
-            let from = try Validate.address(fromText, field: "address")
-            guard let to = try? Address(toText) else {
-                return ("\(toText) is not a valid address: an address is 0x and 40 hex digits, and mixed case must match its checksum.", nil, nil)
-            }
+            return ("Gas is \(info.gasPriceGwei) gwei now (base fee \(Units.formatGwei(base)) gwei). A plain transfer of \(symbol) (21,000 gas) costs about \(Units.format(transfer, decimals: 18)) \(symbol) at the current base fee.", [], nil)
+        case .send(let from, let to, let amount, let reference):
+            guard let token = known(reference) else { return (unknown(reference), [], nil) }
             let prepared: PreparedTransaction
             do {
-                prepared = try await transactions.prepareTransfer(from: from, to: to, amount: amount, token: token)
+                // The amount as written: turned into base units with the token's decimals there.
+                prepared = try await transactions.prepareTransfer(from: from, to: to, amount: amount.text, token: token)
             } catch {
-                return (error.sentence, nil, nil)
+                return (error.sentence, [], nil)
             }
             var reply = "Here is the transfer to check: \(prepared.summary). The fee is about \(Self.fee(prepared.fee.estimatedWei)) \(symbol), "
                 + "at most \(Self.fee(prepared.fee.maxWei)) \(symbol) (up to \(prepared.fee.maxFeePerGasGwei) gwei per gas)."
             reply += prepared.simulation.success ? " Confirm it in your wallet to send." : " Careful: simulating it failed (\(prepared.simulation.reason ?? "reverted")), so it would likely fail on chain."
-            return (reply, Card(kind: "transaction", prepared: prepared, name: nil, description: nil), nil)
-        case .subscribe(let fromText, let months):
-            let from = try Validate.address(fromText, field: "address")
+            return (reply, [.transaction(prepared)], nil)
+        case .subscribe(let from, let months):
             let prepared: PreparedTransaction
             do { prepared = try await subscriptions.preparePurchase(from: from, months: months) } catch {
-                return (error.sentence, nil, nil)
+                return (error.sentence, [], nil)
             }
             return ("Here is the purchase to check: \(prepared.summary), fee about \(Self.fee(prepared.fee.estimatedWei)) \(symbol). Confirm it in your wallet.",
-                    Card(kind: "transaction", prepared: prepared, name: nil, description: nil), nil)
+                    [.transaction(prepared)], nil)
         case .mint(let name, let description):
             let named = name.map { " called \"\($0)\"" } ?? ""
             return ("Let's mint it\(named). Open the NFT creator, pick the picture, and I'll prepare the mint for your wallet to sign.",
-                    Card(kind: "open_nft_creator", prepared: nil, name: name, description: description), nil)
+                    [Card(kind: .openNFTCreator, prepared: nil, name: name, description: description)], nil)
         case .swapInfo(let tokenIn, let tokenOut, _):
-            let pair = [tokenIn, tokenOut].compactMap { $0 }.joined(separator: " for ")
-            return ("I can't swap\(pair.isEmpty ? "" : " \(pair)") for you. On Sonic you can swap on a decentralized exchange with the same wallet; check the rate and the slippage it shows before you confirm.", nil, nil)
+            let pair = [tokenIn, tokenOut].compactMap { $0?.name(nativeSymbol: symbol) }.joined(separator: " for ")
+            return ("I can't swap\(pair.isEmpty ? "" : " \(pair)") for you. On Sonic you can swap on a decentralized exchange with the same wallet; check the rate and the slippage it shows before you confirm.", [], nil)
         case .defiInfo:
             return answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
         case .answer(let query):
             return answer(query, fallback: "I can check balances, prepare transfers for your wallet, follow transactions, show gas prices and manage your premium subscription.")
         case .clarify(let question):
-            return (question, nil, nil)
+            return (question, [], nil)
         case .refuse(let reason):
-            return (reason, nil, nil)
+            return (reason, [], nil)
         case .cancelled:
-            return ("Cancelled. Nothing was sent.", nil, nil)
+            return ("Cancelled. Nothing was sent.", [], nil)
         }
+    }
+
+    /// The symbol of the network's coin or token that `reference` names; nil when it names none.
+    private func known(_ reference: TokenReference) -> String? {
+        switch reference {
+        case .native: context.network.nativeSymbol
+        case .symbol(let symbol): context.network.tokens.first { $0.symbol == symbol }?.symbol
+        case .contract(let address): context.network.tokens.first { $0.address == address }?.symbol
+        }
+    }
+
+    private func unknown(_ reference: TokenReference) -> String {
+        let known = ([context.network.nativeSymbol] + context.network.tokens.map(\.symbol)).joined(separator: ", ")
+        return "I don't know the token \(reference.name(nativeSymbol: context.network.nativeSymbol)) on \(context.network.displayName). I know \(known)."
     }
 
     /// Whether a language model may know better: the parser placed the message only by a
@@ -209,9 +247,9 @@ public struct AgentService: Sendable {
     }
 
     /// The best knowledge-base article for a question, cited.
-    private func answer(_ query: String, fallback: String) -> (String, Card?, [Source]?) {
+    private func answer(_ query: String, fallback: String) -> (String, [Card], [Source]?) {
         let words = Self.searchWords(query)
-        guard let hit = knowledge(query) else { return (fallback, nil, nil) }
+        guard let hit = knowledge(query) else { return (fallback, [], nil) }
         // The two sentences that share most words with the question, in the article's order.
         let sentences = hit.body.components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let scored = sentences.enumerated().map { index, sentence -> (Int, Int) in
@@ -220,7 +258,7 @@ public struct AgentService: Sendable {
         }
         let chosen = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(2).map(\.0).sorted()
         let text = chosen.map { sentences[$0] }.joined(separator: ". ")
-        return (text.hasSuffix(".") ? text : text + ".", nil, [Source(slug: hit.slug, title: hit.title)])
+        return (text.hasSuffix(".") ? text : text + ".", [], [Source(slug: hit.slug, title: hit.title)])
     }
 
     /// A fee for a sentence: eight decimals at most, cut (never rounded up) and marked "…".
@@ -250,22 +288,22 @@ public struct AgentService: Sendable {
     }
 
     /// "Show my last 10 transactions": the newest entries of the indexed history, one line each.
-    func recent(_ address: Address, limit: Int?) async throws(AppError) -> (String, Card?, [Source]?) {
+    func recent(_ address: Address, limit: Int?) async throws(AppError) -> (String, [Card], [Source]?) {
         let count = min(max(limit ?? 5, 1), 25)
         let page = try await history.page(HistoryQuery(address: address, limit: count), of: address)
         guard let indexed = page.indexedBlock else {
             return ("The history isn't indexed yet (the indexer, sonic-sync, has not written anything). I can still check any transaction by its hash.",
-                    nil, nil)
+                    [], nil)
         }
         let entries = page.entries
         let whose = address.checksummed
         guard !entries.isEmpty else {
-            return ("I found no transactions for \(whose) up to block \(indexed).", nil, nil)
+            return ("I found no transactions for \(whose) up to block \(indexed).", [], nil)
         }
         let lines = entries.map { "• " + Self.describe($0, symbol: context.network.nativeSymbol) }
         let heading = entries.count == 1 ? "The latest transaction of \(whose):" : "The latest \(entries.count) transactions of \(whose), newest first:"
         return ((["\(heading)"] + lines + ["The History page has all of them, with filters and a CSV export."]).joined(separator: "\n"),
-                Card(kind: "open_history", prepared: nil, name: nil, description: nil), nil)
+                [Card(kind: .openHistory, prepared: nil, name: nil, description: nil)], nil)
     }
 
     /// One history entry as a sentence: when, what, how much, with whom, and a failure's reason.

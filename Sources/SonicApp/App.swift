@@ -78,16 +78,7 @@ public final class App: Sendable {
         var agent = AgentService(context: context, conversations: store, knowledge: store, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
         agent.nft = nft
-        let modelTransport = HTTPTransport(connectTimeout: min(3, configuration.llmTimeout), totalTimeout: configuration.llmTimeout)
-        switch configuration.llmProvider {
-        case "gemini":
-            agent.model = GeminiModel(baseURL: configuration.llmURL, model: configuration.llmModel, apiKey: configuration.llmAPIKey!, transport: modelTransport)
-        case "openai":
-            agent.model = OpenAICompatibleModel(baseURL: configuration.llmURL, model: configuration.llmModel, apiKey: configuration.llmAPIKey,
-                                                transport: modelTransport)
-        default:
-            break
-        }
+        agent.model = makeLanguageModel(for: configuration)
         self.agent = agent
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)

@@ -3,6 +3,7 @@ import Ethereum
 import Foundation
 import SonicAgent
 import SonicChain
+import SonicConfig
 
 /// An optional language model that helps with messages the embedded parser cannot place: it is
 /// offered one function per thing the agent can do and answers with a call (or, for an open
@@ -10,6 +11,20 @@ import SonicChain
 protocol LanguageModel: Sendable {
     var name: String { get }
     func interpret(_ message: String) async throws(LanguageModelError) -> ModelAnswer
+}
+
+/// The language model `configuration` names, or nil when none is configured.
+func makeLanguageModel(for configuration: Configuration) -> (any LanguageModel)? {
+    guard let provider = configuration.llmProvider else { return nil }
+    let transport = HTTPTransport(connectTimeout: min(3, configuration.llmTimeout), totalTimeout: configuration.llmTimeout)
+    switch provider {
+    case .gemini:
+        // Configuration refuses Gemini without a key.
+        guard let key = configuration.llmAPIKey else { return nil }
+        return GeminiModel(baseURL: configuration.llmURL, model: configuration.llmModel, apiKey: key, transport: transport)
+    case .openai:
+        return OpenAICompatibleModel(baseURL: configuration.llmURL, model: configuration.llmModel, apiKey: configuration.llmAPIKey, transport: transport)
+    }
 }
 
 enum ModelAnswer: Equatable {

@@ -60,7 +60,8 @@ public struct Configuration: Sendable, Equatable {
     public var kuboAPIURL: String?
     public var pinataJWT: Secret?
     public var pinataURL: String
-    public var llmProvider: String?
+    /// The language model's provider, when one helps the agent.
+    public var llmProvider: LLMProvider?
     public var llmURL: String
     public var llmModel: String
     public var llmAPIKey: Secret?
@@ -137,18 +138,21 @@ public struct Configuration: Sendable, Equatable {
         pinataURL = environment["SONIC_PINATA_URL", default: "https://api.pinata.cloud"]
         switch environment["SONIC_LLM_PROVIDER", default: ""] {
         case "", "none": llmProvider = nil
-        case "gemini", "openai": llmProvider = environment["SONIC_LLM_PROVIDER"]
-        case let other: throw .invalid(variable: "SONIC_LLM_PROVIDER", value: other, accepted: "gemini, openai or none")
+        case let text:
+            guard let provider = LLMProvider(rawValue: text) else {
+                throw .invalid(variable: "SONIC_LLM_PROVIDER", value: text, accepted: "gemini, openai or none")
+            }
+            llmProvider = provider
         }
         llmURL = environment["SONIC_LLM_URL"].flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
-            ?? (llmProvider == "gemini" ? "https://generativelanguage.googleapis.com" : "https://api.openai.com/v1")
-        llmModel = environment["SONIC_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? (llmProvider == "gemini" ? "gemini-2.5-flash" : "gpt-4o-mini")
+            ?? (llmProvider == .gemini ? "https://generativelanguage.googleapis.com" : "https://api.openai.com/v1")
+        llmModel = environment["SONIC_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? (llmProvider == .gemini ? "gemini-2.5-flash" : "gpt-4o-mini")
         guard llmModel.allSatisfy({ $0.isLetter || $0.isNumber || "-._:/".contains($0) }) else {
             throw .invalid(variable: "SONIC_LLM_MODEL", value: llmModel, accepted: "a model name of letters, digits and - . _ : /")
         }
         llmAPIKey = environment["SONIC_LLM_API_KEY"].flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) }
         llmTimeout = try Self.number(environment, "SONIC_LLM_TIMEOUT", default: 8, range: 0.5...120)
-        if llmProvider == "gemini" && llmAPIKey == nil {
+        if llmProvider == .gemini && llmAPIKey == nil {
             throw .invalid(variable: "SONIC_LLM_API_KEY", value: "", accepted: "a Gemini API key when SONIC_LLM_PROVIDER=gemini")
         }
         for (variable, url) in [("SONIC_KUBO_API_URL", kuboAPIURL), ("SONIC_PINATA_URL", pinataURL), ("SONIC_LLM_URL", llmURL)] {
@@ -172,6 +176,14 @@ public struct Configuration: Sendable, Equatable {
             throw .invalid(variable: name, value: text, accepted: accepted)
         }
         return number
+    }
+
+    /// Who serves the language model that helps the agent (`SONIC_LLM_PROVIDER`).
+    public enum LLMProvider: String, Sendable, Equatable, CaseIterable {
+        /// Google Gemini's generateContent API.
+        case gemini
+        /// Any OpenAI-compatible chat-completions server (OpenAI, llama.cpp, Ollama).
+        case openai
     }
 }
 

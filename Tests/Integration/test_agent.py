@@ -56,8 +56,10 @@ def test_send_asks_for_the_recipient_then_prepares_a_transaction_that_confirms(s
     first = ask(stack, "send 5 S", session)
     assert first["reply"] == "Who should receive the 5 S? Give me their address (0x…)."
     assert "action" not in first or first["action"] is None
+    assert first["cards"] == []
     second = ask(stack, f"send it to {BOB.address}", session, first["conversation"])
     card = second["action"]
+    assert second["cards"] == [card]  # every card in order; `action` is the first
     assert card["kind"] == "transaction"
     assert int(card["prepared"]["tx"]["value"], 16) == 5 * 10**18
     assert card["prepared"]["tx"]["to"] == BOB.address

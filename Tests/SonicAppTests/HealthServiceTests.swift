@@ -33,7 +33,7 @@ import Testing
 
     @Test func aNodeOnAnotherChainIsWrongChain() async throws {
         let services = try TestServices()
-        let report = await HealthService(network: .testnet, chain: services.chain, store: services.context.store).check()
+        let report = await HealthService(network: .testnet, chain: services.chain, database: services.store).check()
         #expect(report.status == .degraded && report.rpc == .wrongChain && report.block == nil)
         let json = try document(report)
         #expect(json["rpc"] as? String == "wrong_chain" && json["network"] as? String == "testnet" && json["chain_id"] as? Int == 31337)

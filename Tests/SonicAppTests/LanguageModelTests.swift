@@ -2,6 +2,7 @@ import AppTestSupport
 import Ethereum
 import Foundation
 import SonicAgent
+import SonicConfig
 import Testing
 @testable import SonicApp
 
@@ -50,5 +51,13 @@ import Testing
         let (agent, _) = try agent(.failure(.unreachable("connection refused")))
         let answer = try await agent.handle(message: "yo how loaded am i rn", conversation: nil, signedIn: TestServices.alice)
         #expect(answer.model == nil && !answer.reply.isEmpty)
+    }
+
+    /// The configured provider decides which model the agent is given; none, no model.
+    @Test func theConfiguredProviderMakesItsModel() throws {
+        let gemini = try Configuration(environment: ["SONIC_LLM_PROVIDER": "gemini", "SONIC_LLM_API_KEY": "k"])
+        #expect(makeLanguageModel(for: gemini)?.name == "Gemini")
+        #expect(makeLanguageModel(for: try Configuration(environment: ["SONIC_LLM_PROVIDER": "openai"]))?.name == "the OpenAI-compatible model")
+        #expect(makeLanguageModel(for: try Configuration(environment: [:])) == nil)
     }
 }

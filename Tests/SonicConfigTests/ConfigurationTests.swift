@@ -28,8 +28,21 @@ import Testing
         (["SONIC_FCGI_THREADS": "2.5"], .invalid(variable: "SONIC_FCGI_THREADS", value: "2.5", accepted: "a whole number from 1 to 1024")),
         (["SONIC_FCGI_THREADS": "0"], .invalid(variable: "SONIC_FCGI_THREADS", value: "0", accepted: "a whole number from 1 to 1024")),
         (["SONIC_RPC_TIMEOUT": "soon"], .invalid(variable: "SONIC_RPC_TIMEOUT", value: "soon", accepted: "a number of seconds from 0.1 to 120.0")),
+        (["SONIC_LLM_PROVIDER": "Gemini"], .invalid(variable: "SONIC_LLM_PROVIDER", value: "Gemini", accepted: "gemini, openai or none")),
+        (["SONIC_LLM_PROVIDER": "claude"], .invalid(variable: "SONIC_LLM_PROVIDER", value: "claude", accepted: "gemini, openai or none")),
+        (["SONIC_LLM_PROVIDER": "gemini"], .invalid(variable: "SONIC_LLM_API_KEY", value: "", accepted: "a Gemini API key when SONIC_LLM_PROVIDER=gemini")),
     ])
     func badSettingsAreNamed(environment: [String: String], error: ConfigurationError) {
         #expect(throws: error) { try Configuration(environment: environment) }
+    }
+
+    /// The language model's provider is one of a closed set, each with its own defaults.
+    @Test func theLanguageModelProviderIsAKnownOne() throws {
+        #expect(try Configuration(environment: [:]).llmProvider == nil)
+        #expect(try Configuration(environment: ["SONIC_LLM_PROVIDER": "none"]).llmProvider == nil)
+        let gemini = try Configuration(environment: ["SONIC_LLM_PROVIDER": "gemini", "SONIC_LLM_API_KEY": "k"])
+        #expect(gemini.llmProvider == .gemini && gemini.llmURL == "https://generativelanguage.googleapis.com" && gemini.llmModel == "gemini-2.5-flash")
+        let openai = try Configuration(environment: ["SONIC_LLM_PROVIDER": "openai"])
+        #expect(openai.llmProvider == .openai && openai.llmURL == "https://api.openai.com/v1" && openai.llmModel == "gpt-4o-mini")
     }
 }

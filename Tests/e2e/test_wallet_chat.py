@@ -1,5 +1,6 @@
 """Connect, sign in, see the balance, and send S through the chat, in a real browser."""
 
+import copy
 import re
 
 import pytest
@@ -54,6 +55,36 @@ def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     wallet_page.get_by_role("button", name="Show").click()
     expect(wallet_page.locator("#history-rows tr").first).to_contain_text("Received · S transfer", timeout=10_000)
     expect(wallet_page.locator("#history-rows tr").first).to_contain_text("+1 S")
+
+
+def test_a_reply_with_two_cards_shows_each_with_its_own_confirm_cancel_and_status(stack, wallet_page, wallet):
+    """Today's planner prepares one transfer per reply; the page must show every card of a reply.
+    The agent's real answer is given a second card: the same transfer for 2 S (same nonce)."""
+    def two_cards(route):
+        answer = route.fetch()
+        body = answer.json()
+        first = body["cards"][0]
+        second = copy.deepcopy(first)
+        second["prepared"]["summary"] = f"Send 2 S to {BOB}"
+        second["prepared"]["tx"]["value"] = hex(2 * 10**18)
+        route.fulfill(response=answer, json={**body, "cards": [first, second], "action": first})
+
+    sign_in(wallet_page, stack)
+    before = int(stack.rpc("eth_getBalance", BOB, "latest"), 16)
+    wallet_page.route("**/api/agent", two_cards)
+    wallet_page.get_by_role("navigation").get_by_role("link", name="Chat").click()
+    wallet_page.get_by_label("Message").fill(f"send 1 S to {BOB}")
+    wallet_page.get_by_role("button", name="Send", exact=True).click()
+    cards = wallet_page.locator(".message.agent").last.locator(".action-card")
+    expect(cards).to_have_count(2, timeout=10_000)
+    expect(cards.locator(".summary")).to_have_text([f"Send 1 S to {BOB}", f"Send 2 S to {BOB}"])
+    cards.nth(0).get_by_role("button", name="Cancel").click()
+    expect(cards.nth(0)).to_have_text("Cancelled. Nothing was sent.")
+    cards.nth(1).get_by_role("button", name="Confirm in wallet").click()
+    expect(cards.nth(1).locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block \d+; fee [0-9.]+ S\.$"), timeout=20_000)
+    expect(cards.nth(0)).to_have_text("Cancelled. Nothing was sent.")
+    assert wallet.calls.count("eth_sendTransaction") == 1
+    assert int(stack.rpc("eth_getBalance", BOB, "latest"), 16) - before == 2 * 10**18
 
 
 def test_declined_signature_is_explained(stack, wallet_page, wallet):
