@@ -47,3 +47,37 @@ extension UInt256: Codable {
         try container.encode(description)
     }
 }
+
+/// An optional member that a synthesised `Encodable` writes as `null` when absent, instead of
+/// leaving its key out: API answers keep one fixed shape. Decoding takes a missing key or a
+/// `null` as nil.
+@propertyWrapper
+public struct OrNull<Value> {
+    public var wrappedValue: Value?
+
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+}
+
+extension OrNull: Sendable where Value: Sendable {}
+extension OrNull: Equatable where Value: Equatable {}
+
+extension OrNull: Encodable where Value: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+extension OrNull: Decodable where Value: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try container.decode(Value.self)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A missing key is nil, as for a plain optional.
+    public func decode<Value: Decodable>(_ type: OrNull<Value>.Type, forKey key: Key) throws -> OrNull<Value> {
+        try decodeIfPresent(type, forKey: key) ?? OrNull(wrappedValue: nil)
+    }
+}

@@ -3,14 +3,14 @@ import SonicApp
 import SonicConfig
 import SonicStore
 
-/// What GET /api/history/{address} answers: one page, newest first.
+/// What GET /api/history/{address} answers: one page, newest first; every key is written.
 struct HistoryPageResponse: Encodable {
     let address: Address
     let entries: [HistoryEntryResponse]
     /// The cursor of the next page; null on the last.
-    let nextCursor: String?
+    @OrNull var nextCursor: String?
     /// The last block the indexer has written; null before its first.
-    let indexedBlock: UInt64?
+    @OrNull var indexedBlock: UInt64?
 
     enum CodingKeys: String, CodingKey {
         case address, entries, nextCursor = "next_cursor", indexedBlock = "indexed_block"
@@ -22,19 +22,11 @@ struct HistoryPageResponse: Encodable {
         nextCursor = page.next?.description
         indexedBlock = page.indexedBlock
     }
-
-    /// Every key is written; an absent value is null.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(address, forKey: .address)
-        try container.encode(entries, forKey: .entries)
-        try container.encode(nextCursor, forKey: .nextCursor)
-        try container.encode(indexedBlock, forKey: .indexedBlock)
-    }
 }
 
 /// One history entry as the API shows it, in JSON and as a CSV row: exact amounts (decimal
-/// strings of the base unit) beside formatted ones, addresses checksummed, the hash lower-case.
+/// strings of the base unit) beside formatted ones, addresses checksummed, the hash lower-case;
+/// every key is written, an absent value as null.
 struct HistoryEntryResponse: Encodable {
     let time: String
     let hash: Hash32
@@ -42,20 +34,20 @@ struct HistoryEntryResponse: Encodable {
     let timestamp: UInt64
     let type: String
     let direction: String
-    let counterparty: Address?
+    @OrNull var counterparty: Address?
     let amount: String
     let token: String
-    let tokenAddress: Address?
+    @OrNull var tokenAddress: Address?
     let tokenDecimals: Int
-    let tokenID: UInt256?
-    let nftContract: Address?
+    @OrNull var tokenID: UInt256?
+    @OrNull var nftContract: Address?
     let amountWei: UInt256
-    let fee: String?
-    let feeWei: UInt256?
+    @OrNull var fee: String?
+    @OrNull var feeWei: UInt256?
     let status: String
-    let reason: String?
-    let method: String?
-    let explorerURL: String?
+    @OrNull var reason: String?
+    @OrNull var method: String?
+    @OrNull var explorerURL: String?
 
     /// The keys, in the CSV export's column order.
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -92,30 +84,5 @@ struct HistoryEntryResponse: Encodable {
         [time, hash.description, String(block), String(timestamp), type, direction, counterparty?.checksummed ?? "", amount, token,
          tokenAddress?.checksummed ?? "", String(tokenDecimals), tokenID?.description ?? "", nftContract?.checksummed ?? "",
          amountWei.description, fee ?? "", feeWei?.description ?? "", status, reason ?? "", method ?? "", explorerURL ?? ""]
-    }
-
-    /// Every key is written; an absent value is null.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(time, forKey: .time)
-        try container.encode(hash, forKey: .hash)
-        try container.encode(block, forKey: .block)
-        try container.encode(timestamp, forKey: .timestamp)
-        try container.encode(type, forKey: .type)
-        try container.encode(direction, forKey: .direction)
-        try container.encode(counterparty, forKey: .counterparty)
-        try container.encode(amount, forKey: .amount)
-        try container.encode(token, forKey: .token)
-        try container.encode(tokenAddress, forKey: .tokenAddress)
-        try container.encode(tokenDecimals, forKey: .tokenDecimals)
-        try container.encode(tokenID, forKey: .tokenID)
-        try container.encode(nftContract, forKey: .nftContract)
-        try container.encode(amountWei, forKey: .amountWei)
-        try container.encode(fee, forKey: .fee)
-        try container.encode(feeWei, forKey: .feeWei)
-        try container.encode(status, forKey: .status)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(method, forKey: .method)
-        try container.encode(explorerURL, forKey: .explorerURL)
     }
 }

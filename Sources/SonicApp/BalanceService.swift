@@ -15,23 +15,12 @@ public final class BalanceService: Sendable {
     public struct Amount: Codable, Sendable, Equatable {
         public let symbol: String
         /// The token's contract; nil for S (written as `null`).
-        public let address: Address?
+        @OrNull public var address: Address?
         public let decimals: Int
         /// Exact base units (wei for S); written as a decimal string.
         public let balance: UInt256
         /// The exact amount in whole units, shortest form.
         public let formatted: String
-
-        enum CodingKeys: String, CodingKey { case symbol, address, decimals, balance, formatted }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(symbol, forKey: .symbol)
-            try container.encode(address, forKey: .address)
-            try container.encode(decimals, forKey: .decimals)
-            try container.encode(balance, forKey: .balance)
-            try container.encode(formatted, forKey: .formatted)
-        }
     }
 
     /// What the node said at one block; kept in the cache (SQLite holds it as this JSON).

@@ -84,30 +84,18 @@ extension NFTService {
             /// The collection's address, checksummed.
             public let contract: String
             public let tokenID: String
-            public let tokenURI: String?
-            public let mintTransaction: String?
+            @OrNull public var tokenURI: String?
+            @OrNull public var mintTransaction: String?
             /// ISO 8601.
-            public let mintedAt: String?
-            public let name: String?
-            public let description: String?
+            @OrNull public var mintedAt: String?
+            @OrNull public var name: String?
+            @OrNull public var description: String?
             /// `/ipfs/<CID>` on our gateway, when the metadata is ours.
-            public let imageURL: String?
+            @OrNull public var imageURL: String?
 
             enum CodingKeys: String, CodingKey {
                 case contract, tokenID = "token_id", tokenURI = "token_uri", mintTransaction = "mint_transaction", mintedAt = "minted_at"
                 case name, description, imageURL = "image_url"
-            }
-
-            public func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(contract, forKey: .contract)
-                try container.encode(tokenID, forKey: .tokenID)
-                try container.encode(tokenURI, forKey: .tokenURI)
-                try container.encode(mintTransaction, forKey: .mintTransaction)
-                try container.encode(mintedAt, forKey: .mintedAt)
-                try container.encode(name, forKey: .name)
-                try container.encode(description, forKey: .description)
-                try container.encode(imageURL, forKey: .imageURL)
             }
         }
 

@@ -33,4 +33,23 @@ import Testing
         #expect(throws: UnitsError.tooLarge(long)) { try UInt256(parsing: long) }
         #expect(throws: UnitsError.tooLarge(long)) { try Units.parse(long, decimals: 18) }
     }
+
+    struct Shaped: Codable, Equatable {
+        let name: String
+        @OrNull var contract: Address?
+    }
+
+    /// An absent `@OrNull` member is written as null, not left out; a missing key or a null
+    /// reads back as nil.
+    @Test func orNullWritesTheKeyEvenWhenAbsent() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(String(decoding: try encoder.encode(Shaped(name: "S", contract: nil)), as: UTF8.self) == #"{"contract":null,"name":"S"}"#)
+        let token = Shaped(name: "SUSD", contract: try Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8"))
+        #expect(String(decoding: try encoder.encode(token), as: UTF8.self)
+                == #"{"contract":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","name":"SUSD"}"#)
+        #expect(try JSONDecoder().decode(Shaped.self, from: Data(#"{"name":"S"}"#.utf8)) == Shaped(name: "S", contract: nil))
+        #expect(try JSONDecoder().decode(Shaped.self, from: Data(#"{"name":"S","contract":null}"#.utf8)) == Shaped(name: "S", contract: nil))
+        #expect(try JSONDecoder().decode(Shaped.self, from: try encoder.encode(token)) == token)
+    }
 }
