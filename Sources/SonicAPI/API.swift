@@ -1,5 +1,6 @@
 import Dispatch
 import SonicApp
+import SonicChain
 import SonicHTTP
 import SonicStore
 
@@ -42,12 +43,16 @@ public final class API: Sendable {
                 return recordingRespond(.problem(Self.problem(error, route: route)))
             }
         }
-        ThreadExecutor.run { [self, admitted] in
-            do {
-                if !admitted { try await admit(request, to: route) }
-                try await route.handler(self, call)
-            } catch {
-                recordingRespond(.problem(Self.problem(error, route: route)))
+        // Run by this worker until it waits for the node; then the worker moves on (RequestExecutor).
+        let deadline = Deadline.after(seconds: app.configuration.requestDeadline)
+        RequestExecutor.start(on: app.jobs) { [self, admitted] in
+            await Deadline.$current.withValue(deadline) {
+                do {
+                    if !admitted { try await admit(request, to: route) }
+                    try await route.handler(self, call)
+                } catch {
+                    recordingRespond(.problem(Self.problem(error, route: route)))
+                }
             }
         }
     }

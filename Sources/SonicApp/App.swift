@@ -16,6 +16,10 @@ public final class App: Sendable {
     public let store: Store?
     /// The node's JSON-RPC client (its call counts are in /metrics).
     public let client: RPCClient
+    /// The transport under `client` when it is ours to stop (`CurlMultiTransport`).
+    let transport: CurlMultiTransport?
+    /// Runs the rest of the requests whose worker has moved on while they waited (`RequestExecutor`).
+    public let jobs: JobPool
     /// Requests waiting for a transaction's state to change (long-polls).
     public let waiters = ParkingLot()
     public let health: HealthService
@@ -42,15 +46,22 @@ public final class App: Sendable {
             logger.error("\(error)")
             store = nil
         }
-        let client = RPCClient(configuration: configuration)
-        self.init(configuration: configuration, client: client, context: ChainContext(configuration: configuration, client: client), store: store)
+        // Node calls wait without a thread: a slow node holds no worker (docs/architecture.md).
+        let transport = CurlMultiTransport(connectTimeout: min(2, configuration.rpcTimeout), totalTimeout: configuration.rpcTimeout,
+                                           maxInFlight: configuration.rpcMaxInFlight, maxQueued: configuration.rpcMaxQueued)
+        let client = RPCClient(endpoints: configuration.network.rpcURLs, transport: transport)
+        self.init(configuration: configuration, client: client, context: ChainContext(configuration: configuration, client: client), store: store,
+                  transport: transport)
     }
 
     /// Builds the services over `context` (its chain and clock) and `store`: the real ones, or a
-    /// test's. `client` is the node's client whose call counts /metrics shows.
-    public init(configuration: Configuration, client: RPCClient, context: ChainContext, store: Store?) {
+    /// test's. `client` is the node's client whose call counts /metrics shows; `transport`, when
+    /// given, is stopped by `stop()`.
+    public init(configuration: Configuration, client: RPCClient, context: ChainContext, store: Store?, transport: CurlMultiTransport? = nil) {
         self.configuration = configuration
         self.client = client
+        self.transport = transport
+        jobs = JobPool(threads: configuration.fastCGIThreads)
         self.context = context
         self.store = store
         health = HealthService(network: context.network, chain: context.chain, database: store)
@@ -90,6 +101,13 @@ public final class App: Sendable {
         }
     }
 
+    /// The node transport's thread and the job pool's end with the app, also when it was never
+    /// stopped (a test's).
+    deinit {
+        transport?.stop()
+        jobs.stop()
+    }
+
     /// Starts the background work: the transaction watcher and the long-poll sweeper.
     public func start() {
         watcher.start()
@@ -102,5 +120,8 @@ public final class App: Sendable {
         watcher.stop()
         waiters.stopSweeper()
         waiters.wakeAll()
+        // Calls still in flight fail as given up; the requests waiting on them are answered.
+        transport?.stop()
+        jobs.stop()
     }
 }

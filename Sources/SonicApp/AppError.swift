@@ -93,6 +93,8 @@ public enum AppError: Error, Sendable, Equatable {
         switch error {
         case .transport, .timeout, .httpStatus:
             self = .nodeDown
+        case .busy:
+            self = .nodeUnavailable(detail: "the Sonic node is busy with other requests; try again in a second")
         case .reverted(_, _, let reason):
             self = .refused(summary: "Reverted", detail: "the call reverted: \(reason)")
         case .nonceTooLow:

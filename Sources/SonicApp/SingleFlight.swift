@@ -1,9 +1,8 @@
 import Synchronization
 
 /// Concurrent requests for the same key share one execution: the first caller runs `work`,
-/// the others wait for its result as suspended continuations, resumed when it is ready (on
-/// today's `ThreadExecutor` each still keeps its own worker waiting, as before; none holds a
-/// thread of Swift's pool).
+/// the others wait for its result as suspended continuations, resumed when it is ready; none
+/// holds a thread meanwhile (their workers go on, `RequestExecutor`).
 /// Keeps a burst of cache misses from becoming a burst of RPC calls.
 final class SingleFlight<Value: Sendable>: Sendable {
     private typealias Waiter = CheckedContinuation<Result<Value, AppError>?, Never>

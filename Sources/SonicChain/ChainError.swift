@@ -18,6 +18,9 @@ public enum ChainError: Error, Sendable, CustomStringConvertible {
     case rpc(endpoint: String, method: String, code: Int, message: String, data: String?)
     /// The answer was not the JSON-RPC shape or type the method promises.
     case invalidResponse(endpoint: String, method: String, reason: String)
+    /// Not sent: as many calls to the endpoint as it may take are in flight and waiting
+    /// (`CurlMultiTransport`'s bounds). Shed rather than queued without end; try again shortly.
+    case busy(endpoint: String, method: String)
 
     /// Whether the same read may be tried again (elsewhere or later) with a chance of success.
     public var isRetryable: Bool {
@@ -46,6 +49,8 @@ public enum ChainError: Error, Sendable, CustomStringConvertible {
             "\(method) to \(endpoint) returned error \(code): \(message)"
         case .invalidResponse(let endpoint, let method, let reason):
             "\(method) to \(endpoint) gave an unexpected answer: \(reason)"
+        case .busy(let endpoint, let method):
+            "\(method) to \(endpoint) was not sent: too many calls to it are in flight"
         }
     }
 }

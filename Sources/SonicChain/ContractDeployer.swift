@@ -44,18 +44,18 @@ public struct ContractDeployer: Sendable {
     /// Deploys `artifact` with `arguments` and returns its deployment record.
     /// - Throws: `DeploymentError.malformed` when the arguments do not fit the constructor,
     ///   `ChainError` when the chain refuses or the deployment leaves no code.
-    public func deploy(_ artifact: ContractArtifact, arguments: [ABIValue]) throws -> Deployments.Record {
+    public func deploy(_ artifact: ContractArtifact, arguments: [ABIValue]) async throws -> Deployments.Record {
         let encoded: [UInt8]
         do { encoded = try ABI.encode(arguments, as: artifact.constructorInputs) } catch {
             throw DeploymentError.malformed(file: artifact.name, reason: "constructor arguments: \(error)")
         }
-        let receipt = try sender.sendAndWait(CallRequest(to: nil, data: artifact.bytecode + encoded), timeout: 120)
+        let receipt = try await sender.sendAndWait(CallRequest(to: nil, data: artifact.bytecode + encoded), timeout: 120)
         let hash = receipt.transactionHash.description
         guard receipt.succeeded, let address = receipt.contractAddress else {
             throw ChainError.invalidResponse(endpoint: sender.client.endpoints[0], method: "deploy \(artifact.name)",
                                              reason: "transaction \(hash) failed or created no contract")
         }
-        guard !(try sender.client.code(at: address)).isEmpty else {
+        guard !(try await sender.client.code(at: address)).isEmpty else {
             throw ChainError.invalidResponse(endpoint: sender.client.endpoints[0], method: "deploy \(artifact.name)",
                                              reason: "no code at \(address) after \(hash)")
         }

@@ -10,7 +10,7 @@ import Synchronization
 /// limit them; beyond that a call waits in a queue of at most `maxQueued`, and beyond that it
 /// fails at once with `.overloaded`, so that waiting cannot grow without end behind a slow
 /// server. A cancelled task's call is given up (its connection is closed).
-public final class CurlMultiTransport: Sendable {
+public final class CurlMultiTransport: RPCTransport {
     public typealias Response = HTTPTransport.Response
 
     public typealias Failure = HTTPTransport.Failure
@@ -40,7 +40,9 @@ public final class CurlMultiTransport: Sendable {
     ///   - totalTimeout: seconds for a whole exchange, unless the call asks for less.
     ///   - maxInFlight: calls at once to one host.
     ///   - maxQueued: calls waiting for one host beyond those; more are refused.
-    public init(connectTimeout: Double = 2, totalTimeout: Double = 10, maxInFlight: Int = 32, maxQueued: Int = 64) {
+    ///   - threadName: its thread's name, as `ps -L` and /proc show it (at most 15 bytes).
+    public init(connectTimeout: Double = 2, totalTimeout: Double = 10, maxInFlight: Int = 32, maxQueued: Int = 64,
+                threadName: String = "curl-multi") {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
@@ -50,7 +52,7 @@ public final class CurlMultiTransport: Sendable {
         sonic_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, self.maxInFlight)
         Thread { [self] in
             // The name `top` and the tests see (Foundation's Thread.name is not the kernel's).
-            try? "curl-multi".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            try? threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             run()
         }.start()
     }
@@ -73,11 +75,17 @@ public final class CurlMultiTransport: Sendable {
 
     /// POSTs `body` to `url` with `headers` (JSON ones by default) and returns the status and body.
     /// - Parameter timeout: seconds for this exchange, at most `totalTimeout`.
-    public func post(url: String, body: [UInt8], headers: [String] = HTTPTransport.jsonHeaders, timeout: Double? = nil)
+    public func post(url: String, body: [UInt8], headers: [String], timeout: Double? = nil)
         async throws(Failure) -> Response
     {
         try await perform(Transfer(url: url, body: body, headers: headers, timeout: min(timeout ?? totalTimeout, totalTimeout),
                                    connectTimeout: connectTimeout))
+    }
+
+    /// POSTs the JSON `body` to `url` and returns the status and body.
+    /// - Parameter timeout: seconds for this exchange, at most `totalTimeout`.
+    public func post(url: String, body: [UInt8], timeout: Double? = nil) async throws(Failure) -> Response {
+        try await post(url: url, body: body, headers: HTTPTransport.jsonHeaders, timeout: timeout)
     }
 
     /// GETs `url` and returns the status and body.

@@ -42,19 +42,19 @@ public struct FeeAdvisor: Sendable {
         self.blocks = blocks
     }
 
-    public func suggest() throws(ChainError) -> FeeSuggestion {
+    public func suggest() async throws(ChainError) -> FeeSuggestion {
         let history: FeeHistory
         do {
-            history = try client.feeHistory(blocks: blocks, percentiles: [50])
+            history = try await client.feeHistory(blocks: blocks, percentiles: [50])
         } catch {
             guard case .rpc(_, _, let code, _, _) = error, code == -32601 else { throw error }
-            let price = max(try client.gasPrice(), minimumBaseFee)
+            let price = max(try await client.gasPrice(), minimumBaseFee)
             return FeeSuggestion(baseFee: price, maxPriorityFeePerGas: .zero, maxFeePerGas: price, legacyGasPrice: price)
         }
         let nextBase = history.baseFeePerGas.last?.value ?? .zero
         let baseFee = max(nextBase, minimumBaseFee)
         let paid = (history.reward ?? []).compactMap { $0.first?.value }.filter { $0 > .zero }.sorted()
-        let priority = paid.isEmpty ? (try client.maxPriorityFeePerGas()) : paid[paid.count / 2]
+        let priority = paid.isEmpty ? (try await client.maxPriorityFeePerGas()) : paid[paid.count / 2]
         let cap = baseFee.multiplied(by: 2).flatMap { $0.adding(priority) } ?? .max
         return FeeSuggestion(baseFee: baseFee, maxPriorityFeePerGas: priority, maxFeePerGas: cap, legacyGasPrice: nil)
     }

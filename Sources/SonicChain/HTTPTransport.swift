@@ -1,6 +1,16 @@
 import CCurl
 import Synchronization
 
+/// What `RPCClient` sends its calls through: `HTTPTransport` holds the calling thread for the
+/// exchange, `CurlMultiTransport` waits without one.
+public protocol RPCTransport: Sendable {
+    /// The longest an exchange may take, in seconds.
+    var totalTimeout: Double { get }
+    /// POSTs the JSON `body` to `url` and returns the status and body.
+    /// - Parameter timeout: seconds for this exchange, at most `totalTimeout`; nil for all of it.
+    func post(url: String, body: [UInt8], timeout: Double?) async throws(HTTPTransport.Failure) -> HTTPTransport.Response
+}
+
 /// HTTP POST of JSON bodies (and plain GETs) over libcurl, reusing connections (keep-alive) between calls.
 ///
 /// Thread-safe: each call borrows an idle curl handle from a small pool (a handle keeps its
@@ -52,9 +62,11 @@ public final class HTTPTransport: Sendable {
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     /// POSTs `body` as `application/json` to `url` and returns the status and body.
-    public func post(url: String, body: [UInt8]) throws(Failure) -> Response {
+    /// - Parameter timeout: seconds for this exchange, at most `totalTimeout`.
+    public func post(url: String, body: [UInt8], timeout: Double? = nil) throws(Failure) -> Response {
         let handle = idle.withLock { $0.popLast() } ?? CurlHandle()
-        let result = handle.perform(url: url, body: body, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+        let result = handle.perform(url: url, body: body, connectTimeout: connectTimeout,
+                                    totalTimeout: min(timeout ?? totalTimeout, totalTimeout))
         if case .success = result {
             idle.withLock { handles in
                 if handles.count < maxIdle { handles.append(handle) }
@@ -88,6 +100,8 @@ public final class HTTPTransport: Sendable {
         return try result.get()
     }
 }
+
+extension HTTPTransport: RPCTransport {}
 
 /// One curl easy handle and its reusable connection. Used by one thread at a time.
 final class CurlHandle: @unchecked Sendable {

@@ -3,72 +3,72 @@ import Ethereum
 /// Typed JSON-RPC methods: what the product reads and writes.
 extension RPCClient {
     /// `eth_chainId`.
-    public func chainID() throws(ChainError) -> UInt64 { try call("eth_chainId", as: Quantity.self).value }
+    public func chainID() async throws(ChainError) -> UInt64 { try await call("eth_chainId", as: Quantity.self).value }
 
     /// `eth_blockNumber`: the number of the latest block.
-    public func blockNumber() throws(ChainError) -> UInt64 { try call("eth_blockNumber", as: Quantity.self).value }
+    public func blockNumber() async throws(ChainError) -> UInt64 { try await call("eth_blockNumber", as: Quantity.self).value }
 
     /// `eth_getBalance` in wei.
-    public func balance(of address: Address, at block: BlockTag = .latest) throws(ChainError) -> UInt256 {
-        try call("eth_getBalance", [.string(address.lowercased), block.json], as: BigQuantity.self).value
+    public func balance(of address: Address, at block: BlockTag = .latest) async throws(ChainError) -> UInt256 {
+        try await call("eth_getBalance", [.string(address.lowercased), block.json], as: BigQuantity.self).value
     }
 
     /// `eth_getTransactionCount`: `.latest` counts mined transactions, `.pending` also queued ones.
-    public func nonce(of address: Address, at block: BlockTag = .pending) throws(ChainError) -> UInt64 {
-        try call("eth_getTransactionCount", [.string(address.lowercased), block.json], as: Quantity.self).value
+    public func nonce(of address: Address, at block: BlockTag = .pending) async throws(ChainError) -> UInt64 {
+        try await call("eth_getTransactionCount", [.string(address.lowercased), block.json], as: Quantity.self).value
     }
 
     /// `eth_getCode`.
-    public func code(at address: Address, block: BlockTag = .latest) throws(ChainError) -> [UInt8] {
-        try call("eth_getCode", [.string(address.lowercased), block.json], as: HexData.self).bytes
+    public func code(at address: Address, block: BlockTag = .latest) async throws(ChainError) -> [UInt8] {
+        try await call("eth_getCode", [.string(address.lowercased), block.json], as: HexData.self).bytes
     }
 
     /// `eth_gasPrice` in wei.
-    public func gasPrice() throws(ChainError) -> UInt256 { try call("eth_gasPrice", as: BigQuantity.self).value }
+    public func gasPrice() async throws(ChainError) -> UInt256 { try await call("eth_gasPrice", as: BigQuantity.self).value }
 
     /// `eth_maxPriorityFeePerGas` in wei.
-    public func maxPriorityFeePerGas() throws(ChainError) -> UInt256 {
-        try call("eth_maxPriorityFeePerGas", as: BigQuantity.self).value
+    public func maxPriorityFeePerGas() async throws(ChainError) -> UInt256 {
+        try await call("eth_maxPriorityFeePerGas", as: BigQuantity.self).value
     }
 
     /// `eth_feeHistory` over the last `blocks` blocks with the given reward percentiles.
-    public func feeHistory(blocks: UInt64, newest: BlockTag = .latest, percentiles: [Double] = []) throws(ChainError) -> FeeHistory {
-        try call("eth_feeHistory", [.string(Hex.quantity(blocks)), newest.json, .array(percentiles.map { .number($0) })],
+    public func feeHistory(blocks: UInt64, newest: BlockTag = .latest, percentiles: [Double] = []) async throws(ChainError) -> FeeHistory {
+        try await call("eth_feeHistory", [.string(Hex.quantity(blocks)), newest.json, .array(percentiles.map { .number($0) })],
                  as: FeeHistory.self)
     }
 
     /// `eth_estimateGas`. A revert comes back as `ChainError.reverted` with its reason.
-    public func estimateGas(_ request: CallRequest) throws(ChainError) -> UInt64 {
-        try call("eth_estimateGas", [request.json], as: Quantity.self).value
+    public func estimateGas(_ request: CallRequest) async throws(ChainError) -> UInt64 {
+        try await call("eth_estimateGas", [request.json], as: Quantity.self).value
     }
 
     /// `eth_call`: the returned bytes. A revert comes back as `ChainError.reverted`.
-    public func call(_ request: CallRequest, at block: BlockTag = .latest) throws(ChainError) -> [UInt8] {
-        try call("eth_call", [request.json, block.json], as: HexData.self).bytes
+    public func call(_ request: CallRequest, at block: BlockTag = .latest) async throws(ChainError) -> [UInt8] {
+        try await call("eth_call", [request.json, block.json], as: HexData.self).bytes
     }
 
     /// `eth_getTransactionByHash`; nil when the node does not know it.
-    public func transaction(_ hash: Hash32) throws(ChainError) -> TransactionInfo? {
-        try call("eth_getTransactionByHash", [.string(hash.description)], as: TransactionInfo?.self)
+    public func transaction(_ hash: Hash32) async throws(ChainError) -> TransactionInfo? {
+        try await call("eth_getTransactionByHash", [.string(hash.description)], as: TransactionInfo?.self)
     }
 
     /// `eth_getTransactionReceipt`; nil while pending or unknown.
-    public func receipt(_ hash: Hash32) throws(ChainError) -> Receipt? {
-        try call("eth_getTransactionReceipt", [.string(hash.description)], as: Receipt?.self)
+    public func receipt(_ hash: Hash32) async throws(ChainError) -> Receipt? {
+        try await call("eth_getTransactionReceipt", [.string(hash.description)], as: Receipt?.self)
     }
 
     /// `eth_getBlockByNumber`, with full transactions or only their hashes; nil beyond the head.
-    public func block(_ tag: BlockTag, fullTransactions: Bool = false) throws(ChainError) -> Block? {
-        try call("eth_getBlockByNumber", [tag.json, .bool(fullTransactions)], as: Block?.self)
+    public func block(_ tag: BlockTag, fullTransactions: Bool = false) async throws(ChainError) -> Block? {
+        try await call("eth_getBlockByNumber", [tag.json, .bool(fullTransactions)], as: Block?.self)
     }
 
     /// Why a mined transaction reverted: replays it as a call at its block and decodes the
     /// revert data. "reverted" when the node gives no reason.
-    public func revertReason(of transaction: TransactionInfo, block: UInt64) -> String {
+    public func revertReason(of transaction: TransactionInfo, block: UInt64) async -> String {
         let from = transaction.from, to = transaction.to
         let request = CallRequest(from: from, to: to, value: transaction.value.value, data: transaction.input.bytes, gas: transaction.gas.value)
         do {
-            _ = try call(request, at: .number(block))
+            _ = try await call(request, at: .number(block))
             return "reverted (the replay did not reproduce the failure)"
         } catch {
             if case .reverted(_, _, let reason) = error { return reason.description }
@@ -77,8 +77,8 @@ extension RPCClient {
     }
 
     /// `eth_getLogs`.
-    public func logs(_ filter: LogFilter) throws(ChainError) -> [Log] {
-        try call("eth_getLogs", [filter.json], as: [Log].self)
+    public func logs(_ filter: LogFilter) async throws(ChainError) -> [Log] {
+        try await call("eth_getLogs", [filter.json], as: [Log].self)
     }
 
     /// Broadcasts a signed transaction and returns its hash.
@@ -87,7 +87,7 @@ extension RPCClient {
     /// next; after a timeout or a broken exchange (the node may have it) the transaction is looked
     /// up by hash instead of sent again. "already known" means the node has it: its hash is
     /// returned. "nonce too low" becomes `ChainError.nonceTooLow`.
-    public func sendRawTransaction(_ raw: [UInt8]) throws(ChainError) -> Hash32 {
+    public func sendRawTransaction(_ raw: [UInt8]) async throws(ChainError) -> Hash32 {
         let hash = Hash32.keccak(raw)
         let method = "eth_sendRawTransaction"
         let body = try encode(Request(id: 1, method: method, params: [.string(Hex.encode(raw))]), method: method)
@@ -95,14 +95,14 @@ extension RPCClient {
         for endpoint in orderedEndpoints() {
             let data: [UInt8]
             do {
-                data = try sendOnce(body, endpoint: endpoint)
+                data = try await sendOnce(body, endpoint: endpoint)
             } catch let failure as SendFailure {
                 switch failure {
                 case .notDelivered(let error):
                     lastError = error
                     continue
                 case .maybeDelivered:
-                    if (try? transaction(hash)) != nil { return hash }
+                    if (try? await transaction(hash)) != nil { return hash }
                     throw .broadcastUnconfirmed(endpoint: endpoint, hash: hash.description)
                 }
             } catch {
@@ -133,17 +133,18 @@ extension RPCClient {
         case maybeDelivered
     }
 
-    private func sendOnce(_ body: [UInt8], endpoint: String) throws -> [UInt8] {
+    private func sendOnce(_ body: [UInt8], endpoint: String) async throws -> [UInt8] {
         let response: HTTPTransport.Response
         do {
-            response = try transport.post(url: endpoint, body: body)
+            // A broadcast is not cut short by the request's deadline: given up halfway, it may or may not have reached the node.
+            response = try await transport.post(url: endpoint, body: body, timeout: nil)
         } catch {
             markFailed(endpoint)
             switch error {
             case .connect(let message):
                 throw SendFailure.notDelivered(.transport(endpoint: endpoint, method: "eth_sendRawTransaction", message: message))
             case .overloaded:
-                throw SendFailure.notDelivered(.transport(endpoint: endpoint, method: "eth_sendRawTransaction", message: "not sent: too many calls in flight"))
+                throw SendFailure.notDelivered(.busy(endpoint: endpoint, method: "eth_sendRawTransaction"))
             case .timeout, .transport, .cancelled: throw SendFailure.maybeDelivered
             }
         }

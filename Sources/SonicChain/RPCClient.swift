@@ -13,7 +13,7 @@ import Synchronization
 public final class RPCClient: Sendable {
     public let endpoints: [String]
     public let metrics: RPCMetrics
-    let transport: HTTPTransport
+    let transport: any RPCTransport
     let maxAttempts: Int
     let baseBackoff: Double
     let cooldown: Double
@@ -22,10 +22,11 @@ public final class RPCClient: Sendable {
 
     /// - Parameters:
     ///   - endpoints: RPC URLs in order of preference; at least one.
-    ///   - transport: the HTTP transport (timeouts, connection reuse).
+    ///   - transport: the HTTP transport (timeouts, connection reuse): `HTTPTransport` holds the
+    ///     calling thread while it waits, `CurlMultiTransport` does not.
     ///   - maxAttempts: tries for a read, across endpoints.
     ///   - baseBackoff: seconds before the second try; doubled each time, with jitter.
-    public init(endpoints: [String], transport: HTTPTransport = HTTPTransport(), metrics: RPCMetrics = RPCMetrics(),
+    public init(endpoints: [String], transport: any RPCTransport = HTTPTransport(), metrics: RPCMetrics = RPCMetrics(),
                 maxAttempts: Int = 3, baseBackoff: Double = 0.05, cooldown: Double = 30) {
         precondition(!endpoints.isEmpty, "RPCClient needs at least one endpoint")
         self.endpoints = endpoints
@@ -58,10 +59,10 @@ public final class RPCClient: Sendable {
     /// Calls a read-only `method` and decodes its `result` as `Result`.
     /// - Throws: `ChainError` naming the endpoint and the method.
     public func call<Result: Decodable>(_ method: String, _ params: [JSONValue] = [], as type: Result.Type = Result.self)
-        throws(ChainError) -> Result
+        async throws(ChainError) -> Result
     {
         let body = try encode(Request(id: 1, method: method, params: params), method: method)
-        return try withRetries(body, method: method) { (data, endpoint) throws(ChainError) in
+        return try await withRetries(body, method: method) { (data, endpoint) throws(ChainError) in
             try Self.decodeEnvelope(data, as: type, endpoint: endpoint, method: method)
         }
     }
@@ -69,12 +70,12 @@ public final class RPCClient: Sendable {
     /// Calls `method` once per parameter list in one HTTP request (a JSON-RPC batch); each
     /// answer is decoded on its own, so one failed item does not fail the others.
     public func batch<Result: Decodable>(_ method: String, _ paramsList: [[JSONValue]], as type: Result.Type = Result.self)
-        throws(ChainError) -> [Swift.Result<Result, ChainError>]
+        async throws(ChainError) -> [Swift.Result<Result, ChainError>]
     {
         guard !paramsList.isEmpty else { return [] }
         let requests = paramsList.enumerated().map { Request(id: $0.offset, method: method, params: $0.element) }
         let body = try encode(requests, method: method)
-        return try withRetries(body, method: method) { (data, endpoint) throws(ChainError) in
+        return try await withRetries(body, method: method) { (data, endpoint) throws(ChainError) in
             try Self.decodeBatch(data, count: requests.count, as: type, endpoint: endpoint, method: method)
         }
     }
@@ -82,7 +83,7 @@ public final class RPCClient: Sendable {
     /// Sends a read to the endpoints in health order, retrying what may succeed elsewhere or
     /// later (transport failures, timeouts, 5xx and 429) with backoff; node errors end it.
     private func withRetries<Value>(_ body: [UInt8], method: String, decode: ([UInt8], String) throws(ChainError) -> Value)
-        throws(ChainError) -> Value
+        async throws(ChainError) -> Value
     {
         let order = orderedEndpoints()
         var lastError: ChainError?
@@ -92,9 +93,9 @@ public final class RPCClient: Sendable {
         for attempt in 0..<maxAttempts {
             guard let endpoint = (0..<order.count).lazy.map({ order[(attempt + $0) % order.count] }).first(where: { !timedOut.contains($0) })
             else { break }
-            if attempt > 0 { backoff(attempt) }
+            if attempt > 0 { await backoff(attempt) }
             do {
-                return try decode(try exchange(body, endpoint: endpoint, method: method), endpoint)
+                return try decode(try await exchange(body, endpoint: endpoint, method: method), endpoint)
             } catch {
                 guard error.isRetryable else { throw error }
                 if case .timeout = error { timedOut.insert(endpoint) }
@@ -105,20 +106,30 @@ public final class RPCClient: Sendable {
     }
 
     /// One HTTP exchange, recorded in the metrics and the endpoint's health.
-    func exchange(_ body: [UInt8], endpoint: String, method: String) throws(ChainError) -> [UInt8] {
+    ///
+    /// Bounded by the task's `Deadline` as well as the transport's timeout: past the deadline
+    /// the call is not made, and fails as a timeout.
+    func exchange(_ body: [UInt8], endpoint: String, method: String) async throws(ChainError) -> [UInt8] {
+        let timeout = Deadline.remaining(within: transport.totalTimeout)
+        guard timeout > 0 else { throw .timeout(endpoint: endpoint, method: method, seconds: 0) }
         let started = DispatchTime.now().uptimeNanoseconds
         var failed = true
         defer { metrics.record(method: method, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, failed: failed) }
         let response: HTTPTransport.Response
         do {
-            response = try transport.post(url: endpoint, body: body)
+            response = try await transport.post(url: endpoint, body: body, timeout: timeout)
         } catch {
-            markFailed(endpoint)
             switch error {
-            case .timeout: throw .timeout(endpoint: endpoint, method: method, seconds: transport.totalTimeout)
-            case .transport(let message), .connect(let message): throw .transport(endpoint: endpoint, method: method, message: message)
-            case .overloaded: throw .transport(endpoint: endpoint, method: method, message: "too many calls in flight")
-            case .cancelled: throw .transport(endpoint: endpoint, method: method, message: "given up")
+            case .timeout:
+                markFailed(endpoint)
+                throw .timeout(endpoint: endpoint, method: method, seconds: timeout)
+            case .transport(let message), .connect(let message):
+                markFailed(endpoint)
+                throw .transport(endpoint: endpoint, method: method, message: message)
+            // Our own bound, not the node's failure: the endpoint stays healthy.
+            case .overloaded: throw .busy(endpoint: endpoint, method: method)
+            // The caller gave up (its task was cancelled): not the node's failure either.
+            case .cancelled: throw .timeout(endpoint: endpoint, method: method, seconds: timeout)
             }
         }
         guard response.status == 200 else {
@@ -130,10 +141,15 @@ public final class RPCClient: Sendable {
         return response.body
     }
 
-    /// Sleeps base × 2^(attempt-1), ± half of it at random, at most 2 s.
-    func backoff(_ attempt: Int) {
-        let delay = min(2, baseBackoff * pow(2, Double(attempt - 1)))
-        Thread.sleep(forTimeInterval: delay * Double.random(in: 0.5...1.5))
+    /// Waits base × 2^(attempt-1), ± half of it at random, at most 2 s (and never past the
+    /// task's deadline). The timer is Dispatch's, not `Task.sleep`'s: the task goes on on its
+    /// own executor (a request's, the indexer's thread) without needing a thread of Swift's
+    /// global pool, which callers that block may have taken.
+    func backoff(_ attempt: Int) async {
+        let delay = Deadline.remaining(within: min(2, baseBackoff * pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1.5))
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + max(0, delay)) { continuation.resume() }
+        }
     }
 
     func encode<Value: Encodable>(_ value: Value, method: String) throws(ChainError) -> [UInt8] {

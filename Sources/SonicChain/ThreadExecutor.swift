@@ -1,14 +1,13 @@
 import Foundation
 
-/// Runs async code on the thread that asks for it: a request's handler on the worker that took the request, as the services ran when
-/// they were synchronous: the FastCGI worker runs every job of the request's task, and a job that
-/// another thread makes ready (a continuation it resumed) is handed to that worker, which waits
-/// for it. So a handler never waits for a thread of Swift's small global pool, where a blocking
-/// node or database call would hold up every other request.
+/// Runs async code to its end on the thread that asks for it: the node client's async calls
+/// from code that has a thread of its own and nothing else to do meanwhile (the indexer, the
+/// transaction watcher). Every job of the task runs on that thread, and a job
+/// another thread makes ready (a continuation `CurlMultiTransport` resumed) is handed to it, so
+/// such code never waits for a thread of Swift's small global pool.
 ///
-/// This is the executor for transports that block (libcurl's easy interface, SQLite). A
-/// non-blocking transport lets the worker serve other requests meanwhile; that is a pool
-/// executor on the server's event loop, and the services do not change for it.
+/// API requests use `RequestExecutor` instead (in `SonicApp`), which lets its thread go while
+/// the task waits.
 public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     /// Under `condition`.
@@ -45,16 +44,19 @@ public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Runs `operation` to its end on the calling thread and returns what it returned.
-    public static func run<Value: Sendable>(_ operation: @escaping @Sendable () async -> Value) -> Value {
+    /// Runs `operation` to its end on the calling thread and returns what it returned: async
+    /// code (node calls, say) called from a thread of its own, such as the indexer's.
+    public static func run<Value: Sendable, Failure: Error>(_ operation: @escaping @Sendable () async throws(Failure) -> Value)
+        throws(Failure) -> Value
+    {
         let executor = ThreadExecutor()
-        let result = ResultBox<Value>()
+        let result = ResultBox<Result<Value, Failure>>()
         Task(executorPreference: executor) {
-            result.value = await operation()
+            do throws(Failure) { result.value = .success(try await operation()) } catch { result.value = .failure(error) }
             executor.finish()
         }
         executor.runUntilFinished()
-        return result.value!
+        return try result.value!.get()
     }
 }
 

@@ -23,43 +23,45 @@ public struct TransactionSender: Sendable {
 
     /// Builds (pending nonce, estimated gas, suggested EIP-1559 fees), signs and broadcasts.
     /// - Throws: `ChainError` (a reverting estimate carries its reason).
-    public func send(_ request: CallRequest) throws(ChainError) -> SignedTransaction {
+    public func send(_ request: CallRequest) async throws(ChainError) -> SignedTransaction {
         var request = request
         request.from = key.address
         let gas: UInt64
         if let given = request.gas {
             gas = given
         } else {
-            let estimate = try client.estimateGas(request)
+            let estimate = try await client.estimateGas(request)
             gas = estimate + UInt64(Double(estimate) * gasMargin)
         }
+        let nonce = try await client.nonce(of: key.address, at: .pending)
+        let fees = try await fees.suggest().fees
         let transaction = Transaction(
-            chainID: chainID, nonce: try client.nonce(of: key.address, at: .pending), fees: try fees.suggest().fees,
+            chainID: chainID, nonce: nonce, fees: fees,
             gasLimit: gas, to: request.to, value: request.value ?? .zero, data: request.data)
         let signed: SignedTransaction
         do { signed = try transaction.signed(with: key) } catch {
             throw .invalidResponse(endpoint: client.endpoints[0], method: "sign", reason: error.description)
         }
-        _ = try client.sendRawTransaction(signed.raw)
+        _ = try await client.sendRawTransaction(signed.raw)
         return signed
     }
 
     /// Waits for the receipt, polling every `interval` seconds, up to `timeout`.
     /// - Returns: the receipt, or nil when none came in time.
-    public func waitForReceipt(_ hash: Hash32, timeout: Double = 60, interval: Double = 0.1) throws(ChainError) -> Receipt? {
+    public func waitForReceipt(_ hash: Hash32, timeout: Double = 60, interval: Double = 0.1) async throws(ChainError) -> Receipt? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if let receipt = try client.receipt(hash) { return receipt }
+            if let receipt = try await client.receipt(hash) { return receipt }
             if Date() >= deadline { return nil }
-            Thread.sleep(forTimeInterval: interval)
+            try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
         }
     }
 
     /// `send` and `waitForReceipt` together.
-    public func sendAndWait(_ request: CallRequest, timeout: Double = 60) throws(ChainError) -> Receipt {
-        let signed = try send(request)
+    public func sendAndWait(_ request: CallRequest, timeout: Double = 60) async throws(ChainError) -> Receipt {
+        let signed = try await send(request)
         let hash = Hash32.keccak(signed.raw)
-        guard let receipt = try waitForReceipt(hash, timeout: timeout) else {
+        guard let receipt = try await waitForReceipt(hash, timeout: timeout) else {
             throw .broadcastUnconfirmed(endpoint: client.endpoints[0], hash: hash.description)
         }
         return receipt

@@ -8,6 +8,9 @@ import Foundation
 /// | `SONIC_NETWORK` | `devnet` | `devnet`, `testnet` or `mainnet` |
 /// | `SONIC_RPC_URLS` | the network's | comma-separated RPC URLs, tried in order |
 /// | `SONIC_RPC_TIMEOUT` | `5` | seconds for one RPC call |
+/// | `SONIC_RPC_MAX_IN_FLIGHT` | `32` | sonic-fcgi's calls at once to one RPC host (providers limit them) |
+/// | `SONIC_RPC_MAX_QUEUED` | `64` | sonic-fcgi's calls waiting for one RPC host beyond those; more are answered 503 at once |
+/// | `SONIC_REQUEST_DEADLINE` | `5` | seconds an API request may spend on node calls: past it they are given up, and the answer is the stale value with its age or 503 |
 /// | `SONIC_DB_PATH` | `var/sonic.sqlite` | the SQLite database file |
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
 /// | `SONIC_FCGI_THREADS` | 8 × cores (16 on 2 cores) | FastCGI worker threads: the API requests handled at once (idle kept connections and parked long-polls hold none) |
@@ -37,6 +40,9 @@ import Foundation
 public struct Configuration: Sendable, Equatable {
     public var network: Network
     public var rpcTimeout: Double
+    public var rpcMaxInFlight: Int
+    public var rpcMaxQueued: Int
+    public var requestDeadline: Double
     public var databasePath: String
     public var fastCGIListen: String
     public var fastCGIThreads: Int
@@ -69,7 +75,7 @@ public struct Configuration: Sendable, Equatable {
     public var nftMaxBytes: Int
 
     public static let variables = [
-        "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
+        "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
         "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_KNOWLEDGE_DIR",
         "SONIC_INDEX_ALL", "SONIC_WATCH_ADDRESSES", "SONIC_SYNC_START", "SONIC_ETHERSCAN_API_KEY", "SONIC_ETHERSCAN_URL",
         "SONIC_CONTENT_DIR", "SONIC_NFT_MAX_BYTES", "SONIC_KUBO_API_URL", "SONIC_PINATA_JWT", "SONIC_PINATA_URL",
@@ -93,6 +99,9 @@ public struct Configuration: Sendable, Equatable {
             self.network = network
         }
         rpcTimeout = try Self.number(environment, "SONIC_RPC_TIMEOUT", default: 5, range: 0.1...120)
+        rpcMaxInFlight = Int(try Self.number(environment, "SONIC_RPC_MAX_IN_FLIGHT", default: 32, range: 1...4096, integer: true))
+        rpcMaxQueued = Int(try Self.number(environment, "SONIC_RPC_MAX_QUEUED", default: 64, range: 0...65_536, integer: true))
+        requestDeadline = try Self.number(environment, "SONIC_REQUEST_DEADLINE", default: 5, range: 0.1...120)
         databasePath = environment["SONIC_DB_PATH", default: "var/sonic.sqlite"]
         fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]
         fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: Double(Self.defaultThreads), range: 1...1024, integer: true))

@@ -19,17 +19,45 @@ public protocol IndexerSource: Sendable {
     func tokenDecimals(_ token: Address) -> Int?
 }
 
-extension RPCClient: IndexerSource {
-    public func header(_ number: UInt64) throws(ChainError) -> Block? { try block(.number(number)) }
+/// The indexer's reads over JSON-RPC. The indexer runs on a thread of its own, so each read
+/// runs there to its end (`ThreadExecutor`), whatever transport the client has.
+public struct RPCIndexerSource: IndexerSource {
+    public let client: RPCClient
+
+    public init(client: RPCClient) { self.client = client }
+
+    public func chainID() throws(ChainError) -> UInt64 { try ThreadExecutor.run { [client] () async throws(ChainError) in try await client.chainID() } }
+    public func blockNumber() throws(ChainError) -> UInt64 { try ThreadExecutor.run { [client] () async throws(ChainError) in try await client.blockNumber() } }
+
+    public func header(_ number: UInt64) throws(ChainError) -> Block? {
+        try ThreadExecutor.run { [client] () async throws(ChainError) in try await client.block(.number(number)) }
+    }
 
     public func blocks(_ range: ClosedRange<UInt64>) throws(ChainError) -> [Result<Block?, ChainError>] {
-        try batch("eth_getBlockByNumber", range.map { [.string(Hex.quantity($0)), .bool(true)] }, as: Block?.self)
+        try ThreadExecutor.run { [client] () async throws(ChainError) in
+            try await client.batch("eth_getBlockByNumber", range.map { [.string(Hex.quantity($0)), .bool(true)] }, as: Block?.self)
+        }
     }
 
     public func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
-        try batch("eth_getTransactionReceipt", hashes.map { [.string($0.description)] }, as: Receipt?.self)
+        try ThreadExecutor.run { [client] () async throws(ChainError) in
+            try await client.batch("eth_getTransactionReceipt", hashes.map { [.string($0.description)] }, as: Receipt?.self)
+        }
     }
 
-    public func tokenSymbol(_ token: Address) -> String? { try? ERC20(address: token, client: self).symbol() }
-    public func tokenDecimals(_ token: Address) -> Int? { try? ERC20(address: token, client: self).decimals() }
+    public func revertReason(of transaction: TransactionInfo, block: UInt64) -> String {
+        ThreadExecutor.run { [client] in await client.revertReason(of: transaction, block: block) }
+    }
+
+    public func logs(_ filter: LogFilter) throws(ChainError) -> [Log] {
+        try ThreadExecutor.run { [client] () async throws(ChainError) in try await client.logs(filter) }
+    }
+
+    public func tokenSymbol(_ token: Address) -> String? {
+        ThreadExecutor.run { [client] in try? await ERC20(address: token, client: client).symbol() }
+    }
+
+    public func tokenDecimals(_ token: Address) -> Int? {
+        ThreadExecutor.run { [client] in try? await ERC20(address: token, client: client).decimals() }
+    }
 }

@@ -34,7 +34,7 @@ public struct SyncProcess {
         for address in settings.watchAddresses { try store.watch(address, source: "config") }
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50
-        indexer = Indexer(client: client, store: store, chainID: settings.network.chainID,
+        indexer = Indexer(client: RPCIndexerSource(client: client), store: store, chainID: settings.network.chainID,
                           catalog: Catalog(network: network, deployments: deployments), options: options)
         if let key = settings.etherscanAPIKey {
             backfill = EtherscanBackfill(store: store, chainID: settings.network.chainID, network: network,

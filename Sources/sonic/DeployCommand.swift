@@ -3,7 +3,7 @@ import Ethereum
 import Foundation
 import SonicChain
 
-struct Deploy: ParsableCommand {
+struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Deploy Smart Sonic's contracts and write deployments/<network>.json.",
         discussion: """
@@ -20,10 +20,10 @@ struct Deploy: ParsableCommand {
     @Option(help: "Subscription price per 30 days, in S.") var subscriptionPrice = "1"
     @Option(help: "NFT mint fee, in S.") var mintFee = "0"
 
-    func run() throws {
+    func run() async throws {
         let network = try chain.profile()
         let client = RPCClient(endpoints: network.rpcURLs)
-        let served = try client.chainID()
+        let served = try await client.chainID()
         guard served == network.chainID else {
             throw CommandFailure("the RPC serves chain id \(served), not \(network.name)'s \(network.chainID)")
         }
@@ -33,7 +33,7 @@ struct Deploy: ParsableCommand {
             ?? Deployments(network: network.name, chainID: network.chainID)
         var plan: [(String, [ABIValue])] = []
         if network.name == "devnet" {
-            let holders = try client.call("eth_accounts", as: [String].self).prefix(16).map { ABIValue.address(try Address($0)) }
+            let holders = try await client.call("eth_accounts", as: [String].self).prefix(16).map { ABIValue.address(try Address($0)) }
             plan.append(("Multicall3", []))
             plan.append(("TestToken", [.string("Sonic test dollar"), .string("SUSD"), .uint(6), .array(holders), .uint(1_000_000_000_000)]))
         }
@@ -41,12 +41,12 @@ struct Deploy: ParsableCommand {
         plan.append(("SmartSonicNFT", [.string("Smart Sonic"), .string("SONIC"), .uint(try Units.parse(mintFee, decimals: 18).value)]))
 
         for (name, arguments) in plan {
-            if let existing = record.contracts[name], !(try client.code(at: existing.address)).isEmpty {
+            if let existing = record.contracts[name], !(try await client.code(at: existing.address)).isEmpty {
                 print("\(name): kept at \(existing.address)")
                 continue
             }
             let artifact = try ContractArtifact(name: name, directory: artifacts)
-            let deployed = try deployer.deploy(artifact, arguments: arguments)
+            let deployed = try await deployer.deploy(artifact, arguments: arguments)
             record.contracts[name] = deployed
             try record.save(directory: deployments)  // after each one, so a failure later loses nothing
             print("\(name): deployed at \(deployed.address) in block \(deployed.block) (\(deployed.transactionHash))")

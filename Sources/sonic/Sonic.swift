@@ -3,7 +3,7 @@ import ArgumentParser
 /// `sonic`: Smart Sonic's command line, in the spirit of Foundry's cast. Output has cast's form
 /// where cast has the same command, so scripts can switch; errors go to stderr, exit code 1.
 @main
-struct Sonic: ParsableCommand {
+struct Sonic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sonic",
         abstract: "Smart Sonic's command line for operators and developers, in the spirit of Foundry's cast.",

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 
+import SonicChain
 import Synchronization
 import TestSupport
 import Testing
@@ -69,18 +70,5 @@ import Testing
         // A second later all three have expired: storing a fourth drops them.
         _ = try await cache.value("d", now: start + 1.1) { () async throws(AppError) -> Int in 3 }
         #expect(cache.count == 1)
-    }
-}
-
-@Suite struct ConcurrentlyTests {
-    @Test func runsBothAtOnce() {
-        // Each waits for the other to have started: run one after the other, the first would
-        // time out and report false.
-        let (one, two) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
-        let (first, second) = concurrently(
-            { () throws(AppError) -> Bool in one.signal(); return two.wait(timeout: .now() + 5) == .success },
-            { () throws(AppError) -> Bool in two.signal(); return one.wait(timeout: .now() + 5) == .success })
-        #expect((try? first.get()) == true)
-        #expect((try? second.get()) == true)
     }
 }

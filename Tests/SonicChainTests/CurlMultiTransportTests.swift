@@ -89,13 +89,13 @@ private final class Gate: Sendable {
         let gate = Gate()
         let stub = HTTPStub(concurrent: true) { _ in gate.hold(); return (200, "{}") }
         defer { gate.open(); stub.stop() }
-        let transport = CurlMultiTransport()
+        let transport = CurlMultiTransport(threadName: "curl-stopped")  // a name no other suite's transport has
         let call = Task { try await transport.post(url: stub.url, body: []) }
         #expect(eventually { gate.holding == 1 })
-        #expect(threadNames().contains("curl-multi"))
+        #expect(threadNames().contains("curl-stopped"))
         transport.stop()
         await #expect(throws: CurlMultiTransport.Failure.cancelled) { try await call.value }
         await #expect(throws: CurlMultiTransport.Failure.cancelled) { try await transport.get(url: stub.url) }
-        #expect(eventually { !threadNames().contains("curl-multi") })
+        #expect(eventually { !threadNames().contains("curl-stopped") })
     }
 }

@@ -5,10 +5,10 @@ import Testing
 @testable import SonicChain
 
 @Suite struct RPCClientTests {
-    @Test func refusedConnectionNamesEndpointAndMethod() {
+    @Test func refusedConnectionNamesEndpointAndMethod() async {
         let client = RPCClient(endpoints: [TestChain.deadURL], transport: HTTPTransport(connectTimeout: 1, totalTimeout: 2))
         do {
-            _ = try client.chainID()
+            _ = try await client.chainID()
             Issue.record("a dead endpoint answered")
         } catch {
             guard case .transport(let endpoint, let method, _) = error else {
@@ -23,46 +23,46 @@ import Testing
 
     /// A hung node (it takes the connection and never answers) is asked once per call, not once
     /// per attempt, and the client then knows it is unreachable.
-    @Test func aTimedOutEndpointIsNotAskedAgainInTheSameCall() throws {
+    @Test func aTimedOutEndpointIsNotAskedAgainInTheSameCall() async throws {
         let (listener, port) = loopbackSocket()
         defer { close(listener) }
         listen(listener, 16)  // the kernel completes connections; nobody reads them
         let hung = "http://127.0.0.1:\(port)"
         let client = RPCClient(endpoints: [hung], transport: HTTPTransport(connectTimeout: 1, totalTimeout: 0.3), maxAttempts: 3)
         #expect(!client.isUnreachable(within: 5))
-        #expect(throws: ChainError.self) { _ = try client.chainID() }
+        await #expect(throws: ChainError.self) { _ = try await client.chainID() }
         #expect(client.metrics.snapshot()["eth_chainId"]?.calls == 1)
         #expect(client.isUnreachable(within: 5))
         #expect(!client.isUnreachable(within: 5, now: Date().addingTimeInterval(10)))
     }
 
-    @Test(.enabled(if: TestChain.available)) func readsChainIDAndBlockNumber() throws {
+    @Test(.enabled(if: TestChain.available)) func readsChainIDAndBlockNumber() async throws {
         let client = RPCClient(endpoints: [TestChain.rpcURL!])
-        #expect(try client.chainID() == 31337)
-        let first = try client.blockNumber()
-        _ = try client.call("evm_mine", as: String.self)
-        #expect(try client.blockNumber() == first + 1)
+        #expect(try await client.chainID() == 31337)
+        let first = try await client.blockNumber()
+        _ = try await client.call("evm_mine", as: String.self)
+        #expect(try await client.blockNumber() == first + 1)
     }
 
-    @Test(.enabled(if: TestChain.available)) func failsOverFromADeadEndpoint() throws {
+    @Test(.enabled(if: TestChain.available)) func failsOverFromADeadEndpoint() async throws {
         let client = RPCClient(endpoints: [TestChain.deadURL, TestChain.rpcURL!])
-        #expect(try client.chainID() == 31337)
+        #expect(try await client.chainID() == 31337)
     }
 
-    @Test(.enabled(if: TestChain.available)) func nodeErrorsAreAnswersNotOutages() {
+    @Test(.enabled(if: TestChain.available)) func nodeErrorsAreAnswersNotOutages() async {
         let client = RPCClient(endpoints: [TestChain.rpcURL!])
-        #expect {
-            _ = try client.call("no_such_method", as: String.self)
+        await #expect {
+            _ = try await client.call("no_such_method", as: String.self)
         } throws: { error in
             guard case ChainError.rpc(_, let method, let code, let message, _) = error else { return false }
             return method == "no_such_method" && code == -32601 && message.contains("does not exist")
         }
     }
 
-    @Test(.enabled(if: TestChain.available)) func wrongResultTypeIsAnInvalidResponse() {
+    @Test(.enabled(if: TestChain.available)) func wrongResultTypeIsAnInvalidResponse() async {
         let client = RPCClient(endpoints: [TestChain.rpcURL!])
-        #expect {
-            _ = try client.call("eth_accounts", as: Quantity.self)
+        await #expect {
+            _ = try await client.call("eth_accounts", as: Quantity.self)
         } throws: { error in
             guard case ChainError.invalidResponse(_, let method, _) = error else { return false }
             return method == "eth_accounts"
@@ -71,7 +71,7 @@ import Testing
 }
 
 @Suite struct NetworkTests {
-    @Test func profilesCarrySonicFacts() {
+    @Test func profilesCarrySonicFacts() async {
         #expect(Network.named("mainnet")?.chainID == 146)
         #expect(Network.named("testnet")?.chainID == 14601)
         #expect(Network.named("devnet")?.chainID == 31337)

@@ -12,8 +12,8 @@ public struct Contract: Sendable {
 
     /// Calls a view function and decodes its outputs.
     /// - Throws: `ChainError` (a revert carries its reason) or `ABIError` for unexpected data.
-    public func read(_ function: ABISignature, _ arguments: [ABIValue] = [], at block: BlockTag = .latest) throws -> [ABIValue] {
-        let output = try client.call(CallRequest(to: address, data: try function.calldata(arguments)), at: block)
+    public func read(_ function: ABISignature, _ arguments: [ABIValue] = [], at block: BlockTag = .latest) async throws -> [ABIValue] {
+        let output = try await client.call(CallRequest(to: address, data: try function.calldata(arguments)), at: block)
         return try function.decodeOutput(output)
     }
 

@@ -14,11 +14,11 @@ public struct ERC1271: Sendable {
     /// Whether the contract accepts `signature` over `hash`: false when it answers anything but
     /// the magic value, reverts, or has no code (an ordinary account answers nothing).
     /// - Throws: `ChainError` when the node cannot be asked.
-    public func accepts(_ signature: [UInt8], of hash: Hash32) throws(ChainError) -> Bool {
+    public func accepts(_ signature: [UInt8], of hash: Hash32) async throws(ChainError) -> Bool {
         let data: [UInt8]
         do { data = try Self.isValidSignature.calldata([.bytes(hash.bytes), .bytes(signature)]) } catch { return false }
         do {
-            let output = try contract.client.call(CallRequest(to: contract.address, data: data))
+            let output = try await contract.client.call(CallRequest(to: contract.address, data: data))
             return output.count == 32 && output.prefix(4).elementsEqual(Self.magicValue) && output.dropFirst(4).allSatisfy { $0 == 0 }
         } catch {
             if case .reverted = error { return false }

@@ -13,11 +13,11 @@ public struct ERC20: Sendable {
 
     public init(address: Address, client: RPCClient) { contract = Contract(address: address, client: client) }
 
-    public func balance(of owner: Address) throws -> UInt256 { try contract.read(Self.balanceOf, [.address(owner)]).uint(Self.balanceOf) }
+    public func balance(of owner: Address) async throws -> UInt256 { try await contract.read(Self.balanceOf, [.address(owner)]).uint(Self.balanceOf) }
 
-    public func decimals() throws -> Int { Int(try contract.read(Self.decimals).uint(Self.decimals).value) }
+    public func decimals() async throws -> Int { Int(try await contract.read(Self.decimals).uint(Self.decimals).value) }
 
-    public func symbol() throws -> String { try contract.read(Self.symbol).string(Self.symbol) }
+    public func symbol() async throws -> String { try await contract.read(Self.symbol).string(Self.symbol) }
 
     /// The call that sends `amount` base units to `to`.
     public func transferRequest(to: Address, amount: UInt256, from: Address? = nil) throws(ABIError) -> CallRequest {
@@ -42,9 +42,9 @@ public struct ERC721: Sendable {
 
     public init(address: Address, client: RPCClient) { contract = Contract(address: address, client: client) }
 
-    public func owner(of token: UInt256) throws -> Address { try contract.read(Self.ownerOf, [.uint(token.value)]).address(Self.ownerOf) }
+    public func owner(of token: UInt256) async throws -> Address { try await contract.read(Self.ownerOf, [.uint(token.value)]).address(Self.ownerOf) }
 
-    public func tokenURI(_ token: UInt256) throws -> String { try contract.read(Self.tokenURI, [.uint(token.value)]).string(Self.tokenURI) }
+    public func tokenURI(_ token: UInt256) async throws -> String { try await contract.read(Self.tokenURI, [.uint(token.value)]).string(Self.tokenURI) }
 
-    public func balance(of owner: Address) throws -> UInt256 { try contract.read(Self.balanceOf, [.address(owner)]).uint(Self.balanceOf) }
+    public func balance(of owner: Address) async throws -> UInt256 { try await contract.read(Self.balanceOf, [.address(owner)]).uint(Self.balanceOf) }
 }

@@ -16,13 +16,13 @@ public struct SubscriptionContract: Sendable {
 
     public init(address: Address, client: RPCClient) { contract = Contract(address: address, client: client) }
 
-    public func price() throws -> UInt256 { try contract.read(Self.price).uint(Self.price) }
-    public func isActive(_ user: Address) throws -> Bool { try contract.read(Self.isActive, [.address(user)]).bool(Self.isActive) }
+    public func price() async throws -> UInt256 { try await contract.read(Self.price).uint(Self.price) }
+    public func isActive(_ user: Address) async throws -> Bool { try await contract.read(Self.isActive, [.address(user)]).bool(Self.isActive) }
     /// Unix time the subscription ends; 0 if never bought.
-    public func expiresAt(_ user: Address) throws -> UInt64 {
-        try contract.read(Self.expiresAt, [.address(user)]).uint(Self.expiresAt).uint64 ?? .max
+    public func expiresAt(_ user: Address) async throws -> UInt64 {
+        try await contract.read(Self.expiresAt, [.address(user)]).uint(Self.expiresAt).uint64 ?? .max
     }
-    public func isPaused() throws -> Bool { try contract.read(Self.paused).bool(Self.paused) }
+    public func isPaused() async throws -> Bool { try await contract.read(Self.paused).bool(Self.paused) }
 
     /// What a status page shows of one subscriber.
     public struct State: Sendable, Equatable {
@@ -42,12 +42,13 @@ public struct SubscriptionContract: Sendable {
 
     /// `user`'s state, read in one `eth_call` through Multicall3 at `multicall` (four calls
     /// without it): the four values come from the same block.
-    public func state(of user: Address, multicall: Address?) throws -> State {
+    public func state(of user: Address, multicall: Address?) async throws -> State {
         guard let multicall else {
-            return State(expiresAt: try expiresAt(user), price: try price(), active: try isActive(user), paused: try isPaused())
+            return State(expiresAt: try await expiresAt(user), price: try await price(), active: try await isActive(user),
+                         paused: try await isPaused())
         }
         let reads: [(ABISignature, [ABIValue])] = [(Self.expiresAt, [.address(user)]), (Self.price, []), (Self.isActive, [.address(user)]), (Self.paused, [])]
-        let results = try Multicall3(address: multicall, client: contract.client)
+        let results = try await Multicall3(address: multicall, client: contract.client)
             .aggregate(try reads.map { (target: contract.address, data: try $0.0.calldata($0.1)) })
         guard results.count == reads.count, results.allSatisfy(\.success) else { throw UnexpectedOutput(function: "SmartSonicSubscription's state") }
         func output(_ index: Int) throws -> [ABIValue] { try reads[index].0.decodeOutput(results[index].data) }
@@ -78,7 +79,7 @@ public struct NFTContract: Sendable {
 
     public init(address: Address, client: RPCClient) { contract = Contract(address: address, client: client) }
 
-    public func mintFee() throws -> UInt256 { try contract.read(Self.mintFee).uint(Self.mintFee) }
+    public func mintFee() async throws -> UInt256 { try await contract.read(Self.mintFee).uint(Self.mintFee) }
 
     /// The payable call that mints the next token to `to` with metadata at `uri`.
     public func mintRequest(to: Address, uri: String, fee: UInt256, from: Address) throws(ABIError) -> CallRequest {
@@ -103,13 +104,13 @@ public struct Multicall3: Sendable {
     public init(address: Address, client: RPCClient) { contract = Contract(address: address, client: client) }
 
     /// Runs the calls (each allowed to fail) and returns each one's success and return data.
-    public func aggregate(_ calls: [(target: Address, data: [UInt8])], at block: BlockTag = .latest) throws -> [(success: Bool, data: [UInt8])] {
+    public func aggregate(_ calls: [(target: Address, data: [UInt8])], at block: BlockTag = .latest) async throws -> [(success: Bool, data: [UInt8])] {
         var results: [(Bool, [UInt8])] = []
         var start = 0
         while start < calls.count {
             let chunk = calls[start..<min(calls.count, start + Self.maxCalls)]
             let argument = ABIValue.array(chunk.map { .tuple([.address($0.target), .bool(true), .bytes($0.data)]) })
-            guard case .array(let items)? = try contract.read(Self.aggregate3, [argument], at: block).first else {
+            guard case .array(let items)? = try await contract.read(Self.aggregate3, [argument], at: block).first else {
                 throw UnexpectedOutput(function: Self.aggregate3.canonical)
             }
             for item in items {

@@ -25,7 +25,7 @@ enum TestChain {
     static func sender(_ index: Int = 0) -> TransactionSender { TransactionSender(client: client(), key: keys[index], network: network) }
 
     /// Deploys one artifact with the first development account.
-    static func deploy(_ name: String, _ arguments: [ABIValue]) throws -> Address {
-        try ContractDeployer(sender: sender()).deploy(try ContractArtifact(name: name, directory: artifacts), arguments: arguments).address
+    static func deploy(_ name: String, _ arguments: [ABIValue]) async throws -> Address {
+        try await ContractDeployer(sender: sender()).deploy(try ContractArtifact(name: name, directory: artifacts), arguments: arguments).address
     }
 }
