@@ -3,7 +3,8 @@
 Starts the real stack (release binaries, the shipped nginx.conf with a worker per core, the
 devnet with our contracts, sonic-sync), gives the development accounts some history, and runs
 LOAD_USERS (default 800) people of Tests/Load/locustfile.py with locust for LOAD_MINUTES
-(default 10), LOAD_SPAWN_RATE (default 50) started a second: readers
+(default 10), LOAD_SPAWN_RATE (default 50) started a second (LOAD_NODE_DELAY_MS, when set, puts
+the slow-node proxy with that delay between sonic-fcgi and the devnet, as a distant node): readers
 loading the dashboard, balances, history pages, agent messages and transfer previews, and
 senders sending real transfers and following them with long-polls.
 
@@ -32,12 +33,14 @@ sys.path.insert(0, str(ROOT / "Tests" / "Integration"))
 sys.path.insert(0, str(ROOT / "devnet"))
 from eth_account import Account  # noqa: E402
 from sonic_devnet.chain import HD_PATH, TEST_MNEMONIC  # noqa: E402
+from sonic_devnet.testing import SlowNode  # noqa: E402
 from stack import Stack  # noqa: E402
 
 MINUTES = float(os.environ.get("LOAD_MINUTES", "10"))
 USERS = int(os.environ.get("LOAD_USERS", "800"))
 SPAWN_RATE = int(os.environ.get("LOAD_SPAWN_RATE", "50"))
 WARM_UP = float(os.environ.get("LOAD_WARM_UP", "60"))  # seconds after the last user started
+NODE_DELAY_MS = int(os.environ.get("LOAD_NODE_DELAY_MS", "0"))
 SENDERS = 8
 LONG_POLL = "/api/tx/{hash}?wait (long-poll)"
 
@@ -91,9 +94,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         stack = Stack(Path(folder), nginx_rate="1000000r/s", nginx_workers="auto")  # a worker per core, as shipped
         stack.start(contracts=True, sync=True)
+        node = None
         try:
             stack.stop_fcgi()
-            stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="1000000000", SONIC_BALANCE_TTL="1", SONIC_MAX_STALENESS="300")
+            slow = {}
+            if NODE_DELAY_MS:
+                node = SlowNode(f"http://127.0.0.1:{stack.devnet_port}", NODE_DELAY_MS)
+                slow = {"SONIC_RPC_URLS": node.url}
+                print(f"sonic-fcgi's node answers {NODE_DELAY_MS} ms late (the slow-node proxy)")
+            stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="1000000000", SONIC_BALANCE_TTL="1", SONIC_MAX_STALENESS="300", **slow)
             seed_history(stack, addresses)
             token = "SUSD" if "TestToken" in stack.deployments else ""  # the devnet's test dollar (SonicChain.Network)
             pid = stack.fcgi.pid
@@ -130,6 +139,8 @@ def main() -> int:
             metrics = stack.get("/metrics").body.decode()
         finally:
             stack.stop()
+            if node:
+                node.stop()
 
     print(f"load: {USERS} users ({SENDERS} senders) for {(ended - began) / 60:.1f} min on {os.cpu_count()} cores, "
           f"through nginx (a worker per core) to sonic-fcgi, the devnet and sonic-sync")

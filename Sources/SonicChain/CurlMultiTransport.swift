@@ -61,6 +61,9 @@ public final class CurlMultiTransport: RPCTransport {
         curl_multi_cleanup(multi)
     }
 
+    /// Calls waiting for a slot, to any host.
+    var waitingCount: Int { state.withLock { $0.queued.values.reduce(0) { $0 + $1.count } } }
+
     /// Ends the transport's thread after failing every call in flight or waiting with
     /// `.cancelled`; later calls fail at once the same way. Returns once the thread has ended.
     public func stop() {

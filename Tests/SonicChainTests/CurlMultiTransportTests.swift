@@ -19,6 +19,25 @@ private final class Gate: Sendable {
     var most: Int { state.withLock { $0.most } }
 }
 
+/// A call made on a thread of its own, not in a `Task` on Swift's global pool, whose few threads
+/// other suites' blocking waits may hold for seconds.
+private final class Call: Sendable {
+    private let outcome = Mutex<Result<HTTPTransport.Response, HTTPTransport.Failure>?>(nil)
+
+    init(_ body: @escaping @Sendable () async throws(HTTPTransport.Failure) -> HTTPTransport.Response) {
+        Thread { [self] in
+            let result = Result { () throws(HTTPTransport.Failure) in try ThreadExecutor.run(body) }
+            self.outcome.withLock { $0 = result }
+        }.start()
+    }
+
+    /// The call's outcome, waited for at most 10 s.
+    var result: Result<HTTPTransport.Response, HTTPTransport.Failure>? {
+        _ = eventually(within: 10) { outcome.withLock { $0 != nil } }
+        return outcome.withLock { $0 }
+    }
+}
+
 @Suite(.serialized) struct CurlMultiTransportTests {
     @Test func postsAndGets() async throws {
         let stub = HTTPStub { request in (200, #"{"echo":"\#(request.method) \#(String(decoding: request.body, as: UTF8.self))"}"#) }
@@ -42,8 +61,8 @@ private final class Gate: Sendable {
         let transport = CurlMultiTransport(maxInFlight: 2, maxQueued: 1)
         defer { transport.stop() }
 
-        let calls = (0..<3).map { _ in Task { try await transport.post(url: stub.url, body: []) } }
-        #expect(eventually { gate.holding == 2 })
+        let calls = (0..<3).map { _ in Call { () async throws(HTTPTransport.Failure) in try await transport.post(url: stub.url, body: []) } }
+        #expect(eventually { gate.holding == 2 && transport.waitingCount == 1 })
         do {
             _ = try await transport.post(url: stub.url, body: [])
             Issue.record("a call beyond the bound and the queue was not refused")
@@ -51,7 +70,7 @@ private final class Gate: Sendable {
             #expect(error == .overloaded)
         }
         gate.open()
-        for call in calls { #expect(try await call.value.status == 200) }
+        for call in calls { #expect(try call.result?.get().status == 200) }
         #expect(gate.most == 2)
         #expect(stub.requests.count == 3)
     }
@@ -90,11 +109,11 @@ private final class Gate: Sendable {
         let stub = HTTPStub(concurrent: true) { _ in gate.hold(); return (200, "{}") }
         defer { gate.open(); stub.stop() }
         let transport = CurlMultiTransport(threadName: "curl-stopped")  // a name no other suite's transport has
-        let call = Task { try await transport.post(url: stub.url, body: []) }
+        let call = Call { () async throws(HTTPTransport.Failure) in try await transport.post(url: stub.url, body: []) }
         #expect(eventually { gate.holding == 1 })
         #expect(threadNames().contains("curl-stopped"))
         transport.stop()
-        await #expect(throws: CurlMultiTransport.Failure.cancelled) { try await call.value }
+        #expect(throws: CurlMultiTransport.Failure.cancelled) { try call.result?.get() }
         await #expect(throws: CurlMultiTransport.Failure.cancelled) { try await transport.get(url: stub.url) }
         #expect(eventually { !threadNames().contains("curl-stopped") })
     }
