@@ -209,12 +209,11 @@ public final class BalanceService: Sendable {
         return rendered
     }
 
-    /// Reads everything at one block number, so S and tokens agree with each other.
+    /// Reads the head and S in one round trip, then tokens at that block, so they agree with each other.
     private func fetch(_ address: Address, _ tokens: [KnownToken]) async throws(AppError) -> Snapshot {
         let chain = context.chain
         do {
-            let block = try await chain.blockNumber()
-            let native = try await chain.balance(of: address, at: .number(block))
+            let (block, native) = try await chain.headAndBalance(of: address)
             var amounts: [Amount] = []
             if !tokens.isEmpty {
                 let values = try await chain.tokenBalances(tokens.map(\.address), of: address, at: block)

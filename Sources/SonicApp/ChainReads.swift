@@ -11,6 +11,9 @@ public protocol ChainReads: Sendable {
     func chainID() async throws(ChainError) -> UInt64
     func blockNumber() async throws(ChainError) -> UInt64
     func balance(of address: Address, at block: BlockTag) async throws(ChainError) -> UInt256
+    /// The latest block's number and `address`'s balance there, in one round trip where the
+    /// chain can (a batch); by default two reads.
+    func headAndBalance(of address: Address) async throws(ChainError) -> (block: UInt64, balance: UInt256)
     func gasPrice() async throws(ChainError) -> UInt256
     /// The fees to offer for the next block.
     func suggestFees() async throws(ChainError) -> FeeSuggestion
@@ -39,6 +42,13 @@ public protocol ChainReads: Sendable {
     func accepts(_ signature: [UInt8], of hash: Hash32, by contract: Address) async throws(ChainError) -> Bool
     /// What minting in our collection at `contract` costs.
     func mintFee(_ contract: Address) async throws -> UInt256
+}
+
+extension ChainReads {
+    public func headAndBalance(of address: Address) async throws(ChainError) -> (block: UInt64, balance: UInt256) {
+        let block = try await blockNumber()
+        return (block, try await balance(of: address, at: .number(block)))
+    }
 }
 
 /// Sends a signed transaction to the network.

@@ -18,6 +18,9 @@ public struct RPCChain: ChainReads, Broadcaster {
     public func chainID() async throws(ChainError) -> UInt64 { try await client.chainID() }
     public func blockNumber() async throws(ChainError) -> UInt64 { try await client.blockNumber() }
     public func balance(of address: Address, at block: BlockTag) async throws(ChainError) -> UInt256 { try await client.balance(of: address, at: block) }
+    public func headAndBalance(of address: Address) async throws(ChainError) -> (block: UInt64, balance: UInt256) {
+        try await client.headAndBalance(of: address)
+    }
     public func gasPrice() async throws(ChainError) -> UInt256 { try await client.gasPrice() }
     public func suggestFees() async throws(ChainError) -> FeeSuggestion { try await fees.suggest() }
     public func receipt(_ hash: Hash32) async throws(ChainError) -> Receipt? { try await client.receipt(hash) }

@@ -13,6 +13,19 @@ extension RPCClient {
         try await call("eth_getBalance", [.string(address.lowercased), block.json], as: BigQuantity.self).value
     }
 
+    /// The latest block's number and `address`'s balance in wei, asked in one round trip (a
+    /// batch of `eth_blockNumber` and `eth_getBalance` at `latest`, which a node answers from
+    /// one state, unless a block lands between the two).
+    public func headAndBalance(of address: Address) async throws(ChainError) -> (block: UInt64, balance: UInt256) {
+        let answers = try await batch([(method: "eth_blockNumber", params: []),
+                                       (method: "eth_getBalance", params: [.string(address.lowercased), BlockTag.latest.json])],
+                                      as: BigQuantity.self)
+        guard let block = try answers[0].get().value.uint64 else {
+            throw .invalidResponse(endpoint: endpoints[0], method: "eth_blockNumber", reason: "a block number beyond 2^64")
+        }
+        return (block, try answers[1].get().value)
+    }
+
     /// `eth_getTransactionCount`: `.latest` counts mined transactions, `.pending` also queued ones.
     public func nonce(of address: Address, at block: BlockTag = .pending) async throws(ChainError) -> UInt64 {
         try await call("eth_getTransactionCount", [.string(address.lowercased), block.json], as: Quantity.self).value

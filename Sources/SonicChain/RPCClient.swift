@@ -72,8 +72,19 @@ public final class RPCClient: Sendable {
     public func batch<Result: Decodable>(_ method: String, _ paramsList: [[JSONValue]], as type: Result.Type = Result.self)
         async throws(ChainError) -> [Swift.Result<Result, ChainError>]
     {
-        guard !paramsList.isEmpty else { return [] }
-        let requests = paramsList.enumerated().map { Request(id: $0.offset, method: method, params: $0.element) }
+        try await batch(paramsList.map { (method: method, params: $0) }, as: type)
+    }
+
+    /// Several calls, of one or several methods whose results decode as `Result`, in one HTTP
+    /// request; each answer is decoded on its own. Metrics name the methods joined by "+".
+    public func batch<Result: Decodable>(_ calls: [(method: String, params: [JSONValue])], as type: Result.Type = Result.self)
+        async throws(ChainError) -> [Swift.Result<Result, ChainError>]
+    {
+        guard !calls.isEmpty else { return [] }
+        var methods: [String] = []
+        for call in calls where !methods.contains(call.method) { methods.append(call.method) }
+        let method = methods.joined(separator: "+")
+        let requests = calls.enumerated().map { Request(id: $0.offset, method: $0.element.method, params: $0.element.params) }
         let body = try encode(requests, method: method)
         return try await withRetries(body, method: method) { (data, endpoint) throws(ChainError) in
             try Self.decodeBatch(data, count: requests.count, as: type, endpoint: endpoint, method: method)

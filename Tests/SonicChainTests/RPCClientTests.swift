@@ -44,6 +44,18 @@ import Testing
         #expect(try await client.blockNumber() == first + 1)
     }
 
+    /// The head and a balance in one HTTP exchange, agreeing with the two reads made apart.
+    @Test(.enabled(if: TestChain.available)) func readsTheHeadAndABalanceInOneExchange() async throws {
+        let client = RPCClient(endpoints: [TestChain.rpcURL!])
+        let account = TestChain.keys[0].address
+        let (block, balance) = try await client.headAndBalance(of: account)
+        #expect(client.metrics.snapshot()["eth_blockNumber+eth_getBalance"]?.calls == 1)
+        #expect(client.metrics.snapshot().count == 1)
+        #expect(balance == (try await client.balance(of: account, at: .number(block))))
+        #expect(block <= (try await client.blockNumber()))
+        #expect(balance > .zero)
+    }
+
     @Test(.enabled(if: TestChain.available)) func failsOverFromADeadEndpoint() async throws {
         let client = RPCClient(endpoints: [TestChain.deadURL, TestChain.rpcURL!])
         #expect(try await client.chainID() == 31337)
