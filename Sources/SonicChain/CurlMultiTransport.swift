@@ -9,7 +9,8 @@ import Synchronization
 /// Calls in flight to one host (scheme, host and port) are bounded by `maxInFlight`, as providers
 /// limit them; beyond that a call waits in a queue of at most `maxQueued`, and beyond that it
 /// fails at once with `.overloaded`, so that waiting cannot grow without end behind a slow
-/// server. A cancelled task's call is given up (its connection is closed).
+/// server. Time in the queue counts against a call's timeout: one that runs out there fails
+/// with `.timeout` without being sent. A cancelled task's call is given up (its connection is closed).
 public final class CurlMultiTransport: RPCTransport {
     public typealias Response = HTTPTransport.Response
 
@@ -167,7 +168,15 @@ public final class CurlMultiTransport: RPCTransport {
                 }
                 return
             }
-            for transfer in new { active[transfer.start(in: handle)] = transfer }
+            for transfer in new {
+                // It waited in the queue for all of its time: given up without being sent.
+                guard transfer.secondsLeft > 0 else {
+                    release(transfer)
+                    transfer.finish(.failure(.timeout))
+                    continue
+                }
+                active[transfer.start(in: handle)] = transfer
+            }
             for transfer in cancelled {
                 if let easy = transfer.easy, active.removeValue(forKey: easy) != nil {
                     curl_multi_remove_handle(handle, easy)
@@ -219,6 +228,9 @@ private final class Transfer: @unchecked Sendable {
     let headers: [String]
     let timeout: Double
     let connectTimeout: Double
+    /// When `timeout` runs out, counted from the call (uptime in ns): time waiting in the
+    /// queue counts, so no call outlives its timeout, however long the queue.
+    let expires: UInt64
     /// `scheme://host:port`, the unit of the in-flight bound.
     let host: String
     private(set) var easy: UnsafeMutableRawPointer?
@@ -232,12 +244,19 @@ private final class Transfer: @unchecked Sendable {
         case finished(Answer?)
     }
 
+    /// Seconds left of its timeout; 0 once it has run out.
+    var secondsLeft: Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return expires > now ? Double(expires - now) / 1e9 : 0
+    }
+
     init(url: String, body: [UInt8]?, headers: [String], timeout: Double, connectTimeout: Double) {
         self.url = url
         self.body = body
         self.headers = headers
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        expires = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeout) * 1e9)
         if let parts = URLComponents(string: url), let scheme = parts.scheme, let name = parts.host {
             host = "\(scheme)://\(name):\(parts.port ?? (scheme == "https" ? 443 : 80))"
         } else {
@@ -269,7 +288,7 @@ private final class Transfer: @unchecked Sendable {
         sonic_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         sonic_curl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
         sonic_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
-        sonic_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(timeout * 1000)))
+        sonic_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(secondsLeft * 1000)))
         sonic_curl_setopt_long(easy, CURLOPT_MAXREDIRS, 0)
         sonic_curl_setopt_write_function(easy) { data, size, count, context in
             let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()

@@ -9,7 +9,7 @@ import Foundation
 /// | `SONIC_RPC_URLS` | the network's | comma-separated RPC URLs, tried in order |
 /// | `SONIC_RPC_TIMEOUT` | `5` | seconds for one RPC call |
 /// | `SONIC_RPC_MAX_IN_FLIGHT` | `32` | sonic-fcgi's calls at once to one RPC host (providers limit them) |
-/// | `SONIC_RPC_MAX_QUEUED` | `64` | sonic-fcgi's calls waiting for one RPC host beyond those; more are answered 503 at once |
+/// | `SONIC_RPC_MAX_QUEUED` | `128` | sonic-fcgi's calls waiting for one RPC host beyond those (a wait counts against the call's timeout); more are answered 503 at once |
 /// | `SONIC_REQUEST_DEADLINE` | `5` | seconds an API request may spend on node calls: past it they are given up, and the answer is the stale value with its age or 503 |
 /// | `SONIC_DB_PATH` | `var/sonic.sqlite` | the SQLite database file |
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
@@ -100,7 +100,7 @@ public struct Configuration: Sendable, Equatable {
         }
         rpcTimeout = try Self.number(environment, "SONIC_RPC_TIMEOUT", default: 5, range: 0.1...120)
         rpcMaxInFlight = Int(try Self.number(environment, "SONIC_RPC_MAX_IN_FLIGHT", default: 32, range: 1...4096, integer: true))
-        rpcMaxQueued = Int(try Self.number(environment, "SONIC_RPC_MAX_QUEUED", default: 64, range: 0...65_536, integer: true))
+        rpcMaxQueued = Int(try Self.number(environment, "SONIC_RPC_MAX_QUEUED", default: 128, range: 0...65_536, integer: true))
         requestDeadline = try Self.number(environment, "SONIC_REQUEST_DEADLINE", default: 5, range: 0.1...120)
         databasePath = environment["SONIC_DB_PATH", default: "var/sonic.sqlite"]
         fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]

@@ -16,7 +16,7 @@ struct SonicFCGI: ParsableCommand {
               SONIC_RPC_URLS      comma-separated RPC URLs (default: the network's)
               SONIC_RPC_TIMEOUT   seconds per RPC call (default 5)
               SONIC_RPC_MAX_IN_FLIGHT  calls at once to one RPC host (default 32)
-              SONIC_RPC_MAX_QUEUED     calls waiting for one RPC host beyond those; more get 503 (default 64)
+              SONIC_RPC_MAX_QUEUED     calls waiting for one RPC host beyond those; more get 503 (default 128)
               SONIC_REQUEST_DEADLINE   seconds a request may spend on node calls (default 5)
               SONIC_DB_PATH       SQLite database file (default var/sonic.sqlite)
               SONIC_FCGI_LISTEN   host:port or socket path (default 127.0.0.1:9146)

@@ -93,6 +93,24 @@ private final class Call: Sendable {
         #expect(try await waiting.value.status == 200)
     }
 
+    /// A call whose timeout runs out while it waits for a slot is given up unsent.
+    @Test func timeInTheQueueCountsAgainstTheTimeout() throws {
+        let gate = Gate()
+        let stub = HTTPStub(concurrent: true) { _ in gate.hold(); return (200, "{}") }
+        defer { stub.stop() }
+        let transport = CurlMultiTransport(maxInFlight: 1, maxQueued: 1)
+        defer { transport.stop() }
+        let first = Call { () async throws(HTTPTransport.Failure) in try await transport.post(url: stub.url, body: []) }
+        #expect(eventually { gate.holding == 1 })
+        let second = Call { () async throws(HTTPTransport.Failure) in try await transport.post(url: stub.url, body: [], timeout: 0.2) }
+        #expect(eventually { transport.waitingCount == 1 })
+        usleep(400_000)  // the second call's 0.2 s run out while it waits
+        gate.open()
+        #expect(try first.result?.get().status == 200)
+        #expect(throws: CurlMultiTransport.Failure.timeout) { try second.result?.get() }
+        #expect(stub.requests.count == 1)
+    }
+
     @Test func aSilentServerTimesOut() async throws {
         let (listener, port) = loopbackSocket()
         defer { close(listener) }
