@@ -16,8 +16,9 @@ public final class App: Sendable {
     public let store: Store?
     /// The node's JSON-RPC client (its call counts are in /metrics).
     public let client: RPCClient
-    /// The transport under `client` when it is ours to stop (`CurlMultiTransport`).
-    let transport: CurlMultiTransport?
+    /// The transports whose threads are ours to stop: the node's (when it is ours), the language
+    /// model's and the pinning services' (when configured).
+    let transports: [CurlMultiTransport]
     /// Runs the rest of the requests whose worker has moved on while they waited (`RequestExecutor`).
     public let jobs: JobPool
     /// Requests waiting for a transaction's state to change (long-polls).
@@ -60,7 +61,7 @@ public final class App: Sendable {
     public init(configuration: Configuration, client: RPCClient, context: ChainContext, store: Store?, transport: CurlMultiTransport? = nil) {
         self.configuration = configuration
         self.client = client
-        self.transport = transport
+        var transports = transport.map { [$0] } ?? []
         jobs = JobPool(threads: configuration.fastCGIThreads)
         self.context = context
         self.store = store
@@ -81,15 +82,25 @@ public final class App: Sendable {
             contentProblem = error.description
         }
         var nft = NFTService(context: context, history: store, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
-        let pinning = HTTPTransport(connectTimeout: 5, totalTimeout: 120)
-        if let url = configuration.kuboAPIURL { nft.pinners.append(KuboPinner(baseURL: url, transport: pinning)) }
-        if let jwt = configuration.pinataJWT { nft.pinners.append(PinataPinner(baseURL: configuration.pinataURL, jwt: jwt, transport: pinning)) }
+        if configuration.kuboAPIURL != nil || configuration.pinataJWT != nil {
+            // Uploads to pinning services are awaited without holding a thread, as node calls are.
+            let pinning = CurlMultiTransport(connectTimeout: 5, totalTimeout: 120, maxInFlight: 8, maxQueued: 32, threadName: "curl-pinning")
+            transports.append(pinning)
+            if let url = configuration.kuboAPIURL { nft.pinners.append(KuboPinner(baseURL: url, transport: pinning)) }
+            if let jwt = configuration.pinataJWT { nft.pinners.append(PinataPinner(baseURL: configuration.pinataURL, jwt: jwt, transport: pinning)) }
+        }
         self.nft = nft
         auth = AuthService(context: context, sessions: store, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
         var agent = AgentService(context: context, conversations: store, knowledge: store, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
         agent.nft = nft
-        agent.model = makeLanguageModel(for: configuration)
+        if configuration.llmProvider != nil {
+            // The model's answer is awaited without holding a thread.
+            let llm = CurlMultiTransport(connectTimeout: min(3, configuration.llmTimeout), totalTimeout: configuration.llmTimeout,
+                                         maxInFlight: 16, maxQueued: 64, threadName: "curl-llm")
+            transports.append(llm)
+            agent.model = makeLanguageModel(for: configuration, transport: llm)
+        }
         self.agent = agent
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
         limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
@@ -99,12 +110,13 @@ public final class App: Sendable {
             balances.invalidate(address)
             subscriptions.invalidate(address)
         }
+        self.transports = transports
     }
 
     /// The node transport's thread and the job pool's end with the app, also when it was never
     /// stopped (a test's).
     deinit {
-        transport?.stop()
+        for transport in transports { transport.stop() }
         jobs.stop()
     }
 
@@ -121,7 +133,7 @@ public final class App: Sendable {
         waiters.stopSweeper()
         waiters.wakeAll()
         // Calls still in flight fail as given up; the requests waiting on them are answered.
-        transport?.stop()
+        for transport in transports { transport.stop() }
         jobs.stop()
     }
 }

@@ -14,9 +14,8 @@ protocol LanguageModel: Sendable {
 }
 
 /// The language model `configuration` names, or nil when none is configured.
-func makeLanguageModel(for configuration: Configuration) -> (any LanguageModel)? {
+func makeLanguageModel(for configuration: Configuration, transport: any HTTPClient) -> (any LanguageModel)? {
     guard let provider = configuration.llmProvider else { return nil }
-    let transport = HTTPTransport(connectTimeout: min(3, configuration.llmTimeout), totalTimeout: configuration.llmTimeout)
     switch provider {
     case .gemini:
         // Configuration refuses Gemini without a key.
@@ -133,7 +132,7 @@ struct GeminiModel: LanguageModel {
     let baseURL: String
     let model: String
     let apiKey: Secret
-    let transport: HTTPTransport
+    let transport: any HTTPClient
     var name: String { "Gemini" }
 
     func interpret(_ message: String) async throws(LanguageModelError) -> ModelAnswer {
@@ -149,7 +148,7 @@ struct GeminiModel: LanguageModel {
             "toolConfig": .object(["functionCallingConfig": .object(["mode": .string("AUTO")])]),
         ])
         let key = "x-goog-api-key: " + String(decoding: apiKey.revealedBytes, as: UTF8.self)
-        let answer = try post(transport, "\(baseURL)/v1beta/models/\(model):generateContent", body, headers: [key])
+        let answer = try await post(transport, "\(baseURL)/v1beta/models/\(model):generateContent", body, headers: [key])
         guard case .array(let candidates)? = answer["candidates"], case .object(let first)? = candidates.first,
               case .object(let content)? = first["content"], case .array(let parts)? = content["parts"] else { throw .invalidAnswer }
         for case .object(let part) in parts {
@@ -174,7 +173,7 @@ struct OpenAICompatibleModel: LanguageModel {
     let baseURL: String
     let model: String
     let apiKey: Secret?
-    let transport: HTTPTransport
+    let transport: any HTTPClient
     var name: String { "the OpenAI-compatible model" }
 
     func interpret(_ message: String) async throws(LanguageModelError) -> ModelAnswer {
@@ -191,7 +190,7 @@ struct OpenAICompatibleModel: LanguageModel {
             ]),
         ])
         let headers = apiKey.map { ["Authorization: Bearer " + String(decoding: $0.revealedBytes, as: UTF8.self)] } ?? []
-        let answer = try post(transport, "\(baseURL)/chat/completions", body, headers: headers)
+        let answer = try await post(transport, "\(baseURL)/chat/completions", body, headers: headers)
         guard case .array(let choices)? = answer["choices"], case .object(let first)? = choices.first,
               case .object(let reply)? = first["message"] else { throw .invalidAnswer }
         if case .array(let calls)? = reply["tool_calls"], case .object(let call)? = calls.first,
@@ -207,9 +206,9 @@ struct OpenAICompatibleModel: LanguageModel {
 }
 
 /// POSTs a JSON body and reads a JSON object back.
-private func post(_ transport: HTTPTransport, _ url: String, _ body: JSONValue, headers: [String]) throws(LanguageModelError) -> [String: JSONValue] {
+private func post(_ transport: any HTTPClient, _ url: String, _ body: JSONValue, headers: [String]) async throws(LanguageModelError) -> [String: JSONValue] {
     let response: HTTPTransport.Response
-    do { response = try transport.post(url: url, body: body.serialized(), headers: ["Content-Type: application/json"] + headers) } catch {
+    do { response = try await transport.post(url: url, body: body.serialized(), headers: ["Content-Type: application/json"] + headers, timeout: nil) } catch {
         throw .unreachable("\(error)")
     }
     guard response.status == 200 else { throw .refused(status: response.status) }

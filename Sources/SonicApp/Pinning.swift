@@ -50,19 +50,19 @@ struct MultipartBody {
 /// See https://docs.ipfs.tech/reference/kubo/rpc/
 struct KuboPinner: Pinner {
     let baseURL: String
-    let transport: HTTPTransport
+    let transport: any HTTPClient
     var name: String { "the kubo node" }
 
     func pinFile(_ data: [UInt8], filename: String, cidVersion: Int) async throws(PinningError) -> String {
         var body = MultipartBody()
         body.file("file", filename: filename, data: data)
         let options = cidVersion == 1 ? "cid-version=1&raw-leaves=true" : "cid-version=0"
-        let added = try post("/api/v0/add?\(options)&pin=false", body.finished(), contentType: body.contentType)
+        let added = try await post("/api/v0/add?\(options)&pin=false", body.finished(), contentType: body.contentType)
         guard let line = added.split(separator: 10).last,
               let answer = try? JSONDecoder().decode([String: String].self, from: Data(line)), let hash = answer["Hash"] else {
             throw .invalidAnswer(service: name)
         }
-        _ = try post("/api/v0/pin/add?arg=\(hash)", [], contentType: nil)
+        _ = try await post("/api/v0/pin/add?arg=\(hash)", [], contentType: nil)
         return hash
     }
 
@@ -70,8 +70,8 @@ struct KuboPinner: Pinner {
         try await pinFile(data, filename: name, cidVersion: cidVersion)
     }
 
-    private func post(_ path: String, _ body: [UInt8], contentType: String?) throws(PinningError) -> [UInt8] {
-        try pin(transport, service: name, url: baseURL + path, body: body, headers: contentType.map { ["Content-Type: \($0)"] } ?? [])
+    private func post(_ path: String, _ body: [UInt8], contentType: String?) async throws(PinningError) -> [UInt8] {
+        try await pin(transport, service: name, url: baseURL + path, body: body, headers: contentType.map { ["Content-Type: \($0)"] } ?? [])
     }
 }
 
@@ -81,7 +81,7 @@ struct KuboPinner: Pinner {
 struct PinataPinner: Pinner {
     let baseURL: String
     let jwt: Secret
-    let transport: HTTPTransport
+    let transport: any HTTPClient
     var name: String { "Pinata" }
 
     func pinFile(_ data: [UInt8], filename: String, cidVersion: Int) async throws(PinningError) -> String {
@@ -89,7 +89,7 @@ struct PinataPinner: Pinner {
         body.file("file", filename: filename, data: data)
         body.field("pinataOptions", "{\"cidVersion\":\(cidVersion)}")
         body.field("pinataMetadata", String(decoding: JSONValue.object(["name": .string(filename)]).serialized(), as: UTF8.self))
-        return try post("/pinning/pinFileToIPFS", body.finished(), contentType: body.contentType)
+        return try await post("/pinning/pinFileToIPFS", body.finished(), contentType: body.contentType)
     }
 
     func pinJSON(_ value: JSONValue, data: [UInt8], name: String, cidVersion: Int) async throws(PinningError) -> String {
@@ -97,13 +97,13 @@ struct PinataPinner: Pinner {
             "pinataContent": value, "pinataOptions": .object(["cidVersion": .integer(.init(cidVersion))]),
             "pinataMetadata": .object(["name": .string(name)]),
         ])
-        return try post("/pinning/pinJSONToIPFS", request.serialized(), contentType: "application/json")
+        return try await post("/pinning/pinJSONToIPFS", request.serialized(), contentType: "application/json")
     }
 
-    private func post(_ path: String, _ body: [UInt8], contentType: String) throws(PinningError) -> String {
+    private func post(_ path: String, _ body: [UInt8], contentType: String) async throws(PinningError) -> String {
         // The token goes only into this header; errors and logs never carry it.
         let authorization = "Authorization: Bearer " + String(decoding: jwt.revealedBytes, as: UTF8.self)
-        let body = try pin(transport, service: name, url: baseURL + path, body: body, headers: ["Content-Type: \(contentType)", authorization])
+        let body = try await pin(transport, service: name, url: baseURL + path, body: body, headers: ["Content-Type: \(contentType)", authorization])
         guard let answer = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)),
               case .string(let hash)? = answer["IpfsHash"] else { throw .invalidAnswer(service: name) }
         return hash
@@ -111,9 +111,9 @@ struct PinataPinner: Pinner {
 }
 
 /// POSTs to a pinning service; anything but 200 is its refusal.
-private func pin(_ transport: HTTPTransport, service: String, url: String, body: [UInt8], headers: [String]) throws(PinningError) -> [UInt8] {
+private func pin(_ transport: any HTTPClient, service: String, url: String, body: [UInt8], headers: [String]) async throws(PinningError) -> [UInt8] {
     let response: HTTPTransport.Response
-    do { response = try transport.post(url: url, body: body, headers: headers) } catch {
+    do { response = try await transport.post(url: url, body: body, headers: headers, timeout: nil) } catch {
         throw .unreachable(service: service, reason: "\(error)")
     }
     guard response.status == 200 else {

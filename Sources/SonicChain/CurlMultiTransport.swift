@@ -11,7 +11,7 @@ import Synchronization
 /// fails at once with `.overloaded`, so that waiting cannot grow without end behind a slow
 /// server. Time in the queue counts against a call's timeout: one that runs out there fails
 /// with `.timeout` without being sent. A cancelled task's call is given up (its connection is closed).
-public final class CurlMultiTransport: RPCTransport {
+public final class CurlMultiTransport: HTTPClient {
     public typealias Response = HTTPTransport.Response
 
     public typealias Failure = HTTPTransport.Failure

@@ -1,14 +1,16 @@
 import CCurl
 import Synchronization
 
-/// What `RPCClient` sends its calls through: `HTTPTransport` holds the calling thread for the
-/// exchange, `CurlMultiTransport` waits without one.
-public protocol RPCTransport: Sendable {
+/// What `RPCClient`, the language model and the pinning services send their requests through:
+/// `HTTPTransport` holds the calling thread for the exchange, `CurlMultiTransport` waits without one.
+public protocol HTTPClient: Sendable {
     /// The longest an exchange may take, in seconds.
     var totalTimeout: Double { get }
     /// POSTs the JSON `body` to `url` and returns the status and body.
     /// - Parameter timeout: seconds for this exchange, at most `totalTimeout`; nil for all of it.
     func post(url: String, body: [UInt8], timeout: Double?) async throws(HTTPTransport.Failure) -> HTTPTransport.Response
+    /// The same with `headers` (a content type, an authorization) instead of the JSON ones.
+    func post(url: String, body: [UInt8], headers: [String], timeout: Double?) async throws(HTTPTransport.Failure) -> HTTPTransport.Response
 }
 
 /// HTTP POST of JSON bodies (and plain GETs) over libcurl, reusing connections (keep-alive) between calls.
@@ -77,9 +79,10 @@ public final class HTTPTransport: Sendable {
 
     /// POSTs `body` with the given headers (a content type, an authorization) instead of the
     /// JSON ones, and returns the status and body.
-    public func post(url: String, body: [UInt8], headers: [String]) throws(Failure) -> Response {
+    public func post(url: String, body: [UInt8], headers: [String], timeout: Double? = nil) throws(Failure) -> Response {
         let handle = idle.withLock { $0.popLast() } ?? CurlHandle()
-        let result = handle.perform(url: url, body: body, headers: headers, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+        let result = handle.perform(url: url, body: body, headers: headers, connectTimeout: connectTimeout,
+                                    totalTimeout: min(timeout ?? totalTimeout, totalTimeout))
         if case .success = result {
             idle.withLock { handles in
                 if handles.count < maxIdle { handles.append(handle) }
@@ -101,7 +104,7 @@ public final class HTTPTransport: Sendable {
     }
 }
 
-extension HTTPTransport: RPCTransport {}
+extension HTTPTransport: HTTPClient {}
 
 /// One curl easy handle and its reusable connection. Used by one thread at a time.
 final class CurlHandle: @unchecked Sendable {

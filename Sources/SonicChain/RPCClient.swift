@@ -13,7 +13,7 @@ import Synchronization
 public final class RPCClient: Sendable {
     public let endpoints: [String]
     public let metrics: RPCMetrics
-    let transport: any RPCTransport
+    let transport: any HTTPClient
     let maxAttempts: Int
     let baseBackoff: Double
     let cooldown: Double
@@ -26,7 +26,7 @@ public final class RPCClient: Sendable {
     ///     calling thread while it waits, `CurlMultiTransport` does not.
     ///   - maxAttempts: tries for a read, across endpoints.
     ///   - baseBackoff: seconds before the second try; doubled each time, with jitter.
-    public init(endpoints: [String], transport: any RPCTransport = HTTPTransport(), metrics: RPCMetrics = RPCMetrics(),
+    public init(endpoints: [String], transport: any HTTPClient = HTTPTransport(), metrics: RPCMetrics = RPCMetrics(),
                 maxAttempts: Int = 3, baseBackoff: Double = 0.05, cooldown: Double = 30) {
         precondition(!endpoints.isEmpty, "RPCClient needs at least one endpoint")
         self.endpoints = endpoints

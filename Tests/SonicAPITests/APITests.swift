@@ -5,6 +5,7 @@ import SonicHTTP
 import Testing
 import SonicStore
 import Synchronization
+import TestSupport
 @testable import SonicApp
 @testable import SonicAPI
 
@@ -101,5 +102,38 @@ import Synchronization
         #expect(text.contains(#"sonic_http_requests_total{route="unknown",method="OTHER",status="405"} 400"#), "\(text)")
         #expect(text.contains(#"sonic_http_requests_total{route="unknown",method="GET",status="404"} 1"#), "\(text)")
         #expect(text.count == 2 && text.allSatisfy { $0.count < 120 })
+    }
+}
+
+/// A slow node holds no worker: the request's task leaves the thread that took it while it waits
+/// for the node's answer, and the answer is written when the node replies.
+@Suite struct SlowNodeTests {
+    @Test func aRequestWaitingForTheNodeFreesItsWorker() throws {
+        let release = DispatchSemaphore(value: 0)
+        let stub = HTTPStub(concurrent: true) { _ in
+            _ = release.wait(timeout: .now() + 10)
+            // The head and the balance, asked in one batch.
+            return (200, #"[{"jsonrpc":"2.0","id":0,"result":"0x64"},{"jsonrpc":"2.0","id":1,"result":"0x2a"}]"#)
+        }
+        defer { stub.stop() }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("slow-\(UUID().uuidString).sqlite").path
+        let api = API(app: App(configuration: try Configuration(environment: [
+            "SONIC_RPC_URLS": stub.url, "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0",
+        ])))
+        let answered = DispatchSemaphore(value: 0)
+        let answer = Mutex<Response?>(nil)
+        api.handle(Request(method: .get, path: "/api/balance/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")) { response in
+            answer.withLock { $0 = response }
+            answered.signal()
+        }
+        // handle returned while the node still holds the call: the worker is free.
+        #expect(answer.withLock { $0 } == nil)
+        release.signal()
+        #expect(answered.wait(timeout: .now() + 10) == .success)
+        let response = try #require(answer.withLock { $0 })
+        #expect(response.status == 200)
+        let body = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        #expect(body?["block"] as? Int == 100)
+        #expect((body?["native"] as? [String: Any])?["balance"] as? String == "42")
     }
 }

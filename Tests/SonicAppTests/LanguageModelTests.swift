@@ -2,6 +2,7 @@ import AppTestSupport
 import Ethereum
 import Foundation
 import SonicAgent
+import SonicChain
 import SonicConfig
 import Testing
 @testable import SonicApp
@@ -56,8 +57,10 @@ import Testing
     /// The configured provider decides which model the agent is given; none, no model.
     @Test func theConfiguredProviderMakesItsModel() throws {
         let gemini = try Configuration(environment: ["SONIC_LLM_PROVIDER": "gemini", "SONIC_LLM_API_KEY": "k"])
-        #expect(makeLanguageModel(for: gemini)?.name == "Gemini")
-        #expect(makeLanguageModel(for: try Configuration(environment: ["SONIC_LLM_PROVIDER": "openai"]))?.name == "the OpenAI-compatible model")
-        #expect(makeLanguageModel(for: try Configuration(environment: [:])) == nil)
+        let transport = HTTPTransport()
+        #expect(makeLanguageModel(for: gemini, transport: transport)?.name == "Gemini")
+        #expect(makeLanguageModel(for: try Configuration(environment: ["SONIC_LLM_PROVIDER": "openai"]), transport: transport)?.name
+                == "the OpenAI-compatible model")
+        #expect(makeLanguageModel(for: try Configuration(environment: [:]), transport: transport) == nil)
     }
 }

@@ -82,9 +82,9 @@ private final class Call: Sendable {
         let transport = CurlMultiTransport(maxInFlight: 1, maxQueued: 1)
         defer { transport.stop() }
 
-        let inFlight = Task { try await transport.post(url: stub.url, body: []) }
+        let inFlight = Task(executorPreference: QueueExecutor.shared) { try await transport.post(url: stub.url, body: []) }
         #expect(eventually { gate.holding == 1 })
-        let waiting = Task { try await transport.post(url: stub.url, body: []) }
+        let waiting = Task(executorPreference: QueueExecutor.shared) { try await transport.post(url: stub.url, body: []) }
         inFlight.cancel()
         await #expect(throws: CurlMultiTransport.Failure.cancelled) { try await inFlight.value }
         // Its slot went to the waiting call.
