@@ -136,4 +136,56 @@ import TestSupport
         #expect(body?["block"] as? Int == 100)
         #expect((body?["native"] as? [String: Any])?["balance"] as? String == "42")
     }
+
+    /// Past the request's deadline a node call is given up: the answer is a 503 with
+    /// `Retry-After` (nothing cached to fall back on) at the deadline, not when the node replies.
+    @Test func aNodeSlowerThanTheDeadlineIsGivenUpAtTheDeadline() throws {
+        let release = DispatchSemaphore(value: 0)
+        let stub = HTTPStub(concurrent: true) { _ in
+            _ = release.wait(timeout: .now() + 10)
+            return (200, #"[{"jsonrpc":"2.0","id":0,"result":"0x64"},{"jsonrpc":"2.0","id":1,"result":"0x2a"}]"#)
+        }
+        defer {
+            release.signal()
+            stub.stop()
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("deadline-\(UUID().uuidString).sqlite").path
+        let api = API(app: App(configuration: try Configuration(environment: [
+            "SONIC_RPC_URLS": stub.url, "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0", "SONIC_REQUEST_DEADLINE": "0.3",
+        ])))
+        let started = DispatchTime.now().uptimeNanoseconds
+        let response = api.handle(Request(method: .get, path: "/api/balance/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        #expect(response.status == 503)
+        #expect(response.header("retry-after") != nil)
+        #expect(seconds < 3)  // the node would have held it 10 s
+    }
+
+    /// Beyond the calls in flight and the queue, a request is refused at once with 503 and
+    /// `Retry-After`, not queued without end.
+    @Test func beyondTheBoundOnNodeCallsARequestIsShedAtOnce() throws {
+        let release = DispatchSemaphore(value: 0)
+        let stub = HTTPStub(concurrent: true) { _ in
+            _ = release.wait(timeout: .now() + 10)
+            return (200, #"[{"jsonrpc":"2.0","id":0,"result":"0x64"},{"jsonrpc":"2.0","id":1,"result":"0x2a"}]"#)
+        }
+        defer {
+            for _ in 0..<4 { release.signal() }
+            stub.stop()
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("shed-\(UUID().uuidString).sqlite").path
+        let api = API(app: App(configuration: try Configuration(environment: [
+            "SONIC_RPC_URLS": stub.url, "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0",
+            "SONIC_RPC_MAX_IN_FLIGHT": "1", "SONIC_RPC_MAX_QUEUED": "0",
+        ])))
+        let first = DispatchSemaphore(value: 0)
+        api.handle(Request(method: .get, path: "/api/balance/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")) { _ in first.signal() }
+        #expect(eventually { stub.requests.count == 1 })  // the one call in flight, held
+        let shed = api.handle(Request(method: .get, path: "/api/balance/0x0000000000000000000000000000000000000001"))
+        #expect(shed.status == 503)
+        #expect(shed.header("retry-after") != nil)
+        #expect(stub.requests.count == 1)  // never sent
+        release.signal()
+        #expect(first.wait(timeout: .now() + 10) == .success)
+    }
 }
