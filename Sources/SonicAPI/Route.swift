@@ -26,13 +26,16 @@ struct Route: Sendable {
     let pathInputs: Set<String>
     /// Health and metrics are answered before any rate limit or cross-site check.
     let isExempt: Bool
+    /// Nonce and verify: limited to `SONIC_SIGN_INS_PER_HOUR` per client IP besides the rest.
+    let isSignIn: Bool
     let handler: Handler
     /// Answers on the spot what needs no waiting (a fresh cached balance, a tracked
     /// transaction's state), for a signed-out request: true when it answered (or parked the
     /// request), false when the handler must run.
     var quickAnswer: (@Sendable (API, Call) throws -> Bool)? = nil
 
-    init(_ method: HTTPRequest.Method, _ pattern: String, query: [String] = [], exempt: Bool = false, handler: @escaping Handler) {
+    init(_ method: HTTPRequest.Method, _ pattern: String, query: [String] = [], exempt: Bool = false, signIn: Bool = false,
+         handler: @escaping Handler) {
         self.method = method
         self.pattern = pattern
         segments = pattern.split(separator: "/").map { part in
@@ -42,13 +45,14 @@ struct Route: Sendable {
         for case .parameter(let name) in segments { inputs.insert(name) }
         pathInputs = inputs
         isExempt = exempt
+        isSignIn = signIn
         self.handler = handler
     }
 
     /// A route that answers at once with what `answer` returns.
-    static func answer(_ method: HTTPRequest.Method, _ pattern: String, query: [String] = [], exempt: Bool = false,
+    static func answer(_ method: HTTPRequest.Method, _ pattern: String, query: [String] = [], exempt: Bool = false, signIn: Bool = false,
                        _ answer: @escaping @Sendable (API, Call) async throws -> Response) -> Route {
-        Route(method, pattern, query: query, exempt: exempt) { api, call in call.respond(try await answer(api, call)) }
+        Route(method, pattern, query: query, exempt: exempt, signIn: signIn) { api, call in call.respond(try await answer(api, call)) }
     }
 
     /// This route, answering what it can on the spot with `quick`.

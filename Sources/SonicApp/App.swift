@@ -28,7 +28,14 @@ public final class App: Sendable {
     public let history: HistoryService
     public let nft: NFTService
     public let watchlist: Watchlist
+    /// Requests a minute per client IP, or per signed-in address (weighted).
     public let limiter: RateLimiter
+    /// Requests a minute per client IP over all its sessions.
+    public let ipCeiling: RateLimiter
+    /// Sign-in requests (nonce, verify) an hour per client IP.
+    public let signIns: RateLimiter
+    /// Language-model calls a day per address (or client IP when signed out).
+    public let modelCalls: RateLimiter
     public let subscribers: SubscriberCache
     public let watcher: TransactionWatcher
 
@@ -78,10 +85,14 @@ public final class App: Sendable {
         var agent = AgentService(context: context, conversations: store, knowledge: store, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
         agent.nft = nft
-        agent.model = makeLanguageModel(for: configuration)
+        let modelCalls = RateLimiter(limit: configuration.llmCallsPerDay, period: 86_400)
+        self.modelCalls = modelCalls
+        agent.model = makeLanguageModel(for: configuration).map { MeteredLanguageModel(model: $0, calls: modelCalls, clock: context.clock) }
         self.agent = agent
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
-        limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
+        limiter = RateLimiter(limit: configuration.rateLimitPerMinute)
+        ipCeiling = RateLimiter(limit: configuration.ipCeilingPerMinute)
+        signIns = RateLimiter(limit: configuration.signInsPerHour, period: 3_600)
         subscribers = SubscriberCache(subscriptions: subscriptions)
         let (balances, subscriptions) = (balances, subscriptions)
         watcher = TransactionWatcher(context: context, repository: store, waiters: waiters) { address in

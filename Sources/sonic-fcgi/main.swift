@@ -23,6 +23,9 @@ struct SonicFCGI: ParsableCommand {
               SONIC_MAX_STALENESS seconds a stale balance may be served while the node is down (default 300)
               SONIC_PUBLIC_ORIGIN the dashboard's origin (default http://127.0.0.1:8080)
               SONIC_RATE_LIMIT_PER_MINUTE  per client IP; 0 turns it off (default 60)
+              SONIC_IP_CEILING_PER_MINUTE  per client IP over all its sessions (default 16 × the rate limit)
+              SONIC_SIGN_INS_PER_HOUR      nonce and verify requests per client IP (default 60)
+              SONIC_LLM_CALLS_PER_DAY      language-model calls per address, 4× for subscribers (default 100)
               SONIC_KNOWLEDGE_DIR articles for the agent (default docs/knowledge)
               SONIC_INDEX_ALL     1: the indexer keeps everything (devnet default); 0: watched addresses
               SONIC_CONTENT_DIR   NFT images and metadata by CID (default var/ipfs)

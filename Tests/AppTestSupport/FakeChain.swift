@@ -153,6 +153,7 @@ public struct TestServices {
         let configuration = try Configuration(environment: [
             "SONIC_DB_PATH": "\(folder)/sonic.sqlite", "SONIC_CONTENT_DIR": "\(folder)/ipfs", "SONIC_KNOWLEDGE_DIR": "\(folder)/none",
             "SONIC_BALANCE_TTL": String(ttl), "SONIC_MAX_STALENESS": String(maxStaleness), "SONIC_RATE_LIMIT_PER_MINUTE": "0",
+            "SONIC_SIGN_INS_PER_HOUR": "0",
         ].merging(environment) { $1 })
         var network = Network.devnet
         network.tokens = [KnownToken(symbol: "SUSD", name: "Sonic test dollar", address: Self.token, decimals: 6)]
