@@ -31,6 +31,7 @@ def test_sign_in_me_and_logout(stack):
     headers = {"Cookie": f"sonic_session={session.value}"}
     me = stack.get("/api/auth/me", headers)
     assert me.status == 200 and me.json()["address"] == ALICE.address
+    assert me.json()["csrf_token"] == body["csrf_token"]  # what a new tab of the browser sends
 
     # State-changing requests with the cookie need the CSRF token.
     assert stack.post_json("/api/auth/logout", {}, headers).status == 403

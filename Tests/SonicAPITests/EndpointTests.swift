@@ -118,6 +118,8 @@ import Testing
         let session = try signIn()
         let me = get("/api/auth/me", headers: ["cookie": session["cookie"]!])
         #expect(json(me)["address"] as? String == Self.key.address.checksummed)
+        // A new tab has only the cookie: `me` gives it the token its writes need.
+        #expect(json(me)["csrf_token"] as? String == session["x-csrf-token"] && me.header("Cache-Control") == "no-store")
         #expect(get("/api/auth/me").status == 401)
 
         let withoutToken = post("/api/auth/logout", json: "{}", headers: ["cookie": session["cookie"]!])
