@@ -60,7 +60,7 @@ public final class App: Sendable {
         self.client = client
         self.context = context
         self.store = store
-        health = HealthService(network: context.network, chain: context.chain, database: store)
+        health = HealthService(network: context.network, chain: context.chain, database: store, clock: context.clock, ttl: configuration.balanceTTL)
         balances = BalanceService(context: context, cache: store, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
         transactions = TransactionService(context: context, repository: store, balances: balances)
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)

@@ -12,7 +12,7 @@ import Foundation
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
 /// | `SONIC_FCGI_THREADS` | 8 × cores (16 on 2 cores) | FastCGI worker threads: the API requests handled at once (idle kept connections and parked long-polls hold none) |
 /// | `SONIC_DEPLOYMENTS_DIR` | `deployments` | folder of `<network>.json` contract addresses |
-/// | `SONIC_BALANCE_TTL` | `1` | seconds a balance (and the network's state, fee suggestions, subscription status) is served from cache without asking the node |
+/// | `SONIC_BALANCE_TTL` | `1` | seconds a balance (and the network's state, fee suggestions, subscription status, the health report) is served from cache without asking the node |
 /// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
 /// | `SONIC_PUBLIC_ORIGIN` | `http://127.0.0.1:8080` | the dashboard's origin: sign-in messages must name its host, browsers' `Origin` must equal it |
 /// | `SONIC_KNOWLEDGE_DIR` | `docs/knowledge` | articles the agent answers general questions from |

@@ -19,7 +19,7 @@ struct SonicFCGI: ParsableCommand {
               SONIC_FCGI_LISTEN   host:port or socket path (default 127.0.0.1:9146)
               SONIC_FCGI_THREADS  worker threads: requests handled at once (default 8 × cores)
               SONIC_DEPLOYMENTS_DIR  contract addresses per network (default deployments)
-              SONIC_BALANCE_TTL   seconds a cached balance, network state or subscription status is fresh (default 1)
+              SONIC_BALANCE_TTL   seconds a cached balance, network state, subscription status or health report is fresh (default 1)
               SONIC_MAX_STALENESS seconds a stale balance may be served while the node is down (default 300)
               SONIC_PUBLIC_ORIGIN the dashboard's origin (default http://127.0.0.1:8080)
               SONIC_RATE_LIMIT_PER_MINUTE  per client IP; 0 turns it off (default 60)
