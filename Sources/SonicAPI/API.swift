@@ -1,5 +1,6 @@
 import Dispatch
 import SonicApp
+import SonicConfig
 import SonicHTTP
 import SonicStore
 
@@ -84,13 +85,17 @@ public final class API: Sendable {
     /// The routes of each pattern (one per method).
     static let routesByPattern = Dictionary(grouping: routes, by: \.pattern)
 
-    /// Any error a handler throws as the problem document the client gets.
+    /// Any error a handler throws as the problem document the client gets. Whatever a service
+    /// put in its detail, a URL in it goes out as its scheme and host only (a provider's key
+    /// may be in its path); the services already leave endpoints and paths out.
     static func problem(_ error: any Error, route: Route) -> Problem {
-        switch error {
+        var problem = switch error {
         case let error as AppError: Problem(error, inPath: route.pathInputs)
         case let problem as Problem: problem
         default: Problem(status: 500, title: "Internal error", detail: "the request could not be answered")
         }
+        problem.detail = Redaction.reducingURLs(in: problem.detail)
+        return problem
     }
 }
 

@@ -74,7 +74,7 @@ public final class App: Sendable {
             content?.sweep()  // uploads a killed process left half-staged
         } catch {
             logger.error("content store: \(error)")
-            contentProblem = error.description
+            contentProblem = "the content store cannot be opened"  // its path is in the log only
         }
         var nft = NFTService(context: context, history: store, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
         let pinning = HTTPTransport(connectTimeout: 5, totalTimeout: 120)

@@ -108,7 +108,7 @@ public struct NFTService: Sendable {
                 throw error
             } catch {
                 logger.warning("nft pinning: \(error)")
-                throw .badUpstream(summary: "Pinning failed", detail: "\(error)")
+                throw .badUpstream(summary: "Pinning failed", detail: Redaction.reducingURLs(in: "\(error)"))
             }
         }
         return Uploaded(pinned: pinned, imageCID: imageCID, metadataCID: metadataCID, contentType: type, size: image.count, metadata: metadata)
