@@ -31,7 +31,7 @@ public struct TransactionSender: Sendable {
             gas = given
         } else {
             let estimate = try client.estimateGas(request)
-            gas = estimate + UInt64(Double(estimate) * gasMargin)
+            gas = try GasLimit.withMargin(estimate, margin: gasMargin)
         }
         let transaction = Transaction(
             chainID: chainID, nonce: try client.nonce(of: key.address, at: .pending), fees: try fees.suggest().fees,

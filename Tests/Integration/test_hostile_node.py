@@ -9,7 +9,7 @@ import pytest
 from eth_account import Account
 
 from fakes import JSONHandler, serve
-from stack import DEV_KEY, Stack, free_port
+from stack import DEV_KEY, Stack, free_port, wait_until
 
 SECRET = "SECRETKEY0123456789"
 ALICE = Account.from_key(DEV_KEY).address
@@ -21,6 +21,7 @@ class HostileNode(JSONHandler):
     methods not in it answer an error whose message quotes the keyed URL."""
 
     answers: dict = {}
+    calls: list = []
     url = ""
     lock = threading.Lock()
 
@@ -31,6 +32,7 @@ class HostileNode(JSONHandler):
         self.answer(200, replies if isinstance(request, list) else replies[0])
 
     def reply(self, call):
+        self.calls.append(call.get("method"))
         answer = self.answers.get(call.get("method"), ("error", f"internal failure at {self.url}/debug"))
         base = {"jsonrpc": "2.0", "id": call.get("id")}
         if isinstance(answer, tuple):
@@ -107,3 +109,39 @@ def test_a_keyed_rpc_url_is_in_no_answer_and_no_log_line(stack):
     assert all(status < 500 or status in (502, 503) for status in statuses), statuses
     assert_no_secret(stack, answers)
 
+
+HUGE = "0x" + "f" * 64  # 2^256 - 1
+MAX64 = "0xffffffffffffffff"  # 2^64 - 1: fits a UInt64, not the Int64 SQLite stores
+EXTREME = {
+    "eth_chainId": "0x7a69",
+    "eth_blockNumber": HUGE,
+    "eth_getBalance": "0x" + "f" * 65,  # beyond 256 bits
+    "eth_getTransactionCount": "0xffffffffffffffff",
+    "eth_estimateGas": "0x7fffffffffffffff",
+    "eth_gasPrice": HUGE,
+    "eth_maxPriorityFeePerGas": "-0x1",
+    "eth_feeHistory": {"oldestBlock": HUGE, "baseFeePerGas": [HUGE, HUGE], "gasUsedRatio": [1e308], "reward": [[HUGE]]},
+    "eth_call": "0x" + "ff" * 32,
+    "eth_getTransactionReceipt": {"transactionHash": "0x" + "ab" * 32, "blockHash": "0x" + "11" * 32, "blockNumber": MAX64,
+                                  "from": ALICE.lower(), "to": None, "gasUsed": MAX64, "effectiveGasPrice": HUGE,
+                                  "contractAddress": None, "logs": [], "status": "0x1"},
+    "eth_getTransactionByHash": None,
+    "eth_sendRawTransaction": "0x" + "ab" * 32,
+}
+
+
+def test_a_node_answering_extreme_values_gets_errors_not_a_crash(stack):
+    """2^256 - 1 for block numbers, gas and fees, negative and over-long hex: every route answers
+    (a 502 "Bad answer from the node" where it needs the value), and sonic-fcgi is still running."""
+    start(stack, EXTREME)
+    HostileNode.calls = []
+    answers = list(every_route(stack))
+    statuses = [answer.status for answer in answers]
+    # The watcher has asked for the tracked transaction's receipt (2^64 - 1 for its block and gas) twice.
+    wait_until(lambda: HostileNode.calls.count("eth_getTransactionReceipt") >= 3, 10, "the watcher's receipt reads")
+    assert stack.fcgi.poll() is None, "sonic-fcgi died"
+    assert 500 not in statuses and all(100 <= status < 600 for status in statuses), statuses
+    assert 502 in statuses
+    health = stack.get("/api/health")
+    assert health.status == 503 and health.json()["rpc"] == "unreachable"  # a head of 2^256 - 1 is not a head
+    assert_no_secret(stack, answers)

@@ -15,7 +15,12 @@ public struct ERC20: Sendable {
 
     public func balance(of owner: Address) throws -> UInt256 { try contract.read(Self.balanceOf, [.address(owner)]).uint(Self.balanceOf) }
 
-    public func decimals() throws -> Int { Int(try contract.read(Self.decimals).uint(Self.decimals).value) }
+    /// The token's decimals: a `uint8`, so at most 255 (a larger answer is refused, not trapped on).
+    public func decimals() throws -> Int {
+        let value = try contract.read(Self.decimals).uint(Self.decimals).value
+        guard let decimals = Int(exactly: value), decimals <= 255 else { throw UnexpectedOutput(function: "decimals() of \(contract.address)") }
+        return decimals
+    }
 
     public func symbol() throws -> String { try contract.read(Self.symbol).string(Self.symbol) }
 
