@@ -16,7 +16,7 @@ extension API {
 
     /// POST /api/subscription/prepare `{from, months}`: periods of 30 days, previewed like any transfer.
     func preparePurchase(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: PurchaseBody.self, fields: ["from", "months"])
+        let body = try call.body(as: PurchaseBody.self)
         return await .json(try app.subscriptions.preparePurchase(from: try Validate.address(body.from, field: "from"), months: body.months))
     }
 
@@ -44,7 +44,7 @@ extension API {
     /// POST /api/auth/verify `{message, signature}`: checks the signed message, opens a session
     /// and sets its cookie.
     func signIn(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: VerifyBody.self, fields: ["message", "signature"])
+        let body = try call.body(as: VerifyBody.self)
         let session = try await app.auth.signIn(message: body.message, signature: body.signature)
         var response = Response.json(SignedIn(address: session.address.checksummed, csrfToken: session.csrfToken,
                                               expiresAt: session.expiresAt.ISO8601Format()))

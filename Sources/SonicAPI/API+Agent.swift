@@ -12,7 +12,7 @@ extension API {
     /// address; signed-out visitors can still ask about anything public. Language-model calls
     /// count against the signed-in address's daily allowance (the client IP's when signed out).
     func agent(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: AgentBody.self, fields: ["message", "conversation"])
+        let body = try call.body(as: AgentBody.self)
         let signedIn = try await session(of: call.request)?.address
         var caller = ModelCaller(key: "ip:\(call.request.remoteAddress)", weight: 1)
         if let signedIn {

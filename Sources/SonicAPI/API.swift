@@ -31,7 +31,9 @@ public final class API: Sendable {
                                       headers: found.allowed.isEmpty ? [:] : [.allow: found.allowed.map(\.rawValue).joined(separator: ", ")]))
             return
         }
-        let call = Route.Call(request: request, parameters: found.parameters, respond: recordingRespond)
+        // Every input is bounded before anything reads it (bodies in `RequestBody`, `Multipart`).
+        if let problem = route.oversizedInput(request, parameters: found.parameters) { return recordingRespond(.problem(problem)) }
+        let call = Route.Call(request: request, parameters: found.parameters, respond: recordingRespond, body: route.body)
         var admitted = route.isExempt
         // Signed out and answerable on the spot (a fresh cached balance): no task, no waiting.
         if let quick = route.quickAnswer, SessionCookie.token(in: request) == nil {

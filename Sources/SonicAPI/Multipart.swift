@@ -16,6 +16,9 @@ struct Multipart {
 
     subscript(name: String) -> Part? { parts.first { $0.name == name } }
 
+    /// The most bytes of one part's headers (its name, file name and type).
+    static let maxHeaderBytes = 1_024
+
     static func parse(_ request: Request, maxParts: Int = 8) throws(Problem) -> Multipart {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = boundary(contentType) else {
@@ -32,6 +35,7 @@ struct Multipart {
             guard body[cursor...].starts(with: [13, 10]) else { throw malformed("a boundary is not followed by a line break") }
             cursor += 2
             guard let headerEnd = find([13, 10, 13, 10], in: body, from: cursor) else { throw malformed("a part has no end of headers") }
+            guard headerEnd - cursor <= maxHeaderBytes else { throw malformed("a part's headers are longer than \(maxHeaderBytes) bytes") }
             let headers = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
             let start = headerEnd + 4
             guard let next = find([13, 10] + delimiter, in: body, from: start) else {
