@@ -16,6 +16,12 @@ extension API {
             }
             upload.cidVersion = Int(text)!
         }
+        // An upload larger than the image's bound and the other parts' together is refused unread.
+        let most = Route.maxBody(call.body, imageBytes: app.configuration.nftMaxBytes)
+        guard call.request.body.count <= most else {
+            throw AppError.tooLarge(field: "image", summary: "Image too large",
+                                    detail: "the upload has \(call.request.body.count) bytes; an image may have at most \(app.configuration.nftMaxBytes)")
+        }
         let form = try Multipart.parse(call.request)
         let accepted = call.body.keys.sorted().joined(separator: ", ")
         for part in form.parts {

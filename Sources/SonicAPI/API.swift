@@ -67,6 +67,12 @@ public final class API: Sendable {
         return box.response!
     }
 
+    /// The most body bytes `request`'s route reads: the FastCGI server reads no more, so an
+    /// oversized body is refused (413) without ever being held in memory.
+    public func bodyLimit(_ request: Request) -> Int {
+        Route.maxBody(Self.route(request).route?.body ?? [:], imageBytes: app.configuration.nftMaxBytes)
+    }
+
     /// The route that owns the request's path and takes its method, with the path's parameters;
     /// or, when the path is someone's but not for this method, the methods it takes.
     static func route(_ request: Request) -> (route: Route?, parameters: [String], allowed: [HTTPRequest.Method]) {

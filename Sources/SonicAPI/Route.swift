@@ -28,6 +28,14 @@ struct Route: Sendable {
     static let maxInputBytes = 256
     /// The most bytes of a whole query string.
     static let maxQueryBytes = 2_048
+    /// The most body bytes read for a route that declares no body (it reads none).
+    static let maxUndeclaredBody = 16_384
+
+    /// The most body bytes a route with `body` reads: its fields' bounds (an upload's image by
+    /// `imageBytes`, the configured bound) and 8 KB of JSON or multipart framing.
+    static func maxBody(_ body: [String: Int], imageBytes: Int) -> Int {
+        body.isEmpty ? maxUndeclaredBody : body.reduce(8_192) { $0 + ($1.key == "image" ? imageBytes : $1.value) }
+    }
 
     typealias Handler = @Sendable (API, Call) async throws -> Void
 

@@ -49,7 +49,7 @@ struct SonicFCGI: ParsableCommand {
         }
         let app = App(configuration: settings)
         let api = API(app: app)
-        let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: api.handle)
+        let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, bodyLimit: api.bodyLimit, handler: api.handle)
         let network = settings.network
         logger.info("sonic-fcgi: \(network.name) (chain id \(network.chainID)), listening on \(settings.fastCGIListen) with \(settings.fastCGIThreads) threads")
         app.start()
@@ -58,6 +58,18 @@ struct SonicFCGI: ParsableCommand {
     }
 }
 
+/// glibc raises its mmap threshold to the largest block freed so far; after a burst of large
+/// bodies each worker's arena then keeps them (30 MB after bursts of 1 MB requests). A fixed
+/// threshold (`M_MMAP_THRESHOLD`, which Swift's Glibc module does not export) maps every block
+/// past 128 KiB on its own and returns it when freed (docs/benchmarks.md, hostile inputs).
+func returnLargeBlocksToTheSystem() {
+    typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+    let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in <malloc.h>
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    _ = unsafeBitCast(symbol, to: MallOpt.self)(mmapThreshold, 128 * 1024)
+}
+
+returnLargeBlocksToTheSystem()
 LineLogHandler.bootstrap()
 let logger = Logger(label: "sonic-fcgi")
 SonicFCGI.main()
