@@ -59,6 +59,7 @@ bench: deps contracts
 	.venv/bin/python scripts/bench_indexer.py || status=1; \
 	.venv/bin/python scripts/bench_longpoll.py || status=1; \
 	BENCH_SECONDS=$(or $(BENCH_SECONDS),3) .venv/bin/python scripts/bench_slownode.py || status=1; \
+	.venv/bin/python scripts/bench_hostile.py || status=1; \
 	exit $$status
 
 # Many people at once for LOAD_MINUTES (default 10), LOAD_USERS (default 800) of them: figures per

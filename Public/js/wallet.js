@@ -101,7 +101,9 @@ export async function signIn() {
 
 export async function restoreSession() {
   try {
+    // A new tab shares the cookie but not the first tab's storage: the CSRF token comes from here.
     const me = await api("/auth/me");
+    setCsrfToken(me.csrf_token);
     state.account = me.address;
     state.signedIn = true;
   } catch { state.signedIn = false; }

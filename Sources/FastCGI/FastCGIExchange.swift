@@ -14,7 +14,7 @@ struct FastCGIExchange {
         return FastCGIMapping.parameter(name, in: parameters)
     }
 
-    func readRequest(maxBody: Int) -> Result<Request, Problem> {
+    func readRequest(bodyLimit: (Request) -> Int) -> Result<Request, Problem> {
         var incoming: Request
         do throws(Problem) {
             incoming = try request.pointee.envp.map(FastCGIMapping.request) ?? Request(method: .get, path: "/")
@@ -22,9 +22,11 @@ struct FastCGIExchange {
             return .failure(error)
         }
         let length = Int(parameter("CONTENT_LENGTH") ?? "") ?? 0
+        let maxBody = bodyLimit(incoming)
         guard length <= maxBody else {
+            discardBody()  // read through, never kept: the connection stays in step for its next request
             return .failure(Problem(status: 413, title: "Request body too large",
-                                    detail: "the body has \(length) bytes; at most \(maxBody) are accepted"))
+                                    detail: "the body has \(length) bytes; at most \(maxBody) are accepted here"))
         }
         if length > 0 {
             var body = [UInt8](repeating: 0, count: length)
@@ -39,7 +41,19 @@ struct FastCGIExchange {
             }
             incoming.body = body
         }
+        // Read the input to its end (the empty record nginx sends after the body), so nothing is
+        // left unread on the connection: a parked request's connection is watched for
+        // readability (its client gone), and closing one with unread data resets it, losing the
+        // answer just written.
+        discardBody()
         return .success(incoming)
+    }
+
+    /// Reads the rest of the input in pieces and drops them.
+    private func discardBody() {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { scratch in
+            while FCGX_GetStr(scratch.baseAddress!, Int32(scratch.count), request.pointee.in) > 0 {}
+        }
     }
 
     func write(_ response: Response) {

@@ -20,7 +20,8 @@ public final class FastCGIServer: @unchecked Sendable {
     public let address: String
     public let threads: Int
     private let handler: Handler
-    private let maxBody: Int
+    /// The largest body read for a request (known by its method, path and headers).
+    private let bodyLimit: @Sendable (Request) -> Int
     private var socket: Int32 = -1
     private var epoll: Int32 = -1
     /// Written once by `stop()`; level-triggered, so it wakes every waiting thread.
@@ -43,10 +44,16 @@ public final class FastCGIServer: @unchecked Sendable {
     ///   - address: `host:port`, `:port` or a Unix socket path.
     ///   - threads: worker threads: the requests handled at once (a parked one holds none).
     ///   - maxBody: largest request body read; larger ones are answered 413.
-    public init(address: String, threads: Int, maxBody: Int = 16 << 20, handler: @escaping Handler) {
+    public convenience init(address: String, threads: Int, maxBody: Int = 16 << 20, handler: @escaping Handler) {
+        self.init(address: address, threads: threads, bodyLimit: { _ in maxBody }, handler: handler)
+    }
+
+    /// - Parameter bodyLimit: the largest body read for a request, given its method, path and
+    ///   headers: a larger one is answered 413 and never held in memory.
+    public init(address: String, threads: Int, bodyLimit: @escaping @Sendable (Request) -> Int, handler: @escaping Handler) {
         self.address = address
         self.threads = threads
-        self.maxBody = maxBody
+        self.bodyLimit = bodyLimit
         self.handler = handler
     }
 
@@ -169,7 +176,7 @@ public final class FastCGIServer: @unchecked Sendable {
         guard FCGX_Accept_r(request) >= 0 else { return false }
         let exchange = FastCGIExchange(request)
         let responder = Responder(exchange)
-        switch exchange.readRequest(maxBody: maxBody) {
+        switch exchange.readRequest(bodyLimit: bodyLimit) {
         case .failure(let problem): responder.respond(.problem(problem))
         case .success(let incoming): handler(incoming) { response in responder.respond(response) }
         }

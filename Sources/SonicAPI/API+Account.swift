@@ -16,7 +16,7 @@ extension API {
 
     /// POST /api/subscription/prepare `{from, months}`: periods of 30 days, previewed like any transfer.
     func preparePurchase(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: PurchaseBody.self, fields: ["from", "months"])
+        let body = try call.body(as: PurchaseBody.self)
         return await .json(try app.subscriptions.preparePurchase(from: try Validate.address(body.from, field: "from"), months: body.months))
     }
 
@@ -44,7 +44,7 @@ extension API {
     /// POST /api/auth/verify `{message, signature}`: checks the signed message, opens a session
     /// and sets its cookie.
     func signIn(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: VerifyBody.self, fields: ["message", "signature"])
+        let body = try call.body(as: VerifyBody.self)
         let session = try await app.auth.signIn(message: body.message, signature: body.signature)
         var response = Response.json(SignedIn(address: session.address.checksummed, csrfToken: session.csrfToken,
                                               expiresAt: session.expiresAt.ISO8601Format()))
@@ -55,14 +55,18 @@ extension API {
         return response
     }
 
-    /// GET /api/auth/me: who is signed in, until when.
+    /// GET /api/auth/me: who is signed in, until when, and the session's CSRF token, so that a
+    /// new tab of the same browser (which shares the cookie, not the first tab's storage) can
+    /// send state-changing requests. Another site cannot read this answer: it is same-origin
+    /// (no CORS) and the cookie is `SameSite=Strict`.
     func me(_ call: Route.Call) async throws -> Response {
         guard let session = try await session(of: call.request) else {
             throw AppError.unauthenticated(field: nil, summary: "Not signed in", detail: "sign in with your wallet first")
         }
-        struct Me: Encodable { let address: String; let expires_at: String }
-        let address = session.address.checksummed
-        return .json(Me(address: address, expires_at: session.expiresAt.ISO8601Format()))
+        var response = Response.json(SignedIn(address: session.address.checksummed, csrfToken: session.csrfToken,
+                                              expiresAt: session.expiresAt.ISO8601Format()))
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// POST /api/auth/logout: ends the session (CSRF checked at admission) and clears the cookie.

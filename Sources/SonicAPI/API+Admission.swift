@@ -18,12 +18,16 @@ extension API {
     }
 
     /// The same once the session (nil when signed out) and its weight are known: no waiting.
+    /// Three limits apply: the session's (or, signed out, the IP's) bucket; the ceiling over
+    /// everything from one IP, so that signing in again with fresh keys gains nothing; and, for
+    /// the sign-in routes, sign-ins an hour per IP.
     func admit(_ request: Request, to route: Route, session: Session?, weight: Double) throws {
-        let key = session.map { "session:\($0.address)" } ?? "ip:\(request.remoteAddress)"
-        if let wait = app.limiter.take(key, weight: weight) {
-            let seconds = Int(wait.rounded(.up))
-            throw AppError.rateLimited(retryAfter: seconds, detail: "at most \(app.limiter.perMinute) requests a minute; try again in \(seconds) s")
-        }
+        let now = app.context.clock.now().timeIntervalSince1970
+        let ip = request.remoteAddress
+        let key = session.map { "session:\($0.address)" } ?? "ip:\(ip)"
+        try take(app.limiter, key, weight: weight, now: now, what: "requests a minute")
+        try take(app.ipCeiling, ip, now: now, what: "requests a minute from one network address, however many sessions it holds")
+        if route.isSignIn { try take(app.signIns, ip, now: now, what: "sign-in requests an hour from one network address") }
         guard request.method == .post else { return }
         let origin = app.configuration.publicOrigin
         if let sent = request.headers[.origin], sent != origin {
@@ -34,6 +38,13 @@ extension API {
         guard app.auth.csrfMatches(session, sent: request.headers[.csrfToken]) else {
             throw AppError.forbidden(summary: "Missing CSRF token", detail: "send the csrf_token from sign-in in the X-CSRF-Token header")
         }
+    }
+
+    /// A token of `limiter`'s bucket `key`, or a 429 saying the limit and when to come back.
+    private func take(_ limiter: RateLimiter, _ key: String, weight: Double = 1, now: Double, what: String) throws(AppError) {
+        guard let wait = limiter.take(key, weight: weight, now: now) else { return }
+        let seconds = Int(wait.rounded(.up))
+        throw AppError.rateLimited(retryAfter: seconds, detail: "at most \(Int(Double(limiter.limit) * weight)) \(what); try again in \(seconds) s")
     }
 
     /// The session the request's cookie names, if it is valid.

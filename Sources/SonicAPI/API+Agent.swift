@@ -9,10 +9,18 @@ extension API {
     }
 
     /// POST /api/agent `{message, conversation?}`: the agent's answer. "My" is the signed-in
-    /// address; signed-out visitors can still ask about anything public.
+    /// address; signed-out visitors can still ask about anything public. Language-model calls
+    /// count against the signed-in address's daily allowance (the client IP's when signed out).
     func agent(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: AgentBody.self, fields: ["message", "conversation"])
+        let body = try call.body(as: AgentBody.self)
         let signedIn = try await session(of: call.request)?.address
-        return await .json(try app.agent.handle(message: body.message, conversation: body.conversation, signedIn: signedIn))
+        var caller = ModelCaller(key: "ip:\(call.request.remoteAddress)", weight: 1)
+        if let signedIn {
+            caller = ModelCaller(key: "address:\(signedIn.lowercased)", weight: await app.subscribers.isSubscriber(signedIn.lowercased) ? 4 : 1)
+        }
+        let answer = try await ModelCaller.$current.withValue(caller) {
+            try await app.agent.handle(message: body.message, conversation: body.conversation, signedIn: signedIn)
+        }
+        return .json(answer)
     }
 }

@@ -16,10 +16,23 @@ extension API {
             }
             upload.cidVersion = Int(text)!
         }
+        // An upload larger than the image's bound and the other parts' together is refused unread.
+        let most = Route.maxBody(call.body, imageBytes: app.configuration.nftMaxBytes)
+        guard call.request.body.count <= most else {
+            throw AppError.tooLarge(field: "image", summary: "Image too large",
+                                    detail: "the upload has \(call.request.body.count) bytes; an image may have at most \(app.configuration.nftMaxBytes)")
+        }
         let form = try Multipart.parse(call.request)
-        for part in form.parts where !["image", "name", "description", "attributes"].contains(part.name) {
-            throw Problem(status: 400, title: "Unknown field", detail: "\"\(part.name)\" is not a field of this upload; accepted: image, name, description, attributes",
-                          field: part.name)
+        let accepted = call.body.keys.sorted().joined(separator: ", ")
+        for part in form.parts {
+            guard let limit = call.body[part.name] else {
+                throw Problem(status: 400, title: "Unknown field", detail: "\"\(RequestBody.preview(part.name))\" is not a field of this upload; accepted: \(accepted)",
+                              field: String(part.name.prefix(64)))
+            }
+            // Bounded before the text is read; the image by SONIC_NFT_MAX_BYTES in the service.
+            guard part.data.count <= limit else {
+                throw Problem(status: 422, title: "Too long", detail: "\(part.name) is \(part.data.count) bytes long; at most \(limit)", field: part.name)
+            }
         }
         upload.image = form["image"]?.data
         upload.name = form["name"]?.data
@@ -37,7 +50,7 @@ extension API {
     /// POST /api/nft/prepare-mint `{token_uri, from?}`: the mint, with the collection's fee,
     /// simulated and previewed. `from` defaults to the signed-in address.
     func prepareMint(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: MintBody.self, fields: ["token_uri", "from"])
+        let body = try call.body(as: MintBody.self)
         let signedIn = body.from == nil ? try await session(of: call.request)?.address.lowercased : nil
         guard let text = body.from ?? signedIn else {
             throw AppError.invalidInput(field: "from", summary: "Missing from", detail: "from is required when not signed in")

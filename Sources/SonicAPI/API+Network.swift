@@ -33,8 +33,14 @@ extension API {
         let address = try Validate.address(call.parameters[0], field: "address")
         app.watchlist.watch(address, source: "lookup")
         let tokens = call.request.queryItems["tokens"].map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+        guard tokens.count <= Self.maxTokens else {
+            throw AppError.invalidInput(field: "tokens", summary: "Too many tokens", detail: "tokens lists \(tokens.count) symbols; at most \(Self.maxTokens)")
+        }
         return (address, tokens.filter { !$0.isEmpty })
     }
+
+    /// The most symbols one balance request may list.
+    static let maxTokens = 16
 
     private static func balanceResponse(_ answer: BalanceService.Answer) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: answer.body)

@@ -15,7 +15,7 @@ extension API {
 
     /// POST /api/tx/prepare `{from, to, amount, token?}`: a transfer of S or a known token, previewed.
     func prepareTransfer(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: TransferBody.self, fields: ["from", "to", "amount", "token"])
+        let body = try call.body(as: TransferBody.self)
         let from = try Validate.address(body.from, field: "from"), to = try Validate.address(body.to, field: "to")
         return await .json(try app.transactions.prepareTransfer(from: from, to: to, amount: body.amount, token: body.token))
     }
@@ -31,7 +31,7 @@ extension API {
 
     /// POST /api/tx/send `{raw}`: a transaction the wallet signed, broadcast and tracked.
     func send(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: SendBody.self, fields: ["raw"])
+        let body = try call.body(as: SendBody.self)
         let raw: [UInt8]
         do { raw = try Hex.decode(body.raw) } catch {
             throw AppError.invalidInput(field: "raw", summary: "Invalid transaction", detail: "raw: \(error)")
@@ -44,7 +44,7 @@ extension API {
 
     /// POST /api/tx/track `{hash}`: follow a transaction the wallet broadcast itself.
     func track(_ call: Route.Call) async throws -> Response {
-        let body = try RequestBody.decode(call.request, as: TrackBody.self, fields: ["hash"])
+        let body = try call.body(as: TrackBody.self)
         return await .json(try app.transactions.track(try Validate.hash(body.hash, field: "hash")))
     }
 

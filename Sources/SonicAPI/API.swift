@@ -1,6 +1,7 @@
 import Dispatch
 import SonicApp
 import SonicChain
+import SonicConfig
 import SonicHTTP
 import SonicStore
 
@@ -31,7 +32,9 @@ public final class API: Sendable {
                                       headers: found.allowed.isEmpty ? [:] : [.allow: found.allowed.map(\.rawValue).joined(separator: ", ")]))
             return
         }
-        let call = Route.Call(request: request, parameters: found.parameters, respond: recordingRespond)
+        // Every input is bounded before anything reads it (bodies in `RequestBody`, `Multipart`).
+        if let problem = route.oversizedInput(request, parameters: found.parameters) { return recordingRespond(.problem(problem)) }
+        let call = Route.Call(request: request, parameters: found.parameters, respond: recordingRespond, body: route.body)
         var admitted = route.isExempt
         // Signed out and answerable on the spot (a fresh cached balance): no task, no waiting.
         if let quick = route.quickAnswer, SessionCookie.token(in: request) == nil {
@@ -69,6 +72,12 @@ public final class API: Sendable {
         return box.response!
     }
 
+    /// The most body bytes `request`'s route reads: the FastCGI server reads no more, so an
+    /// oversized body is refused (413) without ever being held in memory.
+    public func bodyLimit(_ request: Request) -> Int {
+        Route.maxBody(Self.route(request).route?.body ?? [:], imageBytes: app.configuration.nftMaxBytes)
+    }
+
     /// The route that owns the request's path and takes its method, with the path's parameters;
     /// or, when the path is someone's but not for this method, the methods it takes.
     static func route(_ request: Request) -> (route: Route?, parameters: [String], allowed: [HTTPRequest.Method]) {
@@ -89,13 +98,17 @@ public final class API: Sendable {
     /// The routes of each pattern (one per method).
     static let routesByPattern = Dictionary(grouping: routes, by: \.pattern)
 
-    /// Any error a handler throws as the problem document the client gets.
+    /// Any error a handler throws as the problem document the client gets. Whatever a service
+    /// put in its detail, a URL in it goes out as its scheme and host only (a provider's key
+    /// may be in its path); the services already leave endpoints and paths out.
     static func problem(_ error: any Error, route: Route) -> Problem {
-        switch error {
+        var problem = switch error {
         case let error as AppError: Problem(error, inPath: route.pathInputs)
         case let problem as Problem: problem
         default: Problem(status: 500, title: "Internal error", detail: "the request could not be answered")
         }
+        problem.detail = Redaction.reducingURLs(in: problem.detail)
+        return problem
     }
 }
 

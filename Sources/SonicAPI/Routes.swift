@@ -1,8 +1,14 @@
 import SonicHTTP
 
 extension API {
-    /// Every endpoint, declared once. Fixed paths come before the patterns they would also fit
-    /// (`/api/tx/prepare` before `/api/tx/{hash}`): the first pattern that fits a path owns it.
+    /// Bytes an address or a hash may have in a body, quotes included: room for a typo to be
+    /// named by the field's own check, no more.
+    private static let address = 128
+
+    /// Every endpoint, declared once with its inputs and their bounds (`RequestBody`,
+    /// `Route.maxInputBytes`; multipart parts for the upload). Fixed paths come before the
+    /// patterns they would also fit (`/api/tx/prepare` before `/api/tx/{hash}`): the first
+    /// pattern that fits a path owns it.
     static let routes: [Route] = [
         .answer(.get, "/api/health", exempt: true) { api, _ in await api.health() },
         .answer(.get, "/metrics", exempt: true) { api, _ in api.metricsText() },
@@ -10,20 +16,21 @@ extension API {
         .answer(.get, "/api/balance/{address}", query: ["tokens"]) { api, call in try await api.balance(call) }
             .answering { api, call in try api.freshBalance(call).map(call.respond) != nil },
         .answer(.get, "/api/history/{address}", query: HistoryQueryDecoder.fields) { api, call in try await api.history(call) },
-        .answer(.post, "/api/tx/prepare") { api, call in try await api.prepareTransfer(call) },
-        .answer(.post, "/api/tx/send") { api, call in try await api.send(call) },
-        .answer(.post, "/api/tx/track") { api, call in try await api.track(call) },
+        .answer(.post, "/api/tx/prepare", body: ["from": address, "to": address, "amount": 128, "token": 64]) { api, call in try await api.prepareTransfer(call) },
+        .answer(.post, "/api/tx/send", body: ["raw": 2 * 131_072 + 4]) { api, call in try await api.send(call) },
+        .answer(.post, "/api/tx/track", body: ["hash": address]) { api, call in try await api.track(call) },
         Route(.get, "/api/tx/{hash}", query: ["wait", "since"]) { api, call in try await api.transactionStatus(call) }
             .answering { api, call in try api.trackedTransactionStatus(call) },
-        .answer(.post, "/api/subscription/prepare") { api, call in try await api.preparePurchase(call) },
+        .answer(.post, "/api/subscription/prepare", body: ["from": address, "months": 16]) { api, call in try await api.preparePurchase(call) },
         .answer(.get, "/api/subscription/{address}") { api, call in try await api.subscription(call) },
-        .answer(.get, "/api/auth/nonce", query: ["address"]) { api, call in try await api.nonce(call) },
-        .answer(.post, "/api/auth/verify") { api, call in try await api.signIn(call) },
+        .answer(.get, "/api/auth/nonce", query: ["address"], signIn: true) { api, call in try await api.nonce(call) },
+        .answer(.post, "/api/auth/verify", body: ["message": 4_096, "signature": 4_100], signIn: true) { api, call in try await api.signIn(call) },
         .answer(.post, "/api/auth/logout") { api, call in try await api.signOut(call) },
         .answer(.get, "/api/auth/me") { api, call in try await api.me(call) },
-        .answer(.post, "/api/agent") { api, call in try await api.agent(call) },
-        .answer(.post, "/api/nft/assets", query: ["cid_version"]) { api, call in try await api.upload(call) },
-        .answer(.post, "/api/nft/prepare-mint") { api, call in try await api.prepareMint(call) },
+        .answer(.post, "/api/agent", body: ["message": 8_192, "conversation": address]) { api, call in try await api.agent(call) },
+        .answer(.post, "/api/nft/assets", query: ["cid_version"],
+                body: ["image": 104_857_600, "name": 400, "description": 4_000, "attributes": 8_192]) { api, call in try await api.upload(call) },
+        .answer(.post, "/api/nft/prepare-mint", body: ["token_uri": 2_048, "from": address]) { api, call in try await api.prepareMint(call) },
         .answer(.get, "/api/nft/{address}") { api, call in try await api.nfts(call) },
         .answer(.get, "/ipfs/{cid}") { api, call in try await api.content(call) },
     ]

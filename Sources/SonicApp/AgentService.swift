@@ -106,6 +106,8 @@ public struct AgentService: Sendable {
                     modelName = model.name
                     action = .clarify(question: String(reply.prefix(2_000)))
                 }
+            } catch LanguageModelError.allowanceUsedUp(let refusal) {
+                throw refusal
             } catch {
                 logger.warning("agent: \(error); answering without it")
             }

@@ -33,7 +33,14 @@ public final class App: Sendable {
     public let history: HistoryService
     public let nft: NFTService
     public let watchlist: Watchlist
+    /// Requests a minute per client IP, or per signed-in address (weighted).
     public let limiter: RateLimiter
+    /// Requests a minute per client IP over all its sessions.
+    public let ipCeiling: RateLimiter
+    /// Sign-in requests (nonce, verify) an hour per client IP.
+    public let signIns: RateLimiter
+    /// Language-model calls a day per address (or client IP when signed out).
+    public let modelCalls: RateLimiter
     public let subscribers: SubscriberCache
     public let watcher: TransactionWatcher
 
@@ -65,7 +72,7 @@ public final class App: Sendable {
         jobs = JobPool(threads: configuration.fastCGIThreads)
         self.context = context
         self.store = store
-        health = HealthService(network: context.network, chain: context.chain, database: store)
+        health = HealthService(network: context.network, chain: context.chain, database: store, clock: context.clock, ttl: configuration.balanceTTL)
         balances = BalanceService(context: context, cache: store, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
         transactions = TransactionService(context: context, repository: store, balances: balances)
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
@@ -79,7 +86,7 @@ public final class App: Sendable {
             content?.sweep()  // uploads a killed process left half-staged
         } catch {
             logger.error("content store: \(error)")
-            contentProblem = error.description
+            contentProblem = "the content store cannot be opened"  // its path is in the log only
         }
         var nft = NFTService(context: context, history: store, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
         if configuration.kuboAPIURL != nil || configuration.pinataJWT != nil {
@@ -94,16 +101,20 @@ public final class App: Sendable {
         var agent = AgentService(context: context, conversations: store, knowledge: store, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
         agent.nft = nft
+        let modelCalls = RateLimiter(limit: configuration.llmCallsPerDay, period: 86_400)
+        self.modelCalls = modelCalls
         if configuration.llmProvider != nil {
             // The model's answer is awaited without holding a thread.
             let llm = CurlMultiTransport(connectTimeout: min(3, configuration.llmTimeout), totalTimeout: configuration.llmTimeout,
                                          maxInFlight: 16, maxQueued: 64, threadName: "curl-llm")
             transports.append(llm)
-            agent.model = makeLanguageModel(for: configuration, transport: llm)
+            agent.model = makeLanguageModel(for: configuration, transport: llm).map { MeteredLanguageModel(model: $0, calls: modelCalls, clock: context.clock) }
         }
         self.agent = agent
         AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
-        limiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
+        limiter = RateLimiter(limit: configuration.rateLimitPerMinute)
+        ipCeiling = RateLimiter(limit: configuration.ipCeilingPerMinute)
+        signIns = RateLimiter(limit: configuration.signInsPerHour, period: 3_600)
         subscribers = SubscriberCache(subscriptions: subscriptions)
         let (balances, subscriptions) = (balances, subscriptions)
         watcher = TransactionWatcher(context: context, repository: store, waiters: waiters) { address in

@@ -1,5 +1,6 @@
 import Ethereum
 import SonicChain
+import SonicConfig
 import SonicStore
 
 /// What can go wrong in a service, said so that a person understands it: the one error type of
@@ -97,15 +98,24 @@ public enum AppError: Error, Sendable, Equatable {
             self = .nodeUnavailable(detail: "the Sonic node is busy with other requests; try again in a second")
         case .reverted(_, _, let reason):
             self = .refused(summary: "Reverted", detail: "the call reverted: \(reason)")
+        // Nothing of the endpoint goes into an answer: a provider's URL can carry its key.
         case .nonceTooLow:
-            self = .conflict(summary: "Nonce already used", detail: error.description)
-        case .broadcastUnconfirmed:
-            self = .unavailable(summary: "Broadcast unconfirmed", detail: error.description)
+            self = .conflict(summary: "Nonce already used", detail: "the transaction's nonce is already used; build it again with the current nonce")
+        case .broadcastUnconfirmed(_, let hash):
+            self = .unavailable(summary: "Broadcast unconfirmed",
+                                detail: "no answer from the node after sending \(hash); it was not sent again: check its status before retrying")
         case .rpc(_, _, _, let message, _):
-            self = .refused(summary: "Refused by the node", detail: message)
+            self = .refused(summary: "Refused by the node", detail: Self.nodeMessage(message))
         case .invalidResponse:
             self = .badUpstream(summary: "Bad answer from the node", detail: "the Sonic node gave an answer we could not read")
         }
+    }
+
+    /// A node's own words for a refusal ("insufficient funds for gas * price + value"), at most
+    /// 200 characters and with any URL in them reduced to its scheme and host.
+    static func nodeMessage(_ message: String) -> String {
+        let text = Redaction.reducingURLs(in: String(message.prefix(200)))
+        return text.isEmpty ? "the node refused without saying why" : text
     }
 
     /// Any failure of a chain read: a `ChainError` as above, anything else an answer we could

@@ -42,7 +42,8 @@ public final class ChainContext: Sendable {
             network = network.with(deployments: loaded)
             deployments = loaded
         } catch {
-            problem = error.description
+            // The file's path is for the log; the answer says only what is missing.
+            problem = "our contracts are not deployed on \(network.name)"
             logger.warning("contracts: \(error)")
         }
         let chain = RPCChain(client: client, network: network)
@@ -63,7 +64,7 @@ public final class ChainContext: Sendable {
             throw .unavailable(summary: "Contract not deployed", detail: deploymentProblem ?? "\(name) is not deployed")
         }
         do { return try deployments.address(of: name) } catch {
-            throw .unavailable(summary: "Contract not deployed", detail: error.description)
+            throw .unavailable(summary: "Contract not deployed", detail: "\(name) is not deployed on \(network.name)")
         }
     }
 

@@ -43,15 +43,33 @@ public struct HealthService: Sendable {
     let network: Network
     let chain: any ChainReads
     let database: (any DatabaseHealth)?
+    let clock: any TimeSource
+    /// The last report, for `ttl` seconds; concurrent checks past it share one.
+    private let cache: ReadCache<Report>
 
-    public init(network: Network, chain: any ChainReads, database: (any DatabaseHealth)?) {
+    /// - Parameter ttl: seconds a report is answered again without asking the node (monitors
+    ///   and every open dashboard ask; each check costs two node calls).
+    public init(network: Network, chain: any ChainReads, database: (any DatabaseHealth)?, clock: any TimeSource = SystemTime(), ttl: Double = 1) {
         self.network = network
         self.chain = chain
         self.database = database
+        self.clock = clock
+        cache = ReadCache(ttl: ttl, capacity: 1)
     }
 
-    /// Asks the node for its chain id and head, and pings the database.
+    /// The node's chain id and head, and a ping of the database: from the report of the last
+    /// `ttl` seconds, or one check shared by every request that arrives while it runs.
     public func check() async -> Report {
+        // The check never throws: a failure is a degraded report, kept as briefly as a good one.
+        (try? await cache.value("health", now: clock.now().timeIntervalSince1970) { () async throws(AppError) -> Report in await checkNow() })
+            ?? Report(rpc: .unreachable, database: .unavailable, network: network)
+    }
+
+    /// How many checks wait for the one in flight (for tests).
+    func waiting() -> Int { cache.waiting("health") }
+
+    /// Asks the node for its chain id and head, and pings the database.
+    private func checkNow() async -> Report {
         var report = Report(rpc: .ok, database: .ok, network: network)
         do {
             let chainID = try await chain.chainID()

@@ -35,9 +35,12 @@ enum LanguageModelError: Error, Sendable, CustomStringConvertible {
     case unreachable(String)
     case refused(status: Int)
     case invalidAnswer
+    /// The caller's daily allowance of model calls is used up: the request is refused with this.
+    case allowanceUsedUp(AppError)
 
     var description: String {
         switch self {
+        case .allowanceUsedUp(let refusal): refusal.detail
         case .unreachable(let why): "the language model could not be reached: \(why)"
         case .refused(let status): "the language model refused (HTTP \(status))"
         case .invalidAnswer: "the language model's answer is not in its documented shape"

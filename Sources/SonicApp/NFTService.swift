@@ -108,7 +108,7 @@ public struct NFTService: Sendable {
                 throw error
             } catch {
                 logger.warning("nft pinning: \(error)")
-                throw .badUpstream(summary: "Pinning failed", detail: "\(error)")
+                throw .badUpstream(summary: "Pinning failed", detail: Redaction.reducingURLs(in: "\(error)"))
             }
         }
         return Uploaded(pinned: pinned, imageCID: imageCID, metadataCID: metadataCID, contentType: type, size: image.count, metadata: metadata)
@@ -153,8 +153,9 @@ public struct NFTService: Sendable {
 
     /// The mint of `uri` for `from`, with the collection's fee, simulated and previewed.
     public func prepareMint(uri: String, from: Address) async throws(AppError) -> PreparedTransaction {
-        let validURI = uri.hasPrefix("ipfs://") ? CID(String(uri.dropFirst(7))) != nil : uri.hasPrefix("https://")
-        guard validURI, uri.utf8.count <= 432, !uri.contains(where: { $0.isWhitespace }) else {
+        // The length first: a CID's base58 reading costs the square of its length.
+        guard uri.utf8.count <= 432, uri.hasPrefix("ipfs://") ? CID(String(uri.dropFirst(7))) != nil : uri.hasPrefix("https://"),
+              !uri.contains(where: { $0.isWhitespace }) else {
             throw .invalidInput(field: "token_uri", summary: "Invalid token_uri",
                                 detail: "token_uri must be ipfs://<CID> (as /api/nft/assets returns) or an https:// URL of at most 432 bytes")
         }

@@ -66,7 +66,7 @@ extension PreparedTransaction {
             var gas: UInt64
             do {
                 let estimate = try estimateRead.get()
-                gas = estimate + UInt64(Double(estimate) * gasMargin)
+                gas = try GasLimit.withMargin(estimate, margin: gasMargin)
                 simulation = Simulation(success: true, reason: nil, gasEstimate: estimate)
             } catch {
                 guard case .reverted(_, _, let reason) = error else { throw error }

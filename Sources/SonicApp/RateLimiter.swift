@@ -2,29 +2,38 @@ import Ethereum
 import Foundation
 import Synchronization
 
-/// Token buckets per client: `perMinute` requests a minute on average, in bursts of up to
-/// `perMinute`. A refused request learns how long until the next token.
+/// Token buckets per client: `limit` requests a `period` (seconds) on average, in bursts of up
+/// to `limit`. A refused request learns how long until the next token. The same type counts
+/// requests a minute per IP or session, the ceiling over all of one IP's sessions, sign-ins an
+/// hour and language-model calls a day.
 public final class RateLimiter: Sendable {
     struct Bucket {
         var tokens: Double
         var updated: Double
     }
 
-    public let perMinute: Int
+    public let limit: Int
+    public let period: Double
     private let buckets = SpinningLocked<[String: Bucket]>([:])
 
-    /// - Parameter perMinute: 0 turns limiting off.
-    public init(perMinute: Int) { self.perMinute = perMinute }
+    /// - Parameters:
+    ///   - limit: requests a `period`; 0 turns limiting off.
+    ///   - period: seconds over which `limit` requests are allowed (60: a minute).
+    public init(limit: Int, period: Double = 60) {
+        self.limit = limit
+        self.period = period
+    }
 
     /// Takes a token for `key` (limit scaled by `weight`); nil when allowed, else seconds to wait.
     public func take(_ key: String, weight: Double = 1, now: Double = Date().timeIntervalSince1970) -> Double? {
-        guard perMinute > 0 else { return nil }
-        let capacity = Double(perMinute) * weight
-        let rate = capacity / 60
+        guard limit > 0 else { return nil }
+        let capacity = Double(limit) * weight
+        let rate = capacity / period
         return buckets.withLock { all in
-            if all.count > 50_000 { all = all.filter { now - $0.value.updated < 120 } }
+            // A bucket untouched for a whole period is full again: forgetting it changes nothing.
+            if all.count > 50_000 { all = all.filter { now - $0.value.updated < period } }
             var bucket = all[key] ?? Bucket(tokens: capacity, updated: now)
-            bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * rate)
+            bucket.tokens = min(capacity, bucket.tokens + max(0, now - bucket.updated) * rate)
             bucket.updated = now
             defer { all[key] = bucket }
             if bucket.tokens >= 1 {

@@ -47,6 +47,10 @@ public struct SubscriptionService: Sendable {
         do {
             let state = try await context.chain.subscriptionState(contract, of: address)
             let expiry = state.expiresAt
+            // Past the year 9999 no date can be written: the contract's answer is not usable.
+            guard expiry <= 253_402_300_799 else {
+                throw AppError.badUpstream(summary: "Bad answer from the contract", detail: "the subscription contract gave an expiry time beyond the year 9999")
+            }
             return Status(address: address.checksummed, active: state.active, expiresAt: expiry == 0 ? nil : expiry,
                           expiresAtIso: expiry == 0 ? nil : Date(timeIntervalSince1970: Double(expiry)).ISO8601Format(),
                           priceWei: state.price.description, price: Units.format(state.price, decimals: 18),

@@ -67,6 +67,10 @@ public struct TransactionService: Sendable {
             throw .invalidInput(field: "raw", summary: "Wrong chain",
                                 detail: "raw: signed for chain id \(got); this is \(context.network.name), chain id \(context.network.chainID)")
         }
+        // Stored as SQLite's 64-bit signed integer: a nonce no account reaches is refused here.
+        guard signed.transaction.nonce <= Quantity.maximum else {
+            throw .invalidInput(field: "raw", summary: "Invalid transaction", detail: "raw: nonce \(signed.transaction.nonce) is beyond 2^63 - 1")
+        }
         let hash: Hash32
         do { hash = try await context.broadcaster.sendRawTransaction(raw) } catch { throw AppError(error) }
         try await trackQuietly(TrackedTransaction(hash: hash, sender: signed.sender, nonce: signed.transaction.nonce))

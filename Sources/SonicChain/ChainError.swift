@@ -1,6 +1,8 @@
 import Ethereum
+import SonicConfig
 
-/// A failed call to a node. Every message names the endpoint and the JSON-RPC method.
+/// A failed call to a node. Every message names the endpoint (its scheme and host only: a
+/// provider's key may be in the path) and the JSON-RPC method.
 public enum ChainError: Error, Sendable, CustomStringConvertible {
     /// The request never got an HTTP answer (refused, reset, DNS, TLS).
     case transport(endpoint: String, method: String, message: String)
@@ -31,8 +33,9 @@ public enum ChainError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The error for a log line: URLs (the endpoint, any in the node's message) reduced to scheme and host.
     public var description: String {
-        switch self {
+        let text = switch self {
         case .transport(let endpoint, let method, let message):
             "\(method) to \(endpoint) failed: \(message)"
         case .reverted(_, let method, let reason):
@@ -52,5 +55,6 @@ public enum ChainError: Error, Sendable, CustomStringConvertible {
         case .busy(let endpoint, let method):
             "\(method) to \(endpoint) was not sent: too many calls to it are in flight"
         }
+        return Redaction.reducingURLs(in: text)
     }
 }

@@ -59,3 +59,21 @@ public struct FeeAdvisor: Sendable {
         return FeeSuggestion(baseFee: baseFee, maxPriorityFeePerGas: priority, maxFeePerGas: cap, legacyGasPrice: nil)
     }
 }
+
+/// The gas a transaction is sent with: the node's estimate and a margin for state that changes
+/// before it is mined. An estimate beyond any block's gas is an invalid answer (a broken or
+/// hostile node), never an overflow.
+public enum GasLimit {
+    /// No block holds more: 2^40 gas (Sonic's blocks hold about 2^30).
+    public static let maximum: UInt64 = 1 << 40
+
+    /// `estimate` plus `margin` of it (0.2: a fifth more).
+    /// - Throws: `ChainError.invalidResponse` when `estimate` is beyond `maximum`.
+    public static func withMargin(_ estimate: UInt64, margin: Double) throws(ChainError) -> UInt64 {
+        guard estimate <= maximum, margin >= 0, margin <= 10 else {
+            throw .invalidResponse(endpoint: "the node", method: "eth_estimateGas",
+                                   reason: "an estimate of \(estimate) gas is more than any block holds (\(maximum))")
+        }
+        return estimate + UInt64((Double(estimate) * margin).rounded(.down))
+    }
+}

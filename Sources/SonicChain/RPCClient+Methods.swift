@@ -84,7 +84,8 @@ extension RPCClient {
             _ = try await call(request, at: .number(block))
             return "reverted (the replay did not reproduce the failure)"
         } catch {
-            if case .reverted(_, _, let reason) = error { return reason.description }
+            // A contract's text: shown and stored at most 200 characters long.
+            if case .reverted(_, _, let reason) = error { return String(reason.description.prefix(200)) }
             return "reverted"
         }
     }

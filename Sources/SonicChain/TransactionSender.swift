@@ -31,7 +31,7 @@ public struct TransactionSender: Sendable {
             gas = given
         } else {
             let estimate = try await client.estimateGas(request)
-            gas = estimate + UInt64(Double(estimate) * gasMargin)
+            gas = try GasLimit.withMargin(estimate, margin: gasMargin)
         }
         let nonce = try await client.nonce(of: key.address, at: .pending)
         let fees = try await fees.suggest().fees

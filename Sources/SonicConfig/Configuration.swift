@@ -15,11 +15,14 @@ import Foundation
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
 /// | `SONIC_FCGI_THREADS` | 8 × cores (16 on 2 cores) | FastCGI worker threads: the API requests handled at once (idle kept connections and parked long-polls hold none) |
 /// | `SONIC_DEPLOYMENTS_DIR` | `deployments` | folder of `<network>.json` contract addresses |
-/// | `SONIC_BALANCE_TTL` | `1` | seconds a balance (and the network's state, fee suggestions, subscription status) is served from cache without asking the node |
+/// | `SONIC_BALANCE_TTL` | `1` | seconds a balance (and the network's state, fee suggestions, subscription status, the health report) is served from cache without asking the node |
 /// | `SONIC_MAX_STALENESS` | `300` | seconds a cached balance may be served while the node is down |
 /// | `SONIC_PUBLIC_ORIGIN` | `http://127.0.0.1:8080` | the dashboard's origin: sign-in messages must name its host, browsers' `Origin` must equal it |
 /// | `SONIC_KNOWLEDGE_DIR` | `docs/knowledge` | articles the agent answers general questions from |
 /// | `SONIC_RATE_LIMIT_PER_MINUTE` | `60` | requests per minute per client IP (twice that per signed-in session, four times for subscribers); `0` turns it off |
+/// | `SONIC_IP_CEILING_PER_MINUTE` | 16 × the rate limit (960) | requests per minute from one client IP over all its sessions; `0` turns it off |
+/// | `SONIC_SIGN_INS_PER_HOUR` | `60` | sign-in requests (nonce and verify, two a sign-in) per hour per client IP; `0` turns it off |
+/// | `SONIC_LLM_CALLS_PER_DAY` | `100` | language-model calls per day per signed-in address (per client IP when signed out), four times for subscribers; `0` turns it off |
 /// | `SONIC_INDEX_ALL` | `1` on devnet, else `0` | index every transaction (`1`) or only those of watched addresses (`0`) |
 /// | `SONIC_WATCH_ADDRESSES` | none | comma-separated addresses the indexer always watches |
 /// | `SONIC_SYNC_START` | `0` when indexing all, else the head | block a fresh index starts at |
@@ -56,6 +59,12 @@ public struct Configuration: Sendable, Equatable {
     public var maxStaleness: Double
     public var publicOrigin: String
     public var rateLimitPerMinute: Int
+    /// Requests a minute from one client IP, whatever sessions it holds.
+    public var ipCeilingPerMinute: Int
+    /// Nonce and verify requests an hour from one client IP.
+    public var signInsPerHour: Int
+    /// Language-model calls a day per address (or client IP when signed out).
+    public var llmCallsPerDay: Int
     public var knowledgeDirectory: String
     public var indexAll: Bool
     public var watchAddresses: [Address]
@@ -76,7 +85,8 @@ public struct Configuration: Sendable, Equatable {
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
-        "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_KNOWLEDGE_DIR",
+        "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_IP_CEILING_PER_MINUTE",
+        "SONIC_SIGN_INS_PER_HOUR", "SONIC_LLM_CALLS_PER_DAY", "SONIC_KNOWLEDGE_DIR",
         "SONIC_INDEX_ALL", "SONIC_WATCH_ADDRESSES", "SONIC_SYNC_START", "SONIC_ETHERSCAN_API_KEY", "SONIC_ETHERSCAN_URL",
         "SONIC_CONTENT_DIR", "SONIC_NFT_MAX_BYTES", "SONIC_KUBO_API_URL", "SONIC_PINATA_JWT", "SONIC_PINATA_URL",
         "SONIC_LLM_PROVIDER", "SONIC_LLM_URL", "SONIC_LLM_MODEL", "SONIC_LLM_API_KEY", "SONIC_LLM_TIMEOUT",
@@ -116,6 +126,11 @@ public struct Configuration: Sendable, Equatable {
         if publicOrigin.hasSuffix("/") { publicOrigin.removeLast() }
         knowledgeDirectory = environment["SONIC_KNOWLEDGE_DIR", default: "docs/knowledge"]
         rateLimitPerMinute = Int(try Self.number(environment, "SONIC_RATE_LIMIT_PER_MINUTE", default: 60, range: 0...1_000_000_000, integer: true))
+        // Several times a subscriber's limit (4×): a household or an office behind one address.
+        ipCeilingPerMinute = Int(try Self.number(environment, "SONIC_IP_CEILING_PER_MINUTE", default: Double(16 * rateLimitPerMinute),
+                                                 range: 0...16_000_000_000, integer: true))
+        signInsPerHour = Int(try Self.number(environment, "SONIC_SIGN_INS_PER_HOUR", default: 60, range: 0...1_000_000_000, integer: true))
+        llmCallsPerDay = Int(try Self.number(environment, "SONIC_LLM_CALLS_PER_DAY", default: 100, range: 0...1_000_000_000, integer: true))
         switch environment["SONIC_INDEX_ALL", default: ""].lowercased() {
         case "": indexAll = network.name == "devnet"
         case "1", "true", "yes": indexAll = true

@@ -3,7 +3,8 @@ import Logging
 
 /// swift-log's handler for our processes: one line per event on standard error, for the
 /// service's log file, as `2026-12-02T19:20:40Z warning sonic-sync: …`. Metadata is appended as
-/// `key=value`. Never log secrets: `Secret` prints as `<redacted>`, but a key in plain text would not.
+/// `key=value`. Never log secrets: `Secret` prints as `<redacted>`, but a key in plain text would
+/// not; URLs are reduced to their scheme and host (`Redaction`), since keys ride in paths.
 public struct LineLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -34,6 +35,6 @@ public struct LineLogHandler: LogHandler {
         var line = "\(now.ISO8601Format()) \(event.level.rawValue) \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() { line += " \(key)=\(merged[key]!)" }
-        return line + "\n"
+        return Redaction.reducingURLs(in: line) + "\n"
     }
 }

@@ -203,7 +203,8 @@ public struct ActivityDecoder: Sendable {
         return (from, to, amount, nil)
     }
 
-    /// Token URIs our collection announced in `Minted` events, by token id.
+    /// Token URIs our collection announced in `Minted` events, by token id. On-chain text is
+    /// anyone's: a URI longer than our contract's 432 bytes is not stored.
     func mintedURIs(_ logs: [Log]) -> [UInt256: String] {
         var uris: [UInt256: String] = [:]
         for log in logs where log.address == catalog.nftContract {
@@ -212,7 +213,7 @@ public struct ActivityDecoder: Sendable {
                   let tokenID = UInt256(bigEndian: topics[2]),
                   case .string(let uri)? = (try? ABI.decode(log.data.bytes, as: [.string]))?.first
             else { continue }
-            uris[tokenID] = uri
+            if uri.utf8.count <= 432 { uris[tokenID] = uri }
         }
         return uris
     }

@@ -22,10 +22,13 @@ struct SonicFCGI: ParsableCommand {
               SONIC_FCGI_LISTEN   host:port or socket path (default 127.0.0.1:9146)
               SONIC_FCGI_THREADS  worker threads: requests handled at once (default 8 × cores)
               SONIC_DEPLOYMENTS_DIR  contract addresses per network (default deployments)
-              SONIC_BALANCE_TTL   seconds a cached balance, network state or subscription status is fresh (default 1)
+              SONIC_BALANCE_TTL   seconds a cached balance, network state, subscription status or health report is fresh (default 1)
               SONIC_MAX_STALENESS seconds a stale balance may be served while the node is down (default 300)
               SONIC_PUBLIC_ORIGIN the dashboard's origin (default http://127.0.0.1:8080)
               SONIC_RATE_LIMIT_PER_MINUTE  per client IP; 0 turns it off (default 60)
+              SONIC_IP_CEILING_PER_MINUTE  per client IP over all its sessions (default 16 × the rate limit)
+              SONIC_SIGN_INS_PER_HOUR      nonce and verify requests per client IP (default 60)
+              SONIC_LLM_CALLS_PER_DAY      language-model calls per address, 4× for subscribers (default 100)
               SONIC_KNOWLEDGE_DIR articles for the agent (default docs/knowledge)
               SONIC_INDEX_ALL     1: the indexer keeps everything (devnet default); 0: watched addresses
               SONIC_CONTENT_DIR   NFT images and metadata by CID (default var/ipfs)
@@ -49,7 +52,7 @@ struct SonicFCGI: ParsableCommand {
         }
         let app = App(configuration: settings)
         let api = API(app: app)
-        let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, handler: api.handle)
+        let server = FastCGIServer(address: settings.fastCGIListen, threads: settings.fastCGIThreads, bodyLimit: api.bodyLimit, handler: api.handle)
         let network = settings.network
         logger.info("sonic-fcgi: \(network.name) (chain id \(network.chainID)), listening on \(settings.fastCGIListen) with \(settings.fastCGIThreads) threads")
         app.start()
@@ -58,6 +61,18 @@ struct SonicFCGI: ParsableCommand {
     }
 }
 
+/// glibc raises its mmap threshold to the largest block freed so far; after a burst of large
+/// bodies each worker's arena then keeps them (30 MB after bursts of 1 MB requests). A fixed
+/// threshold (`M_MMAP_THRESHOLD`, which Swift's Glibc module does not export) maps every block
+/// past 128 KiB on its own and returns it when freed (docs/benchmarks.md, hostile inputs).
+func returnLargeBlocksToTheSystem() {
+    typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+    let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in <malloc.h>
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    _ = unsafeBitCast(symbol, to: MallOpt.self)(mmapThreshold, 128 * 1024)
+}
+
+returnLargeBlocksToTheSystem()
 LineLogHandler.bootstrap()
 let logger = Logger(label: "sonic-fcgi")
 SonicFCGI.main()

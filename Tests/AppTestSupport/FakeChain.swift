@@ -31,6 +31,8 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var known: Set<Hash32> = []
         public var reads = 0
         public var sent: [[UInt8]] = []
+        /// When set, asking the chain id waits for a signal of it: a node that is slow to answer.
+        public var chainIDGate: DispatchSemaphore?
     }
 
     private let lock = NSLock()
@@ -63,7 +65,10 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         return result
     }
 
-    public func chainID() throws(ChainError) -> UInt64 { try read { _ in 31337 } }
+    public func chainID() throws(ChainError) -> UInt64 {
+        withState { $0.chainIDGate }?.wait()
+        return try read { _ in 31337 }
+    }
     public func blockNumber() throws(ChainError) -> UInt64 { try read { $0.block } }
     public func balance(of address: Address, at block: BlockTag) throws(ChainError) -> UInt256 { try read { $0.balances[address] ?? .zero } }
     public func gasPrice() throws(ChainError) -> UInt256 { try read { $0.fees.baseFee } }
@@ -153,6 +158,7 @@ public struct TestServices {
         let configuration = try Configuration(environment: [
             "SONIC_DB_PATH": "\(folder)/sonic.sqlite", "SONIC_CONTENT_DIR": "\(folder)/ipfs", "SONIC_KNOWLEDGE_DIR": "\(folder)/none",
             "SONIC_BALANCE_TTL": String(ttl), "SONIC_MAX_STALENESS": String(maxStaleness), "SONIC_RATE_LIMIT_PER_MINUTE": "0",
+            "SONIC_SIGN_INS_PER_HOUR": "0",
         ].merging(environment) { $1 })
         var network = Network.devnet
         network.tokens = [KnownToken(symbol: "SUSD", name: "Sonic test dollar", address: Self.token, decimals: 6)]

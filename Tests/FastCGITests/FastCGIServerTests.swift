@@ -51,6 +51,27 @@ import Testing
         #expect(String(decoding: answer.body, as: UTF8.self).contains("at most 10 are accepted"))
     }
 
+    /// The limit depends on the request (its route): a body past it is read through and
+    /// dropped, never kept, and the kept connection serves its next request in step.
+    @Test func aBodyPastItsRoutesLimitIsRefusedAndTheConnectionGoesOn() throws {
+        let port = freePort()
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, bodyLimit: { $0.path == "/upload" ? 1_000_000 : 100 }) { request, respond in
+            respond(Self.echo(request))
+        }
+        try server.start()
+        defer { server.stop() }
+        let client = FastCGIClient(port: port)
+        let fd = try client.connect()
+        defer { close(fd) }
+        let big = [UInt8](repeating: 7, count: 300_000)
+        client.write(fd, params: ["REQUEST_METHOD": "POST", "DOCUMENT_URI": "/small", "CONTENT_LENGTH": "\(big.count)"], body: big, keepConnection: true)
+        let refused = try client.readAnswer(fd)
+        #expect(refused.head.hasPrefix("Status: 413") && String(decoding: refused.body, as: UTF8.self).contains("at most 100 are accepted here"))
+        client.write(fd, params: ["REQUEST_METHOD": "POST", "DOCUMENT_URI": "/upload", "CONTENT_LENGTH": "\(big.count)"], body: big, keepConnection: true)
+        let accepted = try client.readAnswer(fd)
+        #expect(String(decoding: accepted.body, as: UTF8.self).hasPrefix("POST /upload "))
+    }
+
     @Test func manyConcurrentRequestsAreAllAnswered() throws {
         let port = freePort()
         let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 4, answer: Self.echo)

@@ -134,6 +134,7 @@ class Stack:
             SONIC_MAX_STALENESS="4",
             SONIC_PUBLIC_ORIGIN=self.url,
             SONIC_RATE_LIMIT_PER_MINUTE="0",
+            SONIC_SIGN_INS_PER_HOUR="0",
             SONIC_KNOWLEDGE_DIR=str(ROOT / "docs" / "knowledge"),
             SONIC_CONTENT_DIR=str(self.dir / "var" / "ipfs"),
         )

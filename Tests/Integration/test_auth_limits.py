@@ -9,7 +9,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import to_checksum_address
 
-from siwe import ALICE, cookie_of, sign_in, siwe
+from siwe import ALICE, cookie_of, session_headers, sign_in, siwe
 from stack import ROOT, Stack, wait_until
 
 
@@ -31,6 +31,7 @@ def test_sign_in_me_and_logout(stack):
     headers = {"Cookie": f"sonic_session={session.value}"}
     me = stack.get("/api/auth/me", headers)
     assert me.status == 200 and me.json()["address"] == ALICE.address
+    assert me.json()["csrf_token"] == body["csrf_token"]  # what a new tab of the browser sends
 
     # State-changing requests with the cookie need the CSRF token.
     assert stack.post_json("/api/auth/logout", {}, headers).status == 403
@@ -111,6 +112,32 @@ def test_burst_gets_429_with_retry_after(stack):
         assert limited.headers["Retry-After"].isdigit() and int(limited.headers["Retry-After"]) >= 1
         assert limited.json()["status"] == 429
         assert stack.get("/api/health").status == 200  # monitoring is never limited
+    finally:
+        stack.stop_fcgi()
+        stack.start_fcgi()
+
+
+def test_fresh_keys_share_one_ip_ceiling(stack):
+    """The attack: sign in again and again with freshly made keys, each session with its own
+    bucket (twice the per-IP limit). The per-IP ceiling holds all of them together, and sign-ins
+    themselves are limited per IP."""
+    stack.stop_fcgi()
+    try:
+        stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="10", SONIC_IP_CEILING_PER_MINUTE="40", SONIC_SIGN_INS_PER_HOUR="0")
+        sessions = [session_headers(stack, Account.create()) for _ in range(5)]  # 10 of the 40
+        answers = [stack.get("/api/auth/me", headers) for headers in sessions for _ in range(20)]
+        admitted = sum(answer.status == 200 for answer in answers)
+        # Without the ceiling all 100 would pass (20 per session); with it, the 30 left and
+        # what refills (40 a minute) while the test runs.
+        assert 30 <= admitted <= 36, admitted
+        refused = [answer for answer in answers if answer.status == 429]
+        assert "however many sessions it holds" in refused[0].json()["detail"]
+        stack.stop_fcgi()
+        stack.start_fcgi(SONIC_SIGN_INS_PER_HOUR="4")
+        assert sign_in(stack, Account.create())[0].status == 200
+        assert sign_in(stack, Account.create())[0].status == 200
+        limited = stack.get("/api/auth/nonce")
+        assert limited.status == 429 and "sign-in requests an hour" in limited.json()["detail"]
     finally:
         stack.stop_fcgi()
         stack.start_fcgi()

@@ -29,7 +29,8 @@ def test_health_follows_new_blocks(stack):
     before = stack.get("/api/health").json()["block"]
     stack.rpc("evm_mine")
     stack.rpc("evm_mine")
-    assert stack.get("/api/health").json()["block"] == before + 2
+    # The report is kept for SONIC_BALANCE_TTL (0.5 s here): the new head shows within it.
+    wait_until(lambda: stack.get("/api/health").json()["block"] == before + 2, 5, "health to show the new head")
 
 
 def test_unknown_api_path_is_a_json_404(stack):
@@ -90,8 +91,8 @@ def test_assets_are_hashed_precompressed_cached_and_checked(stack):
 def test_devnet_down_degrades_to_503_and_recovers(stack):
     stack.stop_devnet()
     try:
-        answer = stack.get("/api/health")
-        assert answer.status == 503
+        # Within the report's half second (SONIC_BALANCE_TTL here) the node's absence shows.
+        answer = wait_until(lambda: (health := stack.get("/api/health")).status == 503 and health, 5, "health to report the node down")
         assert answer.headers["Retry-After"]
         health = answer.json()
         assert health["status"] == "degraded"
@@ -160,8 +161,8 @@ def test_hostile_requests_are_refused_cleanly(stack):
     big = stack.get("/api/health", {"X-Filler": "a" * 20_000})
     assert big.status in (400, 431, 494)
     # Deeply nested JSON and invalid UTF-8: problem documents naming what is wrong, no 5xx.
-    nested = stack.post_json("/api/tx/track", b"[" * 10_000 + b"]" * 10_000)
-    assert nested.status == 400 and nested.json()["title"] == "Malformed JSON"
+    nested = stack.post_json("/api/tx/track", b"[" * 3_000 + b"]" * 3_000)
+    assert nested.status == 400 and nested.json()["title"] == "Too deeply nested" and nested.json()["field"] == "body"
     invalid = stack.post_json("/api/tx/track", b'{"hash": "\xff\xfe"}')
     assert invalid.status == 400 and invalid.headers["Content-Type"] == "application/problem+json"
     # Path traversal on static files stays inside dist/.

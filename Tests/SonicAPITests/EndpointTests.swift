@@ -26,8 +26,8 @@ import Testing
         api = API(app: services.app)
     }
 
-    func get(_ path: String, query: String = "", headers: [String: String] = [:]) -> Response {
-        api.handle(Request(method: .get, path: path, query: query, headers: HTTPFields(headers), remoteAddress: "10.1.2.3"))
+    func get(_ path: String, query: String = "", headers: [String: String] = [:], from ip: String = "10.1.2.3") -> Response {
+        api.handle(Request(method: .get, path: path, query: query, headers: HTTPFields(headers), remoteAddress: ip))
     }
 
     func post(_ path: String, json: String, headers: [String: String] = [:]) -> Response {
@@ -40,11 +40,11 @@ import Testing
     }
 
     /// Signs in as `key` the way the dashboard does; the cookie and CSRF headers of the session.
-    func signIn() throws -> [String: String] {
-        let nonce = json(get("/api/auth/nonce"))["nonce"] as! String
-        let message = SIWEMessage(domain: "127.0.0.1:8080", address: Self.key.address, statement: "Sign in to Smart Sonic.",
+    func signIn(_ key: PrivateKey = Self.key) throws -> [String: String] {
+        let nonce = try #require(json(get("/api/auth/nonce"))["nonce"] as? String)
+        let message = SIWEMessage(domain: "127.0.0.1:8080", address: key.address, statement: "Sign in to Smart Sonic.",
                                   uri: "http://127.0.0.1:8080", chainID: 31337, nonce: nonce, issuedAt: services.clock.now())
-        let signature = Hex.encode(PersonalMessage.sign(Array(message.text.utf8), with: Self.key).bytes65)
+        let signature = Hex.encode(PersonalMessage.sign(Array(message.text.utf8), with: key).bytes65)
         let body = String(decoding: try JSONSerialization.data(withJSONObject: ["message": message.text, "signature": signature]), as: UTF8.self)
         let answer = post("/api/auth/verify", json: body)
         #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
@@ -118,6 +118,8 @@ import Testing
         let session = try signIn()
         let me = get("/api/auth/me", headers: ["cookie": session["cookie"]!])
         #expect(json(me)["address"] as? String == Self.key.address.checksummed)
+        // A new tab has only the cookie: `me` gives it the token its writes need.
+        #expect(json(me)["csrf_token"] as? String == session["x-csrf-token"] && me.header("Cache-Control") == "no-store")
         #expect(get("/api/auth/me").status == 401)
 
         let withoutToken = post("/api/auth/logout", json: "{}", headers: ["cookie": session["cookie"]!])

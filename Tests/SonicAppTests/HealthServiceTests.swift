@@ -1,6 +1,9 @@
 import AppTestSupport
 import Foundation
+import SonicChain
 import SonicConfig
+import Synchronization
+import TestSupport
 import Testing
 @testable import SonicApp
 
@@ -29,6 +32,35 @@ import Testing
         #expect(json["status"] as? String == "degraded" && json["rpc"] as? String == "unreachable")
         #expect(json["chain_id"] is NSNull && json["block"] is NSNull)
         #expect(Set(json.keys) == ["status", "network", "chain_id", "block", "rpc", "database"])
+    }
+
+    /// Twenty checks at once while the node is slow make one set of node calls (chain id and
+    /// head); more within the second are answered from it; after it, the node is asked again.
+    @Test func concurrentChecksShareOneSetOfNodeCalls() throws {
+        let services = try TestServices()
+        let gate = DispatchSemaphore(value: 0)
+        services.chain.update { $0.chainIDGate = gate }
+        let health = services.app.health
+        let done = DispatchSemaphore(value: 0)
+        let blocks = Mutex<[UInt64?]>([])
+        for _ in 0..<20 {
+            Thread {
+                let report = ThreadExecutor.run { await health.check() }
+                blocks.withLock { $0.append(report.block) }
+                done.signal()
+            }.start()
+        }
+        #expect(eventually { health.waiting() == 19 })
+        for _ in 0..<20 { gate.signal() }
+        for _ in 0..<20 { done.wait() }
+        #expect(blocks.withLock { $0 } == Array(repeating: 100, count: 20))
+        #expect(services.chain.reads == 2)
+        services.chain.update { $0.chainIDGate = nil }
+        _ = ThreadExecutor.run { await health.check() }
+        #expect(services.chain.reads == 2)
+        services.clock.advance(1)
+        _ = ThreadExecutor.run { await health.check() }
+        #expect(services.chain.reads == 4)
     }
 
     @Test func aNodeOnAnotherChainIsWrongChain() async throws {

@@ -54,6 +54,35 @@ import Testing
         #expect(answer.model == nil && !answer.reply.isEmpty)
     }
 
+    /// Each model call costs money: a signed-in address gets `SONIC_LLM_CALLS_PER_DAY` of them
+    /// (four times that as a subscriber), then a 429 that says so; messages the parser
+    /// understands never count; the next day the allowance is back.
+    @Test func modelCallsAreBoundedPerAddressAndDay() async throws {
+        let services = try TestServices(environment: ["SONIC_LLM_CALLS_PER_DAY": "2"])
+        var agent = services.app.agent
+        let scripted = ScriptedModel(answer: .success(.text("A model's answer.")))
+        agent.model = MeteredLanguageModel(model: scripted, calls: services.app.modelCalls, clock: services.clock)
+        func ask(_ caller: ModelCaller, _ message: String = "tell me something surprising about zebras and blockchains") async throws -> AgentService.Answer {
+            try await ModelCaller.$current.withValue(caller) {
+                try await agent.handle(message: message, conversation: nil, signedIn: TestServices.alice)
+            }
+        }
+        let alice = ModelCaller(key: "address:alice", weight: 1)
+        #expect(try await ask(alice).model == "the scripted model")
+        #expect(try await ask(alice, "what's gas now?").model == nil)  // the parser's: not counted
+        #expect(try await ask(alice).model == "the scripted model")
+        await #expect(throws: AppError.rateLimited(retryAfter: 43_200, detail:
+            "the agent's language model answers at most 2 messages a day for you (four times that with premium); used up, try again in 12 h "
+            + "or write the request plainly, e.g. \"send 1 S to 0x…\"")) { try await ask(alice) }
+        // A subscriber's allowance is four times as large; another address has its own.
+        let subscriber = ModelCaller(key: "address:carol", weight: 4)
+        for _ in 0..<8 { #expect(try await ask(subscriber).model == "the scripted model") }
+        await #expect(throws: AppError.self) { try await ask(subscriber) }
+        #expect(try await ask(ModelCaller(key: "address:bob", weight: 1)).model == "the scripted model")
+        services.clock.advance(86_400)
+        #expect(try await ask(alice).model == "the scripted model")
+    }
+
     /// The configured provider decides which model the agent is given; none, no model.
     @Test func theConfiguredProviderMakesItsModel() throws {
         let gemini = try Configuration(environment: ["SONIC_LLM_PROVIDER": "gemini", "SONIC_LLM_API_KEY": "k"])

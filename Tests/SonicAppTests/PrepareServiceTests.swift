@@ -120,4 +120,28 @@ import Testing
         #expect(sent.state == .pending && sent.nonce == 0 && services.chain.withState { $0.sent } == [ours.raw])
         #expect(try await services.transactions.status(sent.hash).status == "pending")
     }
+
+    /// What a broken or hostile node (or a wallet) answers at the edge of the integer types is
+    /// an error the person reads, never a trap: an estimate of 2^64 - 1 gas, an expiry past the
+    /// year 9999, a nonce beyond SQLite's integers.
+    @Test func extremeValuesAreErrorsNotTraps() async throws {
+        let services = try TestServices()
+        services.chain.update {
+            $0.balances[TestServices.alice] = TestServices.s(10)
+            $0.estimate = .success(.max)
+        }
+        await #expect(throws: AppError.badUpstream(summary: "Bad answer from the node", detail: "the Sonic node gave an answer we could not read")) {
+            try await services.transactions.prepareTransfer(from: TestServices.alice, to: TestServices.bob, amount: "1", token: nil)
+        }
+        services.chain.update { $0.subscription = .init(expiresAt: .max, price: UInt256(1), active: true, paused: false) }
+        await #expect(throws: AppError.self) { try await services.subscriptions.status(TestServices.alice) }
+
+        let key = try PrivateKey(hex: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
+        let far = try Transaction(chainID: 31337, nonce: .max, fees: .dynamic(maxPriorityFeePerGas: UInt256(1), maxFeePerGas: UInt256(2)),
+                                  gasLimit: 21_000, to: TestServices.bob, value: UInt256(1)).signed(with: key)
+        await #expect(throws: AppError.invalidInput(field: "raw", summary: "Invalid transaction", detail: "raw: nonce 18446744073709551615 is beyond 2^63 - 1")) {
+            try await services.transactions.send(raw: far.raw)
+        }
+        #expect(services.chain.withState { $0.sent.isEmpty })
+    }
 }

@@ -33,6 +33,21 @@ def test_connect_sign_in_and_balance_matches_the_chain(stack, wallet_page, walle
     assert not [m for m in wallet_page.console_messages if "Content Security Policy" in m]
 
 
+def test_a_second_tab_stays_signed_in_and_can_send(stack, wallet_page, wallet):
+    """A new tab shares the session cookie but not the first tab's storage: it takes the CSRF
+    token from /api/auth/me, so its state-changing requests are accepted (not 403)."""
+    sign_in(wallet_page, stack)
+    second = wallet_page.context.new_page()
+    second.goto(stack.url + "/chat")
+    expect(second.locator("#wallet-button")).to_have_text("0xf39F…2266", timeout=10_000)  # signed in, from /api/auth/me
+    with second.expect_response("**/api/agent") as sent:
+        second.get_by_label("Message").fill(f"send 1 S to {BOB}")
+        second.get_by_role("button", name="Send", exact=True).click()
+    assert sent.value.status == 200, sent.value.text()
+    expect(second.locator(".action-card .summary")).to_have_text(f"Send 1 S to {BOB}", timeout=10_000)
+    second.close()
+
+
 def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     sign_in(wallet_page, stack)
     before = int(stack.rpc("eth_getBalance", BOB, "latest"), 16)

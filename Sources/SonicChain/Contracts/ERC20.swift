@@ -15,7 +15,12 @@ public struct ERC20: Sendable {
 
     public func balance(of owner: Address) async throws -> UInt256 { try await contract.read(Self.balanceOf, [.address(owner)]).uint(Self.balanceOf) }
 
-    public func decimals() async throws -> Int { Int(try await contract.read(Self.decimals).uint(Self.decimals).value) }
+    /// The token's decimals: a `uint8`, so at most 255 (a larger answer is refused, not trapped on).
+    public func decimals() async throws -> Int {
+        let value = try await contract.read(Self.decimals).uint(Self.decimals).value
+        guard let decimals = Int(exactly: value), decimals <= 255 else { throw UnexpectedOutput(function: "decimals() of \(contract.address)") }
+        return decimals
+    }
 
     public func symbol() async throws -> String { try await contract.read(Self.symbol).string(Self.symbol) }
 
