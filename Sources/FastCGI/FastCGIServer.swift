@@ -175,7 +175,7 @@ public final class FastCGIServer: @unchecked Sendable {
         // libfcgi closes the connection and, with no listening socket, returns an error.
         guard FCGX_Accept_r(request) >= 0 else { return false }
         let exchange = FastCGIExchange(request)
-        let responder = Responder(exchange)
+        let responder = Responder(exchange) { [unowned self] fd in self.takeBack(fd) }
         switch exchange.readRequest(bodyLimit: bodyLimit) {
         case .failure(let problem): responder.respond(.problem(problem))
         case .success(let incoming): handler(incoming) { response in responder.respond(response) }
@@ -199,6 +199,19 @@ public final class FastCGIServer: @unchecked Sendable {
         return false
     }
 
+    /// A parked request was answered on another thread, its connection kept: the connection
+    /// comes back to epoll for nginx's next request on it. False when stopping, or when epoll
+    /// refuses it: the caller closes it then.
+    private func takeBack(_ fd: Int32) -> Bool {
+        guard !stopping.load(ordering: .sequentiallyConsistent), Int(fd) < idleCapacity, let idle else { return false }
+        idle[Int(fd)] = 1
+        guard sonic_epoll_arm(epoll, fd, 1) == 0 else {
+            idle[Int(fd)] = 0
+            return false
+        }
+        return true
+    }
+
     private func rearm(_ fd: Int32) {
         idle![Int(fd)] = 1
         if sonic_epoll_arm(epoll, fd, 0) != 0 {
@@ -218,8 +231,11 @@ public final class FastCGIServer: @unchecked Sendable {
 ///
 /// The rule: only the holder of the lock in state `.handling` or `.parked` may touch the
 /// request. Answered inline, the record stays with the accepting thread, which reuses it (and
-/// its kept-alive connection). Answered after its handler returned (parked), it is closed
-/// without keep-alive, detached so the close does not wait for nginx, and freed.
+/// its kept-alive connection). Answered after its handler returned (parked), its record is
+/// freed and its connection handed back to the server's epoll (`takeBack`), since nginx keeps
+/// upstream connections and would send its next request on one we closed (and count the reset
+/// as the server failing); only when the server is stopping is it closed, detached so the close
+/// does not wait for nginx.
 final class Responder: @unchecked Sendable {
     enum State { case handling, parked, done }
 
@@ -227,21 +243,33 @@ final class Responder: @unchecked Sendable {
     private let state = Mutex<State>(.handling)
     /// Set while a `DisconnectWatch` watches the parked request.
     let watch = Mutex<(DisconnectWatch, UInt64)?>(nil)
+    /// Gives a parked request's kept connection back to the server; false when it cannot.
+    private let takeBack: @Sendable (Int32) -> Bool
 
-    init(_ exchange: FastCGIExchange) { self.exchange = exchange }
+    init(_ exchange: FastCGIExchange, takeBack: @escaping @Sendable (Int32) -> Bool) {
+        self.exchange = exchange
+        self.takeBack = takeBack
+    }
 
     func respond(_ response: Response) {
-        if let (watcher, id) = watch.withLock({ $0.take() }) { watcher.forget(id) }
+        let watched = watch.withLock { $0.take() }
         state.withLock { state in
             guard state != .done else { return }
             let parked = state == .parked
-            if parked {
-                exchange.request.pointee.keepConnection = 0
-                FCGX_Detach(exchange.request)
-            }
+            let fd = exchange.request.pointee.ipcFd
+            // Out of the disconnect watch's set before the connection carries a next request.
+            if let (watcher, id) = watched { watcher.forget(id, fd: parked ? fd : -1) }
+            let keep = parked && exchange.request.pointee.keepConnection != 0
+            if parked && !keep { FCGX_Detach(exchange.request) }
             exchange.write(response)
-            FCGX_Finish_r(exchange.request)
-            if parked { exchange.request.deallocate() }
+            FCGX_Finish_r(exchange.request)  // with keepConnection set, the descriptor stays open
+            if parked {
+                exchange.request.deallocate()
+                if keep && fd >= 0 && !takeBack(fd) {
+                    shutdown(fd, Int32(SHUT_RDWR))
+                    close(fd)
+                }
+            }
             state = .done
         }
     }
@@ -343,8 +371,10 @@ final class DisconnectWatch: @unchecked Sendable {
         if !added { forget(id) }  // answered meanwhile, or epoll refused: nothing to watch
     }
 
-    func forget(_ id: UInt64) {
+    /// Stops watching the request `id`; and its descriptor `fd`, when it stays open (-1: none).
+    func forget(_ id: UInt64, fd: Int32 = -1) {
         _ = watched.withLock { $0.byID.removeValue(forKey: id) }
+        if fd >= 0 { _ = sonic_epoll_forget(epoll, fd) }
     }
 }
 

@@ -149,6 +149,33 @@ import Testing
         #expect(answers.withLock { $0 } == ["woken", "woken", "woken"])
     }
 
+    /// A parked request answered from another thread keeps its connection when nginx asked for
+    /// that (as it does for its kept upstream connections): nginx's next request on it is
+    /// answered, not reset.
+    @Test func aParkedAnswerKeepsTheConnectionForTheNextRequest() throws {
+        let port = freePort()
+        let parked = Mutex<(@Sendable (Response) -> Void)?>(nil)
+        let server = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1) { request, respond in
+            if request.path == "/park" {
+                parked.withLock { $0 = respond }
+            } else {
+                respond(Response(status: .ok, body: Array("inline".utf8)))
+            }
+        }
+        try server.start()
+        defer { server.stop() }
+        let client = FastCGIClient(port: port)
+        let fd = try client.connect()
+        defer { close(fd) }
+        client.write(fd, params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/park"], keepConnection: true)
+        try #require(eventually { parked.withLock { $0 } != nil }, "the request parked")
+        let respond = try #require(parked.withLock { $0 })
+        Thread { respond(Response(status: .ok, body: Array("woken".utf8))) }.start()  // from another thread
+        #expect(String(decoding: try client.readAnswer(fd).body, as: UTF8.self) == "woken")
+        client.write(fd, params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/next"], keepConnection: true)
+        #expect(String(decoding: try client.readAnswer(fd).body, as: UTF8.self) == "inline")
+    }
+
     @Test func addressInUseIsAClearError() throws {
         let port = freePort()
         let first = FastCGIServer(address: "127.0.0.1:\(port)", threads: 1, answer: Self.echo)
