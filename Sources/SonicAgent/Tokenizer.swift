@@ -73,6 +73,10 @@ struct Tokenizer {
             if hex.count == 66 { return [Token(kind: .hash(hex), raw: trimmed)] }
             if hex.count == 42 { return [Token(kind: .address(hex), raw: trimmed)] }
         }
+        // "0x1234abcd", "0x7099…79C8": written as an address but not one; a word the planner explains.
+        if trimmed.lowercased().hasPrefix("0x"), trimmed.count > 2 {
+            return [Token(kind: .word(trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".?!"))), raw: trimmed)]
+        }
         var core = trimmed
         while let last = core.last, ".".contains(last), core.count > 1, !isNumber(core) { core.removeLast() }
         if let number = normalizedNumber(core) { return [Token(kind: .number(number), raw: core)] }
@@ -86,7 +90,10 @@ struct Tokenizer {
             let rest = String(core[split...])
             return [Token(kind: .number(number), raw: String(core[..<split])), Token(kind: .word(rest.lowercased()), raw: rest)]
         }
-        if core.hasPrefix("$"), let number = normalizedNumber(String(core.dropFirst())) { return [Token(kind: .number(number), raw: core)] }
+        // "$5", "€20", "£3": the sign stays in `raw`, where the planner sees a currency.
+        if let sign = core.first, "$€£¥".contains(sign), let number = normalizedNumber(String(core.dropFirst())) {
+            return [Token(kind: .number(number), raw: core)]
+        }
         let word = core.lowercased()
         guard !word.isEmpty else { return [] }
         // "S/USDC", "usdc->s" inside one piece; "S-USDC" when both sides are tokens.

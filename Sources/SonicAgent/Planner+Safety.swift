@@ -1,0 +1,62 @@
+import Ethereum
+
+/// The rule that value only moves out of the person's own wallet: a message asking for funds
+/// to come *to* them — from another address ("send 5 S from 0x… to me"), from someone made to
+/// pay ("I want 0x… to pay me"), or as a payment request — is declined with the reason, never
+/// turned into a card going the other way.
+extension Planner {
+    func wrongDirection(_ parsed: ParsedMessage, _ message: Message, connected: Address?) -> String? {
+        guard ![.transactionHistory, .transactionStatus, .gasPrice, .swap, .defiQuery, .tokenApproval, .subscriptionPurchase,
+                .subscriptionStatus, .nftCreation].contains(parsed.intent) else { return nil }
+        let others = message.addresses.filter { $0 != connected?.lowercased }
+        let states = !message.addresses.isEmpty || !message.numbers.isEmpty || message.share != nil || message.fractionAmount != nil
+            || parsed.intent == .sendTransaction
+        let fromAnother = message.sourceAddresses.contains { $0 != connected?.lowercased }
+        let toThem = states && message.namesThePersonAsRecipient
+        let request = states && (message.has(Lexicon.paymentRequestWords) || message.phrase("ask") && message.has(Lexicon.sendVerbs))
+        guard fromAnother || toThem || request else { return nil }
+        let other = others.first.flatMap { try? Address($0).checksummed }.map { " \($0)" } ?? " anyone else"
+        let share = connected.map { ": \($0.checksummed)" } ?? ""
+        return "I can only send your own funds, out of your connected wallet, so I won't prepare a transfer that takes coins from\(other) "
+            + "or makes them pay you. Asking someone for a payment (a payment request) is planned for later; for now, share your address "
+            + "with them\(share)."
+    }
+}
+
+extension Message {
+    /// Addresses written after "from" ("from 0x…"): where funds would come from.
+    var sourceAddresses: [String] {
+        tokens.indices.compactMap { index in
+            guard case .address(let address) = tokens[index].kind, index > 0, case .word(let previous) = tokens[index - 1].kind else { return nil }
+            return previous == "from" ? address : nil
+        }
+    }
+
+    /// Whether the person is named as the one to receive: "to me", "to my wallet" (with no
+    /// address after it), "send me", "pay me", "to myself".
+    var namesThePersonAsRecipient: Bool {
+        let words = self.words
+        for (index, word) in words.enumerated() {
+            let next = index + 1 < words.count ? words[index + 1] : nil
+            if ["to", "into", "towards"].contains(word), let next {
+                if ["me", "myself", "us", "ourselves"].contains(next) { return true }
+                if next == "my", !addressFollows(word: index + 1, within: 4) { return true }
+            }
+            if Lexicon.sendVerbs.union(["pays", "sends", "give", "gives", "transfers", "owes", "owe", "refund", "reimburse"]).contains(word),
+               next == "me" || next == "us" {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Whether an address is written within `count` words after the `word`-th word.
+    private func addressFollows(word index: Int, within count: Int) -> Bool {
+        var seen = -1
+        for token in tokens {
+            if case .word = token.kind { seen += 1; continue }
+            if case .address = token.kind, seen >= index, seen <= index + count { return true }
+        }
+        return false
+    }
+}
