@@ -98,6 +98,9 @@ enum Lexicon {
     /// Asking someone else for funds: a payment request, which the agent does not make.
     static let paymentRequestWords: Set<String> = ["request", "requesting", "invoice", "charge", "bill", "owe", "owes", "owed", "collect", "reimburse", "refund"]
 
+    /// What "to my …" names when it means the person themself ("to my wallet").
+    static let ownPlaces: Set<String> = ["wallet", "address", "account", "accounts", "balance", "own", "self", "metamask", "main", "funds"]
+
     /// Every word some rule looks for: these are never "corrected" into another.
     static let known: Set<String> = sendVerbs.union(swapWords).union(defiWords).union(historyWords).union(balanceWords)
         .union(gasWords).union(nftWords).union(mintWords).union(subscriptionWords).union(secretWords).union(greetingWords)

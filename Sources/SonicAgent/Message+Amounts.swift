@@ -11,7 +11,7 @@ extension Message {
                 return token.raw
             }
             if case .word(let word) = token.kind, ["minus", "negative"].contains(word), index + 1 < tokens.count,
-               case .number = tokens[index + 1].kind {
+               EntityExtractor(message: self).numberSpans.contains(where: { $0.index == index + 1 }) {
                 return "\(word) \(tokens[index + 1].raw)"
             }
         }
@@ -25,7 +25,7 @@ extension Message {
             if let sign = token.raw.first, let name = Lexicon.currencies[String(sign)] { return (token.raw, name) }
             let after = index + 1 < tokens.count ? tokens[index + 1] : nil
             if case .word(let word)? = after?.kind, let name = Lexicon.currencies[word.trimmingCharacters(in: .punctuationCharacters)] {
-                return ("\(token.raw) \(after!.raw)", name)
+                return (token.raw + (word.first?.isLetter == true ? " " : "") + after!.raw, name)
             }
             if index > 0, case .word(let word) = tokens[index - 1].kind, let name = Lexicon.currencies[word] {
                 return ("\(tokens[index - 1].raw) \(token.raw)", name)
@@ -64,11 +64,23 @@ extension Message {
             || phrase("my whole") || phrase("my entire") || phrase("my full") || phrase("the whole") || phrase("the entire") || phrase("all i have") {
             return .all
         }
+        // "all S", "all of it", "send all to 0x…"; not "that's all".
+        if let index = words.firstIndex(of: "all"), index + 1 < words.count {
+            let next = words[index + 1]
+            let objects: Set<String> = ["of", "my", "the", "funds", "coins", "tokens", "balance", "it", "that"]
+            if objects.contains(next) || Lexicon.tokens[next] != nil || next == "to" && index > 0 && Lexicon.sendVerbs.contains(words[index - 1]) {
+                return .all
+            }
+        }
         for (word, denominator) in [("half", 2), ("third", 3), ("quarter", 4)] where has(word) {
             guard let index = words.firstIndex(of: word), index + 1 < words.count else { continue }
             let next = words[(index + 1)...].prefix(2)
             if next.contains("my") || next.contains("of") && (next.contains("my") || next.contains("it") || words[(index + 1)...].contains("balance")) {
                 return .fraction(numerator: 1, denominator: denominator)
+            }
+            // "send half to 0x…": half of the balance; "half an S" is an amount.
+            if word == "half", !["a", "an"].contains(next.first ?? ""), index > 0, Lexicon.sendVerbs.contains(words[index - 1]) {
+                return .fraction(numerator: 1, denominator: 2)
             }
         }
         for (index, token) in tokens.enumerated() {

@@ -22,7 +22,7 @@ extension Message {
     /// Small talk: a greeting, thanks or goodbye with nothing else asked.
     var smallTalk: SmallTalk? {
         guard addresses.isEmpty, numbers.isEmpty, hashes.isEmpty, words.count <= 8 else { return nil }
-        let fillers: Set<String> = ["there", "good", "agent", "sonic", "bot", "you", "so", "much", "a", "lot", "very", "for", "the", "help", "again", "mate", "friend", "all", "everyone", "guys", "team", "dear", "!", "oh", "and", "ok", "okay", "great", "nice", "cool", "awesome"]
+        let fillers: Set<String> = ["there", "good", "agent", "sonic", "bot", "you", "so", "much", "a", "lot", "very", "for", "the", "help", "again", "mate", "friend", "all", "everyone", "guys", "team", "dear", "!", "oh", "and", "ok", "okay", "great", "nice", "cool", "awesome", "that's", "thats", "it", "now", "is", "was", "that"]
         let meaningful = words.filter { !fillers.contains($0) }
         guard !meaningful.isEmpty else { return nil }
         if meaningful.allSatisfy({ Lexicon.thanksWords.contains($0) || Lexicon.helloWords.contains($0) }) && meaningful.contains(where: Lexicon.thanksWords.contains) {
@@ -54,6 +54,9 @@ extension Message {
     /// Whether a history question asks about what came in ("did I receive", "got anything")
     /// or went out ("what did I send"); nil for both.
     var flow: Flow? {
+        if ["send me", "sent me", "sends me", "pay me", "paid me", "get paid", "got paid", "to me", "transfer me", "give me", "gave me"].contains(where: phrase) {
+            return .incoming
+        }
         if has(["receive", "received", "receiving", "incoming", "got", "get"]) && !has(["send", "sent", "spend", "spent", "pay", "paid"]) { return .incoming }
         if has(["send", "sent", "spend", "spent", "pay", "paid", "outgoing"]) && !has(["receive", "received", "incoming"]) { return .outgoing }
         return nil

@@ -24,11 +24,12 @@ extension Planner {
 }
 
 extension Message {
-    /// Addresses written after "from" ("from 0x…"): where funds would come from.
+    /// Addresses written after "from" or "out of" ("from 0x…"): where funds would come from.
     var sourceAddresses: [String] {
         tokens.indices.compactMap { index in
             guard case .address(let address) = tokens[index].kind, index > 0, case .word(let previous) = tokens[index - 1].kind else { return nil }
-            return previous == "from" ? address : nil
+            let before = index > 1 ? { if case .word(let word) = tokens[index - 2].kind { word } else { "" } }() : ""
+            return previous == "from" || previous == "of" && before == "out" ? address : nil
         }
     }
 
@@ -39,8 +40,10 @@ extension Message {
         for (index, word) in words.enumerated() {
             let next = index + 1 < words.count ? words[index + 1] : nil
             if ["to", "into", "towards"].contains(word), let next {
-                if ["me", "myself", "us", "ourselves"].contains(next) { return true }
-                if next == "my", !addressFollows(word: index + 1, within: 4) { return true }
+                if ["me", "myself", "us", "ourselves", "mine"].contains(next) { return true }
+                // "to my wallet", "to my own address"; not "to my friend", who is someone else.
+                let after = words[(index + 2)...].prefix(2)
+                if next == "my", !addressFollows(word: index + 1, within: 4), after.contains(where: Lexicon.ownPlaces.contains) { return true }
             }
             if Lexicon.sendVerbs.union(["pays", "sends", "give", "gives", "transfers", "owes", "owe", "refund", "reimburse"]).contains(word),
                next == "me" || next == "us" {
@@ -48,6 +51,26 @@ extension Message {
             }
         }
         return false
+    }
+
+    /// Who a transfer names as its recipient when it is not an address: "alice" in "send 1 S to
+    /// alice", "my friend". nil when an address, the person, or nobody is named.
+    var recipientName: String? {
+        for (index, token) in tokens.enumerated() {
+            guard case .word(let word) = token.kind, ["to", "for"].contains(word), index + 1 < tokens.count else { continue }
+            var named: [String] = []
+            for next in tokens[(index + 1)...] {
+                guard case .word(let name) = next.kind, !["please", "pls", "now", "today", "asap", "thanks", "and", "instead"].contains(name) else { break }
+                named.append(next.raw.trimmingCharacters(in: .punctuationCharacters))
+                if next.raw.last.map({ ",.!?".contains($0) }) ?? false { break }
+            }
+            guard let first = named.first?.lowercased(), !named.isEmpty, named.count <= 3,
+                  !["me", "myself", "us", "it", "them", "him", "her", "someone", "somebody", "the", "a", "an", "address", "wallet", "buy", "pay", "get",
+                    "send", "see", "check", "confirm", "sign", "do"].contains(first),
+                  Lexicon.tokens[first] == nil, !(first == "my" && named.dropFirst().contains { Lexicon.ownPlaces.contains($0.lowercased()) }) else { continue }
+            return named.joined(separator: " ")
+        }
+        return nil
     }
 
     /// Whether an address is written within `count` words after the `word`-th word.

@@ -124,6 +124,10 @@ extension Planner {
             return (parsed, .clarify(question: "How much \(token) should I send\(recipient)?"), state)
         }
         guard let to = pending.to else {
+            if let name = message.recipientName {
+                return (parsed, .clarify(question: "I can't send to \"\(name)\": I only send to addresses, and I can't look up names or contacts. "
+                                        + "Give me the address (0x…) that should receive the \(what)."), state)
+            }
             return (parsed, .clarify(question: "Who should receive the \(what)? Give me their address (0x…)."), state)
         }
         guard let connected else {

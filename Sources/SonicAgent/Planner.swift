@@ -61,6 +61,8 @@ public struct Planner: Sendable {
                 state.cardShown = true
                 return (parsed, .confirmInWallet, state)
             }
+            return (parsed, .clarify(question: "Nothing is waiting for a yes right now. What would you like to do? For example \"what is my balance?\" "
+                                    + "or \"send 5 S to 0x…\"."), state)
         }
         if parsed.intent == .generalQuery, let talk = message.smallTalk { return (parsed, .smallTalk(talk), state) }
         state.awaitingYes = false
@@ -138,6 +140,10 @@ public struct Planner: Sendable {
             guard let connected else { return (parsed, .clarify(question: "Connect your wallet so I can look up your subscription."), state) }
             return (parsed, .subscriptionStatus(address: connected), state)
         case .subscriptionPurchase:
+            if message.has(["cancel", "stop", "end", "unsubscribe", "refund"]) {
+                return (parsed, .clarify(question: "Premium does not renew by itself, so there is nothing to cancel: it ends when the paid time runs out. "
+                                        + "Nothing was prepared."), state)
+            }
             guard let months = entities.months else {
                 state.pendingSubscription = true
                 return (parsed, .clarify(question: "For how many months? Each month is 30 days of premium."), state)

@@ -26,10 +26,10 @@ import Testing
 
     @Test func historyQuestionsCarryTheirDays() {
         #expect(say(["what did I do today?", "did I receive anything today", "what did I send yesterday", "any activity in the last 3 days?",
-                     "what happened this week"]) == [
+                     "what happened this week", "did anyone send me anything today"]) == [
             .history(address: Self.me, limit: nil, period: .today), .history(address: Self.me, limit: nil, period: .today, flow: .incoming),
             .history(address: Self.me, limit: nil, period: .yesterday, flow: .outgoing), .history(address: Self.me, limit: nil, period: .lastDays(3)),
-            .history(address: Self.me, limit: nil, period: .lastDays(7)),
+            .history(address: Self.me, limit: nil, period: .lastDays(7)), .history(address: Self.me, limit: nil, period: .today, flow: .incoming),
         ])
     }
 
@@ -42,7 +42,8 @@ import Testing
         #expect(say(["send 1 S to \(Self.bob)", "yes", "ok"]).dropFirst() == [.confirmInWallet, .confirmInWallet])
         #expect(say(["buy 2 months of premium", "yes please"]).last == .confirmInWallet)
         // A yes with nothing shown is not taken for a confirmation.
-        #expect(say(["yes"]) != [.confirmInWallet])
+        #expect(say(["yes"]) == [.clarify(question: "Nothing is waiting for a yes right now. What would you like to do? For example \"what is my balance?\" or \"send 5 S to 0x…\".")])
+        #expect(say(["cancel my subscription"]) == [.clarify(question: "Premium does not renew by itself, so there is nothing to cancel: it ends when the paid time runs out. Nothing was prepared.")])
     }
 
     @Test func theRequestIsFoundAnywhereInALongMessage() {

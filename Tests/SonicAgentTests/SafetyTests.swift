@@ -35,6 +35,7 @@ import Testing
     @Test(arguments: [
         "move 3 S from \(bob) to me", "I'd like \(bob) to send me 2 S", "please transfer 40 S from \(bob) into my account",
         "get 5 S from \(bob)", "invoice \(bob) for 12 S", "\(bob) owes me 7 S, collect it", "send me 10 S", "pay me 1 S from \(carol)",
+        "can you move 10 S out of \(bob)'s wallet into mine", "\(bob) should send me 4 S", "I need \(bob) to transfer 3 S to my address",
     ])
     func valueNeverComesFromSomeoneElse(line: String) {
         let actions = say([line, "yes"])
@@ -70,6 +71,14 @@ import Testing
         let action = say([line])[0]
         #expect(Self.text(action).contains(reason), "\(line): \(action)")
         #expect(!Self.text(action).contains("Who should receive"))
+    }
+
+    @Test(arguments: [("send 1 S to alice", "\"alice\""), ("send 2 S to my friend", "\"my friend\""), ("pay 3 S to Bob please", "\"Bob\"")])
+    func aNameIsNotARecipient(line: String, name: String) {
+        let actions = say([line, Self.bob])
+        #expect(Self.text(actions[0]).hasPrefix("I can't send to \(name): I only send to addresses"), "\(line): \(actions[0])")
+        guard case .send(_, let to, _, _) = actions[1] else { Issue.record("no card once the address came: \(actions[1])"); return }
+        #expect(to == Self.bobAddress)
     }
 
     @Test func anInvalidAddressIsNeverReplacedByMine() {
@@ -150,9 +159,16 @@ import Testing
         #expect(say(["send max S to \(Self.bob)"]) == [.sendShare(from: Self.me, to: Self.bobAddress, share: .all, token: .native)])
         #expect(say(["send 25% of my S to \(Self.bob)"]) == [.sendShare(from: Self.me, to: Self.bobAddress, share: .fraction(numerator: 25, denominator: 100), token: .native)])
         #expect(say(["send my entire balance", Self.bob]).last == .sendShare(from: Self.me, to: Self.bobAddress, share: .all, token: .native))
+        #expect(say(["send all S to \(Self.bob)"]) == [.sendShare(from: Self.me, to: Self.bobAddress, share: .all, token: .native)])
+        #expect(say(["send half to \(Self.bob)"]) == [.sendShare(from: Self.me, to: Self.bobAddress, share: .fraction(numerator: 1, denominator: 2), token: .native)])
+        // "1/2 S" is half an S, never 1 S; "1/3 S" has no exact decimal and is asked about.
+        #expect(say(["send 1/2 S to \(Self.bob)"]) == [.send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("0.5"), token: .native)])
+        #expect(say(["send 1/3 S to \(Self.bob)"]) == [.clarify(question: "How much S should I send to \(Self.bob)?")])
+        // "that's all" is not a share of anything.
+        #expect(say(["send 5 S", "thanks, that's all"]).last == .smallTalk(.thanks))
     }
 
-    @Test(arguments: ["send -5 S to \(bob)", "transfer −2 S to \(bob)", "send minus 3 S to \(bob)"])
+    @Test(arguments: ["send -5 S to \(bob)", "transfer −2 S to \(bob)", "send minus 3 S to \(bob)", "send minus five S to \(bob)"])
     func negativeAmountsGetAReason(line: String) {
         let action = say([line])[0]
         #expect(Self.text(action).contains("negative amount"), "\(line): \(action)")
