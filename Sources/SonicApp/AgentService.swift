@@ -239,10 +239,12 @@ public struct AgentService: Sendable {
     }
 
     /// Whether a language model may know better: the parser placed the message only by a
-    /// fallback, or filed it as a general question no article answers. Never for a refusal.
+    /// fallback, or filed it as a general question no article answers. Never for a refusal or a
+    /// question the planner asks (a typo in an address, an amount in dollars, a language it does
+    /// not read: a model's reading would meet the same rule), nor for small talk.
     static func unsure(_ text: String, action: Action, knowledge: (String) -> KnowledgeHit?) -> Bool {
         switch action {
-        case .refuse: return false
+        case .refuse, .clarify, .cancelled, .smallTalk, .confirmInWallet: return false
         case .answer(let query) where knowledge(query) == nil: return true
         default: return !MessageParser().understand(text).confident
         }

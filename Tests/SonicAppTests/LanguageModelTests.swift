@@ -56,6 +56,14 @@ import Testing
         #expect(answer.cards.isEmpty && answer.reply == "How much S should I send to \(Self.bob)?")
     }
 
+    /// When the planner itself declines or asks (here: an address too short to be one), the
+    /// model is not consulted: its text cannot cover the reason up.
+    @Test func thePlannersOwnQuestionsAreNotLeftToTheModel() async throws {
+        let (agent, _) = try agent(.success(.text("Sure, 5 S are on their way!")))
+        let answer = try await agent.handle(message: "yo 0x1234abcd gets 5 S", conversation: nil, signedIn: TestServices.alice)
+        #expect(answer.model == nil && answer.reply.hasPrefix("0x1234abcd is not a usable address"))
+    }
+
     /// A model the test scripts.
     struct ScriptedModel: LanguageModel {
         let answer: Result<ModelAnswer, LanguageModelError>
