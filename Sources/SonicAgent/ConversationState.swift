@@ -35,11 +35,13 @@ public struct ConversationState: Codable, Sendable, Equatable {
     /// The nonce of the last card of the series, set by the app: the next card is prepared
     /// only once the wallet has used it.
     public var seriesNonce: UInt64?
+    /// The addresses offered when asked which should receive: "each" or "both" sends to all.
+    public var choices: [Address] = []
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case pendingSend, awaitingYes, pendingSubscription, lastSend, cardShown, series, seriesIndex, seriesNonce
+        case pendingSend, awaitingYes, pendingSubscription, lastSend, cardShown, series, seriesIndex, seriesNonce, choices
     }
 
     /// Throws: `DecodingError` for a value of the wrong shape; keys added later may be absent.
@@ -53,6 +55,7 @@ public struct ConversationState: Codable, Sendable, Equatable {
         series = try container.decodeIfPresent([Transfer].self, forKey: .series) ?? []
         seriesIndex = try container.decodeIfPresent(Int.self, forKey: .seriesIndex) ?? 0
         seriesNonce = try container.decodeIfPresent(UInt64.self, forKey: .seriesNonce)
+        choices = try container.decodeIfPresent([Address].self, forKey: .choices) ?? []
     }
 
     /// Whether transfers of a series wait to be prepared.

@@ -60,6 +60,9 @@ extension Message {
     /// balance", "a quarter of my USDC", "25% of my S"; "½ S" and "half an S" are amounts, not shares.
     var share: Share? {
         let words = self.words
+        // A bare "half" or "all", answering "how much?".
+        if words == ["half"] { return .fraction(numerator: 1, denominator: 2) }
+        if words == ["all"] { return .all }
         if has(["everything", "max", "maximum"]) || phrase("all my") || phrase("all of my") || phrase("all of it") || phrase("all the")
             || phrase("my whole") || phrase("my entire") || phrase("my full") || phrase("the whole") || phrase("the entire") || phrase("all i have") {
             return .all

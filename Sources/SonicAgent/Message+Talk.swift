@@ -6,6 +6,9 @@ extension Message {
     var isCancel: Bool {
         guard addresses.isEmpty, hashes.isEmpty, !has(Lexicon.subscriptionWords), !has(Lexicon.approvalWords) else { return false }
         if words == ["no"] || words == ["nope"] || words == ["nah"] { return true }
+        // "no, don't", "please don't", "do not".
+        let refusals: Set<String> = ["no", "don't", "dont", "do", "not", "please", "it", "that", "wait", "nope", "nah", "thanks"]
+        if !words.isEmpty, words.allSatisfy(refusals.contains), has(["don't", "dont", "not"]) { return true }
         let phrased = Lexicon.cancelPhrases.contains { phrase($0) }
         let opening = words.drop { ["no", "ok", "okay", "please", "actually", "oh", "hmm", "wait", "sorry", "just", "uh"].contains($0) }.first
         return phrased || (opening.map { Lexicon.cancelWords.contains($0) } ?? false) || (words.count <= 4 && has(Lexicon.cancelWords))

@@ -30,7 +30,10 @@ extension Planner {
                 return (parsed, .sendSeveral(from: connected, transfers: transfers, next: 0), state)
             }
             state.pendingSend = pending
-            return (parsed, .clarify(question: "Which address should receive it: \(listed)? I send to one address per transfer."), state)
+            state.choices = options.compactMap { try? Address($0) }
+            let several = message.addressesAreAlternatives ? ""
+                : " To send to several, say how much each gets, for example \"1 S to 0x… and 2 S to 0x…\" or \"1 S each to 0x… and 0x…\"."
+            return (parsed, .clarify(question: "Which address should receive it: \(listed)? I send to one address per transfer.\(several)"), state)
         }
         state.pendingSend = pending
         if let to = parsed.entities.to {
@@ -53,13 +56,11 @@ extension Planner {
             pairs.append((written, spans.last { $0.index >= start && $0.index < index }))
             start = index + 1
         }
-        // "to A and B, 5 S each": one amount for every recipient; "A 1 S, B 2 S": amounts after.
-        if pairs.allSatisfy({ $0.span == nil }) {
-            if spans.count == 1, message.has(["each", "apiece", "both"]) {
-                pairs = pairs.map { ($0.to, spans[0]) }
-            } else if spans.count == pairs.count {
-                pairs = zip(pairs, spans).map { ($0.0.to, $0.1) }
-            }
+        // "5 S each to A and B": one amount for every recipient; "A 1 S, B 2 S": amounts after.
+        if spans.count == 1, message.has(["each", "apiece", "both"]) {
+            pairs = pairs.map { ($0.to, spans[0]) }
+        } else if pairs.contains(where: { $0.span == nil }), spans.count == pairs.count {
+            pairs = zip(pairs, spans).map { ($0.0.to, $0.1) }
         }
         for pair in pairs {
             guard let span = pair.span, let amount = try? DecimalAmount(span.value), let to = try? Address(pair.to) else { return nil }

@@ -67,6 +67,18 @@ public struct Planner: Sendable {
         if parsed.intent == .generalQuery, let talk = message.smallTalk { return (parsed, .smallTalk(talk), state) }
         state.awaitingYes = false
 
+        // "each", "both" after "which address?": the same amount to every address offered.
+        let choices = state.choices
+        state.choices = []
+        if let pending = state.pendingSend, pending.to == nil, choices.count > 1, message.has(["each", "both", "all", "everyone"]), let connected,
+           let amount = (try? readAmount(parsed, message, token: pending.token, followUp: true))?.0 ?? pending.amount {
+            state.pendingSend = nil
+            state.series = choices.map { Transfer(to: $0, amount: amount, token: pending.token) }
+            state.seriesIndex = 0
+            state.cardShown = true
+            return (parsed, .sendSeveral(from: connected, transfers: state.series, next: 0), state)
+        }
+
         // Follow-ups to a transfer being put together, or to the last one prepared.
         let amendment = isAmendment(message)
         if amendment, state.pendingSend == nil, state.lastSend == nil {
@@ -217,7 +229,7 @@ public struct Planner: Sendable {
         if isAmendment(message) { return true }
         let fillers = message.contentWords.filter { !["send", "it", "to", "them", "him", "her", "that", "instead", "s", "rather", "no"].contains($0) }
         let said = !message.addresses.isEmpty || !EntityExtractor(message: message).numberSpans.isEmpty || message.share != nil
-            || message.fractionAmount != nil
+            || message.fractionAmount != nil || message.negativeAmount != nil
         return said && fillers.count <= 2 && message.hashes.isEmpty
     }
 

@@ -112,11 +112,16 @@ import Testing
         #expect(actions[0] == .sendSeveral(from: Self.me, transfers: transfers, next: 0))
         #expect(actions[1] == .sendSeveral(from: Self.me, transfers: transfers, next: 1))
         #expect(actions[2] == .confirmInWallet)
+        let each = [Transfer(to: Self.bobAddress, amount: PlannerTests.amount("2"), token: .native),
+                    Transfer(to: Self.carolAddress, amount: PlannerTests.amount("2"), token: .native)]
+        #expect(say(["send 2 S each to \(Self.bob) and \(Self.carol)"]) == [.sendSeveral(from: Self.me, transfers: each, next: 0)])
+        let asked = say(["send 2 S to \(Self.bob) and \(Self.carol)", "both"])
+        #expect(Self.text(asked[0]).contains("say how much each gets") && asked[1] == .sendSeveral(from: Self.me, transfers: each, next: 0))
     }
 
     // MARK: Cancel
 
-    @Test(arguments: ["cancel", "never mind", "stop", "forget it", "nevermind", "no", "scratch that", "don't send it", "abort please"])
+    @Test(arguments: ["cancel", "never mind", "stop", "forget it", "nevermind", "no", "scratch that", "don't send it", "abort please", "no, don't", "I changed my mind"])
     func cancelMeansCancel(word: String) {
         let actions = say(["send 5 S to \(Self.bob)", word, "make that 4"])
         #expect(actions[1] == .cancelled)
@@ -164,6 +169,9 @@ import Testing
         // "1/2 S" is half an S, never 1 S; "1/3 S" has no exact decimal and is asked about.
         #expect(say(["send 1/2 S to \(Self.bob)"]) == [.send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("0.5"), token: .native)])
         #expect(say(["send 1/3 S to \(Self.bob)"]) == [.clarify(question: "How much S should I send to \(Self.bob)?")])
+        // Answers to "how much?".
+        #expect(say(["send S to \(Self.bob)", "half"]).last == .sendShare(from: Self.me, to: Self.bobAddress, share: .fraction(numerator: 1, denominator: 2), token: .native))
+        #expect(Self.text(say(["send S to \(Self.bob)", "-3"]).last!).contains("-3 is a negative amount"))
         // "that's all" is not a share of anything.
         #expect(say(["send 5 S", "thanks, that's all"]).last == .smallTalk(.thanks))
     }
