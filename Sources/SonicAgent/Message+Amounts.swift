@@ -34,24 +34,28 @@ extension Message {
         return nil
     }
 
-    /// A number whose reading depends on the language: "1.500" is 1.5 in English but 1,500 in
-    /// Spanish or German; "1,500" the other way round where the message is not in English.
-    /// The two readings, as normalised decimals, and the text as written.
-    var ambiguousNumber: (text: String, thousands: String, decimal: String)? {
+    /// A number whose reading depends on the language, with its readings as normalised
+    /// decimals: "1.500" is 1.5 in English but 1,500 in Spanish or German, and "1,500" the other
+    /// way round where the message is not in English; "1,5" is 1.5 with a decimal comma but
+    /// may be 15 in English; "1 500" (a space between thousands) is 1,500, not 1 and 500.
+    var ambiguousNumber: (text: String, readings: [String])? {
         let foreign = Language.of(self) != nil
-        for token in tokens {
+        for (index, token) in tokens.enumerated() {
             guard case .number = token.kind else { continue }
             let raw = token.raw
+            // "1 500": a group of three digits right after a number of one to three.
+            if index + 1 < tokens.count, case .number = tokens[index + 1].kind, (1...3).contains(raw.count), raw.allSatisfy(\.isNumber),
+               tokens[index + 1].raw.count == 3, tokens[index + 1].raw.allSatisfy(\.isNumber), let joined = Tokenizer.normalizedNumber(raw + tokens[index + 1].raw) {
+                return ("\(raw) \(tokens[index + 1].raw)", [joined])
+            }
             let separators = Set(raw.filter { $0 == "." || $0 == "," })
-            guard separators.count == 1, let separator = separators.first, separator == "." || foreign else { continue }
+            guard separators.count == 1, let separator = separators.first else { continue }
             let groups = raw.split(separator: separator, omittingEmptySubsequences: false)
-            guard groups.count >= 2, (1...3).contains(groups[0].count), groups[0].first != "0",
-                  groups.dropFirst().allSatisfy({ $0.count == 3 && $0.allSatisfy(\.isNumber) }) else { continue }
-            let whole = groups.joined()
-            guard let decimal = Tokenizer.normalizedNumber(groups.dropLast().joined() + "." + groups.last!) else { continue }
-            // "1.500.000" can only be thousands.
-            if groups.count > 2 { continue }
-            return (raw, whole, decimal)
+            guard groups.count == 2, groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }), groups[0].count <= 3 else { continue }
+            let joined = Tokenizer.normalizedNumber(groups.joined()), decimal = Tokenizer.normalizedNumber(groups[0] + "." + groups[1])
+            guard let joined, let decimal, groups[0].first != "0" || groups[0].count == 1 else { continue }
+            if groups[1].count == 3, groups[0].first != "0", separator == "." || foreign { return (raw, [joined, decimal]) }
+            if groups[1].count != 3, separator == ",", !foreign, groups[0] != "0" { return (raw, [decimal, joined]) }
         }
         return nil
     }

@@ -86,10 +86,11 @@ extension Planner {
             throw Question(text: "\(text) is an amount in \(currency), and I send \(name), not \(currency); I have no price to convert it with. "
                            + "How much \(name) should I send?")
         }
-        if let ambiguous = message.ambiguousNumber, let thousands = try? DecimalAmount(ambiguous.thousands), let decimal = try? DecimalAmount(ambiguous.decimal) {
-            throw Question(text: "Which amount do you mean by \(ambiguous.text): \(thousands.grouped) \(name) (\(thousands.spelledOut)) or "
-                           + "\(decimal.grouped) \(name) (\(decimal.spelledOut))? Write it with digits and a point for decimals, "
-                           + "for example \(thousands.text) or \(decimal.text).")
+        if let ambiguous = message.ambiguousNumber {
+            let readings = ambiguous.readings.compactMap { try? DecimalAmount($0) }
+            throw Question(text: "Which amount do you mean by \(ambiguous.text): "
+                           + readings.map { "\($0.grouped) \(name) (\($0.spelledOut))" }.joined(separator: " or ")
+                           + "? Write it with digits and a point for decimals, for example " + readings.map(\.text).joined(separator: " or ") + ".")
         }
         if let share = message.share { return (nil, share) }
         if let fraction = message.fractionAmount { return (try amount(fraction, of: token), nil) }

@@ -151,6 +151,11 @@ import Testing
         #expect(spanish[1] == .send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("2000"), token: .native))
         let german = say(["sende 1,250 S an \(Self.bob)"])
         #expect(Self.text(german[0]).contains("one thousand two hundred fifty") && Self.text(german[0]).contains("one point two five"))
+        // "1 500" groups thousands with a space: never 500 S or 1 S.
+        #expect(Self.text(say(["envoie 1 500 S à \(Self.bob)"])[0]).contains("1,500 S (one thousand five hundred)"))
+        // A decimal comma in English: 1.5 or 15? "0,5" can only be a half.
+        #expect(Self.text(say(["send 1,5 S to \(Self.bob)"])[0]).contains("1.5 S (one point five) or 15 S (fifteen)"))
+        #expect(say(["send 0,5 S to \(Self.bob)"]) == [.send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("0.5"), token: .native)])
         // In English, a comma groups thousands: no question.
         #expect(say(["send 1,250 S to \(Self.bob)"]) == [.send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("1250"), token: .native)])
     }
