@@ -12,9 +12,17 @@ public struct MessageParser: Sendable {
     /// The part of a long message that asks for something: in "… long story … Anyway, please
     /// send 4.2 S to 0x…", the last sentence that asks to send and says how much or to whom;
     /// the whole text otherwise.
+    /// Several requests ("Send 1 S to A. Then send 2 S to B.") are kept together.
     public func focus(_ text: String) -> String {
         let sentences = Self.sentences(text)
         guard sentences.count > 1 else { return text }
+        let asking = sentences.filter { sentence in
+            let message = Message(sentence)
+            let words = message.words.drop { ["then", "also", "and", "now", "anyway", "so", "finally", "next", "lastly", "plus", "after", "that", "oh"].contains($0) }
+            return (words.first.map(Lexicon.sendVerbs.contains) ?? false || Message(words.joined(separator: " ")).requestVerb(among: Lexicon.sendVerbs) != nil)
+                && (!message.addresses.isEmpty || !message.numbers.isEmpty)
+        }
+        if !asking.isEmpty { return asking.joined(separator: " ") }
         return sentences.last { sentence in
             let message = Message(sentence)
             return message.has(Lexicon.sendVerbs) && (!message.addresses.isEmpty || !message.numbers.isEmpty)

@@ -24,12 +24,25 @@ extension Planner {
 }
 
 extension Message {
-    /// Addresses written after "from" or "out of" ("from 0x…"): where funds would come from.
+    /// Where funds would come from: an address after "from", "out of", "on behalf of" or
+    /// "using" ("from 0x…", "using 0x…'s funds"), or one that would do the sending ("make 0x…
+    /// send", "0x… should pay").
     var sourceAddresses: [String] {
-        tokens.indices.compactMap { index in
-            guard case .address(let address) = tokens[index].kind, index > 0, case .word(let previous) = tokens[index - 1].kind else { return nil }
-            let before = index > 1 ? { if case .word(let word) = tokens[index - 2].kind { word } else { "" } }() : ""
-            return previous == "from" || previous == "of" && before == "out" ? address : nil
+        func word(_ index: Int) -> String {
+            guard index >= 0, index < tokens.count, case .word(let word) = tokens[index].kind else { return "" }
+            return word.trimmingCharacters(in: .punctuationCharacters)
+        }
+        return tokens.indices.compactMap { index in
+            guard case .address(let address) = tokens[index].kind else { return nil }
+            let (previous, before) = (word(index - 1), word(index - 2))
+            if previous == "from" || previous == "using" || previous == "of" && ["out", "behalf"].contains(before) { return address }
+            // The address as the subject of a send verb ("0x… should pay"), or its object made to
+            // send ("make 0x… send", "I want 0x… to pay"); not "to 0x… to pay for dinner".
+            var next = index + 1
+            while ["should", "will", "can", "could", "must", "would", "please"].contains(word(next)) { next += 1 }
+            if word(next) == "to", ["want", "need", "make", "have", "get", "ask", "let", "tell", "like", "told", "asked"].contains(previous) { next += 1 }
+            let recipient = tokens.indices.contains { tokens[$0].kind == .address(address) && ["to", "into"].contains(word($0 - 1)) }
+            return Lexicon.sendVerbs.union(["sends", "pays"]).contains(word(next)) && !recipient ? address : nil
         }
     }
 

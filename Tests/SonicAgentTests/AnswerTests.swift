@@ -51,6 +51,14 @@ import Testing
             + "My sister lent me money last week. Anyway please send 4.2 S to \(Self.bob), thanks."
         #expect(say([long]) == [.send(from: Self.me, to: PlannerTests.bobAddress, amount: PlannerTests.amount("4.2"), token: .native)])
         #expect(MessageParser().parse(long).intent == .sendTransaction)
+        // A story that mentions coming funds does not turn the request round; two requests stay two.
+        #expect(say(["My friend sent me 10 S from \(PlannerTests.carol) last week. Now I need to send 1 S to \(Self.bob)."])
+                == [.send(from: Self.me, to: PlannerTests.bobAddress, amount: PlannerTests.amount("1"), token: .native)])
+        guard case .sendSeveral(_, let transfers, 0) = say(["Send 1 S to \(Self.bob). Then send 2 S to \(PlannerTests.carol)."])[0] else {
+            Issue.record("two requests in two sentences were not both kept")
+            return
+        }
+        #expect(transfers.map(\.amount.text) == ["1", "2"])
     }
 
     @Test func otherLanguagesGetAnHonestAnswerInEnglish() {

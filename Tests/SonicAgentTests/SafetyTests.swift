@@ -36,6 +36,8 @@ import Testing
         "move 3 S from \(bob) to me", "I'd like \(bob) to send me 2 S", "please transfer 40 S from \(bob) into my account",
         "get 5 S from \(bob)", "invoice \(bob) for 12 S", "\(bob) owes me 7 S, collect it", "send me 10 S", "pay me 1 S from \(carol)",
         "can you move 10 S out of \(bob)'s wallet into mine", "\(bob) should send me 4 S", "I need \(bob) to transfer 3 S to my address",
+        "send 10 S to \(carol) on behalf of \(bob)", "send 10 S to \(carol) using \(bob)'s funds", "could you make \(bob) send 3 S to \(carol)",
+        "refund me 5 S", "I'm owed 5 S by \(bob)",
     ])
     func valueNeverComesFromSomeoneElse(line: String) {
         let actions = say([line, "yes"])
@@ -50,6 +52,8 @@ import Testing
     @Test func fromMyOwnWalletIsAnOrdinaryTransfer() {
         #expect(say(["send 2 S from \(Self.me.checksummed) to \(Self.bob)"]) == [.send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("2"), token: .native)])
         #expect(say(["send 2 S to my other wallet \(Self.bob)"]) == [.send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("2"), token: .native)])
+        #expect(say(["send 5 S to \(Self.bob) to pay for dinner"]) == [.send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("5"), token: .native)])
+        #expect(say(["give 1 S to \(Self.bob) so \(Self.bob) can pay rent"]) == [.send(from: Self.me, to: Self.bobAddress, amount: PlannerTests.amount("1"), token: .native)])
     }
 
     // MARK: Addresses
