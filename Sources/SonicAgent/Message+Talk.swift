@@ -26,8 +26,10 @@ extension Message {
     var smallTalk: SmallTalk? {
         guard addresses.isEmpty, numbers.isEmpty, hashes.isEmpty, words.count <= 8 else { return nil }
         let fillers: Set<String> = ["there", "good", "agent", "sonic", "bot", "you", "so", "much", "a", "lot", "very", "for", "the", "help", "again", "mate", "friend", "all", "everyone", "guys", "team", "dear", "!", "oh", "and", "ok", "okay", "great", "nice", "cool", "awesome", "that's", "thats", "it", "now", "is", "was", "that"]
+        if phrase("what's up") || phrase("whats up") || phrase("how are you") { return .greeting }
         let meaningful = words.filter { !fillers.contains($0) }
-        guard !meaningful.isEmpty else { return nil }
+        // "ok cool", "great": taking note, nothing asked.
+        guard !meaningful.isEmpty else { return words.isEmpty ? nil : .acknowledgement }
         if meaningful.allSatisfy({ Lexicon.thanksWords.contains($0) || Lexicon.helloWords.contains($0) }) && meaningful.contains(where: Lexicon.thanksWords.contains) {
             return .thanks
         }
@@ -69,6 +71,8 @@ extension Message {
 /// A short social message, answered in kind.
 public enum SmallTalk: String, Sendable, Codable {
     case greeting, thanks, goodbye
+    /// "ok", "cool", "great": taking note.
+    case acknowledgement
 }
 
 /// The days a history question covers, counted in UTC by the app.

@@ -144,6 +144,10 @@ public struct MessageParser: Sendable {
             return .balanceCheck
         }
         if m.has(["check", "show", "see", "view", "my"]) && !m.tokenMentions.isEmpty && m.numbers.isEmpty { return .balanceCheck }
+        // "show all my tokens", "which coins do I have".
+        if m.has(["tokens", "coins", "assets"]) && m.has(["my", "show", "list", "which", "what"]) && m.numbers.isEmpty && m.addresses.isEmpty {
+            return .balanceCheck
+        }
         return nil
     }
 }

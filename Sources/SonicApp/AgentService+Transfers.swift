@@ -83,6 +83,7 @@ extension AgentService {
         case .greeting: "Hello! I can check your balances, prepare transfers for your wallet to sign, follow transactions and answer questions about Sonic. What would you like to do?"
         case .thanks: "You're welcome! Ask me anytime."
         case .goodbye: "Goodbye! Nothing is pending from me."
+        case .acknowledgement: "All right. Anything else I can do for you?"
         }
     }
 }

@@ -19,8 +19,8 @@ import Testing
             .balance(address: Self.me, token: .symbol("USDC")), .balance(address: Self.me, token: .symbol("USDC")),
             .balance(address: Self.me, token: .symbol("FOO")),
         ])
-        #expect(say(["what's my balance?", "show my portfolio", "how much S do I have"]) == [
-            .balances(address: Self.me), .balances(address: Self.me), .balance(address: Self.me, token: .native),
+        #expect(say(["what's my balance?", "show my portfolio", "how much S do I have", "show all my tokens"]) == [
+            .balances(address: Self.me), .balances(address: Self.me), .balance(address: Self.me, token: .native), .balances(address: Self.me),
         ])
     }
 
@@ -38,7 +38,8 @@ import Testing
     }
 
     @Test func smallTalkIsAnsweredInKindAndYesAfterACardPointsToTheWallet() {
-        #expect(say(["hi", "hello there!", "thanks", "thank you!", "bye"]) == [.smallTalk(.greeting), .smallTalk(.greeting), .smallTalk(.thanks), .smallTalk(.thanks), .smallTalk(.goodbye)])
+        #expect(say(["hi", "hello there!", "thanks", "thank you!", "bye", "what's up", "ok cool"])
+                == [.smallTalk(.greeting), .smallTalk(.greeting), .smallTalk(.thanks), .smallTalk(.thanks), .smallTalk(.goodbye), .smallTalk(.greeting), .smallTalk(.acknowledgement)])
         #expect(say(["send 1 S to \(Self.bob)", "yes", "ok"]).dropFirst() == [.confirmInWallet, .confirmInWallet])
         #expect(say(["buy 2 months of premium", "yes please"]).last == .confirmInWallet)
         // A yes with nothing shown is not taken for a confirmation.
