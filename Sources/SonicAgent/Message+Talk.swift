@@ -26,7 +26,7 @@ extension Message {
     var smallTalk: SmallTalk? {
         guard addresses.isEmpty, numbers.isEmpty, hashes.isEmpty, words.count <= 8 else { return nil }
         let fillers: Set<String> = ["there", "good", "agent", "sonic", "bot", "you", "so", "much", "a", "lot", "very", "for", "the", "help", "again", "mate", "friend", "all", "everyone", "guys", "team", "dear", "!", "oh", "and", "ok", "okay", "great", "nice", "cool", "awesome", "that's", "thats", "it", "now", "is", "was", "that"]
-        if phrase("what's up") || phrase("whats up") || phrase("how are you") { return .greeting }
+        if words == ["what", "up"] || words == ["whats", "up"] || phrase("how are you") { return .greeting }  // "what's up" (the 's is dropped)
         let meaningful = words.filter { !fillers.contains($0) }
         // "ok cool", "great": taking note, nothing asked.
         guard !meaningful.isEmpty else { return words.isEmpty ? nil : .acknowledgement }
