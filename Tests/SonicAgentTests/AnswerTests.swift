@@ -22,6 +22,8 @@ import Testing
         #expect(say(["what's my balance?", "show my portfolio", "how much S do I have", "show all my tokens"]) == [
             .balances(address: Self.me), .balances(address: Self.me), .balance(address: Self.me, token: .native), .balances(address: Self.me),
         ])
+        // Coins mentioned in a request are no balance question (a model may place it).
+        #expect(!MessageParser().understand("hook my pal up with three coins").confident)
     }
 
     @Test func historyQuestionsCarryTheirDays() {
