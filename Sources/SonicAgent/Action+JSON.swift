@@ -18,6 +18,7 @@ extension Action: Encodable {
         case .status: "status"
         case .subscriptionStatus: "subscription_status"
         case .gasPrice: "gas_price"
+        case .transferCost: "transfer_cost"
         case .send: "send"
         case .sendShare: "send_share"
         case .sendSeveral: "send_several"
@@ -51,7 +52,7 @@ extension Action: Encodable {
             try container.encodeIfPresent(flow?.rawValue, forKey: .flow)
         case .status(let hash):
             try container.encode(hash.description, forKey: .hash)
-        case .send(let from, let to, let amount, let reference):
+        case .send(let from, let to, let amount, let reference), .transferCost(let from, let to, let amount, let reference):
             try container.encode(from.checksummed, forKey: .from)
             try container.encode(to.checksummed, forKey: .to)
             try container.encode(amount.text, forKey: .amount)

@@ -15,6 +15,9 @@ public enum Action: Sendable, Equatable {
     case status(hash: Hash32)
     case subscriptionStatus(address: Address)
     case gasPrice
+    /// What a transfer the message describes in full would cost: its own preview's estimate,
+    /// the one its card would show.
+    case transferCost(from: Address, to: Address, amount: DecimalAmount, token: TokenReference)
     /// A transfer out of the person's own wallet (`from` is always their connected address).
     case send(from: Address, to: Address, amount: DecimalAmount, token: TokenReference)
     /// A transfer of a share of the balance ("all my S": what is left after the fee), worked

@@ -162,6 +162,13 @@ public struct Planner: Sendable {
             }
             return subscription(parsed, months: months, connected: connected, state: state)
         case .gasPrice:
+            // "what would sending 5 SUSD to 0x… cost?": that transfer's own estimate.
+            let (amount, token) = EntityExtractor(message: message).amountAndToken()
+            if let connected, message.addresses.count == 1, let to = try? Address(message.addresses[0]), let amount = amount.flatMap({ try? DecimalAmount($0) }),
+               !amount.isZero {
+                let named = token ?? EntityExtractor(message: message).namedToken() ?? nativeSymbol
+                return (parsed, .transferCost(from: connected, to: to, amount: amount, token: reference(named)), state)
+            }
             return (parsed, .gasPrice, state)
         case .nftCreation:
             return (parsed, .mint(name: entities.name, description: entities.description), state)

@@ -46,6 +46,24 @@ extension AgentService {
         return (reply, [.transaction(prepared)], nil)
     }
 
+    /// What a transfer would cost, from the preview its card would show (no card: it was asked
+    /// about, not asked for).
+    func cost(from: Address, to: Address, amount: DecimalAmount, token reference: TokenReference) async -> (String, [Card], [Source]?) {
+        let symbol = context.network.nativeSymbol
+        guard let token = known(reference) else { return (unknown(reference), [], nil) }
+        let prepared: PreparedTransaction
+        do {
+            prepared = try await transactions.prepareTransfer(from: from, to: to, amount: amount.text, token: token,
+                                                               acknowledged: Set(context.warnings(for: to)))
+        } catch {
+            return (error.sentence, [], nil)
+        }
+        let gas = prepared.simulation.gasEstimate.map { "\(Units.grouping(String($0))) gas" } ?? "its gas"
+        return ("Sending \(amount.grouped) \(token) to \(to.checksummed) would cost about \(Self.fee(prepared.fee.estimatedWei)) \(symbol) in fees "
+                + "(\(gas) × (base fee + tip)), at most \(Self.fee(prepared.fee.maxWei)) \(symbol). Say \"send \(amount.text) \(token) to \(to.checksummed)\" "
+                + "to prepare it.", [], nil)
+    }
+
     /// Several transfers asked for at once: all said back, the card for the `next` one.
     func several(from: Address, transfers: [Transfer], next index: Int) async -> (String, [Card], [Source]?) {
         let symbol = context.network.nativeSymbol

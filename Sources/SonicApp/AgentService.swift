@@ -186,6 +186,8 @@ public struct AgentService: Sendable {
             let transfer = fees.likelyCost(gas: 21_000)
             return ("Gas is \(info.gasPriceGwei) gwei now (base fee \(Units.formatGwei(fees.baseFee)) gwei, tip \(Units.formatGwei(fees.maxPriorityFeePerGas)) gwei). "
                     + "A plain transfer of \(symbol) (21,000 gas) costs about \(Self.fee(transfer.description)) \(symbol), the estimate its card shows.", [], nil)
+        case .transferCost(let from, let to, let amount, let reference):
+            return await cost(from: from, to: to, amount: amount, token: reference)
         case .send(let from, let to, let amount, let reference):
             return await transfer(from: from, to: to, amount: .exactly(amount), token: reference)
         case .sendShare(let from, let to, let share, let reference):

@@ -178,6 +178,8 @@ def test_one_fee_estimate_for_answers_and_cards(stack, session):
     # gas × (base fee + tip), the fees of the same moment: the answer and the card agree.
     assert f"costs about {readable(estimate)} S" in gas["reply"], (gas["reply"], estimate)
     assert f"The fee is about {readable(estimate)} S" in Chat(stack, session).say(f"send 1 S to {BOB.address}")["reply"]
+    named = Chat(stack, session).say(f"how much would it cost to send 1 S to {BOB.address}?")
+    assert named["cards"] == [] and f"would cost about {readable(estimate)} S" in named["reply"]
     sent = stack.post_json("/api/tx/send", {"raw": sign(card)}, session).json()
     paid = int(wait_final(stack, sent["hash"])["fee_wei"])
     assert abs(paid - estimate) <= estimate // 5 and paid <= int(card["fee"]["max_wei"])

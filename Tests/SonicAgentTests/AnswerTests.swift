@@ -49,6 +49,12 @@ import Testing
         #expect(say(["cancel my subscription"]) == [.clarify(question: "Premium does not renew by itself, so there is nothing to cancel: it ends when the paid time runs out. Nothing was prepared.")])
     }
 
+    @Test func aCostQuestionIsAboutFeesAndNamesItsTransferWhenItCan() {
+        #expect(say(["how much will it cost to send 1 S?", "what's the fee to send 5 SUSD to \(Self.bob)"]) == [
+            .gasPrice, .transferCost(from: Self.me, to: PlannerTests.bobAddress, amount: PlannerTests.amount("5"), token: .symbol("SUSD")),
+        ])
+    }
+
     @Test func theRequestIsFoundAnywhereInALongMessage() {
         let long = "Hi! I was reading about swapping and exchanges all morning, and the DEX rates confused me, honestly. "
             + "My sister lent me money last week. Anyway please send 4.2 S to \(Self.bob), thanks."

@@ -50,6 +50,10 @@ import Testing
         let card = try #require(try await ask("send 1 S to \(TestServices.bob.checksummed)").cards.first?.prepared)
         let gas = try await ask("how much will it cost to send 1 S?").reply
         #expect(gas.contains("costs about \(AgentService.fee(card.fee.estimatedWei)) S"), "\(gas) / \(card.fee.estimatedWei)")
+        // A cost question naming the whole transfer (here a token's) gets that transfer's own estimate, and no card.
+        let token = try #require(try await ask("send 1 SUSD to \(TestServices.bob.checksummed)").cards.first?.prepared)
+        let cost = try await ask("what's the fee to send 1 SUSD to \(TestServices.bob.checksummed)?")
+        #expect(cost.cards.isEmpty && cost.reply.hasPrefix("Sending 1 SUSD to \(TestServices.bob.checksummed) would cost about \(AgentService.fee(token.fee.estimatedWei)) S"))
     }
 
     @Test func sharesOfTheBalanceComeToExactAmounts() async throws {
