@@ -1,10 +1,14 @@
 """Runs a labelled set through `sonic agent parse` and prints intent accuracy, exact-entity
-accuracy and every failure.  python scripts/eval-agent.py [SET.jsonl] [--sonic PATH] [--check]
+accuracy and every failure; then runs the conversation suite through the planner
+(`sonic agent converse`) and prints how many conversations and turns gave the expected card
+or question, with every failing turn.
+python scripts/eval-agent.py [SET.jsonl] [--conversations SCRIPTS.jsonl] [--sonic PATH] [--check]
 
 SET defaults to the development set, Tests/Fixtures/agent-dev.jsonl (its labelling rules are
-Tests/Fixtures/agent-labels.md).
+Tests/Fixtures/agent-labels.md); SCRIPTS to Tests/Fixtures/agent-conversations.jsonl.
 
---check exits non-zero below the targets (95 % intents, 90 % exact entities)."""
+--check exits non-zero below the targets (95 % intents, 90 % exact entities) or when a
+conversation turn fails."""
 
 import argparse
 import json
@@ -18,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("set", nargs="?", default=str(ROOT / "Tests" / "Fixtures" / "agent-dev.jsonl"))
+    parser.add_argument("--conversations", default=str(ROOT / "Tests" / "Fixtures" / "agent-conversations.jsonl"))
     parser.add_argument("--sonic", default=str(ROOT / ".build" / "release" / "sonic"))
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
@@ -41,9 +46,26 @@ def main() -> int:
     intent_rate, entity_rate = intents / total, entities / total
     print(f"intent accuracy {intents}/{total} = {intent_rate:.1%} (target 95%), "
           f"exact entities {entities}/{total} = {entity_rate:.1%} (target 90%), {len(failures)} failures")
-    if args.check and (intent_rate < 0.95 or entity_rate < 0.90):
+    conversations_ok = converse(args.sonic, args.conversations)
+    if args.check and (intent_rate < 0.95 or entity_rate < 0.90 or not conversations_ok):
         return 1
     return 0
+
+
+def converse(sonic: str, scripts: str) -> bool:
+    """Prints the conversation suite's failing turns and its totals; True when all pass."""
+    run = subprocess.run([sonic, "agent", "converse", scripts], capture_output=True, text=True)
+    if run.returncode not in (0, 1) or not run.stdout.strip():
+        print(f"conversation suite: sonic agent converse failed: {run.stderr.strip()}")
+        return False
+    *reports, summary = [json.loads(line) for line in run.stdout.splitlines()]
+    for report in reports:
+        for turn in report["turns"]:
+            if "problem" in turn:
+                print(f"- {report['name']}: {turn['say']!r}\n    {turn['problem']}\n    got {json.dumps(turn['action'], sort_keys=True)}")
+    print(f"conversation suite {summary['passed']}/{summary['conversations']} conversations, "
+          f"{summary['turns_passed']}/{summary['turns']} turns as expected (target: all)")
+    return summary["turns_passed"] == summary["turns"]
 
 
 if __name__ == "__main__":

@@ -23,6 +23,27 @@ async function follow(hash, line, symbol) {
   return since;
 }
 
+// What each warning code of a prepared transfer means (RecipientWarning in the app).
+const WARNINGS = {
+  zero_address: "This is the zero address: nobody owns it, and coins sent there can never be recovered.",
+  burn_address: "This is a burn address: nobody can spend from it, and coins sent there can never be recovered.",
+  token_contract: "This is a token's own contract, not a wallet: coins sent there are stuck and cannot be recovered.",
+  our_contract: "This is one of Smart Sonic's contracts, not a wallet: coins sent there cannot be recovered.",
+};
+
+// A transfer to a recipient the coins cannot come back from: its warnings, and a box the
+// person ticks before Confirm is enabled.
+function acknowledgement(warnings, confirm) {
+  if (!warnings || warnings.length === 0) return [];
+  const box = el("input", { type: "checkbox" });
+  confirm.disabled = true;
+  box.addEventListener("change", () => { confirm.disabled = !box.checked; });
+  return [
+    ...warnings.map((code) => el("p", { class: "status-bad", role: "alert" }, WARNINGS[code] || `Warning: ${code}`)),
+    el("label", { class: "acknowledge" }, box, " I understand these coins cannot be recovered."),
+  ];
+}
+
 // Resolves once the native symbol is known (the network is asked once per page).
 export async function transactionCard(prepared, { onConfirmed } = {}) {
   const tx = prepared.tx;
@@ -36,6 +57,7 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
       el("dt", {}, "To"), el("dd", { class: "mono" }, tx.to),
       el("dt", {}, "Fee"), el("dd", {}, `about ${prepared.fee.estimated} ${symbol} (at most ${prepared.fee.max} ${symbol})`),
       el("dt", {}, "Simulation"), el("dd", {}, prepared.simulation.success ? "succeeds" : `fails: ${prepared.simulation.reason}`)),
+    ...acknowledgement(prepared.warnings, confirm),
     el("div", { class: "actions" }, confirm, cancel), status);
   confirm.addEventListener("click", async () => {
     confirm.disabled = true;
@@ -52,7 +74,7 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
     } catch (error) {
       status.textContent = error.code === 4001 ? "You declined in your wallet; nothing was sent." : `Not sent: ${error.message}`;
       status.className = "tx-status status-bad";
-      confirm.disabled = false;
+      confirm.disabled = Boolean(prepared.warnings?.length) && !node.querySelector(".acknowledge input")?.checked;
       cancel.disabled = false;
     }
   });

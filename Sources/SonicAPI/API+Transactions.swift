@@ -11,13 +11,26 @@ extension API {
         let to: String
         let amount: String
         let token: String?
+        /// Warning codes the person acknowledged (`RecipientWarning`): needed for a recipient
+        /// from which coins could not be recovered.
+        let acknowledge: [String]?
     }
 
-    /// POST /api/tx/prepare `{from, to, amount, token?}`: a transfer of S or a known token, previewed.
+    /// POST /api/tx/prepare `{from, to, amount, token?, acknowledge?}`: a transfer of S or a
+    /// known token, previewed; to the zero address, a burn address, a token's contract or ours
+    /// only with each of its warning codes in `acknowledge`.
     func prepareTransfer(_ call: Route.Call) async throws -> Response {
         let body = try call.body(as: TransferBody.self)
         let from = try Validate.address(body.from, field: "from"), to = try Validate.address(body.to, field: "to")
-        return await .json(try app.transactions.prepareTransfer(from: from, to: to, amount: body.amount, token: body.token))
+        var acknowledged: Set<RecipientWarning> = []
+        for code in body.acknowledge ?? [] {
+            guard let warning = RecipientWarning(rawValue: code) else {
+                let known = RecipientWarning.allCases.map(\.rawValue).joined(separator: ", ")
+                throw AppError.invalidInput(field: "acknowledge", summary: "Unknown warning", detail: "acknowledge: \"\(code)\" is not one of \(known)")
+            }
+            acknowledged.insert(warning)
+        }
+        return await .json(try app.transactions.prepareTransfer(from: from, to: to, amount: body.amount, token: body.token, acknowledged: acknowledged))
     }
 
     struct SendBody: Decodable { let raw: String }

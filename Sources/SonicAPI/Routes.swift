@@ -16,7 +16,7 @@ extension API {
         .answer(.get, "/api/balance/{address}", query: ["tokens"]) { api, call in try await api.balance(call) }
             .answering { api, call in try api.freshBalance(call).map(call.respond) != nil },
         .answer(.get, "/api/history/{address}", query: HistoryQueryDecoder.fields) { api, call in try await api.history(call) },
-        .answer(.post, "/api/tx/prepare", body: ["from": address, "to": address, "amount": 128, "token": 64]) { api, call in try await api.prepareTransfer(call) },
+        .answer(.post, "/api/tx/prepare", body: ["from": address, "to": address, "amount": 128, "token": 64, "acknowledge": 256]) { api, call in try await api.prepareTransfer(call) },
         .answer(.post, "/api/tx/send", body: ["raw": 2 * 131_072 + 4]) { api, call in try await api.send(call) },
         .answer(.post, "/api/tx/track", body: ["hash": address]) { api, call in try await api.track(call) },
         Route(.get, "/api/tx/{hash}", query: ["wait", "since"]) { api, call in try await api.transactionStatus(call) }

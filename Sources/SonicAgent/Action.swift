@@ -5,21 +5,48 @@ import Ethereum
 /// Values are checked and typed: an address or hash here was written by the person (or is
 /// their connected address), an amount is exactly what they wrote.
 public enum Action: Sendable, Equatable {
+    /// The balance of one token, named in the message.
     case balance(address: Address, token: TokenReference)
-    case history(address: Address, limit: Int?)
+    /// Every token the address holds: the balance question that names none.
+    case balances(address: Address)
+    /// Recent transactions; within `period` when the question names days, only what came in
+    /// (or went out) when it asks that.
+    case history(address: Address, limit: Int?, period: Period? = nil, flow: Flow? = nil)
     case status(hash: Hash32)
     case subscriptionStatus(address: Address)
     case gasPrice
+    /// What a transfer the message describes in full would cost: its own preview's estimate,
+    /// the one its card would show.
+    case transferCost(from: Address, to: Address, amount: DecimalAmount, token: TokenReference)
+    /// A transfer out of the person's own wallet (`from` is always their connected address).
     case send(from: Address, to: Address, amount: DecimalAmount, token: TokenReference)
+    /// A transfer of a share of the balance ("all my S": what is left after the fee), worked
+    /// out by the app from the balance at the time.
+    case sendShare(from: Address, to: Address, share: Share, token: TokenReference)
+    /// One of several transfers asked for in one message: all are said back, and the card is
+    /// for `transfers[next]`; the rest follow one at a time, each once the previous is sent.
+    case sendSeveral(from: Address, transfers: [Transfer], next: Int)
     case subscribe(from: Address, months: Int)
     case mint(name: String?, description: String?)
     case swapInfo(tokenIn: TokenReference?, tokenOut: TokenReference?, amount: DecimalAmount?)
     case defiInfo
     case answer(query: String)
+    /// A greeting, thanks or goodbye, answered in kind.
+    case smallTalk(SmallTalk)
+    /// "Yes" to a card already shown: the confirmation happens in the wallet, not here.
+    case confirmInWallet
     /// A question back: a needed detail is missing, ambiguous or unusable.
     case clarify(question: String)
-    /// Declined, with the reason: requests for secrets or to set the rules aside, and what the
-    /// agent recognises but cannot do yet (DeFi transactions, managing allowances).
+    /// Declined, with the reason: requests for secrets or to set the rules aside, to move
+    /// someone else's funds, and what the agent recognises but cannot do yet (DeFi
+    /// transactions, managing allowances).
     case refuse(reason: String)
     case cancelled
+}
+
+/// A transfer out of the person's wallet, one of several asked for together.
+public struct Transfer: Codable, Sendable, Hashable {
+    public var to: Address
+    public var amount: DecimalAmount
+    public var token: TokenReference
 }

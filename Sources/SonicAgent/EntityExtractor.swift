@@ -189,6 +189,8 @@ struct EntityExtractor {
             guard index > 0 else { continue }
             if case .number(let value) = tokens[index - 1].kind, let count = Int(value) { return count * factor }
             if let previous = word(at: index - 1) {
+                // "half a year" is 6 months.
+                if ["a", "an"].contains(previous), word(at: index - 2) == "half", factor == 12 { return 6 }
                 if let count = Lexicon.numberWords[previous], count > 0 { return count * factor }
                 if ["another", "one", "a", "an", "extra", "additional", "single"].contains(previous) { return factor }
                 if let span = numberSpans.last(where: { $0.index < index }), span.index >= index - 3, let count = Int(span.value) { return count * factor }

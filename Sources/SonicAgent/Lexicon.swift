@@ -70,6 +70,37 @@ enum Lexicon {
     static let secretWords: Set<String> = ["private", "seed", "mnemonic", "secret", "password", "keystore", "passphrase"]
     static let greetingWords: Set<String> = ["hi", "hello", "hey", "thanks", "thank", "thx", "gm", "yo", "bye", "cheers"]
 
+    /// Currencies an amount may be written in, by sign, code or word, to their name.
+    static let currencies: [String: String] = [
+        "$": "US dollars", "usd": "US dollars", "dollar": "US dollars", "dollars": "US dollars", "bucks": "US dollars",
+        "€": "euros", "eur": "euros", "euro": "euros", "euros": "euros", "£": "pounds", "gbp": "pounds", "pound": "pounds",
+        "pounds": "pounds", "¥": "yen", "jpy": "yen", "yen": "yen", "chf": "Swiss francs", "francs": "Swiss francs",
+    ]
+    /// Fractions written as one character: "½ S".
+    static let fractions: [Character: String] = ["½": "0.5", "¼": "0.25", "¾": "0.75"]
+    /// Endings of name-service names ("vitalik.eth"), which are not addresses.
+    static let nameSuffixes: Set<String> = ["eth", "sonic", "crypto", "nft", "wallet", "x", "lens", "base", "bnb", "dao", "ens"]
+    /// Words that call off what is being put together.
+    static let cancelWords: Set<String> = ["cancel", "stop", "abort", "nevermind", "nvm", "forget", "scratch", "halt", "quit"]
+    static let cancelPhrases: [String] = [
+        "never mind", "forget it", "forget about it", "forget that", "scratch that", "don't send", "dont send", "do not send",
+        "changed my mind", "no thanks", "no thank you", "not anymore", "don't do it", "do not do it", "call it off",
+    ]
+    /// Saying yes, or that the previous step is done ("sent", "confirmed", "next").
+    static let yesWords: Set<String> = [
+        "yes", "y", "yep", "yeah", "yup", "ok", "okay", "sure", "confirm", "confirmed", "correct", "right", "go", "proceed", "do",
+        "done", "sent", "signed", "next", "continue", "approved", "si", "sí", "oui", "ja", "sim", "da", "👍",
+    ]
+    static let thanksWords: Set<String> = ["thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "thnx", "tks"]
+    static let helloWords: Set<String> = ["hi", "hello", "hey", "gm", "yo", "hiya", "howdy", "greetings", "sup", "morning", "evening", "afternoon"]
+    static let goodbyeWords: Set<String> = ["bye", "goodbye", "cya", "later", "night", "gn"]
+
+    /// Asking someone else for funds: a payment request, which the agent does not make.
+    static let paymentRequestWords: Set<String> = ["request", "requesting", "invoice", "charge", "bill", "owe", "owes", "owed", "collect", "reimburse", "refund"]
+
+    /// What "to my …" names when it means the person themself ("to my wallet").
+    static let ownPlaces: Set<String> = ["wallet", "address", "account", "accounts", "balance", "own", "self", "metamask", "main", "funds"]
+
     /// Every word some rule looks for: these are never "corrected" into another.
     static let known: Set<String> = sendVerbs.union(swapWords).union(defiWords).union(historyWords).union(balanceWords)
         .union(gasWords).union(nftWords).union(mintWords).union(subscriptionWords).union(secretWords).union(greetingWords)

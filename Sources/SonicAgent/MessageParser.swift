@@ -9,11 +9,68 @@ public struct MessageParser: Sendable {
 
     public func parse(_ text: String) -> ParsedMessage { understand(text).parsed }
 
+    /// The part of a long message that asks for something: in "… long story … Anyway, please
+    /// send 4.2 S to 0x…", the last sentence that asks to send and says how much or to whom;
+    /// the whole text otherwise.
+    /// Several requests ("Send 1 S to A. Then send 2 S to B.") are kept together.
+    public func focus(_ text: String) -> String {
+        let sentences = Self.sentences(text)
+        guard sentences.count > 1 else { return text }
+        let asking = sentences.filter { sentence in
+            let message = Message(sentence)
+            let words = message.words.drop { ["then", "also", "and", "now", "anyway", "so", "finally", "next", "lastly", "plus", "after", "that", "oh"].contains($0) }
+            return (words.first.map(Lexicon.sendVerbs.contains) ?? false || Message(words.joined(separator: " ")).requestVerb(among: Lexicon.sendVerbs) != nil)
+                && (!message.addresses.isEmpty || !message.numbers.isEmpty)
+        }
+        if !asking.isEmpty { return asking.joined(separator: " ") }
+        return sentences.last { sentence in
+            let message = Message(sentence)
+            return message.has(Lexicon.sendVerbs) && (!message.addresses.isEmpty || !message.numbers.isEmpty)
+        } ?? text
+    }
+
+    /// Whether the decimal `number` ("2.50") is one of `numbers` (from `numbers(in:)`), compared normalised.
+    public static func reads(_ number: String, among numbers: Set<String>) -> Bool {
+        Tokenizer.normalizedNumber(number).map(numbers.contains) ?? false
+    }
+
+    /// The sentences of `text`: split after ".", "!", "?" or a line break followed by a space or
+    /// the end, so that "4.2" and "0x…" stay whole.
+    static func sentences(_ text: String) -> [String] {
+        var sentences: [String] = []
+        var current = ""
+        let characters = Array(text)
+        for (index, character) in characters.enumerated() {
+            current.append(character)
+            let next = index + 1 < characters.count ? characters[index + 1] : " "
+            if character == "\n" || ".!?".contains(character) && next.isWhitespace {
+                let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !trimmed.isEmpty { sentences.append(trimmed) }
+                current = ""
+            }
+        }
+        let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !rest.isEmpty { sentences.append(rest) }
+        return sentences
+    }
+
+    /// The numbers the parser reads in `text` as normalised decimals: digits, number words,
+    /// written fractions ("½") and counts of months ("half a year" is 6). A language model's
+    /// amount or count is kept only when it is one of these: the model proposes, the text decides.
+    public func numbers(in text: String) -> Set<String> {
+        let message = Message(text)
+        let extractor = EntityExtractor(message: message)
+        var numbers = Set(extractor.numberSpans.map(\.value))
+        if let fraction = message.fractionAmount { numbers.insert(fraction) }
+        if let months = extractor.entities(for: .subscriptionPurchase).months { numbers.insert(String(months)) }
+        return numbers
+    }
+
     /// The parse, and whether a cue decided the intent (false when only a fallback did: an
     /// address with a number taken for a transfer, an address alone for its history, anything
     /// else for a general question). A language model, when configured, gets the others.
     public func understand(_ text: String) -> (parsed: ParsedMessage, confident: Bool) {
-        let message = Message(text)
+        let message = Message(focus(text))
         let cued = cue(message)
         let intent = cued ?? fallback(message)
         return (ParsedMessage(intent: intent, entities: EntityExtractor(message: message).entities(for: intent)), cued != nil)
@@ -72,15 +129,25 @@ public struct MessageParser: Sendable {
         if m.has(["confirmed", "pending", "status", "stuck", "mined", "went", "through"]) && m.has(["tx", "transaction", "transfer", "payment", "it"]) {
             return .transactionStatus
         }
+        // "what did I do today", "did I receive anything yesterday": history over some days.
+        if m.period != nil && (m.phrase("did i") || m.phrase("have i") || m.has(["anything", "happened", "activity", "received", "receive", "sent", "incoming"])) {
+            return .transactionHistory
+        }
         if m.has(Lexicon.historyWords) || (m.phrase("what did i") && m.has(["send", "sent", "receive", "received", "spend", "spent", "pay", "paid"]))
             || (m.has(["last", "latest", "recent"]) && m.has(["tx", "txs", "transactions", "transfers", "sends"])) || m.has(["spent", "spend", "spending", "received"]) {
             return .transactionHistory
         }
         if m.has(Lexicon.sendVerbs) { return .sendTransaction }
-        if m.has(Lexicon.balanceWords) || m.phrase("how much") || m.phrase("how many") || m.has(["hold", "holding", "worth", "wallet", "own"]) {
+        if m.has(Lexicon.balanceWords) || m.phrase("how much") || m.phrase("how many") || m.has(["hold", "holding", "worth", "wallet", "own"])
+            || (m.phrase("do i have") || m.phrase("have i got") || m.phrase("do i still have") || m.phrase("got any") || m.phrase("have any"))
+                && EntityExtractor(message: m).namedToken(capitals: true) != nil {
             return .balanceCheck
         }
         if m.has(["check", "show", "see", "view", "my"]) && !m.tokenMentions.isEmpty && m.numbers.isEmpty { return .balanceCheck }
+        // "show all my tokens", "which coins do I have".
+        if m.has(["tokens", "coins", "assets"]) && m.has(["show", "list", "which", "what"]) && m.numbers.isEmpty && m.addresses.isEmpty {
+            return .balanceCheck
+        }
         return nil
     }
 }

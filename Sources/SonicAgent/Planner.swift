@@ -4,7 +4,8 @@ import Ethereum
 /// unusable details produce a question, follow-ups ("send it to 0x…", "make that 3", "cancel")
 /// complete or change what is pending. Addresses come only from the person's words or their own
 /// connected address, never from anywhere else: one they wrote that is not valid is questioned,
-/// never replaced by theirs.
+/// never replaced by theirs. Value only ever moves out of the person's own wallet
+/// (`Planner+Safety.swift` lists the rules).
 public struct Planner: Sendable {
     /// Symbols the network can move (the native coin's first).
     public let knownTokens: [String]
@@ -15,44 +16,104 @@ public struct Planner: Sendable {
     var nativeSymbol: String { knownTokens.first ?? "S" }
 
     /// Plans `text`; `understood` replaces what the parser would make of it (a language
-    /// model's reading), and goes through the same checks and questions.
+    /// model's reading), and goes through the same checks and questions: every rule below
+    /// reads the person's own words, whoever understood them.
     public func plan(_ text: String, connected: Address?, state: ConversationState, understood: ParsedMessage? = nil)
         -> (ParsedMessage, Action, ConversationState)
     {
-        let parsed = understood ?? parser.parse(text)
+        let focus = parser.focus(text)
+        let parsed = understood ?? parser.parse(focus)
+        let message = Message(focus)
         var state = state
-        let message = Message(text)
-        let entities = parsed.entities
+        let shown = state.cardShown
+        state.cardShown = false
 
-        if message.has(["cancel", "stop", "nevermind", "abort"]) || message.phrase("never mind") || (message.words == ["no"]) {
-            if state.pendingSend != nil || state.pendingSubscription {
-                return (parsed, .cancelled, ConversationState())
-            }
-        }
+        if message.isCancel { return (parsed, .cancelled, ConversationState()) }
         if let refusal = refusal(parsed, message) { return (parsed, refusal, state) }
+        if let reason = wrongDirection(parsed, message, connected: connected) {
+            state.pendingSend = nil
+            state.awaitingYes = false
+            return (parsed, .refuse(reason: reason), state)
+        }
+        if parsed.intent != .nftCreation, let problem = message.addressProblem {
+            // A transfer keeps what it has (the amount) for the right address.
+            if parsed.intent == .sendTransaction || state.pendingSend != nil {
+                var pending = state.pendingSend ?? .init(token: parsed.entities.token.map(reference) ?? .native)
+                if let (amount, share) = try? readAmount(parsed, message, token: pending.token, followUp: state.pendingSend != nil) {
+                    pending.amount = amount ?? pending.amount
+                    pending.share = share ?? pending.share
+                }
+                state.pendingSend = pending
+            }
+            return (parsed, .clarify(question: problem), state)
+        }
+        if message.isYes {
+            if state.awaitingYes, state.pendingSend != nil {
+                state.awaitingYes = false
+                return completeSend(parsed, message, connected: connected, state: state, confirmed: true)
+            }
+            if state.seriesContinues, let connected {
+                state.seriesIndex += 1
+                state.cardShown = true
+                return (parsed, .sendSeveral(from: connected, transfers: state.series, next: state.seriesIndex), state)
+            }
+            if shown {
+                state.cardShown = true
+                return (parsed, .confirmInWallet, state)
+            }
+            return (parsed, .clarify(question: "Nothing is waiting for a yes right now. What would you like to do? For example \"what is my balance?\" "
+                                    + "or \"send 5 S to 0x…\"."), state)
+        }
+        if parsed.intent == .generalQuery, let talk = message.smallTalk { return (parsed, .smallTalk(talk), state) }
+        state.awaitingYes = false
+
+        // "each", "both" after "which address?": the same amount to every address offered.
+        let choices = state.choices
+        state.choices = []
+        if let pending = state.pendingSend, pending.to == nil, choices.count > 1, message.has(["each", "both", "all", "everyone"]), let connected,
+           let amount = (try? readAmount(parsed, message, token: pending.token, followUp: true))?.0 ?? pending.amount {
+            state.pendingSend = nil
+            state.series = choices.map { Transfer(to: $0, amount: amount, token: pending.token) }
+            state.seriesIndex = 0
+            state.cardShown = true
+            return (parsed, .sendSeveral(from: connected, transfers: state.series, next: 0), state)
+        }
 
         // Follow-ups to a transfer being put together, or to the last one prepared.
-        if var pending = state.pendingSend ?? (isAmendment(message) ? state.lastSend : nil),
+        let amendment = isAmendment(message)
+        if amendment, state.pendingSend == nil, state.lastSend == nil {
+            return (parsed, .clarify(question: "There is no transfer to change: none is being prepared (a cancelled one is gone). "
+                                    + "What should I send, and to which address?"), state)
+        }
+        if var pending = state.pendingSend ?? (amendment ? state.lastSend : nil),
            parsed.intent == .sendTransaction || isFollowUp(parsed, message) {
             do throws(Question) {
-                if let to = entities.to ?? (parsed.intent == .transactionHistory ? entities.address : nil) ?? message.addresses.first {
+                if let to = parsed.entities.to ?? (parsed.intent == .transactionHistory ? parsed.entities.address : nil) ?? message.addresses.first {
                     pending.to = try address(to)
                 }
-                if let amount = entities.amount ?? message.numbers.first { pending.amount = try self.amount(amount, of: pending.token) }
+                let (amount, share) = try readAmount(parsed, message, token: pending.token, followUp: true)
+                if let amount { (pending.amount, pending.share) = (amount, nil) }
+                if let share { (pending.amount, pending.share) = (nil, share) }
             } catch {
+                state.pendingSend = pending
                 return (parsed, .clarify(question: error.text), state)
             }
-            if let token = entities.token.map(reference), parsed.intent == .sendTransaction, token != .native || pending.token == .native { pending.token = token }
+            if let token = parsed.entities.token.map(reference), parsed.intent == .sendTransaction, token != .native || pending.token == .native { pending.token = token }
             state.pendingSend = pending
-            return completeSend(parsed, connected: connected, state: state)
+            return completeSend(parsed, message, connected: connected, state: state)
         }
-        if state.pendingSubscription, let months = entities.months ?? message.numbers.first.flatMap({ Int($0) }) {
+        if state.pendingSubscription, let months = parsed.entities.months ?? message.numbers.first.flatMap({ Int($0) }) {
             state.pendingSubscription = false
             return subscription(parsed, months: months, connected: connected, state: state)
         }
+        // A transfer in another language is said back spelled out instead (`completeSend`).
+        if let language = Language.of(message), parsed.intent != .sendTransaction, !parser.understand(focus).confident || parsed.intent == .generalQuery {
+            return (parsed, .clarify(question: "I can only read English, and your message looks like \(language). Please ask again in English, "
+                                    + "for example \"what is my balance?\" or \"send 5 S to 0x…\"."), state)
+        }
 
         do throws(Question) {
-            return try request(parsed, text: text, message: message, connected: connected, state: state)
+            return try request(parsed, text: focus, message: message, connected: connected, state: state)
         } catch {
             return (parsed, .clarify(question: error.text), state)
         }
@@ -68,24 +129,17 @@ public struct Planner: Sendable {
         switch parsed.intent {
         case .balanceCheck:
             let address = try whose(entities.address, connected: connected, or: "Connect your wallet, or tell me the address whose balance you want.")
-            return (parsed, .balance(address: address, token: entities.token.map(reference) ?? .native), state)
+            // A question that names no token is about all of them.
+            guard let named = EntityExtractor(message: message).namedToken(capitals: true) else { return (parsed, .balances(address: address), state) }
+            return (parsed, .balance(address: address, token: reference(named)), state)
         case .sendTransaction:
-            let token = entities.token.map(reference) ?? .native
-            let amount = try entities.amount.map { text throws(Question) in try self.amount(text, of: token) }
-            if message.addresses.count > 1 && entities.to != nil && !message.hasTo {
-                let options = message.addresses.joined(separator: " or ")
-                state.pendingSend = .init(to: nil, amount: amount, token: token)
-                return (parsed, .clarify(question: "Which address should receive it: \(options)?"), state)
-            }
-            state.pendingSend = .init(to: nil, amount: amount, token: token)
-            if let to = entities.to {
-                // Asked about with the amount kept, for the right address to complete it.
-                do { state.pendingSend?.to = try address(to) } catch { return (parsed, .clarify(question: error.text), state) }
-            }
-            return completeSend(parsed, connected: connected, state: state)
+            return send(parsed, message, connected: connected, state: state)
         case .transactionHistory:
             let address = try whose(entities.address, connected: connected, or: "Connect your wallet, or tell me the address whose history you want.")
-            return (parsed, .history(address: address, limit: entities.limit), state)
+            let period = message.period
+            // "the last 3 days" names days, not a count of transactions.
+            guard let period else { return (parsed, .history(address: address, limit: entities.limit), state) }
+            return (parsed, .history(address: address, limit: nil, period: period, flow: message.flow), state)
         case .transactionStatus:
             guard let text = entities.txHash else {
                 return (parsed, .clarify(question: "Which transaction? Paste its hash (0x and 64 hex digits)."), state)
@@ -98,12 +152,23 @@ public struct Planner: Sendable {
             guard let connected else { return (parsed, .clarify(question: "Connect your wallet so I can look up your subscription."), state) }
             return (parsed, .subscriptionStatus(address: connected), state)
         case .subscriptionPurchase:
+            if message.has(["cancel", "stop", "end", "unsubscribe", "refund"]) {
+                return (parsed, .clarify(question: "Premium does not renew by itself, so there is nothing to cancel: it ends when the paid time runs out. "
+                                        + "Nothing was prepared."), state)
+            }
             guard let months = entities.months else {
                 state.pendingSubscription = true
                 return (parsed, .clarify(question: "For how many months? Each month is 30 days of premium."), state)
             }
             return subscription(parsed, months: months, connected: connected, state: state)
         case .gasPrice:
+            // "what would sending 5 SUSD to 0x… cost?": that transfer's own estimate.
+            let (amount, token) = EntityExtractor(message: message).amountAndToken()
+            if let connected, message.addresses.count == 1, let to = try? Address(message.addresses[0]), let amount = amount.flatMap({ try? DecimalAmount($0) }),
+               !amount.isZero {
+                let named = token ?? EntityExtractor(message: message).namedToken() ?? nativeSymbol
+                return (parsed, .transferCost(from: connected, to: to, amount: amount, token: reference(named)), state)
+            }
             return (parsed, .gasPrice, state)
         case .nftCreation:
             return (parsed, .mint(name: entities.name, description: entities.description), state)
@@ -122,29 +187,6 @@ public struct Planner: Sendable {
         }
     }
 
-    private func completeSend(_ parsed: ParsedMessage, connected: Address?, state: ConversationState) -> (ParsedMessage, Action, ConversationState) {
-        var state = state
-        guard let pending = state.pendingSend else { return (parsed, .cancelled, state) }
-        let token = pending.token.name(nativeSymbol: nativeSymbol)
-        if case .symbol(let symbol) = pending.token, !knownTokens.contains(symbol) {
-            state.pendingSend = nil
-            return (parsed, .clarify(question: "I don't know the token \(symbol). I can send \(knownTokens.joined(separator: ", ")): which did you mean?"), state)
-        }
-        guard let amount = pending.amount else {
-            let recipient = pending.to.map { " to \($0.lowercased)" } ?? ""
-            return (parsed, .clarify(question: "How much \(token) should I send\(recipient)?"), state)
-        }
-        guard let to = pending.to else {
-            return (parsed, .clarify(question: "Who should receive the \(amount) \(token)? Give me their address (0x…)."), state)
-        }
-        guard let connected else {
-            return (parsed, .clarify(question: "Connect your wallet first: the transfer is prepared from your address and signed by your wallet."), state)
-        }
-        state.pendingSend = nil
-        state.lastSend = pending
-        return (parsed, .send(from: connected, to: to, amount: amount, token: pending.token), state)
-    }
-
     private func subscription(_ parsed: ParsedMessage, months: Int, connected: Address?, state: ConversationState) -> (ParsedMessage, Action, ConversationState) {
         guard (1...36).contains(months) else {
             return (parsed, .clarify(question: "I can prepare 1 to 36 months at a time. How many months?"), state)
@@ -152,6 +194,8 @@ public struct Planner: Sendable {
         guard let connected else {
             return (parsed, .clarify(question: "Connect your wallet first: the purchase is signed by your wallet."), state)
         }
+        var state = state
+        state.cardShown = true
         return (parsed, .subscribe(from: connected, months: months), state)
     }
 
@@ -168,20 +212,14 @@ public struct Planner: Sendable {
         return connected
     }
 
-    private func address(_ text: String) throws(Question) -> Address {
+    func address(_ text: String) throws(Question) -> Address {
         guard let address = try? Address(text) else {
             throw Question(text: "\(text) is not a valid address: an address is 0x and 40 hex digits, and mixed case must match its checksum.")
         }
         return address
     }
 
-    private func amount(_ text: String, of token: TokenReference) throws(Question) -> DecimalAmount {
-        do { return try DecimalAmount(text) } catch {
-            throw Question(text: "I can't use that amount: \(error). How much \(token.name(nativeSymbol: nativeSymbol)) should I send?")
-        }
-    }
-
-    private func reference(_ token: String) -> TokenReference { TokenReference(token, nativeSymbol: nativeSymbol) }
+    func reference(_ token: String) -> TokenReference { TokenReference(token, nativeSymbol: nativeSymbol) }
 
     private func refusal(_ parsed: ParsedMessage, _ message: Message) -> Action? {
         if message.has(Lexicon.secretWords) && message.has(["key", "keys", "phrase", "words", "mnemonic", "seed", "password"]) {
@@ -196,12 +234,19 @@ public struct Planner: Sendable {
     /// "make that 3", "actually 2.5", "send it to 0x…", a bare address or amount.
     private func isFollowUp(_ parsed: ParsedMessage, _ message: Message) -> Bool {
         if isAmendment(message) { return true }
-        let fillers = message.contentWords.filter { !["send", "it", "to", "them", "him", "her", "that", "instead", "s"].contains($0) }
-        return (!message.addresses.isEmpty || !message.numbers.isEmpty) && fillers.count <= 2 && message.hashes.isEmpty
+        let fillers = message.contentWords.filter { !["send", "it", "to", "them", "him", "her", "that", "instead", "s", "rather", "no"].contains($0) }
+        let said = !message.addresses.isEmpty || !EntityExtractor(message: message).numberSpans.isEmpty || message.share != nil
+            || message.fractionAmount != nil || message.negativeAmount != nil
+        return said && fillers.count <= 2 && message.hashes.isEmpty
     }
 
-    private func isAmendment(_ message: Message) -> Bool {
-        (message.phrase("make that") || message.phrase("make it") || message.has(["actually", "instead", "change"])) && !message.numbers.isEmpty
+    /// "make that 3", "actually to 0x…", "send it to 0x… instead", "no, 4": a change to the
+    /// transfer being prepared or the last one.
+    func isAmendment(_ message: Message) -> Bool {
+        let changes = message.phrase("make that") || message.phrase("make it") || message.phrase("i meant") || message.phrase("change it")
+            || message.has(["actually", "instead", "change", "rather", "correction", "oops", "wrong"]) || message.words.first == "no"
+        let gives = !message.numbers.isEmpty || !message.addresses.isEmpty || message.share != nil || message.fractionAmount != nil
+        return changes && gives
     }
 }
 

@@ -73,6 +73,10 @@ struct Tokenizer {
             if hex.count == 66 { return [Token(kind: .hash(hex), raw: trimmed)] }
             if hex.count == 42 { return [Token(kind: .address(hex), raw: trimmed)] }
         }
+        // "0x1234abcd", "0x7099…79C8": written as an address but not one; a word the planner explains.
+        if trimmed.lowercased().hasPrefix("0x"), trimmed.count > 2 {
+            return [Token(kind: .word(trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".?!"))), raw: trimmed)]
+        }
         var core = trimmed
         while let last = core.last, ".".contains(last), core.count > 1, !isNumber(core) { core.removeLast() }
         if let number = normalizedNumber(core) { return [Token(kind: .number(number), raw: core)] }
@@ -80,13 +84,21 @@ struct Tokenizer {
         if let last = core.last, "kKmM".contains(last), let number = normalizedNumber(String(core.dropLast())) {
             return [Token(kind: .number(scaled(number, by: last.lowercased() == "k" ? 3 : 6)), raw: core)]
         }
+        // "1/2", "3/4": a fraction is its exact decimal; one without ("1/3") stays a word, never "1".
+        let halves = core.split(separator: "/", omittingEmptySubsequences: false)
+        if halves.count == 2, let numerator = UInt64(halves[0]), let denominator = UInt64(halves[1]), (1...1_000_000_000_000).contains(denominator) {
+            return [Token(kind: exactDecimal(numerator, denominator).map(Kind.number) ?? .word(core), raw: core)]
+        }
         // "2.5S", "10usdc", "$5": a number glued to a symbol.
         if let split = core.firstIndex(where: { !($0.isNumber || $0 == "." || $0 == ",") }), split != core.startIndex,
            let number = normalizedNumber(String(core[..<split])) {
             let rest = String(core[split...])
             return [Token(kind: .number(number), raw: String(core[..<split])), Token(kind: .word(rest.lowercased()), raw: rest)]
         }
-        if core.hasPrefix("$"), let number = normalizedNumber(String(core.dropFirst())) { return [Token(kind: .number(number), raw: core)] }
+        // "$5", "€20", "£3": the sign stays in `raw`, where the planner sees a currency.
+        if let sign = core.first, "$€£¥".contains(sign), let number = normalizedNumber(String(core.dropFirst())) {
+            return [Token(kind: .number(number), raw: core)]
+        }
         let word = core.lowercased()
         guard !word.isEmpty else { return [] }
         // "S/USDC", "usdc->s" inside one piece; "S-USDC" when both sides are tokens.
@@ -114,6 +126,20 @@ struct Tokenizer {
     }
 
     static func isNumber(_ text: String) -> Bool { normalizedNumber(text) != nil }
+
+    /// `numerator`/`denominator` as a decimal when it has a finite one (1/2 → "0.5", 3/4 →
+    /// "0.75"); nil for 1/3 and the like.
+    static func exactDecimal(_ numerator: UInt64, _ denominator: UInt64) -> String? {
+        var rest = numerator % denominator
+        var digits = ""
+        while rest != 0 && digits.count < 18 {
+            rest *= 10
+            digits += String(rest / denominator)
+            rest %= denominator
+        }
+        guard rest == 0 else { return nil }
+        return normalizedNumber(digits.isEmpty ? "\(numerator / denominator)" : "\(numerator / denominator).\(digits)")
+    }
 
     /// A normalised decimal times 10^places, exactly: "1.5" by 3 → "1500".
     static func scaled(_ number: String, by places: Int) -> String {

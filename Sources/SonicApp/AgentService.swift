@@ -40,8 +40,13 @@ public struct AgentService: Sendable {
         let prepared: PreparedTransaction?
         let name: String?
         let description: String?
+        /// Why the coins could not be recovered, when so: the person acknowledges these codes
+        /// before confirming (the prepared transaction lists them too).
+        var warnings: [RecipientWarning]? = nil
 
-        static func transaction(_ prepared: PreparedTransaction) -> Card { Card(kind: .transaction, prepared: prepared, name: nil, description: nil) }
+        static func transaction(_ prepared: PreparedTransaction) -> Card {
+            Card(kind: .transaction, prepared: prepared, name: nil, description: nil, warnings: prepared.warnings.isEmpty ? nil : prepared.warnings)
+        }
     }
 
     public struct Source: Encodable, Sendable {
@@ -113,6 +118,17 @@ public struct AgentService: Sendable {
             }
         }
         var (reply, cards, sources) = try await carryOut(action)
+        // The next of several transfers only once the wallet has sent the previous one: its
+        // card must take the next nonce.
+        if case .sendSeveral(_, let transfers, let index) = action, let nonce = cards.first?.prepared.flatMap({ Self.nonce($0) }) {
+            if index > 0, let previous = state.seriesNonce, nonce <= previous {
+                reply = "Transfer \(index) of \(transfers.count) is not sent yet: confirm it in your wallet first, then say \"next\" for transfer \(index + 1)."
+                cards = []
+                next = state
+            } else {
+                next.seriesNonce = nonce
+            }
+        }
         // A mint whose metadata is already stored: prepared for the wallet like any other write.
         if case .mint = action, let uri = Self.tokenURI(in: text), let nft, let from = signedIn {
             do {
@@ -137,12 +153,11 @@ public struct AgentService: Sendable {
         switch action {
         case .balance(let address, let reference):
             guard let token = known(reference) else { return (unknown(reference), [], nil) }
-            let answer = try await balances.balances(of: address, tokens: token == symbol ? [] : [token])
-            let amount = token == symbol ? answer.snapshot.native : answer.snapshot.tokens[0]
-            let shown = Units.formatForDisplay(amount.balance, decimals: amount.decimals, places: 6)
-            let stale = answer.stale ? " (from \(Int(answer.age)) s ago: the node is not answering right now)" : ""
-            return ("\(address.checksummed) holds \(shown) \(token) at block \(answer.snapshot.block)\(stale).", [], nil)
-        case .history(let address, let limit):
+            return (try await holdings(of: address, tokens: [token], listZero: true), [], nil)
+        case .balances(let address):
+            return (try await holdings(of: address, tokens: [symbol] + context.network.tokens.map(\.symbol), listZero: false), [], nil)
+        case .history(let address, let limit, let period, let flow):
+            if let period { return try await recent(address, period: period, flow: flow) }
             return try await recent(address, limit: limit)
         case .status(let hash):
             let status = try await transactions.status(hash)
@@ -168,22 +183,24 @@ public struct AgentService: Sendable {
             return ("You don't have premium right now. It costs \(status.price) \(symbol) per 30 days; say \"buy 1 month of premium\" to start.", [], nil)
         case .gasPrice:
             let info = try await network.info()
-            let base = (try? UInt256(parsing: info.baseFeeWei)) ?? .zero
-            let transfer = base.multiplied(by: UInt256(21_000)) ?? .zero
-            return ("Gas is \(info.gasPriceGwei) gwei now (base fee \(Units.formatGwei(base)) gwei). A plain transfer of \(symbol) (21,000 gas) costs about \(Units.format(transfer, decimals: 18)) \(symbol) at the current base fee.", [], nil)
+            let fees = try await context.suggestedFees()
+            // The same estimate a transfer's card shows: gas × (base fee + tip).
+            let transfer = fees.likelyCost(gas: 21_000)
+            return ("Gas is \(info.gasPriceGwei) gwei now (base fee \(Units.formatGwei(fees.baseFee)) gwei, tip \(Units.formatGwei(fees.maxPriorityFeePerGas)) gwei). "
+                    + "A plain transfer of \(symbol) (21,000 gas) costs about \(Self.fee(transfer.description)) \(symbol), the estimate its card shows.", [], nil)
+        case .transferCost(let from, let to, let amount, let reference):
+            return await cost(from: from, to: to, amount: amount, token: reference)
         case .send(let from, let to, let amount, let reference):
-            guard let token = known(reference) else { return (unknown(reference), [], nil) }
-            let prepared: PreparedTransaction
-            do {
-                // The amount as written: turned into base units with the token's decimals there.
-                prepared = try await transactions.prepareTransfer(from: from, to: to, amount: amount.text, token: token)
-            } catch {
-                return (error.sentence, [], nil)
-            }
-            var reply = "Here is the transfer to check: \(prepared.summary). The fee is about \(Self.fee(prepared.fee.estimatedWei)) \(symbol), "
-                + "at most \(Self.fee(prepared.fee.maxWei)) \(symbol) (up to \(prepared.fee.maxFeePerGasGwei) gwei per gas)."
-            reply += prepared.simulation.success ? " Confirm it in your wallet to send." : " Careful: simulating it failed (\(prepared.simulation.reason ?? "reverted")), so it would likely fail on chain."
-            return (reply, [.transaction(prepared)], nil)
+            return await transfer(from: from, to: to, amount: .exactly(amount), token: reference)
+        case .sendShare(let from, let to, let share, let reference):
+            return await transfer(from: from, to: to, amount: .share(share), token: reference)
+        case .sendSeveral(let from, let transfers, let index):
+            return await several(from: from, transfers: transfers, next: index)
+        case .smallTalk(let talk):
+            return (Self.reply(to: talk), [], nil)
+        case .confirmInWallet:
+            return ("The confirmation happens in your wallet, not here: press Confirm on the card, check the recipient, amount and fee your wallet shows, "
+                    + "and sign there. I can't sign or send for you.", [], nil)
         case .subscribe(let from, let months):
             let prepared: PreparedTransaction
             do { prepared = try await subscriptions.preparePurchase(from: from, months: months) } catch {
@@ -212,7 +229,7 @@ public struct AgentService: Sendable {
     }
 
     /// The symbol of the network's coin or token that `reference` names; nil when it names none.
-    private func known(_ reference: TokenReference) -> String? {
+    func known(_ reference: TokenReference) -> String? {
         switch reference {
         case .native: context.network.nativeSymbol
         case .symbol(let symbol): context.network.tokens.first { $0.symbol == symbol }?.symbol
@@ -220,52 +237,31 @@ public struct AgentService: Sendable {
         }
     }
 
-    private func unknown(_ reference: TokenReference) -> String {
+    func unknown(_ reference: TokenReference) -> String {
         let known = ([context.network.nativeSymbol] + context.network.tokens.map(\.symbol)).joined(separator: ", ")
         return "I don't know the token \(reference.name(nativeSymbol: context.network.nativeSymbol)) on \(context.network.displayName). I know \(known)."
     }
 
     /// Whether a language model may know better: the parser placed the message only by a
-    /// fallback, or filed it as a general question no article answers. Never for a refusal.
+    /// fallback, or filed it as a general question no article answers. Never for a refusal or a
+    /// question the planner asks (a typo in an address, an amount in dollars, a language it does
+    /// not read: a model's reading would meet the same rule), nor for small talk.
     static func unsure(_ text: String, action: Action, knowledge: (String) -> KnowledgeHit?) -> Bool {
         switch action {
-        case .refuse: return false
+        case .refuse, .clarify, .cancelled, .smallTalk, .confirmInWallet: return false
         case .answer(let query) where knowledge(query) == nil: return true
         default: return !MessageParser().understand(text).confident
         }
     }
 
-    /// The words of a question worth searching for.
-    static func searchWords(_ query: String) -> [String] {
-        let all = query.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
-        let meaningful = all.filter { !["what", "how", "the", "and", "can", "you", "does", "with", "from", "this", "that", "your", "about", "is", "it", "do", "to", "me", "my", "i"].contains($0) }
-        // "what can you do?" is all small words: search with them rather than with nothing.
-        return meaningful.isEmpty ? all : meaningful
-    }
-
-    /// The knowledge-base article that best matches a question, if any does.
-    func knowledge(_ query: String) -> KnowledgeHit? {
-        (try? knowledge?.searchKnowledge(Self.searchWords(query), limit: 1))??.first
-    }
-
-    /// The best knowledge-base article for a question, cited.
-    private func answer(_ query: String, fallback: String) -> (String, [Card], [Source]?) {
-        let words = Self.searchWords(query)
-        guard let hit = knowledge(query) else { return (fallback, [], nil) }
-        // The two sentences that share most words with the question, in the article's order.
-        let sentences = hit.body.components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let scored = sentences.enumerated().map { index, sentence -> (Int, Int) in
-            let lower = sentence.lowercased()
-            return (index, words.filter { lower.contains($0) }.count)
-        }
-        let chosen = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(2).map(\.0).sorted()
-        let text = chosen.map { sentences[$0] }.joined(separator: ". ")
-        return (text.hasSuffix(".") ? text : text + ".", [], [Source(slug: hit.slug, title: hit.title)])
-    }
-
-    /// A fee for a sentence: eight decimals at most, cut (never rounded up) and marked "…".
+    /// A fee for a sentence: readable (`Units.readable`), cut, never rounded up.
     static func fee(_ wei: String) -> String {
-        Units.formatForDisplay((try? UInt256(parsing: wei)) ?? .zero, decimals: 18, places: 8)
+        Units.readable((try? UInt256(parsing: wei)) ?? .zero, decimals: 18)
+    }
+
+    /// The nonce of a prepared transaction.
+    static func nonce(_ prepared: PreparedTransaction) -> UInt64? {
+        UInt64(prepared.tx.nonce.dropFirst(2), radix: 16)
     }
 
     static func short(_ hash: String) -> String { hash.count > 14 ? "\(hash.prefix(10))…\(hash.suffix(4))" : hash }
@@ -312,7 +308,7 @@ public struct AgentService: Sendable {
     static func describe(_ entry: ActivityEntry, symbol: String, now: Double = Date().timeIntervalSince1970) -> String {
         let time = HistoryService.iso(entry.time).dropLast(4).replacingOccurrences(of: "T", with: " ") + " UTC, "
             + relative(Double(entry.time) - now)
-        let amount = "\(Units.formatForDisplay(entry.amountWei, decimals: entry.tokenDecimals, places: 6)) \(entry.tokenSymbol)"
+        let amount = "\(Units.readable(entry.amountWei, decimals: entry.tokenDecimals)) \(entry.tokenSymbol)"
         let other = entry.counterparty.map { short($0.checksummed) } ?? "?"
         let text: String
         switch (entry.kind, entry.direction) {
@@ -330,21 +326,5 @@ public struct AgentService: Sendable {
         let paid = entry.feeWei.map { ", fee \(Self.fee($0.description)) \(symbol)" } ?? ""
         let failure = entry.status == .failed ? " — FAILED: \(entry.reason ?? "reverted")" : ""
         return "\(time): \(text)\(paid)\(failure)"
-    }
-}
-
-extension AgentService {
-    /// Loads docs/knowledge/*.md (title from the first heading) into the store's search index.
-    static func loadKnowledge(directory: String, into store: (any KnowledgeRepository)?) {
-        guard let store, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        var articles: [(slug: String, title: String, body: String)] = []
-        for file in files.sorted() where file.hasSuffix(".md") {
-            guard let text = try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8) else { continue }
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-            let title = lines.first { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) } ?? file
-            let body = lines.filter { !$0.hasPrefix("#") }.joined(separator: " ")
-            articles.append((slug: String(file.dropLast(3)), title: title, body: body))
-        }
-        do { try store.loadKnowledge(articles) } catch { logger.warning("knowledge base: \(error)") }
     }
 }

@@ -82,28 +82,32 @@ enum AgentTools {
     }
 
     /// A model's call as a parsed message, checked as strictly as the parser's own output:
-    /// addresses and hashes must be written in `text`, amounts must be decimals, counts in range.
-    /// nil for an unknown function.
+    /// addresses and hashes must be written in `text`; amounts and counts must be numbers the
+    /// parser reads in `text` itself (digits, number words, fractions: the model proposes, the
+    /// text decides), counts in range. nil for an unknown function.
     static func parsed(_ name: String, _ arguments: [String: JSONValue], text: String) -> ParsedMessage? {
         let lower = text.lowercased()
+        let read = MessageParser().numbers(in: text)
         func string(_ key: String) -> String? {
             guard case .string(let value)? = arguments[key] else { return nil }
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             return trimmed.isEmpty ? nil : trimmed
         }
         func number(_ key: String, _ range: ClosedRange<Int>) -> Int? {
-            switch arguments[key] {
-            case .integer(let value)?: return Int(exactly: value).flatMap { range.contains($0) ? $0 : nil }
-            case .string(let value)?: return Int(value).flatMap { range.contains($0) ? $0 : nil }
-            default: return nil
+            let count: Int? = switch arguments[key] {
+            case .integer(let value)?: Int(exactly: value)
+            case .string(let value)?: Int(value)
+            default: nil
             }
+            return count.flatMap { range.contains($0) && read.contains(String($0)) ? $0 : nil }
         }
         func written(_ key: String, length: Int) -> String? {
             guard let value = string(key)?.lowercased(), value.count == length, value.hasPrefix("0x"), lower.contains(value) else { return nil }
             return value
         }
         func amount(_ key: String) -> String? {
-            guard let value = string(key), (try? Units.parse(value, decimals: 18)) != nil else { return nil }
+            guard let value = string(key), (try? Units.parse(value, decimals: 18)) != nil,
+                  MessageParser.reads(value, among: read) else { return nil }
             return value
         }
         func token(_ key: String) -> String? {

@@ -46,10 +46,13 @@ public struct PreparedTransaction: Encodable, Sendable {
     public let summary: String
     public let fee: Fee
     public let simulation: Simulation
+    /// Why coins sent to the recipient could not be recovered, as codes the request
+    /// acknowledged (`RecipientWarning`); empty for an ordinary recipient.
+    public var warnings: [RecipientWarning] = []
     /// The most the fee can cost, for balance checks (also in `fee.maxWei`).
     let maxFee: UInt256
 
-    enum CodingKeys: String, CodingKey { case tx, summary, fee, simulation }
+    enum CodingKeys: String, CodingKey { case tx, summary, fee, simulation, warnings }
 }
 
 extension PreparedTransaction {
@@ -74,8 +77,7 @@ extension PreparedTransaction {
                 simulation = Simulation(success: false, reason: reason.description, gasEstimate: nil)
             }
             let maxFee = fees.maxFee(gas: gas)
-            let perGas = fees.baseFee.adding(fees.maxPriorityFeePerGas) ?? fees.maxFeePerGas
-            let estimated = perGas.multiplied(by: UInt256(simulation.gasEstimate ?? gas)) ?? maxFee
+            let estimated = fees.likelyCost(gas: simulation.gasEstimate ?? gas)
             return PreparedTransaction(
                 tx: UnsignedTransaction(
                     from: from.checksummed, to: request.to!.checksummed, value: (request.value ?? .zero).hexQuantity,

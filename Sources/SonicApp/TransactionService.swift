@@ -13,8 +13,22 @@ public struct TransactionService: Sendable {
     let balances: BalanceService
 
     /// A transfer of `amount` (decimal text) of `token` (S when nil), previewed; refused when
-    /// the balance cannot pay the amount and the fee.
-    public func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?) async throws(AppError) -> PreparedTransaction {
+    /// the balance cannot pay the amount and the fee, and when coins sent to `to` could not be
+    /// recovered (`RecipientWarning`) unless each such code is in `acknowledged`. The prepared
+    /// transaction lists those codes in `warnings`.
+    public func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?,
+                                acknowledged: Set<RecipientWarning> = []) async throws(AppError) -> PreparedTransaction {
+        let warnings = context.warnings(for: to)
+        if let missing = warnings.first(where: { !acknowledged.contains($0) }) {
+            throw AppError.invalidInput(field: "acknowledge", summary: "Unrecoverable recipient",
+                                        detail: "to: \(missing.sentence(to)) Acknowledge \"\(missing.rawValue)\" to prepare it anyway")
+        }
+        var prepared = try await prepareAcknowledged(from: from, to: to, amount: amountText, token: token)
+        prepared.warnings = warnings
+        return prepared
+    }
+
+    private func prepareAcknowledged(from: Address, to: Address, amount amountText: String, token: String?) async throws(AppError) -> PreparedTransaction {
         let symbol = (token ?? context.network.nativeSymbol).uppercased()
         if symbol == context.network.nativeSymbol {
             let amount = try Validate.amount(amountText, decimals: 18, symbol: symbol, field: "amount")
@@ -22,7 +36,7 @@ public struct TransactionService: Sendable {
             let available = try await context.nativeBalance(of: from)
             try context.require(available, covers: amount, for: "the amount and the fee", field: "amount")
             let prepared = try await PreparedTransaction.make(CallRequest(from: from, to: to, value: amount), summary:
-                "Send \(Units.format(amount, decimals: 18)) \(symbol) to \(to.checksummed)", context: context)
+                "Send \(Units.exact(amount, decimals: 18)) \(symbol) to \(to.checksummed)", context: context)
             try context.require(available, covers: amount.adding(prepared.maxFee) ?? .max, for: "the amount and the fee", field: "amount")
             return prepared
         }
@@ -42,7 +56,7 @@ public struct TransactionService: Sendable {
         do { call = try ERC20.transferRequest(token: token.address, to: to, amount: amount, from: from) } catch {
             throw AppError.internalFailure(detail: "the transfer could not be encoded")
         }
-        let prepared = try await PreparedTransaction.make(call, summary: "Send \(Units.format(amount, decimals: token.decimals)) \(symbol) to \(to.checksummed)",
+        let prepared = try await PreparedTransaction.make(call, summary: "Send \(Units.exact(amount, decimals: token.decimals)) \(symbol) to \(to.checksummed)",
                                                     context: context)
         try await context.require(try context.nativeBalance(of: from), covers: prepared.maxFee, for: "the fee", field: "from")
         return prepared

@@ -1,5 +1,8 @@
 """The agent end to end: words in, checked actions out, a prepared transfer signed and confirmed."""
 
+import json
+from pathlib import Path
+
 import pytest
 from eth_account import Account
 
@@ -37,19 +40,32 @@ def test_signed_out_balance_asks_for_a_wallet(stack):
 
 
 def test_balance_of_the_signed_in_address(stack, session):
-    answer = ask(stack, "what's my balance?", session)
+    answer = ask(stack, "how much S do I have?", session)
     block = int(stack.rpc("eth_blockNumber"), 16)
     balance = int(stack.rpc("eth_getBalance", ALICE.address, hex(block)), 16)
-    assert answer["reply"] == f"{ALICE.address} holds {display(balance)} S at block {block}."
+    assert answer["reply"] == f"{ALICE.address} holds {readable(balance)} S at block {block}."
 
 
-def display(wei: int, places: int = 6) -> str:
-    """The exact amount in S, cut (never rounded up) to `places` decimals with … when cut."""
-    whole, fraction = divmod(wei, 10**18)
-    digits = f"{fraction:018d}".rstrip("0")
-    if len(digits) > places:
-        return f"{whole}.{digits[:places]}…"
-    return f"{whole}.{digits}" if digits else str(whole)
+def readable(wei: int, decimals: int = 18, places: int = 6) -> str:
+    """An amount as the agent writes it (Tests/Fixtures/amount-format.json, style "readable"):
+    grouped; at most `places` decimals from 1 up, four significant digits below; cut, never
+    rounded up, with … when cut."""
+    whole, fraction = divmod(wei, 10**decimals)
+    digits = f"{fraction:0{decimals}d}".rstrip("0") if decimals else ""
+    grouped = f"{whole:,}"
+    if not digits:
+        return grouped
+    keep = max(places, len(digits) - len(digits.lstrip("0")) + 4) if whole == 0 else places
+    if len(digits) <= keep:
+        return f"{grouped}.{digits}"
+    kept = digits[:keep].rstrip("0")
+    return (f"{grouped}.{kept}" if kept else grouped) + "…"
+
+
+def test_readable_follows_the_shared_vectors():
+    vectors = json.loads((Path(__file__).resolve().parents[1] / "Fixtures" / "amount-format.json").read_text())["vectors"]
+    for vector in (v for v in vectors if v["style"] == "readable"):
+        assert readable(int(vector["amount"]), vector["decimals"]) == vector["text"], vector
 
 
 def test_send_asks_for_the_recipient_then_prepares_a_transaction_that_confirms(stack, session):

@@ -15,7 +15,7 @@ from stack import Stack
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 KEY = "fake-model-key-1234"
 # The embedded parser places this only by its fallback (an address: its history?).
-UNCLEAR = f"hook my pal {BOB} up with a trio of coins"
+UNCLEAR = f"hook my pal {BOB} up with three coins"
 FUNCTIONS = {"check_balance", "send_tokens", "show_history", "transaction_status", "subscription_status", "buy_subscription",
              "gas_price", "create_nft", "swap_tokens", "defi_question", "general_question"}
 
@@ -121,10 +121,18 @@ def test_a_call_becomes_a_checked_previewed_transfer(stack, model):
 def test_an_address_the_model_invented_is_dropped(stack, model):
     invented = "0x" + "ab" * 20
     model.reply = ("send_tokens", {"to": invented, "amount": "3"})
-    body = ask(stack, "hook my pal up with a trio of coins")
+    body = ask(stack, "hook my pal up with three coins")
     assert body["intent"] == "send_transaction"
     assert "to" not in body["entities"] and invented not in json.dumps(body)
-    assert "Who should receive" in body["reply"]
+    assert body["reply"].startswith("Who should receive the 3 S?")
+
+
+def test_an_amount_the_message_does_not_state_is_dropped(stack, model):
+    """The model proposes, the text decides: "a trio" is no number the parser reads."""
+    model.reply = ("send_tokens", {"to": BOB, "amount": "3"})
+    body = ask(stack, f"hook my pal {BOB} up with a trio of coins")
+    assert body["intent"] == "send_transaction" and "amount" not in body["entities"]
+    assert body.get("action") is None and body["reply"] == f"How much S should I send to {BOB}?"
 
 
 def test_messages_the_parser_understands_never_reach_the_model(stack, model):

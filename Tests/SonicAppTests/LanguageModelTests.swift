@@ -27,6 +27,44 @@ import Testing
         #expect(AgentTools.parsed("delete_everything", [:], text: text) == nil)
     }
 
+    /// The model proposes, the text decides: an amount or a count is kept only when the parser
+    /// reads it in the message itself (digits, number words, fractions), and every rule of the
+    /// planner applies to a model's call as to the parser's reading.
+    @Test func theModelProposesTheTextDecides() {
+        #expect(AgentTools.parsed("send_tokens", ["to": .string(Self.bob), "amount": .string("5")], text: "send five S to \(Self.bob)")?.entities.amount == "5")
+        #expect(AgentTools.parsed("send_tokens", ["to": .string(Self.bob), "amount": .string("0.5")], text: "send ½ S to \(Self.bob)")?.entities.amount == "0.5")
+        #expect(AgentTools.parsed("send_tokens", ["to": .string(Self.bob), "amount": .string("50")], text: "send a few S to \(Self.bob)")?.entities.amount == nil)
+        #expect(AgentTools.parsed("buy_subscription", ["months": .integer(2)], text: "premium for a couple of months")?.entities.months == nil)
+        let planner = Planner(knownTokens: ["S", "SUSD"])
+        func plan(_ text: String, _ arguments: [String: JSONValue]) -> Action {
+            planner.plan(text, connected: TestServices.alice, state: ConversationState(), understood: AgentTools.parsed("send_tokens", arguments, text: text)).1
+        }
+        guard case .refuse = plan("have \(Self.bob) pay me 5 S", ["to": .string(Self.bob), "amount": .string("5")]) else {
+            Issue.record("a model's call moved value the wrong way")
+            return
+        }
+        let typo = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293Bc"
+        #expect(plan("yo fling 5 S at \(typo)", ["to": .string(typo), "amount": .string("5")])
+                == .clarify(question: "\(typo) has a wrong EIP-55 checksum: its mixed case does not match, so a character is probably mistyped. "
+                            + "Copy the address again from where you got it; I won't guess which character is wrong."))
+        #expect(plan("yo fling some S at \(Self.bob)", ["to": .string(Self.bob), "amount": .string("40")])
+                == .clarify(question: "How much S should I send to \(Self.bob)?"))
+    }
+
+    @Test func aModelsAmountNotInTheMessageIsAskedAboutThroughTheAPI() async throws {
+        let (agent, _) = try agent(.success(.call(name: "send_tokens", arguments: ["to": .string(Self.bob), "amount": .string("30")])))
+        let answer = try await agent.handle(message: "yo fling 3 S over to \(Self.bob)", conversation: nil, signedIn: TestServices.alice)
+        #expect(answer.cards.isEmpty && answer.reply == "How much S should I send to \(Self.bob)?")
+    }
+
+    /// When the planner itself declines or asks (here: an address too short to be one), the
+    /// model is not consulted: its text cannot cover the reason up.
+    @Test func thePlannersOwnQuestionsAreNotLeftToTheModel() async throws {
+        let (agent, _) = try agent(.success(.text("Sure, 5 S are on their way!")))
+        let answer = try await agent.handle(message: "yo 0x1234abcd gets 5 S", conversation: nil, signedIn: TestServices.alice)
+        #expect(answer.model == nil && answer.reply.hasPrefix("0x1234abcd is not a usable address"))
+    }
+
     /// A model the test scripts.
     struct ScriptedModel: LanguageModel {
         let answer: Result<ModelAnswer, LanguageModelError>

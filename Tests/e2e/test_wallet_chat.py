@@ -231,3 +231,20 @@ def test_an_entry_is_worded_alike_on_the_dashboard_and_the_history_page(stack, w
     expect(first.locator("[data-label=What]")).to_have_text("Moved · S transfer", timeout=10_000)
     expect(first.locator("[data-label=Amount]")).to_have_text("1 S")
     expect(first.locator("[data-label=Fee]")).to_have_text(re.compile(r"^[0-9.]+ TS$"))
+
+
+def test_a_card_whose_coins_cannot_come_back_is_confirmed_only_once_acknowledged(stack, wallet_page, wallet):
+    """The agent's card to the zero address carries its warning; Confirm waits for the tick."""
+    sign_in(wallet_page, stack)
+    wallet_page.get_by_role("navigation").get_by_role("link", name="Chat").click()
+    wallet_page.get_by_label("Message").fill("send 1 S to 0x0000000000000000000000000000000000000000")
+    wallet_page.get_by_role("button", name="Send", exact=True).click()
+    card = wallet_page.locator(".message.agent").last.locator(".action-card")
+    expect(card.get_by_role("alert")).to_have_text(re.compile(r"zero address.*can never be recovered"), timeout=10_000)
+    confirm = card.get_by_role("button", name="Confirm in wallet")
+    expect(confirm).to_be_disabled()
+    card.get_by_role("checkbox").check()
+    expect(confirm).to_be_enabled()
+    card.get_by_role("checkbox").uncheck()
+    expect(confirm).to_be_disabled()
+    assert "eth_sendTransaction" not in wallet.calls
