@@ -152,7 +152,9 @@ def main() -> int:
         # As shipped: a worker per core (10,000 waiting hold 20,000 connections in nginx).
         stack = Stack(Path(folder), nginx_rate="100000r/s", nginx_workers="auto")
         stack.start_nginx()
-        stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="0", SONIC_FCGI_THREADS=str(THREADS), SONIC_RPC_URLS="http://127.0.0.1:9")
+        # The per-client long-poll cap off too: every waiter here is one client.
+        stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="0", SONIC_LONG_POLLS_PER_CLIENT="0", SONIC_FCGI_THREADS=str(THREADS),
+                         SONIC_RPC_URLS="http://127.0.0.1:9")
         try:
             wait_until(lambda: stack.get("/metrics").status == 200, 30, "metrics")
             # Latency: 100 waiters on one transaction, 20 times.

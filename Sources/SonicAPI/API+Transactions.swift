@@ -55,11 +55,16 @@ extension API {
 
     struct TrackBody: Decodable { let hash: String }
 
-    /// POST /api/tx/track `{hash}`: follow a transaction the wallet broadcast itself.
+    /// POST /api/tx/track `{hash}`: follow a transaction the wallet broadcast itself (one the
+    /// node does not know is kept briefly, a few per client).
     func track(_ call: Route.Call) async throws -> Response {
         let body = try call.body(as: TrackBody.self)
-        return await .json(try app.transactions.track(try Validate.hash(body.hash, field: "hash")))
+        return await .json(try app.transactions.track(try Validate.hash(body.hash, field: "hash"), client: Self.client(call.request)))
     }
+
+    /// Who a request comes from, for the per-client caps: its IP (signing in again with a new key
+    /// makes a new session, never a new address).
+    static func client(_ request: Request) -> String { "ip:\(request.remoteAddress)" }
 
     /// What a status request asks: the hash, how long to wait, and for a change from which state.
     struct StatusQuery {
@@ -107,17 +112,23 @@ extension API {
         return true
     }
 
-    /// Answers with `current`, or parks the request until the state changes or the wait ends.
+    /// Answers with `current`, or parks the request until the state changes or the wait ends;
+    /// 429 when its client has `SONIC_LONG_POLLS_PER_CLIENT` waiting already.
     func answerOrPark(_ call: Route.Call, _ query: StatusQuery, current: TransactionStatus) {
         guard query.waits(on: current) else { return call.respond(Self.statusResponse(current)) }
         let (transactions, network, respond, hash) = (app.transactions, app.context.network, call.respond, query.hash)
         let once = Once()
-        app.waiters.park(hash.description, until: Date().addingTimeInterval(Double(query.wait))) { value in
+        let parked = app.waiters.park(hash.description, client: Self.client(call.request), until: Date().addingTimeInterval(Double(query.wait))) { value in
             guard once.claim() else { return }
             // The waker usually has the new state; read it only when it does not.
             let latest = (value as? TrackedTransaction).map { TransactionStatus($0, network: network) }
                 ?? (try? transactions.trackedStatus(hash)) ?? current
             respond(Self.statusResponse(latest))
+        }
+        guard parked else {
+            let limit = app.waiters.perClient
+            return call.respond(.problem(Problem(AppError.rateLimited(retryAfter: 1, detail:
+                "at most \(limit) requests may wait at once per client; ask again without wait, or when one of yours is answered"))))
         }
         // The state may have changed between reading it and parking: look once more.
         if let again = try? transactions.trackedStatus(hash), again.status != current.status { app.waiters.wake(hash.description) }

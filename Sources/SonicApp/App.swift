@@ -21,8 +21,8 @@ public final class App: Sendable {
     let transports: [CurlMultiTransport]
     /// Runs the rest of the requests whose worker has moved on while they waited (`RequestExecutor`).
     public let jobs: JobPool
-    /// Requests waiting for a transaction's state to change (long-polls).
-    public let waiters = ParkingLot()
+    /// Requests waiting for a transaction's state to change (long-polls), a few per client.
+    public let waiters: ParkingLot
     public let health: HealthService
     public let balances: BalanceService
     public let transactions: TransactionService
@@ -72,9 +72,13 @@ public final class App: Sendable {
         jobs = JobPool(threads: configuration.fastCGIThreads)
         self.context = context
         self.store = store
+        waiters = ParkingLot(perClient: configuration.longPollsPerClient)
         health = HealthService(network: context.network, chain: context.chain, database: store, clock: context.clock, ttl: configuration.balanceTTL)
         balances = BalanceService(context: context, cache: store, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
-        transactions = TransactionService(context: context, repository: store, balances: balances)
+        var transactions = TransactionService(context: context, repository: store, balances: balances)
+        transactions.unknownPerClient = configuration.unknownTransactionsPerClient
+        transactions.unknownSeconds = configuration.unknownTransactionSeconds
+        self.transactions = transactions
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
         networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
         watchlist = Watchlist(enabled: !configuration.indexAll, repository: store)
@@ -117,7 +121,8 @@ public final class App: Sendable {
         signIns = RateLimiter(limit: configuration.signInsPerHour, period: 3_600)
         subscribers = SubscriberCache(subscriptions: subscriptions)
         let (balances, subscriptions) = (balances, subscriptions)
-        watcher = TransactionWatcher(context: context, repository: store, waiters: waiters) { address in
+        watcher = TransactionWatcher(context: context, repository: store, waiters: waiters, unknownDropAfter: configuration.unknownTransactionSeconds,
+                                     budget: configuration.watchReceiptsPerTick) { address in
             balances.invalidate(address)
             subscriptions.invalidate(address)
         }

@@ -25,6 +25,8 @@ public protocol ChainReads: Sendable {
     func receipts(_ hashes: [Hash32]) async throws(ChainError) -> [Result<Receipt?, ChainError>]
     /// Whether the node knows the transaction (mined or waiting).
     func knows(_ hash: Hash32) async throws(ChainError) -> Bool
+    /// The same for each of `hashes` in one round trip (`eth_getTransactionByHash` in a batch).
+    func knows(_ hashes: [Hash32]) async throws(ChainError) -> [Result<Bool, ChainError>]
     /// Why the mined transaction `hash` reverted, replayed at its block ("reverted" when unknown).
     func revertReason(of hash: Hash32, block: UInt64) async -> String
     /// Whether every endpoint failed within the last `seconds` and none has answered since.

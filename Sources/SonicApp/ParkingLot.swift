@@ -8,40 +8,66 @@ import Synchronization
 /// request from whatever thread calls it, given the new value when the waker has it (so a
 /// thousand waiters do not each read it again). `wake` answers every waiter of the keys at once;
 /// a sweeper thread answers those whose deadline passed (with no value). `resume` runs outside
-/// the lock; a large wake is answered on several threads.
+/// the lock; a large wake is answered on several threads. Each client (`ip:…`) may have at most
+/// `perClient` waiters at once: a request beyond that is not parked.
 public final class ParkingLot: Sendable {
     public typealias Resume = @Sendable ((any Sendable)?) -> Void
 
     struct Waiter {
         let id: Int
+        let client: String
         let deadline: Date
         let resume: Resume
     }
 
     struct State {
         var byKey: [String: [Waiter]] = [:]
+        /// Waiters per client, for the cap (clients with none are absent).
+        var byClient: [String: Int] = [:]
         var nextID = 0
         /// No waiter's deadline is earlier (one may be later: a woken waiter's deadline stays
         /// here until the next sweep), so the sweeper looks at the waiters only when one is due.
         var earliest = Date.distantFuture
+
+        /// Forgets `gone` in the per-client counts.
+        mutating func release(_ gone: some Sequence<Waiter>) {
+            for waiter in gone {
+                let left = (byClient[waiter.client] ?? 1) - 1
+                byClient[waiter.client] = left > 0 ? left : nil
+            }
+        }
     }
 
     private let waiters = Mutex(State())
     private let sweeper = Mutex<RepeatingThread?>(nil)
+    /// Waiters one client may have at once; 0 for no cap.
+    public let perClient: Int
 
-    public init() {}
+    /// - Parameter perClient: waiters one client may have at once (0: no cap).
+    public init(perClient: Int = 0) {
+        self.perClient = perClient
+    }
 
     /// How many requests are waiting now.
     public var count: Int { waiters.withLock { $0.byKey.values.reduce(0) { $0 + $1.count } } }
 
-    /// Parks a waiter on `key` until it is woken or `deadline` passes; `resume` answers it.
-    public func park(_ key: String, until deadline: Date, resume: @escaping Resume) {
+    /// Parks a waiter of `client` on `key` until it is woken or `deadline` passes; `resume`
+    /// answers it. False, and nothing parked, when the client has `perClient` waiting already.
+    @discardableResult
+    public func park(_ key: String, client: String = "", until deadline: Date, resume: @escaping Resume) -> Bool {
         waiters.withLock { state in
+            let held = state.byClient[client] ?? 0
+            guard perClient == 0 || held < perClient else { return false }
+            state.byClient[client] = held + 1
             state.nextID += 1
-            state.byKey[key, default: []].append(Waiter(id: state.nextID, deadline: deadline, resume: resume))
+            state.byKey[key, default: []].append(Waiter(id: state.nextID, client: client, deadline: deadline, resume: resume))
             state.earliest = min(state.earliest, deadline)
+            return true
         }
     }
+
+    /// How many requests `client` has waiting now.
+    public func count(of client: String) -> Int { waiters.withLock { $0.byClient[client] ?? 0 } }
 
     /// Answers every waiter of `key`, with `value` when the caller has the new state.
     public func wake(_ key: String, with value: (any Sendable)? = nil) {
@@ -52,7 +78,9 @@ public final class ParkingLot: Sendable {
     @discardableResult
     public func wake(_ changes: [(key: String, value: (any Sendable)?)]) -> Int {
         let woken: [(Waiter, (any Sendable)?)] = waiters.withLock { state in
-            changes.flatMap { change in (state.byKey.removeValue(forKey: change.key) ?? []).map { ($0, change.value) } }
+            let woken = changes.flatMap { change in (state.byKey.removeValue(forKey: change.key) ?? []).map { ($0, change.value) } }
+            state.release(woken.lazy.map(\.0))
+            return woken
         }
         Self.resume(woken)
         return woken.count
@@ -89,6 +117,7 @@ public final class ParkingLot: Sendable {
                 state.byKey[key] = waiting.isEmpty ? nil : waiting
             }
             state.earliest = earliest
+            state.release(due)
         }
         Self.resume(due.map { ($0, nil) })
     }
@@ -96,7 +125,7 @@ public final class ParkingLot: Sendable {
     /// Answers everyone now (graceful stop).
     public func wakeAll() {
         let all = waiters.withLock { state -> [Waiter] in
-            defer { state.byKey = [:]; state.earliest = .distantFuture }
+            defer { state.byKey = [:]; state.byClient = [:]; state.earliest = .distantFuture }
             return state.byKey.values.flatMap { $0 }
         }
         Self.resume(all.map { ($0, nil) })

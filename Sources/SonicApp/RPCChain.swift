@@ -40,6 +40,10 @@ public struct RPCChain: ChainReads, Broadcaster {
         try await client.batch("eth_getTransactionReceipt", hashes.map { [.string($0.description)] }, as: Receipt?.self)
     }
 
+    public func knows(_ hashes: [Hash32]) async throws(ChainError) -> [Result<Bool, ChainError>] {
+        try await client.batch("eth_getTransactionByHash", hashes.map { [.string($0.description)] }, as: TransactionInfo?.self).map { $0.map { $0 != nil } }
+    }
+
     public func revertReason(of hash: Hash32, block: UInt64) async -> String {
         guard let transaction = try? await client.transaction(hash) else { return "reverted" }
         return await client.revertReason(of: transaction, block: block)

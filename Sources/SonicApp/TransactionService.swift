@@ -11,6 +11,10 @@ public struct TransactionService: Sendable {
     /// The tracked transactions, nil without a database.
     let repository: (any TransactionRepository)?
     let balances: BalanceService
+    /// Hashes the node does not know that one client may have tracked at once.
+    var unknownPerClient = 5
+    /// Seconds such a hash is kept (`TransactionWatcher.unknownDropAfter`), said in the refusal.
+    var unknownSeconds: Double = 60
 
     /// A transfer of `amount` (decimal text) of `token` (S when nil), previewed; refused when
     /// the balance cannot pay the amount and the fee, and when coins sent to `to` could not be
@@ -87,13 +91,30 @@ public struct TransactionService: Sendable {
         }
         let hash: Hash32
         do { hash = try await context.broadcaster.sendRawTransaction(raw) } catch { throw AppError(error) }
-        try await trackQuietly(TrackedTransaction(hash: hash, sender: signed.sender, nonce: signed.transaction.nonce))
+        try await trackQuietly(TrackedTransaction(hash: hash, sender: signed.sender, nonce: signed.transaction.nonce, createdAt: context.clock.now(),
+                                                  updatedAt: context.clock.now()))
         return Sent(hash: hash, from: signed.sender, nonce: signed.transaction.nonce, state: .pending)
     }
 
-    /// Follows a transaction the wallet broadcast itself; answers its state now.
-    public func track(_ hash: Hash32) async throws(AppError) -> TransactionStatus {
-        try await trackQuietly(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
+    /// Follows a transaction the wallet broadcast itself; answers its state now. Until the node
+    /// is seen to know it (the watcher asks, in batches), it counts as one of `client`'s (who
+    /// asks, `ip:…`) `unknownPerClient` hashes, and it is dropped if the node never knows it
+    /// (ours may lag the wallet's, so it is kept a while). Past that share the node is asked at
+    /// once, and only a hash it knows is taken.
+    /// - Throws: `AppError.rateLimited` when the client has its share and the node does not know the hash.
+    public func track(_ hash: Hash32, client: String) async throws(AppError) -> TransactionStatus {
+        if let tracked = try trackedStatus(hash) { return tracked }
+        let now = context.clock.now()
+        let provisional = TrackedTransaction(hash: hash, sender: nil, nonce: nil, createdAt: now, updatedAt: now, unknownClient: client)
+        let kept = try storeCall { () throws(StoreError) in try repository?.trackUnknown(provisional, limit: unknownPerClient) ?? true }
+        if !kept {
+            // A node that does not answer cannot vouch for it.
+            guard (try? await context.chain.knows(hash)) == true else {
+                throw .rateLimited(retryAfter: Int(unknownSeconds.rounded(.up)), detail: "hash \(hash) is not known to the node; at most "
+                                   + "\(unknownPerClient) such hashes are tracked per client at once, each for \(Int(unknownSeconds)) s unless the node learns of it")
+            }
+            try await trackQuietly(TrackedTransaction(hash: hash, sender: nil, nonce: nil, createdAt: now, updatedAt: now))
+        }
         return try await status(hash)
     }
 
@@ -119,9 +140,9 @@ public struct TransactionService: Sendable {
             .map { TransactionStatus($0, network: context.network) }
     }
 
-    /// Watches `hash` for a long-poll, writing only when it is not tracked yet.
+    /// Watches `hash` for a long-poll (one the node knows), writing only when it is not tracked yet.
     public func watch(_ hash: Hash32) async throws(AppError) {
-        try await trackQuietly(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
+        try await trackQuietly(TrackedTransaction(hash: hash, sender: nil, nonce: nil, createdAt: context.clock.now(), updatedAt: context.clock.now()))
     }
 
     private func trackQuietly(_ transaction: TrackedTransaction) async throws(AppError) {

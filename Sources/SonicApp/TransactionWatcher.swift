@@ -10,6 +10,12 @@ import Synchronization
 /// batch), records confirmed/failed (with the revert reason) or dropped, forgets what is kept
 /// about the addresses they changed (balances, subscription status), and wakes the requests
 /// waiting on them.
+///
+/// Its cost to the node is bounded however many transactions are tracked: each pass takes the
+/// next `budget` pending ones in (creation time, hash) order after where the last pass ended,
+/// starting over at the end, and asks for their receipts in one batch, and, for those without
+/// one that need it, whether the node knows them in a second batch. With N pending, each is
+/// looked at every ⌈N / budget⌉ passes: none waits forever behind older ones.
 public final class TransactionWatcher: Sendable {
     let context: ChainContext
     /// The tracked transactions and their change log, nil without a database.
@@ -19,51 +25,104 @@ public final class TransactionWatcher: Sendable {
     let settled: @Sendable (Address) -> Void
     /// A pending transaction the node no longer knows is `dropped` after this many seconds.
     let dropAfter: Double
+    /// A hash tracked while the node did not know it is `dropped` after this many seconds if the
+    /// node still does not know it.
+    let unknownDropAfter: Double
+    /// Pending transactions looked at per pass.
+    let budget: Int
+    /// Where the last pass ended.
+    private let position = Mutex<TrackedTransaction.Position?>(nil)
     private let threads = Mutex<[RepeatingThread]>([])
 
     public init(context: ChainContext, repository: (any TransactionRepository)?, waiters: ParkingLot, dropAfter: Double = 600,
-                settled: @escaping @Sendable (Address) -> Void) {
+                unknownDropAfter: Double = 60, budget: Int = 100, settled: @escaping @Sendable (Address) -> Void) {
         self.context = context
         self.repository = repository
         self.waiters = waiters
         self.dropAfter = dropAfter
+        self.unknownDropAfter = unknownDropAfter
+        self.budget = max(1, budget)
         self.settled = settled
     }
 
-    /// One pass over the pending transactions; returns how many changed state.
+    /// The next `budget` pending transactions after where the last pass ended, starting over
+    /// from the first when the end is reached (each at most once).
+    func nextPending(_ store: any TransactionRepository) throws(StoreError) -> [TrackedTransaction] {
+        let after = position.withLock { $0 }
+        var batch = try store.pendingTransactions(after: after, limit: budget)
+        if batch.count < budget, after != nil {
+            let seen = Set(batch.map(\.hash))
+            batch += try store.pendingTransactions(after: nil, limit: budget - batch.count).filter { !seen.contains($0.hash) }
+        }
+        position.withLock { $0 = batch.last?.position }
+        return batch
+    }
+
+    /// One pass over the next pending transactions; returns how many changed state.
     @discardableResult
     public func poll() async -> Int {
         let now = context.clock.now()
-        guard let store = repository, let pending = try? store.pendingTransactions(), !pending.isEmpty else { return 0 }
+        guard let store = repository, let pending = try? nextPending(store), !pending.isEmpty else { return 0 }
         guard let receipts = try? await context.chain.receipts(pending.map(\.hash)) else { return 0 }
-        var changed = 0
+        var changed: [(TrackedTransaction, TrackedTransaction)] = []
+        var unmined: [TrackedTransaction] = []
         for (tracked, result) in zip(pending, receipts) {
             guard case .success(let found) = result else { continue }
-            var next: TrackedTransaction
-            if let receipt = found {
-                next = Self.final(hash: tracked.hash, receipt: receipt, reason: receipt.succeeded ? nil : await revertReason(receipt))
-                next.sender = tracked.sender
-                next.nonce = tracked.nonce
-                next.createdAt = tracked.createdAt
-                settled(receipt.from)
-                if let to = receipt.to { settled(to) }
-            } else if now.timeIntervalSince(tracked.createdAt) > dropAfter, (try? await context.chain.knows(tracked.hash)) == false {
-                next = tracked
-                next.state = .dropped
-                next.reason = "the node no longer knows this transaction and it was not mined within \(Int(dropAfter)) s"
-            } else {
+            guard let receipt = found else {
+                // Asked whether the node knows it: every time while it never did, else once it is old.
+                if tracked.unknownClient != nil || now.timeIntervalSince(tracked.createdAt) > dropAfter { unmined.append(tracked) }
                 continue
             }
+            var next = Self.final(hash: tracked.hash, receipt: receipt, reason: receipt.succeeded ? nil : await revertReason(receipt))
+            next.sender = tracked.sender
+            next.nonce = tracked.nonce
+            next.createdAt = tracked.createdAt
+            settled(receipt.from)
+            if let to = receipt.to { settled(to) }
+            changed.append((tracked, next))
+        }
+        if !unmined.isEmpty, let known = try? await context.chain.knows(unmined.map(\.hash)) {
+            for (tracked, result) in zip(unmined, known) {
+                guard case .success(let knows) = result else { continue }
+                if let next = dropped(tracked, knows: knows, now: now, store: store) { changed.append((tracked, next)) }
+            }
+        }
+        var count = 0
+        for (tracked, settledState) in changed {
+            var next = settledState
             next.updatedAt = now
             do {
                 try store.update(next)
-                changed += 1
+                count += 1
                 waiters.wake(tracked.hash.description, with: next)
             } catch {
                 logger.error("watcher: \(error)")
             }
         }
-        return changed
+        return count
+    }
+
+    /// The dropped state of a pending transaction without a receipt, when its time is up; nil
+    /// while it may still come. A hash first tracked unknown that the node now knows is
+    /// recorded as known (it is then kept as long as any other).
+    func dropped(_ tracked: TrackedTransaction, knows: Bool, now: Date, store: any TransactionRepository) -> TrackedTransaction? {
+        let age = now.timeIntervalSince(tracked.createdAt)
+        if knows {
+            if tracked.unknownClient != nil {
+                do { try store.markKnown(tracked.hash) } catch { logger.error("watcher: \(error)") }
+            }
+            return nil
+        }
+        var next = tracked
+        next.state = .dropped
+        if tracked.unknownClient != nil {
+            guard age > unknownDropAfter else { return nil }
+            next.reason = "the node never knew this transaction in the \(Int(unknownDropAfter)) s it was tracked"
+        } else {
+            guard age > dropAfter else { return nil }
+            next.reason = "the node no longer knows this transaction and it was not mined within \(Int(dropAfter)) s"
+        }
+        return next
     }
 
     /// Polls the node every `interval` seconds, and the database's change log every

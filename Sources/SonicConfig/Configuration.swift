@@ -38,6 +38,10 @@ import Foundation
 /// | `SONIC_LLM_API_KEY` | none | the provider's key (never logged; optional for local servers) |
 /// | `SONIC_LLM_TIMEOUT` | `8` | seconds to wait for the model before answering without it |
 /// | `SONIC_ETHERSCAN_URL` | `https://api.etherscan.io/v2/api` | the Etherscan V2 endpoint |
+/// | `SONIC_LONG_POLLS_PER_CLIENT` | `20` | long-polls one client IP may have waiting at once (more: 429); `0` turns the cap off |
+/// | `SONIC_UNKNOWN_TX_PER_CLIENT` | `5` | hashes not yet seen known to the node that one client IP may have tracked at once; past that only known ones (else 429) |
+/// | `SONIC_UNKNOWN_TX_SECONDS` | `60` | seconds a tracked hash the node does not know is kept before it is `dropped` |
+/// | `SONIC_WATCH_RECEIPTS_PER_TICK` | `100` | pending transactions the watcher asks the node about per 0.25 s tick (one batch each for receipts and, when needed, the transactions) |
 ///
 /// The same table is in README.md; keep them together.
 public struct Configuration: Sendable, Equatable {
@@ -82,6 +86,10 @@ public struct Configuration: Sendable, Equatable {
     public var llmAPIKey: Secret?
     public var llmTimeout: Double
     public var nftMaxBytes: Int
+    public var longPollsPerClient: Int
+    public var unknownTransactionsPerClient: Int
+    public var unknownTransactionSeconds: Double
+    public var watchReceiptsPerTick: Int
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
@@ -90,6 +98,7 @@ public struct Configuration: Sendable, Equatable {
         "SONIC_INDEX_ALL", "SONIC_WATCH_ADDRESSES", "SONIC_SYNC_START", "SONIC_ETHERSCAN_API_KEY", "SONIC_ETHERSCAN_URL",
         "SONIC_CONTENT_DIR", "SONIC_NFT_MAX_BYTES", "SONIC_KUBO_API_URL", "SONIC_PINATA_JWT", "SONIC_PINATA_URL",
         "SONIC_LLM_PROVIDER", "SONIC_LLM_URL", "SONIC_LLM_MODEL", "SONIC_LLM_API_KEY", "SONIC_LLM_TIMEOUT",
+        "SONIC_LONG_POLLS_PER_CLIENT", "SONIC_UNKNOWN_TX_PER_CLIENT", "SONIC_UNKNOWN_TX_SECONDS", "SONIC_WATCH_RECEIPTS_PER_TICK",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -185,6 +194,10 @@ public struct Configuration: Sendable, Equatable {
             }
         }
         nftMaxBytes = Int(try Self.number(environment, "SONIC_NFT_MAX_BYTES", default: 10_485_760, range: 1_024...104_857_600, integer: true))
+        longPollsPerClient = Int(try Self.number(environment, "SONIC_LONG_POLLS_PER_CLIENT", default: 20, range: 0...1_000_000, integer: true))
+        unknownTransactionsPerClient = Int(try Self.number(environment, "SONIC_UNKNOWN_TX_PER_CLIENT", default: 5, range: 0...1_000_000, integer: true))
+        unknownTransactionSeconds = try Self.number(environment, "SONIC_UNKNOWN_TX_SECONDS", default: 60, range: 1...86_400)
+        watchReceiptsPerTick = Int(try Self.number(environment, "SONIC_WATCH_RECEIPTS_PER_TICK", default: 100, range: 1...10_000, integer: true))
         guard etherscanURL.hasPrefix("http://") || etherscanURL.hasPrefix("https://") else {
             throw .invalid(variable: "SONIC_ETHERSCAN_URL", value: etherscanURL, accepted: "an http:// or https:// URL")
         }

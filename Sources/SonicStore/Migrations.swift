@@ -139,6 +139,17 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v8-tracked-unknown") { db in
+            // Who asked us to track a hash the node did not know (a client key: "ip:…"), so each
+            // client may have only a few such at once; NULL once the node knows it, and for what
+            // was broadcast through us. The watcher walks the pending ones in (created_at, hash)
+            // order, a page per tick, so it needs that order as an index.
+            try db.execute(sql: """
+                ALTER TABLE tracked_transaction ADD COLUMN unknown_client TEXT;
+                CREATE INDEX tracked_transaction_unknown ON tracked_transaction (unknown_client) WHERE unknown_client IS NOT NULL;
+                CREATE INDEX tracked_transaction_pending ON tracked_transaction (state, created_at, hash);
+                """)
+        }
         return migrator
     }
 }

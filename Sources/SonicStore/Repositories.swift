@@ -10,12 +10,17 @@ import Foundation
 public protocol TransactionRepository: Sendable {
     /// Starts tracking `transaction`; a known hash keeps its current state.
     func track(_ transaction: TrackedTransaction) throws(StoreError)
+    /// Starts tracking a hash the node does not know for `transaction.unknownClient`, unless that
+    /// client has `limit` such pending already (false then, nothing written).
+    func trackUnknown(_ transaction: TrackedTransaction, limit: Int) throws(StoreError) -> Bool
+    /// Records that the node knows a hash tracked while it did not.
+    func markKnown(_ hash: Hash32) throws(StoreError)
     /// Records a new state (with its details) for a tracked transaction.
     func update(_ transaction: TrackedTransaction) throws(StoreError)
     /// The tracked transaction `hash`, nil when it is not tracked.
     func trackedTransaction(_ hash: Hash32) throws(StoreError) -> TrackedTransaction?
-    /// Tracked transactions still pending, oldest first.
-    func pendingTransactions(limit: Int) throws(StoreError) -> [TrackedTransaction]
+    /// Up to `limit` pending transactions in (creation time, hash) order after `position`.
+    func pendingTransactions(after position: TrackedTransaction.Position?, limit: Int) throws(StoreError) -> [TrackedTransaction]
     /// The number of the newest state change (0 before any).
     func lastTrackedChange() throws(StoreError) -> Int64
     /// The transactions whose state changed after change number `seq`, each once, and the last number read.
@@ -92,10 +97,6 @@ extension Store: TransactionRepository, SessionRepository, CacheRepository, Conv
                  HistoryRepository, IndexRepository, DatabaseHealth {}
 
 // The defaults of `Store`'s methods, for callers holding only a protocol.
-
-extension TransactionRepository {
-    public func pendingTransactions() throws(StoreError) -> [TrackedTransaction] { try pendingTransactions(limit: 500) }
-}
 
 extension SessionRepository {
     public func consumeNonce(_ nonce: String) throws(StoreError) -> Bool { try consumeNonce(nonce, at: Date()) }

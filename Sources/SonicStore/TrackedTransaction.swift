@@ -25,9 +25,13 @@ public struct TrackedTransaction: Sendable, Equatable {
     public var reason: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The client (`ip:…`) that asked us to track this hash while the node did not know it; nil
+    /// once the node knows it, and for what was broadcast through us. Such a hash is kept only
+    /// briefly, and each client may have only a few.
+    public var unknownClient: String?
 
     public init(hash: Hash32, sender: Address?, nonce: UInt64?, state: State = .pending, block: UInt64? = nil, gasUsed: UInt64? = nil,
-                feeWei: UInt256? = nil, reason: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date()) {
+                feeWei: UInt256? = nil, reason: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date(), unknownClient: String? = nil) {
         self.hash = hash
         self.sender = sender
         self.nonce = nonce
@@ -38,13 +42,22 @@ public struct TrackedTransaction: Sendable, Equatable {
         self.reason = reason
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.unknownClient = unknownClient
     }
 
     public var isFinal: Bool { state != .pending }
 
+    /// Where a transaction stands in the watcher's walk over the pending ones.
+    public struct Position: Sendable, Equatable {
+        public let createdAt: Date
+        public let hash: Hash32
+    }
+
+    public var position: Position { Position(createdAt: createdAt, hash: hash) }
+
     /// The columns of `tracked_transaction` a record reads, in that order: select these, not `*`.
     enum Columns: Int, TableColumns {
-        case hash, sender, nonce, state, block, gasUsed, feeWei, reason, createdAt, updatedAt
+        case hash, sender, nonce, state, block, gasUsed, feeWei, reason, createdAt, updatedAt, unknownClient
         static let table = "tracked_transaction"
     }
 
@@ -62,6 +75,7 @@ public struct TrackedTransaction: Sendable, Equatable {
         reason = try row.optional(Columns.reason)
         createdAt = Date(timeIntervalSince1970: try row.value(Columns.createdAt))
         updatedAt = Date(timeIntervalSince1970: try row.value(Columns.updatedAt))
+        unknownClient = try row.optional(Columns.unknownClient)
     }
 
     /// Every row `sql` selects (`SELECT \(columns) …`), decoded as the cursor steps, without
@@ -79,17 +93,39 @@ extension Store {
     /// writes nothing (every long-poll tracks its hash: most are known already, and a write
     /// would queue each of them behind the database's one writer).
     public func track(_ transaction: TrackedTransaction) throws(StoreError) {
-        let known = try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM tracked_transaction WHERE hash = ?", arguments: [transaction.hash]) ?? false
+        guard try !isTracked(transaction.hash) else { return }
+        try write { db in try Self.insert(transaction, db) }
+    }
+
+    /// Starts tracking a hash the node does not know yet for `client` (`transaction.unknownClient`),
+    /// unless that client already has `limit` such hashes pending: then nothing is written and
+    /// the answer is false. A hash already tracked is true and unchanged.
+    public func trackUnknown(_ transaction: TrackedTransaction, limit: Int) throws(StoreError) -> Bool {
+        guard try !isTracked(transaction.hash) else { return true }
+        return try write { db in
+            let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM tracked_transaction WHERE unknown_client = ? AND state = ?",
+                                        arguments: [transaction.unknownClient, TrackedTransaction.State.pending]) ?? 0
+            guard held < limit else { return false }
+            try Self.insert(transaction, db)
+            return true
         }
-        guard !known else { return }
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO tracked_transaction (hash, sender, nonce, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(hash) DO NOTHING
-                """, arguments: [transaction.hash, transaction.sender, transaction.nonce.map { Int64($0) }, transaction.state,
-                                 transaction.createdAt.timeIntervalSince1970, transaction.updatedAt.timeIntervalSince1970])
-        }
+    }
+
+    /// Records that the node knows a hash a client asked us to track (it is kept as long as any other now).
+    public func markKnown(_ hash: Hash32) throws(StoreError) {
+        try write { db in try db.execute(sql: "UPDATE tracked_transaction SET unknown_client = NULL WHERE hash = ?", arguments: [hash]) }
+    }
+
+    private func isTracked(_ hash: Hash32) throws(StoreError) -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM tracked_transaction WHERE hash = ?", arguments: [hash]) ?? false }
+    }
+
+    private static func insert(_ transaction: TrackedTransaction, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO tracked_transaction (hash, sender, nonce, state, created_at, updated_at, unknown_client) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(hash) DO NOTHING
+            """, arguments: [transaction.hash, transaction.sender, transaction.nonce.map { Int64($0) }, transaction.state,
+                             transaction.createdAt.timeIntervalSince1970, transaction.updatedAt.timeIntervalSince1970, transaction.unknownClient])
     }
 
     /// Records a new state (with its details) for a tracked transaction.
@@ -110,12 +146,20 @@ extension Store {
         }
     }
 
-    /// Tracked transactions still pending, oldest first.
-    public func pendingTransactions(limit: Int) throws(StoreError) -> [TrackedTransaction] {
-        try read { db in
-            try TrackedTransaction.fetchAll(db, sql: """
-                SELECT \(TrackedTransaction.Columns.selection()) FROM tracked_transaction WHERE state = ? ORDER BY created_at LIMIT ?
-                """, arguments: [TrackedTransaction.State.pending, limit])
+    /// Up to `limit` tracked transactions still pending, in (creation time, hash) order, starting
+    /// after `position` (from the first when nil): the watcher walks them a page per tick and
+    /// starts over at the end, so every one is looked at however many there are.
+    public func pendingTransactions(after position: TrackedTransaction.Position?, limit: Int) throws(StoreError) -> [TrackedTransaction] {
+        let selection = "SELECT \(TrackedTransaction.Columns.selection()) FROM tracked_transaction WHERE state = ?"
+        return try read { db in
+            guard let position else {
+                return try TrackedTransaction.fetchAll(db, sql: selection + " ORDER BY created_at, hash LIMIT ?",
+                                                       arguments: [TrackedTransaction.State.pending, limit])
+            }
+            let seconds = position.createdAt.timeIntervalSince1970
+            return try TrackedTransaction.fetchAll(db, sql: selection + """
+                 AND (created_at > ? OR (created_at = ? AND hash > ?)) ORDER BY created_at, hash LIMIT ?
+                """, arguments: [TrackedTransaction.State.pending, seconds, seconds, position.hash, limit])
         }
     }
 

@@ -33,6 +33,11 @@ struct SonicFCGI: ParsableCommand {
               SONIC_INDEX_ALL     1: the indexer keeps everything (devnet default); 0: watched addresses
               SONIC_CONTENT_DIR   NFT images and metadata by CID (default var/ipfs)
               SONIC_NFT_MAX_BYTES largest NFT image accepted (default 10485760)
+              SONIC_LONG_POLLS_PER_CLIENT  long-polls one client IP may have waiting; 0: no cap (default 20)
+              SONIC_UNKNOWN_TX_PER_CLIENT  hashes unknown to the node one client IP may track at once (default 5)
+              SONIC_UNKNOWN_TX_SECONDS     seconds such a hash is kept before it is dropped (default 60)
+              SONIC_WATCH_RECEIPTS_PER_TICK  pending transactions asked about per 0.25 s (default 100)
+            The full list, with the rest (pinning, language model, retention): README.md, Configuration.
             Options below override the environment. Stops gracefully on SIGTERM or SIGINT.
             """)
 

@@ -30,6 +30,8 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var receipts: [Hash32: Receipt] = [:]
         public var known: Set<Hash32> = []
         public var reads = 0
+        /// Each batch asked for: its method and how many calls it held.
+        public var batches: [(method: String, count: Int)] = []
         public var sent: [[UInt8]] = []
         /// When set, asking the chain id waits for a signal of it: a node that is slow to answer.
         public var chainIDGate: DispatchSemaphore?
@@ -75,9 +77,18 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
     public func suggestFees() throws(ChainError) -> FeeSuggestion { try read { $0.fees } }
     public func receipt(_ hash: Hash32) throws(ChainError) -> Receipt? { try read { $0.receipts[hash] } }
     public func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
-        try read { state in hashes.map { .success(state.receipts[$0]) } }
+        try read { state in
+            state.batches.append(("eth_getTransactionReceipt", hashes.count))
+            return hashes.map { .success(state.receipts[$0]) }
+        }
     }
     public func knows(_ hash: Hash32) throws(ChainError) -> Bool { try read { $0.receipts[hash] != nil || $0.known.contains(hash) } }
+    public func knows(_ hashes: [Hash32]) throws(ChainError) -> [Result<Bool, ChainError>] {
+        try read { state in
+            state.batches.append(("eth_getTransactionByHash", hashes.count))
+            return hashes.map { .success(state.receipts[$0] != nil || state.known.contains($0)) }
+        }
+    }
     public func revertReason(of hash: Hash32, block: UInt64) -> String { "subscription: paused" }
 
     /// A receipt as a node answers it: `from` paid `gasUsed` × 1 gwei in `block`.

@@ -40,4 +40,19 @@ import Testing
         #expect(answers.all == ["woken:confirmed", "soon:timeout", "later:timeout", "late:timeout"])
         #expect(lot.count == 0)
     }
+
+    @Test func aClientMayHaveOnlyItsShareWaitingAndEveryAnswerFreesAPlace() {
+        let lot = ParkingLot(perClient: 2)
+        let now = Date()
+        #expect(lot.park("a", client: "ip:1", until: now.addingTimeInterval(5)) { _ in })
+        #expect(lot.park("b", client: "ip:1", until: now.addingTimeInterval(30)) { _ in })
+        #expect(!lot.park("c", client: "ip:1", until: now.addingTimeInterval(30)) { _ in })
+        #expect(lot.park("c", client: "ip:2", until: now.addingTimeInterval(30)) { _ in })
+        lot.expire(now: now.addingTimeInterval(6))  // "a" timed out
+        #expect(lot.count(of: "ip:1") == 1 && lot.park("c", client: "ip:1", until: now.addingTimeInterval(30)) { _ in })
+        lot.wake("c")
+        #expect(lot.count(of: "ip:1") == 1 && lot.count(of: "ip:2") == 0)
+        lot.wakeAll()
+        #expect(lot.count == 0 && lot.count(of: "ip:1") == 0)
+    }
 }

@@ -58,3 +58,31 @@ import Testing
         #expect(dropped.state == .dropped && dropped.reason?.contains("not mined within 600 s") == true)
     }
 }
+
+/// However many transactions are tracked, a pass of the watcher asks the node about a fixed
+/// number, in batches, and walks them all in turn: the newest is not stuck behind the oldest.
+@Suite struct WatcherBudgetTests {
+    @Test func eachPassAsksForAtMostItsBudgetAndEveryTrackedTransactionComesUp() async throws {
+        let services = try TestServices(environment: ["SONIC_WATCH_RECEIPTS_PER_TICK": "100"])
+        let start = services.clock.now()
+        let hashes = (1...1_000).map { try! Hash32("0x" + String(format: "%064x", $0)) }
+        for (index, hash) in hashes.enumerated() {
+            try services.store.track(TrackedTransaction(hash: hash, sender: nil, nonce: nil, createdAt: start.addingTimeInterval(Double(index))))
+        }
+        let newest = hashes.last!
+        services.chain.update { $0.receipts[newest] = FakeChain.receipt(newest, from: TestServices.alice, to: TestServices.bob, block: 101) }
+        var passes = 0
+        while try services.store.trackedTransaction(newest)?.state == .pending, passes < 20 {
+            await services.app.watcher.poll()
+            passes += 1
+        }
+        #expect(passes == 10)  // 1,000 pending, 100 a pass
+        let batches = services.chain.withState { $0.batches }
+        #expect(batches.count == 10 && batches.allSatisfy { $0.method == "eth_getTransactionReceipt" && $0.count == 100 })
+        // Old ones the node forgot are asked about in one batch within the same budget.
+        services.clock.advance(3_600)
+        services.chain.update { $0.batches = [] }
+        #expect(await services.app.watcher.poll() == 100)
+        #expect(services.chain.withState { $0.batches.map(\.count) } == [100, 100])
+    }
+}
