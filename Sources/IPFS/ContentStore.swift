@@ -90,6 +90,24 @@ public final class ContentStore: Sendable {
         return (object, out)
     }
 
+    /// Removes the stored object for `cid` (either version of the same root): its folder is
+    /// moved out of `objects/` with one `rename`, so it is there whole or gone, then deleted.
+    /// Returns whether there was one.
+    @discardableResult
+    public func remove(_ cid: CID) throws(ContentStoreError) -> Bool {
+        let folder = objectFolder(cid)
+        guard FileManager.default.fileExists(atPath: folder) else { return false }
+        let doomed = "\(stagingDirectory)/\(getpid())-removed-\(UUID().uuidString)"
+        guard rename(folder, doomed) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if !FileManager.default.fileExists(atPath: folder) { return false }  // another process removed it first
+            throw .io(path: folder, reason: reason)
+        }
+        Self.flushFolder(objectsDirectory)
+        try? FileManager.default.removeItem(atPath: doomed)  // what is left, `sweep` removes
+        return true
+    }
+
     /// Every stored object's root CID text.
     public func roots() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: objectsDirectory)) ?? []).compactMap { name in

@@ -6,7 +6,7 @@ extension API {
     /// POST /api/nft/assets[?cid_version=0|1]: multipart `image`, `name`, `description` (and
     /// optional `attributes`, a JSON array), for a signed-in person; answers the CIDs.
     func upload(_ call: Route.Call) async throws -> Response {
-        guard try await session(of: call.request) != nil else {
+        guard let session = try await session(of: call.request) else {
             throw AppError.unauthenticated(field: nil, summary: "Sign-in required", detail: "sign in with your wallet to upload an NFT image")
         }
         var upload = NFTService.Upload()
@@ -38,7 +38,7 @@ extension API {
         upload.name = form["name"]?.data
         upload.description = form["description"]?.data
         upload.attributes = form["attributes"]?.data
-        return await .json(try app.nft.upload(upload), status: .created)
+        return await .json(try app.nft.upload(upload, by: session.address), status: .created)
     }
 
     struct MintBody: Decodable {

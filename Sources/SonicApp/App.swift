@@ -32,6 +32,8 @@ public final class App: Sendable {
     public let agent: AgentService
     public let history: HistoryService
     public let nft: NFTService
+    /// Pins minted uploads, removes those never minted.
+    public let uploadKeeper: UploadKeeper
     public let watchlist: Watchlist
     /// Requests a minute per client IP, or per signed-in address (weighted).
     public let limiter: RateLimiter
@@ -93,6 +95,9 @@ public final class App: Sendable {
             contentProblem = "the content store cannot be opened"  // its path is in the log only
         }
         var nft = NFTService(context: context, history: store, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
+        nft.uploads = store
+        nft.uploadsPerDay = configuration.uploadsPerDay
+        nft.uploadBytesPerDay = configuration.uploadBytesPerDay
         if configuration.kuboAPIURL != nil || configuration.pinataJWT != nil {
             // Uploads to pinning services are awaited without holding a thread, as node calls are.
             let pinning = CurlMultiTransport(connectTimeout: 5, totalTimeout: 120, maxInFlight: 8, maxQueued: 32, threadName: "curl-pinning")
@@ -101,6 +106,8 @@ public final class App: Sendable {
             if let jwt = configuration.pinataJWT { nft.pinners.append(PinataPinner(baseURL: configuration.pinataURL, jwt: jwt, transport: pinning)) }
         }
         self.nft = nft
+        uploadKeeper = UploadKeeper(nft: nft, uploads: store, clock: context.clock, collection: try? context.contract("SmartSonicNFT"),
+                                    keepUnminted: configuration.unmintedKeepSeconds)
         auth = AuthService(context: context, sessions: store, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
         var agent = AgentService(context: context, conversations: store, knowledge: store, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
@@ -136,10 +143,11 @@ public final class App: Sendable {
         jobs.stop()
     }
 
-    /// Starts the background work: the transaction watcher and the long-poll sweeper.
+    /// Starts the background work: the transaction watcher, the long-poll sweeper and the upload keeper.
     public func start() {
         watcher.start()
         waiters.startSweeper()
+        uploadKeeper.start()
     }
 
     /// Stops the background threads (and waits for them to end), then answers every parked
@@ -147,6 +155,7 @@ public final class App: Sendable {
     public func stop() {
         watcher.stop()
         waiters.stopSweeper()
+        uploadKeeper.stop()
         waiters.wakeAll()
         // Calls still in flight fail as given up; the requests waiting on them are answered.
         for transport in transports { transport.stop() }

@@ -16,8 +16,14 @@ public struct NFTService: Sendable {
     let content: ContentStore?
     let contentProblem: String?
     let maxImageBytes: Int
-    /// Remote pinning services (kubo, Pinata) the uploads also go to, when configured.
+    /// Remote pinning services (kubo, Pinata) minted uploads go to, when configured.
     var pinners: [any Pinner] = []
+    /// Who uploaded what, for the quotas (nil without a database: no quota can be kept, so
+    /// uploads are refused).
+    var uploads: (any UploadRepository)?
+    /// Uploads one address may make in any 24 hours, and their bytes (image and metadata).
+    var uploadsPerDay = 20
+    var uploadBytesPerDay = 104_857_600
 
     /// The image types accepted, recognised by their bytes, never by the file name.
     public enum ImageType: String, CaseIterable, Sendable {
@@ -61,9 +67,11 @@ public struct NFTService: Sendable {
         public init() {}
     }
 
-    /// Stores the image and its ERC-721 metadata and answers their CIDs (and where they were
-    /// pinned besides here).
-    public func upload(_ upload: Upload) async throws(AppError) -> Uploaded {
+    /// Stores the image and its ERC-721 metadata for `address` and answers their CIDs, within
+    /// the address's daily quota. Nothing is sent to a pinning service until the content is
+    /// minted (`UploadKeeper`).
+    /// - Throws: `AppError.rateLimited` past the quota, or the field at fault.
+    public func upload(_ upload: Upload, by address: Address) async throws(AppError) -> Uploaded {
         let store = try await contentStore()
         let cidVersion = upload.cidVersion
         guard let image = upload.image, !image.isEmpty else {
@@ -83,35 +91,74 @@ public struct NFTService: Sendable {
         let name = try Self.text(upload.name, field: "name", required: true, limit: 100)
         let description = try Self.text(upload.description, field: "description", required: false, limit: 1_000)
         let attributes = try upload.attributes.map(Self.attributes)
+        let now = context.clock.now()
+        try checkQuota(of: address, adding: image.count, now: now)
 
-        let imageCID: CID, metadataCID: CID, metadata: Metadata, metadataBytes: [UInt8]
+        let imageCID: CID, metadataCID: CID, stored: Metadata, metadataBytes: [UInt8]
         do {
             imageCID = try store.add(image, contentType: type.rawValue, cidVersion: cidVersion)
-            metadata = Metadata(name: name, description: description, image: "ipfs://\(imageCID)", attributes: attributes)
-            metadataBytes = try metadata.document()
+            stored = Metadata(name: name, description: description, image: "ipfs://\(imageCID)", attributes: attributes)
+            metadataBytes = try stored.document()
             metadataCID = try store.add(metadataBytes, contentType: "application/json", cidVersion: cidVersion)
         } catch {
             logger.error("nft upload: \(error)")
             throw .unavailable(summary: "Storage unavailable", detail: "the upload could not be stored; nothing was kept, try again")
         }
-        var pinned = ["local"]
+        let record = NFTUpload(address: address, metadataCID: metadataCID.description, imageCID: imageCID.description,
+                               bytes: image.count + metadataBytes.count, uploadedAt: now)
+        try storeCall { () throws(StoreError) in try uploads?.recordUpload(record) }
+        return Uploaded(pinned: ["local"], imageCID: imageCID, metadataCID: metadataCID, contentType: type, size: image.count, metadata: stored)
+    }
+
+    /// Refuses an upload of `bytes` more by `address` when it would pass the daily quota.
+    func checkQuota(of address: Address, adding bytes: Int, now: Date) throws(AppError) {
+        guard let uploads else { throw .databaseDown }
+        let usage = try storeCall { () throws(StoreError) in try uploads.uploadUsage(of: address, since: now.addingTimeInterval(-86_400)) }
+        let wait = max(1, Int((usage.oldest ?? now).addingTimeInterval(86_400).timeIntervalSince(now).rounded(.up)))
+        if usage.count >= uploadsPerDay {
+            throw .rateLimited(retryAfter: wait, detail: "\(address.checksummed) uploaded \(usage.count) images in the last 24 hours; "
+                               + "at most \(uploadsPerDay) a day are accepted")
+        }
+        if usage.bytes + bytes > uploadBytesPerDay {
+            throw .rateLimited(retryAfter: wait, detail: "\(address.checksummed) uploaded \(usage.bytes) bytes in the last 24 hours and this one "
+                               + "has \(bytes); at most \(uploadBytesPerDay) bytes a day are accepted")
+        }
+    }
+
+    /// Sends stored content (an image and its metadata) to every pinning service; answers the
+    /// names of those that confirmed both CIDs.
+    /// - Throws: `AppError.badUpstream` when a service fails or answers another CID.
+    func pin(imageCID: CID, metadataCID: CID) async throws(AppError) -> [String] {
+        let store = try await contentStore()
+        let image: (object: ContentStore.Object, bytes: [UInt8]), metadata: (object: ContentStore.Object, bytes: [UInt8])
+        do {
+            guard let storedImage = try store.read(imageCID), let storedMetadata = try store.read(metadataCID) else {
+                throw AppError.notFound(detail: "the content of \(metadataCID) is no longer stored here")
+            }
+            (image, metadata) = (storedImage, storedMetadata)
+        } catch let error as AppError {
+            throw error
+        } catch {
+            throw .unavailable(summary: "Content unavailable", detail: "the stored content could not be read")
+        }
+        let fileExtension = ImageType(rawValue: image.object.contentType)?.fileExtension ?? "bin"
+        var pinned: [String] = []
         for pinner in pinners {
             do {
-                let image = try await pinner.pinFile(image, filename: "image.\(type.fileExtension)", cidVersion: cidVersion)
-                guard image == imageCID.description else { throw Self.mismatch(pinner, what: "image", theirs: image, ours: imageCID) }
+                let answer = try await pinner.pinFile(image.bytes, filename: "image.\(fileExtension)", cidVersion: imageCID.version)
+                guard answer == imageCID.description else { throw Self.mismatch(pinner, what: "image", theirs: answer, ours: imageCID) }
                 // The pinning services take the document as JSON, and must store exactly these bytes.
-                let document = try JSONDecoder().decode(JSONValue.self, from: Data(metadataBytes))
-                let answer = try await pinner.pinJSON(document, data: metadataBytes, name: "metadata.json", cidVersion: cidVersion)
-                guard answer == metadataCID.description else { throw Self.mismatch(pinner, what: "metadata", theirs: answer, ours: metadataCID) }
+                let document = try JSONDecoder().decode(JSONValue.self, from: Data(metadata.bytes))
+                let json = try await pinner.pinJSON(document, data: metadata.bytes, name: "metadata.json", cidVersion: metadataCID.version)
+                guard json == metadataCID.description else { throw Self.mismatch(pinner, what: "metadata", theirs: json, ours: metadataCID) }
                 pinned.append(pinner.name)
             } catch let error as AppError {
                 throw error
             } catch {
-                logger.warning("nft pinning: \(error)")
                 throw .badUpstream(summary: "Pinning failed", detail: Redaction.reducingURLs(in: "\(error)"))
             }
         }
-        return Uploaded(pinned: pinned, imageCID: imageCID, metadataCID: metadataCID, contentType: type, size: image.count, metadata: metadata)
+        return pinned
     }
 
     static func mismatch(_ pinner: any Pinner, what: String, theirs: String, ours: CID) -> AppError {

@@ -29,8 +29,8 @@ import Foundation
 /// | `SONIC_ETHERSCAN_API_KEY` | none | Etherscan V2 key: backfills watched addresses' older history |
 /// | `SONIC_CONTENT_DIR` | `var/ipfs` | the embedded content store (NFT images and metadata, by CID) |
 /// | `SONIC_NFT_MAX_BYTES` | `10485760` | largest NFT image accepted (bytes) |
-/// | `SONIC_KUBO_API_URL` | none | a kubo node's RPC (`http://127.0.0.1:5001`): NFT uploads are also added and pinned there |
-/// | `SONIC_PINATA_JWT` | none | a Pinata JWT: NFT uploads are also pinned to Pinata |
+/// | `SONIC_KUBO_API_URL` | none | a kubo node's RPC (`http://127.0.0.1:5001`): NFT uploads are also added and pinned there once minted |
+/// | `SONIC_PINATA_JWT` | none | a Pinata JWT: NFT uploads are also pinned to Pinata once minted |
 /// | `SONIC_PINATA_URL` | `https://api.pinata.cloud` | Pinata's API |
 /// | `SONIC_LLM_PROVIDER` | none | `gemini` or `openai` (any OpenAI-compatible server): helps the agent with what it cannot place |
 /// | `SONIC_LLM_URL` | the provider's | API base: `https://generativelanguage.googleapis.com`, `https://api.openai.com/v1`, or a local server's `/v1` |
@@ -41,6 +41,9 @@ import Foundation
 /// | `SONIC_LONG_POLLS_PER_CLIENT` | `20` | long-polls one client IP may have waiting at once (more: 429); `0` turns the cap off |
 /// | `SONIC_UNKNOWN_TX_PER_CLIENT` | `5` | hashes not yet seen known to the node that one client IP may have tracked at once; past that only known ones (else 429) |
 /// | `SONIC_UNKNOWN_TX_SECONDS` | `60` | seconds a tracked hash the node does not know is kept before it is `dropped` |
+/// | `SONIC_UPLOADS_PER_DAY` | `20` | NFT uploads one signed-in address may make in any 24 hours (more: 429) |
+/// | `SONIC_UPLOAD_BYTES_PER_DAY` | `104857600` | bytes of NFT uploads one address may make in any 24 hours (more: 429) |
+/// | `SONIC_UNMINTED_KEEP_SECONDS` | `604800` | seconds an upload never minted is kept before it is removed from the content store |
 /// | `SONIC_WATCH_RECEIPTS_PER_TICK` | `100` | pending transactions the watcher asks the node about per 0.25 s tick (one batch each for receipts and, when needed, the transactions) |
 ///
 /// The same table is in README.md; keep them together.
@@ -90,6 +93,9 @@ public struct Configuration: Sendable, Equatable {
     public var unknownTransactionsPerClient: Int
     public var unknownTransactionSeconds: Double
     public var watchReceiptsPerTick: Int
+    public var uploadsPerDay: Int
+    public var uploadBytesPerDay: Int
+    public var unmintedKeepSeconds: Double
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
@@ -99,6 +105,7 @@ public struct Configuration: Sendable, Equatable {
         "SONIC_CONTENT_DIR", "SONIC_NFT_MAX_BYTES", "SONIC_KUBO_API_URL", "SONIC_PINATA_JWT", "SONIC_PINATA_URL",
         "SONIC_LLM_PROVIDER", "SONIC_LLM_URL", "SONIC_LLM_MODEL", "SONIC_LLM_API_KEY", "SONIC_LLM_TIMEOUT",
         "SONIC_LONG_POLLS_PER_CLIENT", "SONIC_UNKNOWN_TX_PER_CLIENT", "SONIC_UNKNOWN_TX_SECONDS", "SONIC_WATCH_RECEIPTS_PER_TICK",
+        "SONIC_UPLOADS_PER_DAY", "SONIC_UPLOAD_BYTES_PER_DAY", "SONIC_UNMINTED_KEEP_SECONDS",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -198,6 +205,9 @@ public struct Configuration: Sendable, Equatable {
         unknownTransactionsPerClient = Int(try Self.number(environment, "SONIC_UNKNOWN_TX_PER_CLIENT", default: 5, range: 0...1_000_000, integer: true))
         unknownTransactionSeconds = try Self.number(environment, "SONIC_UNKNOWN_TX_SECONDS", default: 60, range: 1...86_400)
         watchReceiptsPerTick = Int(try Self.number(environment, "SONIC_WATCH_RECEIPTS_PER_TICK", default: 100, range: 1...10_000, integer: true))
+        uploadsPerDay = Int(try Self.number(environment, "SONIC_UPLOADS_PER_DAY", default: 20, range: 0...1_000_000, integer: true))
+        uploadBytesPerDay = Int(try Self.number(environment, "SONIC_UPLOAD_BYTES_PER_DAY", default: 104_857_600, range: 0...1_099_511_627_776, integer: true))
+        unmintedKeepSeconds = try Self.number(environment, "SONIC_UNMINTED_KEEP_SECONDS", default: 604_800, range: 1...31_536_000)
         guard etherscanURL.hasPrefix("http://") || etherscanURL.hasPrefix("https://") else {
             throw .invalid(variable: "SONIC_ETHERSCAN_URL", value: etherscanURL, accepted: "an http:// or https:// URL")
         }

@@ -150,6 +150,20 @@ enum Migrations {
                 CREATE INDEX tracked_transaction_pending ON tracked_transaction (state, created_at, hash);
                 """)
         }
+        migrator.registerMigration("v9-nft-uploads") { db in
+            // Every NFT upload, by the signed-in address: for the daily quotas, for removing
+            // content never minted, and for pinning to paid services only what was minted.
+            try db.execute(sql: """
+                CREATE TABLE nft_upload (
+                    address TEXT NOT NULL, metadata_cid TEXT NOT NULL, image_cid TEXT NOT NULL, bytes INTEGER NOT NULL,
+                    uploaded_at REAL NOT NULL, minted_at REAL, pinned_at REAL, pin_retry_at REAL, removed_at REAL,
+                    PRIMARY KEY (address, metadata_cid)
+                );
+                CREATE INDEX nft_upload_by_time ON nft_upload (address, uploaded_at);
+                CREATE INDEX nft_upload_unminted ON nft_upload (uploaded_at) WHERE minted_at IS NULL AND removed_at IS NULL;
+                CREATE INDEX nft_transfer_by_uri ON nft_transfer (token_uri) WHERE token_uri IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

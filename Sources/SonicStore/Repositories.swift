@@ -88,13 +88,24 @@ public protocol IndexRepository: WatchRepository {
     func markBackfilled(_ address: Address, at date: Date) throws(StoreError)
 }
 
+/// NFT uploads by address: quotas, what was minted and pinned, what is removed unminted.
+public protocol UploadRepository: Sendable {
+    func uploadUsage(of address: Address, since: Date) throws(StoreError) -> UploadUsage
+    func recordUpload(_ upload: NFTUpload) throws(StoreError)
+    @discardableResult
+    func markMintedUploads(contract: Address?, at date: Date) throws(StoreError) -> Int
+    func uploadsToPin(at now: Date, limit: Int) throws(StoreError) -> [(metadataCID: String, imageCID: String)]
+    func recordPinning(_ metadataCID: String, at date: Date, retryAt: Date?) throws(StoreError)
+    func expireUnmintedUploads(before cutoff: Date, at date: Date) throws(StoreError) -> [String]
+}
+
 /// Whether the database answers at all, for the health check.
 public protocol DatabaseHealth: Sendable {
     func ping() throws(StoreError)
 }
 
 extension Store: TransactionRepository, SessionRepository, CacheRepository, ConversationRepository, KnowledgeRepository,
-                 HistoryRepository, IndexRepository, DatabaseHealth {}
+                 HistoryRepository, IndexRepository, UploadRepository, DatabaseHealth {}
 
 // The defaults of `Store`'s methods, for callers holding only a protocol.
 

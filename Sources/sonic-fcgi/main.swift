@@ -37,6 +37,9 @@ struct SonicFCGI: ParsableCommand {
               SONIC_UNKNOWN_TX_PER_CLIENT  hashes unknown to the node one client IP may track at once (default 5)
               SONIC_UNKNOWN_TX_SECONDS     seconds such a hash is kept before it is dropped (default 60)
               SONIC_WATCH_RECEIPTS_PER_TICK  pending transactions asked about per 0.25 s (default 100)
+              SONIC_UPLOADS_PER_DAY        NFT uploads per address in any 24 hours (default 20)
+              SONIC_UPLOAD_BYTES_PER_DAY   their bytes (default 104857600)
+              SONIC_UNMINTED_KEEP_SECONDS  an upload never minted is removed after (default 604800)
             The full list, with the rest (pinning, language model, retention): README.md, Configuration.
             Options below override the environment. Stops gracefully on SIGTERM or SIGINT.
             """)

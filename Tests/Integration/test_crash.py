@@ -20,11 +20,15 @@ from stack import Stack, wait_until
 from test_nft import upload
 
 
+# Many 3 MB uploads from one address: the daily upload quotas raised with the rate limit.
+UNLIMITED = {"SONIC_RATE_LIMIT_PER_MINUTE": "0", "SONIC_UPLOADS_PER_DAY": "1000000", "SONIC_UPLOAD_BYTES_PER_DAY": str(1 << 40)}
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     running = Stack(tmp_path_factory.mktemp("crash"), nginx_rate="100000r/s").start()
     running.stop_fcgi()
-    running.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="0")
+    running.start_fcgi(**UNLIMITED)
     yield running
     running.stop()
 
@@ -90,7 +94,7 @@ def test_kills_during_uploads_and_sign_ins_leave_nothing_half_written(stack):
         for thread in threads:
             thread.join()
         interrupted += len(list((stack.dir / "var" / "ipfs" / "staging").iterdir()))
-        stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="0")  # sweeps what the killed one left staged
+        stack.start_fcgi(**UNLIMITED)  # sweeps what the killed one left staged
 
     figure("sonic-fcgi killed (SIGKILL) during uploads and sign-ins",
            f"10 kills, {interrupted} uploads caught half-staged, {len(answered_sessions)} answered sessions all still valid")

@@ -1,7 +1,7 @@
-"""NFT uploads pinned to kubo and to Pinata, against local fakes that check the request shape
-each service documents (kubo RPC: https://docs.ipfs.tech/reference/kubo/rpc/ ; Pinata:
-https://docs.pinata.cloud/api-reference) and answer the CID `ipfs_cid` computes, or a wrong one
-when told to."""
+"""NFT uploads pinned to kubo and to Pinata once minted (never at upload: issue 18), against
+local fakes that check the request shape each service documents (kubo RPC:
+https://docs.ipfs.tech/reference/kubo/rpc/ ; Pinata: https://docs.pinata.cloud/api-reference) and
+answer the CID `ipfs_cid` computes, or a wrong one when told to."""
 
 import json
 import subprocess
@@ -15,8 +15,8 @@ import pytest
 
 from fakes import JSONHandler, serve
 from siwe import session_headers
-from stack import Stack
-from test_nft import png, upload
+from stack import Stack, wait_until
+from test_nft import png, sign, upload
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.fake-pinata-token.sig"
 
@@ -95,7 +95,7 @@ def reset(handler):
 def pinned_stack(tmp_path_factory):
     kubo, kubo_url = reset(FakeKubo)
     pinata, pinata_url = reset(FakePinata)
-    stack = Stack(tmp_path_factory.mktemp("pinning")).start()
+    stack = Stack(tmp_path_factory.mktemp("pinning")).start(contracts=True, sync=True)
     stack.stop_fcgi()
     stack.start_fcgi(SONIC_KUBO_API_URL=kubo_url, SONIC_PINATA_URL=pinata_url, SONIC_PINATA_JWT=JWT)
     yield stack
@@ -104,18 +104,32 @@ def pinned_stack(tmp_path_factory):
     pinata.shutdown()
 
 
-def test_uploads_are_pinned_to_kubo_and_pinata_with_equal_cids(pinned_stack):
+def mint(stack, headers, token_uri):
+    prepared = stack.post_json("/api/nft/prepare-mint", {"token_uri": token_uri}, headers)
+    assert prepared.status == 200, prepared.body
+    sent = stack.post_json("/api/tx/send", {"raw": sign(prepared.json())}, headers).json()
+    assert stack.get(f"/api/tx/{sent['hash']}?wait=20&since=pending").json()["status"] == "confirmed"
+
+
+def fcgi_log(stack):
+    return (Path(stack.dir) / "var/log/sonic-fcgi.log").read_text()
+
+
+def test_uploads_are_pinned_to_kubo_and_pinata_with_equal_cids_once_minted(pinned_stack):
     headers = session_headers(pinned_stack)
     answer = upload(pinned_stack, headers, {"image": ("a.png", png(5, 5)), "name": 'Quote " name', "description": "é"})
     assert answer.status == 201, answer.body
     body = answer.json()
-    assert body["pinned"] == ["local", "the kubo node", "Pinata"]
+    assert body["pinned"] == ["local"]
+    assert FakeKubo.calls == [] and FakePinata.calls == []  # nothing paid for before the mint
+    mint(pinned_stack, headers, body["token_uri"])
+    wait_until(lambda: len(FakePinata.calls) == 2, 30, "the minted upload pinned to Pinata")
     assert FakeKubo.problems == [] and FakePinata.problems == []
     assert [path for path, _ in FakeKubo.calls] == ["/api/v0/add", "/api/v0/pin/add", "/api/v0/add", "/api/v0/pin/add"]
-    assert FakeKubo.calls[1][1]["arg"] == body["image_cid"]
+    assert FakeKubo.calls[1][1]["arg"] == body["image_cid"] and FakeKubo.calls[3][1]["arg"] == body["metadata_cid"]
     assert FakePinata.calls == ["/pinning/pinFileToIPFS", "/pinning/pinJSONToIPFS"]
-    log = (Path(pinned_stack.dir) / "var/log/sonic-fcgi.log").read_text()
-    assert JWT not in log
+    wait_until(lambda: f"{body['metadata_cid']} (minted) pinned to the kubo node, Pinata" in fcgi_log(pinned_stack), 10, "the pinning logged")
+    assert JWT not in fcgi_log(pinned_stack)
 
 
 def test_a_different_cid_is_reported_as_a_mismatch(pinned_stack):
@@ -123,9 +137,10 @@ def test_a_different_cid_is_reported_as_a_mismatch(pinned_stack):
     FakePinata.wrong = True
     try:
         answer = upload(pinned_stack, headers, {"image": ("b.png", png(6, 6)), "name": "Mismatch"})
+        assert answer.status == 201 and answer.json()["pinned"] == ["local"]
+        mint(pinned_stack, headers, answer.json()["token_uri"])
+        wait_until(lambda: "Pinata answered QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG" in fcgi_log(pinned_stack), 30, "the mismatch logged")
     finally:
         FakePinata.wrong = False
-    assert answer.status == 502
-    problem = answer.json()
-    assert problem["title"] == "Pinning mismatch" and "Pinata answered QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG" in problem["detail"]
-    assert JWT not in answer.body.decode()
+    line = next(line for line in fcgi_log(pinned_stack).splitlines() if "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG" in line)
+    assert "Pinning mismatch" in line and "trying again in 600 s" in line and JWT not in line

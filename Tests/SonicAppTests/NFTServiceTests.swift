@@ -35,7 +35,7 @@ import Testing
             upload.name = name.map { Array($0.utf8) }
             upload.description = description.map { Array($0.utf8) }
             upload.attributes = attributes.map { Array($0.utf8) }
-            do { _ = try await nft.upload(upload); return nil } catch { return error }
+            do { _ = try await nft.upload(upload, by: TestServices.alice); return nil } catch { return error }
         }
         #expect(await upload(name: nil)?.field == "name")
         #expect(await upload(name: "  ")?.field == "name")
@@ -57,7 +57,7 @@ import Testing
         upload.description = Array("over the sea\nat dusk".utf8)
         upload.attributes = Array(#"[{"trait_type":"sky","value":"red/orange"},{"trait_type":"waves","value":3}]"#.utf8)
         upload.cidVersion = 1
-        let uploaded = try await nft.upload(upload)
+        let uploaded = try await nft.upload(upload, by: TestServices.alice)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = try JSONSerialization.jsonObject(with: encoder.encode(uploaded)) as! [String: Any]
