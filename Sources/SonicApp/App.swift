@@ -83,7 +83,7 @@ public final class App: Sendable {
         self.transactions = transactions
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
         networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
-        watchlist = Watchlist(enabled: !configuration.indexAll, repository: store)
+        watchlist = Watchlist(enabled: !configuration.indexAll, repository: store, clock: context.clock, seconds: configuration.watchSeconds)
         history = HistoryService(context: context, repository: store, watchlist: watchlist)
         var content: ContentStore?
         var contentProblem: String?

@@ -81,26 +81,38 @@ public struct HistoryService: Sendable {
 }
 
 /// Addresses whose history the indexer should keep on networks where it does not keep
-/// everything: those looked up or signed in. Written once per address per process.
+/// everything: those looked up or signed in, each for `seconds` from the last time (looked up
+/// again, an address is watched again, and the indexer fills what it missed meanwhile). Written
+/// at most once per address per half of that per process.
 public final class Watchlist: Sendable {
     let enabled: Bool
     let repository: (any WatchRepository)?
-    /// Read on every lookup, written once per address: readers must not queue behind each other.
-    private let seen = ReadWriteLocked<Set<Address>>([])
+    let clock: any TimeSource
+    /// How long a lookup or a sign-in watches an address (`SONIC_WATCH_SECONDS`).
+    let seconds: Double
+    /// Until when this process has written each address's watch: read on every lookup, written
+    /// rarely, so readers must not queue behind each other.
+    private let written = ReadWriteLocked<[Address: Date]>([:])
 
     /// - Parameter repository: where the watched set is kept; nil without a database.
-    public init(enabled: Bool, repository: (any WatchRepository)?) {
+    public init(enabled: Bool, repository: (any WatchRepository)?, clock: any TimeSource = SystemTime(), seconds: Double = 604_800) {
         self.enabled = enabled
         self.repository = repository
+        self.clock = clock
+        self.seconds = seconds
     }
 
-    /// Adds `address` to the watched set (once per process), saying who asked (`source`).
+    /// Watches `address` for `seconds` from now, saying who asked (`source`).
     public func watch(_ address: Address, source: String) {
         guard enabled, let repository else { return }
-        let key = address
-        guard !seen.read({ $0.contains(key) }), seen.write({ $0.insert(key).inserted }) else { return }
-        do { try repository.watch(key, source: source) } catch {
-            seen.write { _ = $0.remove(key) }
+        let now = clock.now(), until = now.addingTimeInterval(seconds)
+        if let known = written.read({ $0[address] }), known.timeIntervalSince(now) > seconds / 2 { return }
+        written.write { written in
+            if written.count >= 100_000 { written = written.filter { $0.value > now } }
+            written[address] = until
+        }
+        do { try repository.watch(address, source: source, at: now, until: until) } catch {
+            written.write { _ = $0.removeValue(forKey: address) }
             logger.warning("watchlist: \(error)")
         }
     }

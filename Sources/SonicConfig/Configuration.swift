@@ -25,6 +25,11 @@ import Foundation
 /// | `SONIC_LLM_CALLS_PER_DAY` | `100` | language-model calls per day per signed-in address (per client IP when signed out), four times for subscribers; `0` turns it off |
 /// | `SONIC_INDEX_ALL` | `1` on devnet, else `0` | index every transaction (`1`) or only those of watched addresses (`0`) |
 /// | `SONIC_WATCH_ADDRESSES` | none | comma-separated addresses the indexer always watches |
+/// | `SONIC_WATCH_SECONDS` | `604800` | how long a lookup or a sign-in watches an address (looked up again, it is watched again and the gap filled) |
+/// | `SONIC_LOGS_ADDRESSES_PER_FILTER` | `100` | addresses in one `eth_getLogs` topic list; more watched addresses take more calls |
+/// | `SONIC_KEEP_CONVERSATIONS_SECONDS` | `2592000` | seconds a conversation with the agent is kept after its last message |
+/// | `SONIC_KEEP_CACHE_SECONDS` | `86400` | seconds a cached chain read is kept in the database |
+/// | `SONIC_KEEP_TRACKED_SECONDS` | `2592000` | seconds a settled tracked transaction is kept after it settled |
 /// | `SONIC_SYNC_START` | `0` when indexing all, else the head | block a fresh index starts at |
 /// | `SONIC_ETHERSCAN_API_KEY` | none | Etherscan V2 key: backfills watched addresses' older history |
 /// | `SONIC_CONTENT_DIR` | `var/ipfs` | the embedded content store (NFT images and metadata, by CID) |
@@ -96,6 +101,11 @@ public struct Configuration: Sendable, Equatable {
     public var uploadsPerDay: Int
     public var uploadBytesPerDay: Int
     public var unmintedKeepSeconds: Double
+    public var watchSeconds: Double
+    public var logsAddressesPerFilter: Int
+    public var keepConversationsSeconds: Double
+    public var keepCacheSeconds: Double
+    public var keepTrackedSeconds: Double
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
@@ -106,6 +116,8 @@ public struct Configuration: Sendable, Equatable {
         "SONIC_LLM_PROVIDER", "SONIC_LLM_URL", "SONIC_LLM_MODEL", "SONIC_LLM_API_KEY", "SONIC_LLM_TIMEOUT",
         "SONIC_LONG_POLLS_PER_CLIENT", "SONIC_UNKNOWN_TX_PER_CLIENT", "SONIC_UNKNOWN_TX_SECONDS", "SONIC_WATCH_RECEIPTS_PER_TICK",
         "SONIC_UPLOADS_PER_DAY", "SONIC_UPLOAD_BYTES_PER_DAY", "SONIC_UNMINTED_KEEP_SECONDS",
+        "SONIC_WATCH_SECONDS", "SONIC_LOGS_ADDRESSES_PER_FILTER", "SONIC_KEEP_CONVERSATIONS_SECONDS", "SONIC_KEEP_CACHE_SECONDS",
+        "SONIC_KEEP_TRACKED_SECONDS",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -208,6 +220,15 @@ public struct Configuration: Sendable, Equatable {
         uploadsPerDay = Int(try Self.number(environment, "SONIC_UPLOADS_PER_DAY", default: 20, range: 0...1_000_000, integer: true))
         uploadBytesPerDay = Int(try Self.number(environment, "SONIC_UPLOAD_BYTES_PER_DAY", default: 104_857_600, range: 0...1_099_511_627_776, integer: true))
         unmintedKeepSeconds = try Self.number(environment, "SONIC_UNMINTED_KEEP_SECONDS", default: 604_800, range: 1...31_536_000)
+        watchSeconds = try Self.number(environment, "SONIC_WATCH_SECONDS", default: 604_800, range: 1...315_360_000)
+        logsAddressesPerFilter = Int(try Self.number(environment, "SONIC_LOGS_ADDRESSES_PER_FILTER", default: 100, range: 1...10_000, integer: true))
+        keepConversationsSeconds = try Self.number(environment, "SONIC_KEEP_CONVERSATIONS_SECONDS", default: 2_592_000, range: 60...315_360_000)
+        keepCacheSeconds = try Self.number(environment, "SONIC_KEEP_CACHE_SECONDS", default: 86_400, range: 60...315_360_000)
+        keepTrackedSeconds = try Self.number(environment, "SONIC_KEEP_TRACKED_SECONDS", default: 2_592_000, range: 60...315_360_000)
+        guard keepCacheSeconds >= maxStaleness else {
+            throw .invalid(variable: "SONIC_KEEP_CACHE_SECONDS", value: environment["SONIC_KEEP_CACHE_SECONDS"] ?? "",
+                           accepted: "at least SONIC_MAX_STALENESS (\(Int(maxStaleness)) s): a stale balance is served from the cached row")
+        }
         guard etherscanURL.hasPrefix("http://") || etherscanURL.hasPrefix("https://") else {
             throw .invalid(variable: "SONIC_ETHERSCAN_URL", value: etherscanURL, accepted: "an http:// or https:// URL")
         }

@@ -164,6 +164,22 @@ enum Migrations {
                 CREATE INDEX nft_transfer_by_uri ON nft_transfer (token_uri) WHERE token_uri IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v10-retention") { db in
+            // Watches that end: `expires_at` (NULL: never, for configured addresses); when one
+            // ends the indexer records the last block it covered (`lapsed_after`) and stops
+            // reading for it; watched again, the blocks from there on are a gap it re-reads
+            // (`gap_from`). Addresses looked up before this migration are watched 7 more days.
+            // And indexes to remove old conversations, cached reads and settled transactions by age.
+            try db.execute(sql: """
+                ALTER TABLE watched_address ADD COLUMN expires_at REAL;
+                ALTER TABLE watched_address ADD COLUMN lapsed_after INTEGER;
+                ALTER TABLE watched_address ADD COLUMN gap_from INTEGER;
+                UPDATE watched_address SET expires_at = CAST(strftime('%s', 'now') AS REAL) + 604800 WHERE source = 'lookup';
+                CREATE INDEX conversation_by_update ON conversation (updated_at);
+                CREATE INDEX cache_by_time ON cache (stored_at);
+                CREATE INDEX tracked_transaction_settled ON tracked_transaction (updated_at) WHERE state != 'pending';
+                """)
+        }
         return migrator
     }
 }

@@ -63,9 +63,10 @@ public protocol KnowledgeRepository: Sendable {
 
 /// Addresses whose history the indexer keeps where it does not keep everything.
 public protocol WatchRepository: Sendable {
-    /// Adds `address` to the watched set; true when it was new.
+    /// Adds `address` to the watched set until `expiresAt` (nil: for good), or extends its
+    /// watch; true when it was new.
     @discardableResult
-    func watch(_ address: Address, source: String, at date: Date) throws(StoreError) -> Bool
+    func watch(_ address: Address, source: String, at date: Date, until expiresAt: Date?) throws(StoreError) -> Bool
 }
 
 /// What readers see of the indexed chain: history pages, owned NFTs, how far the indexer is.
@@ -86,6 +87,16 @@ public protocol IndexRepository: WatchRepository {
     func insertBackfilled(_ entries: [ActivityEntry], source: String) throws(StoreError) -> Int
     func watchedAddresses() throws(StoreError) -> (all: Set<Address>, notBackfilled: [Address])
     func markBackfilled(_ address: Address, at date: Date) throws(StoreError)
+    /// Ends the watches whose time is up, `indexed` being the last block covered for them.
+    @discardableResult
+    func lapseWatches(at now: Date, indexed: UInt64) throws(StoreError) -> Int
+    /// Addresses watched again after a lapse, with the first block to re-read.
+    func watchGaps() throws(StoreError) -> [(address: Address, from: UInt64)]
+    /// Writes one address's share of re-read blocks and moves its gap on.
+    func fillGap(_ batch: IndexBatch, of address: Address, from: UInt64, through: UInt64, indexed: UInt64) throws(StoreError)
+    /// Removes old conversations, cached reads and settled tracked transactions.
+    @discardableResult
+    func trim(conversationsBefore conversations: Date, cacheBefore cache: Date, trackedBefore tracked: Date) throws(StoreError) -> Trimmed
 }
 
 /// NFT uploads by address: quotas, what was minted and pinned, what is removed unminted.
@@ -123,8 +134,9 @@ extension KnowledgeRepository {
 }
 
 extension WatchRepository {
+    /// Watches `address` for good (configured addresses, a backfill asked for by hand).
     @discardableResult
-    public func watch(_ address: Address, source: String) throws(StoreError) -> Bool { try watch(address, source: source, at: Date()) }
+    public func watch(_ address: Address, source: String) throws(StoreError) -> Bool { try watch(address, source: source, at: Date(), until: nil) }
 }
 
 extension IndexRepository {

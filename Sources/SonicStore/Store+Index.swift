@@ -106,27 +106,79 @@ extension Store {
         }
     }
 
-    /// Adds `address` to the watched set; returns true when it was new.
+    /// Adds `address` to the watched set until `expiresAt` (nil: for good), or extends its watch;
+    /// returns true when it was new. An address whose watch had lapsed is watched again, and
+    /// the blocks since it lapsed become a gap for the indexer to fill.
     @discardableResult
-    public func watch(_ address: Address, source: String, at date: Date) throws(StoreError) -> Bool {
+    public func watch(_ address: Address, source: String, at date: Date, until expiresAt: Date?) throws(StoreError) -> Bool {
         try write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO watched_address (address, source, added_at) VALUES (?, ?, ?)",
-                           arguments: [address, source, date.timeIntervalSince1970])
-            return db.changesCount > 0
+            try db.execute(sql: "INSERT OR IGNORE INTO watched_address (address, source, added_at, expires_at) VALUES (?, ?, ?, ?)",
+                           arguments: [address, source, date.timeIntervalSince1970, expiresAt?.timeIntervalSince1970])
+            guard db.changesCount == 0 else { return true }
+            try db.execute(sql: """
+                UPDATE watched_address SET
+                    expires_at = CASE WHEN expires_at IS NULL OR ? IS NULL THEN NULL ELSE max(expires_at, ?) END,
+                    gap_from = CASE WHEN lapsed_after IS NULL THEN gap_from ELSE min(coalesce(gap_from, lapsed_after + 1), lapsed_after + 1) END,
+                    lapsed_after = NULL
+                WHERE address = ?
+                """, arguments: [expiresAt?.timeIntervalSince1970, expiresAt?.timeIntervalSince1970, address])
+            return false
         }
     }
 
-    /// The watched addresses, and which have not been backfilled yet.
+    /// Ends the watches whose time is up at `now`, recording `indexed` (the last block the
+    /// indexer wrote) as the last block covered for them; returns how many ended.
+    @discardableResult
+    public func lapseWatches(at now: Date, indexed: UInt64) throws(StoreError) -> Int {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE watched_address SET lapsed_after = ? WHERE expires_at IS NOT NULL AND expires_at <= ? AND lapsed_after IS NULL
+                """, arguments: [Int64(indexed), now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    /// The watched addresses whose watch has not lapsed, and which have not been backfilled yet.
     /// - Throws: `StoreError.corruptValue` when a stored address does not parse.
     public func watchedAddresses() throws(StoreError) -> (all: Set<Address>, notBackfilled: [Address]) {
         try read { db in
             var all = Set<Address>(), notBackfilled: [Address] = []
-            for row in try Row.fetchAll(db, sql: "SELECT address, backfilled_at FROM watched_address ORDER BY added_at") {
+            for row in try Row.fetchAll(db, sql: "SELECT address, backfilled_at FROM watched_address WHERE lapsed_after IS NULL ORDER BY added_at") {
                 let address: Address = try row.value(WatchedColumns.address)
                 all.insert(address)
                 if (row[WatchedColumns.backfilledAt.rawValue] as Double?) == nil { notBackfilled.append(address) }
             }
             return (all, notBackfilled)
+        }
+    }
+
+    /// The watched addresses with blocks to re-read (watched again after a lapse), and the first such block.
+    public func watchGaps() throws(StoreError) -> [(address: Address, from: UInt64)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT address, gap_from FROM watched_address WHERE gap_from IS NOT NULL AND lapsed_after IS NULL ORDER BY gap_from")
+                .map { row throws(StoreError) in (try row.value(WatchedColumns.address), UInt64(max(0, row[1] as Int64))) }
+        }
+    }
+
+    /// Writes what the blocks `from...through` held for one address watched again (what is
+    /// there already is kept), and moves its gap past them (closed when `through` reaches
+    /// `indexed`); all or nothing. If it was watched again meanwhile from an earlier block, the
+    /// gap stays where that put it.
+    public func fillGap(_ batch: IndexBatch, of address: Address, from: UInt64, through: UInt64, indexed: UInt64) throws(StoreError) {
+        try write { db in
+            for transaction in batch.transactions {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO indexed_transaction (hash, block, tx_index, sender, recipient, value_wei, fee_wei, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [transaction.hash, Int64(transaction.block), transaction.index, transaction.sender, transaction.recipient,
+                                     transaction.valueWei, transaction.feeWei, transaction.status])
+            }
+            let insert = try db.cachedStatement(sql: ActivityEntry.insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO"))
+            for entry in batch.entries { try insert.execute(arguments: entry.arguments(source: "node")) }
+            let insertTransfer = try db.cachedStatement(sql: NFTTransferRecord.insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO"))
+            for transfer in batch.nftTransfers { try insertTransfer.execute(arguments: transfer.arguments) }
+            try db.execute(sql: "UPDATE watched_address SET gap_from = ? WHERE address = ? AND gap_from = ?",
+                           arguments: [through >= indexed ? nil : Int64(through + 1), address, Int64(from)])
         }
     }
 

@@ -20,6 +20,9 @@ public final class Indexer: Sendable {
         public var maxReorgDepth: UInt64
         /// Headers kept below the last indexed block when not indexing all.
         public var keepHeaders: UInt64 = 2_048
+        /// Addresses in one `eth_getLogs` topic list (providers limit its size): more watched
+        /// addresses are asked about in more calls.
+        public var logsAddressesPerFilter = 100
 
         public init(indexAll: Bool, startBlock: UInt64? = nil) {
             self.indexAll = indexAll
@@ -44,15 +47,19 @@ public final class Indexer: Sendable {
     let store: any IndexRepository
     let chainID: UInt64
     let options: Options
+    /// The time now: watches end by it (tests give their own).
+    let now: @Sendable () -> Date
     private let catalog: Mutex<Catalog>
     private let checkedChain = Atomic<Bool>(false)
 
-    public init(client: any IndexerSource, store: any IndexRepository, chainID: UInt64, catalog: Catalog, options: Options) {
+    public init(client: any IndexerSource, store: any IndexRepository, chainID: UInt64, catalog: Catalog, options: Options,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client
         self.store = store
         self.chainID = chainID
         self.catalog = Mutex(catalog)
         self.options = options
+        self.now = now
     }
 
     /// Reads and writes the next batch of blocks (or undoes a reorganisation).
@@ -89,13 +96,27 @@ public final class Indexer: Sendable {
         }
 
         var batch = IndexBatch(chainHead: head, keepHeaders: options.indexAll ? nil : options.keepHeaders)
+        if !options.indexAll, let indexed = state?.indexed {
+            // Watches whose time is up end here: covered through the last block written.
+            try storage { () throws(StoreError) in try store.lapseWatches(at: now(), indexed: indexed) }
+        }
         let watched = options.indexAll ? nil : try storage { () throws(StoreError) in try store.watchedAddresses().all }
+        for block in blocks {
+            batch.blocks.append(IndexedBlock(number: block.number.value, hash: block.hash, parentHash: block.parentHash,
+                                             timestamp: block.timestamp.value))
+        }
+        try decode(blocks, watched: watched, into: &batch)
+        try storage { () throws(StoreError) in try store.apply(batch, chainID: chainID) }
+        return Progress(blocks: blocks.count, indexed: blocks.last?.number.value, head: head)
+    }
+
+    /// Adds what the transactions of `blocks` that matter (all, or those of the `watched`
+    /// addresses) mean to each party to `batch`.
+    func decode(_ blocks: [Block], watched: Set<Address>?, into batch: inout IndexBatch) throws(SyncError) {
         let mined = try minedTransactions(in: blocks, watched: watched)
         let decoder = ActivityDecoder(catalog: catalog.withLock { $0 })
         let keep: (Address) -> Bool = watched.map { set in { set.contains($0) } } ?? { _ in true }
         for block in blocks {
-            batch.blocks.append(IndexedBlock(number: block.number.value, hash: block.hash, parentHash: block.parentHash,
-                                             timestamp: block.timestamp.value))
             for transaction in mined[block.number.value] ?? [] {
                 let decoded = decoder.decode(transaction, time: block.timestamp.value, keep: keep)
                 batch.transactions.append(decoded.transaction)
@@ -103,8 +124,6 @@ public final class Indexer: Sendable {
                 batch.nftTransfers += decoded.nftTransfers
             }
         }
-        try storage { () throws(StoreError) in try store.apply(batch, chainID: chainID) }
-        return Progress(blocks: blocks.count, indexed: blocks.last?.number.value, head: head)
     }
 
     /// The blocks of `range` with their transactions, stopping early where the node has none
@@ -164,19 +183,45 @@ public final class Indexer: Sendable {
         return mined
     }
 
-    /// Hashes of transactions in `blocks` that moved tokens to or from a watched address.
+    /// Hashes of transactions in `blocks` that moved tokens to or from a watched address: the
+    /// watched addresses in topic lists of at most `logsAddressesPerFilter`, as sender and as receiver.
     func tokenTransferHashes(_ blocks: [Block], watched: Set<Address>) throws(SyncError) -> Set<Hash32> {
         guard let first = blocks.first?.number.value, let last = blocks.last?.number.value else { return [] }
         let topic = Catalog.transferTopic
-        let padded = watched.compactMap { try? Hash32(bytes: [UInt8](repeating: 0, count: 12) + $0.bytes) }
+        let padded = watched.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            .compactMap { try? Hash32(bytes: [UInt8](repeating: 0, count: 12) + $0.bytes) }
+        let size = max(1, options.logsAddressesPerFilter)
         var hashes: Set<Hash32> = []
-        for topics in [[[topic], padded], [[topic], nil, padded]] as [[[Hash32]?]] {
-            let logs = try chain { () throws(ChainError) in
-                try client.logs(LogFilter(fromBlock: .number(first), toBlock: .number(last), topics: topics))
+        for start in stride(from: 0, to: padded.count, by: size) {
+            let part = Array(padded[start..<min(start + size, padded.count)])
+            for topics in [[[topic], part], [[topic], nil, part]] as [[[Hash32]?]] {
+                let logs = try chain { () throws(ChainError) in
+                    try client.logs(LogFilter(fromBlock: .number(first), toBlock: .number(last), topics: topics))
+                }
+                hashes.formUnion(logs.map(\.transactionHash))
             }
-            hashes.formUnion(logs.map(\.transactionHash))
         }
         return hashes
+    }
+
+    /// Re-reads, for the first address watched again after its watch lapsed, up to `batchSize`
+    /// of the blocks it missed, and writes its share of them; returns how many blocks were read
+    /// (0 when there is no gap). Called while caught up; a reorganisation later undoes what it
+    /// wrote like anything else above the fork.
+    @discardableResult
+    public func fillGap() throws(SyncError) -> Int {
+        guard !options.indexAll, let gap = try storage({ () throws(StoreError) in try store.watchGaps() }).first,
+              let indexed = try storage({ () throws(StoreError) in try store.indexerState(chainID: chainID) })?.indexed else { return 0 }
+        guard gap.from <= indexed else {
+            try storage { () throws(StoreError) in try store.fillGap(IndexBatch(chainHead: indexed), of: gap.address, from: gap.from, through: indexed, indexed: indexed) }
+            return 0
+        }
+        let blocks = try fetchBlocks(gap.from...min(indexed, gap.from + options.batchSize - 1))
+        guard let through = blocks.last?.number.value else { return 0 }
+        var batch = IndexBatch(chainHead: indexed)
+        try decode(blocks, watched: [gap.address], into: &batch)
+        try storage { () throws(StoreError) in try store.fillGap(batch, of: gap.address, from: gap.from, through: through, indexed: indexed) }
+        return blocks.count
     }
 
     /// Reads the symbol and decimals of token contracts seen for the first time.

@@ -14,6 +14,8 @@ public struct SyncProcess {
     public let backfill: EtherscanBackfill?
     let lock: WriterLock?
     let logger: Logger
+    /// Old rows are removed once a minute at most.
+    private let trimming = Throttle(every: 60)
 
     /// Opens the store (taking the writer lock unless `takeLock` is false) and builds the
     /// indexer and, with an Etherscan key, the backfill for `settings`.
@@ -34,6 +36,7 @@ public struct SyncProcess {
         for address in settings.watchAddresses { try store.watch(address, source: "config") }
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50
+        options.logsAddressesPerFilter = settings.logsAddressesPerFilter
         indexer = Indexer(client: RPCIndexerSource(client: client), store: store, chainID: settings.network.chainID,
                           catalog: Catalog(network: network, deployments: deployments), options: options)
         if let key = settings.etherscanAPIKey {
@@ -41,6 +44,32 @@ public struct SyncProcess {
                                          client: EtherscanClient(baseURL: settings.etherscanURL, apiKey: key, chainID: settings.network.chainID))
         } else {
             backfill = nil
+        }
+    }
+
+    /// What the run loop does while caught up: fills a gap of an address watched again, removes
+    /// old rows (at most once a minute), and backfills one address from Etherscan.
+    public func idle() {
+        do { try indexer.fillGap() } catch { logger.warning("sonic-sync: filling a watch's gap: \(error)") }
+        trimOld()
+        backfillOne()
+    }
+
+    /// Removes conversations, cached reads and settled tracked transactions older than their
+    /// configured time, once a minute at most.
+    public func trimOld(now: Date = Date()) {
+        guard trimming.due(at: now) else { return }
+        do {
+            let trimmed = try store.trim(conversationsBefore: now.addingTimeInterval(-settings.keepConversationsSeconds),
+                                         cacheBefore: now.addingTimeInterval(-settings.keepCacheSeconds),
+                                         trackedBefore: now.addingTimeInterval(-settings.keepTrackedSeconds))
+            if trimmed != Trimmed() {
+                let removed = "\(trimmed.conversations) conversations, \(trimmed.cached) cached reads, "
+                    + "\(trimmed.trackedTransactions) settled tracked transactions"
+                logger.info("sonic-sync: removed \(removed) past their time")
+            }
+        } catch {
+            logger.warning("sonic-sync: trimming old rows: \(error)")
         }
     }
 
@@ -53,6 +82,23 @@ public struct SyncProcess {
             logger.info("sonic-sync: backfilled \(address.checksummed) from Etherscan: \(added) entries")
         } catch {
             logger.warning("sonic-sync: backfill of \(address.checksummed): \(error)")
+        }
+    }
+}
+
+/// Says yes at most once every `every` seconds.
+final class Throttle: Sendable {
+    let every: Double
+    private let last = Mutex<Date>(.distantPast)
+
+    init(every: Double) { self.every = every }
+
+    /// Whether `every` seconds have passed since it last said yes (then it says yes, from now).
+    func due(at now: Date) -> Bool {
+        last.withLock { last in
+            guard now.timeIntervalSince(last) >= every else { return false }
+            last = now
+            return true
         }
     }
 }

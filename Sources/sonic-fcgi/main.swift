@@ -40,6 +40,7 @@ struct SonicFCGI: ParsableCommand {
               SONIC_UPLOADS_PER_DAY        NFT uploads per address in any 24 hours (default 20)
               SONIC_UPLOAD_BYTES_PER_DAY   their bytes (default 104857600)
               SONIC_UNMINTED_KEEP_SECONDS  an upload never minted is removed after (default 604800)
+              SONIC_WATCH_SECONDS          a lookup or sign-in watches an address for (default 604800)
             The full list, with the rest (pinning, language model, retention): README.md, Configuration.
             Options below override the environment. Stops gracefully on SIGTERM or SIGINT.
             """)

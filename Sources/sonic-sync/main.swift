@@ -13,7 +13,9 @@ struct SonicSyncCommand: ParsableCommand {
         abstract: "Smart Sonic's indexer: follows the chain and writes transactions and decoded activity to SQLite.",
         discussion: """
             Reads SONIC_NETWORK, SONIC_RPC_URLS, SONIC_RPC_TIMEOUT, SONIC_DB_PATH, SONIC_DEPLOYMENTS_DIR, SONIC_INDEX_ALL, \
-            SONIC_WATCH_ADDRESSES, SONIC_SYNC_START, SONIC_ETHERSCAN_API_KEY and SONIC_ETHERSCAN_URL (see sonic-fcgi --help \
+            SONIC_WATCH_ADDRESSES, SONIC_SYNC_START, SONIC_ETHERSCAN_API_KEY, SONIC_ETHERSCAN_URL, \
+            SONIC_LOGS_ADDRESSES_PER_FILTER (addresses per eth_getLogs topic list, default 100), and the ages past which it \
+            removes rows: SONIC_KEEP_CONVERSATIONS_SECONDS, SONIC_KEEP_CACHE_SECONDS, SONIC_KEEP_TRACKED_SECONDS (see README.md \
             and docs/indexer.md). One sonic-sync per database: a second one refuses to start.
             """,
         subcommands: [Run.self, Status.self, Backfill.self, Backup.self],
@@ -46,7 +48,7 @@ struct SonicSyncCommand: ParsableCommand {
             options.interval = interval
             options.progressEvery = progressEvery
             options.once = once
-            let loop = SyncLoop(options: options, logger: logger, step: sync.indexer.step, idle: sync.backfillOne, wait: StopSignal.wait)
+            let loop = SyncLoop(options: options, logger: logger, step: sync.indexer.step, idle: sync.idle, wait: StopSignal.wait)
             let outcome: SyncLoop.Outcome
             do { outcome = try loop.run() } catch { throw ExitCode.failure }  // the loop logged why
             switch outcome {

@@ -22,7 +22,7 @@ import Testing
         }
         func ownedNFTs(_ owner: Address) throws(StoreError) -> [OwnedNFT] { try check(); return [] }
         func indexerState(chainID: UInt64) throws(StoreError) -> IndexerState? { try check(); return nil }
-        func watch(_ address: Address, source: String, at date: Date) throws(StoreError) -> Bool { try check(); return true }
+        func watch(_ address: Address, source: String, at date: Date, until expiresAt: Date?) throws(StoreError) -> Bool { try check(); return true }
     }
 
     static let entry = ActivityEntry(address: TestServices.alice, block: 3, txIndex: 0, seq: -1, hash: .keccak([3]), time: 1_795_772_000,

@@ -76,7 +76,12 @@ import Testing
             }
         }
         func revertReason(of transaction: TransactionInfo, block: UInt64) -> String { "reverted" }
-        func logs(_ filter: LogFilter) throws(ChainError) -> [Log] { [] }
+        /// Every `eth_getLogs` filter asked for.
+        let filters = Mutex<[LogFilter]>([])
+        func logs(_ filter: LogFilter) throws(ChainError) -> [Log] {
+            filters.withLock { $0.append(filter) }
+            return []
+        }
         func tokenSymbol(_ token: Address) -> String? { nil }
         func tokenDecimals(_ token: Address) -> Int? { nil }
     }
@@ -151,5 +156,84 @@ import Testing
         let other = Indexer(client: ChainOfBlocks(chainID: 146), store: store, chainID: 31337,
                             catalog: Catalog(network: .devnet, deployments: nil), options: .init(indexAll: true))
         #expect(throws: SyncError.self) { try other.step() }
+    }
+}
+
+/// Where the indexer keeps only watched addresses: a lookup's watch ends after its time, looking
+/// the address up again watches it again and the blocks missed meanwhile are read again; topic
+/// lists of `eth_getLogs` stay within the provider-safe size (issue 18).
+@Suite struct WatchedIndexerTests {
+    static let alice = try! Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8")
+    static let bob = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"
+
+    let chain = IndexerTests.ChainOfBlocks()
+    let store: Store
+    /// The indexer's clock, moved by hand.
+    final class Clock: Sendable {
+        let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    }
+
+    let clock = Clock()
+
+    init() throws {
+        store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("watched-\(UUID().uuidString).sqlite").path)
+    }
+
+    func indexer(addressesPerFilter: Int = 100) -> Indexer {
+        var options = Indexer.Options(indexAll: false, startBlock: 0)
+        options.batchSize = 4
+        options.logsAddressesPerFilter = addressesPerFilter
+        let clock = clock
+        return Indexer(client: chain, store: store, chainID: 31337, catalog: Catalog(network: .devnet, deployments: nil), options: options,
+                       now: { clock.time.withLock { $0 } })
+    }
+
+    func advance(_ seconds: Double) { clock.time.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    var now: Date { clock.time.withLock { $0 } }
+
+    func blocks(of address: Address) throws -> [UInt64] {
+        try store.history(HistoryQuery(address: address, limit: 100)).map(\.block).sorted()
+    }
+
+    @Test func aLookupsWatchEndsAndLookingAgainFillsTheGap() throws {
+        let indexer = indexer()
+        // Incoming transfers to alice in blocks 2, 6 and 10.
+        chain.transfers = [2: (Self.bob, Self.alice.lowercased, true), 6: (Self.bob, Self.alice.lowercased, true), 10: (Self.bob, Self.alice.lowercased, true)]
+        chain.grow(to: 3)
+        try store.watch(Self.alice, source: "lookup", at: now, until: now.addingTimeInterval(3_600))
+        _ = try indexer.step()
+        #expect(try blocks(of: Self.alice) == [2])
+        // An hour on the watch ends: blocks 4 to 7 are read without her.
+        advance(3_601)
+        chain.grow(to: 7)
+        _ = try indexer.step()
+        #expect(try store.watchedAddresses().all.isEmpty && blocks(of: Self.alice) == [2])
+        // Looked up again: watched from the next block on, and the gap (4 to 7) is read again.
+        #expect(try store.watch(Self.alice, source: "lookup", at: now, until: now.addingTimeInterval(3_600)) == false)
+        chain.grow(to: 11)
+        _ = try indexer.step()
+        _ = try indexer.step()
+        #expect(try blocks(of: Self.alice) == [2, 10])
+        #expect(try store.watchGaps().map(\.from) == [4])
+        #expect(try indexer.fillGap() == 4)
+        #expect(try blocks(of: Self.alice) == [2, 6, 10])
+        // It reads on to the last indexed block (what the step after the new watch may have
+        // read without her), keeping what is there, then the gap is closed.
+        #expect(try indexer.fillGap() == 4 && blocks(of: Self.alice) == [2, 6, 10])
+        #expect(try store.watchGaps().isEmpty && indexer.fillGap() == 0)
+    }
+
+    @Test func noLogFilterCarriesMoreAddressesThanTheLimit() throws {
+        let indexer = indexer(addressesPerFilter: 100)
+        for index in 1...250 {
+            try store.watch(try Address("0x" + String(format: "%040x", index)), source: "lookup", at: now, until: nil)
+        }
+        chain.grow(to: 3)
+        _ = try indexer.step()
+        let filters = chain.filters.withLock { $0 }
+        let lists = filters.compactMap { $0.topics.last ?? nil }
+        #expect(filters.count == 6 && lists.allSatisfy { $0.count <= 100 })
+        // Every watched address is asked about, as sender and as receiver.
+        #expect(Set(lists.flatMap { $0 }).count == 250 && lists.map(\.count).reduce(0, +) == 500)
     }
 }
