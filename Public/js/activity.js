@@ -15,14 +15,18 @@ const KINDS = {
  * - `what`, the direction and kind: "Sent · S transfer", "Received · NFT mint", "Sent · Contract call (approve)";
  * - `amount`, what moved, signed from the address's side: "−1 S", "+2.5 SUSD", "SNFT #2";
  * - `fee`, the fee paid in the native coin ("0.000021 S"), or null when the address paid none.
+ * A token or collection off the network's verified list (`verified: false`: its symbol is only
+ * what its contract says, a look-alike may copy one) is named by its contract address in
+ * `sentence` and `what`.
  */
 export function describeEntry(entry, symbol) {
   const verb = VERBS[entry.direction];
   const kind = entry.type === "transfer" ? `${entry.token} transfer` : KINDS[entry.type] || entry.type;
   const method = entry.type === "contract_call" && entry.method ? ` (${entry.method})` : "";
+  const unverified = entry.verified === false ? ` · unverified token ${entry.token_address || entry.nft_contract}` : "";
   return {
-    sentence: sentence(entry, verb, symbol),
-    what: `${verb} · ${kind}${method}`,
+    sentence: sentence(entry, verb, symbol) + unverified,
+    what: `${verb} · ${kind}${method}${unverified}`,
     amount: entry.token_id ? `${entry.token} #${entry.token_id}` : `${SIGNS[entry.direction] || ""}${entry.amount} ${entry.token}`,
     fee: entry.fee ? [entry.fee, symbol].filter(Boolean).join(" ") : null,
   };

@@ -46,7 +46,9 @@ async function loadBalance(address) {
   const tokens = document.body.dataset.tokens;
   try {
     const data = await api(`/balance/${address}${tokens ? `?tokens=${tokens}` : ""}`);
-    const rows = [data.native, ...data.tokens].flatMap((amount) => [el("dt", {}, amount.symbol), el("dd", { class: "amount" }, amount.formatted)]);
+    // A token off the verified list is named by its contract: its symbol is only what it says.
+    const name = (amount) => (amount.verified === false ? `${amount.symbol} (unverified token ${amount.address})` : amount.symbol);
+    const rows = [data.native, ...data.tokens].flatMap((amount) => [el("dt", {}, name(amount)), el("dd", { class: "amount" }, amount.formatted)]);
     balanceList.replaceChildren(...rows);
     balanceList.hidden = false;
     balanceEmpty.hidden = true;

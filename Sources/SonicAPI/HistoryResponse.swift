@@ -48,12 +48,15 @@ struct HistoryEntryResponse: Encodable {
     @OrNull var reason: String?
     @OrNull var method: String?
     @OrNull var explorerURL: String?
+    /// Whether what moved is S or a verified token or collection of the network profile; any
+    /// other contract's symbol is only what it says of itself (a look-alike may copy one).
+    let verified: Bool
 
     /// The keys, in the CSV export's column order.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case time, hash, block, timestamp, type, direction, counterparty, amount, token, tokenAddress = "token_address"
         case tokenDecimals = "token_decimals", tokenID = "token_id", nftContract = "nft_contract", amountWei = "amount_wei", fee
-        case feeWei = "fee_wei", status, reason, method, explorerURL = "explorer_url"
+        case feeWei = "fee_wei", status, reason, method, explorerURL = "explorer_url", verified
     }
 
     init(_ entry: ActivityEntry, network: Network) {
@@ -77,12 +80,13 @@ struct HistoryEntryResponse: Encodable {
         reason = entry.reason
         method = entry.method
         explorerURL = network.explorerLink(transaction: entry.hash.description)
+        verified = entry.isVerified(on: network)
     }
 
     /// The cells of the CSV row, in `CodingKeys` order: the JSON's text, numbers as digits, null empty.
     var csvCells: [String] {
         [time, hash.description, String(block), String(timestamp), type, direction, counterparty?.checksummed ?? "", amount, token,
          tokenAddress?.checksummed ?? "", String(tokenDecimals), tokenID?.description ?? "", nftContract?.checksummed ?? "",
-         amountWei.description, fee ?? "", feeWei?.description ?? "", status, reason ?? "", method ?? "", explorerURL ?? ""]
+         amountWei.description, fee ?? "", feeWei?.description ?? "", status, reason ?? "", method ?? "", explorerURL ?? "", String(verified)]
     }
 }

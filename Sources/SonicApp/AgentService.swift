@@ -298,16 +298,18 @@ public struct AgentService: Sendable {
         guard !entries.isEmpty else {
             return ("I found no transactions for \(whose) up to block \(indexed).", [], nil)
         }
-        let lines = entries.map { "• " + Self.describe($0, symbol: context.network.nativeSymbol) }
+        let lines = entries.map { "• " + Self.describe($0, symbol: context.network.nativeSymbol, verified: $0.isVerified(on: context.network)) }
         let heading = entries.count == 1 ? "The latest transaction of \(whose):" : "The latest \(entries.count) transactions of \(whose), newest first:"
         return ((["\(heading)"] + lines + ["The History page has all of them, with filters and a CSV export."]).joined(separator: "\n"),
                 [Card(kind: .openHistory, prepared: nil, name: nil, description: nil)], nil)
     }
 
     /// One history entry as a sentence: when, what, how much, with whom, and a failure's reason.
-    static func describe(_ entry: ActivityEntry, symbol: String, now: Double = Date().timeIntervalSince1970) -> String {
+    /// A token that is not `verified` is named with its contract and called unverified: its symbol is only what it says.
+    static func describe(_ entry: ActivityEntry, symbol: String, verified: Bool = true, now: Double = Date().timeIntervalSince1970) -> String {
         let time = HistoryService.iso(entry.time).dropLast(4).replacingOccurrences(of: "T", with: " ") + " UTC, "
             + relative(Double(entry.time) - now)
+        let contract = (entry.tokenAddress ?? entry.nftContract).map { " (unverified token \($0.checksummed))" } ?? ""
         let amount = "\(Units.readable(entry.amountWei, decimals: entry.tokenDecimals)) \(entry.tokenSymbol)"
         let other = entry.counterparty.map { short($0.checksummed) } ?? "?"
         let text: String
@@ -325,6 +327,6 @@ public struct AgentService: Sendable {
         }
         let paid = entry.feeWei.map { ", fee \(Self.fee($0.description)) \(symbol)" } ?? ""
         let failure = entry.status == .failed ? " — FAILED: \(entry.reason ?? "reverted")" : ""
-        return "\(time): \(text)\(paid)\(failure)"
+        return "\(time): \(text)\(verified ? "" : contract)\(paid)\(failure)"
     }
 }

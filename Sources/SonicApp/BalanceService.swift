@@ -21,7 +21,21 @@ public final class BalanceService: Sendable {
         public let balance: UInt256
         /// The exact amount in whole units, shortest form.
         public let formatted: String
+        /// S, or a token of the network profile's verified list; false for any other contract,
+        /// whose symbol is only what the contract says (a look-alike may copy one).
+        public let verified: Bool
     }
+
+    /// A token a request names: a verified one (by symbol or address), or any contract by address.
+    struct RequestedToken: Sendable, Equatable {
+        let address: Address
+        let known: KnownToken?
+        /// How it appears in the cache key.
+        var key: String { known?.symbol ?? address.lowercased }
+    }
+
+    /// At most this many tokens that are not verified in one request (each costs two more reads).
+    static let maxUnverified = 5
 
     /// What the node said at one block; kept in the cache (SQLite holds it as this JSON).
     public struct Snapshot: Codable, Sendable, Equatable {
@@ -114,7 +128,8 @@ public final class BalanceService: Sendable {
         self.maxStaleness = maxStaleness
     }
 
-    /// The balances of `address` in S and in the `tokens` named (symbols the network knows).
+    /// The balances of `address` in S and in the `tokens` named: symbols of verified tokens, or
+    /// contract addresses (a contract not on the verified list is answered unverified).
     public func balances(of address: Address, tokens symbols: [String]) async throws(AppError) -> Answer {
         let tokens = try resolve(symbols)
         let now = context.clock.now()
@@ -146,8 +161,8 @@ public final class BalanceService: Sendable {
         return Answer(rendered: cached, stale: false, age: max(0, now.timeIntervalSince1970 - cached.snapshot.fetchedAt))
     }
 
-    private func key(_ address: Address, _ tokens: [KnownToken]) -> String {
-        Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.symbol).joined(separator: ",")
+    private func key(_ address: Address, _ tokens: [RequestedToken]) -> String {
+        Self.cacheKey(network: context.network.name, address: address) + ":" + tokens.map(\.key).joined(separator: ",")
     }
 
     /// Seconds after a failure of every endpoint during which balances are answered from the
@@ -173,17 +188,27 @@ public final class BalanceService: Sendable {
 
     static func cacheKey(network: String, address: Address) -> String { "balance:\(network):\(address.lowercased)" }
 
-    func resolve(_ symbols: [String]) throws(AppError) -> [KnownToken] {
+    func resolve(_ names: [String]) throws(AppError) -> [RequestedToken] {
         let known = context.network.tokens
-        var tokens: [KnownToken] = []
-        for symbol in symbols {
-            guard let token = known.first(where: { $0.symbol == symbol.uppercased() }) else {
+        var tokens: [RequestedToken] = []
+        for name in names {
+            let token: RequestedToken
+            if let found = known.first(where: { $0.symbol == name.uppercased() }) {
+                token = RequestedToken(address: found.address, known: found)
+            } else if name.hasPrefix("0x"), let contract = try? Address(name) {
+                token = RequestedToken(address: contract, known: known.first { $0.address == contract })
+            } else {
                 let accepted = known.isEmpty ? "none on \(context.network.name)" : known.map(\.symbol).joined(separator: ", ")
-                throw .invalidInput(field: "tokens", summary: "Unknown token", detail: "tokens: \"\(symbol)\" is not a token we know (known: \(accepted))")
+                throw .invalidInput(field: "tokens", summary: "Unknown token",
+                                    detail: "tokens: \"\(name)\" is not a token we know (known: \(accepted)) nor a contract address")
             }
             if !tokens.contains(token) { tokens.append(token) }
         }
-        return tokens.sorted { $0.symbol < $1.symbol }
+        guard tokens.filter({ $0.known == nil }).count <= Self.maxUnverified else {
+            throw .invalidInput(field: "tokens", summary: "Too many tokens", detail: "tokens: at most \(Self.maxUnverified) contracts that are not verified tokens")
+        }
+        // Verified ones first, each group by symbol (or address).
+        return tokens.sorted { ($0.known == nil ? 1 : 0, $0.key) < ($1.known == nil ? 1 : 0, $1.key) }
     }
 
     private func lookup(_ key: String) -> Rendered? {
@@ -210,7 +235,7 @@ public final class BalanceService: Sendable {
     }
 
     /// Reads the head and S in one round trip, then tokens at that block, so they agree with each other.
-    private func fetch(_ address: Address, _ tokens: [KnownToken]) async throws(AppError) -> Snapshot {
+    private func fetch(_ address: Address, _ tokens: [RequestedToken]) async throws(AppError) -> Snapshot {
         let chain = context.chain
         do {
             let (block, native) = try await chain.headAndBalance(of: address)
@@ -218,19 +243,34 @@ public final class BalanceService: Sendable {
             if !tokens.isEmpty {
                 let values = try await chain.tokenBalances(tokens.map(\.address), of: address, at: block)
                 for (token, value) in zip(tokens, values) {
+                    let (symbol, decimals) = try await describe(token)
                     guard let value else {
-                        throw AppError.badUpstream(summary: "Bad token answer", detail: "\(token.symbol) at \(token.address) did not answer balanceOf")
+                        throw AppError.badUpstream(summary: "Bad token answer", detail: "\(symbol) at \(token.address) did not answer balanceOf")
                     }
-                    amounts.append(Amount(symbol: token.symbol, address: token.address, decimals: token.decimals,
-                                          balance: value, formatted: Units.format(value, decimals: token.decimals)))
+                    amounts.append(Amount(symbol: symbol, address: token.address, decimals: decimals, balance: value,
+                                          formatted: Units.format(value, decimals: decimals), verified: token.known != nil))
                 }
             }
             return Snapshot(address: address, network: context.network.name, block: block,
                             native: Amount(symbol: context.network.nativeSymbol, address: nil, decimals: 18, balance: native,
-                                           formatted: Units.format(native, decimals: 18)),
+                                           formatted: Units.format(native, decimals: 18), verified: true),
                             tokens: amounts, fetchedAt: context.clock.now().timeIntervalSince1970)
         } catch {
             throw AppError.chain(error, what: "a token contract")
+        }
+    }
+
+    /// A token's symbol and decimals: the profile's for a verified one, else what its contract says.
+    private func describe(_ token: RequestedToken) async throws -> (symbol: String, decimals: Int) {
+        if let known = token.known { return (known.symbol, known.decimals) }
+        do {
+            let (symbol, decimals) = try await context.chain.tokenMetadata(token.address)
+            return (KnownToken.shown(symbol), min(max(decimals, 0), 77))
+        } catch let error as ChainError where AppError(error) == .nodeDown {
+            throw AppError(error)
+        } catch {
+            throw AppError.invalidInput(field: "tokens", summary: "Not a token",
+                                        detail: "tokens: \(token.address.checksummed) does not answer symbol() and decimals() as an ERC-20 token")
         }
     }
 }

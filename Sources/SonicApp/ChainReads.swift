@@ -35,6 +35,8 @@ public protocol ChainReads: Sendable {
     /// The ERC-20 balances of `owner` in each of `tokens` at `block`; nil where a token did not answer.
     func tokenBalances(_ tokens: [Address], of owner: Address, at block: UInt64) async throws -> [UInt256?]
     func tokenBalance(_ token: Address, of owner: Address) async throws -> UInt256
+    /// An ERC-20 token's `symbol()` and `decimals()`, as its contract answers them (unchecked text).
+    func tokenMetadata(_ token: Address) async throws -> (symbol: String, decimals: Int)
     /// A subscriber's state in our subscription contract at `contract`.
     func subscriptionState(_ contract: Address, of user: Address) async throws -> SubscriptionContract.State
     /// Whether sales of the subscription at `contract` are paused, and its price per period.

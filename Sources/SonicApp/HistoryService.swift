@@ -80,6 +80,14 @@ public struct HistoryService: Sendable {
     }
 }
 
+extension ActivityEntry {
+    /// Whether what moved is S, or a token and collection on `network`'s verified lists: any
+    /// other contract's symbol is only what it says of itself (a look-alike may copy one).
+    public func isVerified(on network: Network) -> Bool {
+        [tokenAddress, nftContract].allSatisfy { $0.map(network.isVerified) ?? true }
+    }
+}
+
 /// Addresses whose history the indexer should keep on networks where it does not keep
 /// everything: those looked up or signed in, each for `seconds` from the last time (looked up
 /// again, an address is watched again, and the indexer fills what it missed meanwhile). Written

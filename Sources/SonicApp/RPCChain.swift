@@ -70,6 +70,11 @@ public struct RPCChain: ChainReads, Broadcaster {
         try await ERC20(address: token, client: client).balance(of: owner)
     }
 
+    public func tokenMetadata(_ token: Address) async throws -> (symbol: String, decimals: Int) {
+        let contract = ERC20(address: token, client: client)
+        return (try await contract.symbol(), try await contract.decimals())
+    }
+
     public func subscriptionState(_ contract: Address, of user: Address) async throws -> SubscriptionContract.State {
         try await SubscriptionContract(address: contract, client: client).state(of: user, multicall: multicall)
     }

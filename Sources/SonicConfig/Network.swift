@@ -1,17 +1,30 @@
+import Foundation
 import Ethereum
 
-/// A token the product knows by symbol on a network.
+/// A token the product knows by symbol on a network: a *verified* token. Any other token is
+/// shown with its contract address and marked unverified (a look-alike may copy the symbol).
 public struct KnownToken: Sendable, Hashable {
     public let symbol: String
     public let name: String
     public let address: Address
     public let decimals: Int
+    /// Where its address comes from, so that anyone can check it.
+    public let source: String
 
-    public init(symbol: String, name: String, address: Address, decimals: Int) {
+    public init(symbol: String, name: String, address: Address, decimals: Int, source: String) {
         self.symbol = symbol
         self.name = name
         self.address = address
         self.decimals = decimals
+        self.source = source
+    }
+
+    /// A symbol a token contract gives, fit to show: printable, at most 32 characters; "?" when
+    /// nothing is left. It is only what the contract says of itself.
+    public static func shown(_ symbol: String) -> String {
+        let printable = String(symbol.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(32))
+        let trimmed = printable.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? "?" : trimmed
     }
 }
 
@@ -29,7 +42,10 @@ public struct Network: Sendable, Hashable {
     /// Multicall3, where the network has it at the canonical address; the devnet's comes from
     /// its deployment file.
     public var multicall3: Address?
+    /// The verified tokens: ours on the devnet (from its deployment file), the well-known ones on mainnet.
     public var tokens: [KnownToken]
+    /// Verified NFT collections (ours, from the deployment file).
+    public var collections: [Address] = []
     /// The SFC staking contract.
     public let stakingContract: Address?
 
@@ -45,12 +61,18 @@ public struct Network: Sendable, Hashable {
         explorerURL: "https://sonicscan.org", nativeSymbol: "S", minimumBaseFee: UInt256(50_000_000_000),
         multicall3: canonicalMulticall3,
         tokens: [
-            KnownToken(symbol: "WS", name: "Wrapped Sonic", address: constant("0x039e2fB66102314Ce7b64Ce5Ce3E5183bc94aD38"), decimals: 18),
-            KnownToken(symbol: "USDC", name: "USD Coin", address: constant("0x29219dd400f2Bf60E5a23d13Be72B486D4038894"), decimals: 6),
+            KnownToken(symbol: "WS", name: "Wrapped Sonic", address: constant("0x039e2fB66102314Ce7b64Ce5Ce3E5183bc94aD38"), decimals: 18,
+                       source: sonicContractAddresses),
+            KnownToken(symbol: "USDC", name: "USD Coin", address: constant("0x29219dd400f2Bf60E5a23d13Be72B486D4038894"), decimals: 6,
+                       source: sonicContractAddresses),
+            KnownToken(symbol: "WETH", name: "Wrapped Ether", address: constant("0x50c42dEAcD8Fc9773493ED674b675bE577f2634b"), decimals: 18,
+                       source: sonicContractAddresses),
         ],
         stakingContract: sfc)
 
     public static let all = [devnet, testnet, mainnet]
+    /// Sonic's documentation of its contract addresses (Sonic mainnet tokens).
+    static let sonicContractAddresses = "https://docs.soniclabs.com/sonic/build-on-sonic/contract-addresses"
     static let canonicalMulticall3 = constant("0xcA11bde05977b3631167028862bE2a173976CA11")
     static let sfc = constant("0xFC00FACE00000000000000000000000000000000")
 
@@ -62,6 +84,11 @@ public struct Network: Sendable, Hashable {
         var network = self
         network.rpcURLs = rpcURLs
         return network
+    }
+
+    /// Whether `contract` is a verified token or NFT collection of this network.
+    public func isVerified(_ contract: Address) -> Bool {
+        tokens.contains { $0.address == contract } || collections.contains(contract)
     }
 
     /// The explorer page of a transaction, where the network has an explorer.

@@ -208,7 +208,7 @@ public struct EtherscanBackfill: Sendable {
         return ActivityEntry(address: address, block: block, txIndex: Int(record.transactionIndex ?? "0") ?? 0, seq: 1_000_000 + ordinal,
                              hash: hash, time: time, kind: .tokenTransfer, direction: direction,
                              counterparty: direction == .incoming ? from : to, amountWei: value,
-                             tokenSymbol: Indexer.clean(record.tokenSymbol ?? "") ?? "?", tokenAddress: contract,
+                             tokenSymbol: KnownToken.shown(record.tokenSymbol ?? ""), tokenAddress: contract,
                              tokenDecimals: min(Int(record.tokenDecimal ?? "0") ?? 0, 77), status: .confirmed)
     }
 

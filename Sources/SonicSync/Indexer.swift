@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 import SonicChain
+import SonicConfig
 import SonicStore
 import Synchronization
 
@@ -234,17 +235,10 @@ public final class Indexer: Sendable {
             }
         }
         for (address, topics) in fresh {
-            let symbol = Self.clean(client.tokenSymbol(address) ?? "") ?? "?"
+            let symbol = KnownToken.shown(client.tokenSymbol(address) ?? "")
             let decimals = topics == 4 ? 0 : (client.tokenDecimals(address).map { min(max($0, 0), 77) } ?? 0)
             catalog.withLock { $0.tokens[address] = Catalog.Token(symbol: symbol, decimals: decimals) }
         }
-    }
-
-    /// A token symbol fit to show: printable, at most 32 characters; nil when nothing is left.
-    static func clean(_ symbol: String) -> String? {
-        let printable = String(symbol.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(32))
-        let trimmed = printable.trimmingCharacters(in: .whitespaces)
-        return trimmed.isEmpty ? nil : trimmed
     }
 
     /// Undoes the indexed blocks above the highest one, at or below `start`, still on the chain.

@@ -13,6 +13,8 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var block: UInt64 = 100
         public var balances: [Address: UInt256] = [:]
         public var tokenBalances: [Address: [Address: UInt256]] = [:]
+        /// What tokens outside the verified list say their symbol and decimals are.
+        public var tokenMetadata: [Address: (symbol: String, decimals: Int)] = [:]
         /// Tokens that answer `balanceOf` with nonsense.
         public var brokenTokens: Set<Address> = []
         public var fees = FeeSuggestion(baseFee: UInt256(1_000_000_000), maxPriorityFeePerGas: UInt256(1_000_000_000),
@@ -114,6 +116,12 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         try read { $0.tokenBalances[token]?[owner] ?? .zero }
     }
 
+    public func tokenMetadata(_ token: Address) throws -> (symbol: String, decimals: Int) {
+        let found = try read { $0.tokenMetadata[token] }
+        guard let found else { throw FakeChain.reverted("not a token") }
+        return found
+    }
+
     public func subscriptionState(_ contract: Address, of user: Address) throws -> SubscriptionContract.State { try read { $0.subscription } }
     public func subscriptionTerms(_ contract: Address) throws -> (paused: Bool, price: UInt256) {
         try read { ($0.subscription.paused, $0.subscription.price) }
@@ -172,7 +180,8 @@ public struct TestServices {
             "SONIC_SIGN_INS_PER_HOUR": "0",
         ].merging(environment) { $1 })
         var network = Network.devnet
-        network.tokens = [KnownToken(symbol: "SUSD", name: "Sonic test dollar", address: Self.token, decimals: 6)]
+        network.tokens = [KnownToken(symbol: "SUSD", name: "Sonic test dollar", address: Self.token, decimals: 6, source: "the test's")]
+        network.collections = [Self.nftContract]
         func record(_ address: Address) -> Deployments.Record {
             .init(address: address, transactionHash: "0x" + String(repeating: "ab", count: 32), block: 1, compiler: "vyper", constructorArguments: [])
         }

@@ -61,7 +61,7 @@ import Testing
         #expect(answer.snapshot.tokens.map(\.formatted) == ["1.25"] && answer.snapshot.tokens.first?.symbol == "SUSD")
 
         await #expect(throws: AppError.invalidInput(field: "tokens", summary: "Unknown token",
-                                                    detail: "tokens: \"DOGE\" is not a token we know (known: SUSD)")) {
+                                                    detail: "tokens: \"DOGE\" is not a token we know (known: SUSD) nor a contract address")) {
             try await services.balances.balances(of: TestServices.alice, tokens: ["DOGE"])
         }
         services.chain.update { $0.brokenTokens = [TestServices.token] }
