@@ -1,6 +1,8 @@
 """The History page in a real browser: the connected address's indexed transactions, filters,
 paging, a failure explained, the CSV export, and a phone-width layout."""
 
+import sqlite3
+
 import pytest
 from playwright.sync_api import expect
 
@@ -78,3 +80,22 @@ def test_history_at_phone_width_has_no_horizontal_scroll(stack, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(ARTIFACTS / "history-phone.png"))
     context.close()
+
+
+def test_a_look_alike_token_is_named_by_its_contract_and_marked_unverified(stack, page):
+    # What the indexer writes for a transfer of a token calling itself SUSD that is not ours.
+    holder, fake = "0x00000000000000000000000000000000000e2e01", "0x00000000000000000000000000000000005505d0"
+    ours = stack.deployments["TestToken"]["address"].lower()
+    with sqlite3.connect(stack.db_path) as db:
+        for block, token in [(1, ours), (2, fake)]:
+            db.execute("INSERT INTO activity (address, block, tx_index, seq, hash, time, type, direction, counterparty, amount_wei, "
+                       "token_symbol, token_address, token_decimals, status, source) VALUES (?, ?, 0, 0, ?, ?, 'token_transfer', 'in', ?, "
+                       "'5000000', 'SUSD', ?, 6, 'confirmed', 'test')", (holder, block, "0x" + format(block, "064x"), 1_795_772_000 + block,
+                                                                           BOB.lower(), token))
+    page.goto(stack.url + "/history")
+    page.get_by_label("Address").fill(holder)
+    page.get_by_role("button", name="Show").click()
+    rows = page.locator("#history-rows tr")
+    expect(rows).to_have_count(2, timeout=10_000)
+    expect(rows.first).to_contain_text("unverified token 0x00000000000000000000000000000000005505d0")
+    expect(rows.nth(1)).not_to_contain_text("unverified")
