@@ -75,8 +75,10 @@ public final class JobPool: Sendable {
     }
 
     private func start() {
+        // Every thread counted before any starts, so a `stop()` that comes while they are being
+        // made waits for all of them.
+        for _ in 0..<threads { ended.enter() }
         for index in 0..<threads {
-            ended.enter()
             let thread = Thread { [self] in
                 // As `ps -L`, `top -H` and /proc show it.
                 try? "\(name)-\(index)".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
