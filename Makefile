@@ -62,7 +62,8 @@ bench: deps contracts
 	.venv/bin/python scripts/bench_hostile.py || status=1; \
 	exit $$status
 
-# Many people at once for LOAD_MINUTES (default 10), LOAD_USERS (default 800) of them: figures per
+# Many people at once for LOAD_MINUTES (default 10), LOAD_USERS (default 800) of them (the node
+# LOAD_NODE_DELAY_MS late when set, through the slow-node proxy): figures per
 # route, errors and memory against their targets (release build; see docs/reliability.md).
 load: deps-load contracts
 	swift build -c release $(SWIFT_FLAGS)
