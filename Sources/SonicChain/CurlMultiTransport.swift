@@ -226,9 +226,8 @@ private final class Transfer: @unchecked Sendable {
     let url: String
     let body: [UInt8]?
     let headers: [String]
-    let timeout: Double
     let connectTimeout: Double
-    /// When `timeout` runs out, counted from the call (uptime in ns): time waiting in the
+    /// When the call's timeout runs out, counted from the call (uptime in ns): time waiting in the
     /// queue counts, so no call outlives its timeout, however long the queue.
     let expires: UInt64
     /// `scheme://host:port`, the unit of the in-flight bound.
@@ -254,7 +253,6 @@ private final class Transfer: @unchecked Sendable {
         self.url = url
         self.body = body
         self.headers = headers
-        self.timeout = timeout
         self.connectTimeout = connectTimeout
         expires = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeout) * 1e9)
         if let parts = URLComponents(string: url), let scheme = parts.scheme, let name = parts.host {

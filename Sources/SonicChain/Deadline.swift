@@ -6,7 +6,7 @@ import Dispatch
 /// made inside it (`RPCClient`) is bounded by what is left, and is not made once it has passed,
 /// so a slow node cannot make an answer later than its deadline. Without one, calls are bounded
 /// only by their transport's timeout.
-public struct Deadline: Sendable, Comparable {
+public struct Deadline: Sendable {
     /// Uptime in nanoseconds (`DispatchTime`), which does not jump with the wall clock.
     public let uptimeNanoseconds: UInt64
 
@@ -30,6 +30,4 @@ public struct Deadline: Sendable, Comparable {
         guard let current else { return limit }
         return min(limit, current.secondsLeft)
     }
-
-    public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.uptimeNanoseconds < rhs.uptimeNanoseconds }
 }

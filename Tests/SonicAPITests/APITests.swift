@@ -105,30 +105,50 @@ import TestSupport
     }
 }
 
+/// A node that holds every call until `release`, then answers the head (block 100) and a
+/// balance (42 wei) in one batch, as the balance service asks for them.
+private final class HeldNode: @unchecked Sendable {
+    private let gate = DispatchSemaphore(value: 0)
+    let stub: HTTPStub
+
+    init() {
+        let gate = gate
+        stub = HTTPStub(concurrent: true) { _ in
+            _ = gate.wait(timeout: .now() + 10)
+            return (200, #"[{"jsonrpc":"2.0","id":0,"result":"0x64"},{"jsonrpc":"2.0","id":1,"result":"0x2a"}]"#)
+        }
+    }
+
+    /// Lets `calls` held calls answer.
+    func release(_ calls: Int = 1) { for _ in 0..<calls { gate.signal() } }
+
+    /// The API of an app whose node this is, with `settings` added to its environment.
+    func api(_ settings: [String: String] = [:]) throws -> API {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("held-\(UUID().uuidString).sqlite").path
+        return API(app: App(configuration: try Configuration(environment: [
+            "SONIC_RPC_URLS": stub.url, "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0",
+        ].merging(settings) { $1 })))
+    }
+}
+
 /// A slow node holds no worker: the request's task leaves the thread that took it while it waits
 /// for the node's answer, and the answer is written when the node replies.
 @Suite struct SlowNodeTests {
+    static let balance = Request(method: .get, path: "/api/balance/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
+
     @Test func aRequestWaitingForTheNodeFreesItsWorker() throws {
-        let release = DispatchSemaphore(value: 0)
-        let stub = HTTPStub(concurrent: true) { _ in
-            _ = release.wait(timeout: .now() + 10)
-            // The head and the balance, asked in one batch.
-            return (200, #"[{"jsonrpc":"2.0","id":0,"result":"0x64"},{"jsonrpc":"2.0","id":1,"result":"0x2a"}]"#)
-        }
-        defer { stub.stop() }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("slow-\(UUID().uuidString).sqlite").path
-        let api = API(app: App(configuration: try Configuration(environment: [
-            "SONIC_RPC_URLS": stub.url, "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0",
-        ])))
+        let node = HeldNode()
+        defer { node.stub.stop() }
+        let api = try node.api()
         let answered = DispatchSemaphore(value: 0)
         let answer = Mutex<Response?>(nil)
-        api.handle(Request(method: .get, path: "/api/balance/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")) { response in
+        api.handle(Self.balance) { response in
             answer.withLock { $0 = response }
             answered.signal()
         }
         // handle returned while the node still holds the call: the worker is free.
         #expect(answer.withLock { $0 } == nil)
-        release.signal()
+        node.release()
         #expect(answered.wait(timeout: .now() + 10) == .success)
         let response = try #require(answer.withLock { $0 })
         #expect(response.status == 200)
@@ -140,21 +160,14 @@ import TestSupport
     /// Past the request's deadline a node call is given up: the answer is a 503 with
     /// `Retry-After` (nothing cached to fall back on) at the deadline, not when the node replies.
     @Test func aNodeSlowerThanTheDeadlineIsGivenUpAtTheDeadline() throws {
-        let release = DispatchSemaphore(value: 0)
-        let stub = HTTPStub(concurrent: true) { _ in
-            _ = release.wait(timeout: .now() + 10)
-            return (200, #"[{"jsonrpc":"2.0","id":0,"result":"0x64"},{"jsonrpc":"2.0","id":1,"result":"0x2a"}]"#)
-        }
+        let node = HeldNode()
         defer {
-            release.signal()
-            stub.stop()
+            node.release()
+            node.stub.stop()
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("deadline-\(UUID().uuidString).sqlite").path
-        let api = API(app: App(configuration: try Configuration(environment: [
-            "SONIC_RPC_URLS": stub.url, "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0", "SONIC_REQUEST_DEADLINE": "0.3",
-        ])))
+        let api = try node.api(["SONIC_REQUEST_DEADLINE": "0.3"])
         let started = DispatchTime.now().uptimeNanoseconds
-        let response = api.handle(Request(method: .get, path: "/api/balance/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"))
+        let response = api.handle(Self.balance)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         #expect(response.status == 503)
         #expect(response.header("retry-after") != nil)
@@ -164,28 +177,20 @@ import TestSupport
     /// Beyond the calls in flight and the queue, a request is refused at once with 503 and
     /// `Retry-After`, not queued without end.
     @Test func beyondTheBoundOnNodeCallsARequestIsShedAtOnce() throws {
-        let release = DispatchSemaphore(value: 0)
-        let stub = HTTPStub(concurrent: true) { _ in
-            _ = release.wait(timeout: .now() + 10)
-            return (200, #"[{"jsonrpc":"2.0","id":0,"result":"0x64"},{"jsonrpc":"2.0","id":1,"result":"0x2a"}]"#)
-        }
+        let node = HeldNode()
         defer {
-            for _ in 0..<4 { release.signal() }
-            stub.stop()
+            node.release(4)
+            node.stub.stop()
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("shed-\(UUID().uuidString).sqlite").path
-        let api = API(app: App(configuration: try Configuration(environment: [
-            "SONIC_RPC_URLS": stub.url, "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0",
-            "SONIC_RPC_MAX_IN_FLIGHT": "1", "SONIC_RPC_MAX_QUEUED": "0",
-        ])))
+        let api = try node.api(["SONIC_RPC_MAX_IN_FLIGHT": "1", "SONIC_RPC_MAX_QUEUED": "0"])
         let first = DispatchSemaphore(value: 0)
-        api.handle(Request(method: .get, path: "/api/balance/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")) { _ in first.signal() }
-        #expect(eventually { stub.requests.count == 1 })  // the one call in flight, held
+        api.handle(Self.balance) { _ in first.signal() }
+        #expect(eventually { node.stub.requests.count == 1 })  // the one call in flight, held
         let shed = api.handle(Request(method: .get, path: "/api/balance/0x0000000000000000000000000000000000000001"))
         #expect(shed.status == 503)
         #expect(shed.header("retry-after") != nil)
-        #expect(stub.requests.count == 1)  // never sent
-        release.signal()
+        #expect(node.stub.requests.count == 1)  // never sent
+        node.release()
         #expect(first.wait(timeout: .now() + 10) == .success)
     }
 }

@@ -19,25 +19,6 @@ private final class Gate: Sendable {
     var most: Int { state.withLock { $0.most } }
 }
 
-/// A call made on a thread of its own, not in a `Task` on Swift's global pool, whose few threads
-/// other suites' blocking waits may hold for seconds.
-private final class Call: Sendable {
-    private let outcome = Mutex<Result<HTTPTransport.Response, HTTPTransport.Failure>?>(nil)
-
-    init(_ body: @escaping @Sendable () async throws(HTTPTransport.Failure) -> HTTPTransport.Response) {
-        Thread { [self] in
-            let result = Result { () throws(HTTPTransport.Failure) in try ThreadExecutor.run(body) }
-            self.outcome.withLock { $0 = result }
-        }.start()
-    }
-
-    /// The call's outcome, waited for at most 10 s.
-    var result: Result<HTTPTransport.Response, HTTPTransport.Failure>? {
-        _ = eventually(within: 10) { outcome.withLock { $0 != nil } }
-        return outcome.withLock { $0 }
-    }
-}
-
 @Suite(.serialized) struct CurlMultiTransportTests {
     @Test func postsAndGets() async throws {
         let stub = HTTPStub { request in (200, #"{"echo":"\#(request.method) \#(String(decoding: request.body, as: UTF8.self))"}"#) }
@@ -61,7 +42,8 @@ private final class Call: Sendable {
         let transport = CurlMultiTransport(maxInFlight: 2, maxQueued: 1)
         defer { transport.stop() }
 
-        let calls = (0..<3).map { _ in Call { () async throws(HTTPTransport.Failure) in try await transport.post(url: stub.url, body: []) } }
+        // On a queue of their own: Swift's global pool may be held by other suites' blocking waits.
+        let calls = (0..<3).map { _ in Task(executorPreference: QueueExecutor.shared) { try await transport.post(url: stub.url, body: []) } }
         #expect(eventually { gate.holding == 2 && transport.waitingCount == 1 })
         do {
             _ = try await transport.post(url: stub.url, body: [])
@@ -70,7 +52,7 @@ private final class Call: Sendable {
             #expect(error == .overloaded)
         }
         gate.open()
-        for call in calls { #expect(try call.result?.get().status == 200) }
+        for call in calls { #expect(try await call.value.status == 200) }
         #expect(gate.most == 2)
         #expect(stub.requests.count == 3)
     }
@@ -94,20 +76,20 @@ private final class Call: Sendable {
     }
 
     /// A call whose timeout runs out while it waits for a slot is given up unsent.
-    @Test func timeInTheQueueCountsAgainstTheTimeout() throws {
+    @Test func timeInTheQueueCountsAgainstTheTimeout() async throws {
         let gate = Gate()
         let stub = HTTPStub(concurrent: true) { _ in gate.hold(); return (200, "{}") }
         defer { stub.stop() }
         let transport = CurlMultiTransport(maxInFlight: 1, maxQueued: 1)
         defer { transport.stop() }
-        let first = Call { () async throws(HTTPTransport.Failure) in try await transport.post(url: stub.url, body: []) }
+        let first = Task(executorPreference: QueueExecutor.shared) { try await transport.post(url: stub.url, body: []) }
         #expect(eventually { gate.holding == 1 })
-        let second = Call { () async throws(HTTPTransport.Failure) in try await transport.post(url: stub.url, body: [], timeout: 0.2) }
+        let second = Task(executorPreference: QueueExecutor.shared) { try await transport.post(url: stub.url, body: [], timeout: 0.2) }
         #expect(eventually { transport.waitingCount == 1 })
         usleep(400_000)  // the second call's 0.2 s run out while it waits
         gate.open()
-        #expect(try first.result?.get().status == 200)
-        #expect(throws: CurlMultiTransport.Failure.timeout) { try second.result?.get() }
+        #expect(try await first.value.status == 200)
+        await #expect(throws: CurlMultiTransport.Failure.timeout) { try await second.value }
         #expect(stub.requests.count == 1)
     }
 
@@ -127,11 +109,11 @@ private final class Call: Sendable {
         let stub = HTTPStub(concurrent: true) { _ in gate.hold(); return (200, "{}") }
         defer { gate.open(); stub.stop() }
         let transport = CurlMultiTransport(threadName: "curl-stopped")  // a name no other suite's transport has
-        let call = Call { () async throws(HTTPTransport.Failure) in try await transport.post(url: stub.url, body: []) }
+        let call = Task(executorPreference: QueueExecutor.shared) { try await transport.post(url: stub.url, body: []) }
         #expect(eventually { gate.holding == 1 })
         #expect(threadNames().contains("curl-stopped"))
         transport.stop()
-        #expect(throws: CurlMultiTransport.Failure.cancelled) { try call.result?.get() }
+        await #expect(throws: CurlMultiTransport.Failure.cancelled) { try await call.value }
         await #expect(throws: CurlMultiTransport.Failure.cancelled) { try await transport.get(url: stub.url) }
         #expect(eventually { !threadNames().contains("curl-stopped") })
     }
