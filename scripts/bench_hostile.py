@@ -78,7 +78,7 @@ ROUTES = {
     ("GET", "/api/auth/me"): [("query 7 KB", "/api/auth/me", "x=" + LONG, None)],
     ("POST", "/api/agent"): json_route("/api/agent", "message", "conversation"),
     ("POST", "/api/nft/assets"): [("name 1 MB", "/api/nft/assets", "", multipart("name", 1_000_000)),
-                                  ("image 10 MB + 1", "/api/nft/assets", "", multipart("image", 10 * 1_048_576 + 1))],
+                                  ("upload past 10 MB", "/api/nft/assets", "", multipart("image", 10 * 1_048_576 + 1))],
     ("POST", "/api/nft/prepare-mint"): json_route("/api/nft/prepare-mint", "token_uri", "from"),
     ("GET", "/api/nft/{address}"): [("address 7 KB", f"/api/nft/{LONG}", "", None)],
     ("GET", "/ipfs/{cid}"): [("cid 7 KB", f"/ipfs/b{'a' * 7_000}", "", None)],
@@ -130,7 +130,8 @@ def main() -> int:
         stack.start(contracts=True)
         try:
             stack.stop_fcgi()
-            stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="0", SONIC_SIGN_INS_PER_HOUR="0")
+            stack.start_fcgi(SONIC_RATE_LIMIT_PER_MINUTE="0", SONIC_SIGN_INS_PER_HOUR="0", SONIC_UPLOADS_PER_DAY="1000",
+                             SONIC_UPLOAD_BYTES_PER_DAY=str(1 << 40))
             pid = stack.fcgi.pid
             headers = session_headers(stack)
             # A first pass settles what a process keeps anyway (each worker's allocator arena,
@@ -140,9 +141,11 @@ def main() -> int:
                 rows, worst_cpu, headers = burst(stack, pid, headers, baseline)
             alive = stack.fcgi.poll() is None
             after = rss_kb(pid)
+            stored = accepted_upload(stack, pid, headers)
         finally:
             stack.stop()
     report(rows, worst_cpu, after - baseline, alive)
+    print(stored)
     return 0 if alive and worst_cpu <= 5 and after - baseline <= 1024 else 1
 
 
@@ -167,6 +170,27 @@ def burst(stack, pid, headers, baseline):
         if route == "/api/auth/logout":
             headers = session_headers(stack)  # that ended the session
     return rows, worst_cpu, headers
+
+
+def accepted_upload(stack, pid, headers, rounds=5):
+    """Work accepted, not refused: an upload of exactly 10 MB in all, stored (chunked, hashed,
+    written). Its cost is in proportion to its size, so it is shown per MB beside the targets
+    above, not held to them; SONIC_UPLOAD_BYTES_PER_DAY bounds how much of it one address buys."""
+    iend = bytes([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+    total = 10 * 1_048_576
+    costs = []
+    for round_ in range(rounds):
+        head = (b"--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nBound\r\n--XyZ\r\n"
+                b"Content-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n\x89PNG\r\n\x1a\n")
+        tail = iend + b"\r\n--XyZ--\r\n"
+        filler = os.urandom(total - len(head) - len(tail))  # new content each round: nothing is deduplicated
+        before = cpu_ticks(pid)
+        status, _ = send(stack, "POST", "/api/nft/assets", "", (head + filler + tail, "multipart/form-data; boundary=XyZ"), headers)
+        assert status == 201, f"the 10 MB upload was answered {status}"
+        costs.append((cpu_ticks(pid) - before) * 1000 / TICK)
+    median = sorted(costs)[len(costs) // 2]
+    return (f"an accepted upload of 10 MB in all (stored: chunked, hashed, written), {rounds} rounds: median "
+            f"{median:.0f} ms of CPU, {median / 10:.1f} ms a MB (in proportion to its size; not held to the 5 ms target)")
 
 
 def report(rows, worst_cpu, grown, alive):

@@ -37,6 +37,12 @@ public final class ContentStore: Sendable {
     /// `ipfs add` with that `--cid-version` would).
     @discardableResult
     public func add(_ data: [UInt8], contentType: String, cidVersion: Int = 0) throws(ContentStoreError) -> CID {
+        try add(data[...], contentType: contentType, cidVersion: cidVersion)
+    }
+
+    /// The same for a part of a larger buffer (an upload inside its request body).
+    @discardableResult
+    public func add(_ data: ArraySlice<UInt8>, contentType: String, cidVersion: Int = 0) throws(ContentStoreError) -> CID {
         let imported = UnixFSImporter(cidVersion: cidVersion).importFile(data)
         let target = objectFolder(imported.root)
         if FileManager.default.fileExists(atPath: target + "/object.json") { return imported.root }

@@ -34,15 +34,17 @@ public struct UnixFSImporter: Sendable {
         let totalSize: Int
     }
 
-    public func importFile(_ data: [UInt8]) -> Result {
+    public func importFile(_ data: [UInt8]) -> Result { importFile(data[...]) }
+
+    /// The same for a part of a larger buffer (an upload inside its request body), not copied whole.
+    public func importFile(_ data: ArraySlice<UInt8>) -> Result {
         var blocks: [Block] = []
         var leaves: [Node] = []
-        var offset = 0
+        var offset = data.startIndex
         repeat {
-            let chunk = Array(data[offset..<min(offset + Self.chunkSize, data.count)])
-            leaves.append(leaf(chunk, into: &blocks))
+            leaves.append(leaf(data[offset..<min(offset + Self.chunkSize, data.endIndex)], into: &blocks))
             offset += Self.chunkSize
-        } while offset < data.count
+        } while offset < data.endIndex
         guard leaves.count > 1 else { return Result(root: leaves[0].cid, blocks: blocks) }
 
         // Balanced layout: fill a node with up to 174 children; when the root is full, the next
@@ -74,13 +76,14 @@ public struct UnixFSImporter: Sendable {
         return parent(children, into: &blocks)
     }
 
-    func leaf(_ chunk: [UInt8], into blocks: inout [Block]) -> Node {
+    func leaf(_ chunk: ArraySlice<UInt8>, into blocks: inout [Block]) -> Node {
         if rawLeaves {
-            let cid = CID(version: 1, codec: .raw, block: chunk)
-            blocks.append(Block(cid: cid, bytes: chunk))
+            let bytes = Array(chunk)
+            let cid = CID(version: 1, codec: .raw, block: bytes)
+            blocks.append(Block(cid: cid, bytes: bytes))
             return Node(cid: cid, fileSize: chunk.count, totalSize: chunk.count)
         }
-        let block = DagPB.node(links: [], data: UnixFSData.file(data: chunk, fileSize: chunk.count, blockSizes: []))
+        let block = DagPB.leaf(chunk)
         let cid = CID(version: cidVersion, codec: .dagPB, block: block)
         blocks.append(Block(cid: cid, bytes: block))
         return Node(cid: cid, fileSize: chunk.count, totalSize: block.count)
@@ -106,7 +109,7 @@ enum DagPB {
     }
 
     static func node(links: [Link], data: [UInt8]) -> [UInt8] {
-        var out = Protobuf()
+        var out = Protobuf(capacity: data.count + 16 + links.count * 64)
         for link in links {
             var encoded = Protobuf()
             encoded.bytes(1, link.hash)
@@ -117,12 +120,27 @@ enum DagPB {
         out.bytes(1, data)
         return out.buffer
     }
+
+    /// A leaf: a node without links whose data is a UnixFS file of `chunk`, the same bytes as
+    /// `node(links: [], data: UnixFSData.file(data: chunk, …))`, with the chunk copied once.
+    static func leaf(_ chunk: ArraySlice<UInt8>) -> [UInt8] {
+        var head = Protobuf(), tail = Protobuf()
+        head.varint(1, 2)
+        if !chunk.isEmpty { head.prefix(2, length: chunk.count) }
+        tail.varint(3, UInt64(chunk.count))
+        var out = Protobuf(capacity: chunk.count + 32)
+        out.prefix(1, length: head.buffer.count + chunk.count + tail.buffer.count)
+        out.buffer += head.buffer
+        out.buffer.append(contentsOf: chunk)
+        out.buffer += tail.buffer
+        return out.buffer
+    }
 }
 
 /// UnixFS's `Data` message: `Type = 1` (File = 2), `Data = 2`, `filesize = 3`, `blocksizes = 4`.
 enum UnixFSData {
-    static func file(data: [UInt8]?, fileSize: Int, blockSizes: [Int]) -> [UInt8] {
-        var out = Protobuf()
+    static func file(data: ArraySlice<UInt8>?, fileSize: Int, blockSizes: [Int]) -> [UInt8] {
+        var out = Protobuf(capacity: (data?.count ?? 0) + 32 + blockSizes.count * 10)
         out.varint(1, 2)
         if let data, !data.isEmpty { out.bytes(2, data) }
         out.varint(3, UInt64(fileSize))
@@ -131,19 +149,27 @@ enum UnixFSData {
     }
 }
 
-/// Just enough protocol buffers to write the two messages above.
+/// Just enough protocol buffers to write the two messages above, into a buffer sized once
+/// (a 256 KiB leaf is copied in, never regrown).
 struct Protobuf {
     var buffer: [UInt8] = []
+
+    init(capacity: Int = 0) { buffer.reserveCapacity(capacity) }
 
     mutating func varint(_ field: Int, _ value: UInt64) {
         raw(UInt64(field << 3))
         raw(value)
     }
 
-    mutating func bytes(_ field: Int, _ value: [UInt8]) {
+    mutating func bytes(_ field: Int, _ value: some Collection<UInt8>) {
+        prefix(field, length: value.count)
+        buffer.append(contentsOf: value)
+    }
+
+    /// The tag and length of a length-delimited field whose `length` bytes follow.
+    mutating func prefix(_ field: Int, length: Int) {
         raw(UInt64(field << 3 | 2))
-        raw(UInt64(value.count))
-        buffer += value
+        raw(UInt64(length))
     }
 
     private mutating func raw(_ value: UInt64) {

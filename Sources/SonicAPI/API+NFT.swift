@@ -16,11 +16,12 @@ extension API {
             }
             upload.cidVersion = Int(text)!
         }
-        // An upload larger than the image's bound and the other parts' together is refused unread.
+        // An upload larger than its bound (image and other parts together) is refused unread.
         let most = Route.maxBody(call.body, imageBytes: app.configuration.nftMaxBytes)
         guard call.request.body.count <= most else {
             throw AppError.tooLarge(field: "image", summary: "Image too large",
-                                    detail: "the upload has \(call.request.body.count) bytes; an image may have at most \(app.configuration.nftMaxBytes)")
+                                    detail: "the upload has \(call.request.body.count) bytes; an upload (the image with its name, "
+                                        + "description and attributes) may have at most \(most)")
         }
         let form = try Multipart.parse(call.request)
         let accepted = call.body.keys.sorted().joined(separator: ", ")
@@ -35,9 +36,9 @@ extension API {
             }
         }
         upload.image = form["image"]?.data
-        upload.name = form["name"]?.data
-        upload.description = form["description"]?.data
-        upload.attributes = form["attributes"]?.data
+        upload.name = form["name"].map { Array($0.data) }
+        upload.description = form["description"].map { Array($0.data) }
+        upload.attributes = form["attributes"].map { Array($0.data) }
         return await .json(try app.nft.upload(upload, by: session.address), status: .created)
     }
 

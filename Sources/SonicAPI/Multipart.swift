@@ -9,7 +9,8 @@ struct Multipart {
         let name: String
         let filename: String?
         let contentType: String?
-        let data: [UInt8]
+        /// The part's bytes, a view into the request body (an image is never copied out of it).
+        let data: ArraySlice<UInt8>
     }
 
     let parts: [Part]
@@ -41,7 +42,7 @@ struct Multipart {
             guard let next = find([13, 10] + delimiter, in: body, from: start) else {
                 throw malformed("the body ends before its closing boundary (truncated upload?)")
             }
-            parts.append(try part(headers: headers, data: Array(body[start..<next])))
+            parts.append(try part(headers: headers, data: body[start..<next]))
             guard parts.count <= maxParts else { throw malformed("more than \(maxParts) parts") }
             cursor = next + 2
         }
@@ -58,7 +59,7 @@ struct Multipart {
         return nil
     }
 
-    static func part(headers: String, data: [UInt8]) throws(Problem) -> Part {
+    static func part(headers: String, data: ArraySlice<UInt8>) throws(Problem) -> Part {
         var name: String?, filename: String?, type: String?
         for line in headers.components(separatedBy: "\r\n") {
             let pair = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

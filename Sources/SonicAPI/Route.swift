@@ -31,10 +31,13 @@ struct Route: Sendable {
     /// The most body bytes read for a route that declares no body (it reads none).
     static let maxUndeclaredBody = 16_384
 
-    /// The most body bytes a route with `body` reads: its fields' bounds (an upload's image by
-    /// `imageBytes`, the configured bound) and 8 KB of JSON or multipart framing.
+    /// The most body bytes a route with `body` reads: its fields' bounds and 8 KB of JSON or
+    /// multipart framing; for an upload, `imageBytes` (SONIC_NFT_MAX_BYTES) bounds the whole
+    /// body, image and other parts together, the same bound nginx applies to that path, so a
+    /// body past it is refused by its length without being read.
     static func maxBody(_ body: [String: Int], imageBytes: Int) -> Int {
-        body.isEmpty ? maxUndeclaredBody : body.reduce(8_192) { $0 + ($1.key == "image" ? imageBytes : $1.value) }
+        if body.isEmpty { return maxUndeclaredBody }
+        return body["image"] == nil ? body.values.reduce(8_192, +) : imageBytes
     }
 
     typealias Handler = @Sendable (API, Call) async throws -> Void

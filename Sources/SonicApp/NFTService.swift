@@ -34,14 +34,17 @@ public struct NFTService: Sendable {
 
     /// The type of `data` and whether it is whole (its format's end marker is there), or nil
     /// when it is none of the accepted images.
-    static func sniff(_ data: [UInt8]) -> (type: ImageType, complete: Bool)? {
+    static func sniff(_ data: [UInt8]) -> (type: ImageType, complete: Bool)? { sniff(data[...]) }
+
+    static func sniff(_ data: ArraySlice<UInt8>) -> (type: ImageType, complete: Bool)? {
         if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
             return (.png, data.suffix(12).elementsEqual([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]))
         }
         if data.starts(with: [0xFF, 0xD8, 0xFF]) { return (.jpeg, data.suffix(2).elementsEqual([0xFF, 0xD9])) }
         if data.starts(with: Array("GIF87a".utf8)) || data.starts(with: Array("GIF89a".utf8)) { return (.gif, data.last == 0x3B) }
-        if data.count >= 12, data.starts(with: Array("RIFF".utf8)), data[8..<12].elementsEqual(Array("WEBP".utf8)) {
-            let declared = Int(data[4]) | Int(data[5]) << 8 | Int(data[6]) << 16 | Int(data[7]) << 24
+        if data.count >= 12, data.starts(with: Array("RIFF".utf8)), data.dropFirst(8).prefix(4).elementsEqual(Array("WEBP".utf8)) {
+            let size = Array(data.dropFirst(4).prefix(4))
+            let declared = Int(size[0]) | Int(size[1]) << 8 | Int(size[2]) << 16 | Int(size[3]) << 24
             return (.webp, declared + 8 == data.count)
         }
         // SVG: UTF-8 text whose first element is <svg> (after an XML declaration, comments, a doctype).
@@ -56,7 +59,8 @@ public struct NFTService: Sendable {
 
     /// What an upload brings: the fields of the NFT creator's form, as bytes.
     public struct Upload: Sendable {
-        public var image: [UInt8]?
+        /// The image's bytes (a view into the request they came in, not a copy).
+        public var image: ArraySlice<UInt8>?
         public var name: [UInt8]?
         public var description: [UInt8]?
         /// A JSON array of `{"trait_type", "value"}`.

@@ -33,7 +33,7 @@ import Foundation
 /// | `SONIC_SYNC_START` | `0` when indexing all, else the head | block a fresh index starts at |
 /// | `SONIC_ETHERSCAN_API_KEY` | none | Etherscan V2 key: backfills watched addresses' older history |
 /// | `SONIC_CONTENT_DIR` | `var/ipfs` | the embedded content store (NFT images and metadata, by CID) |
-/// | `SONIC_NFT_MAX_BYTES` | `10485760` | largest NFT image accepted (bytes) |
+/// | `SONIC_NFT_MAX_BYTES` | `10485760` | largest NFT upload accepted, image and other fields together (bytes, 65536 or more; nginx.conf has the same bound) |
 /// | `SONIC_KUBO_API_URL` | none | a kubo node's RPC (`http://127.0.0.1:5001`): NFT uploads are also added and pinned there once minted |
 /// | `SONIC_PINATA_JWT` | none | a Pinata JWT: NFT uploads are also pinned to Pinata once minted |
 /// | `SONIC_PINATA_URL` | `https://api.pinata.cloud` | Pinata's API |
@@ -212,7 +212,7 @@ public struct Configuration: Sendable, Equatable {
                 throw .invalid(variable: variable, value: url, accepted: "an http:// or https:// URL")
             }
         }
-        nftMaxBytes = Int(try Self.number(environment, "SONIC_NFT_MAX_BYTES", default: 10_485_760, range: 1_024...104_857_600, integer: true))
+        nftMaxBytes = Int(try Self.number(environment, "SONIC_NFT_MAX_BYTES", default: 10_485_760, range: 65_536...104_857_600, integer: true))
         longPollsPerClient = Int(try Self.number(environment, "SONIC_LONG_POLLS_PER_CLIENT", default: 20, range: 0...1_000_000, integer: true))
         unknownTransactionsPerClient = Int(try Self.number(environment, "SONIC_UNKNOWN_TX_PER_CLIENT", default: 5, range: 0...1_000_000, integer: true))
         unknownTransactionSeconds = try Self.number(environment, "SONIC_UNKNOWN_TX_SECONDS", default: 60, range: 1...86_400)

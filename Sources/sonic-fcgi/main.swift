@@ -32,7 +32,7 @@ struct SonicFCGI: ParsableCommand {
               SONIC_KNOWLEDGE_DIR articles for the agent (default docs/knowledge)
               SONIC_INDEX_ALL     1: the indexer keeps everything (devnet default); 0: watched addresses
               SONIC_CONTENT_DIR   NFT images and metadata by CID (default var/ipfs)
-              SONIC_NFT_MAX_BYTES largest NFT image accepted (default 10485760)
+              SONIC_NFT_MAX_BYTES largest NFT upload accepted, image and fields together (default 10485760, at least 65536; nginx.conf has the same bound)
               SONIC_LONG_POLLS_PER_CLIENT  long-polls one client IP may have waiting; 0: no cap (default 20)
               SONIC_UNKNOWN_TX_PER_CLIENT  hashes unknown to the node one client IP may track at once (default 5)
               SONIC_UNKNOWN_TX_SECONDS     seconds such a hash is kept before it is dropped (default 60)

@@ -51,7 +51,8 @@ def test_wrong_method_is_405_with_allow(stack):
 
 def test_oversized_body_is_refused_by_nginx(stack):
     answer = stack.request("POST", "/api/health", b"x" * (2 * 1024 * 1024), {"Content-Type": "application/json"})
-    assert answer.status == 413
+    assert answer.status == 413 and answer.headers["Content-Type"] == "application/problem+json"
+    assert answer.json()["field"] == "body" and "at most 1 MB" in answer.json()["detail"]
 
 
 def test_dashboard_page_is_served_with_security_headers(stack):

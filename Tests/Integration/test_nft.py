@@ -168,6 +168,35 @@ def test_oversized_truncated_and_anonymous_uploads_are_refused(stack, headers):
     assert stored_files(stack) == before
 
 
+def test_the_upload_bound_is_on_the_whole_upload_and_nginx_keeps_larger_ones_away(stack, headers):
+    """SONIC_NFT_MAX_BYTES (10 MB) bounds the image with its other fields: an upload of exactly
+    that many bytes is stored; one byte more is refused by nginx by its length, with the API's
+    problem document, and sonic-fcgi never reads it."""
+    def sized(total):
+        plain = png()
+        body, content_type = multipart({"name": "Bound", "image": ("bound.png", plain)})
+        padding = total - len(body)
+        image = plain[:-12] + b"\x00" * padding + plain[-12:]  # still a whole PNG: IEND last
+        body, content_type = multipart({"name": "Bound", "image": ("bound.png", image)})
+        assert len(body) == total
+        return body, content_type
+
+    def uploads_answered():
+        text = stack.get("/metrics").body.decode()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith("sonic_http_requests_total") and 'route="/api/nft/assets"' in line)
+
+    body, content_type = sized(10 * 1024 * 1024)
+    stored = stack.request("POST", "/api/nft/assets", body, {**headers, "Content-Type": content_type})
+    assert stored.status == 201, stored.body
+    before = uploads_answered()
+    body, content_type = sized(10 * 1024 * 1024 + 1)
+    refused = stack.request("POST", "/api/nft/assets", body, {**headers, "Content-Type": content_type})
+    assert refused.status == 413 and refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json()["field"] == "image" and "at most 10 MB" in refused.json()["detail"]
+    assert uploads_answered() == before
+
+
 def test_prepare_mint_and_gateway_refusals(stack, headers):
     bad = stack.post_json("/api/nft/prepare-mint", {"token_uri": "javascript:alert(1)"}, headers)
     assert bad.status == 422 and bad.json()["field"] == "token_uri"

@@ -31,7 +31,7 @@ import Testing
         let nft = try TestServices().app.nft
         func upload(name: String?, description: String? = nil, attributes: String? = nil) async -> AppError? {
             var upload = NFTService.Upload()
-            upload.image = Self.png
+            upload.image = Self.png[...]
             upload.name = name.map { Array($0.utf8) }
             upload.description = description.map { Array($0.utf8) }
             upload.attributes = attributes.map { Array($0.utf8) }
@@ -52,7 +52,7 @@ import Testing
     @Test func anUploadAnswersItsCIDsAndStoresERC721Metadata() async throws {
         let nft = try TestServices().app.nft
         var upload = NFTService.Upload()
-        upload.image = Self.png
+        upload.image = Self.png[...]
         upload.name = Array("Sunset".utf8)
         upload.description = Array("over the sea\nat dusk".utf8)
         upload.attributes = Array(#"[{"trait_type":"sky","value":"red/orange"},{"trait_type":"waves","value":3}]"#.utf8)

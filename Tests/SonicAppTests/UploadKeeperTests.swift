@@ -17,7 +17,7 @@ import Testing
 
     static func upload(_ seed: UInt8, size: Int = 8) -> NFTService.Upload {
         var upload = NFTService.Upload()
-        upload.image = png(seed, size: size)
+        upload.image = png(seed, size: size)[...]
         upload.name = Array("Picture \(seed)".utf8)
         return upload
     }
