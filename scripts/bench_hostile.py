@@ -70,6 +70,8 @@ ROUTES = {
     ("POST", "/api/tx/track"): json_route("/api/tx/track", "hash"),
     ("GET", "/api/tx/{hash}"): [("hash 7 KB", f"/api/tx/0x{'a' * 7_000}", "", None),
                                 ("wait 7 KB", f"/api/tx/{HASH}", "wait=" + LONG, None)],
+    ("GET", "/api/feed/{address}"): [("address 7 KB", f"/api/feed/{LONG}", "", None),
+                                     ("after 7 KB", f"/api/feed/{ADDRESS}", "after=" + LONG, None)],
     ("POST", "/api/subscription/prepare"): json_route("/api/subscription/prepare", "months", "from"),
     ("GET", "/api/subscription/{address}"): [("address 7 KB", f"/api/subscription/{LONG}", "", None)],
     ("GET", "/api/auth/nonce"): [("address 7 KB", "/api/auth/nonce", "address=" + LONG, None)],

@@ -79,13 +79,7 @@ extension API {
     func statusQuery(_ call: Route.Call) throws -> StatusQuery {
         let hash = try Validate.hash(call.parameters[0], field: "hash")
         let query = call.request.queryItems
-        var wait = 0
-        if let text = query["wait"] {
-            guard let seconds = Int(text), (0...60).contains(seconds) else {
-                throw AppError.invalidInput(field: "wait", summary: "Invalid wait", detail: "wait must be a whole number of seconds from 0 to 60, got \"\(text)\"")
-            }
-            wait = seconds
-        }
+        let wait = try Self.waitSeconds(query["wait"])
         let states = TrackedTransaction.State.allCases.map(\.rawValue) + ["unknown"]
         if let since = query["since"], !states.contains(since) {
             throw AppError.invalidInput(field: "since", summary: "Invalid since", detail: "since must be one of \(states.joined(separator: ", ")), got \"\(since)\"")
@@ -125,13 +119,15 @@ extension API {
                 ?? (try? transactions.trackedStatus(hash)) ?? current
             respond(Self.statusResponse(latest))
         }
-        guard parked else {
-            let limit = app.waiters.perClient
-            return call.respond(.problem(Problem(AppError.rateLimited(retryAfter: 1, detail:
-                "at most \(limit) requests may wait at once per client; ask again without wait, or when one of yours is answered"))))
-        }
+        guard parked else { return call.respond(tooManyWaiting()) }
         // The state may have changed between reading it and parking: look once more.
         if let again = try? transactions.trackedStatus(hash), again.status != current.status { app.waiters.wake(hash.description) }
+    }
+
+    /// 429 for a long-poll whose client has `SONIC_LONG_POLLS_PER_CLIENT` waiting already.
+    func tooManyWaiting() -> Response {
+        .problem(Problem(AppError.rateLimited(retryAfter: 1, detail:
+            "at most \(app.waiters.perClient) requests may wait at once per client; ask again without wait, or when one of yours is answered")))
     }
 
     static func statusResponse(_ status: TransactionStatus) -> Response {

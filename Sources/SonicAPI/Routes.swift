@@ -21,6 +21,9 @@ extension API {
         .answer(.post, "/api/tx/track", body: ["hash": address]) { api, call in try await api.track(call) },
         Route(.get, "/api/tx/{hash}", query: ["wait", "since"]) { api, call in try await api.transactionStatus(call) }
             .answering { api, call in try api.trackedTransactionStatus(call) },
+        // The live dashboard's per-address feed: database only, answered or parked on the worker.
+        Route(.get, "/api/feed/{address}", query: ["after", "wait"]) { api, call in try api.addressFeed(call) }
+            .answering { api, call in try api.addressFeed(call); return true },
         .answer(.post, "/api/subscription/prepare", body: ["from": address, "months": 16]) { api, call in try await api.preparePurchase(call) },
         .answer(.get, "/api/subscription/{address}") { api, call in try await api.subscription(call) },
         .answer(.get, "/api/auth/nonce", query: ["address"], signIn: true) { api, call in try await api.nonce(call) },

@@ -45,6 +45,8 @@ public final class App: Sendable {
     public let modelCalls: RateLimiter
     public let subscribers: SubscriberCache
     public let watcher: TransactionWatcher
+    /// The live dashboard's per-address feed (long-polls on the change log of each address).
+    public let feed: AddressFeed
 
     /// Builds the object graph for `configuration`. A database that cannot be opened is
     /// reported by `/api/health` rather than stopping the service.
@@ -133,6 +135,10 @@ public final class App: Sendable {
             balances.invalidate(address)
             subscriptions.invalidate(address)
         }
+        feed = AddressFeed(repository: store, waiters: waiters) { address in
+            balances.invalidate(address)
+            subscriptions.invalidate(address)
+        }
         self.transports = transports
     }
 
@@ -146,6 +152,7 @@ public final class App: Sendable {
     /// Starts the background work: the transaction watcher, the long-poll sweeper and the upload keeper.
     public func start() {
         watcher.start()
+        feed.start()
         waiters.startSweeper()
         uploadKeeper.start()
     }
@@ -154,6 +161,7 @@ public final class App: Sendable {
     /// request with its current state (graceful stop).
     public func stop() {
         watcher.stop()
+        feed.stop()
         waiters.stopSweeper()
         uploadKeeper.stop()
         waiters.wakeAll()

@@ -180,6 +180,32 @@ enum Migrations {
                 CREATE INDEX tracked_transaction_settled ON tracked_transaction (updated_at) WHERE state != 'pending';
                 """)
         }
+        migrator.registerMigration("v11-address-change-log") { db in
+            // The live dashboard's per-address feed: an entry whenever the indexer adds or
+            // removes activity of an address, or a tracked transaction it sent changes state,
+            // numbered in commit order whichever process wrote it (as tracked_change is). The
+            // last 100,000 are kept (Store.addressChangesKept).
+            try db.execute(sql: """
+                CREATE TABLE address_change (seq INTEGER PRIMARY KEY, address TEXT NOT NULL, hash TEXT NOT NULL);
+                CREATE INDEX address_change_by_address ON address_change (address, seq);
+                CREATE TRIGGER activity_added AFTER INSERT ON activity
+                BEGIN
+                    INSERT INTO address_change (address, hash) VALUES (NEW.address, NEW.hash);
+                    DELETE FROM address_change WHERE seq <= last_insert_rowid() - 100000;
+                END;
+                CREATE TRIGGER activity_removed AFTER DELETE ON activity
+                BEGIN
+                    INSERT INTO address_change (address, hash) VALUES (OLD.address, OLD.hash);
+                    DELETE FROM address_change WHERE seq <= last_insert_rowid() - 100000;
+                END;
+                CREATE TRIGGER tracked_transaction_state_changed_for_sender AFTER UPDATE OF state ON tracked_transaction
+                WHEN NEW.state IS NOT OLD.state AND NEW.sender IS NOT NULL
+                BEGIN
+                    INSERT INTO address_change (address, hash) VALUES (NEW.sender, NEW.hash);
+                    DELETE FROM address_change WHERE seq <= last_insert_rowid() - 100000;
+                END;
+                """)
+        }
         return migrator
     }
 }

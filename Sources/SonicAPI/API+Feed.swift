@@ -1,0 +1,72 @@
+import Ethereum
+import Foundation
+import SonicApp
+import SonicHTTP
+import SonicStore
+
+extension API {
+    /// What the feed answers: the entries of the address after the cursor it was asked from
+    /// (empty when the wait ended without one), and the cursor to ask from next.
+    struct FeedResponse: Encodable {
+        struct Change: Encodable {
+            let seq: Int64
+            let hash: String
+        }
+
+        let address: String
+        let cursor: Int64
+        let changes: [Change]
+
+        init(address: Address, cursor: Int64, changes: [AddressChange]) {
+            self.address = address.checksummed
+            self.cursor = changes.last?.seq ?? cursor
+            self.changes = changes.map { Change(seq: $0.seq, hash: $0.hash.description) }
+        }
+    }
+
+    /// GET /api/feed/{address}?after=N&wait=S: the address's entries in the change log after
+    /// `after` at once when there are any; otherwise waits up to S seconds (at most 60) for the
+    /// next. Without `after`, answers the newest cursor at once, where a page starts.
+    func addressFeed(_ call: Route.Call) throws {
+        let address = try Validate.address(call.parameters[0], field: "address")
+        let query = call.request.queryItems
+        let wait = try Self.waitSeconds(query["wait"])
+        app.watchlist.watch(address, source: "lookup")
+        guard let text = query["after"] else {
+            return call.respond(Self.feedResponse(FeedResponse(address: address, cursor: try app.feed.cursor(), changes: [])))
+        }
+        guard let after = Int64(text), after >= 0 else {
+            throw AppError.invalidInput(field: "after", summary: "Invalid after",
+                                        detail: "after must be a cursor from an earlier answer (a whole number, 0 or more), got \"\(RequestBody.preview(text))\"")
+        }
+        let changes = try app.feed.changes(of: address, after: after)
+        guard changes.isEmpty, wait > 0 else {
+            return call.respond(Self.feedResponse(FeedResponse(address: address, cursor: after, changes: changes)))
+        }
+        let (feed, respond) = (app.feed, call.respond)
+        let once = Once()
+        let parked = feed.park(address, client: Self.client(call.request), until: Date().addingTimeInterval(Double(wait))) { _ in
+            guard once.claim() else { return }
+            let latest = (try? feed.changes(of: address, after: after)) ?? []
+            respond(Self.feedResponse(FeedResponse(address: address, cursor: after, changes: latest)))
+        }
+        guard parked else { return call.respond(tooManyWaiting()) }
+        // An entry may have come between reading and parking: look once more.
+        if let again = try? feed.changes(of: address, after: after), !again.isEmpty { app.waiters.wake(AddressFeed.key(address)) }
+    }
+
+    /// `wait`: whole seconds from 0 to 60 (0 when absent).
+    static func waitSeconds(_ text: String?) throws -> Int {
+        guard let text else { return 0 }
+        guard let seconds = Int(text), (0...60).contains(seconds) else {
+            throw AppError.invalidInput(field: "wait", summary: "Invalid wait", detail: "wait must be a whole number of seconds from 0 to 60, got \"\(RequestBody.preview(text))\"")
+        }
+        return seconds
+    }
+
+    static func feedResponse(_ feed: FeedResponse) -> Response {
+        var response = Response.json(feed)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}
