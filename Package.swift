@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "SonicStore", dependencies: ["Ethereum", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SonicAgent", dependencies: ["Ethereum"]),
         .target(name: "SonicApp", dependencies: [
-            "Ethereum", "IPFS", "SonicConfig", "SonicChain", "SonicStore", "SonicAgent", .product(name: "BigInt", package: "BigInt"),
+            "Ethereum", "IPFS", "SonicConfig", "SonicChain", "SonicStore", "SonicAgent", "SonicAlerts", .product(name: "BigInt", package: "BigInt"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SonicAPI", dependencies: [
@@ -53,6 +53,9 @@ let package = Package(
         ]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicHTTP"]),
         .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore", "SonicConfig", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "SonicAlerts", dependencies: [
+            "Ethereum", "SonicChain", "SonicStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SiteBuilder", dependencies: [
             "CZlib", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -63,7 +66,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-sync", dependencies: [
-            "Ethereum", "SonicConfig", "SonicChain", "SonicStore", "SonicSync", .product(name: "Logging", package: "swift-log"),
+            "Ethereum", "SonicConfig", "SonicChain", "SonicStore", "SonicSync", "SonicAlerts", .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-site", dependencies: [
@@ -91,6 +94,9 @@ let package = Package(
         .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum"]),
         .testTarget(name: "SonicConfigTests", dependencies: ["SonicConfig", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SonicHTTP", "TestSupport"]),
+        .testTarget(name: "SonicAlertsTests", dependencies: [
+            "SonicAlerts", "SonicStore", "SonicChain", "Ethereum", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "SonicSyncTests", dependencies: ["SonicSync", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", .product(name: "Crypto", package: "swift-crypto")]),
     ],

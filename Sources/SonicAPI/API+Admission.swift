@@ -9,7 +9,7 @@ extension API {
         // A write that carries a session must be checked against it: if the session cannot be
         // read, the request is refused (503), never let through as signed out without its CSRF
         // check. Otherwise an unreadable session only means the signed-out rate limit.
-        let session = request.method == .post && SessionCookie.token(in: request) != nil
+        let session = Self.isWrite(request) && SessionCookie.token(in: request) != nil
             ? try await session(of: request) : try? await session(of: request)
         // Signed in: twice the limit; signed-in subscribers: four times.
         var weight: Double = 1
@@ -28,7 +28,7 @@ extension API {
         try take(app.limiter, key, weight: weight, now: now, what: "requests a minute")
         try take(app.ipCeiling, ip, now: now, what: "requests a minute from one network address, however many sessions it holds")
         if route.isSignIn { try take(app.signIns, ip, now: now, what: "sign-in requests an hour from one network address") }
-        guard request.method == .post else { return }
+        guard Self.isWrite(request) else { return }
         let origin = app.configuration.publicOrigin
         if let sent = request.headers[.origin], sent != origin {
             throw AppError.forbidden(summary: "Cross-origin request", detail: "requests must come from \(origin), not \(sent)")
@@ -39,6 +39,9 @@ extension API {
             throw AppError.forbidden(summary: "Missing CSRF token", detail: "send the csrf_token from sign-in in the X-CSRF-Token header")
         }
     }
+
+    /// Whether the request changes something (POST, DELETE…): those must come from our pages.
+    static func isWrite(_ request: Request) -> Bool { request.method != .get && request.method != .head }
 
     /// A token of `limiter`'s bucket `key`, or a 429 saying the limit and when to come back.
     private func take(_ limiter: RateLimiter, _ key: String, weight: Double = 1, now: Double, what: String) throws(AppError) {

@@ -10,7 +10,18 @@ extension API {
     struct FeedResponse: Encodable {
         struct Change: Encodable {
             let seq: Int64
-            let hash: String
+            let kind: String
+            /// The transaction, for `activity` and `transaction`; null for `alert`.
+            let hash: String?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(seq, forKey: .seq)
+                try container.encode(kind, forKey: .kind)
+                try container.encode(hash, forKey: .hash)  // null, not absent
+            }
+
+            enum CodingKeys: String, CodingKey { case seq, kind, hash }
         }
 
         let address: String
@@ -20,7 +31,7 @@ extension API {
         init(address: Address, cursor: Int64, changes: [AddressChange]) {
             self.address = address.checksummed
             self.cursor = changes.last?.seq ?? cursor
-            self.changes = changes.map { Change(seq: $0.seq, hash: $0.hash.description) }
+            self.changes = changes.map { Change(seq: $0.seq, kind: $0.kind.rawValue, hash: $0.hash?.description) }
         }
     }
 

@@ -24,6 +24,11 @@ extension API {
         // The live dashboard's per-address feed: database only, answered or parked on the worker.
         Route(.get, "/api/feed/{address}", query: ["after", "wait"]) { api, call in try api.addressFeed(call) }
             .answering { api, call in try api.addressFeed(call); return true },
+        // Alerts (signed in): fixed paths before the pattern.
+        .answer(.get, "/api/alerts") { api, call in try await api.listAlerts(call) },
+        .answer(.post, "/api/alerts", body: ["kind": 32, "minimum": 128, "days": 16, "webhook_url": 2_100]) { api, call in try await api.createAlert(call) },
+        .answer(.get, "/api/alerts/events", query: ["after", "limit"]) { api, call in try await api.alertEvents(call) },
+        .answer(.delete, "/api/alerts/{id}") { api, call in try await api.deleteAlert(call) },
         .answer(.post, "/api/subscription/prepare", body: ["from": address, "months": 16]) { api, call in try await api.preparePurchase(call) },
         .answer(.get, "/api/subscription/{address}") { api, call in try await api.subscription(call) },
         .answer(.get, "/api/auth/nonce", query: ["address"], signIn: true) { api, call in try await api.nonce(call) },

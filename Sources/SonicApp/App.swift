@@ -47,6 +47,8 @@ public final class App: Sendable {
     public let watcher: TransactionWatcher
     /// The live dashboard's per-address feed (long-polls on the change log of each address).
     public let feed: AddressFeed
+    /// The alerts people set (carried out by sonic-sync's alert engine).
+    public let alerts: AlertService
 
     /// Builds the object graph for `configuration`. A database that cannot be opened is
     /// reported by `/api/health` rather than stopping the service.
@@ -129,15 +131,19 @@ public final class App: Sendable {
         ipCeiling = RateLimiter(limit: configuration.ipCeilingPerMinute)
         signIns = RateLimiter(limit: configuration.signInsPerHour, period: 3_600)
         subscribers = SubscriberCache(subscriptions: subscriptions)
-        let (balances, subscriptions) = (balances, subscriptions)
+        let (balances, subscriptions, subscribers) = (balances, subscriptions, subscribers)
         watcher = TransactionWatcher(context: context, repository: store, waiters: waiters, unknownDropAfter: configuration.unknownTransactionSeconds,
                                      budget: configuration.watchReceiptsPerTick) { address in
             balances.invalidate(address)
             subscriptions.invalidate(address)
+            subscribers.forget(address.lowercased)
         }
+        alerts = AlertService(repository: store, clock: context.clock, allowPrivate: configuration.webhookAllowPrivate,
+                              limit: configuration.alertsPerAddress, subscriberLimit: configuration.alertsPerSubscriber)
         feed = AddressFeed(repository: store, waiters: waiters) { address in
             balances.invalidate(address)
             subscriptions.invalidate(address)
+            subscribers.forget(address.lowercased)
         }
         self.transports = transports
     }

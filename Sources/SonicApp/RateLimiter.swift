@@ -58,6 +58,19 @@ public final class SubscriberCache: Sendable {
         self.lifetime = lifetime
     }
 
+    /// Forgets what is known of `address` (everyone's when nil): its premium may have changed.
+    public func forget(_ address: String? = nil) {
+        known.withLock { all in if let address { all[address] = nil } else { all = [:] } }
+    }
+
+    /// Reads `address`'s premium from the contract again, forgetting what was kept: for a
+    /// refusal that depends on it (premium bought a moment ago must count).
+    public func recheck(_ address: Address) async -> Bool {
+        subscriptions.invalidate(address)
+        forget(address.lowercased)
+        return await isSubscriber(address.lowercased)
+    }
+
     public func isSubscriber(_ address: String, now: Double = Date().timeIntervalSince1970) async -> Bool {
         if let entry = known.withLock({ $0[address] }), entry.until > now { return entry.active }
         var status: SubscriptionService.Status?

@@ -86,6 +86,30 @@ public final class CurlMultiTransport: HTTPClient {
                                    connectTimeout: connectTimeout))
     }
 
+    /// What a call to a host we do not trust needs (a webhook a person gave us).
+    public struct Guard: Sendable {
+        /// `host:port:address` entries: connect to these addresses (checked by the caller), never
+        /// to what a second DNS lookup would answer.
+        public var resolve: [String]
+        /// The most bytes of answer read; a longer one fails the call.
+        public var maxResponseBytes: Int
+
+        public init(resolve: [String], maxResponseBytes: Int) {
+            self.resolve = resolve
+            self.maxResponseBytes = maxResponseBytes
+        }
+    }
+
+    /// POSTs `body` to `url` with `headers`, connecting only as `guard` allows.
+    public func post(url: String, body: [UInt8], headers: [String], timeout: Double? = nil, guard rules: Guard)
+        async throws(Failure) -> Response
+    {
+        let transfer = Transfer(url: url, body: body, headers: headers, timeout: min(timeout ?? totalTimeout, totalTimeout),
+                                connectTimeout: connectTimeout)
+        transfer.rules = rules
+        return try await perform(transfer)
+    }
+
     /// POSTs the JSON `body` to `url` and returns the status and body.
     /// - Parameter timeout: seconds for this exchange, at most `totalTimeout`.
     public func post(url: String, body: [UInt8], timeout: Double? = nil) async throws(Failure) -> Response {
@@ -234,6 +258,9 @@ private final class Transfer: @unchecked Sendable {
     let host: String
     private(set) var easy: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
+    /// Set before the transfer is admitted, for a host we do not trust.
+    var rules: CurlMultiTransport.Guard?
     var received: [UInt8] = []
     /// The caller's continuation until it is resumed, or the outcome if it came first.
     private let outcome = Mutex<Outcome>(.waiting(nil))
@@ -265,6 +292,7 @@ private final class Transfer: @unchecked Sendable {
     deinit {
         if let easy { curl_easy_cleanup(easy) }
         curl_slist_free_all(headerList)
+        curl_slist_free_all(resolveList)
     }
 
     /// Makes the easy handle and adds it to `multi`; returns the handle.
@@ -288,9 +316,16 @@ private final class Transfer: @unchecked Sendable {
         sonic_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
         sonic_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(secondsLeft * 1000)))
         sonic_curl_setopt_long(easy, CURLOPT_MAXREDIRS, 0)
+        if let rules {
+            for entry in rules.resolve { resolveList = curl_slist_append(resolveList, entry) }
+            sonic_curl_setopt_pointer(easy, CURLOPT_RESOLVE, UnsafeMutableRawPointer(resolveList))
+            sonic_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        }
         sonic_curl_setopt_write_function(easy) { data, size, count, context in
             let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
             let total = size * count
+            // Past the bound the answer is refused: returning less than given fails the transfer.
+            if let most = transfer.rules?.maxResponseBytes, transfer.received.count + total > most { return 0 }
             if let data {
                 data.withMemoryRebound(to: UInt8.self, capacity: total) {
                     transfer.received.append(contentsOf: UnsafeBufferPointer(start: $0, count: total))

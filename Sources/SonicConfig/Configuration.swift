@@ -49,6 +49,9 @@ import Foundation
 /// | `SONIC_UPLOADS_PER_DAY` | `20` | NFT uploads one signed-in address may make in any 24 hours (more: 429) |
 /// | `SONIC_UPLOAD_BYTES_PER_DAY` | `104857600` | bytes of NFT uploads one address may make in any 24 hours (more: 429) |
 /// | `SONIC_UNMINTED_KEEP_SECONDS` | `604800` | seconds an upload never minted is kept before it is removed from the content store |
+/// | `SONIC_ALERTS_PER_ADDRESS` | `3` | alerts a signed-in address may set (shown in the page) |
+/// | `SONIC_ALERTS_PER_SUBSCRIBER` | `20` | alerts a Premium subscriber may set, which may also go to a webhook |
+/// | `SONIC_WEBHOOK_ALLOW_PRIVATE` | `0` | `1` lets webhooks go to loopback and private addresses (tests and local set-ups only) |
 /// | `SONIC_WATCH_RECEIPTS_PER_TICK` | `100` | pending transactions the watcher asks the node about per 0.25 s tick (one batch each for receipts and, when needed, the transactions) |
 ///
 /// The same table is in README.md; keep them together.
@@ -106,6 +109,9 @@ public struct Configuration: Sendable, Equatable {
     public var keepConversationsSeconds: Double
     public var keepCacheSeconds: Double
     public var keepTrackedSeconds: Double
+    public var alertsPerAddress: Int
+    public var alertsPerSubscriber: Int
+    public var webhookAllowPrivate: Bool
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
@@ -117,7 +123,7 @@ public struct Configuration: Sendable, Equatable {
         "SONIC_LONG_POLLS_PER_CLIENT", "SONIC_UNKNOWN_TX_PER_CLIENT", "SONIC_UNKNOWN_TX_SECONDS", "SONIC_WATCH_RECEIPTS_PER_TICK",
         "SONIC_UPLOADS_PER_DAY", "SONIC_UPLOAD_BYTES_PER_DAY", "SONIC_UNMINTED_KEEP_SECONDS",
         "SONIC_WATCH_SECONDS", "SONIC_LOGS_ADDRESSES_PER_FILTER", "SONIC_KEEP_CONVERSATIONS_SECONDS", "SONIC_KEEP_CACHE_SECONDS",
-        "SONIC_KEEP_TRACKED_SECONDS",
+        "SONIC_KEEP_TRACKED_SECONDS", "SONIC_ALERTS_PER_ADDRESS", "SONIC_ALERTS_PER_SUBSCRIBER", "SONIC_WEBHOOK_ALLOW_PRIVATE",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -225,6 +231,13 @@ public struct Configuration: Sendable, Equatable {
         keepConversationsSeconds = try Self.number(environment, "SONIC_KEEP_CONVERSATIONS_SECONDS", default: 2_592_000, range: 60...315_360_000)
         keepCacheSeconds = try Self.number(environment, "SONIC_KEEP_CACHE_SECONDS", default: 86_400, range: 60...315_360_000)
         keepTrackedSeconds = try Self.number(environment, "SONIC_KEEP_TRACKED_SECONDS", default: 2_592_000, range: 60...315_360_000)
+        alertsPerAddress = Int(try Self.number(environment, "SONIC_ALERTS_PER_ADDRESS", default: 3, range: 0...1_000, integer: true))
+        alertsPerSubscriber = Int(try Self.number(environment, "SONIC_ALERTS_PER_SUBSCRIBER", default: 20, range: 0...1_000, integer: true))
+        switch environment["SONIC_WEBHOOK_ALLOW_PRIVATE", default: "0"].lowercased() {
+        case "1", "true", "yes": webhookAllowPrivate = true
+        case "0", "false", "no", "": webhookAllowPrivate = false
+        case let other: throw .invalid(variable: "SONIC_WEBHOOK_ALLOW_PRIVATE", value: other, accepted: "1 or 0")
+        }
         guard keepCacheSeconds >= maxStaleness else {
             throw .invalid(variable: "SONIC_KEEP_CACHE_SECONDS", value: environment["SONIC_KEEP_CACHE_SECONDS"] ?? "",
                            accepted: "at least SONIC_MAX_STALENESS (\(Int(maxStaleness)) s): a stale balance is served from the cached row")

@@ -2,29 +2,39 @@ import Ethereum
 import Foundation
 import GRDB
 
-/// One entry of the per-address change log: something happened to `address` in transaction
-/// `hash` (the indexer recorded activity, removed it in a reorganisation, or a tracked
-/// transaction the address sent changed state). Numbered in commit order by any process, as
-/// the tracked transactions' log is: the dashboard's live feed waits for the entries after the
-/// last one it saw.
+/// One entry of the per-address change log: something happened to `address`. Numbered in
+/// commit order by any process, as the tracked transactions' log is: the dashboard's live feed
+/// waits for the entries after the last one it saw.
 public struct AddressChange: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable, DatabaseValueConvertible {
+        /// The indexer recorded activity of the address in transaction `hash`, or removed it (a reorganisation).
+        case activity
+        /// A tracked transaction the address sent (`hash`) changed state.
+        case transaction
+        /// One of the address's alerts went off (no hash).
+        case alert
+    }
+
     public let seq: Int64
     public let address: Address
-    public let hash: Hash32
+    public let kind: Kind
+    public let hash: Hash32?
 
-    public init(seq: Int64, address: Address, hash: Hash32) {
+    public init(seq: Int64, address: Address, kind: Kind, hash: Hash32?) {
         self.seq = seq
         self.address = address
+        self.kind = kind
         self.hash = hash
     }
 
     enum Columns: Int, TableColumns {
-        case seq, address, hash
+        case seq, address, kind, hash
         static let table = "address_change"
     }
 
     init(row: Row) throws(StoreError) {
-        self.init(seq: try row.value(Columns.seq), address: try row.value(Columns.address), hash: try row.value(Columns.hash))
+        self.init(seq: try row.value(Columns.seq), address: try row.value(Columns.address), kind: try row.value(Columns.kind),
+                  hash: try row.optional(Columns.hash))
     }
 }
 

@@ -182,26 +182,55 @@ enum Migrations {
         }
         migrator.registerMigration("v11-address-change-log") { db in
             // The live dashboard's per-address feed: an entry whenever the indexer adds or
-            // removes activity of an address, or a tracked transaction it sent changes state,
-            // numbered in commit order whichever process wrote it (as tracked_change is). The
-            // last 100,000 are kept (Store.addressChangesKept).
+            // removes activity of an address (`activity`), a tracked transaction it sent changes
+            // state (`transaction`), or one of its alerts goes off (`alert`, no hash; written by
+            // v12's trigger), numbered in commit order whichever process wrote it (as
+            // tracked_change is). The last 100,000 are kept (Store.addressChangesKept).
             try db.execute(sql: """
-                CREATE TABLE address_change (seq INTEGER PRIMARY KEY, address TEXT NOT NULL, hash TEXT NOT NULL);
+                CREATE TABLE address_change (seq INTEGER PRIMARY KEY, address TEXT NOT NULL, kind TEXT NOT NULL, hash TEXT);
                 CREATE INDEX address_change_by_address ON address_change (address, seq);
                 CREATE TRIGGER activity_added AFTER INSERT ON activity
                 BEGIN
-                    INSERT INTO address_change (address, hash) VALUES (NEW.address, NEW.hash);
+                    INSERT INTO address_change (address, kind, hash) VALUES (NEW.address, 'activity', NEW.hash);
                     DELETE FROM address_change WHERE seq <= last_insert_rowid() - 100000;
                 END;
                 CREATE TRIGGER activity_removed AFTER DELETE ON activity
                 BEGIN
-                    INSERT INTO address_change (address, hash) VALUES (OLD.address, OLD.hash);
+                    INSERT INTO address_change (address, kind, hash) VALUES (OLD.address, 'activity', OLD.hash);
                     DELETE FROM address_change WHERE seq <= last_insert_rowid() - 100000;
                 END;
                 CREATE TRIGGER tracked_transaction_state_changed_for_sender AFTER UPDATE OF state ON tracked_transaction
                 WHEN NEW.state IS NOT OLD.state AND NEW.sender IS NOT NULL
                 BEGIN
-                    INSERT INTO address_change (address, hash) VALUES (NEW.sender, NEW.hash);
+                    INSERT INTO address_change (address, kind, hash) VALUES (NEW.sender, 'transaction', NEW.hash);
+                    DELETE FROM address_change WHERE seq <= last_insert_rowid() - 100000;
+                END;
+                """)
+        }
+        migrator.registerMigration("v12-alerts") { db in
+            // Alerts people set on their address, what each delivered (once per alert and
+            // event key: a transaction hash, a premium end date) and how its webhook went, and
+            // where the alert engine is in the address change log.
+            try db.execute(sql: """
+                CREATE TABLE alert (
+                    id INTEGER PRIMARY KEY, address TEXT NOT NULL, kind TEXT NOT NULL, minimum_wei TEXT, days INTEGER,
+                    webhook_url TEXT, webhook_secret TEXT, created_at REAL NOT NULL
+                );
+                CREATE INDEX alert_by_address ON alert (address);
+                CREATE INDEX alert_by_kind ON alert (kind);
+                CREATE TABLE alert_event (
+                    id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL, address TEXT NOT NULL, kind TEXT NOT NULL, event_key TEXT NOT NULL,
+                    hash TEXT, amount_wei TEXT, token_symbol TEXT, token_decimals INTEGER, message TEXT NOT NULL, created_at REAL NOT NULL,
+                    delivery TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL, last_error TEXT, delivered_at REAL,
+                    UNIQUE (alert_id, event_key)
+                );
+                CREATE INDEX alert_event_by_address ON alert_event (address, id);
+                CREATE INDEX alert_event_due ON alert_event (next_attempt_at) WHERE delivery = 'pending';
+                CREATE INDEX alert_event_by_time ON alert_event (created_at);
+                CREATE TABLE alert_cursor (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+                CREATE TRIGGER alert_event_added AFTER INSERT ON alert_event
+                BEGIN
+                    INSERT INTO address_change (address, kind, hash) VALUES (NEW.address, 'alert', NULL);
                     DELETE FROM address_change WHERE seq <= last_insert_rowid() - 100000;
                 END;
                 """)

@@ -12,6 +12,10 @@ public struct SyncProcess {
     public let store: Store
     public let indexer: Indexer
     public let backfill: EtherscanBackfill?
+    /// The node, for reads besides indexing (premium end dates for the alerts).
+    public let client: RPCClient
+    /// Where the premium subscription contract is, when deployed.
+    public let subscriptionContract: Address?
     let lock: WriterLock?
     let logger: Logger
     /// Old rows are removed once a minute at most.
@@ -25,6 +29,7 @@ public struct SyncProcess {
         lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
         store = try Store(path: settings.databasePath)
         let client = RPCClient(configuration: settings)
+        self.client = client
         var network = settings.network
         var deployments: Deployments?
         do {
@@ -33,6 +38,7 @@ public struct SyncProcess {
         } catch {
             logger.warning("contracts: \(error)")
         }
+        subscriptionContract = try? deployments?.address(of: "SmartSonicSubscription")
         for address in settings.watchAddresses { try store.watch(address, source: "config") }
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50

@@ -41,6 +41,9 @@ struct SonicFCGI: ParsableCommand {
               SONIC_UPLOAD_BYTES_PER_DAY   their bytes (default 104857600)
               SONIC_UNMINTED_KEEP_SECONDS  an upload never minted is removed after (default 604800)
               SONIC_WATCH_SECONDS          a lookup or sign-in watches an address for (default 604800)
+              SONIC_ALERTS_PER_ADDRESS     alerts a signed-in address may set (default 3)
+              SONIC_ALERTS_PER_SUBSCRIBER  alerts, with webhooks, for a Premium subscriber (default 20)
+              SONIC_WEBHOOK_ALLOW_PRIVATE  1: webhooks may go to private addresses (tests only; default 0)
             The full list, with the rest (pinning, language model, retention): README.md, Configuration.
             Options below override the environment. Stops gracefully on SIGTERM or SIGINT.
             """)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Ethereum
 import Foundation
 import Logging
+import SonicAlerts
 import SonicChain
 import SonicConfig
 import SonicStore
@@ -14,7 +15,8 @@ struct SonicSyncCommand: ParsableCommand {
         discussion: """
             Reads SONIC_NETWORK, SONIC_RPC_URLS, SONIC_RPC_TIMEOUT, SONIC_DB_PATH, SONIC_DEPLOYMENTS_DIR, SONIC_INDEX_ALL, \
             SONIC_WATCH_ADDRESSES, SONIC_SYNC_START, SONIC_ETHERSCAN_API_KEY, SONIC_ETHERSCAN_URL, \
-            SONIC_LOGS_ADDRESSES_PER_FILTER (addresses per eth_getLogs topic list, default 100), and the ages past which it \
+            SONIC_LOGS_ADDRESSES_PER_FILTER (addresses per eth_getLogs topic list, default 100), \
+            SONIC_WEBHOOK_ALLOW_PRIVATE (1: alerts' webhooks may go to private addresses; tests only), and the ages past which it \
             removes rows: SONIC_KEEP_CONVERSATIONS_SECONDS, SONIC_KEEP_CACHE_SECONDS, SONIC_KEEP_TRACKED_SECONDS (see README.md \
             and docs/indexer.md). One sonic-sync per database: a second one refuses to start.
             """,
@@ -49,6 +51,9 @@ struct SonicSyncCommand: ParsableCommand {
             options.progressEvery = progressEvery
             options.once = once
             let loop = SyncLoop(options: options, logger: logger, step: sync.indexer.step, idle: sync.idle, wait: StopSignal.wait)
+            // The alerts people set: gone through as the index grows, webhooks delivered (not for --once).
+            let alerts = once ? nil : makeAlertRunner(sync)
+            defer { alerts?.runner.stop(); alerts?.transport.stop() }
             let outcome: SyncLoop.Outcome
             do { outcome = try loop.run() } catch { throw ExitCode.failure }  // the loop logged why
             switch outcome {
@@ -57,6 +62,20 @@ struct SonicSyncCommand: ParsableCommand {
             case .stopped:
                 logger.info("sonic-sync: stopped at block \((try? sync.store.indexerState(chainID: network.chainID))??.indexed ?? 0)")
             }
+        }
+
+        /// The alert engine and the webhook deliveries on a thread of their own, over their own
+        /// transport (a slow webhook never delays the indexer or the node's calls).
+        func makeAlertRunner(_ sync: SyncProcess) -> (runner: AlertRunner, transport: CurlMultiTransport) {
+            let transport = CurlMultiTransport(connectTimeout: 3, totalTimeout: 5, maxInFlight: 4, maxQueued: 64, threadName: "curl-webhooks")
+            let deliverer = WebhookDeliverer(repository: sync.store, transport: transport, allowPrivate: sync.settings.webhookAllowPrivate)
+            var premiumEnd: AlertEngine.PremiumEnd?
+            if let contract = sync.subscriptionContract {
+                let subscription = SubscriptionContract(address: contract, client: sync.client)
+                premiumEnd = { address in try await subscription.expiresAt(address) }
+            }
+            let runner = AlertRunner(engine: AlertEngine(repository: sync.store), deliverer: deliverer, premiumEnd: premiumEnd, logger: logger)
+            return (runner, transport)
         }
     }
 

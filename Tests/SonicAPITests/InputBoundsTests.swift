@@ -12,7 +12,7 @@ import Testing
     /// A fitting value for each path parameter; a route with a parameter not here fails the test.
     static let samples = [
         "address": TestServices.alice.checksummed, "hash": "0x" + String(repeating: "ab", count: 32),
-        "cid": "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
+        "cid": "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "id": "1",
     ]
 
     let test: EndpointTests

@@ -16,7 +16,7 @@ import Testing
             [HistoryStoreTests.entry(number, address: Self.alice), HistoryStoreTests.entry(number, address: Self.bob, direction: .incoming)]
         }
         let all = try store.addressChanges(after: 0, limit: 100)
-        #expect(all.count == 4 && all.map(\.seq) == all.map(\.seq).sorted())
+        #expect(all.count == 4 && all.map(\.seq) == all.map(\.seq).sorted() && all.allSatisfy { $0.kind == .activity })
         #expect(try store.lastAddressChange() == all.last!.seq)
         let bobs = try store.addressChanges(of: Self.bob, after: 0, limit: 100)
         #expect(bobs.map(\.hash) == [HistoryStoreTests.h("1-0"), HistoryStoreTests.h("2-0")])
@@ -43,7 +43,8 @@ import Testing
         settled.state = .confirmed
         settled.block = 5
         try store.update(settled)
-        #expect(try store.addressChanges(of: Self.alice, after: before, limit: 100).map(\.hash) == [hash])
+        let changes = try store.addressChanges(of: Self.alice, after: before, limit: 100)
+        #expect(changes.map(\.hash) == [hash] && changes.map(\.kind) == [.transaction])
         try store.update(settled)  // the same state again is no change
         #expect(try store.addressChanges(of: Self.alice, after: before, limit: 100).count == 1)
     }
