@@ -56,13 +56,16 @@ import Testing
 
     @Test func stoppingThePoolEndsItsThreads() {
         let pool = JobPool(threads: 3, name: "stopped")
-        let done = DispatchSemaphore(value: 0)
+        let (done, left) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
         RequestExecutor.start(on: pool) {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                Thread { continuation.resume() }.start()
+                // Resumed only once this thread has left the task, so the rest runs on the pool
+                // (resumed sooner, it would go on here, and the pool would never start).
+                Thread { left.wait(); continuation.resume() }.start()
             }
             done.signal()
         }
+        left.signal()
         #expect(done.wait(timeout: .now() + 10) == .success)
         #expect(eventually { threadNames().contains { $0.hasPrefix("stopped-") } })
         pool.stop()
