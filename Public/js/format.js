@@ -68,7 +68,7 @@ export function gweiText(wei) {
 
 const UNITS = [[60, "s"], [3600, "min"], [86_400, "h"]];
 
-/** "just now", "2 min ago", "3 h ago", "yesterday", "5 days ago", "in 3 days", or the date after a week. */
+/** "just now", "2 min ago", "3 h ago", "yesterday", "5 days ago", "in 90 days"; a past time over a week old as its date. */
 export function relativeTime(when, now = Date.now()) {
   const time = when instanceof Date ? when.getTime() : new Date(when).getTime();
   const seconds = Math.round((now - time) / 1000);
@@ -78,7 +78,8 @@ export function relativeTime(when, now = Date.now()) {
   let text = null;
   if (span < UNITS[1][0]) text = `${Math.max(1, Math.round(span / 60))} min`;
   else if (span < UNITS[2][0]) text = `${Math.round(span / 3600)} h`;
-  else if (span < 7 * 86_400) {
+  else if (span < 7 * 86_400 || ahead) {
+    // A time to come (an expiry) is counted in days however far; a past one after a week is a date.
     const days = Math.round(span / 86_400);
     if (days === 1) return ahead ? "tomorrow" : "yesterday";
     text = `${days} days`;

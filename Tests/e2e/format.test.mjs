@@ -34,7 +34,8 @@ test("gas prices read in gwei", () => {
 test("times read relative to now, past and future", () => {
   const now = Date.parse("2026-11-27T10:20:14Z");
   const cases = [[0, "just now"], [-30, "just now"], [-120, "2 min ago"], [-3599, "60 min ago"], [-3 * 3600, "3 h ago"],
-    [-30 * 3600, "yesterday"], [-5 * 86400, "5 days ago"], [3 * 86400, "in 3 days"], [2 * 3600, "in 2 h"], [-30 * 86400, "28 Oct 2026"]];
+    [-30 * 3600, "yesterday"], [-5 * 86400, "5 days ago"], [3 * 86400, "in 3 days"], [2 * 3600, "in 2 h"], [30 * 3600, "tomorrow"], [90 * 86400, "in 90 days"],
+    [-8 * 86400, "19 Nov 2026"], [-30 * 86400, "28 Oct 2026"]];
   for (const [seconds, text] of cases) assert.equal(relativeTime(now + seconds * 1000, now), text, `${seconds} s`);
 });
 

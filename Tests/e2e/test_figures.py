@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 import conftest
 from conftest import ARTIFACTS, TEST_WALLET, Stack
-from figures import balance_text, day_text, exact_text, exact_time, gwei_text, plain_text, readable_text, relative_text
+from shown import balance_text, day_text, exact_text, exact_time, gwei_text, plain_text, readable_text, relative_text
 
 ME = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -218,4 +218,24 @@ def test_every_page_in_light_and_dark_at_desktop_and_phone_width(stack, browser,
         expect(page.locator(".state-loading:visible")).to_have_count(0, timeout=10_000)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name} scrolls sideways at {width} px"
         page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}-{width}.png"), full_page=True)
+    page.context.close()
+
+
+def test_addresses_link_to_the_explorer_where_the_network_has_one(stack, browser):
+    """The devnet has no explorer (plain text); a network with one (its page names it, as
+    sonic-site writes it for testnet) links each address to its page there."""
+    page = open_page(browser, stack, "/history")
+    plain = page.locator("#history-rows tr").first.locator(".address .mono")
+    expect(plain).to_have_text("0x7099…79C8", timeout=10_000)
+    assert plain.evaluate("(e) => e.tagName") == "SPAN"
+
+    def with_explorer(route):
+        answer = route.fetch()
+        route.fulfill(response=answer, body=answer.text().replace('data-explorer=""', 'data-explorer="https://testnet.sonicscan.org"'))
+
+    page.route("**/history", with_explorer)
+    page.reload()
+    link = page.locator("#history-rows tr").first.locator(".address a.mono")
+    expect(link).to_have_attribute("href", f"https://testnet.sonicscan.org/address/{BOB}", timeout=10_000)
+    expect(link).to_have_attribute("rel", "noopener")
     page.context.close()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, Stack
-from figures import day_text, days_left
+from shown import day_text, days_left
 
 
 @pytest.fixture(scope="module")

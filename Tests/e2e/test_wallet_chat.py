@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, name_the_coin
-from figures import balance_text, exact_text
+from shown import balance_text, exact_text
 
 ME = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
