@@ -4,7 +4,7 @@
 
 import "./status.js";
 import { describeEntry } from "./activity.js";
-import { api, el, network, nativeSymbol } from "./api.js";
+import { api, el, nativeSymbol } from "./api.js";
 import { cardState, failed } from "./card.js";
 import { addressNode, amountNode, dayText, gweiText, relativeTime, timeNode } from "./format.js";
 import { drawFees, premiumBar } from "./pictures.js";
@@ -21,7 +21,7 @@ async function loadFees() {
   try {
     const facts = await api("/network");
     gas.textContent = gweiText(facts.gas_price_wei);
-  } catch (error) {
+  } catch {
     gas.textContent = "unknown";
   }
   await drawFees(document.getElementById("fee-chart"), document.getElementById("fee-state"));
@@ -71,7 +71,6 @@ async function loadActivity(address) {
   }
 }
 
-network().catch(() => null);
 loadFees();
 setInterval(loadFees, FEES_MS);
 

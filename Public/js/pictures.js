@@ -13,12 +13,9 @@ function day(date) {
   return dayText(`${date}T00:00:00Z`);
 }
 
-/** The balance series of `address` (GET /api/history/{address}/balance-series), asked once per address and page. */
-const series = new Map();
+/** The balance series of `address` (GET /api/history/{address}/balance-series). */
 export function balanceSeries(address, days = DAYS) {
-  const key = `${address}/${days}`;
-  if (!series.has(key)) series.set(key, api(`/history/${address}/balance-series?days=${days}`).catch((error) => { series.delete(key); throw error; }));
-  return series.get(key);
+  return api(`/history/${address}/balance-series?days=${days}`);
 }
 
 /** The words of a balance series: first and last balances, the lowest and the highest. */

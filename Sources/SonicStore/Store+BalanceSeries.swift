@@ -2,25 +2,6 @@ import Ethereum
 import Foundation
 import GRDB
 
-/// What an address's indexed history says about S over time: every movement of the native
-/// coin since a moment (to walk a balance back from a known one), and how many transactions
-/// it sent and received each day.
-public struct NativeMovement: Sendable, Equatable {
-    /// Unix seconds of the block.
-    public let time: UInt64
-    /// What the address gained (`incoming`) or lost (`outgoing`, and any fee it paid), in wei.
-    public let received: UInt256
-    public let spent: UInt256
-}
-
-/// The transactions of one address on one UTC day.
-public struct DailyActivity: Sendable, Equatable {
-    /// Days since 1970-01-01 (UTC).
-    public let day: Int64
-    public let received: Int
-    public let sent: Int
-}
-
 extension Store {
     /// Every movement of S to or from `address` in blocks at or after `since` (Unix seconds),
     /// oldest first: the value of a confirmed transfer in or out, and the fee of every

@@ -1,6 +1,8 @@
 import AppTestSupport
 import Ethereum
 import Foundation
+@testable import SonicApp
+import SonicChain
 import SonicHTTP
 import SonicStore
 import Testing
@@ -92,5 +94,27 @@ import Testing
         let answer = endpoint.get("/api/network/fees", query: "blocks=\(blocks)")
         #expect(answer.status == 400 && endpoint.json(answer)["field"] as? String == "blocks")
         #expect((endpoint.json(answer)["detail"] as? String)?.contains("from 1 to 100") == true)
+    }
+}
+
+/// The node's fee history turned into blocks: lists that disagree are a bad answer, not a picture.
+@Suite struct FeeHistoryReportTests {
+    func history(fees: Int, ratios: [Double], rewards: Int?) -> FeeHistory {
+        FeeHistory(oldestBlock: Quantity(7), baseFeePerGas: (0..<fees).map { BigQuantity(UInt256(UInt64($0 + 1))) },
+                   gasUsedRatio: ratios, reward: rewards.map { count in (0..<count).map { _ in [BigQuantity(UInt256(5))] } })
+    }
+
+    @Test func blocksAreNumberedFromTheOldestAndFullnessIsBounded() throws {
+        let report = try FeeHistoryService.report(history(fees: 3, ratios: [0.504, 7], rewards: 2))
+        #expect(report.blocks.map(\.number) == [7, 8] && report.blocks.map(\.gasUsedPercent) == [50, 100])
+        #expect(report.nextBaseFee == UInt256(3) && report.blocks.allSatisfy { $0.priorityFee == UInt256(5) })
+        #expect(try FeeHistoryService.report(history(fees: 2, ratios: [-1], rewards: nil)).blocks.first?.priorityFee == nil)
+    }
+
+    @Test(arguments: [(2, 2, 2), (3, 2, 1), (5, 2, 2)])
+    func listsOfDifferentLengthsAreABadAnswer(fees: Int, ratios: Int, rewards: Int) {
+        #expect(throws: AppError.self) {
+            try FeeHistoryService.report(history(fees: fees, ratios: Array(repeating: 0.5, count: ratios), rewards: rewards))
+        }
     }
 }
