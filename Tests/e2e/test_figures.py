@@ -239,3 +239,28 @@ def test_addresses_link_to_the_explorer_where_the_network_has_one(stack, browser
     expect(link).to_have_attribute("href", f"https://testnet.sonicscan.org/address/{BOB}", timeout=10_000)
     expect(link).to_have_attribute("rel", "noopener")
     page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_or_critical_accessibility_violation_on_any_page(stack, browser, scheme):
+    """axe-core on every page, signed in, with its figures and pictures drawn (contrast included)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = open_page(browser, stack, scheme=scheme)
+    found = {}
+    for path, name, ready in PAGES:
+        page.goto(stack.url + path)
+        if path == "/chat":
+            page.get_by_role("button", name="What's gas now?").click()
+        expect(page.locator(ready)).to_be_visible(timeout=10_000)
+        expect(page.locator(".state-loading:visible")).to_have_count(0, timeout=10_000)
+        response = axe.run(page).response
+        violations = response["violations"]
+        assert "color-contrast" in {rule["id"] for rule in response["passes"] + violations}, f"{name}: contrast was not checked"
+        bad = [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:3]}" for v in violations
+               if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[name] = bad
+    assert found == {}, found
+    page.context.close()
