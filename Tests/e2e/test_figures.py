@@ -204,6 +204,15 @@ PAGES = [("/", "dashboard", "figure[data-chart=balance]"), ("/chat", "chat", "fi
          ("/subscription", "premium", "#premium-facts")]
 
 
+def visit(page, stack, path, ready):
+    """Opens `path` and waits until `ready` shows and no card is loading (the chat asks about gas)."""
+    page.goto(stack.url + path)
+    if path == "/chat":
+        page.get_by_role("button", name="What's gas now?").click()
+    expect(page.locator(ready)).to_be_visible(timeout=10_000)
+    expect(page.locator(".state-loading:visible")).to_have_count(0, timeout=10_000)
+
+
 @pytest.mark.parametrize("width", [1280, 360])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_in_light_and_dark_at_desktop_and_phone_width(stack, browser, scheme, width):
@@ -211,11 +220,7 @@ def test_every_page_in_light_and_dark_at_desktop_and_phone_width(stack, browser,
     page = open_page(browser, stack, scheme=scheme, width=width)
     ARTIFACTS.mkdir(exist_ok=True)
     for path, name, ready in PAGES:
-        page.goto(stack.url + path)
-        if path == "/chat":
-            page.get_by_role("button", name="What's gas now?").click()
-        expect(page.locator(ready)).to_be_visible(timeout=10_000)
-        expect(page.locator(".state-loading:visible")).to_have_count(0, timeout=10_000)
+        visit(page, stack, path, ready)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name} scrolls sideways at {width} px"
         page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}-{width}.png"), full_page=True)
     page.context.close()
@@ -250,11 +255,7 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(stack, brows
     page = open_page(browser, stack, scheme=scheme)
     found = {}
     for path, name, ready in PAGES:
-        page.goto(stack.url + path)
-        if path == "/chat":
-            page.get_by_role("button", name="What's gas now?").click()
-        expect(page.locator(ready)).to_be_visible(timeout=10_000)
-        expect(page.locator(".state-loading:visible")).to_have_count(0, timeout=10_000)
+        visit(page, stack, path, ready)
         response = axe.run(page).response
         violations = response["violations"]
         assert "color-contrast" in {rule["id"] for rule in response["passes"] + violations}, f"{name}: contrast was not checked"
