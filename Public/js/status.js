@@ -1,8 +1,7 @@
-// Network card: reads /api/health and shows the chain id and the latest block; balance card: the
+// Network card: reads /api/health and shows the chain id and the latest block. Balance card: the
 // native coin and the known tokens of the connected address (short, exact on hover and copy; the
-// symbol is the row's name),
-// with a stale marker, and the balance over the last days drawn from the indexed history.
-// Everything from the API is inserted as text, never as HTML.
+// symbol is the row's name), with a stale marker, and the balance over the last days drawn from
+// the indexed history. Everything from the API is inserted as text, never as HTML.
 
 import { api, el } from "./api.js";
 import { cardState, failed } from "./card.js";

@@ -265,3 +265,22 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(stack, brows
             found[name] = bad
     assert found == {}, found
     page.context.close()
+
+
+def test_with_the_node_down_the_balance_card_says_what_it_cannot_show(stack, browser):
+    """Last in this module: stopping the devnet empties its chain. The balance is still shown
+    (stale, from the cache), the picture of it cannot be made and the card says why."""
+    page = open_page(browser, stack)
+    expect(page.locator("figure[data-chart=balance]")).to_be_visible(timeout=10_000)
+    stack.stop_devnet()
+    try:
+        page.get_by_role("button", name="Refresh").click()
+        expect(page.locator("#balance-meta")).to_contain_text("Stale: read", timeout=15_000)
+        state = page.locator("#balance-chart-state")
+        expect(state).to_contain_text("Balance over time unavailable: ", timeout=15_000)
+        expect(state).to_have_class("card-state state-error status-bad")
+        expect(page.locator("figure[data-chart=balance]")).to_have_count(0)
+        expect(page.locator("#balance-list dd .amount").first).to_be_visible()
+    finally:
+        stack.start_devnet()
+    page.context.close()
