@@ -61,9 +61,9 @@ export function formatAmount(amount, decimals, { style = "readable", context } =
   return readableAmount(amount, decimals);
 }
 
-/** A gas price in gwei for reading: "1.5 gwei". */
+/** A gas price in gwei for reading, by the balance rule: "1.5 gwei", "1.2729… gwei". */
 export function gweiText(wei) {
-  return `${readableAmount(wei, 9)} gwei`;
+  return `${balanceAmount(wei, 9)} gwei`;
 }
 
 const UNITS = [[60, "s"], [3600, "min"], [86_400, "h"]];

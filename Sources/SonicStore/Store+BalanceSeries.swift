@@ -13,10 +13,10 @@ extension Store {
         try read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT time, direction, status, amount_wei, fee_wei FROM activity
-                WHERE address = ? AND time >= ? AND token_address IS NULL AND nft_contract IS NULL
+                WHERE address = ? AND block > ? AND time >= ? AND token_address IS NULL AND nft_contract IS NULL
                   AND (amount_wei != '0' OR fee_wei IS NOT NULL)
                 ORDER BY block, tx_index, seq
-                """, arguments: [address, Int64(clamping: since)])
+                """, arguments: [address, try Self.lastBlockBefore(since, of: address, db), Int64(clamping: since)])
             var movements: [NativeMovement] = []
             while let row = try rows.next() {
                 let amount = try Self.wei(row, "amount_wei")
@@ -41,10 +41,18 @@ extension Store {
                 SELECT time / 86400 AS day,
                        COUNT(DISTINCT CASE WHEN direction = 'in' THEN hash END) AS received,
                        COUNT(DISTINCT CASE WHEN direction != 'in' THEN hash END) AS sent
-                FROM activity WHERE address = ? AND time >= ? GROUP BY day ORDER BY day
-                """, arguments: [address, Int64(clamping: since)])
+                FROM activity WHERE address = ? AND block > ? AND time >= ? GROUP BY day ORDER BY day
+                """, arguments: [address, try Self.lastBlockBefore(since, of: address, db), Int64(clamping: since)])
                 .map { DailyActivity(day: $0["day"], received: $0["received"], sent: $0["sent"]) }
         }
+    }
+
+    /// The last block of `address`'s history before `since` (-1 when none): blocks come in time
+    /// order, so the window is the primary-key range after it, found by reading the history
+    /// backwards only as far as the window goes.
+    private static func lastBlockBefore(_ since: UInt64, of address: Address, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT block FROM activity WHERE address = ? AND time < ? ORDER BY block DESC LIMIT 1",
+                           arguments: [address, Int64(clamping: since)]) ?? -1
     }
 
     private static func wei(_ row: Row, _ column: String) throws -> UInt256 {

@@ -36,6 +36,7 @@ import Testing
                                   kind: .tokenTransfer, direction: .incoming, counterparty: TestServices.bob, amountWei: TestServices.s(500),
                                   tokenSymbol: "SUSD", tokenAddress: TestServices.token, tokenDecimals: 6, status: .confirmed)
         _ = try services.store.insertBackfilled([
+            entry(0, daysAgo: 10, .incoming, wei: TestServices.s(7)),  // before the window: not read
             entry(1, daysAgo: 2, .incoming, wei: TestServices.s(3)),
             entry(2, daysAgo: 1, .outgoing, wei: TestServices.s(1), fee: fee),
             entry(3, daysAgo: 1, .outgoing, wei: TestServices.s(4), fee: fee, status: .failed),  // only its fee left

@@ -28,7 +28,8 @@ test("the exact value keeps every digit, ungrouped, beyond what a float holds", 
 test("gas prices read in gwei", () => {
   assert.equal(gweiText("1500000000"), "1.5 gwei");
   assert.equal(gweiText("50000000000"), "50 gwei");
-  assert.equal(gweiText("1"), "0.000000001 gwei");
+  assert.equal(gweiText("1272954153"), "1.2729… gwei");
+  assert.equal(gweiText("1"), "< 0.0001 gwei");
 });
 
 test("times read relative to now, past and future", () => {

@@ -44,7 +44,8 @@ def readable_text(amount: int, decimals: int = 18, places: int = 6) -> str:
 
 
 def gwei_text(wei: int) -> str:
-    return f"{readable_text(wei, 9)} gwei"
+    """A gas price on the pages: gwei by the balance rule."""
+    return f"{balance_text(wei, 9)} gwei"
 
 
 def day_text(seconds: float) -> str:
