@@ -227,12 +227,13 @@ export function identicon(address, size = 16) {
 }
 
 /**
- * An address: identicon, shortened text (the whole address on hover), a copy button, and a
+ * An address: identicon, shortened text (the whole address on hover; `full` writes it whole, as
+ * a card to confirm must, where a look-alike sharing its ends could pass), a copy button, and a
  * link to the network's explorer where it has one (`explorer`: the page's data-explorer).
  */
-export function addressNode(address, { explorer = globalThis.document?.body?.dataset.explorer } = {}) {
+export function addressNode(address, { explorer = globalThis.document?.body?.dataset.explorer, full = false } = {}) {
   const wrapper = node("span", "address");
-  const text = node(explorer ? "a" : "span", "mono", shortAddress(address));
+  const text = node(explorer ? "a" : "span", "mono", full ? address : shortAddress(address));
   text.title = address;
   if (explorer) {
     text.href = `${explorer}/address/${address}`;

@@ -56,7 +56,7 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
   const node = el("div", { class: "action-card" },
     el("p", { class: "summary" }, prepared.summary),
     el("dl", { class: "facts" },
-      el("dt", {}, "To"), el("dd", {}, addressNode(tx.to)),
+      el("dt", {}, "To"), el("dd", {}, addressNode(tx.to, { full: true })),
       ...(BigInt(tx.value) > 0n ? [el("dt", {}, "Amount"), el("dd", {}, amountNode(BigInt(tx.value), 18, symbol, { context: "readable" }))] : []),
       el("dt", {}, "Fee"), el("dd", {}, "about ", feeNode(prepared.fee.estimated_wei, symbol), " (at most ",
         feeNode(prepared.fee.max_wei, symbol, BigInt(tx.maxFeePerGas)), ")"),

@@ -55,6 +55,8 @@ def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     wallet_page.get_by_label("Message").fill(f"send 1 S to {BOB}")
     wallet_page.get_by_role("button", name="Send", exact=True).click()
     expect(wallet_page.locator(".action-card .summary")).to_have_text(f"Send 1 S to {BOB}", timeout=10_000)
+    # The card to confirm writes the recipient whole: a look-alike sharing its ends cannot pass.
+    expect(wallet_page.locator(".action-card .address .mono")).to_have_text(BOB)
     wallet_page.get_by_role("button", name="Confirm in wallet").click()
     expect(wallet_page.locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block [\d,]+; fee [0-9.]+…? S at [0-9.]+…? gwei\.$"), timeout=20_000)
     assert "eth_sendTransaction" in wallet.calls
