@@ -105,14 +105,18 @@ export function shortAddress(address) {
 
 /**
  * The cells of a 5 × 5 identicon of `address`, mirrored left to right, and its hue: the same
- * address always draws the same picture. Cells as [column, row] pairs.
+ * address always draws the same picture, and every one of its 40 digits counts (cell i is the
+ * parity of digits i, i + 15 and i + 30), so a look-alike sharing its ends draws another.
+ * Cells as [column, row] pairs.
  */
 export function identiconCells(address) {
   const hex = address.toLowerCase().replace(/^0x/, "").padEnd(40, "0");
+  const digit = (index) => (index < 40 ? parseInt(hex[index], 16) : 0);
   const cells = [];
   for (let row = 0; row < 5; row += 1) {
     for (let column = 0; column < 3; column += 1) {
-      if (parseInt(hex[2 + row * 3 + column], 16) % 2 === 0) continue;
+      const index = row * 3 + column;
+      if ((digit(index) ^ digit(index + 15) ^ digit(index + 30)) % 2 === 0) continue;
       cells.push([column, row]);
       if (column < 2) cells.push([4 - column, row]);
     }

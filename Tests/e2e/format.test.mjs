@@ -45,5 +45,8 @@ test("identicons are the same for one address, mirrored, and differ between addr
   assert.deepEqual(a, identiconCells("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"));
   for (const [x, y] of a.cells) assert.ok(a.cells.some(([u, v]) => u === 4 - x && v === y), "mirrored");
   assert.notDeepEqual(a, identiconCells("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"));
+  // A look-alike with the same first and last characters, one digit changed in the middle.
+  assert.notDeepEqual(a.cells, identiconCells("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb93266").cells);
+  assert.notDeepEqual(a.cells, identiconCells("0xf39Fd6e51aad88F6F5ce6aB8827279cffFb92266").cells);
   assert.equal(shortAddress("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"), "0xf39F…2266");
 });
