@@ -1,8 +1,10 @@
 // One history entry (GET /api/history) in words, for every page that lists entries: the
-// dashboard's recent activity and the History page say the same thing the same way.
+// dashboard's recent activity and the History page say the same thing the same way. Amounts
+// are written by format.js from the exact integers (`amount_wei`), never from floats.
+
+import { balanceAmount } from "./format.js";
 
 const VERBS = { in: "Received", out: "Sent", self: "Moved" };
-const SIGNS = { in: "+", out: "−" };
 const KINDS = {
   token_transfer: "Token transfer", nft_mint: "NFT mint", nft_transfer: "NFT transfer",
   subscription: "Subscription", contract_call: "Contract call", contract_creation: "Contract creation",
@@ -13,8 +15,7 @@ const KINDS = {
  * network could not be asked):
  * - `sentence`, what happened in a few words: "Sent 1 S", "Bought premium for 3 S", "Minted NFT #2";
  * - `what`, the direction and kind: "Sent · S transfer", "Received · NFT mint", "Sent · Contract call (approve)";
- * - `amount`, what moved, signed from the address's side: "−1 S", "+2.5 SUSD", "SNFT #2";
- * - `fee`, the fee paid in the native coin ("0.000021 S"), or null when the address paid none.
+ * - `amount`, what moved when it is an NFT: "SNFT #2" (other amounts are drawn by amountNode).
  * A token or collection off the network's verified list (`verified: false`: its symbol is only
  * what its contract says, a look-alike may copy one) is named by its contract address in
  * `sentence` and `what`.
@@ -27,19 +28,19 @@ export function describeEntry(entry, symbol) {
   return {
     sentence: sentence(entry, verb, symbol) + unverified,
     what: `${verb} · ${kind}${method}${unverified}`,
-    amount: entry.token_id ? `${entry.token} #${entry.token_id}` : `${SIGNS[entry.direction] || ""}${entry.amount} ${entry.token}`,
-    fee: entry.fee ? [entry.fee, symbol].filter(Boolean).join(" ") : null,
+    amount: entry.token_id ? `${entry.token} #${entry.token_id}` : null,
   };
 }
 
 function sentence(entry, verb, symbol) {
   const nft = `NFT${entry.token_id ? ` #${entry.token_id}` : ""}`;
+  const amount = `${balanceAmount(entry.amount_wei, entry.token_decimals)} ${entry.token}`;
   switch (entry.type) {
     case "nft_mint": return entry.direction === "in" && entry.token_id && entry.token !== symbol ? `Received ${nft}` : `Minted ${nft}`;
     case "nft_transfer": return `${verb} ${nft}`;
-    case "subscription": return `Bought premium for ${entry.amount} ${entry.token}`;
+    case "subscription": return `Bought premium for ${amount}`;
     case "contract_creation": return "Deployed a contract";
     case "contract_call": return entry.direction === "in" ? `Called by a contract (${entry.method || "call"})` : `Called ${entry.method || "a contract"}`;
-    default: return `${verb} ${entry.amount} ${entry.token}`;
+    default: return `${verb} ${amount}`;
   }
 }

@@ -1,8 +1,10 @@
 // The chat with the agent: messages as text, then every card of the reply in order; a
 // transaction card has its own Confirm (the wallet signs and sends) and Cancel, then its
-// status followed by long-poll until it is final.
+// status followed by long-poll until it is final. Beside the answer about gas, the network's
+// base fee over its last blocks.
 
 import { api, el } from "./api.js";
+import { drawFees } from "./pictures.js";
 import { transactionCard } from "./txcard.js";
 import { state } from "./wallet.js";
 
@@ -40,6 +42,12 @@ async function ask(text) {
     sessionStorage.setItem("sonic.conversation", conversation);
     pending.replaceChildren(el("p", {}, answer.reply));
     if (answer.sources) pending.append(el("p", { class: "muted" }, `Source: ${answer.sources.map((s) => s.title).join(", ")}`));
+    if (answer.intent === "gas_price") {
+      const chart = el("div", { class: "fee-chart" });
+      const line = el("p", { class: "card-state muted" });
+      pending.append(line, chart);
+      drawFees(chart, line);
+    }
     // Every card of the reply, in order, each with its own Confirm/Cancel and status.
     for (const card of answer.cards) {
       const node = await cardNode(card);

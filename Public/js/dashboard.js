@@ -1,43 +1,78 @@
-// Dashboard: the network and balance cards (status.js), the premium line and the latest
-// transactions of the connected address, from the indexer. All inserted as text.
+// Dashboard: the network card (status.js) with the gas price and the fee of the last blocks, the
+// balance card (status.js), the premium line and time left, and the latest transactions of
+// the connected address, from the indexer. All inserted as text.
 
 import "./status.js";
 import { describeEntry } from "./activity.js";
-import { api, el, nativeSymbol, shortAddress } from "./api.js";
+import { api, el, nativeSymbol } from "./api.js";
+import { cardState, failed } from "./card.js";
+import { addressNode, amountNode, dayText, gweiText, relativeTime, timeNode } from "./format.js";
+import { drawFees, premiumBar } from "./pictures.js";
 import { onChange } from "./wallet.js";
 
 const premium = document.getElementById("premium-line");
+const bar = document.getElementById("premium-bar");
 const list = document.getElementById("activity");
 const empty = document.getElementById("activity-empty");
+const gas = document.getElementById("gas-price");
+const FEES_MS = 15_000;
+
+async function loadFees() {
+  try {
+    const facts = await api("/network");
+    gas.textContent = gweiText(facts.gas_price_wei);
+  } catch {
+    gas.textContent = "unknown";
+  }
+  await drawFees(document.getElementById("fee-chart"), document.getElementById("fee-state"));
+}
 
 async function loadPremium(address) {
+  cardState(premium, "loading", "Loading your subscription…");
   try {
     const [status, symbol] = await Promise.all([api(`/subscription/${address}`), nativeSymbol()]);
-    premium.textContent = status.active
-      ? `Active until ${new Date(status.expires_at_iso).toLocaleDateString()}.`
-      : `Not active. ${status.price} ${symbol} per ${status.period_days} days.`;
-    premium.className = status.active ? "status-ok" : "";
+    if (status.active) {
+      const end = Number(status.expires_at) * 1000;
+      premium.replaceChildren(`Active until ${dayText(end)} (${relativeTime(end)}).`);
+      premium.className = "card-state status-ok";
+      premium.hidden = false;
+    } else {
+      premium.replaceChildren("Not active. ", amountNode(status.price_wei, 18, symbol), ` per ${status.period_days} days.`);
+      premium.className = "card-state state-empty";
+      premium.hidden = false;
+    }
+    premium.closest(".card").setAttribute("aria-busy", "false");
+    premiumBar(bar, status);
   } catch (error) {
-    premium.textContent = `Unavailable: ${error.message}`;
-    premium.className = "status-bad";
+    cardState(premium, "error", failed("Subscription", error));
   }
+}
+
+function activityItem(entry, symbol) {
+  const words = describeEntry(entry, symbol);
+  const moved = entry.token_id ? el("span", {}, words.amount)
+    : amountNode(entry.amount_wei, entry.token_decimals, entry.token, { direction: entry.direction });
+  return el("li", {},
+    el("span", { class: "activity-what" }, words.sentence, entry.counterparty ? [" · ", addressNode(entry.counterparty)] : null),
+    el("span", { class: "activity-when" }, entry.status === "failed" ? el("span", { class: "status-bad" }, `Failed: ${entry.reason} · `) : null,
+      moved, " · ", timeNode(entry.time)));
 }
 
 async function loadActivity(address) {
+  cardState(empty, "loading", "Loading your latest transactions…");
   try {
     // The history is the indexer's: it is shown even when the node cannot say the symbol.
     const [page, symbol] = await Promise.all([api(`/history/${address}?limit=5`), nativeSymbol().catch(() => null)]);
-    list.replaceChildren(...page.entries.map((entry) => el("li", {},
-      el("span", {}, describeEntry(entry, symbol).sentence, entry.counterparty ? ` · ${shortAddress(entry.counterparty)}` : ""),
-      el("span", { class: entry.status === "failed" ? "status-bad" : "muted" },
-        entry.status === "failed" ? `Failed: ${entry.reason}` : new Date(entry.time).toLocaleString()))));
-    empty.hidden = page.entries.length > 0;
-    empty.textContent = "No transactions yet.";
+    list.replaceChildren(...page.entries.map((entry) => activityItem(entry, symbol)));
+    if (page.entries.length) cardState(empty, "ready");
+    else cardState(empty, "empty", "No transactions yet.");
   } catch (error) {
-    empty.hidden = false;
-    empty.textContent = `Activity unavailable: ${error.message}`;
+    cardState(empty, "error", failed("Activity", error));
   }
 }
+
+loadFees();
+setInterval(loadFees, FEES_MS);
 
 let shownFor = null;
 onChange((wallet) => {

@@ -1,9 +1,13 @@
 // History page: the indexed history of the connected (or any) address, newest first, with
 // filters, "load older" through the API's keyset cursor, status pills, failures explained,
-// explorer links and the CSV export. Everything from the API is inserted as text.
+// explorer links and the CSV export; above them, the address's activity by day. Figures are
+// written by format.js (short, exact on hover and copy). Everything from the API is inserted as text.
 
 import { describeEntry } from "./activity.js";
-import { api, apiURL, el, nativeSymbol, shortAddress } from "./api.js";
+import { api, apiURL, el, nativeSymbol } from "./api.js";
+import { cardState, failed } from "./card.js";
+import { addressNode, amountNode, shortAddress, timeNode } from "./format.js";
+import { drawActivity } from "./pictures.js";
 import { onChange } from "./wallet.js";
 
 const form = document.getElementById("history-form");
@@ -27,18 +31,20 @@ function filters() {
 }
 
 function row(entry, symbol) {
-  const when = new Date(entry.time);
   const words = describeEntry(entry, symbol);
   const status = el("span", { class: `pill pill-${entry.status}` }, entry.status === "failed" ? "Failed" : "Confirmed");
   const hashLink = entry.explorer_url
-    ? el("a", { href: entry.explorer_url, target: "_blank", rel: "noopener" }, "view")
+    ? el("a", { href: entry.explorer_url, target: "_blank", rel: "noopener", "aria-label": `Transaction ${entry.hash} on the explorer` }, "view")
     : el("span", { class: "mono muted", title: entry.hash }, shortAddress(entry.hash));
+  // A call or a deployment that moved no value has no amount to show.
+  const still = entry.amount_wei === "0" && (entry.type === "contract_call" || entry.type === "contract_creation");
+  const moved = words.amount || (still ? "—" : amountNode(entry.amount_wei, entry.token_decimals, entry.token, { direction: entry.direction }));
   return el("tr", { class: entry.status === "failed" ? "failed" : "" },
-    el("td", { "data-label": "When" }, el("time", { datetime: entry.time, title: entry.time }, when.toLocaleString()), " ", hashLink),
+    el("td", { "data-label": "When" }, timeNode(entry.time), " ", hashLink),
     el("td", { "data-label": "What" }, words.what),
-    el("td", { "data-label": "With", class: "mono", title: entry.counterparty || "" }, entry.counterparty ? shortAddress(entry.counterparty) : "—"),
-    el("td", { "data-label": "Amount", class: "amount" }, words.amount),
-    el("td", { "data-label": "Fee", class: "amount" }, words.fee || "—"),
+    el("td", { "data-label": "With" }, entry.counterparty ? addressNode(entry.counterparty) : "—"),
+    el("td", { "data-label": "Amount" }, moved),
+    el("td", { "data-label": "Fee" }, entry.fee_wei ? amountNode(entry.fee_wei, 18, symbol, { context: "readable" }) : "—"),
     el("td", { "data-label": "Status" }, status, entry.reason ? el("div", { class: "reason" }, entry.reason) : null));
 }
 
@@ -52,12 +58,12 @@ async function load(reset) {
     exportParams.set("format", "csv");
     csv.href = apiURL(`/history/${address}?${exportParams}`);
     csv.hidden = false;
+    drawActivity(document.getElementById("activity-chart"), document.getElementById("activity-chart-state"), address);
   }
   const params = new URLSearchParams(query.params);
   params.set("limit", String(PAGE));
   if (cursor) params.set("cursor", cursor);
-  meta.textContent = "Loading…";
-  meta.className = "muted";
+  cardState(meta, "loading", "Loading…");
   try {
     // The history is the indexer's: it is shown even when the node cannot say the symbol.
     const [page, symbol] = await Promise.all([api(`/history/${query.address}?${params}`), nativeSymbol().catch(() => null)]);
@@ -66,12 +72,10 @@ async function load(reset) {
     more.hidden = !cursor;
     table.hidden = rows.children.length === 0;
     const indexed = page.indexed_block == null ? "" : ` Indexed up to block ${page.indexed_block.toLocaleString("en-US")}.`;
-    meta.textContent = rows.children.length === 0
-      ? `Nothing yet for ${shortAddress(page.address)}.${indexed}`
-      : `${rows.children.length} shown for ${shortAddress(page.address)}.${indexed}`;
+    if (rows.children.length === 0) cardState(meta, "empty", `Nothing yet for ${shortAddress(page.address)}.${indexed}`);
+    else cardState(meta, "note", `${rows.children.length} shown for ${shortAddress(page.address)}.${indexed}`);
   } catch (error) {
-    meta.textContent = `History unavailable: ${error.message}`;
-    meta.className = "status-bad";
+    cardState(meta, "error", failed("History", error));
   }
 }
 

@@ -3,6 +3,8 @@
 // with live status, and a gallery of the address's NFTs from the indexer.
 
 import { api, el } from "./api.js";
+import { cardState, failed } from "./card.js";
+import { exactTime, relativeTime } from "./format.js";
 import { transactionCard } from "./txcard.js";
 import { onChange, state } from "./wallet.js";
 
@@ -115,17 +117,20 @@ async function showMinted(hash) {
 }
 
 async function loadGallery(address) {
+  if (!gallery.childElementCount) cardState(galleryMeta, "loading", "Loading your NFTs…");
   try {
     const answer = await api(`/nft/${address}`);
     gallery.replaceChildren(...answer.tokens.map((token) => el("li", { class: "nft" },
       token.image_url ? el("img", { src: token.image_url, alt: token.name || `Token ${token.token_id}`, loading: "lazy" }) : null,
       el("p", { class: "nft-name" }, token.name || "Untitled"),
-      el("p", { class: "muted" }, `#${token.token_id}${token.minted_at ? ` · minted ${new Date(token.minted_at).toLocaleDateString()}` : ""}`),
+      el("p", { class: "muted" }, `#${token.token_id}`, token.minted_at
+        ? [" · minted ", el("time", { datetime: token.minted_at, title: exactTime(token.minted_at) }, relativeTime(token.minted_at))] : null),
       token.token_uri ? el("p", { class: "mono muted token-uri", title: token.token_uri }, token.token_uri) : null)));
-    galleryMeta.textContent = answer.tokens.length ? `${answer.tokens.length} NFT${answer.tokens.length === 1 ? "" : "s"}.` : "No NFTs yet.";
+    if (answer.tokens.length) cardState(galleryMeta, "note", `${answer.tokens.length} NFT${answer.tokens.length === 1 ? "" : "s"}.`);
+    else cardState(galleryMeta, "empty", "No NFTs yet.");
     return answer.tokens;
   } catch (error) {
-    galleryMeta.textContent = `Gallery unavailable: ${error.message}`;
+    cardState(galleryMeta, "error", failed("Gallery", error));
     return null;
   }
 }

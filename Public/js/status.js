@@ -1,8 +1,12 @@
-// Network card: reads /api/health and shows the chain id and the latest block; balance card: the
-// native coin and the known tokens of the connected address, with a stale marker.
-// Everything from the API is inserted as text, never as HTML.
+// Network card: reads /api/health and shows the chain id and the latest block. Balance card: the
+// native coin and the known tokens of the connected address (short, exact on hover and copy; the
+// symbol is the row's name), with a stale marker, and the balance over the last days drawn from
+// the indexed history. Everything from the API is inserted as text, never as HTML.
 
 import { api, el } from "./api.js";
+import { cardState, failed } from "./card.js";
+import { amountNode } from "./format.js";
+import { drawBalance } from "./pictures.js";
 import { onChange } from "./wallet.js";
 
 const REFRESH_MS = 3000;
@@ -40,25 +44,31 @@ const balanceList = document.getElementById("balance-list");
 const balanceEmpty = document.getElementById("balance-empty");
 const balanceMeta = document.getElementById("balance-meta");
 const refreshButton = document.getElementById("balance-refresh");
+const balanceChart = document.getElementById("balance-chart");
+const balanceChartState = document.getElementById("balance-chart-state");
 let shownFor = null;
 
 async function loadBalance(address) {
   const tokens = document.body.dataset.tokens;
+  if (balanceList.hidden) cardState(balanceEmpty, "loading", "Loading your balance…");
   try {
     const data = await api(`/balance/${address}${tokens ? `?tokens=${tokens}` : ""}`);
     // A token off the verified list is named by its contract: its symbol is only what it says.
     const name = (amount) => (amount.verified === false ? `${amount.symbol} (unverified token ${amount.address})` : amount.symbol);
-    const rows = [data.native, ...data.tokens].flatMap((amount) => [el("dt", {}, name(amount)), el("dd", { class: "amount" }, amount.formatted)]);
+    const rows = [data.native, ...data.tokens].flatMap((amount) => [el("dt", {}, name(amount)),
+      el("dd", {}, amountNode(amount.balance, amount.decimals, null))]);
     balanceList.replaceChildren(...rows);
     balanceList.hidden = false;
-    balanceEmpty.hidden = true;
+    cardState(balanceEmpty, "ready");
     refreshButton.hidden = false;
     balanceMeta.textContent = data.stale
       ? `Stale: read ${Math.round(data.age_seconds)} s ago, the node is not answering.`
       : `At block ${data.block.toLocaleString("en-US")}.`;
     balanceMeta.className = data.stale ? "status-bad" : "muted";
+    if (balanceChart) drawBalance(balanceChart, balanceChartState, address, data.native.symbol);
   } catch (error) {
-    balanceMeta.textContent = `Balance unavailable: ${error.message}`;
+    if (balanceList.hidden) cardState(balanceEmpty, "error", failed("Balance", error));
+    balanceMeta.textContent = balanceList.hidden ? "" : failed("Balance", error);
     balanceMeta.className = "status-bad";
   }
 }

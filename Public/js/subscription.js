@@ -1,14 +1,18 @@
 // Premium: the connected address's subscription (active, expiry, price), and buying or
-// extending it by N months through the wallet, previewed first, followed to its final state.
+// extending it by N months through the wallet, previewed first, followed to its final state;
+// the time left drawn as a bar.
 
 import { api, nativeSymbol } from "./api.js";
+import { cardState, failed } from "./card.js";
+import { amountNode, exactTime, readableAmount, relativeTime } from "./format.js";
+import { premiumBar } from "./pictures.js";
 import { transactionCard } from "./txcard.js";
 import { onChange, state } from "./wallet.js";
 
 const empty = document.getElementById("premium-empty");
 const facts = document.getElementById("premium-facts");
 const form = document.getElementById("premium-form");
-const months = document.getElementById("premium-months");
+const monthsInput = document.getElementById("premium-months");
 const total = document.getElementById("premium-total");
 const card = document.getElementById("premium-card");
 let price = null;
@@ -21,17 +25,11 @@ function show(id, text, className) {
   if (className !== undefined) element.className = className;
 }
 
-// Exact: the price in wei times the months, formatted from the integer (no floating point).
-function formatWei(wei) {
-  const digits = wei.toString().padStart(19, "0");
-  const whole = digits.slice(0, -18).replace(/^0+(?=\d)/, "");
-  const fraction = digits.slice(-18).replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : whole;
-}
-
+// Exact: the price in wei times the months, an integer, formatted by format.js.
 function showTotal() {
   if (price === null) return;
-  total.textContent = `${months.value} × ${formatWei(price)} ${symbol} = ${formatWei(price * BigInt(months.value))} ${symbol}, plus the network fee.`;
+  const months = Number(monthsInput.value);
+  total.textContent = `${months} × ${readableAmount(price)} ${symbol} = ${readableAmount(price * BigInt(months))} ${symbol}, plus the network fee.`;
 }
 
 // After a confirmed purchase: read the status again until its expiry has moved (the server may
@@ -47,25 +45,31 @@ async function loadAfterPurchase(address) {
 }
 
 async function load(address) {
+  if (facts.hidden) cardState(empty, "loading", "Loading your subscription…");
   try {
     const [status, native] = await Promise.all([api(`/subscription/${address}`), nativeSymbol()]);
     symbol = native;
     price = BigInt(status.price_wei);
     expiresAt = status.expires_at;
-    empty.hidden = true;
+    cardState(empty, "ready");
     facts.hidden = false;
     show("premium-state", status.paused ? "Sales are paused" : status.active ? "Active" : "Not active", status.active ? "status-ok" : "muted");
-    show("premium-expiry", status.expires_at_iso ? new Date(status.expires_at_iso).toLocaleString() : "—");
-    show("premium-price", `${status.price} ${symbol} per ${status.period_days} days`);
+    const expiry = document.getElementById("premium-expiry");
+    if (status.expires_at) {
+      const end = Number(status.expires_at) * 1000;
+      expiry.replaceChildren(`${exactTime(end)} (${relativeTime(end)})`);
+    } else {
+      expiry.replaceChildren("—");
+    }
+    document.getElementById("premium-price").replaceChildren(amountNode(status.price_wei, 18, symbol), ` per ${status.period_days} days`);
+    premiumBar(document.getElementById("premium-bar"), status);
     showTotal();
   } catch (error) {
-    empty.hidden = false;
-    empty.textContent = `Subscription unavailable: ${error.message}`;
-    empty.className = "status-bad";
+    cardState(empty, "error", failed("Subscription", error));
   }
 }
 
-months.addEventListener("change", showTotal);
+monthsInput.addEventListener("change", showTotal);
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (!state.account) {
@@ -74,7 +78,7 @@ form.addEventListener("submit", async (event) => {
     return;
   }
   try {
-    const prepared = await api("/subscription/prepare", { method: "POST", body: { from: state.account, months: Number(months.value) } });
+    const prepared = await api("/subscription/prepare", { method: "POST", body: { from: state.account, months: Number(monthsInput.value) } });
     card.replaceChildren(await transactionCard(prepared, { onConfirmed: () => loadAfterPurchase(state.account) }));
   } catch (error) {
     total.textContent = error.message;

@@ -1,7 +1,8 @@
 // A prepared transaction as a card: summary, recipient, fee and simulation, with Confirm (the
 // person's wallet signs and sends) and Cancel; then its status followed by long-poll until final.
 
-import { api, el, nativeSymbol, shortAddress } from "./api.js";
+import { api, el, nativeSymbol } from "./api.js";
+import { addressNode, amountNode, feeNode, shortAddress } from "./format.js";
 import { explorerLink, sendTransaction } from "./wallet.js";
 
 async function follow(hash, line, symbol) {
@@ -10,8 +11,9 @@ async function follow(hash, line, symbol) {
     try {
       const status = await api(`/tx/${hash}?wait=30&since=${since}`);
       since = status.status;
-      if (since === "confirmed") line.textContent = `Confirmed in block ${status.block}; fee ${status.fee} ${symbol}.`;
-      else if (since === "failed") line.textContent = `Failed: ${status.reason}. The fee (${status.fee} ${symbol}) was still paid.`;
+      const fee = () => feeNode(status.fee_wei, symbol, status.gas_used ? BigInt(status.fee_wei) / BigInt(status.gas_used) : null);
+      if (since === "confirmed") line.replaceChildren(`Confirmed in block ${Number(status.block).toLocaleString("en-US")}; fee `, fee(), ".");
+      else if (since === "failed") line.replaceChildren(`Failed: ${status.reason}. The fee (`, fee(), ") was still paid.");
       else if (since === "dropped") line.textContent = `Dropped: ${status.reason}`;
       else line.textContent = "Pending…";
       line.className = `tx-status status-${since === "confirmed" ? "ok" : since === "pending" ? "pending" : "bad"}`;
@@ -54,8 +56,10 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
   const node = el("div", { class: "action-card" },
     el("p", { class: "summary" }, prepared.summary),
     el("dl", { class: "facts" },
-      el("dt", {}, "To"), el("dd", { class: "mono" }, tx.to),
-      el("dt", {}, "Fee"), el("dd", {}, `about ${prepared.fee.estimated} ${symbol} (at most ${prepared.fee.max} ${symbol})`),
+      el("dt", {}, "To"), el("dd", {}, addressNode(tx.to, { full: true })),
+      ...(BigInt(tx.value) > 0n ? [el("dt", {}, "Amount"), el("dd", {}, amountNode(BigInt(tx.value), 18, symbol, { context: "readable" }))] : []),
+      el("dt", {}, "Fee"), el("dd", {}, "about ", feeNode(prepared.fee.estimated_wei, symbol), " (at most ",
+        feeNode(prepared.fee.max_wei, symbol, BigInt(tx.maxFeePerGas)), ")"),
       el("dt", {}, "Simulation"), el("dd", {}, prepared.simulation.success ? "succeeds" : `fails: ${prepared.simulation.reason}`)),
     ...acknowledgement(prepared.warnings, confirm),
     el("div", { class: "actions" }, confirm, cancel), status);

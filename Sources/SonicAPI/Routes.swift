@@ -15,6 +15,8 @@ extension API {
         .answer(.get, "/api/network") { api, _ in try await api.network() },
         .answer(.get, "/api/balance/{address}", query: ["tokens"]) { api, call in try await api.balance(call) }
             .answering { api, call in try api.freshBalance(call).map(call.respond) != nil },
+        .answer(.get, "/api/network/fees", query: ["blocks"]) { api, call in try await api.feeHistory(call) },
+        .answer(.get, "/api/history/{address}/balance-series", query: ["days"]) { api, call in try await api.balanceSeries(call) },
         .answer(.get, "/api/history/{address}", query: HistoryQueryDecoder.fields) { api, call in try await api.history(call) },
         .answer(.post, "/api/tx/prepare", body: ["from": address, "to": address, "amount": 128, "token": 64, "acknowledge": 256]) { api, call in try await api.prepareTransfer(call) },
         .answer(.post, "/api/tx/send", body: ["raw": 2 * 131_072 + 4]) { api, call in try await api.send(call) },

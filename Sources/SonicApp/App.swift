@@ -28,6 +28,7 @@ public final class App: Sendable {
     public let transactions: TransactionService
     public let subscriptions: SubscriptionService
     public let networkInfo: NetworkService
+    public let feeHistory: FeeHistoryService
     public let auth: AuthService
     public let agent: AgentService
     public let history: HistoryService
@@ -87,6 +88,7 @@ public final class App: Sendable {
         self.transactions = transactions
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
         networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
+        feeHistory = FeeHistoryService(context: context, ttl: configuration.balanceTTL)
         watchlist = Watchlist(enabled: !configuration.indexAll, repository: store, clock: context.clock, seconds: configuration.watchSeconds)
         history = HistoryService(context: context, repository: store, watchlist: watchlist)
         var content: ContentStore?

@@ -17,6 +17,8 @@ public protocol ChainReads: Sendable {
     func gasPrice() async throws(ChainError) -> UInt256
     /// The fees to offer for the next block.
     func suggestFees() async throws(ChainError) -> FeeSuggestion
+    /// `eth_feeHistory` of the last `blocks` blocks, with the median priority fee of each.
+    func feeHistory(blocks: UInt64) async throws(ChainError) -> FeeHistory
     /// What a preview needs, asked at once: the sender's next nonce (pending included) and the
     /// gas `request` would use (`.reverted` when simulating it fails).
     func preview(_ request: CallRequest) async -> (nonce: Result<UInt64, ChainError>, gas: Result<UInt64, ChainError>)

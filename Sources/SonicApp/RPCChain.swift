@@ -23,6 +23,7 @@ public struct RPCChain: ChainReads, Broadcaster {
     }
     public func gasPrice() async throws(ChainError) -> UInt256 { try await client.gasPrice() }
     public func suggestFees() async throws(ChainError) -> FeeSuggestion { try await fees.suggest() }
+    public func feeHistory(blocks: UInt64) async throws(ChainError) -> FeeHistory { try await client.feeHistory(blocks: blocks, percentiles: [50]) }
     public func receipt(_ hash: Hash32) async throws(ChainError) -> Receipt? { try await client.receipt(hash) }
     public func knows(_ hash: Hash32) async throws(ChainError) -> Bool { try await client.transaction(hash) != nil }
     public func isUnreachable(within seconds: Double) -> Bool { client.isUnreachable(within: seconds) }

@@ -167,6 +167,13 @@ public struct FeeHistory: Decodable, Sendable {
     public let baseFeePerGas: [BigQuantity]
     public let gasUsedRatio: [Double]
     public let reward: [[BigQuantity]]?
+
+    public init(oldestBlock: Quantity, baseFeePerGas: [BigQuantity], gasUsedRatio: [Double], reward: [[BigQuantity]]?) {
+        self.oldestBlock = oldestBlock
+        self.baseFeePerGas = baseFeePerGas
+        self.gasUsedRatio = gasUsedRatio
+        self.reward = reward
+    }
 }
 
 /// An `eth_getLogs` filter.

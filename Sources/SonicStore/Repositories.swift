@@ -74,6 +74,8 @@ public protocol HistoryRepository: WatchRepository {
     func history(_ query: HistoryQuery) throws(StoreError) -> [ActivityEntry]
     func ownedNFTs(_ owner: Address) throws(StoreError) -> [OwnedNFT]
     func indexerState(chainID: UInt64) throws(StoreError) -> IndexerState?
+    func nativeMovements(of address: Address, since: UInt64) throws(StoreError) -> [NativeMovement]
+    func dailyActivity(of address: Address, since: UInt64) throws(StoreError) -> [DailyActivity]
 }
 
 /// What the indexer (`SonicSync`) writes and reads: batches of blocks, rollbacks, its position,

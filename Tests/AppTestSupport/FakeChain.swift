@@ -77,6 +77,17 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
     public func balance(of address: Address, at block: BlockTag) throws(ChainError) -> UInt256 { try read { $0.balances[address] ?? .zero } }
     public func gasPrice() throws(ChainError) -> UInt256 { try read { $0.fees.baseFee } }
     public func suggestFees() throws(ChainError) -> FeeSuggestion { try read { $0.fees } }
+    /// The last `blocks` blocks (those the chain has), each a gwei dearer than the one before it
+    /// from the suggested base fee, half full, paying the suggested priority fee.
+    public func feeHistory(blocks: UInt64) throws(ChainError) -> FeeHistory {
+        try read { state in
+            let count = min(blocks, state.block + 1)
+            let oldest = state.block + 1 - count
+            let fees = (0...count).map { BigQuantity(state.fees.baseFee.adding(UInt256(UInt64($0) * 1_000_000_000))!) }
+            return FeeHistory(oldestBlock: Quantity(oldest), baseFeePerGas: fees, gasUsedRatio: Array(repeating: 0.5, count: Int(count)),
+                              reward: Array(repeating: [BigQuantity(state.fees.maxPriorityFeePerGas)], count: Int(count)))
+        }
+    }
     public func receipt(_ hash: Hash32) throws(ChainError) -> Receipt? { try read { $0.receipts[hash] } }
     public func receipts(_ hashes: [Hash32]) throws(ChainError) -> [Result<Receipt?, ChainError>] {
         try read { state in

@@ -64,7 +64,7 @@ def readable(wei: int, decimals: int = 18, places: int = 6) -> str:
 
 def test_readable_follows_the_shared_vectors():
     vectors = json.loads((Path(__file__).resolve().parents[1] / "Fixtures" / "amount-format.json").read_text())["vectors"]
-    for vector in (v for v in vectors if v["style"] == "readable"):
+    for vector in (v for v in vectors if v["style"] == "readable" and "context" not in v):
         assert readable(int(vector["amount"]), vector["decimals"]) == vector["text"], vector
 
 

@@ -76,6 +76,8 @@ def every_route(stack):
     yield stack.get("/api/network")
     yield stack.get(f"/api/balance/{ALICE}?tokens=S")
     yield stack.get(f"/api/history/{ALICE}")
+    yield stack.get(f"/api/history/{ALICE}/balance-series?days=7")
+    yield stack.get("/api/network/fees?blocks=5")
     yield stack.post_json("/api/tx/prepare", {"from": ALICE, "to": BOB, "amount": "1"})
     yield stack.post_json("/api/tx/send", {"raw": raw_transfer()})
     yield stack.post_json("/api/tx/track", {"hash": tx_hash})

@@ -22,6 +22,8 @@ import Testing
         }
         func ownedNFTs(_ owner: Address) throws(StoreError) -> [OwnedNFT] { try check(); return [] }
         func indexerState(chainID: UInt64) throws(StoreError) -> IndexerState? { try check(); return nil }
+        func nativeMovements(of address: Address, since: UInt64) throws(StoreError) -> [NativeMovement] { try check(); return [] }
+        func dailyActivity(of address: Address, since: UInt64) throws(StoreError) -> [DailyActivity] { try check(); return [] }
         func watch(_ address: Address, source: String, at date: Date, until expiresAt: Date?) throws(StoreError) -> Bool { try check(); return true }
     }
 

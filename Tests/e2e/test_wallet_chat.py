@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, name_the_coin
+from shown import balance_text, exact_text
 
 ME = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -24,10 +25,9 @@ def test_connect_sign_in_and_balance_matches_the_chain(stack, wallet_page, walle
     assert "personal_sign" in wallet.calls
     block = int(stack.rpc("eth_blockNumber"), 16)
     wei = int(stack.rpc("eth_getBalance", ME, hex(block)), 16)
-    whole, fraction = divmod(wei, 10**18)
-    expected = f"{whole}.{f'{fraction:018d}'.rstrip('0')}" if fraction else str(whole)
-    expect(wallet_page.locator("#balance-list dd").first).to_have_text(expected)
-    expect(wallet_page.locator("#balance-list dd").nth(1)).to_have_text("1000000")  # SUSD from the deployment
+    expect(wallet_page.locator("#balance-list dd").first).to_have_text(balance_text(wei))
+    expect(wallet_page.locator("#balance-list dd .amount").first).to_have_attribute("title", exact_text(wei))
+    expect(wallet_page.locator("#balance-list dd").nth(1)).to_have_text("1,000,000")  # SUSD from the deployment
     ARTIFACTS.mkdir(exist_ok=True)
     wallet_page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
     assert not [m for m in wallet_page.console_messages if "Content Security Policy" in m]
@@ -55,8 +55,10 @@ def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     wallet_page.get_by_label("Message").fill(f"send 1 S to {BOB}")
     wallet_page.get_by_role("button", name="Send", exact=True).click()
     expect(wallet_page.locator(".action-card .summary")).to_have_text(f"Send 1 S to {BOB}", timeout=10_000)
+    # The card to confirm writes the recipient whole: a look-alike sharing its ends cannot pass.
+    expect(wallet_page.locator(".action-card .address .mono")).to_have_text(BOB)
     wallet_page.get_by_role("button", name="Confirm in wallet").click()
-    expect(wallet_page.locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block \d+; fee [0-9.]+ S\.$"), timeout=20_000)
+    expect(wallet_page.locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block [\d,]+; fee [0-9.]+…? S at [0-9.]+…? gwei\.$"), timeout=20_000)
     assert "eth_sendTransaction" in wallet.calls
     wallet_page.screenshot(path=str(ARTIFACTS / "chat.png"))
     assert int(stack.rpc("eth_getBalance", BOB, "latest"), 16) - before == 10**18
@@ -65,11 +67,11 @@ def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     wallet_page.get_by_role("navigation").get_by_role("link", name="History").click()
     first = wallet_page.locator("#history-rows tr").first
     expect(first).to_contain_text("Sent · S transfer", timeout=10_000)
-    expect(first).to_contain_text("−1 S")
+    expect(first.locator(".amount.flow-out")).to_have_text("↑Sent 1 S")
     wallet_page.get_by_label("Address").fill(BOB)
     wallet_page.get_by_role("button", name="Show").click()
     expect(wallet_page.locator("#history-rows tr").first).to_contain_text("Received · S transfer", timeout=10_000)
-    expect(wallet_page.locator("#history-rows tr").first).to_contain_text("+1 S")
+    expect(wallet_page.locator("#history-rows tr").first.locator(".amount.flow-in")).to_have_text("↓Received 1 S")
 
 
 def test_a_reply_with_two_cards_shows_each_with_its_own_confirm_cancel_and_status(stack, wallet_page, wallet):
@@ -96,7 +98,7 @@ def test_a_reply_with_two_cards_shows_each_with_its_own_confirm_cancel_and_statu
     cards.nth(0).get_by_role("button", name="Cancel").click()
     expect(cards.nth(0)).to_have_text("Cancelled. Nothing was sent.")
     cards.nth(1).get_by_role("button", name="Confirm in wallet").click()
-    expect(cards.nth(1).locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block \d+; fee [0-9.]+ S\.$"), timeout=20_000)
+    expect(cards.nth(1).locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block [\d,]+; fee [0-9.]+…? S at [0-9.]+…? gwei\.$"), timeout=20_000)
     expect(cards.nth(0)).to_have_text("Cancelled. Nothing was sent.")
     assert wallet.calls.count("eth_sendTransaction") == 1
     assert int(stack.rpc("eth_getBalance", BOB, "latest"), 16) - before == 2 * 10**18
@@ -225,12 +227,12 @@ def test_an_entry_is_worded_alike_on_the_dashboard_and_the_history_page(stack, w
     name_the_coin(wallet_page, "TS")
     sign_in(wallet_page, stack)
     expect(wallet_page.locator("#activity li").first).to_contain_text("Moved 1 S", timeout=10_000)
-    expect(wallet_page.locator("#premium-line")).to_have_text(re.compile(r"^Not active\. [0-9.]+ TS per 30 days\.$"))
+    expect(wallet_page.locator("#premium-line")).to_have_text(re.compile(r"^Not active\. [0-9.,]+…? TS per 30 days\.$"))
     wallet_page.get_by_role("navigation").get_by_role("link", name="History").click()
     first = wallet_page.locator("#history-rows tr").first
     expect(first.locator("[data-label=What]")).to_have_text("Moved · S transfer", timeout=10_000)
-    expect(first.locator("[data-label=Amount]")).to_have_text("1 S")
-    expect(first.locator("[data-label=Fee]")).to_have_text(re.compile(r"^[0-9.]+ TS$"))
+    expect(first.locator("[data-label=Amount]")).to_have_text("⇄Moved to self 1 S")
+    expect(first.locator("[data-label=Fee]")).to_have_text(re.compile(r"^[0-9.]+…? TS$"))
 
 
 def test_a_card_whose_coins_cannot_come_back_is_confirmed_only_once_acknowledged(stack, wallet_page, wallet):
