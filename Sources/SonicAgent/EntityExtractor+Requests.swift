@@ -9,9 +9,8 @@ extension EntityExtractor {
         var entities = Entities()
         guard let action = defiAction() else { return entities }
         let validators = validatorNumbers()
-        // "validator 15" and "50 %" are not amounts; "half" and "all" are none.
-        let skipped = Set(numberSpans.map(\.index).filter { word(at: $0 + 1) == "%" || word(at: $0 + 1) == "percent" })
-            .union(validators.map(\.index))
+        // "validator 15", "50 %", "request 2" and "the 3rd" are not amounts; "half" and "all" are none.
+        let skipped = notAmounts.union(validators.map(\.index))
         let (amount, token) = amountAndToken(excluding: skipped)
         entities.action = .defi(action)
         entities.amount = amount
@@ -40,17 +39,23 @@ extension EntityExtractor {
         case "stake", "delegate": return .stake
         case "unstake", "undelegate", "unbond": return .unstake
         case "restake", "compound", "reinvest": return .restake
-        case "claim", "collect", "harvest": return .claimRewards
+        case "harvest": return .claimRewards
         case "borrow": return .borrow
         case "repay": return .repay
         case "pay": return message.has(["back", "off"]) ? .repay : nil
         case "lend": return .lend
         case "lp": return .addLiquidity
-        case "withdraw", "remove", "pull", "exit", "take":
+        case "withdraw", "remove", "pull", "exit", "take", "cash":
             if liquidity { return .removeLiquidity }
-            if verb == "take" { return message.has(["loan", "loans"]) ? .borrow : nil }
-            if verb == "withdraw" { return message.has(["rewards", "reward", "earnings", "yield"]) ? .claimRewards : .withdraw }
-            return nil
+            if verb == "take", message.has(["loan", "loans"]) { return .borrow }
+            // Rewards taken out are claimed; funds already unstaked are withdrawn; a stake
+            // taken out ("remove 25 S from my stake") is unstaked.
+            if message.has(["rewards", "reward", "earnings", "yield", "earned"]) { return .claimRewards }
+            if verb == "withdraw" || message.has(Lexicon.unlockedWords) { return .withdraw }
+            return message.has(["stake", "staking", "staked", "delegation", "validator", "validators"]) ? .unstake : nil
+        case "claim", "collect":
+            // "claim my unlocked S": what the unstaking released, not rewards.
+            return message.has(Lexicon.unlockedWords) && !message.has(["rewards", "reward", "earnings", "yield", "earned"]) ? .withdraw : .claimRewards
         default:  // "add", "provide", "deposit", "supply", "put", "send", "move", "lock"
             if liquidity { return .addLiquidity }
             if message.has(["staking", "stake", "validator", "validators", "delegation", "sts"]) { return .stake }
@@ -65,19 +70,46 @@ extension EntityExtractor {
         var numbers: [(value: Int, index: Int)] = []
         let markers: Set<String> = ["#", "id", "number", "no", "nr", "num"]
         let named = message.has(["validator", "validators"])
+        let spans = numberSpans
         for index in message.tokens.indices {
             guard let anchor = word(at: index), ["validator", "validators", "val"].contains(anchor) || (named && markers.contains(anchor)) else { continue }
+            // "request id 4" names a withdrawal request, not a validator.
+            if markers.contains(anchor), ["request", "requests", "req", "withdrawal"].contains(word(at: index - 1) ?? "") { continue }
+            // "the 3rd validator", "the second validator".
+            if ["validator", "val"].contains(anchor), let ordinal = ordinal(before: index) {
+                numbers.append(ordinal)
+                continue
+            }
             var next = index + 1
             while let filler = word(at: next), markers.contains(filler) { next += 1 }
-            guard next < message.tokens.count else { continue }
-            switch message.tokens[next].kind {
-            case .number(let value): if let number = Int(value) { numbers.append((number, next)) }
-            case .word(let written) where written.hasPrefix("#"):
-                if let number = Int(written.dropFirst().trimmingCharacters(in: .punctuationCharacters)) { numbers.append((number, next)) }
-            default: break
+            guard next < message.tokens.count, !numbers.contains(where: { $0.index == next }) else { continue }
+            if let span = spans.first(where: { $0.index == next }), let number = Int(span.value) {
+                numbers.append((number, next))
+            } else if case .word(let written) = message.tokens[next].kind, written.hasPrefix("#"),
+                      let number = Int(written.dropFirst().trimmingCharacters(in: .punctuationCharacters)) {
+                numbers.append((number, next))
             }
         }
         return numbers
+    }
+
+    /// An ordinal right before `index`: "3rd" (a number and its suffix) or "third".
+    private func ordinal(before index: Int) -> (value: Int, index: Int)? {
+        if let suffix = word(at: index - 1), Lexicon.ordinalSuffixes.contains(suffix), index >= 2, case .number(let value) = message.tokens[index - 2].kind,
+           let number = Int(value) {
+            return (number, index - 2)
+        }
+        if let written = word(at: index - 1), let number = Lexicon.ordinals[written] { return (number, index - 1) }
+        return nil
+    }
+
+    /// Numbers that are not amounts: percentages, ordinals ("the 3rd"), ids ("request 2", "#4").
+    var notAmounts: Set<Int> {
+        Set(numberSpans.map(\.index).filter { index in
+            let after = word(at: index + 1) ?? "", before = word(at: index - 1) ?? ""
+            return ["%", "percent", "pct"].contains(after) || Lexicon.ordinalSuffixes.contains(after)
+                || ["request", "requests", "req", "id", "#", "slippage"].contains(before) || ["request", "requests", "req"].contains(word(at: index - 2) ?? "")
+        })
     }
 
     /// Wrapping swaps a coin for its wrapped token ("wrap 4 S": S for WS), unwrapping the other

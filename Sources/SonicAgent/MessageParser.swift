@@ -93,6 +93,8 @@ public struct MessageParser: Sendable {
             if m.hashes.count == 1 && m.addresses.isEmpty { return .transactionStatus }
             if m.addresses.count == 1 && m.hashes.isEmpty { return .transactionHistory }
         }
+        // "deploy a collection called Sonic Punks with symbol SPUNK" makes NFTs.
+        if m.makesCollection { return .nftCreation }
         // Things we do not do: deploying tokens or contracts, QR codes.
         if m.has(["deploy", "deploying", "qr", "launch"]) && !m.has(Lexicon.defiWords) { return .generalQuery }
         if m.has(["enough"]) && m.has(["have", "got", "own", "hold"]) { return .balanceCheck }
@@ -105,10 +107,12 @@ public struct MessageParser: Sendable {
         // be a transfer's, or a bare "yes, approve".
         let approves = m.has(["approve", "approved", "approving"]) && !m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))
             && (m.words.count > 2 || !m.tokenMentions.isEmpty)
-        if m.has(Lexicon.approvalWords.subtracting(["approve", "approved", "approving"])) || m.phrase("can spend my") || approves {
+        if m.has(Lexicon.approvalWords.subtracting(["approve", "approved", "approving"])) || m.asksWhoMaySpend || approves {
             return .tokenApproval
         }
         if m.has(Lexicon.defiWords) { return .defiQuery }
+        // "what would 100 SUSD get me in S", "turn 10 S into wrapped sonic": a trade.
+        if m.asksForQuote || m.tradesTokens { return .swap }
         if m.phrase("trading at") || m.has(["price", "chart", "charts", "sentiment", "marketcap", "mcap"]) && !m.has(Lexicon.swapWords.subtracting(["trading"])) {
             return .generalQuery
         }
@@ -137,7 +141,10 @@ public struct MessageParser: Sendable {
             || (m.has(["last", "latest", "recent"]) && m.has(["tx", "txs", "transactions", "transfers", "sends"])) || m.has(["spent", "spend", "spending", "received"]) {
             return .transactionHistory
         }
-        if m.has(Lexicon.sendVerbs) { return .sendTransaction }
+        // "how do I move my USDC to rabby?" asks how, with nothing to send yet.
+        if m.has(Lexicon.sendVerbs) && !(m.asksForExplanation && m.addresses.isEmpty && m.numbers.isEmpty) { return .sendTransaction }
+        if m.asksForExplanation { return nil }
+        // "how do I add wS to my wallet?", "what does insufficient balance mean?": explanations.
         if m.has(Lexicon.balanceWords) || m.phrase("how much") || m.phrase("how many") || m.has(["hold", "holding", "worth", "wallet", "own"])
             || (m.phrase("do i have") || m.phrase("have i got") || m.phrase("do i still have") || m.phrase("got any") || m.phrase("have any"))
                 && EntityExtractor(message: m).namedToken(capitals: true) != nil {

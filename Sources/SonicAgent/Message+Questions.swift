@@ -1,0 +1,44 @@
+/// What kind of question or request a message is, beyond its cue words: a quote for a trade, a
+/// collection to make, who may spend one's tokens, an explanation that mentions a balance.
+extension Message {
+    /// "what would 100 SUSD get me in S", "how much USDC would I get for 20 S", "what's the rate
+    /// for 10 S to USDC": an amount and two tokens, asking what the trade gives.
+    var asksForQuote: Bool {
+        let extractor = EntityExtractor(message: self)
+        guard !extractor.numberSpans.isEmpty, Set(extractor.swapMentions()).count >= 2, addresses.isEmpty else { return false }
+        return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in")
+    }
+
+    /// "turn 10 S into wS", "flip 20 USDC to S": a verb that changes one token into another.
+    var tradesTokens: Bool {
+        guard requestVerb(among: Lexicon.tradeVerbs) != nil, addresses.isEmpty else { return false }
+        return Set(EntityExtractor(message: self).swapMentions()).count >= 2 && has(["into", "to", "for"])
+    }
+
+    /// Making a collection of NFTs, however it is worded: "deploy an NFT collection called …",
+    /// "create a collection named …", "spin up a new collection", "launch my NFT collection".
+    /// A token or contract of another kind is not one ("deploy an ERC20 token").
+    var makesCollection: Bool {
+        let collection = has(["collection", "collections", "erc-721", "erc721", "erc-1155", "erc1155"])
+        guard collection || has(["nft", "nfts"]) else { return false }
+        guard !has(["erc20", "erc-20", "memecoin", "coin", "show", "list", "view", "see", "display", "owned", "gallery", "floor"]) else { return false }
+        return has(["deploy", "deploying", "launch", "launching", "create", "creating", "make", "spin", "start", "new", "set"])
+    }
+
+    /// "who is allowed to spend my scUSD?", "which contracts can spend my USDC?".
+    var asksWhoMaySpend: Bool {
+        ["can spend my", "allowed to spend", "able to spend", "permission to spend", "permissions to spend", "access to my"].contains { phrase($0) }
+    }
+
+    /// A question about how or why, which may mention a balance or a token without asking for
+    /// one: "how do I add wS to my wallet?", "why doesn't my USDC show up?", "is it safe to keep
+    /// my S here?", "what does insufficient balance mean?".
+    var asksForExplanation: Bool {
+        guard !phrase("how much"), !phrase("how many"), !has("enough") else { return false }
+        let openings: [[String]] = [
+            ["why"], ["how", "do"], ["how", "can"], ["how", "to"], ["how", "does"], ["how", "would"], ["how", "should"],
+            ["is", "it"], ["is", "my"], ["are", "my"], ["should", "i"], ["explain"], ["what", "happens"], ["what", "if"],
+        ]
+        return openings.contains { words.starts(with: $0) } || has(["mean", "means", "meaning", "explain"])
+    }
+}
