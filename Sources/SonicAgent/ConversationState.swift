@@ -37,11 +37,13 @@ public struct ConversationState: Codable, Sendable, Equatable {
     public var seriesNonce: UInt64?
     /// The addresses offered when asked which should receive: "each" or "both" sends to all.
     public var choices: [Address] = []
+    /// A DeFi request waiting for a validator, an amount or a token.
+    public var pendingDeFi: PendingDeFi?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case pendingSend, awaitingYes, pendingSubscription, lastSend, cardShown, series, seriesIndex, seriesNonce, choices
+        case pendingSend, awaitingYes, pendingSubscription, lastSend, cardShown, series, seriesIndex, seriesNonce, choices, pendingDeFi
     }
 
     /// Throws: `DecodingError` for a value of the wrong shape; keys added later may be absent.
@@ -56,8 +58,34 @@ public struct ConversationState: Codable, Sendable, Equatable {
         seriesIndex = try container.decodeIfPresent(Int.self, forKey: .seriesIndex) ?? 0
         seriesNonce = try container.decodeIfPresent(UInt64.self, forKey: .seriesNonce)
         choices = try container.decodeIfPresent([Address].self, forKey: .choices) ?? []
+        pendingDeFi = try container.decodeIfPresent(PendingDeFi.self, forKey: .pendingDeFi)
     }
 
     /// Whether transfers of a series wait to be prepared.
     public var seriesContinues: Bool { seriesIndex + 1 < series.count }
+}
+
+/// A DeFi request being put together over several messages: what is known, and which detail
+/// was last asked for, so that a bare "3" or "USDC" answers it.
+public struct PendingDeFi: Codable, Sendable, Equatable {
+    public enum Operation: String, Codable, Sendable {
+        case stake, unstake, withdraw, claimRewards, restake, wrap, unwrap, swap, quote, revoke
+    }
+
+    public enum Detail: String, Codable, Sendable {
+        case validator, amount, tokenIn, tokenOut
+    }
+
+    public var operation: Operation
+    public var validator: Int?
+    public var amount: DeFiAmount?
+    /// The token given in a swap or quote, the token wrapped or unwrapped, the token of an allowance.
+    public var tokenIn: TokenReference?
+    public var tokenOut: TokenReference?
+    public var slippage: Slippage?
+    public var spender: Spender?
+    public var request: Int?
+    public var asked: Detail?
+
+    public init(_ operation: Operation) { self.operation = operation }
 }

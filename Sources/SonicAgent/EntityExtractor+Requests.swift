@@ -120,4 +120,25 @@ extension EntityExtractor {
         let coin = named.first.map { $0.count >= 2 && $0.hasPrefix("W") ? String($0.dropFirst()) : $0 } ?? "S"
         return message.has(["unwrap", "unwrapping"]) ? ("W" + coin, coin) : (coin, "W" + coin)
     }
+
+    /// A number said alone, answering "which validator?": "3", "#3", "the third one", "3rd".
+    func bareNumber() -> Int? {
+        // "the third one": the ordinal, not "one".
+        for index in message.tokens.indices {
+            if let written = word(at: index), let number = Lexicon.ordinals[written] { return number }
+            if let written = word(at: index), written.hasPrefix("#"), let number = Int(written.dropFirst()) { return number }
+        }
+        return numberSpans.first.flatMap { Int($0.value) }
+    }
+
+    /// The withdrawal request named: "request 2", "request id 4", "request #3".
+    func requestNumber() -> Int? {
+        for index in message.tokens.indices where ["request", "requests", "req"].contains(word(at: index) ?? "") {
+            var next = index + 1
+            while let filler = word(at: next), ["id", "number", "no", "nr", "#"].contains(filler) { next += 1 }
+            if next < message.tokens.count, case .number(let value) = message.tokens[next].kind, let number = Int(value) { return number }
+            if let written = word(at: next), written.hasPrefix("#"), let number = Int(written.dropFirst()) { return number }
+        }
+        return nil
+    }
 }

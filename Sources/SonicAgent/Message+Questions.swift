@@ -41,4 +41,15 @@ extension Message {
         ]
         return openings.contains { words.starts(with: $0) } || has(["mean", "means", "meaning", "explain"])
     }
+
+    /// "how much am I staking and what have I earned?", "what are my pending rewards?", "show my
+    /// delegations": the person's own staking, not how staking works.
+    var asksForPositions: Bool {
+        guard !asksForExplanation, !["where", "which", "should", "can", "could", "when", "will", "why"].contains(words.first ?? "") else { return false }
+        let personal = has(["my", "i", "i've", "ive", "me", "am", "mine", "i'm"])
+        let staking = has(["staked", "staking", "stake", "stakes", "delegation", "delegations", "delegated", "rewards", "earned", "earn", "earnings",
+                           "positions", "position", "unstaked", "withdrawals"])
+        let elsewhere = has(Lexicon.lendingWords.union(["liquidity", "pool", "pools", "lp", "farm", "farms", "yield", "apr", "apy", "borrow", "loan"]))
+        return personal && staking && !elsewhere
+    }
 }
