@@ -6,7 +6,7 @@ import Foundation
 extension EntityExtractor {
     static let settingWords: Set<String> = [
         "symbol", "ticker", "supply", "royalty", "royalties", "price", "limit", "edition", "editions", "size", "max", "maximum", "total",
-        "fee", "fees", "decimals", "chain", "network", "items", "pieces",
+        "fee", "fees", "decimals", "chain", "network", "items", "pieces", "uri", "url", "metadata", "base",
     ]
 
     /// `name` up to the first setting ("symbol", "supply", …), with any joining word before it
@@ -24,7 +24,7 @@ extension EntityExtractor {
                 return words[...comma].joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " ,;:(-–"))
             }
             var start = index
-            while start > 1, joins.contains(bare(words[start - 1])) || Double(bare(words[start - 1])) != nil { start -= 1 }
+            while start > 1, joins.contains(bare(words[start - 1])) || bare(words[start - 1]).first?.isNumber == true { start -= 1 }
             let kept = words[..<start].joined(separator: " ")
             return kept.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:(-–"))
         }

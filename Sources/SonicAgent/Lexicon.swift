@@ -11,7 +11,7 @@ enum Lexicon {
 
     /// Spellings of token symbols, lower-cased, to their normalised symbol.
     static let tokens: [String: String] = [
-        "s": "S", "$s": "S", "sonic": "S", "sonics": "S", "ws": "WS", "$ws": "WS", "w-s": "WS", "wsonic": "WS",
+        "s": "S", "$s": "S", "sonic": "S", "$sonic": "S", "sonics": "S", "ws": "WS", "$ws": "WS", "w-s": "WS", "wsonic": "WS",
         "usdc": "USDC", "$usdc": "USDC", "usdc.e": "USDCE", "usdce": "USDCE", "usdt": "USDT", "$usdt": "USDT", "eth": "ETH",
         "weth": "WETH", "btc": "BTC", "wbtc": "WBTC", "dai": "DAI", "eurc": "EURC", "scusd": "SCUSD", "sceth": "SCETH",
         "stkscusd": "STKSCUSD", "shadow": "SHADOW", "beets": "BEETS", "anon": "ANON", "frxusd": "FRXUSD", "os": "OS",
@@ -33,7 +33,7 @@ enum Lexicon {
         "delegation", "delegations", "delegating", "delegated", "undelegate", "undelegated", "unbond", "unbonding", "validator",
         "validators", "yield", "yields", "farm", "farms", "farming", "harvest", "apr", "apy", "liquidity", "pool", "pools", "lend",
         "lending", "borrow", "borrowing", "loan", "loans", "repay", "debt", "collateral", "silo", "aave", "euler", "vault",
-        "vaults", "lp", "rewards", "unbonded",
+        "vaults", "lp", "rewards", "unbonded", "withdrawal", "withdrawals",
     ]
     /// Verbs that open a DeFi request ("stake 100 S"); some need their object to say which
     /// (`EntityExtractor.defiAction()`).

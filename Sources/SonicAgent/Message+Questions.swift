@@ -9,6 +9,14 @@ extension Message {
         return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in")
     }
 
+    /// "what is the exchange rate between S and USDC?", "how much is 1 S in USDC?": a price
+    /// asked for its own sake, with no trade in view (no amount to trade, or "how much is").
+    var asksForPrice: Bool {
+        guard requestVerb(among: Lexicon.swapWords) == nil, !has(["get", "receive", "swap", "swapping", "trade", "trading", "sell", "buy"]) else { return false }
+        if phrase("exchange rate") || phrase("conversion rate") { return EntityExtractor(message: self).numberSpans.isEmpty }
+        return (phrase("how much is") || phrase("how much are")) && has("in") && !tokenMentions.isEmpty && !has("my")
+    }
+
     /// "turn 10 S into wS", "flip 20 USDC to S": a verb that changes one token into another.
     var tradesTokens: Bool {
         guard requestVerb(among: Lexicon.tradeVerbs) != nil, addresses.isEmpty else { return false }

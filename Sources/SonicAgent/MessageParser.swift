@@ -97,7 +97,7 @@ public struct MessageParser: Sendable {
         if m.makesCollection { return .nftCreation }
         // Things we do not do: deploying tokens or contracts, QR codes.
         if m.has(["deploy", "deploying", "qr", "launch"]) && !m.has(Lexicon.defiWords) { return .generalQuery }
-        if m.has(["enough"]) && m.has(["have", "got", "own", "hold"]) { return .balanceCheck }
+        if m.has(["enough"]) && m.has(Lexicon.balanceWords.union(["have", "got", "own", "hold"])) { return .balanceCheck }
         // Fee Monetization is a programme to explain, not a fee to quote.
         if m.has(["monetization", "monetisation", "feem"]) { return .generalQuery }
         if m.has(Lexicon.gasWords) || m.phrase("base fee") || (m.has(["cost", "costs", "expensive", "cheap"]) && m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))) {
@@ -113,7 +113,8 @@ public struct MessageParser: Sendable {
         if m.has(Lexicon.defiWords) { return .defiQuery }
         // "what would 100 SUSD get me in S", "turn 10 S into wrapped sonic": a trade.
         if m.asksForQuote || m.tradesTokens { return .swap }
-        if m.phrase("trading at") || m.has(["price", "chart", "charts", "sentiment", "marketcap", "mcap"]) && !m.has(Lexicon.swapWords.subtracting(["trading"])) {
+        if m.phrase("trading at") || m.has(["price", "chart", "charts", "sentiment", "marketcap", "mcap"]) && !m.has(Lexicon.swapWords.subtracting(["trading"]))
+            || m.asksForPrice {
             return .generalQuery
         }
         if m.hasArrow && m.tokenMentions.count >= 2 || m.has(Lexicon.wrapWords) { return .swap }

@@ -17,6 +17,11 @@ extension Planner {
             switch parsed.intent {
             case .tokenApproval:
                 guard entities.action != nil else {
+                    // An allowance is given only with the swap that needs it, for its amount.
+                    if message.requestVerb(among: ["approve"]) != nil {
+                        return (parsed, .refuse(reason: "I give an allowance only together with the swap that needs it, for that swap's exact amount, "
+                                                + "as its own previewed card: ask for the swap (\"swap 100 USDC for \(nativeSymbol)\"). Nothing was prepared."), state)
+                    }
                     return (parsed, .defi(.showApprovals(token: entities.token.map(reference))), state)
                 }
                 pending = PendingDeFi(.revoke)

@@ -106,6 +106,11 @@ import Testing
         #expect(reason.contains("not supported yet") && reason.contains(needs) && reason.hasSuffix("Nothing was prepared."), "\(reason)")
     }
 
+    @Test func anAllowanceComesOnlyWithTheSwapThatNeedsIt() {
+        guard case .refuse(let reason) = say("approve 100 USDC for the router").first else { Issue.record("a bare approval was prepared"); return }
+        #expect(reason.contains("only together with the swap") && reason.hasSuffix("Nothing was prepared."))
+    }
+
     @Test func bridgingIsAnsweredHonestly() {
         #expect(say("bridge 100 USDC from ethereum to sonic") == [.refuse(reason: Planner.bridging)])
     }

@@ -42,6 +42,12 @@ import Testing
         ("how do I move my USDC from metamask to rabby?", .generalQuery, "{}"),
         ("what does pending balance mean", .generalQuery, "{}"),
         ("who has permission to spend my USDC?", .tokenApproval, #"{"token": "USDC"}"#),
+        // A price asked for its own sake is not a trade; a balance "enough" for one is a balance.
+        ("what's the conversion rate from wS to USDC?", .generalQuery, "{}"),
+        ("how much are 20 USDC in S", .generalQuery, "{}"),
+        ("is my S balance enough to stake 500?", .balanceCheck, #"{"token": "S"}"#),
+        ("stake 25 $sonic to val 2", .defiQuery, #"{"action": "stake", "amount": "25", "token": "S", "validator": 2}"#),
+        ("list my pending withdrawals", .defiQuery, "{}"),
     ]
 
     @Test(arguments: phrasings)
