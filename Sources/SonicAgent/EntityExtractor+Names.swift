@@ -14,8 +14,16 @@ extension EntityExtractor {
     static func withoutSettings(_ name: String) -> String {
         let words = name.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard words.count > 1 else { return name }
-        func bare(_ word: String) -> String { word.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "()[],.;:-–")) }
+        // "symbol=PXL", "symbol:" name the setting too.
+        func bare(_ word: String) -> String {
+            let key = word.lowercased().split(whereSeparator: { "=:".contains($0) }).first.map(String.init) ?? ""
+            return key.trimmingCharacters(in: CharacterSet(charactersIn: "()[],.;-–"))
+        }
         let joins: Set<String> = ["with", "and", "a", "an", "the", "its", "of", "&", "+"]
+        // "CryptoCritters (CCR)": what follows in brackets is a setting, the symbol.
+        if let bracket = words.indices.dropFirst().first(where: { words[$0].hasPrefix("(") }) {
+            return withoutSettings(words[..<bracket].joined(separator: " "))
+        }
         for index in 1..<words.count {
             guard settingWords.contains(bare(words[index])) else { continue }
             // The name ends at a comma before the setting ("Glass Birds, 300 items"), else where

@@ -213,10 +213,11 @@ struct EntityExtractor {
     /// "description" or "described as".
     private func nameAndDescription() -> (String?, String?) {
         let text = message.text
-        let lower = text.lowercased()
+        // "(name=…" opens a name as " name=" does; one character for one keeps the indices.
+        let lower = text.lowercased().replacingOccurrences(of: "(", with: " ")
         var name: String?
         var description: String?
-        for cue in [" called ", " named ", " titled ", " name it ", " name:", " title:", " entitled ", " name "] {
+        for cue in [" called ", " named ", " titled ", " name it ", " call it ", " calling it ", " name:", " name=", " name =", " title:", " entitled ", " name "] {
             if let range = lower.range(of: cue) {
                 name = Self.clean(String(text[range.upperBound...]), stopAt: [" with description", " and description", " with the description",
                                                                               " described as", " description", ", description", " and a description"])

@@ -71,11 +71,15 @@ enum Lexicon {
         ["i", "will"], ["i'll"], ["let"], ["lets"], ["let's"], ["let", "me"], ["let", "us"], ["time", "to"], ["need", "to"], ["i", "need", "you", "to"],
         ["would", "you", "mind"], ["mind"], ["would", "you", "be", "able", "to"], ["could", "you", "be", "able", "to"], ["are", "you", "able", "to"],
         ["can", "you", "please"], ["could", "you", "please"], ["go", "ahead"], ["quickly"], ["hey", "agent"], ["gonna"], ["i'm", "gonna"], ["im", "gonna"],
+        ["how", "about"], ["shall", "we"], ["do", "you", "mind"], ["any", "chance", "you", "could"], ["any", "chance", "you", "can"],
+        ["i", "was", "wondering", "if", "you", "could"], ["i", "wonder", "if", "you", "could"], ["wondering", "if", "you", "could"],
+        ["i'd", "like", "you", "to"], ["i", "want", "you", "to"], ["try", "to"],
     ]
     /// Asking whether one may do something: a request when it says what exactly ("can I stake
     /// 150 S with validator 4?"), a question otherwise ("can I unstake early?").
     static let permissionOpenings: [[String]] = [
         ["can", "i"], ["could", "i"], ["may", "i"], ["is", "it", "possible", "to"], ["am", "i", "able", "to"], ["is", "there", "a", "way", "to"],
+        ["can", "we"], ["could", "we"], ["shall", "i"], ["would", "it", "be", "possible", "to"], ["is", "it", "ok", "to"], ["is", "it", "okay", "to"],
     ]
     /// Gerunds that open a command ("staking 45 S on validator 5"), to their verb.
     static let gerunds: [String: String] = [

@@ -43,6 +43,8 @@ extension Message {
     /// my S here?", "what does insufficient balance mean?".
     var asksForExplanation: Bool {
         guard !phrase("how much"), !phrase("how many"), !has("enough") else { return false }
+        // "what is my wallet address?" asks for the address, not what it holds.
+        if (phrase("my address") || phrase("wallet address") || phrase("my wallet's address")) && !has(Lexicon.balanceWords) { return true }
         let openings: [[String]] = [
             ["why"], ["how", "do"], ["how", "can"], ["how", "to"], ["how", "does"], ["how", "would"], ["how", "should"],
             ["is", "it"], ["is", "my"], ["are", "my"], ["should", "i"], ["explain"], ["what", "happens"], ["what", "if"],

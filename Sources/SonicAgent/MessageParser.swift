@@ -153,7 +153,7 @@ public struct MessageParser: Sendable {
         }
         if m.has(["check", "show", "see", "view", "my"]) && !m.tokenMentions.isEmpty && m.numbers.isEmpty { return .balanceCheck }
         // "show all my tokens", "which coins do I have".
-        if m.has(["tokens", "coins", "assets"]) && m.has(["show", "list", "which", "what"]) && m.numbers.isEmpty && m.addresses.isEmpty {
+        if m.has(["tokens", "coins", "assets"]) && m.has(["show", "list", "which", "what"]) && m.has(["my", "i", "me", "mine"]) && m.numbers.isEmpty && m.addresses.isEmpty {
             return .balanceCheck
         }
         return nil

@@ -36,6 +36,11 @@ import Testing
         ("create an erc721 collection called River Stones with ticker RIVR", .nftCreation, #"{"name": "River Stones"}"#),
         ("launch an NFT collection titled Owl Nights and max supply 50", .nftCreation, #"{"name": "Owl Nights"}"#),
         ("deploy a memecoin called Froggy", .generalQuery, "{}"),
+        ("make an nft collection (name=Tide Pools, symbol=TIDE)", .nftCreation, #"{"name": "Tide Pools"}"#),
+        ("start a collection and call it Paper Moons (PPM)", .nftCreation, #"{"name": "Paper Moons"}"#),
+        ("shall we delegate 7 S to validator 9?", .defiQuery, #"{"action": "stake", "amount": "7", "token": "S", "validator": 9}"#),
+        ("what coins does the app support?", .generalQuery, "{}"),
+        ("where do I find my wallet address", .generalQuery, "{}"),
         // Explanations that mention a balance or a token.
         ("why is my wS balance not updating?", .generalQuery, "{}"),
         ("is it possible to hold USDC on sonic?", .generalQuery, "{}"),
