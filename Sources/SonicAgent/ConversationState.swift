@@ -39,11 +39,13 @@ public struct ConversationState: Codable, Sendable, Equatable {
     public var choices: [Address] = []
     /// A DeFi request waiting for a validator, an amount or a token.
     public var pendingDeFi: PendingDeFi?
+    /// The last DeFi request understood in full, for "make that 10".
+    public var lastDeFi: PendingDeFi?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case pendingSend, awaitingYes, pendingSubscription, lastSend, cardShown, series, seriesIndex, seriesNonce, choices, pendingDeFi
+        case pendingSend, awaitingYes, pendingSubscription, lastSend, cardShown, series, seriesIndex, seriesNonce, choices, pendingDeFi, lastDeFi
     }
 
     /// Throws: `DecodingError` for a value of the wrong shape; keys added later may be absent.
@@ -59,6 +61,7 @@ public struct ConversationState: Codable, Sendable, Equatable {
         seriesNonce = try container.decodeIfPresent(UInt64.self, forKey: .seriesNonce)
         choices = try container.decodeIfPresent([Address].self, forKey: .choices) ?? []
         pendingDeFi = try container.decodeIfPresent(PendingDeFi.self, forKey: .pendingDeFi)
+        lastDeFi = try container.decodeIfPresent(PendingDeFi.self, forKey: .lastDeFi)
     }
 
     /// Whether transfers of a series wait to be prepared.
@@ -86,6 +89,8 @@ public struct PendingDeFi: Codable, Sendable, Equatable {
     public var spender: Spender?
     public var request: Int?
     public var asked: Detail?
+    /// Said before the next question ("You asked for 100 USDC: I swap an amount you give").
+    public var preface: String?
 
     public init(_ operation: Operation) { self.operation = operation }
 }

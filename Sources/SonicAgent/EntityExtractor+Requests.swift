@@ -72,7 +72,8 @@ extension EntityExtractor {
         let named = message.has(["validator", "validators"])
         let spans = numberSpans
         for index in message.tokens.indices {
-            guard let anchor = word(at: index), ["validator", "validators", "val"].contains(anchor) || (named && markers.contains(anchor)) else { continue }
+            // "validtor 4": a mistyped anchor is corrected as the cue words are.
+            guard let anchor = word(at: index).map(Message.corrected), ["validator", "validators", "val"].contains(anchor) || (named && markers.contains(anchor)) else { continue }
             // "request id 4" names a withdrawal request, not a validator.
             if markers.contains(anchor), ["request", "requests", "req", "withdrawal"].contains(word(at: index - 1) ?? "") { continue }
             // "the 3rd validator", "the second validator".

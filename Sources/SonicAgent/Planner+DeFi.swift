@@ -39,6 +39,13 @@ extension Planner {
                     return (parsed, .refuse(reason: unsupported(action, entities)), state)
                 }
                 pending = try staking(operation, parsed, message)
+                // "validator 0x…": validators are named by their id.
+                if pending.validator == nil, !message.addresses.isEmpty, [.stake, .unstake].contains(operation) {
+                    pending.asked = .validator
+                    state.pendingDeFi = pending
+                    return (parsed, .clarify(question: "Validators are named by their id number, not by an address. Which validator id should I "
+                                             + "\(operation.rawValue) \(pending.amount.map { "\($0.describe(nativeSymbol)) " } ?? "")with?"), state)
+                }
                 let validators = EntityExtractor(message: message).validatorNumbers().map(\.value)
                 if pending.validator == nil, Set(validators).count > 1 {
                     pending.asked = .validator
@@ -92,9 +99,11 @@ extension Planner {
         var state = state
         var pending = pending
         func ask(_ detail: PendingDeFi.Detail, _ question: String) -> (ParsedMessage, Action, ConversationState) {
+            let preface = pending.preface.map { $0 + " " } ?? ""
             pending.asked = detail
+            pending.preface = nil
             state.pendingDeFi = pending
-            return (parsed, .clarify(question: question), state)
+            return (parsed, .clarify(question: preface + question), state)
         }
         let native = nativeSymbol
         let request: DeFiRequest
@@ -146,7 +155,27 @@ extension Planner {
             request = .revoke(token: token, spender: pending.spender)
         }
         state.pendingDeFi = nil
+        pending.asked = nil
+        state.lastDeFi = pending
+        state.lastSend = nil
         return (parsed, .defi(request), state)
+    }
+
+    /// "make that 10", "actually validator 5": the last DeFi request with the number changed.
+    func amend(_ last: PendingDeFi, _ parsed: ParsedMessage, _ message: Message, state: ConversationState) -> (ParsedMessage, Action, ConversationState)? {
+        var last = last
+        last.asked = EntityExtractor(message: message).validatorNumbers().isEmpty ? .amount : .validator
+        return answer(last, parsed, message, state: state)
+    }
+
+    /// Questions that read and start nothing: a DeFi request waiting for an answer stays
+    /// waiting through them ("stake 100 S", "what's my balance?", "validator 3").
+    static func readsOnly(_ parsed: ParsedMessage) -> Bool {
+        switch parsed.intent {
+        case .balanceCheck, .transactionHistory, .transactionStatus, .subscriptionStatus, .gasPrice, .generalQuery: true
+        case .defiQuery, .tokenApproval: parsed.entities.action == nil
+        case .sendTransaction, .nftCreation, .subscriptionPurchase, .swap: false
+        }
     }
 
     func name(_ token: TokenReference) -> String { token.name(nativeSymbol: nativeSymbol) }

@@ -44,8 +44,11 @@ extension Planner {
         var pending = PendingDeFi(asks ? .quote : .swap)
         (pending.tokenIn, pending.tokenOut, pending.slippage) = (tokenIn, tokenOut, slippage?.value)
         // "buy 100 USDC with S" names what comes out; a swap is asked by what goes in.
-        let (_, amountToken) = EntityExtractor(message: rest).amountAndToken(excluding: EntityExtractor(message: rest).notAmounts)
-        if let amountToken, let tokenOut, reference(amountToken) == tokenOut, tokenIn != tokenOut { return pending }
+        let (wanted, amountToken) = EntityExtractor(message: rest).amountAndToken(excluding: EntityExtractor(message: rest).notAmounts)
+        if let wanted, let amountToken, let tokenOut, reference(amountToken) == tokenOut, let tokenIn, tokenIn != tokenOut {
+            pending.preface = "You asked for \(wanted) \(name(tokenOut)): I swap an amount you give, not one you get."
+            return pending
+        }
         pending.amount = try defiAmount(rest, written: parsed.entities.amount, token: tokenIn ?? .native)
         return pending
     }
@@ -64,6 +67,11 @@ extension Planner {
                            + "? Write it with digits and a point for decimals, for example " + readings.map(\.text).joined(separator: " or ") + ".")
         }
         if let share = message.share { return .share(share) }
+        // "unstake all from validator 4", "stake half with validator 2": the verb's object is a share.
+        if written == nil && message.fractionAmount == nil {
+            if message.has("all") { return .share(.all) }
+            if message.has("half") { return .share(.fraction(numerator: 1, denominator: 2)) }
+        }
         guard let text = message.fractionAmount ?? written else { return nil }
         guard let amount = try? DecimalAmount(text), !amount.isZero else {
             throw Question(text: "I can't use \(text) as an amount of \(name). How much \(name) do you mean?")

@@ -69,8 +69,13 @@ public struct Planner: Sendable {
         // The answer to a question about a DeFi request completes it; a new request drops it.
         if let pending = state.pendingDeFi {
             if let answered = answer(pending, parsed, message, state: state) { return answered }
-            if !(parsed.intent == .generalQuery || parsed.intent == .defiQuery && parsed.entities.action == nil) { state.pendingDeFi = nil }
+            if !Self.readsOnly(parsed) { state.pendingDeFi = nil }
         }
+        // "make that 10" after a DeFi request changes it, when no transfer came since.
+        if isAmendment(message), state.pendingSend == nil, state.lastSend == nil, let last = state.lastDeFi, let amended = amend(last, parsed, message, state: state) {
+            return amended
+        }
+        if parsed.intent == .sendTransaction { state.lastDeFi = nil }
 
         // "each", "both" after "which address?": the same amount to every address offered.
         let choices = state.choices

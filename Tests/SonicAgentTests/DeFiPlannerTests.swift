@@ -96,6 +96,29 @@ import Testing
         #expect(say("stake 100 S", "which validators are active?", "validator 2").last == .defi(.stake(validator: 2, amount: Self.amount("100"))))
     }
 
+    @Test func aValidatorIsNamedByItsIdNotAnAddress() {
+        let actions = say("stake 100 S with validator \(Self.router)", "7")
+        #expect(actions.first == .clarify(question: "Validators are named by their id number, not by an address. Which validator id should I stake 100 S with?"))
+        #expect(actions.last == .defi(.stake(validator: 7, amount: Self.amount("100"))))
+    }
+
+    @Test func aReadInBetweenKeepsTheQuestionAndAChangeAmendsTheLastRequest() {
+        #expect(say("stake 100 S", "what's my balance?", "validator 3").last == .defi(.stake(validator: 3, amount: Self.amount("100"))))
+        #expect(say("swap 5 S for USDC", "make that 10").last == .defi(.swap(amountIn: Self.amount("10"), tokenIn: .native, tokenOut: .symbol("USDC"), slippage: nil)))
+        #expect(say("stake 5 S with validator 2", "actually validator 6").last == .defi(.stake(validator: 6, amount: Self.amount("5"))))
+        // A transfer since then is what "make that" changes.
+        guard case .clarify = say("stake 5 S with validator 2", "send 1 S", "make that 3").last else { Issue.record("the transfer was not the one changed"); return }
+    }
+
+    @Test func sharesAndExactOutputsAreReadAsSuch() {
+        #expect(say("unstake all from validator 4") == [.defi(.unstake(validator: 4, amount: .share(.all)))])
+        #expect(say("stake half with validator 2") == [.defi(.stake(validator: 2, amount: .share(.fraction(numerator: 1, denominator: 2))))])
+        let buy = say("buy 100 USDC with S", "20")
+        #expect(buy.first == .clarify(question: "You asked for 100 USDC: I swap an amount you give, not one you get. How much S should I swap for USDC? Say an amount, or \"all\"."))
+        #expect(buy.last == .defi(.swap(amountIn: Self.amount("20"), tokenIn: .native, tokenOut: .symbol("USDC"), slippage: nil)))
+        #expect(say("delgate 20 S to validtor 4") == [.defi(.stake(validator: 4, amount: Self.amount("20")))])
+    }
+
     @Test(arguments: [
         ("lend 200 USDC on silo", "lend 200 USDC", "lending market"), ("borrow 50 USDC against my S", "borrow 50 USDC", "health factor"),
         ("add liquidity to the S/USDC pool", "add liquidity with S", "pool's router"), ("withdraw my USDC from aave", "withdraw USDC", "lending market"),
