@@ -33,6 +33,20 @@ extension Message {
         return has(["deploy", "deploying", "launch", "launching", "create", "creating", "make", "spin", "start", "new", "set"])
     }
 
+    /// Another request in which a DeFi word is only a modifier: "send 5 S to my staking wallet
+    /// 0x…" is a transfer, "did my stake transaction go through?" and "status of my unstake 0x…"
+    /// ask about a transaction, "mint an NFT for my validator node" makes one.
+    var requestBesideDeFiWords: Intent? {
+        guard has(Lexicon.defiWords) else { return nil }
+        if requestVerb(among: Lexicon.sendVerbs) != nil && !addresses.isEmpty { return .sendTransaction }
+        if !hashes.isEmpty && addresses.isEmpty { return .transactionStatus }
+        if (phrase("go through") || phrase("went through") || has(["confirmed", "mined", "stuck"])) && has(["tx", "transaction", "transfer"]) {
+            return .transactionStatus
+        }
+        if requestVerb(among: Lexicon.mintWords) != nil && has(["nft", "nfts", "collectible", "collectibles"]) { return .nftCreation }
+        return nil
+    }
+
     /// "who is allowed to spend my scUSD?", "which contracts can spend my USDC?".
     var asksWhoMaySpend: Bool {
         ["can spend my", "allowed to spend", "able to spend", "permission to spend", "permissions to spend", "access to my"].contains { phrase($0) }
@@ -40,16 +54,25 @@ extension Message {
 
     /// A question about how or why, which may mention a balance or a token without asking for
     /// one: "how do I add wS to my wallet?", "why doesn't my USDC show up?", "is it safe to keep
-    /// my S here?", "what does insufficient balance mean?".
+    /// my S here?", "what does insufficient balance mean?", "is my balance public?". Not when it
+    /// asks to see the balance after all ("how can I see my balance?", "is it possible to check
+    /// my balance?") or about its size ("is my balance above 10 S?", "are my USDC in this wallet?").
     var asksForExplanation: Bool {
         guard !phrase("how much"), !phrase("how many"), !has("enough") else { return false }
         // "what is my wallet address?" asks for the address, not what it holds.
         if (phrase("my address") || phrase("wallet address") || phrase("my wallet's address")) && !has(Lexicon.balanceWords) { return true }
-        let openings: [[String]] = [
-            ["why"], ["how", "do"], ["how", "can"], ["how", "to"], ["how", "does"], ["how", "would"], ["how", "should"],
-            ["is", "it"], ["is", "my"], ["are", "my"], ["should", "i"], ["explain"], ["what", "happens"], ["what", "if"],
-        ]
-        return openings.contains { words.starts(with: $0) } || has(["mean", "means", "meaning", "explain"])
+        let strong: [[String]] = [["why"], ["explain"], ["what", "happens"], ["what", "if"], ["should", "i"], ["is", "it", "safe"]]
+        if strong.contains(where: { words.starts(with: $0) }) || has(["mean", "means", "meaning", "explain"]) { return true }
+        let seesBalance = has(Lexicon.balanceWords) && has(["see", "check", "view", "show", "find", "know", "get", "look"])
+        if [["how", "do"], ["how", "can"], ["how", "to"], ["how", "does"], ["how", "would"], ["how", "should"]].contains(where: { words.starts(with: $0) }) {
+            return !seesBalance
+        }
+        if words.starts(with: ["is", "it"]) { return !seesBalance }
+        if words.starts(with: ["is", "my"]) || words.starts(with: ["are", "my"]) {
+            let size: Set<String> = ["above", "below", "over", "under", "more", "less", "zero", "empty", "low", "high", "in", "still", "left"]
+            return numbers.isEmpty && !has(size)
+        }
+        return false
     }
 
     /// "how much am I staking and what have I earned?", "what are my pending rewards?", "show my

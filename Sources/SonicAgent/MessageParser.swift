@@ -110,6 +110,7 @@ public struct MessageParser: Sendable {
         if m.has(Lexicon.approvalWords.subtracting(["approve", "approved", "approving"])) || m.asksWhoMaySpend || approves {
             return .tokenApproval
         }
+        if let other = m.requestBesideDeFiWords { return other }
         if m.has(Lexicon.defiWords) { return .defiQuery }
         // "what would 100 SUSD get me in S", "turn 10 S into wrapped sonic": a trade.
         if m.asksForQuote || m.tradesTokens { return .swap }

@@ -53,6 +53,11 @@ import Testing
         ("is my S balance enough to stake 500?", .balanceCheck, #"{"token": "S"}"#),
         ("stake 25 $sonic to val 2", .defiQuery, #"{"action": "stake", "amount": "25", "token": "S", "validator": 2}"#),
         ("list my pending withdrawals", .defiQuery, "{}"),
+        // A DeFi word as a modifier of another request.
+        ("please send 3 S to my validator wallet 0x70997970C51812dc3A010C7d01b50e0d17dc79C8", .sendTransaction,
+         #"{"amount": "3", "token": "S", "to": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"}"#),
+        ("has my delegation tx been confirmed?", .transactionStatus, "{}"),
+        ("create an NFT badge for my staking milestone", .nftCreation, "{}"),
     ]
 
     @Test(arguments: phrasings)
@@ -63,7 +68,8 @@ import Testing
     }
 
     /// Balance questions stay balance questions: "what does 0x… hold?", "how much USDC do I have?".
-    @Test(arguments: ["what does 0xAb5801a7D398351b8bE11C439e05C5B3259aeC9B hold?", "how much USDC do I have?", "is there any wS in my wallet?"])
+    @Test(arguments: ["what does 0xAb5801a7D398351b8bE11C439e05C5B3259aeC9B hold?", "how much USDC do I have?", "is there any wS in my wallet?",
+                      "is it possible to see my balance?", "is my balance above 10 S?", "are my USDC tokens in this wallet?", "how can I see my balance?"])
     func balanceQuestionsStay(text: String) {
         #expect(parser.parse(text).intent == .balanceCheck, "\(text)")
     }
