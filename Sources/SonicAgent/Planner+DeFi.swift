@@ -73,7 +73,9 @@ extension Planner {
             pending.validator = validator
             answered = true
         }
-        if pending.asked == .amount || !extractor.numberSpans.filter({ span in !validators.contains { $0.index == span.index } }).isEmpty && pending.asked != .validator {
+        // A number left once the validators are read is an amount, unless it answered "which validator?".
+        let others = extractor.numberSpans.filter { span in !validators.contains { $0.index == span.index } }
+        if pending.asked == .amount || !others.isEmpty && (pending.asked != .validator || !validators.isEmpty) {
             let token = amountToken(pending)
             do throws(Question) {
                 if let amount = try defiAmount(message, written: extractor.amountAndToken(excluding: extractor.notAmounts.union(validators.map(\.index))).0, token: token) {

@@ -12,6 +12,8 @@ extension Planner {
         let extractor = EntityExtractor(message: message)
         var validators: [Int] = []
         for validator in extractor.validatorNumbers().map(\.value) where !validators.contains(validator) { validators.append(validator) }
+        // A language model's validator, already checked against the numbers of the message.
+        if validators.isEmpty, let validator = parsed.entities.validator { validators = [validator] }
         if let token = parsed.entities.token.map(reference), token != .native, [.stake, .unstake].contains(operation) {
             let wrapped = token == reference("W" + nativeSymbol) ? " Unwrap it first (\"unwrap all my W\(nativeSymbol)\"), then stake the \(nativeSymbol)." : ""
             throw Question(text: "Validators are staked with \(nativeSymbol), not \(name(token)).\(wrapped) How much \(nativeSymbol) should I \(operation.rawValue)?")

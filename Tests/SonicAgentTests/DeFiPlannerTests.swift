@@ -59,6 +59,7 @@ import Testing
         #expect(actions.first == .clarify(question: "Which validator should I stake 100 S with? Say its number, for example \"validator 3\"."))
         #expect(actions.last == .defi(.stake(validator: 3, amount: Self.amount("100"))))
         #expect(say("unstake 20 S", "the 4th one").last == .defi(.unstake(validator: 4, amount: Self.amount("20"))))
+        #expect(say("stake some S", "validator 8 with 40 S").last == .defi(.stake(validator: 8, amount: Self.amount("40"))))
     }
 
     @Test func aMissingAmountIsAskedForAndTheAnswerCompletesIt() {

@@ -33,6 +33,9 @@ import Testing
         let call = AgentTools.parsed("defi_question", ["action": .string("stake"), "amount": .string("70"), "validator": .integer(4)], text: text)
         #expect(call?.intent == .defiQuery && call?.entities.action == .defi(.stake) && call?.entities.amount == "70")
         #expect(call?.entities.token == "S" && call?.entities.validator == 4)
+        // Planned like the parser's reading: the model's checked validator and amount make the stake.
+        let planned = Planner(knownTokens: ["S"]).plan(text, connected: TestServices.alice, state: ConversationState(), understood: call).1
+        #expect(planned == .defi(.stake(validator: 4, amount: .exactly(try! DecimalAmount("70")))))
         // A validator or an amount the message does not state is dropped; an unknown action carries nothing.
         let invented = AgentTools.parsed("defi_question", ["action": .string("stake"), "amount": .string("700"), "validator": .integer(9)], text: text)
         #expect(invented?.entities.amount == nil && invented?.entities.validator == nil)
