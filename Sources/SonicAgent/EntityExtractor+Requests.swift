@@ -8,14 +8,17 @@ extension EntityExtractor {
     func defiEntities() -> Entities {
         var entities = Entities()
         guard let action = defiAction() else { return entities }
-        let validators = validatorNumbers()
+        // The amount and token come from the clause that asks ("I have 500 S. Stake 200 of it"),
+        // the validator from anywhere ("for validator 5, unstake 20 S").
+        let asking = message.requestClause(among: Lexicon.defiVerbs).map { EntityExtractor(message: $0.clause) } ?? self
+        let validators = asking.validatorNumbers()
         // "validator 15", "50 %", "request 2" and "the 3rd" are not amounts; "half" and "all" are none.
-        let skipped = notAmounts.union(validators.map(\.index))
-        let (amount, token) = amountAndToken(excluding: skipped)
+        let skipped = asking.notAmounts.union(validators.map(\.index))
+        let (amount, token) = asking.amountAndToken(excluding: skipped)
         entities.action = .defi(action)
         entities.amount = amount
-        entities.token = token ?? namedToken() ?? ([.stake, .unstake, .withdraw].contains(action) ? "S" : nil)
-        entities.validator = validators.first?.value
+        entities.token = token ?? asking.namedToken() ?? ([.stake, .unstake, .withdraw].contains(action) ? "S" : nil)
+        entities.validator = validators.first?.value ?? validatorNumbers().first?.value
         return entities
     }
 
@@ -23,7 +26,7 @@ extension EntityExtractor {
     func approvalEntities() -> Entities {
         var entities = Entities()
         // "set my USDC allowance to zero" revokes it too.
-        let verb = message.requestVerb(among: Lexicon.revokeVerbs.union(["set"]))
+        let verb = message.requestClause(among: Lexicon.revokeVerbs.union(["set"]))?.verb
         if let verb, verb != "set" || message.has("zero") || message.numbers == ["0"] { entities.action = .approval(.revoke) }
         entities.token = namedToken(capitals: true)
         return entities
@@ -33,7 +36,7 @@ extension EntityExtractor {
     /// where the verb alone does not say ("add" liquidity, "deposit" into staking or a lending
     /// market). nil for questions and requests for information.
     func defiAction() -> DeFiAction? {
-        guard let verb = message.requestVerb(among: Lexicon.defiVerbs) else { return nil }
+        guard let verb = message.requestClause(among: Lexicon.defiVerbs)?.verb else { return nil }
         let liquidity = message.has(["liquidity", "pool", "pools", "lp", "pair", "farm", "farms"])
         switch verb {
         case "stake", "delegate": return .stake

@@ -74,6 +74,9 @@ enum Lexicon {
         ["how", "about"], ["shall", "we"], ["do", "you", "mind"], ["any", "chance", "you", "could"], ["any", "chance", "you", "can"],
         ["i", "was", "wondering", "if", "you", "could"], ["i", "wonder", "if", "you", "could"], ["wondering", "if", "you", "could"],
         ["i'd", "like", "you", "to"], ["i", "want", "you", "to"], ["try", "to"],
+        ["do", "you", "think", "you", "could"], ["is", "there", "any", "way", "you", "could"], ["basically"], ["actually"], ["well"], ["alright"],
+        ["um"], ["uh"], ["hmm"], ["hi"], ["hello"], ["gm"], ["there"], ["thanks"], ["thank", "you"], ["ty"], ["cool"], ["great"], ["nice"],
+        ["quick", "one"], ["good", "morning"],
     ]
     /// Asking whether one may do something: a request when it says what exactly ("can I stake
     /// 150 S with validator 4?"), a question otherwise ("can I unstake early?").

@@ -29,6 +29,24 @@ extension Message {
         return nil
     }
 
+    /// The request's verb and the part of the message it opens: the message itself, or a later
+    /// clause after a greeting, a statement or a topic ("I have 500 S. Stake 200 of it with
+    /// validator 2", "for validator 5, unstake 20 S"). nil when no clause opens with one.
+    func requestClause(among verbs: Set<String>) -> (verb: String, clause: Message)? {
+        if let verb = requestVerb(among: verbs) { return (verb, self) }
+        var rest = Substring(text)
+        while let cut = rest.firstIndex(where: { ",:;!.?\n—".contains($0) }) {
+            let after = rest.index(after: cut)
+            // "4.2" and "0.5" are numbers, not clauses.
+            let inNumber = rest[cut] == "." && after < rest.endIndex && rest[after].isNumber
+            rest = rest[after...]
+            guard !inNumber else { continue }
+            let clause = Message(String(rest))
+            if let verb = clause.requestVerb(among: verbs) { return (verb, clause) }
+        }
+        return nil
+    }
+
     /// Whether the first `word` is followed by a number ("staking 45 S", "staking twenty S").
     private func amountFollows(_ word: String) -> Bool {
         guard let index = tokens.firstIndex(where: { $0.kind == .word(word) }), index + 1 < tokens.count else { return false }

@@ -18,6 +18,11 @@ import Testing
         ("would you mind delegating 12 S to validator 3", .defiQuery, #"{"action": "stake", "amount": "12", "token": "S", "validator": 3}"#),
         ("unstaking 8 S from val 1 pls", .defiQuery, #"{"action": "unstake", "amount": "8", "token": "S", "validator": 1}"#),
         ("✨ restake my rewards on validator 5", .defiQuery, #"{"action": "restake", "validator": 5}"#),
+        // A greeting, statement or topic before the request; the amount is the asking clause's.
+        ("good morning! could you unstake 6 S from validator 3", .defiQuery, #"{"action": "unstake", "amount": "6", "token": "S", "validator": 3}"#),
+        ("I got 90 S yesterday; restake my rewards with validator 2", .defiQuery, #"{"action": "restake", "validator": 2}"#),
+        ("on validator 11: delegate 4 S", .defiQuery, #"{"action": "stake", "amount": "4", "token": "S", "validator": 11}"#),
+        ("I staked 100 S last week, where are my rewards?", .defiQuery, "{}"),
         // Validators by ordinal or in words; request ids are not amounts.
         ("stake 9 S with the fifth validator", .defiQuery, #"{"action": "stake", "amount": "9", "token": "S", "validator": 5}"#),
         ("undelegate 3 S from the 1st validator", .defiQuery, #"{"action": "unstake", "amount": "3", "token": "S", "validator": 1}"#),
