@@ -57,8 +57,8 @@ enum Lexicon {
         "router", "router's", "exchange", "dex", "app", "dapp", "protocol", "contract", "contracts", "vault", "market", "pool", "aggregator", "spender",
     ]
     /// Allowances: what an address lets others spend.
-    static let approvalWords: Set<String> = ["approve", "approved", "approval", "approvals", "approving", "allowance", "allowances", "revoke", "revoking", "spender", "spenders"]
-    static let revokeVerbs: Set<String> = ["revoke", "remove", "cancel", "reset", "clear", "delete", "disable", "kill", "unapprove", "undo", "withdraw"]
+    static let approvalWords: Set<String> = ["approve", "approved", "approval", "approvals", "approving", "allowance", "allowances", "revoke", "revoking", "spender", "spenders", "unapprove", "un-approve"]
+    static let revokeVerbs: Set<String> = ["revoke", "remove", "cancel", "reset", "clear", "delete", "disable", "kill", "unapprove", "un-approve", "undo", "withdraw"]
     /// Verbs that change one token into another when two are named ("flip 20 USDC to S").
     static let tradeVerbs: Set<String> = ["turn", "flip", "change", "rotate", "switch", "ape"]
     static let wrapWords: Set<String> = ["wrap", "unwrap", "wrapping", "unwrapping"]
