@@ -6,7 +6,7 @@ import Ethereum
 extension Action: Encodable {
     enum CodingKeys: String, CodingKey {
         case kind, address, from, to, amount, token, share, transfers, next, limit, period, flow, hash, months, name, description
-        case tokenIn = "token_in", tokenOut = "token_out", text
+        case tokenIn = "token_in", tokenOut = "token_out", text, operation, validator, slippage, request, spender
     }
 
     /// The name of the case: "send", "clarify", "refuse"…
@@ -24,7 +24,7 @@ extension Action: Encodable {
         case .sendSeveral: "send_several"
         case .subscribe: "subscribe"
         case .mint: "mint"
-        case .swapInfo: "swap_info"
+        case .defi: "defi"
         case .defiInfo: "defi_info"
         case .answer: "answer"
         case .smallTalk: "small_talk"
@@ -75,10 +75,8 @@ extension Action: Encodable {
         case .mint(let name, let description):
             try container.encodeIfPresent(name, forKey: .name)
             try container.encodeIfPresent(description, forKey: .description)
-        case .swapInfo(let tokenIn, let tokenOut, let amount):
-            try container.encodeIfPresent(tokenIn.map(token), forKey: .tokenIn)
-            try container.encodeIfPresent(tokenOut.map(token), forKey: .tokenOut)
-            try container.encodeIfPresent(amount?.text, forKey: .amount)
+        case .defi(let request):
+            try encode(request, into: &container)
         case .answer(let query):
             try container.encode(query, forKey: .text)
         case .smallTalk(let talk):
@@ -86,6 +84,50 @@ extension Action: Encodable {
         case .clarify(let text), .refuse(let text):
             try container.encode(text, forKey: .text)
         case .gasPrice, .defiInfo, .confirmInWallet, .cancelled:
+            break
+        }
+    }
+}
+
+extension Action {
+    /// A DeFi request's fields: `operation`, then those it has (`validator`, `amount` or `share`,
+    /// `token`, `token_in`, `token_out`, `slippage` as "1%", `request`, `spender`) and its `text`.
+    private func encode(_ request: DeFiRequest, into container: inout KeyedEncodingContainer<CodingKeys>) throws {
+        func token(_ reference: TokenReference) -> String { reference.name(nativeSymbol: "S") }
+        func amount(_ value: DeFiAmount, of name: String) throws {
+            switch value {
+            case .exactly(let amount): try container.encode(amount.text, forKey: .amount)
+            case .share(let share): try container.encode(share.describe(name), forKey: .share)
+            }
+        }
+        try container.encode(request.operation, forKey: .operation)
+        try container.encode(request.summary(nativeSymbol: "S"), forKey: .text)
+        switch request {
+        case .stake(let validator, let value), .unstake(let validator, let value):
+            try container.encode(validator, forKey: .validator)
+            try amount(value, of: "S")
+        case .withdraw(let validator, let number):
+            try container.encodeIfPresent(validator, forKey: .validator)
+            try container.encodeIfPresent(number, forKey: .request)
+        case .claimRewards(let validator), .restake(let validator):
+            try container.encodeIfPresent(validator, forKey: .validator)
+        case .wrap(let value): try amount(value, of: "S")
+        case .unwrap(let value): try amount(value, of: "WS")
+        case .swap(let value, let tokenIn, let tokenOut, let slippage):
+            try amount(value, of: token(tokenIn))
+            try container.encode(token(tokenIn), forKey: .tokenIn)
+            try container.encode(token(tokenOut), forKey: .tokenOut)
+            try container.encodeIfPresent(slippage?.percent, forKey: .slippage)
+        case .quote(let value, let tokenIn, let tokenOut):
+            try amount(value, of: token(tokenIn))
+            try container.encode(token(tokenIn), forKey: .tokenIn)
+            try container.encode(token(tokenOut), forKey: .tokenOut)
+        case .showApprovals(let reference):
+            try container.encodeIfPresent(reference.map(token), forKey: .token)
+        case .revoke(let reference, let spender):
+            try container.encode(token(reference), forKey: .token)
+            try container.encodeIfPresent(spender?.describe, forKey: .spender)
+        case .stakingPositions:
             break
         }
     }

@@ -28,7 +28,9 @@ public enum Action: Sendable, Equatable {
     case sendSeveral(from: Address, transfers: [Transfer], next: Int)
     case subscribe(from: Address, months: Int)
     case mint(name: String?, description: String?)
-    case swapInfo(tokenIn: TokenReference?, tokenOut: TokenReference?, amount: DecimalAmount?)
+    /// A staking, swap or allowance request understood in full (`DeFiRequest`).
+    case defi(DeFiRequest)
+    /// A question about staking, lending or yields: answered from what we know.
     case defiInfo
     case answer(query: String)
     /// A greeting, thanks or goodbye, answered in kind.
@@ -38,8 +40,8 @@ public enum Action: Sendable, Equatable {
     /// A question back: a needed detail is missing, ambiguous or unusable.
     case clarify(question: String)
     /// Declined, with the reason: requests for secrets or to set the rules aside, to move
-    /// someone else's funds, and what the agent recognises but cannot do yet (DeFi
-    /// transactions, managing allowances).
+    /// someone else's funds, and what the agent recognises but does not do (lending,
+    /// liquidity, bridging), with what it would need.
     case refuse(reason: String)
     case cancelled
 }

@@ -37,11 +37,15 @@ public struct ConversationState: Codable, Sendable, Equatable {
     public var seriesNonce: UInt64?
     /// The addresses offered when asked which should receive: "each" or "both" sends to all.
     public var choices: [Address] = []
+    /// A DeFi request waiting for a validator, an amount or a token.
+    public var pendingDeFi: PendingDeFi?
+    /// The last DeFi request understood in full, for "make that 10".
+    public var lastDeFi: PendingDeFi?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case pendingSend, awaitingYes, pendingSubscription, lastSend, cardShown, series, seriesIndex, seriesNonce, choices
+        case pendingSend, awaitingYes, pendingSubscription, lastSend, cardShown, series, seriesIndex, seriesNonce, choices, pendingDeFi, lastDeFi
     }
 
     /// Throws: `DecodingError` for a value of the wrong shape; keys added later may be absent.
@@ -56,6 +60,8 @@ public struct ConversationState: Codable, Sendable, Equatable {
         seriesIndex = try container.decodeIfPresent(Int.self, forKey: .seriesIndex) ?? 0
         seriesNonce = try container.decodeIfPresent(UInt64.self, forKey: .seriesNonce)
         choices = try container.decodeIfPresent([Address].self, forKey: .choices) ?? []
+        pendingDeFi = try container.decodeIfPresent(PendingDeFi.self, forKey: .pendingDeFi)
+        lastDeFi = try container.decodeIfPresent(PendingDeFi.self, forKey: .lastDeFi)
     }
 
     /// Whether transfers of a series wait to be prepared.

@@ -8,15 +8,17 @@ extension EntityExtractor {
     func defiEntities() -> Entities {
         var entities = Entities()
         guard let action = defiAction() else { return entities }
-        let validators = validatorNumbers()
-        // "validator 15" and "50 %" are not amounts; "half" and "all" are none.
-        let skipped = Set(numberSpans.map(\.index).filter { word(at: $0 + 1) == "%" || word(at: $0 + 1) == "percent" })
-            .union(validators.map(\.index))
-        let (amount, token) = amountAndToken(excluding: skipped)
+        // The amount and token come from the clause that asks ("I have 500 S. Stake 200 of it"),
+        // the validator from anywhere ("for validator 5, unstake 20 S").
+        let asking = message.requestClause(among: Lexicon.defiVerbs).map { EntityExtractor(message: $0.clause) } ?? self
+        let validators = asking.validatorNumbers()
+        // "validator 15", "50 %", "request 2" and "the 3rd" are not amounts; "half" and "all" are none.
+        let skipped = asking.notAmounts.union(validators.map(\.index))
+        let (amount, token) = asking.amountAndToken(excluding: skipped)
         entities.action = .defi(action)
         entities.amount = amount
-        entities.token = token ?? namedToken() ?? ([.stake, .unstake, .withdraw].contains(action) ? "S" : nil)
-        entities.validator = validators.first?.value
+        entities.token = token ?? asking.namedToken() ?? ([.stake, .unstake, .withdraw].contains(action) ? "S" : nil)
+        entities.validator = validators.first?.value ?? validatorNumbers().first?.value
         return entities
     }
 
@@ -24,7 +26,7 @@ extension EntityExtractor {
     func approvalEntities() -> Entities {
         var entities = Entities()
         // "set my USDC allowance to zero" revokes it too.
-        let verb = message.requestVerb(among: Lexicon.revokeVerbs.union(["set"]))
+        let verb = message.requestClause(among: Lexicon.revokeVerbs.union(["set"]))?.verb
         if let verb, verb != "set" || message.has("zero") || message.numbers == ["0"] { entities.action = .approval(.revoke) }
         entities.token = namedToken(capitals: true)
         return entities
@@ -34,23 +36,29 @@ extension EntityExtractor {
     /// where the verb alone does not say ("add" liquidity, "deposit" into staking or a lending
     /// market). nil for questions and requests for information.
     func defiAction() -> DeFiAction? {
-        guard let verb = message.requestVerb(among: Lexicon.defiVerbs) else { return nil }
+        guard let verb = message.requestClause(among: Lexicon.defiVerbs)?.verb else { return nil }
         let liquidity = message.has(["liquidity", "pool", "pools", "lp", "pair", "farm", "farms"])
         switch verb {
         case "stake", "delegate": return .stake
         case "unstake", "undelegate", "unbond": return .unstake
         case "restake", "compound", "reinvest": return .restake
-        case "claim", "collect", "harvest": return .claimRewards
+        case "harvest": return .claimRewards
         case "borrow": return .borrow
         case "repay": return .repay
         case "pay": return message.has(["back", "off"]) ? .repay : nil
         case "lend": return .lend
         case "lp": return .addLiquidity
-        case "withdraw", "remove", "pull", "exit", "take":
+        case "withdraw", "remove", "pull", "exit", "take", "cash":
             if liquidity { return .removeLiquidity }
-            if verb == "take" { return message.has(["loan", "loans"]) ? .borrow : nil }
-            if verb == "withdraw" { return message.has(["rewards", "reward", "earnings", "yield"]) ? .claimRewards : .withdraw }
-            return nil
+            if verb == "take", message.has(["loan", "loans"]) { return .borrow }
+            // Rewards taken out are claimed; funds already unstaked are withdrawn; a stake
+            // taken out ("remove 25 S from my stake") is unstaked.
+            if message.has(["rewards", "reward", "earnings", "yield", "earned"]) { return .claimRewards }
+            if verb == "withdraw" || message.has(Lexicon.unlockedWords) { return .withdraw }
+            return message.has(["stake", "staking", "staked", "delegation", "validator", "validators"]) ? .unstake : nil
+        case "claim", "collect":
+            // "claim my unlocked S": what the unstaking released, not rewards.
+            return message.has(Lexicon.unlockedWords) && !message.has(["rewards", "reward", "earnings", "yield", "earned"]) ? .withdraw : .claimRewards
         default:  // "add", "provide", "deposit", "supply", "put", "send", "move", "lock"
             if liquidity { return .addLiquidity }
             if message.has(["staking", "stake", "validator", "validators", "delegation", "sts"]) { return .stake }
@@ -65,19 +73,47 @@ extension EntityExtractor {
         var numbers: [(value: Int, index: Int)] = []
         let markers: Set<String> = ["#", "id", "number", "no", "nr", "num"]
         let named = message.has(["validator", "validators"])
+        let spans = numberSpans
         for index in message.tokens.indices {
-            guard let anchor = word(at: index), ["validator", "validators", "val"].contains(anchor) || (named && markers.contains(anchor)) else { continue }
+            // "validtor 4": a mistyped anchor is corrected as the cue words are.
+            guard let anchor = word(at: index).map(Message.corrected), ["validator", "validators", "val"].contains(anchor) || (named && markers.contains(anchor)) else { continue }
+            // "request id 4" names a withdrawal request, not a validator.
+            if markers.contains(anchor), ["request", "requests", "req", "withdrawal"].contains(word(at: index - 1) ?? "") { continue }
+            // "the 3rd validator", "the second validator".
+            if ["validator", "val"].contains(anchor), let ordinal = ordinal(before: index) {
+                numbers.append(ordinal)
+                continue
+            }
             var next = index + 1
             while let filler = word(at: next), markers.contains(filler) { next += 1 }
-            guard next < message.tokens.count else { continue }
-            switch message.tokens[next].kind {
-            case .number(let value): if let number = Int(value) { numbers.append((number, next)) }
-            case .word(let written) where written.hasPrefix("#"):
-                if let number = Int(written.dropFirst().trimmingCharacters(in: .punctuationCharacters)) { numbers.append((number, next)) }
-            default: break
+            guard next < message.tokens.count, !numbers.contains(where: { $0.index == next }) else { continue }
+            if let span = spans.first(where: { $0.index == next }), let number = Int(span.value) {
+                numbers.append((number, next))
+            } else if case .word(let written) = message.tokens[next].kind, written.hasPrefix("#"),
+                      let number = Int(written.dropFirst().trimmingCharacters(in: .punctuationCharacters)) {
+                numbers.append((number, next))
             }
         }
         return numbers
+    }
+
+    /// An ordinal right before `index`: "3rd" (a number and its suffix) or "third".
+    private func ordinal(before index: Int) -> (value: Int, index: Int)? {
+        if let suffix = word(at: index - 1), Lexicon.ordinalSuffixes.contains(suffix), index >= 2, case .number(let value) = message.tokens[index - 2].kind,
+           let number = Int(value) {
+            return (number, index - 2)
+        }
+        if let written = word(at: index - 1), let number = Lexicon.ordinals[written] { return (number, index - 1) }
+        return nil
+    }
+
+    /// Numbers that are not amounts: percentages, ordinals ("the 3rd"), ids ("request 2", "#4").
+    var notAmounts: Set<Int> {
+        Set(numberSpans.map(\.index).filter { index in
+            let after = word(at: index + 1) ?? "", before = word(at: index - 1) ?? ""
+            return ["%", "percent", "pct"].contains(after) || Lexicon.ordinalSuffixes.contains(after)
+                || ["request", "requests", "req", "id", "#", "slippage"].contains(before) || ["request", "requests", "req"].contains(word(at: index - 2) ?? "")
+        })
     }
 
     /// Wrapping swaps a coin for its wrapped token ("wrap 4 S": S for WS), unwrapping the other
@@ -87,5 +123,26 @@ extension EntityExtractor {
         if named.count >= 2 { return (named[0], named[1]) }
         let coin = named.first.map { $0.count >= 2 && $0.hasPrefix("W") ? String($0.dropFirst()) : $0 } ?? "S"
         return message.has(["unwrap", "unwrapping"]) ? ("W" + coin, coin) : (coin, "W" + coin)
+    }
+
+    /// A number said alone, answering "which validator?": "3", "#3", "the third one", "3rd".
+    func bareNumber() -> Int? {
+        // "the third one": the ordinal, not "one".
+        for index in message.tokens.indices {
+            if let written = word(at: index), let number = Lexicon.ordinals[written] { return number }
+            if let written = word(at: index), written.hasPrefix("#"), let number = Int(written.dropFirst()) { return number }
+        }
+        return numberSpans.first.flatMap { Int($0.value) }
+    }
+
+    /// The withdrawal request named: "request 2", "request id 4", "request #3".
+    func requestNumber() -> Int? {
+        for index in message.tokens.indices where ["request", "requests", "req"].contains(word(at: index) ?? "") {
+            var next = index + 1
+            while let filler = word(at: next), ["id", "number", "no", "nr", "#"].contains(filler) { next += 1 }
+            if next < message.tokens.count, case .number(let value) = message.tokens[next].kind, let number = Int(value) { return number }
+            if let written = word(at: next), written.hasPrefix("#"), let number = Int(written.dropFirst()) { return number }
+        }
+        return nil
     }
 }

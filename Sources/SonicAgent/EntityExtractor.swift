@@ -25,9 +25,10 @@ struct EntityExtractor {
         case .subscriptionPurchase:
             entities.months = months()
         case .swap:
-            let (amount, _) = amountAndToken()
+            // "with 1% slippage" is the planner's, not an amount.
+            let (amount, token) = amountAndToken(excluding: notAmounts)
             entities.amount = amount
-            (entities.tokenIn, entities.tokenOut) = message.has(Lexicon.wrapWords) ? wrapTokens() : swapTokens()
+            (entities.tokenIn, entities.tokenOut) = message.has(Lexicon.wrapWords) ? wrapTokens() : swapTokens(amountToken: token)
         case .defiQuery:
             entities = defiEntities()
         case .tokenApproval:
@@ -143,19 +144,21 @@ struct EntityExtractor {
         return message.addresses.first
     }
 
-    /// In a swap, the token given and the token wanted, in the order written; "buy X with Y" turns it round.
-    private func swapTokens() -> (String?, String?) {
+    /// In a swap, the token given and the token wanted, in the order written; "buy X with Y"
+    /// turns it round, and so does "how much X would I get for 20 Y" (the amount's token is given).
+    private func swapTokens(amountToken: String?) -> (String?, String?) {
         let mentions = swapMentions()
         guard let first = mentions.first else { return (nil, nil) }
         let second = mentions.dropFirst().first
         if message.has("buy"), message.has("with"), let second { return (second, first) }
+        if message.has(["get", "receive"]), let second, amountToken == second, first != second { return (second, first) }
         return (first, second)
     }
 
     /// The tokens a swap names, in the order written, a repeat right after itself dropped.
     func swapMentions() -> [String] {
         var mentions: [String] = []
-        for index in message.tokens.indices where !isNetworkMention(index) {
+        for index in message.tokens.indices where !isNetworkMention(index) && word(at: index - 1) != "wrapped" {
             let afterNumber = index > 0 && { if case .number = message.tokens[index - 1].kind { return true }; return false }()
             if let symbol = symbol(at: index, afterAmount: afterNumber), mentions.last != symbol {
                 mentions.append(symbol)
@@ -202,52 +205,5 @@ struct EntityExtractor {
     func word(at index: Int) -> String? {
         guard index >= 0, index < message.tokens.count, case .word(let word) = message.tokens[index].kind else { return nil }
         return word.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:"))
-    }
-
-    // MARK: - NFT name and description
-
-    /// The name after "called", "named", "titled" (quoted or not), and the description after
-    /// "description" or "described as".
-    private func nameAndDescription() -> (String?, String?) {
-        let text = message.text
-        let lower = text.lowercased()
-        var name: String?
-        var description: String?
-        for cue in [" called ", " named ", " titled ", " name it ", " name:", " title:", " entitled "] {
-            if let range = lower.range(of: cue) {
-                name = Self.clean(String(text[range.upperBound...]), stopAt: [" with description", " and description", " with the description",
-                                                                              " described as", " description", ", description", " and a description"])
-                break
-            }
-        }
-        for cue in ["description ", "described as ", "description:", "about "] {
-            if let range = lower.range(of: cue, options: .backwards), name.map({ !$0.lowercased().contains(cue.trimmingCharacters(in: .whitespaces)) }) ?? true {
-                let candidate = Self.clean(String(text[range.upperBound...]), stopAt: [])
-                if cue == "about " && !lower.contains("description") { break }
-                description = candidate
-                break
-            }
-        }
-        if name == nil, let quoted = message.tokens.compactMap({ if case .quoted(let q) = $0.kind { return q }; return nil }).first {
-            name = quoted
-        }
-        return (name?.isEmpty == true ? nil : name, description?.isEmpty == true ? nil : description)
-    }
-
-    static func clean(_ text: String, stopAt stops: [String]) -> String {
-        var value = text.trimmingCharacters(in: .whitespaces)
-        if let first = value.first, "\"“'".contains(first), let close = value.dropFirst().firstIndex(where: { "\"”'".contains($0) }) {
-            return String(value[value.index(after: value.startIndex)..<close])
-        }
-        for stop in stops {
-            if let range = value.lowercased().range(of: stop) {
-                value = String(value[..<value.index(value.startIndex, offsetBy: value.lowercased().distance(from: value.lowercased().startIndex, to: range.lowerBound))])
-            }
-        }
-        value = value.trimmingCharacters(in: CharacterSet(charactersIn: " .!?,;:\"“”'"))
-        for suffix in [" please", " pls", " for me", " on sonic"] where value.lowercased().hasSuffix(suffix) {
-            value = String(value.dropLast(suffix.count))
-        }
-        return value
     }
 }

@@ -11,7 +11,7 @@ enum Lexicon {
 
     /// Spellings of token symbols, lower-cased, to their normalised symbol.
     static let tokens: [String: String] = [
-        "s": "S", "$s": "S", "sonic": "S", "sonics": "S", "ws": "WS", "$ws": "WS", "w-s": "WS", "wsonic": "WS",
+        "s": "S", "$s": "S", "sonic": "S", "$sonic": "S", "sonics": "S", "ws": "WS", "$ws": "WS", "w-s": "WS", "wsonic": "WS",
         "usdc": "USDC", "$usdc": "USDC", "usdc.e": "USDCE", "usdce": "USDCE", "usdt": "USDT", "$usdt": "USDT", "eth": "ETH",
         "weth": "WETH", "btc": "BTC", "wbtc": "WBTC", "dai": "DAI", "eurc": "EURC", "scusd": "SCUSD", "sceth": "SCETH",
         "stkscusd": "STKSCUSD", "shadow": "SHADOW", "beets": "BEETS", "anon": "ANON", "frxusd": "FRXUSD", "os": "OS",
@@ -33,14 +33,21 @@ enum Lexicon {
         "delegation", "delegations", "delegating", "delegated", "undelegate", "undelegated", "unbond", "unbonding", "validator",
         "validators", "yield", "yields", "farm", "farms", "farming", "harvest", "apr", "apy", "liquidity", "pool", "pools", "lend",
         "lending", "borrow", "borrowing", "loan", "loans", "repay", "debt", "collateral", "silo", "aave", "euler", "vault",
-        "vaults", "lp", "rewards",
+        "vaults", "lp", "rewards", "unbonded", "withdrawal", "withdrawals",
     ]
     /// Verbs that open a DeFi request ("stake 100 S"); some need their object to say which
     /// (`EntityExtractor.defiAction()`).
     static let defiVerbs: Set<String> = [
         "stake", "delegate", "unstake", "undelegate", "unbond", "restake", "compound", "reinvest", "claim", "collect", "harvest",
         "borrow", "repay", "pay", "lend", "lp", "withdraw", "remove", "pull", "exit", "take", "add", "provide", "deposit",
-        "supply", "put", "send", "move", "lock",
+        "supply", "put", "send", "move", "lock", "cash",
+    ]
+    /// What unstaking releases: "withdraw my unbonded S", "claim my unlocked S".
+    static let unlockedWords: Set<String> = ["unstaked", "unbonded", "undelegated", "unlocked"]
+    /// "3rd", "2nd" are a number and one of these; "third" a word.
+    static let ordinalSuffixes: Set<String> = ["st", "nd", "rd", "th"]
+    static let ordinals: [String: Int] = [
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
     ]
     /// Lending markets and their words: where "deposit" and "supply" lend.
     static let lendingWords: Set<String> = ["lend", "lending", "silo", "aave", "euler", "market", "markets", "interest", "collateral", "vault", "vaults"]
@@ -50,8 +57,10 @@ enum Lexicon {
         "router", "router's", "exchange", "dex", "app", "dapp", "protocol", "contract", "contracts", "vault", "market", "pool", "aggregator", "spender",
     ]
     /// Allowances: what an address lets others spend.
-    static let approvalWords: Set<String> = ["approve", "approved", "approval", "approvals", "approving", "allowance", "allowances", "revoke", "revoking", "spender", "spenders"]
-    static let revokeVerbs: Set<String> = ["revoke", "remove", "cancel", "reset", "clear", "delete", "disable", "kill", "unapprove", "undo", "withdraw"]
+    static let approvalWords: Set<String> = ["approve", "approved", "approval", "approvals", "approving", "allowance", "allowances", "revoke", "revoking", "spender", "spenders", "unapprove", "un-approve"]
+    static let revokeVerbs: Set<String> = ["revoke", "remove", "cancel", "reset", "clear", "delete", "disable", "kill", "unapprove", "un-approve", "undo", "withdraw"]
+    /// Verbs that change one token into another when two are named ("flip 20 USDC to S").
+    static let tradeVerbs: Set<String> = ["turn", "flip", "change", "rotate", "switch", "ape"]
     static let wrapWords: Set<String> = ["wrap", "unwrap", "wrapping", "unwrapping"]
     /// Openings of a request to act, before its verb ("can you stake…", "I'd like to lend…").
     static let requestOpenings: [[String]] = [
@@ -59,7 +68,29 @@ enum Lexicon {
         ["and"], ["agent"], ["go", "ahead", "and"], ["can", "you"], ["could", "you"], ["would", "you"], ["will", "you"], ["can", "u"],
         ["help", "me"], ["i", "want", "to"], ["i", "wanna"], ["i'd", "like", "to"], ["id", "like", "to"], ["i", "would", "like", "to"],
         ["i", "need", "to"], ["i", "wish", "to"], ["i'm", "going", "to"], ["im", "going", "to"], ["i", "am", "going", "to"],
-        ["i", "will"], ["i'll"], ["let"], ["lets"], ["let", "me"], ["let", "us"], ["time", "to"],
+        ["i", "will"], ["i'll"], ["let"], ["lets"], ["let's"], ["let", "me"], ["let", "us"], ["time", "to"], ["need", "to"], ["i", "need", "you", "to"],
+        ["would", "you", "mind"], ["mind"], ["would", "you", "be", "able", "to"], ["could", "you", "be", "able", "to"], ["are", "you", "able", "to"],
+        ["can", "you", "please"], ["could", "you", "please"], ["go", "ahead"], ["quickly"], ["hey", "agent"], ["gonna"], ["i'm", "gonna"], ["im", "gonna"],
+        ["how", "about"], ["shall", "we"], ["do", "you", "mind"], ["any", "chance", "you", "could"], ["any", "chance", "you", "can"],
+        ["i", "was", "wondering", "if", "you", "could"], ["i", "wonder", "if", "you", "could"], ["wondering", "if", "you", "could"],
+        ["i'd", "like", "you", "to"], ["i", "want", "you", "to"], ["try", "to"],
+        ["do", "you", "think", "you", "could"], ["is", "there", "any", "way", "you", "could"], ["basically"], ["actually"], ["well"], ["alright"],
+        ["um"], ["uh"], ["hmm"], ["hi"], ["hello"], ["gm"], ["there"], ["thanks"], ["thank", "you"], ["ty"], ["cool"], ["great"], ["nice"],
+        ["quick", "one"], ["good", "morning"],
+    ]
+    /// Asking whether one may do something: a request when it says what exactly ("can I stake
+    /// 150 S with validator 4?"), a question otherwise ("can I unstake early?").
+    static let permissionOpenings: [[String]] = [
+        ["can", "i"], ["could", "i"], ["may", "i"], ["is", "it", "possible", "to"], ["am", "i", "able", "to"], ["is", "there", "a", "way", "to"],
+        ["can", "we"], ["could", "we"], ["shall", "i"], ["would", "it", "be", "possible", "to"], ["is", "it", "ok", "to"], ["is", "it", "okay", "to"],
+    ]
+    /// Gerunds that open a command ("staking 45 S on validator 5"), to their verb.
+    static let gerunds: [String: String] = [
+        "staking": "stake", "delegating": "delegate", "unstaking": "unstake", "undelegating": "undelegate", "unbonding": "unbond",
+        "restaking": "restake", "compounding": "compound", "claiming": "claim", "collecting": "collect", "harvesting": "harvest",
+        "withdrawing": "withdraw", "lending": "lend", "borrowing": "borrow", "repaying": "repay", "supplying": "supply",
+        "depositing": "deposit", "providing": "provide", "adding": "add", "removing": "remove", "revoking": "revoke",
+        "wrapping": "wrap", "unwrapping": "unwrap", "swapping": "swap",
     ]
     static let historyWords: Set<String> = ["history", "transactions", "txs", "txns", "activity", "activities", "transfers", "payments", "statement", "ledger"]
     static let balanceWords: Set<String> = ["balance", "balances", "portfolio", "holdings", "funds", "bal", "networth"]
@@ -111,6 +142,6 @@ enum Lexicon {
     static let fuzzyTargets: [String] = [
         "send", "transfer", "balance", "history", "transactions", "subscription", "subscribe", "premium", "stake", "staking",
         "delegate", "swap", "exchange", "convert", "mint", "collectible", "confirmed", "status", "portfolio", "liquidity",
-        "validator", "recent", "expire", "upgrade", "renew",
+        "validator", "recent", "expire", "upgrade", "renew", "unstake", "undelegate", "withdraw", "restake", "rewards",
     ]
 }

@@ -1,15 +1,59 @@
 extension Message {
     /// The verb a request to act opens with, once courtesies and openings are set aside
-    /// ("please", "can you", "I'd like to"): "stake" in "can you stake 100 S for me". nil for
-    /// questions ("how do I stake?", "can I borrow against S?") and requests for information
-    /// ("show my rewards"), which ask for no action.
+    /// ("please", "can you", "I'd like to", "would you mind", an emoji): "stake" in "can you
+    /// stake 100 S for me". A gerund opening a command counts as its verb ("staking 45 S on
+    /// validator 5 please", "would you mind unstaking 15 S"). Asking whether one may do
+    /// something ("can I", "is it possible to") is a request only when it says what exactly (an
+    /// amount or a validator); otherwise it is a question ("can I unstake early?"). nil for
+    /// questions ("how do I stake?") and requests for information ("show my rewards").
     func requestVerb(among verbs: Set<String>) -> String? {
-        var rest = words[...]
+        var rest = words[...].drop { !$0.contains(where: { $0.isLetter || $0.isNumber }) }
+        var permission = false
         // The longest opening first: "let me", not "let".
-        while let opening = Lexicon.requestOpenings.filter({ rest.starts(with: $0) }).max(by: { $0.count < $1.count }) {
-            rest = rest.dropFirst(opening.count)
+        while true {
+            rest = rest.drop { !$0.contains(where: { $0.isLetter || $0.isNumber }) }
+            if let opening = Lexicon.requestOpenings.filter({ rest.starts(with: $0) }).max(by: { $0.count < $1.count }) {
+                rest = rest.dropFirst(opening.count)
+            } else if let opening = Lexicon.permissionOpenings.filter({ rest.starts(with: $0) }).max(by: { $0.count < $1.count }) {
+                rest = rest.dropFirst(opening.count)
+                permission = true
+            } else {
+                break
+            }
         }
-        guard let first = rest.first, verbs.contains(first) else { return nil }
-        return first
+        guard let first = rest.first else { return nil }
+        if permission && numbers.isEmpty && EntityExtractor(message: self).validatorNumbers().isEmpty { return nil }
+        if verbs.contains(first) { return first }
+        // "staking 45 S", "unstaking 15 S": a gerund is a command when it says how much.
+        if let base = Lexicon.gerunds[first], verbs.contains(base), rest.startIndex > words.startIndex || amountFollows(first) { return base }
+        return nil
+    }
+
+    /// The request's verb and the part of the message it opens: the message itself, or a later
+    /// clause after a greeting, a statement or a topic ("I have 500 S. Stake 200 of it with
+    /// validator 2", "for validator 5, unstake 20 S"). nil when no clause opens with one.
+    func requestClause(among verbs: Set<String>) -> (verb: String, clause: Message)? {
+        if let verb = requestVerb(among: verbs) { return (verb, self) }
+        var rest = Substring(text)
+        while let cut = rest.firstIndex(where: { ",:;!.?\n—".contains($0) }) {
+            let after = rest.index(after: cut)
+            // "4.2" and "0.5" are numbers, not clauses.
+            let inNumber = rest[cut] == "." && after < rest.endIndex && rest[after].isNumber
+            rest = rest[after...]
+            guard !inNumber else { continue }
+            let clause = Message(String(rest))
+            if let verb = clause.requestVerb(among: verbs) { return (verb, clause) }
+        }
+        return nil
+    }
+
+    /// Whether the first `word` is followed by a number ("staking 45 S", "staking twenty S").
+    private func amountFollows(_ word: String) -> Bool {
+        guard let index = tokens.firstIndex(where: { $0.kind == .word(word) }), index + 1 < tokens.count else { return false }
+        switch tokens[index + 1].kind {
+        case .number: return true
+        case .word(let next): return !["a", "an", "single", "half"].contains(next) && (Lexicon.numberWords[next].map { $0 > 0 } ?? false)
+        default: return false
+        }
     }
 }

@@ -93,9 +93,11 @@ public struct MessageParser: Sendable {
             if m.hashes.count == 1 && m.addresses.isEmpty { return .transactionStatus }
             if m.addresses.count == 1 && m.hashes.isEmpty { return .transactionHistory }
         }
+        // "deploy a collection called Sonic Punks with symbol SPUNK" makes NFTs.
+        if m.makesCollection { return .nftCreation }
         // Things we do not do: deploying tokens or contracts, QR codes.
         if m.has(["deploy", "deploying", "qr", "launch"]) && !m.has(Lexicon.defiWords) { return .generalQuery }
-        if m.has(["enough"]) && m.has(["have", "got", "own", "hold"]) { return .balanceCheck }
+        if m.has(["enough"]) && m.has(Lexicon.balanceWords.union(["have", "got", "own", "hold"])) { return .balanceCheck }
         // Fee Monetization is a programme to explain, not a fee to quote.
         if m.has(["monetization", "monetisation", "feem"]) { return .generalQuery }
         if m.has(Lexicon.gasWords) || m.phrase("base fee") || (m.has(["cost", "costs", "expensive", "cheap"]) && m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))) {
@@ -105,11 +107,15 @@ public struct MessageParser: Sendable {
         // be a transfer's, or a bare "yes, approve".
         let approves = m.has(["approve", "approved", "approving"]) && !m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))
             && (m.words.count > 2 || !m.tokenMentions.isEmpty)
-        if m.has(Lexicon.approvalWords.subtracting(["approve", "approved", "approving"])) || m.phrase("can spend my") || approves {
+        if m.has(Lexicon.approvalWords.subtracting(["approve", "approved", "approving"])) || m.asksWhoMaySpend || approves {
             return .tokenApproval
         }
+        if let other = m.requestBesideDeFiWords { return other }
         if m.has(Lexicon.defiWords) { return .defiQuery }
-        if m.phrase("trading at") || m.has(["price", "chart", "charts", "sentiment", "marketcap", "mcap"]) && !m.has(Lexicon.swapWords.subtracting(["trading"])) {
+        // "what would 100 SUSD get me in S", "turn 10 S into wrapped sonic": a trade.
+        if m.asksForQuote || m.tradesTokens { return .swap }
+        if m.phrase("trading at") || m.has(["price", "chart", "charts", "sentiment", "marketcap", "mcap"]) && !m.has(Lexicon.swapWords.subtracting(["trading"]))
+            || m.asksForPrice {
             return .generalQuery
         }
         if m.hasArrow && m.tokenMentions.count >= 2 || m.has(Lexicon.wrapWords) { return .swap }
@@ -137,7 +143,10 @@ public struct MessageParser: Sendable {
             || (m.has(["last", "latest", "recent"]) && m.has(["tx", "txs", "transactions", "transfers", "sends"])) || m.has(["spent", "spend", "spending", "received"]) {
             return .transactionHistory
         }
-        if m.has(Lexicon.sendVerbs) { return .sendTransaction }
+        // "how do I move my USDC to rabby?" asks how, with nothing to send yet.
+        if m.has(Lexicon.sendVerbs) && !(m.asksForExplanation && m.addresses.isEmpty && m.numbers.isEmpty) { return .sendTransaction }
+        if m.asksForExplanation { return nil }
+        // "how do I add wS to my wallet?", "what does insufficient balance mean?": explanations.
         if m.has(Lexicon.balanceWords) || m.phrase("how much") || m.phrase("how many") || m.has(["hold", "holding", "worth", "wallet", "own"])
             || (m.phrase("do i have") || m.phrase("have i got") || m.phrase("do i still have") || m.phrase("got any") || m.phrase("have any"))
                 && EntityExtractor(message: m).namedToken(capitals: true) != nil {
@@ -145,7 +154,7 @@ public struct MessageParser: Sendable {
         }
         if m.has(["check", "show", "see", "view", "my"]) && !m.tokenMentions.isEmpty && m.numbers.isEmpty { return .balanceCheck }
         // "show all my tokens", "which coins do I have".
-        if m.has(["tokens", "coins", "assets"]) && m.has(["show", "list", "which", "what"]) && m.numbers.isEmpty && m.addresses.isEmpty {
+        if m.has(["tokens", "coins", "assets"]) && m.has(["show", "list", "which", "what"]) && m.has(["my", "i", "me", "mine"]) && m.numbers.isEmpty && m.addresses.isEmpty {
             return .balanceCheck
         }
         return nil

@@ -66,6 +66,16 @@ public struct Planner: Sendable {
         }
         if parsed.intent == .generalQuery, let talk = message.smallTalk { return (parsed, .smallTalk(talk), state) }
         state.awaitingYes = false
+        // The answer to a question about a DeFi request completes it; a new request drops it.
+        if let pending = state.pendingDeFi {
+            if let answered = answer(pending, parsed, message, state: state) { return answered }
+            if !Self.readsOnly(parsed) { state.pendingDeFi = nil }
+        }
+        // "make that 10" after a DeFi request changes it, when no transfer came since.
+        if isAmendment(message), state.pendingSend == nil, state.lastSend == nil, let last = state.lastDeFi, let amended = amend(last, parsed, message, state: state) {
+            return amended
+        }
+        if parsed.intent == .sendTransaction { state.lastDeFi = nil }
 
         // "each", "both" after "which address?": the same amount to every address offered.
         let choices = state.choices
@@ -172,17 +182,10 @@ public struct Planner: Sendable {
             return (parsed, .gasPrice, state)
         case .nftCreation:
             return (parsed, .mint(name: entities.name, description: entities.description), state)
-        case .swap:
-            // Information only: an amount that is not a number is left out of it.
-            let amount = entities.amount.flatMap { try? DecimalAmount($0) }
-            return (parsed, .swapInfo(tokenIn: entities.tokenIn.map(reference), tokenOut: entities.tokenOut.map(reference), amount: amount), state)
-        case .defiQuery:
-            // A question gets what we know; a request is named back, not carried out yet.
-            guard entities.action != nil else { return (parsed, .defiInfo, state) }
-            return (parsed, .refuse(reason: notYetAvailable(entities)), state)
-        case .tokenApproval:
-            return (parsed, .refuse(reason: notYetAvailable(entities)), state)
+        case .swap, .defiQuery, .tokenApproval:
+            return defi(parsed, message, state: state)
         case .generalQuery:
+            if message.requestVerb(among: ["bridge"]) != nil { return (parsed, .refuse(reason: Self.bridging), state) }
             return (parsed, .answer(query: text), state)
         }
     }

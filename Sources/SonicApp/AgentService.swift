@@ -212,9 +212,8 @@ public struct AgentService: Sendable {
             let named = name.map { " called \"\($0)\"" } ?? ""
             return ("Let's mint it\(named). Open the NFT creator, pick the picture, and I'll prepare the mint for your wallet to sign.",
                     [Card(kind: .openNFTCreator, prepared: nil, name: name, description: description)], nil)
-        case .swapInfo(let tokenIn, let tokenOut, _):
-            let pair = [tokenIn, tokenOut].compactMap { $0?.name(nativeSymbol: symbol) }.joined(separator: " for ")
-            return ("I can't swap\(pair.isEmpty ? "" : " \(pair)") for you. On Sonic you can swap on a decentralized exchange with the same wallet; check the rate and the slippage it shows before you confirm.", [], nil)
+        case .defi(let request):
+            return (Self.understood(request, nativeSymbol: symbol), [], nil)
         case .defiInfo:
             return answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
         case .answer(let query):

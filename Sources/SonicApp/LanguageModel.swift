@@ -68,11 +68,18 @@ enum AgentTools {
         ("gas_price", "The current gas price and what a transfer costs.", [:], []),
         ("create_nft", "Mint a picture as an NFT.", ["name": string("the NFT's name"), "description": string("its description")], []),
         ("swap_tokens", "Swap one token for another.", ["token_in": string("symbol sold"), "token_out": string("symbol bought"), "amount": string("decimal amount")], []),
-        ("defi_question", "Staking, lending, liquidity or yield.", [:], []),
+        ("defi_question", "Staking, lending, liquidity or yield: a question, or a request to do one of the actions.",
+         ["action": choice("only when asked to do it", DeFiAction.allCases.map(\.rawValue)), "amount": string("decimal amount"),
+          "token": string("token symbol"), "validator": integer("validator id")], []),
+        ("token_approvals", "The token allowances the user has given, or revoking one.",
+         ["action": choice("only when asked to revoke", ApprovalAction.allCases.map(\.rawValue)), "token": string("token symbol")], []),
         ("general_question", "A question about Sonic, fees, wallets or this assistant.", ["query": string("the question")], ["query"]),
     ]
 
     static func string(_ description: String) -> JSONValue { .object(["type": .string("string"), "description": .string(description)]) }
+    static func choice(_ description: String, _ values: [String]) -> JSONValue {
+        .object(["type": .string("string"), "description": .string(description), "enum": .array(values.map(JSONValue.string))])
+    }
     static func integer(_ description: String) -> JSONValue { .object(["type": .string("integer"), "description": .string(description)]) }
 
     static func schema(_ properties: [String: JSONValue], _ required: [String]) -> JSONValue {
@@ -125,7 +132,19 @@ enum AgentTools {
         case "gas_price": intent = .gasPrice
         case "create_nft": intent = .nftCreation; entities.name = string("name").map { String($0.prefix(100)) }; entities.description = string("description").map { String($0.prefix(1_000)) }
         case "swap_tokens": intent = .swap; entities.tokenIn = token("token_in"); entities.tokenOut = token("token_out"); entities.amount = amount("amount")
-        case "defi_question": intent = .defiQuery
+        case "defi_question":
+            intent = .defiQuery
+            // Details only with an action: a question carries none (the labels' rule).
+            if let action = string("action").flatMap(DeFiAction.init(rawValue:)) {
+                entities.action = .defi(action)
+                entities.amount = amount("amount")
+                entities.token = token("token") ?? ([.stake, .unstake, .withdraw].contains(action) ? "S" : nil)
+                entities.validator = number("validator", 0...1_000_000)
+            }
+        case "token_approvals":
+            intent = .tokenApproval
+            entities.action = string("action").flatMap(ApprovalAction.init(rawValue:)).map(RequestedAction.approval)
+            entities.token = token("token")
         case "general_question": intent = .generalQuery
         default: return nil
         }

@@ -149,8 +149,14 @@ def test_a_subscription_bought_through_the_agent_confirms(stack, session):
 
 def test_swaps_and_defi_are_answered_honestly(stack, session):
     swap = ask(stack, "swap 10 S for USDC", session)
-    assert swap["intent"] == "swap" and swap["reply"].startswith("I can't swap S for USDC for you.")
-    assert "action" not in swap or swap["action"] is None
+    assert swap["intent"] == "swap" and swap["reply"].startswith("I understood: swap 10 S for USDC.")
+    assert "nothing was prepared" in swap["reply"] and "0.5%" in swap["reply"]
+    assert ("action" not in swap or swap["action"] is None) and not swap.get("cards")
+    # A missing validator is asked for; the answer completes the request, still without a card.
+    asked = ask(stack, "stake 100 S", session)
+    assert asked["reply"].startswith("Which validator should I stake 100 S with?"), asked
+    staked = ask(stack, "validator 3", session, asked["conversation"])
+    assert staked["reply"].startswith("I understood: stake 100 S with validator 3.") and not staked.get("cards"), staked
     defi = ask(stack, "where can I stake my S?", session)
     assert defi["intent"] == "defi_query" and defi.get("sources")
 

@@ -17,7 +17,7 @@ KEY = "fake-model-key-1234"
 # The embedded parser places this only by its fallback (an address: its history?).
 UNCLEAR = f"hook my pal {BOB} up with three coins"
 FUNCTIONS = {"check_balance", "send_tokens", "show_history", "transaction_status", "subscription_status", "buy_subscription",
-             "gas_price", "create_nft", "swap_tokens", "defi_question", "general_question"}
+             "gas_price", "create_nft", "swap_tokens", "defi_question", "token_approvals", "general_question"}
 
 
 class FakeModel(JSONHandler):

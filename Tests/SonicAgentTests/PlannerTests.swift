@@ -70,30 +70,8 @@ import Testing
         }
     }
 
-    /// A DeFi request is named back and declined until the DeFi tools come; a question gets what we know.
-    @Test(arguments: [
-        ("delegate 500 S to validator 15", "stake 500 S with validator 15"), ("unstake everything", "unstake S"),
-        ("claim my staking rewards from validator 2", "claim your rewards from validator 2"), ("lend 200 USDC on silo", "lend 200 USDC"),
-        ("add liquidity to the S/USDC pool", "add liquidity with S"), ("please repay my loan", "repay your loan"),
-    ])
-    func defiRequestsAreNamedBackNotCarriedOut(text: String, understood: String) {
-        #expect(say([text]) == [.refuse(reason: "I understood: \(understood). I can't do that for you yet: staking, lending and liquidity "
-            + "through the agent come in a later version, so nothing was prepared.")])
-    }
-
     @Test func defiQuestionsAreAnswered() {
         #expect(say(["where can I stake my S?", "how do I claim my staking rewards"]) == [.defiInfo, .defiInfo])
-    }
-
-    @Test func allowancesAreNotManagedYet() {
-        #expect(say(["revoke the router's allowance for SUSD", "what have I approved?"]) == [
-            .refuse(reason: "I can't revoke the SUSD allowance for you yet: managing token approvals through the agent comes in a later version, so nothing was prepared."),
-            .refuse(reason: "I can't list token approvals yet: managing them through the agent comes in a later version."),
-        ])
-    }
-
-    @Test func wrappingIsASwap() {
-        #expect(say(["wrap 4 S", "unwrap my wS"]) == [.swapInfo(tokenIn: .native, tokenOut: .symbol("WS"), amount: Self.amount("4")), .swapInfo(tokenIn: .symbol("WS"), tokenOut: .native, amount: nil)])
     }
 
     @Test func subscriptionMonthsAreAskedFor() {

@@ -27,6 +27,23 @@ import Testing
         #expect(AgentTools.parsed("delete_everything", [:], text: text) == nil)
     }
 
+    /// A DeFi call carries its action and details only as the labels allow, each checked against the text.
+    @Test func aDeFiCallIsCheckedLikeAnyOther() {
+        let text = "put seventy coins behind node 4 for me"
+        let call = AgentTools.parsed("defi_question", ["action": .string("stake"), "amount": .string("70"), "validator": .integer(4)], text: text)
+        #expect(call?.intent == .defiQuery && call?.entities.action == .defi(.stake) && call?.entities.amount == "70")
+        #expect(call?.entities.token == "S" && call?.entities.validator == 4)
+        // Planned like the parser's reading: the model's checked validator and amount make the stake.
+        let planned = Planner(knownTokens: ["S"]).plan(text, connected: TestServices.alice, state: ConversationState(), understood: call).1
+        #expect(planned == .defi(.stake(validator: 4, amount: .exactly(try! DecimalAmount("70")))))
+        // A validator or an amount the message does not state is dropped; an unknown action carries nothing.
+        let invented = AgentTools.parsed("defi_question", ["action": .string("stake"), "amount": .string("700"), "validator": .integer(9)], text: text)
+        #expect(invented?.entities.amount == nil && invented?.entities.validator == nil)
+        #expect(AgentTools.parsed("defi_question", ["action": .string("yolo"), "amount": .string("70")], text: text)?.entities == Entities())
+        let revoke = AgentTools.parsed("token_approvals", ["action": .string("revoke"), "token": .string("usdc")], text: "pull the plug on that usdc permission")
+        #expect(revoke?.intent == .tokenApproval && revoke?.entities.action == .approval(.revoke) && revoke?.entities.token == "USDC")
+    }
+
     /// The model proposes, the text decides: an amount or a count is kept only when the parser
     /// reads it in the message itself (digits, number words, fractions), and every rule of the
     /// planner applies to a model's call as to the parser's reading.

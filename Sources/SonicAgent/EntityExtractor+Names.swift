@@ -1,0 +1,88 @@
+import Foundation
+
+/// An NFT's name and description; a collection's name apart from its settings: in "Sonic Punks with symbol SPUNK", "Moon
+/// Cats, symbol MCAT, max supply 1000", "Neon Dreams (symbol NEON)" or "Lagos Lights and a
+/// royalty of 5%", the name ends where a setting begins.
+extension EntityExtractor {
+    /// The name after "called", "named", "titled" (quoted or not), and the description after
+    /// "description" or "described as".
+    func nameAndDescription() -> (String?, String?) {
+        let text = message.text
+        // "(name=…" opens a name as " name=" does; one character for one keeps the indices.
+        let lower = text.lowercased().replacingOccurrences(of: "(", with: " ")
+        var name: String?
+        var description: String?
+        for cue in [" called ", " named ", " titled ", " name it ", " call it ", " calling it ", " name:", " name=", " name =", " title:", " entitled ", " name "] {
+            if let range = lower.range(of: cue) {
+                name = Self.clean(String(text[range.upperBound...]), stopAt: [" with description", " and description", " with the description",
+                                                                              " described as", " description", ", description", " and a description"])
+                name = name.map(Self.withoutSettings)
+                break
+            }
+        }
+        for cue in ["description ", "described as ", "description:", "about "] {
+            if let range = lower.range(of: cue, options: .backwards), name.map({ !$0.lowercased().contains(cue.trimmingCharacters(in: .whitespaces)) }) ?? true {
+                let candidate = Self.clean(String(text[range.upperBound...]), stopAt: [])
+                if cue == "about " && !lower.contains("description") { break }
+                description = candidate
+                break
+            }
+        }
+        if name == nil, let quoted = message.tokens.compactMap({ if case .quoted(let q) = $0.kind { return q }; return nil }).first {
+            name = quoted
+        }
+        return (name?.isEmpty == true ? nil : name, description?.isEmpty == true ? nil : description)
+    }
+
+    static func clean(_ text: String, stopAt stops: [String]) -> String {
+        var value = text.trimmingCharacters(in: .whitespaces)
+        if let first = value.first, "\"“'".contains(first), let close = value.dropFirst().firstIndex(where: { "\"”'".contains($0) }) {
+            return String(value[value.index(after: value.startIndex)..<close])
+        }
+        for stop in stops {
+            if let range = value.lowercased().range(of: stop) {
+                value = String(value[..<value.index(value.startIndex, offsetBy: value.lowercased().distance(from: value.lowercased().startIndex, to: range.lowerBound))])
+            }
+        }
+        value = value.trimmingCharacters(in: CharacterSet(charactersIn: " .!?,;:\"“”'"))
+        for suffix in [" please", " pls", " for me", " on sonic"] where value.lowercased().hasSuffix(suffix) {
+            value = String(value.dropLast(suffix.count))
+        }
+        return value
+    }
+
+    static let settingWords: Set<String> = [
+        "symbol", "ticker", "supply", "royalty", "royalties", "price", "limit", "edition", "editions", "size", "max", "maximum", "total",
+        "fee", "fees", "decimals", "chain", "network", "items", "pieces", "uri", "url", "metadata", "base",
+    ]
+
+    /// `name` up to the first setting ("symbol", "supply", …), with any joining word before it
+    /// ("with a", "and", ",", "(") left out; the first word always stays.
+    static func withoutSettings(_ name: String) -> String {
+        let words = name.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard words.count > 1 else { return name }
+        // "symbol=PXL", "symbol:" name the setting too.
+        func bare(_ word: String) -> String {
+            let key = word.lowercased().split(whereSeparator: { "=:".contains($0) }).first.map(String.init) ?? ""
+            return key.trimmingCharacters(in: CharacterSet(charactersIn: "()[],.;-–"))
+        }
+        let joins: Set<String> = ["with", "and", "a", "an", "the", "its", "of", "&", "+"]
+        // "CryptoCritters (CCR)": what follows in brackets is a setting, the symbol.
+        if let bracket = words.indices.dropFirst().first(where: { words[$0].hasPrefix("(") }) {
+            return withoutSettings(words[..<bracket].joined(separator: " "))
+        }
+        for index in 1..<words.count {
+            guard settingWords.contains(bare(words[index])) else { continue }
+            // The name ends at a comma before the setting ("Glass Birds, 300 items"), else where
+            // the words joining the setting to it begin ("with a", "and", "300").
+            if let comma = words[..<index].firstIndex(where: { $0.hasSuffix(",") }) {
+                return words[...comma].joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " ,;:(-–"))
+            }
+            var start = index
+            while start > 1, joins.contains(bare(words[start - 1])) || bare(words[start - 1]).first?.isNumber == true { start -= 1 }
+            let kept = words[..<start].joined(separator: " ")
+            return kept.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:(-–"))
+        }
+        return name
+    }
+}

@@ -1,0 +1,88 @@
+/// What kind of question or request a message is, beyond its cue words: a quote for a trade, a
+/// collection to make, who may spend one's tokens, an explanation that mentions a balance.
+extension Message {
+    /// "what would 100 SUSD get me in S", "how much USDC would I get for 20 S", "what's the rate
+    /// for 10 S to USDC": an amount and two tokens, asking what the trade gives.
+    var asksForQuote: Bool {
+        let extractor = EntityExtractor(message: self)
+        guard !extractor.numberSpans.isEmpty, Set(extractor.swapMentions()).count >= 2, addresses.isEmpty else { return false }
+        return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in")
+    }
+
+    /// "what is the exchange rate between S and USDC?", "how much is 1 S in USDC?": a price
+    /// asked for its own sake, with no trade in view (no amount to trade, or "how much is").
+    var asksForPrice: Bool {
+        guard requestVerb(among: Lexicon.swapWords) == nil, !has(["get", "receive", "swap", "swapping", "trade", "trading", "sell", "buy"]) else { return false }
+        if phrase("exchange rate") || phrase("conversion rate") { return EntityExtractor(message: self).numberSpans.isEmpty }
+        return (phrase("how much is") || phrase("how much are")) && has("in") && !tokenMentions.isEmpty && !has("my")
+    }
+
+    /// "turn 10 S into wS", "flip 20 USDC to S": a verb that changes one token into another.
+    var tradesTokens: Bool {
+        guard requestVerb(among: Lexicon.tradeVerbs) != nil, addresses.isEmpty else { return false }
+        return Set(EntityExtractor(message: self).swapMentions()).count >= 2 && has(["into", "to", "for"])
+    }
+
+    /// Making a collection of NFTs, however it is worded: "deploy an NFT collection called …",
+    /// "create a collection named …", "spin up a new collection", "launch my NFT collection".
+    /// A token or contract of another kind is not one ("deploy an ERC20 token").
+    var makesCollection: Bool {
+        let collection = has(["collection", "collections", "erc-721", "erc721", "erc-1155", "erc1155"])
+        guard collection || has(["nft", "nfts"]) else { return false }
+        guard !has(["erc20", "erc-20", "memecoin", "coin", "show", "list", "view", "see", "display", "owned", "gallery", "floor"]) else { return false }
+        return has(["deploy", "deploying", "launch", "launching", "create", "creating", "make", "spin", "start", "new", "set"])
+    }
+
+    /// Another request in which a DeFi word is only a modifier: "send 5 S to my staking wallet
+    /// 0x…" is a transfer, "did my stake transaction go through?" and "status of my unstake 0x…"
+    /// ask about a transaction, "mint an NFT for my validator node" makes one.
+    var requestBesideDeFiWords: Intent? {
+        guard has(Lexicon.defiWords) else { return nil }
+        if requestVerb(among: Lexicon.sendVerbs) != nil && !addresses.isEmpty { return .sendTransaction }
+        if !hashes.isEmpty && addresses.isEmpty { return .transactionStatus }
+        if (phrase("go through") || phrase("went through") || has(["confirmed", "mined", "stuck"])) && has(["tx", "transaction", "transfer"]) {
+            return .transactionStatus
+        }
+        if requestVerb(among: Lexicon.mintWords) != nil && has(["nft", "nfts", "collectible", "collectibles"]) { return .nftCreation }
+        return nil
+    }
+
+    /// "who is allowed to spend my scUSD?", "which contracts can spend my USDC?".
+    var asksWhoMaySpend: Bool {
+        ["can spend my", "allowed to spend", "able to spend", "permission to spend", "permissions to spend", "access to my"].contains { phrase($0) }
+    }
+
+    /// A question about how or why, which may mention a balance or a token without asking for
+    /// one: "how do I add wS to my wallet?", "why doesn't my USDC show up?", "is it safe to keep
+    /// my S here?", "what does insufficient balance mean?", "is my balance public?". Not when it
+    /// asks to see the balance after all ("how can I see my balance?", "is it possible to check
+    /// my balance?") or about its size ("is my balance above 10 S?", "are my USDC in this wallet?").
+    var asksForExplanation: Bool {
+        guard !phrase("how much"), !phrase("how many"), !has("enough") else { return false }
+        // "what is my wallet address?" asks for the address, not what it holds.
+        if (phrase("my address") || phrase("wallet address") || phrase("my wallet's address")) && !has(Lexicon.balanceWords) { return true }
+        let strong: [[String]] = [["why"], ["explain"], ["what", "happens"], ["what", "if"], ["should", "i"], ["is", "it", "safe"]]
+        if strong.contains(where: { words.starts(with: $0) }) || has(["mean", "means", "meaning", "explain"]) { return true }
+        let seesBalance = has(Lexicon.balanceWords) && has(["see", "check", "view", "show", "find", "know", "get", "look"])
+        if [["how", "do"], ["how", "can"], ["how", "to"], ["how", "does"], ["how", "would"], ["how", "should"]].contains(where: { words.starts(with: $0) }) {
+            return !seesBalance
+        }
+        if words.starts(with: ["is", "it"]) { return !seesBalance }
+        if words.starts(with: ["is", "my"]) || words.starts(with: ["are", "my"]) {
+            let size: Set<String> = ["above", "below", "over", "under", "more", "less", "zero", "empty", "low", "high", "in", "still", "left"]
+            return numbers.isEmpty && !has(size)
+        }
+        return false
+    }
+
+    /// "how much am I staking and what have I earned?", "what are my pending rewards?", "show my
+    /// delegations": the person's own staking, not how staking works.
+    var asksForPositions: Bool {
+        guard !asksForExplanation, !["where", "which", "should", "can", "could", "when", "will", "why"].contains(words.first ?? "") else { return false }
+        let personal = has(["my", "i", "i've", "ive", "me", "am", "mine", "i'm"])
+        let staking = has(["staked", "staking", "stake", "stakes", "delegation", "delegations", "delegated", "rewards", "earned", "earn", "earnings",
+                           "positions", "position", "unstaked", "withdrawals"])
+        let elsewhere = has(Lexicon.lendingWords.union(["liquidity", "pool", "pools", "lp", "farm", "farms", "yield", "apr", "apy", "borrow", "loan"]))
+        return personal && staking && !elsewhere
+    }
+}
