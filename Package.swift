@@ -78,7 +78,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "sonic-bench", dependencies: [
-            "Ethereum", "CSecp256k1", "FastCGI", "SonicAgent", "SonicAPI", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
+            "Ethereum", "CSecp256k1", "FastCGI", "Postgres", "SonicAgent", "SonicAPI", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -41,7 +41,7 @@ extension PostgresPool {
         let parameters = try Self.encode("", [.int(key)])
         let answer = await withCheckedContinuation { continuation in
             reply.wait(continuation)
-            loop.execute { [self] in
+            let accepted = loop.execute { [self] in
                 openDedicated { [self] opened in
                     guard case .success(let connection) = opened else { return reply.finish(opened.map { _ in nil }) }
                     runDedicated("SELECT pg_try_advisory_lock($1)", parameters, simple: false, on: connection) { [self] outcome in
@@ -53,7 +53,7 @@ extension PostgresPool {
                     }
                 }
             }
-            if !loop.isRunning { reply.finish(.failure(PostgresError(.cancelled, "the database pool was stopped"))) }
+            if !accepted { reply.finish(.failure(Self.stopped)) }
         }
         return try answer.get()
     }

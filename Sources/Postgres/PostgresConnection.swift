@@ -35,6 +35,7 @@ final class PostgresConnection: @unchecked Sendable {
     var backendPID: Int32 { connection.map { PQbackendPID($0) } ?? 0 }
 
     /// Starts connecting; `completion` gets nil once the connection is ready, or the error.
+    /// Not bounded in time here: the caller closes it when it has waited long enough (`connectTimedOut`).
     func connect(_ completion: @escaping (PostgresError?) -> Void) {
         connection = PQconnectStart(url.text)
         guard let connection, PQstatus(connection) != CONNECTION_BAD else {
@@ -72,9 +73,9 @@ final class PostgresConnection: @unchecked Sendable {
         flush()
     }
 
-    /// Closes the connection; a statement in flight fails with `.cancelled`, and the server is
-    /// asked to stop it (a cancel request, sent from a Dispatch queue: `PQcancel` blocks).
-    func close() {
+    /// Closes the connection; a statement in flight fails with `.cancelled` (or `error`), and the
+    /// server is asked to stop it (a cancel request, sent from a Dispatch queue: `PQcancel` blocks).
+    func close(because error: PostgresError? = nil) {
         if phase == .busy, let connection, let cancel = PQgetCancel(connection) {
             let request = CancelRequest(cancel)
             DispatchQueue.global().async { request.send() }
@@ -86,12 +87,17 @@ final class PostgresConnection: @unchecked Sendable {
         phase = .closed
         if let operation {
             self.operation = nil
-            operation.finish(.failure(PostgresError(.cancelled, "the statement was given up and its connection closed")))
+            operation.finish(.failure(error ?? PostgresError(.cancelled, "the statement was given up and its connection closed")))
         }
         if let connected {
             self.connected = nil
-            connected(PostgresError(.cancelled, "connecting to \(url.redacted) was given up"))
+            connected(error ?? PostgresError(.cancelled, "connecting to \(url.redacted) was given up"))
         }
+    }
+
+    /// What a caller that gave up connecting is told.
+    var connectTimedOut: PostgresError {
+        PostgresError(.connection, "\(url.redacted): no connection within the connect timeout")
     }
 
     /// The connection's error, scrubbed of the password.

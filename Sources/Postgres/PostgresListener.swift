@@ -34,20 +34,23 @@ public final class PostgresListener: @unchecked Sendable {
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(Self.bufferedEvents))
     }
 
-    /// Closes its connection and ends the stream.
+    /// Closes its connection and ends the stream (the pool's `stop` closes the connection too,
+    /// but only this ends the stream).
     public func stop() {
-        pool.loop.execute { [self] in
+        let accepted = pool.loop.execute { [self] in
             stopped = true
             if let connection { pool.closeDedicated(connection) }
             connection = nil
             continuation.finish()
         }
+        if !accepted { continuation.finish() }
     }
 
     /// The server process of its connection now (`pg_backend_pid()`), 0 while it is away.
     public func backendPID() async -> Int32 {
         await withCheckedContinuation { continuation in
-            pool.loop.execute { [self] in continuation.resume(returning: connection?.backendPID ?? 0) }
+            let accepted = pool.loop.execute { [self] in continuation.resume(returning: connection?.backendPID ?? 0) }
+            if !accepted { continuation.resume(returning: 0) }
         }
     }
 

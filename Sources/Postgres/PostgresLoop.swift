@@ -39,18 +39,17 @@ final class PostgresLoop: @unchecked Sendable {
         close(wake)
     }
 
-    /// Runs `work` on the loop's thread, soon. After `stop`, never.
-    func execute(_ work: @escaping @Sendable () -> Void) {
+    /// Runs `work` on the loop's thread, soon. After `stop`, never: then it returns false.
+    @discardableResult
+    func execute(_ work: @escaping @Sendable () -> Void) -> Bool {
         let accepted = state.withLock { state in
             guard state.running else { return false }
             state.work.append(work)
             return true
         }
         if accepted { signal() }
+        return accepted
     }
-
-    /// Whether the loop still takes work.
-    var isRunning: Bool { state.withLock { $0.running } }
 
     /// Runs the work handed over so far, then ends the thread; returns once it has ended.
     /// `finally` runs last on the loop's thread (closing connections, failing callers).

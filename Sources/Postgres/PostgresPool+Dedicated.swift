@@ -8,7 +8,7 @@ extension PostgresPool {
         let connection = PostgresConnection(loop: loop, url: url)
         dedicated[ObjectIdentifier(connection)] = connection
         let timer = loop.schedule(at: DispatchTime.now().uptimeNanoseconds + UInt64(connectTimeout * 1e9)) { [weak connection] in
-            connection?.close()
+            connection?.close(because: connection?.connectTimedOut)
         }
         connection.connect { [self] error in
             loop.cancelTimer(timer)

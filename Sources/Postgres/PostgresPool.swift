@@ -21,6 +21,8 @@ public final class PostgresPool: @unchecked Sendable {
     /// Connections open or being opened, leased ones included.
     private var open = 0
     private var queue: [PostgresRequest] = []
+    /// Every connection of the pool's own, open or being opened, idle or held.
+    private var members: [ObjectIdentifier: PostgresConnection] = [:]
     /// Connections outside the bound, each held for one purpose (a listener, a lock), closed by `stop`.
     var dedicated: [ObjectIdentifier: PostgresConnection] = [:]
 
@@ -48,8 +50,11 @@ public final class PostgresPool: @unchecked Sendable {
         loop.stop { [self] in
             let waiting = queue
             queue = []
-            for request in waiting { finish(request, refusing: PostgresError(.cancelled, "the database pool was stopped")) }
-            for connection in idle + dedicated.values { connection.close() }
+            for request in waiting { finish(request, refusing: Self.stopped) }
+            // Callers holding one (a statement running, a connection being opened) are told.
+            for connection in Array(members.values) + dedicated.values { connection.close() }
+            idle = []
+            members = [:]
             dedicated = [:]
             idle = []
         }
@@ -58,15 +63,17 @@ public final class PostgresPool: @unchecked Sendable {
     /// Connections open now, and calls waiting for one (for tests and metrics).
     public func counts() async -> (open: Int, idle: Int, queued: Int) {
         await withCheckedContinuation { continuation in
-            loop.execute { [self] in continuation.resume(returning: (open, idle.count, queue.count)) }
-        } 
+            let accepted = loop.execute { [self] in continuation.resume(returning: (open, idle.count, queue.count)) }
+            if !accepted { continuation.resume(returning: (0, 0, 0)) }
+        }
     }
 
     /// Hands `request` to the loop: it is granted a connection, queued, or refused.
     func submit(_ request: PostgresRequest) {
-        guard loop.isRunning else { return request.refused(PostgresError(.cancelled, "the database pool was stopped")) }
-        loop.execute { [self] in admit(request) }
+        guard loop.execute({ [self] in admit(request) }) else { return request.refused(Self.stopped) }
     }
+
+    static let stopped = PostgresError(.cancelled, "the database pool was stopped")
 
     private func admit(_ request: PostgresRequest) {
         guard case .new = request.place else { return }
@@ -86,12 +93,14 @@ public final class PostgresPool: @unchecked Sendable {
         open += 1
         request.place = .connecting
         let connection = PostgresConnection(loop: loop, url: url)
+        members[ObjectIdentifier(connection)] = connection
         let timer = loop.schedule(at: DispatchTime.now().uptimeNanoseconds + UInt64(connectTimeout * 1e9)) { [weak connection] in
-            connection?.close()
+            connection?.close(because: connection?.connectTimedOut)
         }
         connection.connect { [self] error in
             loop.cancelTimer(timer)
             if let error {
+                members[ObjectIdentifier(connection)] = nil
                 open -= 1
                 if case .connecting = request.place { finish(request, refusing: error) }
                 return serveQueue()
@@ -110,12 +119,14 @@ public final class PostgresPool: @unchecked Sendable {
     func release(_ connection: PostgresConnection) {
         guard connection.phase == .idle else {
             if connection.phase != .closed { connection.close() }
+            guard members.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
             open -= 1
             return serveQueue()
         }
         connection.onBroken = { [weak self, unowned connection] _ in
             guard let self, let index = idle.firstIndex(where: { $0 === connection }) else { return }
             idle.remove(at: index)
+            members[ObjectIdentifier(connection)] = nil
             open -= 1
         }
         idle.append(connection)

@@ -31,7 +31,8 @@ public final class PostgresTransaction: @unchecked Sendable {
     /// The server process of its connection (`pg_backend_pid()`).
     public func backendPID() async -> Int32 {
         await withCheckedContinuation { continuation in
-            pool.loop.execute { [self] in continuation.resume(returning: connection.backendPID) }
+            let accepted = pool.loop.execute { [self] in continuation.resume(returning: connection.backendPID) }
+            if !accepted { continuation.resume(returning: 0) }
         }
     }
 
@@ -40,10 +41,10 @@ public final class PostgresTransaction: @unchecked Sendable {
         let reply = PostgresReply<PostgresResult>()
         let answer = await withCheckedContinuation { continuation in
             reply.wait(continuation)
-            pool.loop.execute { [self] in
+            let accepted = pool.loop.execute { [self] in
                 pool.run(sql, parameters, simple: simple, on: connection, for: request) { reply.finish($0) }
             }
-            if !pool.loop.isRunning { reply.finish(.failure(PostgresError(.cancelled, "the database pool was stopped"))) }
+            if !accepted { reply.finish(.failure(PostgresPool.stopped)) }
         }
         return try answer.get()
     }

@@ -1,4 +1,6 @@
+import Foundation
 import Postgres
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
@@ -60,5 +62,24 @@ struct PostgresErrorTests {
                 #expect(!"\(error)".contains(password))
             }
         }
+    }
+
+    /// A server that takes the connection and never answers costs the connect timeout, not more.
+    @Test func connectingGivesUpAfterTheConnectTimeout() async throws {
+        let (fd, port) = loopbackSocket()
+        listen(fd, 16)  // the kernel completes the handshake; nothing ever reads or answers
+        defer { close(fd) }
+        let pool = try PostgresPool(url: "postgres://sonic@127.0.0.1:\(port)/sonic", connectTimeout: 0.3, threadName: "pg-silent")
+        defer { pool.stop() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            try await pool.query("SELECT 1")
+            Issue.record("connected to a server that never answered")
+        } catch {
+            #expect(error.kind == .connection)
+            #expect(error.message.contains("within the connect timeout"), "\(error)")
+        }
+        let waited = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        #expect(waited >= 0.29 && waited < 1.5, "gave up after \(waited) s")
     }
 }

@@ -131,11 +131,28 @@ struct PostgresPoolTests {
         #expect(try await pool.query("SELECT 3").scalar == .int(3))
     }
 
-    @Test func stopEndsItsThreadAndLaterCallsFail() async throws {
-        let pool = try TestDatabase.pool(threadName: "pg-stopped")
+    /// Stopping answers every call, running or queued, and ends the pool's thread.
+    @Test func stopEndsCallsAndItsThread() async throws {
+        let pool = try TestDatabase.pool(maxConnections: 1, threadName: "pg-stopped")
         try await pool.query("SELECT 1")
         #expect(threadNames().contains("pg-stopped"))
+        let calls = (0..<3).map { _ in Task(executorPreference: QueueExecutor.shared) { try await pool.query("SELECT pg_sleep(5)") } }
+        var counts = await pool.counts()
+        for _ in 0..<500 where counts.queued < 2 {
+            usleep(2_000)
+            counts = await pool.counts()
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
         pool.stop()
+        for call in calls {
+            do {
+                _ = try await call.value
+                Issue.record("a call answered after stop")
+            } catch let error as PostgresError {
+                #expect(error.kind == .cancelled)
+            }
+        }
+        #expect(DispatchTime.now().uptimeNanoseconds - start < 1_000_000_000)
         #expect(eventually { !threadNames().contains("pg-stopped") })
         await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
     }
