@@ -62,9 +62,9 @@ extension PostgresPool {
     /// Runs `body` inside `BEGIN` … `COMMIT` on one connection, and returns what it returned.
     /// When `body` throws, or `COMMIT` fails, the transaction is rolled back and the error
     /// rethrown. The whole transaction, waiting for a connection included, is bounded by
-    /// `queryTimeout` and the task's `Deadline`.
-    public func transaction<Value>(_ body: (PostgresTransaction) async throws -> Value) async throws -> Value {
-        let transaction = try await lease()
+    /// `timeout` (by default `queryTimeout`) and the task's `Deadline`.
+    public func transaction<Value>(timeout: Double? = nil, _ body: (PostgresTransaction) async throws -> Value) async throws -> Value {
+        let transaction = try await lease(timeout: timeout ?? queryTimeout)
         do {
             try await transaction.run("BEGIN", [], simple: true)
             let value = try await body(transaction)
@@ -78,9 +78,9 @@ extension PostgresPool {
         }
     }
 
-    private func lease() async throws(PostgresError) -> PostgresTransaction {
+    private func lease(timeout: Double) async throws(PostgresError) -> PostgresTransaction {
         let reply = PostgresReply<PostgresTransaction>()
-        let request = PostgresRequest(expires: PostgresRequest.expiry(within: queryTimeout)) { reply.finish(.failure($0)) }
+        let request = PostgresRequest(expires: PostgresRequest.expiry(within: timeout)) { reply.finish(.failure($0)) }
         request.whenGranted = { [unowned self] connection in
             reply.finish(.success(PostgresTransaction(pool: self, connection: connection, request: request)))
         }

@@ -114,18 +114,19 @@ public enum PostgresMigrations {
     static let lockKey: Int64 = 0x536F_6E69_634D_6967  // "SonicMig"
 
     /// Applies the migrations `pool`'s database has not had yet, each in a transaction of its
-    /// own holding `lockKey`, so several hosts starting at once apply each once.
+    /// own holding `lockKey`, so several hosts starting at once apply each once. Each may take
+    /// up to `timeout` seconds (waiting for another host's included).
     /// - Returns: the names of those applied now (none when the schema was current).
     /// - Throws: `PostgresError` of the statement that failed; that migration is rolled back.
     @discardableResult
-    public static func migrate(_ pool: PostgresPool) async throws -> [String] {
-        try await pool.transaction { transaction in
+    public static func migrate(_ pool: PostgresPool, timeout: Double = 300) async throws -> [String] {
+        try await pool.transaction(timeout: timeout) { transaction in
             try await transaction.query("SELECT pg_advisory_xact_lock($1)", [.int(lockKey)])
             try await transaction.execute(script: "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
         }
         var applied: [String] = []
         for migration in all {
-            let done = try await pool.transaction { transaction in
+            let done = try await pool.transaction(timeout: timeout) { transaction in
                 try await transaction.query("SELECT pg_advisory_xact_lock($1)", [.int(lockKey)])
                 let seen = try await transaction.query("SELECT 1 FROM schema_migrations WHERE name = $1", [.text(migration.name)])
                 guard seen.rows.isEmpty else { return false }

@@ -3,7 +3,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite(.serialized, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
+@Suite(.serialized, .onQueueExecutor, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
 struct PostgresAdvisoryLockTests {
     /// One holder across pools (hosts): the others are refused until it releases, or until its
     /// connection dies.

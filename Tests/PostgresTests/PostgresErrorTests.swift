@@ -3,7 +3,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
+@Suite(.onQueueExecutor, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
 struct PostgresErrorTests {
     @Test func aUniqueViolationAndASyntaxErrorCarryTheirSQLState() async throws {
         let pool = try TestDatabase.pool()
@@ -80,6 +80,6 @@ struct PostgresErrorTests {
             #expect(error.message.contains("within the connect timeout"), "\(error)")
         }
         let waited = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        #expect(waited >= 0.29 && waited < 1.5, "gave up after \(waited) s")
+        #expect(waited >= 0.29 && waited < 3, "gave up after \(waited) s")
     }
 }

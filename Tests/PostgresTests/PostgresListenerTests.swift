@@ -2,7 +2,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite(.serialized, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
+@Suite(.serialized, .onQueueExecutor, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
 struct PostgresListenerTests {
     /// NOTIFY reaches the listener; after the server kills its connection it comes back, says
     /// so, and NOTIFY reaches it again.

@@ -5,7 +5,7 @@ import Synchronization
 import TestSupport
 import Testing
 
-@Suite(.serialized, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
+@Suite(.serialized, .onQueueExecutor, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
 struct PostgresPoolTests {
     /// 48 queries of 50 ms at once on 4 connections: they take turns (12 rounds), and while they
     /// wait the process has no more threads than before: none is held per query.
@@ -35,7 +35,7 @@ struct PostgresPoolTests {
         sampling.store(false, ordering: .relaxed)
         #expect(answers == (0..<48).map { .int(Int64($0)) })
         #expect(seconds >= 0.55, "48 × 50 ms on 4 connections took \(seconds) s: more than 4 at once?")
-        #expect(seconds < 5)
+        #expect(seconds < 20)
         // The sampler is one more thread; a thread per waiting query would be 44 more.
         #expect(most.load(ordering: .relaxed) - before <= 8, "threads went from \(before) to \(most.load(ordering: .relaxed))")
         let counts = await pool.counts()
@@ -60,7 +60,7 @@ struct PostgresPoolTests {
         } catch {
             #expect(error.kind == .overloaded)
             #expect(error.message.contains("2 database connections are busy"))
-            #expect(DispatchTime.now().uptimeNanoseconds - start < 100_000_000, "refused at once")
+            #expect(DispatchTime.now().uptimeNanoseconds - start < 400_000_000, "refused at once")
         }
         for call in calls { _ = try await call.value }
         #expect(try await pool.query("SELECT 1").scalar == .int(1))
@@ -76,7 +76,7 @@ struct PostgresPoolTests {
             try await Deadline.$current.withValue(.after(seconds: 0.2)) { try await pool.query("SELECT pg_sleep(5)") }
         }
         let waited = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        #expect(waited >= 0.19 && waited < 1, "gave up after \(waited) s")
+        #expect(waited >= 0.19 && waited < 3, "gave up after \(waited) s, not after the statement's 5 s")
         do {
             try await Deadline.$current.withValue(.after(seconds: 0.1)) { try await pool.query("SELECT pg_sleep(5)") }
         } catch let error as PostgresError {
@@ -100,7 +100,7 @@ struct PostgresPoolTests {
     @Test func timeInTheQueueCounts() async throws {
         let pool = try TestDatabase.pool(maxConnections: 1, maxQueued: 4, queryTimeout: 3, threadName: "pg-queue")
         defer { pool.stop() }
-        let long = Task(executorPreference: QueueExecutor.shared) { try await pool.query("SELECT pg_sleep(0.4)") }
+        let long = Task(executorPreference: QueueExecutor.shared) { try await pool.query("SELECT pg_sleep(1)") }
         usleep(100_000)
         let start = DispatchTime.now().uptimeNanoseconds
         do {
@@ -110,7 +110,7 @@ struct PostgresPoolTests {
             #expect(error.kind == .timeout)
             #expect(error.message.contains("waiting for a connection"))
         }
-        #expect(DispatchTime.now().uptimeNanoseconds - start < 200_000_000)
+        #expect(DispatchTime.now().uptimeNanoseconds - start < 800_000_000, "not after the 1 s statement ahead of it")
         _ = try await long.value
     }
 
@@ -127,7 +127,7 @@ struct PostgresPoolTests {
         } catch let error as PostgresError {
             #expect(error.kind == .cancelled)
         }
-        #expect(DispatchTime.now().uptimeNanoseconds - start < 1_000_000_000)
+        #expect(DispatchTime.now().uptimeNanoseconds - start < 3_000_000_000)
         #expect(try await pool.query("SELECT 3").scalar == .int(3))
     }
 
@@ -152,7 +152,7 @@ struct PostgresPoolTests {
                 #expect(error.kind == .cancelled)
             }
         }
-        #expect(DispatchTime.now().uptimeNanoseconds - start < 1_000_000_000)
+        #expect(DispatchTime.now().uptimeNanoseconds - start < 3_000_000_000)
         #expect(eventually { !threadNames().contains("pg-stopped") })
         await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
     }

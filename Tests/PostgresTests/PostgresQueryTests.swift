@@ -1,7 +1,7 @@
 import Postgres
 import Testing
 
-@Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
+@Suite(.onQueueExecutor, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
 struct PostgresQueryTests {
     @Test func everyParameterTypeAndNullComeBackAsSent() async throws {
         let pool = try TestDatabase.pool()

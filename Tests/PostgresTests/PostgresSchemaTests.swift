@@ -9,7 +9,7 @@ import Testing
 /// column (with a compatible type and the same NOT NULL), primary key and named index of one is
 /// in the other, and both have applied the same migrations. A migration added to one engine only
 /// fails here.
-@Suite(.serialized, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
+@Suite(.serialized, .onQueueExecutor, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
 struct PostgresSchemaTests {
     /// Columns PostgreSQL has for what SQLite does in another way (FTS5's rowid and index).
     static let postgresOnly: Set<String> = ["knowledge.id", "knowledge.search"]

@@ -3,7 +3,7 @@ import Testing
 
 private struct Refusal: Error {}
 
-@Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
+@Suite(.onQueueExecutor, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
 struct PostgresTransactionTests {
     @Test func aTransactionCommitsAllOrRollsBackAll() async throws {
         let pool = try TestDatabase.pool(maxConnections: 2)

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Synchronization
+import TestSupport
 import Testing
 
 /// The database the test run started (`scripts/run-tests.sh swift` sets SONIC_TEST_DATABASE_URL
@@ -38,7 +39,7 @@ final class EventRecorder: Sendable {
     private let events = Mutex<[PostgresListener.Event]>([])
 
     init(_ listener: PostgresListener) {
-        Task.detached { [weak self] in
+        Task.detached(executorPreference: QueueExecutor.shared) { [weak self] in
             for await event in listener.events { self?.events.withLock { $0.append(event) } }
         }
     }
