@@ -36,8 +36,9 @@ struct PostgresPoolTests {
         #expect(answers == (0..<48).map { .int(Int64($0)) })
         #expect(seconds >= 0.55, "48 × 50 ms on 4 connections took \(seconds) s: more than 4 at once?")
         #expect(seconds < 20)
-        // The sampler is one more thread; a thread per waiting query would be 44 more.
-        #expect(most.load(ordering: .relaxed) - before <= 8, "threads went from \(before) to \(most.load(ordering: .relaxed))")
+        // A thread per waiting query would be 44 more; other suites running at the same time
+        // start threads of their own (17 more were seen under the whole suite).
+        #expect(most.load(ordering: .relaxed) - before < 30, "threads went from \(before) to \(most.load(ordering: .relaxed))")
         let counts = await pool.counts()
         #expect(counts.open == 4 && counts.queued == 0)
     }
