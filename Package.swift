@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Libraries.
         .target(name: "Ethereum", dependencies: [
@@ -40,8 +41,11 @@ let package = Package(
         .target(name: "SonicHTTP", dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")]),
         .target(name: "SonicConfig", dependencies: ["Ethereum", .product(name: "Logging", package: "swift-log")]),
         .target(name: "IPFS", dependencies: ["Ethereum", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl", "SonicConfig"]),
-        .target(name: "SonicStore", dependencies: ["Ethereum", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The time by which a request's work must be done; every client that waits honours it.
+        .target(name: "RequestDeadline"),
+        .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl", "SonicConfig", "RequestDeadline"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "RequestDeadline"]),
+        .target(name: "SonicStore", dependencies: ["Ethereum", "Postgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SonicAgent", dependencies: ["Ethereum"]),
         .target(name: "SonicApp", dependencies: [
             "Ethereum", "IPFS", "SonicConfig", "SonicChain", "SonicStore", "SonicAgent", "SonicAlerts", .product(name: "BigInt", package: "BigInt"),
@@ -77,7 +81,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "sonic-bench", dependencies: [
-            "Ethereum", "CSecp256k1", "FastCGI", "SonicAgent", "SonicAPI", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
+            "Ethereum", "CSecp256k1", "FastCGI", "Postgres", "SonicAgent", "SonicAPI", "SonicApp", "SonicConfig", "SonicHTTP", "SonicStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -89,6 +93,7 @@ let package = Package(
         .testTarget(name: "IPFSTests", dependencies: ["IPFS", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig", "TestSupport"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "RequestDeadline", "SonicStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
         .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum", "SonicAgent"]),
         .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum"]),

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libfcgi-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev nginx-light curl python3-venv ipfs-cid zlib1g-dev)
+packages=(libfcgi-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev libpq-dev postgresql-15 nginx-light curl python3-venv ipfs-cid zlib1g-dev)
 load=0
 for option in "$@"; do
   case "$option" in

@@ -1,3 +1,6 @@
+// `Deadline` lives below both node and database clients; whoever imports this sees it as before.
+@_exported import RequestDeadline
+
 /// # SonicChain
 ///
 /// Everything that reads or writes the chain goes through here: the JSON-RPC 2.0 client over

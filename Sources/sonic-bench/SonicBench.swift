@@ -10,7 +10,10 @@ struct SonicBench: ParsableCommand {
 
     @Option(help: "Seconds to run each measurement.") var seconds: Double = 2
 
-    @Option(help: "Run one group only: ethereum, agent, history or request.") var only: String?
+    @Option(help: "Run one group only: ethereum, agent, history, request or postgres.") var only: String?
+
+    @Option(help: "A PostgreSQL database for the postgres group (or SONIC_BENCH_DATABASE_URL); without one it is skipped.")
+    var databaseURL: String?
 
     func run() throws {
         var table = BenchTable()
@@ -18,6 +21,13 @@ struct SonicBench: ParsableCommand {
         if only == nil || only == "agent" { AgentBenchmarks(seconds: seconds).run(into: &table) }
         if only == nil || only == "history" { try HistoryBenchmarks(seconds: seconds).run(into: &table) }
         if only == nil || only == "request" { try RequestPathBenchmarks(seconds: seconds).run(into: &table) }
+        if only == nil || only == "postgres" {
+            if let url = databaseURL ?? ProcessInfo.processInfo.environment["SONIC_BENCH_DATABASE_URL"] {
+                try PostgresBenchmarks(seconds: seconds, url: url).run(into: &table)
+            } else if only == "postgres" {
+                throw ValidationError("the postgres group needs --database-url or SONIC_BENCH_DATABASE_URL (postgres://…)")
+            }
+        }
         table.print()
         if table.missedTargets > 0 { throw ExitCode(1) }
     }

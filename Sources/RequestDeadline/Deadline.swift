@@ -3,9 +3,12 @@ import Dispatch
 /// The time by which the work of the current task must be done: a request's answer, say.
 ///
 /// Set for a task with `Deadline.$current.withValue(.after(seconds:)) { … }`; every node call
-/// made inside it (`RPCClient`) is bounded by what is left, and is not made once it has passed,
-/// so a slow node cannot make an answer later than its deadline. Without one, calls are bounded
-/// only by their transport's timeout.
+/// (`RPCClient`) and database call (`PostgresPool`) made inside it is bounded by what is left,
+/// and is not made once it has passed, so a slow node or database cannot make an answer later
+/// than its deadline. Without one, calls are bounded only by their client's timeout.
+///
+/// Its own target, below every client that waits: import it through those (`SonicChain`
+/// re-exports it) or directly.
 public struct Deadline: Sendable {
     /// Uptime in nanoseconds (`DispatchTime`), which does not jump with the wall clock.
     public let uptimeNanoseconds: UInt64

@@ -1,0 +1,141 @@
+import Postgres
+
+/// The schema of `Migrations` (SQLite) for PostgreSQL: the same tables, columns, constraints and
+/// indexes, versioned by the same names in `schema_migrations`, append-only as those are. Applied
+/// at start by whoever opens the database (`migrate`), each in a transaction under an advisory
+/// lock, so hosts starting at once apply each exactly once; applying again changes nothing.
+///
+/// Types: TEXT is `text`, BLOB `bytea`, INTEGER `bigint`, REAL and DOUBLE `double precision`
+/// (times in seconds; amounts stay decimal text, as in SQLite). `PostgresSchemaTests` compares
+/// the two schemas column by column, so they cannot drift apart unnoticed.
+public enum PostgresMigrations {
+    /// `(name, SQL)`, in order; the names are those of `Migrations`.
+    public static let all: [(name: String, sql: String)] = [
+        ("v1-cache", """
+            CREATE TABLE cache (key text PRIMARY KEY, value bytea NOT NULL, stored_at double precision NOT NULL);
+            """),
+        ("v2-sync-state", """
+            CREATE TABLE sync_state (chain_id bigint PRIMARY KEY, head bigint NOT NULL, updated_at double precision NOT NULL);
+            """),
+        ("v3-tracked-transactions", """
+            CREATE TABLE tracked_transaction (
+                hash text PRIMARY KEY, sender text, nonce bigint, state text NOT NULL, block bigint, gas_used bigint,
+                fee_wei text, reason text, created_at double precision NOT NULL, updated_at double precision NOT NULL);
+            CREATE INDEX tracked_transaction_by_state ON tracked_transaction (state);
+            """),
+        ("v4-auth", """
+            CREATE TABLE auth_nonce (nonce text PRIMARY KEY, expires_at double precision NOT NULL);
+            CREATE TABLE session (
+                token_hash text PRIMARY KEY, address text NOT NULL, csrf_token text NOT NULL,
+                created_at double precision NOT NULL, expires_at double precision NOT NULL);
+            """),
+        // SQLite's knowledge is an FTS5 table. Here: a plain table whose generated `search`
+        // column holds the words of title and body (`simple`: no stemming, as FTS5's default
+        // tokenizer), under a GIN index; rank with ts_rank instead of bm25.
+        ("v5-agent", """
+            CREATE TABLE conversation (id text PRIMARY KEY, address text, state text NOT NULL, updated_at double precision NOT NULL);
+            CREATE TABLE knowledge (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, slug text, title text, body text,
+                search tsvector GENERATED ALWAYS AS (
+                    setweight(to_tsvector('simple', coalesce(title, '')), 'A') || to_tsvector('simple', coalesce(body, ''))) STORED);
+            CREATE INDEX knowledge_search ON knowledge USING gin (search);
+            """),
+        // activity is WITHOUT ROWID in SQLite; a PostgreSQL table is always a heap, and its
+        // primary key index serves the keyset pages the same way.
+        ("v6-history", """
+            ALTER TABLE sync_state ADD COLUMN chain_head bigint, ADD COLUMN blocks_total bigint NOT NULL DEFAULT 0;
+            CREATE TABLE indexed_block (number bigint PRIMARY KEY, hash text NOT NULL, parent_hash text NOT NULL, timestamp bigint NOT NULL);
+            CREATE TABLE indexed_transaction (
+                hash text PRIMARY KEY, block bigint NOT NULL, tx_index bigint NOT NULL, sender text NOT NULL, recipient text,
+                value_wei text NOT NULL, fee_wei text NOT NULL, status text NOT NULL);
+            CREATE INDEX indexed_transaction_by_block ON indexed_transaction (block);
+            CREATE TABLE activity (
+                address text NOT NULL, block bigint NOT NULL, tx_index bigint NOT NULL, seq bigint NOT NULL,
+                hash text NOT NULL, time bigint NOT NULL, type text NOT NULL, direction text NOT NULL,
+                counterparty text, amount_wei text NOT NULL, token_symbol text NOT NULL, token_address text,
+                token_decimals bigint NOT NULL, nft_contract text, token_id text, fee_wei text,
+                status text NOT NULL, reason text, method text, source text NOT NULL DEFAULT 'node',
+                PRIMARY KEY (address, block, tx_index, seq));
+            CREATE INDEX activity_by_block ON activity (block);
+            CREATE TABLE nft_transfer (
+                contract text NOT NULL, token_id text NOT NULL, block bigint NOT NULL, log_index bigint NOT NULL,
+                sender text NOT NULL, receiver text NOT NULL, token_uri text, hash text NOT NULL, time bigint NOT NULL,
+                PRIMARY KEY (contract, token_id, block, log_index));
+            CREATE INDEX nft_transfer_by_receiver ON nft_transfer (receiver);
+            CREATE INDEX nft_transfer_by_block ON nft_transfer (block);
+            CREATE TABLE watched_address (
+                address text PRIMARY KEY, source text NOT NULL, added_at double precision NOT NULL, backfilled_at double precision);
+            CREATE INDEX tracked_transaction_by_update ON tracked_transaction (updated_at);
+            """),
+        // SQLite numbers the change log by rowid, in commit order (one writer). An identity
+        // column is numbered at insert, not at commit: two writers may commit seq 8 before 7, so
+        // a reader must not skip past a number it has not seen committed (the next part reads by
+        // LISTEN/NOTIFY: the trigger notifies `tracked_change` with the hash, sent at commit).
+        ("v7-tracked-change-log", """
+            DROP INDEX tracked_transaction_by_update;
+            CREATE TABLE tracked_change (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, hash text NOT NULL);
+            CREATE FUNCTION tracked_transaction_state_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                last bigint;
+            BEGIN
+                INSERT INTO tracked_change (hash) VALUES (NEW.hash) RETURNING seq INTO last;
+                DELETE FROM tracked_change WHERE seq <= last - 100000;
+                PERFORM pg_notify('tracked_change', NEW.hash);
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER tracked_transaction_state_changed AFTER UPDATE OF state ON tracked_transaction
+                FOR EACH ROW WHEN (NEW.state IS DISTINCT FROM OLD.state) EXECUTE FUNCTION tracked_transaction_state_changed();
+            """),
+        ("v8-tracked-unknown", """
+            ALTER TABLE tracked_transaction ADD COLUMN unknown_client text;
+            CREATE INDEX tracked_transaction_unknown ON tracked_transaction (unknown_client) WHERE unknown_client IS NOT NULL;
+            CREATE INDEX tracked_transaction_pending ON tracked_transaction (state, created_at, hash);
+            """),
+        ("v9-nft-uploads", """
+            CREATE TABLE nft_upload (
+                address text NOT NULL, metadata_cid text NOT NULL, image_cid text NOT NULL, bytes bigint NOT NULL,
+                uploaded_at double precision NOT NULL, minted_at double precision, pinned_at double precision,
+                pin_retry_at double precision, removed_at double precision,
+                PRIMARY KEY (address, metadata_cid));
+            CREATE INDEX nft_upload_by_time ON nft_upload (address, uploaded_at);
+            CREATE INDEX nft_upload_unminted ON nft_upload (uploaded_at) WHERE minted_at IS NULL AND removed_at IS NULL;
+            CREATE INDEX nft_transfer_by_uri ON nft_transfer (token_uri) WHERE token_uri IS NOT NULL;
+            """),
+        ("v10-retention", """
+            ALTER TABLE watched_address ADD COLUMN expires_at double precision, ADD COLUMN lapsed_after bigint, ADD COLUMN gap_from bigint;
+            UPDATE watched_address SET expires_at = extract(epoch FROM now())::double precision + 604800 WHERE source = 'lookup';
+            CREATE INDEX conversation_by_update ON conversation (updated_at);
+            CREATE INDEX cache_by_time ON cache (stored_at);
+            CREATE INDEX tracked_transaction_settled ON tracked_transaction (updated_at) WHERE state != 'pending';
+            """),
+    ]
+
+    /// The advisory lock key under which migrations are applied (any fixed number of ours).
+    static let lockKey: Int64 = 0x536F_6E69_634D_6967  // "SonicMig"
+
+    /// Applies the migrations `pool`'s database has not had yet, each in a transaction of its
+    /// own holding `lockKey`, so several hosts starting at once apply each once. Each may take
+    /// up to `timeout` seconds (waiting for another host's included).
+    /// - Returns: the names of those applied now (none when the schema was current).
+    /// - Throws: `PostgresError` of the statement that failed; that migration is rolled back.
+    @discardableResult
+    public static func migrate(_ pool: PostgresPool, timeout: Double = 300) async throws -> [String] {
+        try await pool.transaction(timeout: timeout) { transaction in
+            try await transaction.query("SELECT pg_advisory_xact_lock($1)", [.int(lockKey)])
+            try await transaction.execute(script: "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        }
+        var applied: [String] = []
+        for migration in all {
+            let done = try await pool.transaction(timeout: timeout) { transaction in
+                try await transaction.query("SELECT pg_advisory_xact_lock($1)", [.int(lockKey)])
+                let seen = try await transaction.query("SELECT 1 FROM schema_migrations WHERE name = $1", [.text(migration.name)])
+                guard seen.rows.isEmpty else { return false }
+                try await transaction.execute(script: migration.sql)
+                try await transaction.query("INSERT INTO schema_migrations (name) VALUES ($1)", [.text(migration.name)])
+                return true
+            }
+            if done { applied.append(migration.name) }
+        }
+        return applied
+    }
+}
