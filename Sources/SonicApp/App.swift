@@ -143,7 +143,7 @@ public final class App: Sendable {
         alerts = AlertService(repository: store, clock: context.clock, allowPrivate: configuration.webhookAllowPrivate,
                               limit: configuration.alertsPerAddress, subscriberLimit: configuration.alertsPerSubscriber)
         feed = AddressFeed(repository: store, waiters: waiters) { address in
-            balances.invalidate(address)
+            balances.expire(address)
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)
         }

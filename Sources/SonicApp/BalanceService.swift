@@ -117,6 +117,9 @@ public final class BalanceService: Sendable {
     let ttl: Double
     let maxStaleness: Double
     private let memory = ReadWriteLocked<[String: Rendered]>([:])
+    /// When each address's balances last changed on chain (`expire`): a snapshot read before
+    /// that is no longer fresh, but is still the stale answer while the node is down.
+    private let changedAt = ReadWriteLocked<[String: Double]>([:])
     private let flights = SingleFlight<Snapshot>()
     public let hits = Atomic<Int>(0)
     public let misses = Atomic<Int>(0)
@@ -134,7 +137,7 @@ public final class BalanceService: Sendable {
         let tokens = try resolve(symbols)
         let now = context.clock.now()
         let key = key(address, tokens)
-        if let fresh = fresh(key, now: now) { return fresh }
+        if let fresh = fresh(key, address: address, now: now) { return fresh }
         misses.add(1, ordering: .relaxed)
         // The node failed a moment ago and has not answered since: answer from what we have now
         // rather than make this request wait for it too (a request after the quiet period asks).
@@ -152,11 +155,13 @@ public final class BalanceService: Sendable {
     /// The answer kept in memory while still fresh, without waiting for anything: the API answers
     /// it on the spot (most balance requests), and only a miss goes the whole way.
     public func freshAnswer(of address: Address, tokens symbols: [String]) throws(AppError) -> Answer? {
-        fresh(key(address, try resolve(symbols)), now: context.clock.now())
+        fresh(key(address, try resolve(symbols)), address: address, now: context.clock.now())
     }
 
-    private func fresh(_ key: String, now: Date) -> Answer? {
+    private func fresh(_ key: String, address: Address, now: Date) -> Answer? {
         guard let cached = lookup(key), now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl else { return nil }
+        let prefix = Self.cacheKey(network: context.network.name, address: address)
+        if let changed = changedAt.read({ $0[prefix] }), cached.snapshot.fetchedAt <= changed { return nil }
         hits.add(1, ordering: .relaxed)
         return Answer(rendered: cached, stale: false, age: max(0, now.timeIntervalSince1970 - cached.snapshot.fetchedAt))
     }
@@ -177,6 +182,18 @@ public final class BalanceService: Sendable {
             throw .nodeUnavailable(detail: "the node is not answering and the last balance is \(Int(age)) s old, more than the \(Int(maxStaleness)) s we serve")
         }
         return Answer(rendered: cached, stale: true, age: age)
+    }
+
+    /// Marks every cached balance of `address` as no longer fresh (the indexer saw it change),
+    /// keeping them as the stale answer for while the node is down.
+    public func expire(_ address: Address) {
+        let prefix = Self.cacheKey(network: context.network.name, address: address)
+        let now = context.clock.now().timeIntervalSince1970
+        changedAt.write { all in
+            if all.count >= 100_000 { all = all.filter { now - $0.value < ttl } }
+            all[prefix] = now
+        }
+        memory.write { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
     }
 
     /// Forgets every cached balance of `address` (a transfer to or from it confirmed).
