@@ -1,43 +1,45 @@
 import Foundation
 import Logging
+import SonicChain
 import SonicStore
 
 /// Runs the alert engine and the webhook deliveries on a thread of their own, every `interval`
 /// seconds (premium end dates once an hour), until `stop()`: in sonic-sync, the one process
 /// that writes them.
 public final class AlertRunner: Sendable {
-    private let stopRequest = DispatchSemaphore(value: 0)
-    private let ended = DispatchSemaphore(value: 0)
+    private let thread: RepeatingThread
 
     public init(engine: AlertEngine, deliverer: WebhookDeliverer, premiumEnd: AlertEngine.PremiumEnd?, interval: Double = 1,
                 premiumEvery: Double = 3_600, logger: Logger) {
-        let (stopRequest, ended) = (stopRequest, ended)
-        let thread = Thread {
-            try? "alerts".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-            defer { ended.signal() }
-            var premiumChecked = Date.distantPast
-            repeat {
-                let now = Date()
-                do { try engine.evaluate(now: now) } catch { logger.warning("alerts: \(error)") }
-                let checkPremium = premiumEnd != nil && now.timeIntervalSince(premiumChecked) >= premiumEvery
-                if checkPremium { premiumChecked = now }
-                let done = DispatchSemaphore(value: 0)
-                Task.detached {
-                    if checkPremium, let premiumEnd {
-                        do { try await engine.checkPremium(now: now, premiumEnd: premiumEnd) } catch { logger.warning("alerts: premium: \(error)") }
-                    }
-                    do { try await deliverer.deliverDue(now: now) } catch { logger.warning("alerts: deliveries: \(error)") }
-                    done.signal()
+        let schedule = PremiumSchedule(every: premiumEvery)
+        thread = RepeatingThread(name: "alerts", interval: interval) {
+            let now = Date()
+            do { try engine.evaluate(now: now) } catch { logger.warning("alerts: \(error)") }
+            let checkPremium = premiumEnd != nil && schedule.due(now)
+            ThreadExecutor.run {
+                if checkPremium, let premiumEnd {
+                    do { try await engine.checkPremium(now: now, premiumEnd: premiumEnd) } catch { logger.warning("alerts: premium: \(error)") }
                 }
-                done.wait()
-            } while stopRequest.wait(timeout: .now() + interval) == .timedOut
+                do { try await deliverer.deliverDue(now: now) } catch { logger.warning("alerts: deliveries: \(error)") }
+            }
         }
-        thread.start()
     }
 
     /// Ends the thread after the pass in hand and waits until it has ended.
-    public func stop() {
-        stopRequest.signal()
-        ended.wait()
+    public func stop() { thread.stop() }
+}
+
+/// When premium end dates were last checked; used by the runner's one thread only.
+private final class PremiumSchedule: @unchecked Sendable {
+    private let every: Double
+    private var last = Date.distantPast
+
+    init(every: Double) { self.every = every }
+
+    /// True once every `every` seconds (the first time at once), and notes `now` as the last check.
+    func due(_ now: Date) -> Bool {
+        guard now.timeIntervalSince(last) >= every else { return false }
+        last = now
+        return true
     }
 }

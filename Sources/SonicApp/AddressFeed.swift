@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import SonicChain
 import SonicStore
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Foundation
-
+import SonicChain
 import Synchronization
 
 /// Requests waiting for a change (long-polls), held without a thread each.

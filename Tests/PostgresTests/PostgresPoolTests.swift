@@ -47,9 +47,12 @@ struct PostgresPoolTests {
     @Test func theBoundAndTheQueueShedTheRest() async throws {
         let pool = try TestDatabase.pool(maxConnections: 2, maxQueued: 1, threadName: "pg-bound")
         defer { pool.stop() }
-        let calls = (0..<3).map { _ in Task(executorPreference: QueueExecutor.shared) { try await pool.query("SELECT pg_sleep(0.5)") } }
+        // Long enough statements that the third call is still queued when a busy machine (the
+        // whole Swift suite at once) starts its task late; the wait below ends on the state.
+        let calls = (0..<3).map { _ in Task(executorPreference: QueueExecutor.shared) { try await pool.query("SELECT pg_sleep(2)") } }
         var counts = await pool.counts()
-        for _ in 0..<500 where !(counts.open == 2 && counts.queued == 1) {
+        let giveUp = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
+        while !(counts.open == 2 && counts.queued == 1) && DispatchTime.now().uptimeNanoseconds < giveUp {
             usleep(2_000)
             counts = await pool.counts()
         }
