@@ -70,7 +70,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-sync", dependencies: [
-            "Ethereum", "SonicConfig", "SonicChain", "SonicStore", "SonicSync", "SonicAlerts", .product(name: "Logging", package: "swift-log"),
+            "Ethereum", "Postgres", "SonicConfig", "SonicChain", "SonicStore", "SonicSync", "SonicAlerts", .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-site", dependencies: [

@@ -2,6 +2,7 @@ import ArgumentParser
 import Ethereum
 import Foundation
 import Logging
+import Postgres
 import SonicAlerts
 import SonicChain
 import SonicConfig
@@ -20,7 +21,7 @@ struct SonicSyncCommand: ParsableCommand {
             removes rows: SONIC_KEEP_CONVERSATIONS_SECONDS, SONIC_KEEP_CACHE_SECONDS, SONIC_KEEP_TRACKED_SECONDS (see README.md \
             and docs/indexer.md). One sonic-sync per database: a second one refuses to start.
             """,
-        subcommands: [Run.self, Status.self, Backfill.self, Backup.self],
+        subcommands: [Run.self, Status.self, Backfill.self, Backup.self, CopyToPostgres.self],
         defaultSubcommand: Run.self)
 
     struct Run: ParsableCommand {
@@ -134,6 +135,34 @@ struct SonicSyncCommand: ParsableCommand {
             try store.backup(to: destination)
             let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int) ?? 0
             print("backed up \(settings.databasePath) to \(destination): \(size) bytes in \(Int(Date().timeIntervalSince(started) * 1_000)) ms, integrity ok")
+        }
+    }
+
+    struct CopyToPostgres: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "copy-to-postgres",
+            abstract: "Copy the database (SONIC_DB_PATH) into a new, empty PostgreSQL database: the move from one host to several.",
+            discussion: """
+                Migrates the PostgreSQL database to this version's schema, then copies every table from a consistent \
+                snapshot of the SQLite file in one transaction, comparing each table's row count before it commits: \
+                all or nothing. Refuses a PostgreSQL database that already holds rows, and databases at different \
+                migrations. Rows written to SQLite after the snapshot are not copied: stop the stack first \
+                (docs/operations.md, "Moving to PostgreSQL").
+                """)
+
+        @Argument(help: "The PostgreSQL database to fill: postgres://user[:password]@host[:port]/database (the password is never printed).")
+        var url: String
+
+        func run() throws {
+            let settings = try Configuration(environment: ProcessInfo.processInfo.environment)
+            let store = try Store(path: settings.databasePath)
+            let pool: PostgresPool
+            do { pool = try PostgresPool(url: url, maxConnections: 1, queryTimeout: 3_600, threadName: "pg-copy") } catch {
+                throw ValidationError("URL: \(error.message)")
+            }
+            defer { pool.stop() }
+            let report = try ThreadExecutor.run { try await PostgresCopy.copy(from: store, to: pool) { table, rows in print("\(table): \(rows) rows") } }
+            print("copied \(report.rows) rows in \(report.tables.count) tables from \(settings.databasePath) in \(Int(report.seconds * 1_000)) ms")
         }
     }
 }
