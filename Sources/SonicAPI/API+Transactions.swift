@@ -98,10 +98,11 @@ extension API {
     }
 
     /// The same on the spot for a transaction we track (every long-poll of the dashboard): its
-    /// state is in the store. False for one we do not track, which the node must be asked about.
+    /// state is in the local database. False for one we do not track, which the node must be
+    /// asked about, and where the database cannot answer without a wait (PostgreSQL).
     func trackedTransactionStatus(_ call: Route.Call) throws -> Bool {
         let query = try statusQuery(call)
-        guard let current = try app.transactions.trackedStatus(query.hash) else { return false }
+        guard let current = try app.transactions.immediateTrackedStatus(query.hash) else { return false }
         answerOrPark(call, query, current: current)
         return true
     }
@@ -115,13 +116,15 @@ extension API {
         let parked = app.waiters.park(hash.description, client: Self.client(call.request), until: Date().addingTimeInterval(Double(query.wait))) { value in
             guard once.claim() else { return }
             // The waker usually has the new state; read it only when it does not.
-            let latest = (value as? TrackedTransaction).map { TransactionStatus($0, network: network) }
-                ?? (try? transactions.trackedStatus(hash)) ?? current
-            respond(Self.statusResponse(latest))
+            if let given = value as? TrackedTransaction { return respond(Self.statusResponse(TransactionStatus(given, network: network))) }
+            Task { respond(Self.statusResponse((try? await transactions.trackedStatus(hash)) ?? current)) }
         }
         guard parked else { return call.respond(tooManyWaiting()) }
         // The state may have changed between reading it and parking: look once more.
-        if let again = try? transactions.trackedStatus(hash), again.status != current.status { app.waiters.wake(hash.description) }
+        let waiters = app.waiters
+        Task {
+            if let again = try? await transactions.trackedStatus(hash), again.status != current.status { waiters.wake(hash.description) }
+        }
     }
 
     /// 429 for a long-poll whose client has `SONIC_LONG_POLLS_PER_CLIENT` waiting already.

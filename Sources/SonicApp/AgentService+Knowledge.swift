@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 import Logging
+import SonicChain
 import SonicStore
 
 /// The knowledge base (docs/knowledge/*.md in SQLite FTS5): general questions are answered in
@@ -15,14 +16,14 @@ extension AgentService {
     }
 
     /// The knowledge-base article that best matches a question, if any does.
-    func knowledge(_ query: String) -> KnowledgeHit? {
-        (try? knowledge?.searchKnowledge(Self.searchWords(query), limit: 1))??.first
+    func knowledge(_ query: String) async -> KnowledgeHit? {
+        (try? await knowledge?.searchKnowledge(Self.searchWords(query), limit: 1))??.first
     }
 
     /// The best knowledge-base article for a question, cited.
-    func answer(_ query: String, fallback: String) -> (String, [Card], [Source]?) {
+    func answer(_ query: String, fallback: String) async -> (String, [Card], [Source]?) {
         let words = Self.searchWords(query)
-        guard let hit = bestArticle(query) else { return (fallback, [], nil) }
+        guard let hit = await bestArticle(query) else { return (fallback, [], nil) }
         // The two sentences that share most words with the question, in the article's order.
         let sentences = hit.body.components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let scored = sentences.enumerated().map { index, sentence -> (Int, Int) in
@@ -36,9 +37,9 @@ extension AgentService {
 
     /// The article that answers `query` best: of the search's hits, the one sharing most words
     /// with it in title and text, the shorter title on a tie ("what is Sonic?" is "What Sonic is").
-    func bestArticle(_ query: String) -> KnowledgeHit? {
+    func bestArticle(_ query: String) async -> KnowledgeHit? {
         let words = Self.searchWords(query)
-        guard let hits = (try? knowledge?.searchKnowledge(words, limit: 6)) ?? nil, !hits.isEmpty else { return nil }
+        guard let hits = (try? await knowledge?.searchKnowledge(words, limit: 6)) ?? nil, !hits.isEmpty else { return nil }
         func score(_ hit: KnowledgeHit) -> Int {
             let title = hit.title.lowercased(), body = hit.body.lowercased()
             return words.filter { title.contains($0) }.count + words.filter { body.contains($0) }.count
@@ -64,6 +65,7 @@ extension AgentService {
             let body = lines.filter { !$0.hasPrefix("#") }.joined(separator: " ")
             articles.append((slug: String(file.dropLast(3)), title: title, body: body))
         }
-        do { try store.loadKnowledge(articles) } catch { logger.warning("knowledge base: \(error)") }
+        let loaded = articles
+        do { try ThreadExecutor.run { () async throws(StoreError) in try await store.loadKnowledge(loaded) } } catch { logger.warning("knowledge base: \(error)") }
     }
 }

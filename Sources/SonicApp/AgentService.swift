@@ -93,13 +93,13 @@ public struct AgentService: Sendable {
             throw .invalidInput(field: "message", summary: "Invalid message", detail: "message must have 1 to 2,000 characters")
         }
         let id = conversation.flatMap { Self.validID($0) ? $0 : nil } ?? AuthService.random(alphabet: "0123456789abcdef", count: 24)
-        let saved = try storeCall { () throws(StoreError) in try conversations?.conversationState(id, address: address) }
+        let saved = try await storeCall { () async throws(StoreError) in try await conversations?.conversationState(id, address: address) }
         let state = saved.flatMap { try? JSONDecoder().decode(ConversationState.self, from: Data($0.utf8)) } ?? ConversationState()
         let planner = Planner(knownTokens: [context.network.nativeSymbol] + context.network.tokens.map(\.symbol))
         var (parsed, action, next) = planner.plan(text, connected: signedIn, state: state)
         var modelName: String?
         // Not inside a conversation the planner is carrying (a transfer or purchase being put together).
-        if let model, state.pendingSend == nil, !state.pendingSubscription, Self.unsure(text, action: action, knowledge: knowledge) {
+        if let model, state.pendingSend == nil, !state.pendingSubscription, await Self.unsure(text, action: action, knowledge: knowledge) {
             do {
                 switch try await model.interpret(text) {
                 case .call(let name, let arguments):
@@ -140,7 +140,7 @@ public struct AgentService: Sendable {
             }
         }
         if let data = try? JSONEncoder().encode(next) {
-            try storeCall { () throws(StoreError) in try conversations?.saveConversation(id, address: address, state: String(decoding: data, as: UTF8.self)) }
+            try await storeCall { () async throws(StoreError) in try await conversations?.saveConversation(id, address: address, state: String(decoding: data, as: UTF8.self)) }
         }
         return Answer(reply: reply, intent: parsed.intent.rawValue, entities: parsed.entities, cards: cards, conversation: id, sources: sources,
                       model: modelName)
@@ -215,9 +215,9 @@ public struct AgentService: Sendable {
         case .defi(let request):
             return (Self.understood(request, nativeSymbol: symbol), [], nil)
         case .defiInfo:
-            return answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
+            return await answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
         case .answer(let query):
-            return answer(query, fallback: "I can check balances, prepare transfers for your wallet, follow transactions, show gas prices and manage your premium subscription.")
+            return await answer(query, fallback: "I can check balances, prepare transfers for your wallet, follow transactions, show gas prices and manage your premium subscription.")
         case .clarify(let question):
             return (question, [], nil)
         case .refuse(let reason):
@@ -245,10 +245,11 @@ public struct AgentService: Sendable {
     /// fallback, or filed it as a general question no article answers. Never for a refusal or a
     /// question the planner asks (a typo in an address, an amount in dollars, a language it does
     /// not read: a model's reading would meet the same rule), nor for small talk.
-    static func unsure(_ text: String, action: Action, knowledge: (String) -> KnowledgeHit?) -> Bool {
+    static func unsure(_ text: String, action: Action, knowledge: (String) async -> KnowledgeHit?) async -> Bool {
         switch action {
         case .refuse, .clarify, .cancelled, .smallTalk, .confirmInWallet: return false
-        case .answer(let query) where knowledge(query) == nil: return true
+        case .answer(let query): if await knowledge(query) == nil { return true }
+            return !MessageParser().understand(text).confident
         default: return !MessageParser().understand(text).confident
         }
     }

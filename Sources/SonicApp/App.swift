@@ -83,6 +83,7 @@ public final class App: Sendable {
         health = HealthService(network: context.network, chain: context.chain, database: store, clock: context.clock, ttl: configuration.balanceTTL)
         balances = BalanceService(context: context, cache: store, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
         var transactions = TransactionService(context: context, repository: store, balances: balances)
+        transactions.immediate = store
         transactions.unknownPerClient = configuration.unknownTransactionsPerClient
         transactions.unknownSeconds = configuration.unknownTransactionSeconds
         self.transactions = transactions

@@ -134,3 +134,11 @@ func storeCall<Value>(_ body: () throws(StoreError) -> Value) throws(AppError) -
         throw .databaseDown
     }
 }
+
+/// `storeCall` for the repositories' async calls.
+func storeCall<Value>(_ body: () async throws(StoreError) -> Value) async throws(AppError) -> Value {
+    do { return try await body() } catch {
+        logger.error("\(error)")
+        throw .databaseDown
+    }
+}

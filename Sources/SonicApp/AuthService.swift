@@ -41,7 +41,7 @@ public struct AuthService: Sendable {
     public func nonce(for address: Address?) async throws(AppError) -> NonceAnswer {
         let nonce = Self.random(alphabet: "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", count: 17)
         let expires = context.clock.now().addingTimeInterval(Self.nonceLifetime)
-        try storeCall { () throws(StoreError) in try requireStore().saveNonce(nonce, expiresAt: expires) }
+        try await storeCall { () async throws(StoreError) in try await requireStore().saveNonce(nonce, expiresAt: expires) }
         return NonceAnswer(nonce: nonce, expiresAt: expires.ISO8601Format(), domain: domain, uri: publicOrigin, chainId: context.network.chainID,
                            address: address?.checksummed)
     }
@@ -68,7 +68,7 @@ public struct AuthService: Sendable {
         }
         let signature = try Self.signatureBytes(signatureText)
         // The nonce is used up by this attempt whatever its outcome: a replay never succeeds.
-        let fresh = try storeCall { () throws(StoreError) in try requireStore().consumeNonce(message.nonce) }
+        let fresh = try await storeCall { () async throws(StoreError) in try await requireStore().consumeNonce(message.nonce) }
         guard fresh else {
             throw .unauthenticated(field: "message", summary: "Nonce not valid",
                                    detail: "this nonce was not issued here, has expired or was already used; ask for a new one")
@@ -85,8 +85,8 @@ public struct AuthService: Sendable {
         let token = Self.random(alphabet: "0123456789abcdef", count: 64)
         let csrf = Self.random(alphabet: "0123456789abcdef", count: 32)
         let expires = min(now.addingTimeInterval(Self.sessionLifetime), message.expirationTime?.date ?? .distantFuture)
-        try storeCall { () throws(StoreError) in
-            try requireStore().createSession(tokenHash: Self.hash(token), address: message.address, csrfToken: csrf, expiresAt: expires)
+        try await storeCall { () async throws(StoreError) in
+            try await requireStore().createSession(tokenHash: Self.hash(token), address: message.address, csrfToken: csrf, expiresAt: expires)
         }
         watchlist?.watch(message.address, source: "sign-in")
         return SignedIn(address: message.address, token: Secret(Array(token.utf8)), csrfToken: csrf, expiresAt: expires)
@@ -116,12 +116,12 @@ public struct AuthService: Sendable {
 
     /// Ends the session of `token`, if there is one.
     public func signOut(token: String) async throws(AppError) {
-        try storeCall { () throws(StoreError) in try requireStore().deleteSession(tokenHash: Self.hash(token)) }
+        try await storeCall { () async throws(StoreError) in try await requireStore().deleteSession(tokenHash: Self.hash(token)) }
     }
 
     /// The session `token` opened, if it is still valid.
     public func session(token: String) async throws(AppError) -> Session? {
-        try storeCall { () throws(StoreError) in try sessions?.session(tokenHash: Self.hash(token)) }
+        try await storeCall { () async throws(StoreError) in try await sessions?.session(tokenHash: Self.hash(token)) }
     }
 
     /// Whether `sent` is the session's CSRF token (compared in constant time).

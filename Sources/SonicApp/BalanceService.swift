@@ -137,29 +137,32 @@ public final class BalanceService: Sendable {
         let tokens = try resolve(symbols)
         let now = context.clock.now()
         let key = key(address, tokens)
-        if let fresh = fresh(key, address: address, now: now) { return fresh }
+        let cached = await lookup(key)
+        if let fresh = fresh(cached, address: address, now: now) { return fresh }
         misses.add(1, ordering: .relaxed)
         // The node failed a moment ago and has not answered since: answer from what we have now
         // rather than make this request wait for it too (a request after the quiet period asks).
         if context.chain.isUnreachable(within: Self.quietPeriod) {
-            return try staleAnswer(key, now: now, because: .nodeDown)
+            return try staleAnswer(cached, now: now, because: .nodeDown)
         }
         do {
             let fresh = try await flights.run(key) { () async throws(AppError) -> Snapshot in try await fetch(address, tokens) }
-            return Answer(rendered: remember(key, fresh), stale: false, age: max(0, context.clock.now().timeIntervalSince1970 - fresh.fetchedAt))
+            return Answer(rendered: await remember(key, fresh), stale: false, age: max(0, context.clock.now().timeIntervalSince1970 - fresh.fetchedAt))
         } catch AppError.nodeUnavailable(let detail) {
-            return try staleAnswer(key, now: now, because: .nodeUnavailable(detail: detail))
+            return try staleAnswer(await lookup(key), now: now, because: .nodeUnavailable(detail: detail))
         }
     }
 
     /// The answer kept in memory while still fresh, without waiting for anything: the API answers
-    /// it on the spot (most balance requests), and only a miss goes the whole way.
+    /// it on the spot (most balance requests), and only a miss goes the whole way (the database's
+    /// copy included).
     public func freshAnswer(of address: Address, tokens symbols: [String]) throws(AppError) -> Answer? {
-        fresh(key(address, try resolve(symbols)), address: address, now: context.clock.now())
+        let key = key(address, try resolve(symbols))
+        return fresh(memory.read { $0[key] }, address: address, now: context.clock.now())
     }
 
-    private func fresh(_ key: String, address: Address, now: Date) -> Answer? {
-        guard let cached = lookup(key), now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl else { return nil }
+    private func fresh(_ cached: Rendered?, address: Address, now: Date) -> Answer? {
+        guard let cached, now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl else { return nil }
         let prefix = Self.cacheKey(network: context.network.name, address: address)
         if let changed = changedAt.read({ $0[prefix] }), cached.snapshot.fetchedAt <= changed { return nil }
         hits.add(1, ordering: .relaxed)
@@ -175,8 +178,8 @@ public final class BalanceService: Sendable {
     static let quietPeriod = 2.0
 
     /// The last balance under `key` marked stale, while younger than `maxStaleness`; else `error`.
-    private func staleAnswer(_ key: String, now: Date, because error: AppError) throws(AppError) -> Answer {
-        guard let cached = lookup(key) else { throw error }
+    private func staleAnswer(_ cached: Rendered?, now: Date, because error: AppError) throws(AppError) -> Answer {
+        guard let cached else { throw error }
         let age = now.timeIntervalSince1970 - cached.snapshot.fetchedAt
         guard age <= maxStaleness else {
             throw .nodeUnavailable(detail: "the node is not answering and the last balance is \(Int(age)) s old, more than the \(Int(maxStaleness)) s we serve")
@@ -196,11 +199,14 @@ public final class BalanceService: Sendable {
         memory.write { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
     }
 
-    /// Forgets every cached balance of `address` (a transfer to or from it confirmed).
+    /// Forgets every cached balance of `address` (a transfer to or from it confirmed): at once in
+    /// memory, and marked changed so that the database's copy, removed in the background, is not
+    /// taken for fresh meanwhile.
     public func invalidate(_ address: Address) {
+        expire(address)
         let prefix = Self.cacheKey(network: context.network.name, address: address)
         memory.write { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
-        try? cache?.invalidate(prefix: prefix)
+        if let cache { Task { try? await cache.invalidate(prefix: prefix) } }
     }
 
     static func cacheKey(network: String, address: Address) -> String { "balance:\(network):\(address.lowercased)" }
@@ -228,9 +234,9 @@ public final class BalanceService: Sendable {
         return tokens.sorted { ($0.known == nil ? 1 : 0, $0.key) < ($1.known == nil ? 1 : 0, $1.key) }
     }
 
-    private func lookup(_ key: String) -> Rendered? {
+    private func lookup(_ key: String) async -> Rendered? {
         if let hit = memory.read({ $0[key] }) { return hit }
-        guard let stored = try? cache?.cached(key),
+        guard let stored = try? await cache?.cached(key),
               let snapshot = try? JSONDecoder().decode(Snapshot.self, from: Data(stored.value)) else { return nil }
         let rendered = Rendered(snapshot)
         memory.write { $0[key] = rendered }
@@ -241,13 +247,13 @@ public final class BalanceService: Sendable {
     /// SQLite (L2), where `lookup` finds them for a stale answer.
     static let memoryCapacity = 50_000
 
-    private func remember(_ key: String, _ snapshot: Snapshot) -> Rendered {
+    private func remember(_ key: String, _ snapshot: Snapshot) async -> Rendered {
         let rendered = Rendered(snapshot)
         memory.write { all in
             if all.count >= Self.memoryCapacity { all = all.filter { snapshot.fetchedAt - $0.value.snapshot.fetchedAt < ttl } }
             all[key] = rendered
         }
-        if let data = try? JSONEncoder().encode(snapshot) { try? cache?.cache(key, Array(data)) }
+        if let data = try? JSONEncoder().encode(snapshot) { try? await cache?.cache(key, Array(data)) }
         return rendered
     }
 

@@ -85,7 +85,7 @@ public struct HealthService: Sendable {
         }
         do {
             guard let database else { throw StoreError.unavailable(path: "?", reason: "not opened") }
-            try database.ping()
+            try await database.ping()
         } catch {
             logger.warning("health: \(error)")
             report.database = .unavailable

@@ -39,11 +39,11 @@ extension HistoryService {
         let today = Int64(context.clock.now().timeIntervalSince1970) / 86_400
         let firstDay = today - Int64(days) + 1
         let since = UInt64(max(0, firstDay * 86_400))
-        let indexed = try storeCall { () throws(StoreError) in try store.indexerState(chainID: context.network.chainID) }?.indexed
+        let indexed = try await storeCall { () async throws(StoreError) in try await store.indexerState(chainID: context.network.chainID) }?.indexed
         let balance: UInt256
         do throws(ChainError) { balance = try await context.chain.balance(of: address, at: indexed.map(BlockTag.number) ?? .latest) } catch { throw AppError(error) }
-        let movements = try storeCall { () throws(StoreError) in try store.nativeMovements(of: address, since: since) }
-        let activity = Dictionary(uniqueKeysWithValues: try storeCall { () throws(StoreError) in try store.dailyActivity(of: address, since: since) }
+        let movements = try await storeCall { () async throws(StoreError) in try await store.nativeMovements(of: address, since: since) }
+        let activity = Dictionary(uniqueKeysWithValues: try await storeCall { () async throws(StoreError) in try await store.dailyActivity(of: address, since: since) }
             .map { ($0.day, $0) })
         var running = balance, complete = true, next = movements.count - 1
         var points: [BalanceSeries.Point] = []

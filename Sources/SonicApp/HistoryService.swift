@@ -32,8 +32,8 @@ public struct HistoryService: Sendable {
     public func page(_ query: HistoryQuery, of address: Address) async throws(AppError) -> Page {
         let store = try requireStore()
         watchlist.watch(address, source: "lookup")
-        let entries = try storeCall { () throws(StoreError) in try store.history(query) }
-        let indexed = try storeCall { () throws(StoreError) in try store.indexerState(chainID: context.network.chainID) }?.indexed
+        let entries = try await storeCall { () async throws(StoreError) in try await store.history(query) }
+        let indexed = try await storeCall { () async throws(StoreError) in try await store.indexerState(chainID: context.network.chainID) }?.indexed
         return Page(address: address, entries: entries, next: entries.count == query.limit ? entries.last?.position : nil, indexedBlock: indexed)
     }
 
@@ -44,7 +44,9 @@ public struct HistoryService: Sendable {
         watchlist.watch(address, source: "lookup")
         var page = query
         while true {
-            guard let entries = try? store.history(page), !entries.isEmpty else { return }
+            // The export's writer thread waits for each page (it streams the CSV as pages come).
+            let asked = page
+            guard let entries = try? ThreadExecutor.run({ () async throws(StoreError) in try await store.history(asked) }), !entries.isEmpty else { return }
             body(entries)
             guard entries.count == page.limit else { return }
             page.after = entries.last?.position
@@ -119,9 +121,12 @@ public final class Watchlist: Sendable {
             if written.count >= 100_000 { written = written.filter { $0.value > now } }
             written[address] = until
         }
-        do { try repository.watch(address, source: source, at: now, until: until) } catch {
-            written.write { _ = $0.removeValue(forKey: address) }
-            logger.warning("watchlist: \(error)")
+        // Written in the background: the request that asked does not wait for it.
+        Task { [written] in
+            do { try await repository.watch(address, source: source, at: now, until: until) } catch {
+                written.write { _ = $0.removeValue(forKey: address) }
+                logger.warning("watchlist: \(error)")
+            }
         }
     }
 }

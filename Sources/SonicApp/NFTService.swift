@@ -96,7 +96,7 @@ public struct NFTService: Sendable {
         let description = try Self.text(upload.description, field: "description", required: false, limit: 1_000)
         let attributes = try upload.attributes.map(Self.attributes)
         let now = context.clock.now()
-        try checkQuota(of: address, adding: image.count, now: now)
+        try await checkQuota(of: address, adding: image.count, now: now)
 
         let imageCID: CID, metadataCID: CID, stored: Metadata, metadataBytes: [UInt8]
         do {
@@ -110,14 +110,14 @@ public struct NFTService: Sendable {
         }
         let record = NFTUpload(address: address, metadataCID: metadataCID.description, imageCID: imageCID.description,
                                bytes: image.count + metadataBytes.count, uploadedAt: now)
-        try storeCall { () throws(StoreError) in try uploads?.recordUpload(record) }
+        try await storeCall { () async throws(StoreError) in try await uploads?.recordUpload(record) }
         return Uploaded(pinned: ["local"], imageCID: imageCID, metadataCID: metadataCID, contentType: type, size: image.count, metadata: stored)
     }
 
     /// Refuses an upload of `bytes` more by `address` when it would pass the daily quota.
-    func checkQuota(of address: Address, adding bytes: Int, now: Date) throws(AppError) {
+    func checkQuota(of address: Address, adding bytes: Int, now: Date) async throws(AppError) {
         guard let uploads else { throw .databaseDown }
-        let usage = try storeCall { () throws(StoreError) in try uploads.uploadUsage(of: address, since: now.addingTimeInterval(-86_400)) }
+        let usage = try await storeCall { () async throws(StoreError) in try await uploads.uploadUsage(of: address, since: now.addingTimeInterval(-86_400)) }
         let wait = max(1, Int((usage.oldest ?? now).addingTimeInterval(86_400).timeIntervalSince(now).rounded(.up)))
         if usage.count >= uploadsPerDay {
             throw .rateLimited(retryAfter: wait, detail: "\(address.checksummed) uploaded \(usage.count) images in the last 24 hours; "
@@ -229,7 +229,7 @@ public struct NFTService: Sendable {
     /// The tokens `address` holds by the indexer, with images through our gateway.
     public func tokens(of address: Address) async throws(AppError) -> Gallery {
         guard let history else { throw .databaseDown }
-        let owned = try storeCall { () throws(StoreError) in try history.ownedNFTs(address) }
+        let owned = try await storeCall { () async throws(StoreError) in try await history.ownedNFTs(address) }
         return Gallery(address: address, tokens: owned.map { token in
             let metadata = localMetadata(token.tokenURI)
             let image = metadata?.image.flatMap { $0.hasPrefix("ipfs://") ? CID(String($0.dropFirst(7))) : nil }

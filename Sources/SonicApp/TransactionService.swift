@@ -11,6 +11,8 @@ public struct TransactionService: Sendable {
     /// The tracked transactions, nil without a database.
     let repository: (any TransactionRepository)?
     let balances: BalanceService
+    /// The same transactions read on the spot, where the database is a local file (SQLite).
+    var immediate: (any ImmediateTransactionReads)?
     /// Hashes the node does not know that one client may have tracked at once.
     var unknownPerClient = 5
     /// Seconds such a hash is kept (`TransactionWatcher.unknownDropAfter`), said in the refusal.
@@ -103,10 +105,10 @@ public struct TransactionService: Sendable {
     /// once, and only a hash it knows is taken.
     /// - Throws: `AppError.rateLimited` when the client has its share and the node does not know the hash.
     public func track(_ hash: Hash32, client: String) async throws(AppError) -> TransactionStatus {
-        if let tracked = try trackedStatus(hash) { return tracked }
+        if let tracked = try await trackedStatus(hash) { return tracked }
         let now = context.clock.now()
         let provisional = TrackedTransaction(hash: hash, sender: nil, nonce: nil, createdAt: now, updatedAt: now, unknownClient: client)
-        let kept = try storeCall { () throws(StoreError) in try repository?.trackUnknown(provisional, limit: unknownPerClient) ?? true }
+        let kept = try await storeCall { () async throws(StoreError) in try await repository?.trackUnknown(provisional, limit: unknownPerClient) ?? true }
         if !kept {
             // A node that does not answer cannot vouch for it.
             guard (try? await context.chain.knows(hash)) == true else {
@@ -120,7 +122,7 @@ public struct TransactionService: Sendable {
 
     /// The tracked state of `hash`; a hash we do not track is looked up on the chain.
     public func status(_ hash: Hash32) async throws(AppError) -> TransactionStatus {
-        if let tracked = try trackedStatus(hash) { return tracked }
+        if let tracked = try await trackedStatus(hash) { return tracked }
         do {
             if let receipt = try await context.chain.receipt(hash) {
                 return TransactionStatus(TransactionWatcher.final(hash: hash, receipt: receipt, reason: nil), network: context.network)
@@ -134,9 +136,16 @@ public struct TransactionService: Sendable {
         return TransactionStatus.unknown(hash.description)
     }
 
+    /// `trackedStatus` without waiting, where the database answers on the spot (a local file);
+    /// nil when we do not track `hash` or the database cannot answer without a wait.
+    public func immediateTrackedStatus(_ hash: Hash32) throws(AppError) -> TransactionStatus? {
+        guard let immediate else { return nil }
+        return try storeCall { () throws(StoreError) in try immediate.trackedTransaction(hash) }.map { TransactionStatus($0, network: context.network) }
+    }
+
     /// The state of `hash` when we track it, read from the store alone; nil when we do not.
-    public func trackedStatus(_ hash: Hash32) throws(AppError) -> TransactionStatus? {
-        try storeCall { () throws(StoreError) in try repository?.trackedTransaction(hash) }
+    public func trackedStatus(_ hash: Hash32) async throws(AppError) -> TransactionStatus? {
+        try await storeCall { () async throws(StoreError) in try await repository?.trackedTransaction(hash) }
             .map { TransactionStatus($0, network: context.network) }
     }
 
@@ -146,7 +155,7 @@ public struct TransactionService: Sendable {
     }
 
     private func trackQuietly(_ transaction: TrackedTransaction) async throws(AppError) {
-        try storeCall { () throws(StoreError) in try repository?.track(transaction) }
+        try await storeCall { () async throws(StoreError) in try await repository?.track(transaction) }
     }
 }
 

@@ -47,12 +47,12 @@ public final class TransactionWatcher: Sendable {
 
     /// The next `budget` pending transactions after where the last pass ended, starting over
     /// from the first when the end is reached (each at most once).
-    func nextPending(_ store: any TransactionRepository) throws(StoreError) -> [TrackedTransaction] {
+    func nextPending(_ store: any TransactionRepository) async throws(StoreError) -> [TrackedTransaction] {
         let after = position.withLock { $0 }
-        var batch = try store.pendingTransactions(after: after, limit: budget)
+        var batch = try await store.pendingTransactions(after: after, limit: budget)
         if batch.count < budget, after != nil {
             let seen = Set(batch.map(\.hash))
-            batch += try store.pendingTransactions(after: nil, limit: budget - batch.count).filter { !seen.contains($0.hash) }
+            batch += try await store.pendingTransactions(after: nil, limit: budget - batch.count).filter { !seen.contains($0.hash) }
         }
         position.withLock { $0 = batch.last?.position }
         return batch
@@ -62,7 +62,7 @@ public final class TransactionWatcher: Sendable {
     @discardableResult
     public func poll() async -> Int {
         let now = context.clock.now()
-        guard let store = repository, let pending = try? nextPending(store), !pending.isEmpty else { return 0 }
+        guard let store = repository, let pending = try? await nextPending(store), !pending.isEmpty else { return 0 }
         guard let receipts = try? await context.chain.receipts(pending.map(\.hash)) else { return 0 }
         var changed: [(TrackedTransaction, TrackedTransaction)] = []
         var unmined: [TrackedTransaction] = []
@@ -84,7 +84,7 @@ public final class TransactionWatcher: Sendable {
         if !unmined.isEmpty, let known = try? await context.chain.knows(unmined.map(\.hash)) {
             for (tracked, result) in zip(unmined, known) {
                 guard case .success(let knows) = result else { continue }
-                if let next = dropped(tracked, knows: knows, now: now, store: store) { changed.append((tracked, next)) }
+                if let next = await dropped(tracked, knows: knows, now: now, store: store) { changed.append((tracked, next)) }
             }
         }
         var count = 0
@@ -92,7 +92,7 @@ public final class TransactionWatcher: Sendable {
             var next = settledState
             next.updatedAt = now
             do {
-                try store.update(next)
+                try await store.update(next)
                 count += 1
                 waiters.wake(tracked.hash.description, with: next)
             } catch {
@@ -105,11 +105,11 @@ public final class TransactionWatcher: Sendable {
     /// The dropped state of a pending transaction without a receipt, when its time is up; nil
     /// while it may still come. A hash first tracked unknown that the node now knows is
     /// recorded as known (it is then kept as long as any other).
-    func dropped(_ tracked: TrackedTransaction, knows: Bool, now: Date, store: any TransactionRepository) -> TrackedTransaction? {
+    func dropped(_ tracked: TrackedTransaction, knows: Bool, now: Date, store: any TransactionRepository) async -> TrackedTransaction? {
         let age = now.timeIntervalSince(tracked.createdAt)
         if knows {
             if tracked.unknownClient != nil {
-                do { try store.markKnown(tracked.hash) } catch { logger.error("watcher: \(error)") }
+                do { try await store.markKnown(tracked.hash) } catch { logger.error("watcher: \(error)") }
             }
             return nil
         }
@@ -132,14 +132,15 @@ public final class TransactionWatcher: Sendable {
     public func start(interval: Double = 0.25, feedInterval: Double = 0.005) {
         threads.withLock { running in
             guard running.isEmpty else { return }
-            let feed = Mutex(ChangeFeed())
+            let feed = FeedPosition()
             running = [
                 RepeatingThread(name: "tx-watcher", interval: interval) { [weak self] in
                     guard let self else { return }
                     _ = ThreadExecutor.run { await self.poll() }
                 },
                 RepeatingThread(name: "tx-change-feed", interval: feedInterval) { [weak self] in
-                    feed.withLock { feed in _ = self?.wakeChanged(&feed) }
+                    guard let self else { return }
+                    ThreadExecutor.run { _ = await self.wakeChanged(&feed.value) }
                 },
             ]
         }
@@ -159,13 +160,13 @@ public final class TransactionWatcher: Sendable {
     /// Wakes the requests waiting on transactions that reached a final state in the database
     /// (by the indexer or by this process), once per change.
     @discardableResult
-    func wakeChanged(_ feed: inout ChangeFeed) -> Int {
+    func wakeChanged(_ feed: inout ChangeFeed) async -> Int {
         guard let store = repository else { return 0 }
         guard let last = feed.last else {
-            feed.last = try? store.lastTrackedChange()
+            feed.last = try? await store.lastTrackedChange()
             return 0
         }
-        guard let (newest, changes) = try? store.trackedChanges(after: last) else { return 0 }
+        guard let (newest, changes) = try? await store.trackedChanges(after: last) else { return 0 }
         feed.last = newest
         // Waiters wait while a transaction is pending; a change back to pending (a reorg) is not news.
         let due: [(key: String, value: (any Sendable)?)] = changes.filter(\.isFinal).map { change in
@@ -187,4 +188,9 @@ public final class TransactionWatcher: Sendable {
     func revertReason(_ receipt: Receipt) async -> String {
         await context.chain.revertReason(of: receipt.transactionHash, block: receipt.blockNumber.value)
     }
+}
+
+/// Where the change-feed thread is in the change log; read and written by that thread alone.
+private final class FeedPosition: @unchecked Sendable {
+    var value = TransactionWatcher.ChangeFeed()
 }

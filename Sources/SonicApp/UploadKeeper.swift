@@ -43,22 +43,22 @@ public final class UploadKeeper: Sendable {
         guard let uploads else { return report }
         let now = clock.now()
         do {
-            report.minted = try uploads.markMintedUploads(contract: collection, at: now)
+            report.minted = try await uploads.markMintedUploads(contract: collection, at: now)
             if !nft.pinners.isEmpty {
-                for content in try uploads.uploadsToPin(at: now, limit: 20) {
+                for content in try await uploads.uploadsToPin(at: now, limit: 20) {
                     guard let image = CID(content.imageCID), let metadata = CID(content.metadataCID) else { continue }
                     do {
                         let services = try await nft.pin(imageCID: image, metadataCID: metadata)
-                        try uploads.recordPinning(content.metadataCID, at: now, retryAt: nil)
+                        try await uploads.recordPinning(content.metadataCID, at: now, retryAt: nil)
                         report.pinned += 1
                         logger.info("nft pinning: \(content.metadataCID) (minted) pinned to \(services.joined(separator: ", "))")
                     } catch let error as AppError {
                         logger.warning("nft pinning: \(content.metadataCID): \(error.summary): \(error.detail); trying again in \(Int(retryAfter)) s")
-                        try uploads.recordPinning(content.metadataCID, at: now, retryAt: now.addingTimeInterval(retryAfter))
+                        try await uploads.recordPinning(content.metadataCID, at: now, retryAt: now.addingTimeInterval(retryAfter))
                     }
                 }
             }
-            for text in try uploads.expireUnmintedUploads(before: now.addingTimeInterval(-keepUnminted), at: now) {
+            for text in try await uploads.expireUnmintedUploads(before: now.addingTimeInterval(-keepUnminted), at: now) {
                 guard let cid = CID(text), let content = nft.content else { continue }
                 if try content.remove(cid) { report.removed += 1 }
             }

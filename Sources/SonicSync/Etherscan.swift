@@ -156,7 +156,7 @@ public struct EtherscanBackfill: Sendable {
     /// Backfills `address`; returns how many entries were new.
     public func run(_ address: Address) throws(BackfillError) -> Int {
         let end: UInt64
-        do { end = try store.indexerState(chainID: chainID)?.indexed ?? UInt64(Int64.max) } catch { throw .store(error) }
+        do { end = try blocking(store) { [chainID] store async throws(StoreError) in try await store.indexerState(chainID: chainID) }?.indexed ?? UInt64(Int64.max) } catch { throw .store(error) }
         var added = 0
         for action in ["txlist", "tokentx"] {
             var start: UInt64 = 0
@@ -168,7 +168,7 @@ public struct EtherscanBackfill: Sendable {
                     action == "txlist" ? Self.entry(transaction: record, for: address, nativeSymbol: nativeSymbol)
                         : Self.entry(tokenTransfer: record, ordinal: index, for: address)
                 }
-                do { added += try store.insertBackfilled(entries, source: "etherscan") } catch { throw .store(error) }
+                do { added += try blocking(store) { [entries] store async throws(StoreError) in try await store.insertBackfilled(entries, source: "etherscan") } } catch { throw .store(error) }
                 guard records.count >= EtherscanClient.pageSize, let last = records.last.flatMap({ UInt64($0.blockNumber) }), last > start
                 else { break }
                 start = last

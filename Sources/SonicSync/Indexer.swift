@@ -74,13 +74,13 @@ public final class Indexer: Sendable {
             checkedChain.store(true, ordering: .relaxed)
         }
         let head = try chain { () throws(ChainError) in try client.blockNumber() }
-        let state = try storage { () throws(StoreError) in try store.indexerState(chainID: chainID) }
+        let state = try storage { [chainID] store async throws(StoreError) in try await store.indexerState(chainID: chainID) }
         // A chain now shorter than what was indexed has reorganised (or restarted afresh).
         if let indexed = state?.indexed, indexed > head {
-            let stored = try storage { () throws(StoreError) in try store.indexedBlock(head) }
+            let stored = try storage { store async throws(StoreError) in try await store.indexedBlock(head) }
             let onChain = try chain { () throws(ChainError) in try client.header(head) }
             if let stored, let onChain, stored.hash == onChain.hash {
-                try storage { () throws(StoreError) in try store.rollBack(above: head, chainID: chainID) }
+                try storage { [chainID] store async throws(StoreError) in try await store.rollBack(above: head, chainID: chainID) }
                 return Progress(blocks: 0, indexed: head, head: head, rolledBack: indexed - head)
             }
             return try rollBack(from: indexed, below: head, head: head)
@@ -91,7 +91,7 @@ public final class Indexer: Sendable {
         let last = min(head, next + options.batchSize - 1)
         let blocks = try fetchBlocks(next...last)
         guard let first = blocks.first else { return Progress(blocks: 0, indexed: state?.indexed, head: head) }
-        if let indexed = state?.indexed, let previous = try storage({ () throws(StoreError) in try store.indexedBlock(indexed) }),
+        if let indexed = state?.indexed, let previous = try storage({ store async throws(StoreError) in try await store.indexedBlock(indexed) }),
            previous.hash != first.parentHash {
             return try rollBack(from: indexed, below: indexed - min(indexed, 1), head: head)
         }
@@ -99,15 +99,15 @@ public final class Indexer: Sendable {
         var batch = IndexBatch(chainHead: head, keepHeaders: options.indexAll ? nil : options.keepHeaders)
         if !options.indexAll, let indexed = state?.indexed {
             // Watches whose time is up end here: covered through the last block written.
-            try storage { () throws(StoreError) in try store.lapseWatches(at: now(), indexed: indexed) }
+            try storage { [now = now()] store async throws(StoreError) in try await store.lapseWatches(at: now, indexed: indexed) }
         }
-        let watched = options.indexAll ? nil : try storage { () throws(StoreError) in try store.watchedAddresses().all }
+        let watched = options.indexAll ? nil : try storage { store async throws(StoreError) in try await store.watchedAddresses().all }
         for block in blocks {
             batch.blocks.append(IndexedBlock(number: block.number.value, hash: block.hash, parentHash: block.parentHash,
                                              timestamp: block.timestamp.value))
         }
         try decode(blocks, watched: watched, into: &batch)
-        try storage { () throws(StoreError) in try store.apply(batch, chainID: chainID) }
+        try storage { [batch, chainID] store async throws(StoreError) in try await store.apply(batch, chainID: chainID) }
         return Progress(blocks: blocks.count, indexed: blocks.last?.number.value, head: head)
     }
 
@@ -211,17 +211,19 @@ public final class Indexer: Sendable {
     /// wrote like anything else above the fork.
     @discardableResult
     public func fillGap() throws(SyncError) -> Int {
-        guard !options.indexAll, let gap = try storage({ () throws(StoreError) in try store.watchGaps() }).first,
-              let indexed = try storage({ () throws(StoreError) in try store.indexerState(chainID: chainID) })?.indexed else { return 0 }
+        guard !options.indexAll, let gap = try storage({ store async throws(StoreError) in try await store.watchGaps() }).first,
+              let indexed = try storage({ [chainID] store async throws(StoreError) in try await store.indexerState(chainID: chainID) })?.indexed else { return 0 }
         guard gap.from <= indexed else {
-            try storage { () throws(StoreError) in try store.fillGap(IndexBatch(chainHead: indexed), of: gap.address, from: gap.from, through: indexed, indexed: indexed) }
+            try storage { store async throws(StoreError) in
+                try await store.fillGap(IndexBatch(chainHead: indexed), of: gap.address, from: gap.from, through: indexed, indexed: indexed)
+            }
             return 0
         }
         let blocks = try fetchBlocks(gap.from...min(indexed, gap.from + options.batchSize - 1))
         guard let through = blocks.last?.number.value else { return 0 }
         var batch = IndexBatch(chainHead: indexed)
         try decode(blocks, watched: [gap.address], into: &batch)
-        try storage { () throws(StoreError) in try store.fillGap(batch, of: gap.address, from: gap.from, through: through, indexed: indexed) }
+        try storage { [batch] store async throws(StoreError) in try await store.fillGap(batch, of: gap.address, from: gap.from, through: through, indexed: indexed) }
         return blocks.count
     }
 
@@ -244,7 +246,7 @@ public final class Indexer: Sendable {
     /// Undoes the indexed blocks above the highest one, at or below `start`, still on the chain.
     func rollBack(from indexed: UInt64, below start: UInt64, head: UInt64) throws(SyncError) -> Progress {
         let fork = try findForkPoint(below: start)
-        try storage { () throws(StoreError) in try store.rollBack(above: fork, chainID: chainID) }
+        try storage { [chainID] store async throws(StoreError) in try await store.rollBack(above: fork, chainID: chainID) }
         return Progress(blocks: 0, indexed: fork, head: head, rolledBack: indexed - (fork ?? 0) + (fork == nil ? 1 : 0))
     }
 
@@ -256,7 +258,7 @@ public final class Indexer: Sendable {
             guard block - number < options.maxReorgDepth else {
                 throw .reorgTooDeep(from: block, depth: options.maxReorgDepth)
             }
-            guard let stored = try storage({ () throws(StoreError) in try store.indexedBlock(number) }) else {
+            guard let stored = try storage({ [number] store async throws(StoreError) in try await store.indexedBlock(number) }) else {
                 // Below the headers kept: trust what is older.
                 return number
             }
@@ -271,8 +273,8 @@ public final class Indexer: Sendable {
         do { return try body() } catch { throw .chain(error) }
     }
 
-    private func storage<Value>(_ body: () throws(StoreError) -> Value) throws(SyncError) -> Value {
-        do { return try body() } catch { throw .store(error) }
+    private func storage<Value: Sendable>(_ body: @escaping @Sendable (any IndexRepository) async throws(StoreError) -> Value) throws(SyncError) -> Value {
+        do { return try blocking(store, body) } catch { throw .store(error) }
     }
 }
 

@@ -39,7 +39,7 @@ public struct SyncProcess {
             logger.warning("contracts: \(error)")
         }
         subscriptionContract = try? deployments?.address(of: "SmartSonicSubscription")
-        for address in settings.watchAddresses { try store.watch(address, source: "config") }
+        for address in settings.watchAddresses { try store.watch(address, source: "config", at: Date(), until: nil) }
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50
         options.logsAddressesPerFilter = settings.logsAddressesPerFilter
@@ -84,7 +84,7 @@ public struct SyncProcess {
         guard let backfill, let address = try? store.watchedAddresses().notBackfilled.first else { return }
         do {
             let added = try backfill.run(address)
-            try store.markBackfilled(address)
+            try store.markBackfilled(address, at: Date())
             logger.info("sonic-sync: backfilled \(address.checksummed) from Etherscan: \(added) entries")
         } catch {
             logger.warning("sonic-sync: backfill of \(address.checksummed): \(error)")

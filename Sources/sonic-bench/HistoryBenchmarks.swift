@@ -80,7 +80,7 @@ struct HistoryBenchmarks {
                         tokenSymbol: "S", tokenDecimals: 18, status: .confirmed))
                 }
             }
-            try store.apply(batch, chainID: 31337)
+            try store.apply(batch, chainID: 31337, at: Date())
         }
     }
 }

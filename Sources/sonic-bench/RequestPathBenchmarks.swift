@@ -24,7 +24,7 @@ struct RequestPathBenchmarks {
             {"address":"\(Self.address)","network":"devnet","block":123456,"native":{"symbol":"S","decimals":18,\
             "balance":"1234500000000000000","formatted":"1.2345"},"tokens":[],"fetchedAt":\(Date().timeIntervalSince1970)}
             """
-        try Store(path: path).cache("balance:devnet:\(Self.address.lowercased()):", Array(snapshot.utf8))
+        try Store(path: path).cache("balance:devnet:\(Self.address.lowercased()):", Array(snapshot.utf8), at: Date())
         let api = API(app: App(configuration: try Configuration(environment: [
             "SONIC_DB_PATH": path, "SONIC_RPC_URLS": "http://127.0.0.1:9", "SONIC_RATE_LIMIT_PER_MINUTE": "1000000000",
             "SONIC_BALANCE_TTL": "3600", "SONIC_DEPLOYMENTS_DIR": folder.path, "SONIC_KNOWLEDGE_DIR": folder.path,

@@ -113,9 +113,9 @@ struct SonicSyncCommand: ParsableCommand {
             do { address = try Address(self.address) } catch {
                 throw ValidationError("address: \(error)")
             }
-            try sync.store.watch(address, source: "backfill")
+            try sync.store.watch(address, source: "backfill", at: Date(), until: nil)
             let added = try backfill.run(address)
-            try sync.store.markBackfilled(address)
+            try sync.store.markBackfilled(address, at: Date())
             print("\(address.checksummed): \(added) entries added from Etherscan")
         }
     }

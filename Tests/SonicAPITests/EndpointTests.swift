@@ -148,12 +148,12 @@ import Testing
         api.handle(Request(method: .get, path: "/api/tx/\(hash)", query: "wait=30&since=pending")) { response in answer.withLock { $0 = response } }
         #expect(services.app.waiters.count == 1 && answer.withLock { $0 } == nil)
         var feed = TransactionWatcher.ChangeFeed()
-        _ = services.app.watcher.wakeChanged(&feed)  // starts at the newest change
+        _ = await services.app.watcher.wakeChanged(&feed)  // starts at the newest change
         var settled = try #require(try store.trackedTransaction(hash))
         settled.state = .confirmed
         settled.block = 101
         try store.update(settled)
-        #expect(services.app.watcher.wakeChanged(&feed) == 1)
+        #expect(await services.app.watcher.wakeChanged(&feed) == 1)
         let response = try #require(answer.withLock { $0 })
         #expect(response.status == 200 && json(response)["status"] as? String == "confirmed" && json(response)["block"] as? Int == 101)
         #expect(services.app.waiters.count == 0)

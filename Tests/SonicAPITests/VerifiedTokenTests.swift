@@ -26,7 +26,7 @@ import Testing
         _ = try store.insertBackfilled([Self.received(1, token: TestServices.token), Self.received(2, token: Self.lookAlike)], source: "test")
         var batch = IndexBatch(chainHead: 2)
         batch.blocks = [IndexedBlock(number: 2, hash: .keccak([2]), parentHash: .keccak([1]), timestamp: 1_795_772_002)]
-        try store.apply(batch, chainID: 31337)
+        try store.apply(batch, chainID: 31337, at: Date())
 
         let entries = endpoint.json(endpoint.get("/api/history/\(TestServices.alice.checksummed)"))["entries"] as? [[String: Any]] ?? []
         #expect(entries.map { $0["token"] as? String } == ["SUSD", "SUSD"])

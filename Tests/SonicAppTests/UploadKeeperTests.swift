@@ -77,7 +77,7 @@ import Testing
             batch.nftTransfers.append(NFTTransferRecord(contract: contract, tokenID: UInt256(1), block: 10, logIndex: index, sender: try Address("0x0000000000000000000000000000000000000000"),
                                                         receiver: TestServices.alice, tokenURI: "ipfs://\(minted.metadataCID)", hash: Hash32.keccak([1]), time: 1))
         }
-        try services.store.apply(batch, chainID: 31337)
+        try services.store.apply(batch, chainID: 31337, at: Date())
         #expect(await keeper.run() == .init(minted: 1, pinned: 1, removed: 0))
         #expect(pinner.sent.withLock { $0 } == ["file \(minted.imageCID)", "json \(minted.metadataCID)"])
         #expect(await keeper.run() == .init(minted: 0, pinned: 0, removed: 0) && pinner.sent.withLock { $0 }.count == 2)

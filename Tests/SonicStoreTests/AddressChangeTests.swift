@@ -29,7 +29,7 @@ import Testing
     @Test func aReorganisationThatRemovesActivityIsAChangeToo() throws {
         try history.write(1...4)
         let before = try store.lastAddressChange()
-        try store.rollBack(above: 2, chainID: 1)
+        try store.rollBack(above: 2, chainID: 1, at: Date())
         let removed = try store.addressChanges(of: Self.alice, after: before, limit: 100)
         #expect(Set(removed.map(\.hash)) == [HistoryStoreTests.h("3-0"), HistoryStoreTests.h("4-0")])
     }

@@ -30,7 +30,7 @@ import Testing
             batch.blocks.append(IndexedBlock(number: number, hash: Self.h("h\(number)"), parentHash: Self.h("h\(number - 1)"), timestamp: number * 10))
             batch.entries += entries(number)
         }
-        try store.apply(batch, chainID: 1)
+        try store.apply(batch, chainID: 1, at: Date())
     }
 
     @Test func pagesFollowEachOtherWithoutGapOrRepeatWhileNewBlocksArrive() throws {
@@ -61,7 +61,7 @@ import Testing
         batch.blocks = [IndexedBlock(number: 3, hash: Self.h("h3"), parentHash: Self.h("h2"), timestamp: 30),
                         IndexedBlock(number: 3, hash: Self.h("dup"), parentHash: Self.h("h2"), timestamp: 30)]  // violates the key
         batch.entries = [Self.entry(3)]
-        #expect(throws: StoreError.self) { try store.apply(batch, chainID: 1) }
+        #expect(throws: StoreError.self) { try store.apply(batch, chainID: 1, at: Date()) }
         #expect(try store.indexerState(chainID: 1)?.indexed == 2)
         #expect(try store.history(HistoryQuery(address: Self.alice)).map(\.block) == [2, 1])
     }
@@ -75,9 +75,9 @@ import Testing
         }
         batch.transactions = [IndexedTransaction(hash: Self.h("5-0"), block: 5, index: 0, sender: Self.alice, recipient: Self.bob, valueWei: 1,
                                                  feeWei: 21, gasUsed: 21_000, succeeded: true, reason: nil)]
-        try store.apply(batch, chainID: 1)
+        try store.apply(batch, chainID: 1, at: Date())
         #expect(try store.trackedTransaction(Self.h("5-0"))?.state == .confirmed)
-        try store.rollBack(above: 3, chainID: 1)
+        try store.rollBack(above: 3, chainID: 1, at: Date())
         #expect(try store.indexerState(chainID: 1)?.indexed == 3)
         #expect(try store.indexedBlock(4) == nil)
         #expect(try store.history(HistoryQuery(address: Self.alice)).map(\.block) == [3, 2, 1])
@@ -126,7 +126,7 @@ import Testing
             NFTTransferRecord(contract: contract, tokenID: 0, block: 2, logIndex: 0, sender: Self.alice, receiver: Self.bob, tokenURI: nil,
                               hash: Self.h("t"), time: 20),
         ]
-        try store.apply(batch, chainID: 1)
+        try store.apply(batch, chainID: 1, at: Date())
         #expect(try store.ownedNFTs(Self.alice).map(\.tokenID) == [1])
         let bobs = try store.ownedNFTs(Self.bob)
         #expect(bobs == [OwnedNFT(contract: contract, tokenID: 0, tokenURI: "ipfs://a", mintTransaction: Self.h("m0"), mintedAt: 10, acquiredAt: 20)])

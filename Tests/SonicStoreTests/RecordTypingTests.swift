@@ -91,6 +91,6 @@ import Testing
     func write(_ entries: [ActivityEntry]) throws {
         var batch = IndexBatch(chainHead: 10)
         batch.entries = entries
-        try store.apply(batch, chainID: 1)
+        try store.apply(batch, chainID: 1, at: Date())
     }
 }
