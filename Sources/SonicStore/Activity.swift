@@ -9,6 +9,8 @@ public struct ActivityEntry: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable, DatabaseValueConvertible {
         case transfer, tokenTransfer = "token_transfer", nftMint = "nft_mint", nftTransfer = "nft_transfer"
         case subscription, contractCall = "contract_call", contractCreation = "contract_creation"
+        /// An ERC-20 allowance given: the amount is what `counterparty` (the spender) may move.
+        case tokenApproval = "token_approval"
     }
 
     public enum Direction: String, Sendable, CaseIterable, DatabaseValueConvertible {

@@ -143,6 +143,8 @@ public struct IndexBatch: Sendable {
     public var transactions: [IndexedTransaction] = []
     public var entries: [ActivityEntry] = []
     public var nftTransfers: [NFTTransferRecord] = []
+    /// ERC-20 allowances given (`Approval` events).
+    public var approvals: [TokenApproval] = []
     /// The node's head when the batch was read.
     public var chainHead: UInt64
     /// Drop headers older than this many blocks below the last one (nil keeps them all).

@@ -33,6 +33,10 @@ extension Store {
             for transfer in batch.nftTransfers {
                 try insertTransfer.execute(arguments: transfer.arguments)
             }
+            let insertApproval = try db.cachedStatement(sql: TokenApproval.insertSQL)
+            for approval in batch.approvals {
+                try insertApproval.execute(arguments: approval.arguments)
+            }
             guard let last = batch.blocks.last?.number else { return }
             if let keep = batch.keepHeaders, last > keep {
                 try db.execute(sql: "DELETE FROM indexed_block WHERE number < ?", arguments: [Int64(last - keep)])
@@ -52,6 +56,7 @@ extension Store {
             let above = block.map { Int64($0) } ?? -1
             try db.execute(sql: "DELETE FROM activity WHERE block > ?", arguments: [above])
             try db.execute(sql: "DELETE FROM nft_transfer WHERE block > ?", arguments: [above])
+            try db.execute(sql: "DELETE FROM token_approval WHERE block > ?", arguments: [above])
             try db.execute(sql: "DELETE FROM indexed_transaction WHERE block > ?", arguments: [above])
             try db.execute(sql: "DELETE FROM indexed_block WHERE number > ?", arguments: [above])
             try db.execute(sql: """
@@ -177,6 +182,8 @@ extension Store {
             for entry in batch.entries { try insert.execute(arguments: entry.arguments(source: "node")) }
             let insertTransfer = try db.cachedStatement(sql: NFTTransferRecord.insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO"))
             for transfer in batch.nftTransfers { try insertTransfer.execute(arguments: transfer.arguments) }
+            let insertApproval = try db.cachedStatement(sql: TokenApproval.insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO"))
+            for approval in batch.approvals { try insertApproval.execute(arguments: approval.arguments) }
             try db.execute(sql: "UPDATE watched_address SET gap_from = ? WHERE address = ? AND gap_from = ?",
                            arguments: [through >= indexed ? nil : Int64(through + 1), address, Int64(from)])
         }

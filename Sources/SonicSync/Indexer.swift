@@ -123,6 +123,7 @@ public final class Indexer: Sendable {
                 batch.transactions.append(decoded.transaction)
                 batch.entries += decoded.entries
                 batch.nftTransfers += decoded.nftTransfers
+                batch.approvals += decoded.approvals
             }
         }
     }
@@ -184,8 +185,10 @@ public final class Indexer: Sendable {
         return mined
     }
 
-    /// Hashes of transactions in `blocks` that moved tokens to or from a watched address: the
-    /// watched addresses in topic lists of at most `logsAddressesPerFilter`, as sender and as receiver.
+    /// Hashes of transactions in `blocks` that moved tokens to or from a watched address, or
+    /// gave an allowance of its tokens (an `Approval` sent by someone else, as with a permit):
+    /// the watched addresses in topic lists of at most `logsAddressesPerFilter`, as sender (or
+    /// owner) and as receiver.
     func tokenTransferHashes(_ blocks: [Block], watched: Set<Address>) throws(SyncError) -> Set<Hash32> {
         guard let first = blocks.first?.number.value, let last = blocks.last?.number.value else { return [] }
         let topic = Catalog.transferTopic
@@ -195,7 +198,7 @@ public final class Indexer: Sendable {
         var hashes: Set<Hash32> = []
         for start in stride(from: 0, to: padded.count, by: size) {
             let part = Array(padded[start..<min(start + size, padded.count)])
-            for topics in [[[topic], part], [[topic], nil, part]] as [[[Hash32]?]] {
+            for topics in [[[topic, Catalog.approvalTopic], part], [[topic], nil, part]] as [[[Hash32]?]] {
                 let logs = try chain { () throws(ChainError) in
                     try client.logs(LogFilter(fromBlock: .number(first), toBlock: .number(last), topics: topics))
                 }
@@ -230,7 +233,7 @@ public final class Indexer: Sendable {
         let known = catalog.withLock { Set($0.tokens.keys) }
         var fresh: [Address: Int] = [:]  // address → topic count
         for receipt in receipts where receipt.succeeded {
-            for log in receipt.logs where log.topics.count >= 3 && log.topics[0] == Catalog.transferTopic {
+            for log in receipt.logs where log.topics.count >= 3 && (log.topics[0] == Catalog.transferTopic || log.topics[0] == Catalog.approvalTopic) {
                 if !known.contains(log.address) { fresh[log.address] = log.topics.count }
             }
         }
