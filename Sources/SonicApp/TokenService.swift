@@ -162,9 +162,10 @@ public struct TokenService: Sendable {
             let own = try storeCall { () throws(StoreError) in
                 try repository.addedTokens(of: owner) + repository.tokensSeen(by: owner, limit: Self.maxListed)
             }
-            let kept = try storeCall { () throws(StoreError) in try repository.tokenMetadata(own) }
-            candidates = Array(Set(own)).compactMap { kept[$0] }.filter { $0.symbol.uppercased() == written.uppercased() }
-                .sorted { $0.address.lowercased < $1.address.lowercased }.map(Token.init)
+            // Kept by the indexer when first seen, or read now (one Multicall3 call for those not kept).
+            let described = try await describe(Array(Set(own)))
+            candidates = described.values.filter { !$0.verified && $0.symbol.uppercased() == written.uppercased() }
+                .sorted { $0.address.lowercased < $1.address.lowercased }
         }
         if candidates.count == 1 { return candidates[0] }
         let shown = KnownToken.shown(written)

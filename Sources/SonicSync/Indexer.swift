@@ -228,7 +228,9 @@ public final class Indexer: Sendable {
         return blocks.count
     }
 
-    /// Reads the symbol and decimals of token contracts seen for the first time.
+    /// Reads the symbol and decimals of token contracts seen for the first time; an ERC-20's
+    /// (with its name) are kept in the store, where the app finds them (`TokenService`) without
+    /// reading them again.
     func learnTokens(in receipts: [Receipt]) throws(SyncError) {
         let known = catalog.withLock { Set($0.tokens.keys) }
         var fresh: [Address: Int] = [:]  // address → topic count
@@ -237,11 +239,17 @@ public final class Indexer: Sendable {
                 if !known.contains(log.address) { fresh[log.address] = log.topics.count }
             }
         }
+        var kept: [TokenMetadata] = []
         for (address, topics) in fresh {
             let symbol = KnownToken.shown(client.tokenSymbol(address) ?? "")
-            let decimals = topics == 4 ? 0 : (client.tokenDecimals(address).map { min(max($0, 0), 77) } ?? 0)
-            catalog.withLock { $0.tokens[address] = Catalog.Token(symbol: symbol, decimals: decimals) }
+            let read = topics == 4 ? nil : client.tokenDecimals(address).map { min(max($0, 0), 77) }
+            catalog.withLock { $0.tokens[address] = Catalog.Token(symbol: symbol, decimals: read ?? 0) }
+            if let decimals = read {
+                kept.append(TokenMetadata(address: address, name: KnownToken.shownName(client.tokenName(address) ?? symbol), symbol: symbol,
+                                          decimals: decimals, readAt: now()))
+            }
         }
+        try storage { () throws(StoreError) in try store.saveTokenMetadata(kept) }
     }
 
     /// Undoes the indexed blocks above the highest one, at or below `start`, still on the chain.

@@ -11,6 +11,7 @@ import pytest
 from eth_abi import encode
 from eth_account import Account
 from eth_hash.auto import keccak
+from eth_utils import to_checksum_address
 
 from siwe import session_headers
 from stack import ROOT, Stack, wait_until
@@ -44,8 +45,9 @@ def deploy_token(stack, name, symbol, decimals, supply):
     """Another TestToken (contracts/TestToken.vy), all of it minted to HOLDER."""
     artifact = json.loads((ROOT / "contracts" / "build" / "TestToken.json").read_text())
     arguments = encode(["string", "string", "uint8", "address[]", "uint256"], [name, symbol, decimals, [HOLDER.address], supply])
-    return stack.rpc("eth_getTransactionReceipt", stack.rpc("eth_sendTransaction", {
-        "from": HOLDER.address, "data": artifact["bytecode"] + arguments.hex()}))["contractAddress"]
+    receipt = stack.rpc("eth_getTransactionReceipt", stack.rpc("eth_sendTransaction", {
+        "from": HOLDER.address, "data": artifact["bytecode"] + arguments.hex()}))
+    return to_checksum_address(receipt["contractAddress"])
 
 
 def call_uint(stack, to, signature, *words):
@@ -156,7 +158,7 @@ def test_unlimited_only_when_asked_and_with_a_notice(stack, tokens):
     ("/api/tx/prepare", {"to": FRIEND.address, "amount": "0.000000001", "token": "FIZZ"}, "amount", "more than 8 decimal places"),
     ("/api/tx/prepare", {"to": FRIEND.address, "amount": "1", "token": "NOPE"}, "token", "nor one of your tokens"),
     ("/api/tx/prepare", {"to": FRIEND.address, "amount": "1", "token": "0x1234"}, "token", "20 bytes"),
-    ("/api/tx/prepare", {"to": FRIEND.address, "amount": "1", "token": FRIEND.address}, "token", "does not answer"),
+    ("/api/tx/prepare", {"to": FRIEND.address, "amount": "1", "token": HOLDER.address}, "token", "does not answer"),
     ("/api/allowances/approve", {"token": "SUSD", "spender": "0x12", "amount": "1"}, "spender", "20 bytes"),
     ("/api/allowances/approve", {"token": "SUSD", "spender": FRIEND.address}, "amount", "amount is required"),
     ("/api/allowances/approve", {"token": "SUSD", "spender": FRIEND.address, "amount": "1.0000001"}, "amount", "more than 6 decimal places"),

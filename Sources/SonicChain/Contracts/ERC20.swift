@@ -31,6 +31,8 @@ public struct ERC20: Sendable {
 
     public func symbol() async throws -> String { try await contract.read(Self.symbol).string(Self.symbol) }
 
+    public func name() async throws -> String { try await contract.read(Self.name).string(Self.name) }
+
     /// The call that sends `amount` base units to `to`.
     public func transferRequest(to: Address, amount: UInt256, from: Address? = nil) throws(ABIError) -> CallRequest {
         try Self.transferRequest(token: contract.address, to: to, amount: amount, from: from)
