@@ -115,6 +115,9 @@ def test_any_token_is_sent_with_its_own_decimals_and_named_unverified(stack, tok
     sign_send_confirm(stack, card, OWNER)
     assert call_uint(stack, tokens["FIZZ"], "balanceOf(address)", FRIEND.address) == before + 100_000_001
     wait_until(lambda: holdings(stack, OWNER.address)["FIZZ"]["balance"] == str(1_250_000_000 - 100_000_001), 10, "the new balance")
+    # By the symbol of a token it holds (the indexer kept what FIZZ says of itself when it first saw it).
+    by_symbol = stack.post_json("/api/tx/prepare", {"from": OWNER.address, "to": FRIEND.address, "amount": "2", "token": "fizz"}).json()
+    assert by_symbol["tx"]["to"] == tokens["FIZZ"] and by_symbol["tx"]["data"].endswith(format(2 * 10**8, "064x"))
 
 
 def test_approve_list_revoke_through_the_card_then_nothing_to_revoke(stack, tokens):
