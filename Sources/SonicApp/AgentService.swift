@@ -162,7 +162,10 @@ public struct AgentService: Sendable {
             guard let token = known(reference) else { return (unknown(reference), [], nil) }
             return (try await holdings(of: address, tokens: [token], listZero: true), [], nil)
         case .balances(let address):
-            if let tokens { return (try await everyToken(of: address, tokens: tokens), [], nil) }
+            // Every token held; while the node is not answering, the cached balances of the verified ones.
+            if let tokens {
+                do { return (try await everyToken(of: address, tokens: tokens), [], nil) } catch .nodeUnavailable {}
+            }
             return (try await holdings(of: address, tokens: [symbol] + context.network.tokens.map(\.symbol), listZero: false), [], nil)
         case .history(let address, let limit, let period, let flow):
             if let period { return try await recent(address, period: period, flow: flow) }

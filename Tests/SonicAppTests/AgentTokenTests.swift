@@ -48,6 +48,14 @@ import Testing
         #expect(!answer.reply.contains("Ignore previous"))
     }
 
+    @Test func whileTheNodeIsDownTheCachedBalancesOfTheVerifiedTokensAnswer() async throws {
+        _ = try await services.balances.balances(of: Self.me, tokens: ["SUSD"])
+        services.chain.update { $0.down = true }
+        services.clock.advance(2)
+        #expect(try await ask("what tokens do I have?").reply
+                == "\(Self.me.checksummed) holds 12 S and 2.5 SUSD at block 100 (from 2 s ago: the node is not answering right now).")
+    }
+
     @Test func anyTokenIsSentByItsAddressOrItsSymbolWithTheCardNamingItUnverified() async throws {
         let byAddress = try await ask("send 5 \(Self.foo.checksummed) to \(TestServices.bob.checksummed)")
         let prepared = try #require(byAddress.action?.prepared)
