@@ -2,13 +2,16 @@
 // dashboard's recent activity and the History page say the same thing the same way. Amounts
 // are written by format.js from the exact integers (`amount_wei`), never from floats.
 
-import { balanceAmount } from "./format.js";
+import { balanceAmount, shortAddress } from "./format.js";
 
 const VERBS = { in: "Received", out: "Sent", self: "Moved" };
 const KINDS = {
   token_transfer: "Token transfer", nft_mint: "NFT mint", nft_transfer: "NFT transfer",
   subscription: "Subscription", contract_call: "Contract call", contract_creation: "Contract creation",
+  token_approval: "Token approval",
 };
+// An allowance of 2^256 - 1: the spender may move every token, now and later.
+const UNLIMITED = (2n ** 256n - 1n).toString();
 
 /**
  * The words for one entry, given the native symbol (`nativeSymbol()` of api.js; null when the
@@ -21,7 +24,7 @@ const KINDS = {
  * `sentence` and `what`.
  */
 export function describeEntry(entry, symbol) {
-  const verb = VERBS[entry.direction];
+  const verb = entry.type === "token_approval" ? "Allowed" : VERBS[entry.direction];
   const kind = entry.type === "transfer" ? `${entry.token} transfer` : KINDS[entry.type] || entry.type;
   const method = entry.type === "contract_call" && entry.method ? ` (${entry.method})` : "";
   const unverified = entry.verified === false ? ` · unverified token ${entry.token_address || entry.nft_contract}` : "";
@@ -40,6 +43,12 @@ function sentence(entry, verb, symbol) {
     case "nft_transfer": return `${verb} ${nft}`;
     case "subscription": return `Bought premium for ${amount}`;
     case "contract_creation": return "Deployed a contract";
+    case "token_approval": {
+      const spender = entry.counterparty ? shortAddress(entry.counterparty) : "a contract";
+      if (entry.amount_wei === "0") return `Revoked the allowance of ${spender} for ${entry.token}`;
+      if (entry.amount_wei === UNLIMITED) return `Approved ${spender} to spend all your ${entry.token}, without limit`;
+      return `Approved ${spender} to spend ${amount}`;
+    }
     case "contract_call": return entry.direction === "in" ? `Called by a contract (${entry.method || "call"})` : `Called ${entry.method || "a contract"}`;
     default: return `${verb} ${amount}`;
   }

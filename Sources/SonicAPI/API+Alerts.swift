@@ -103,7 +103,7 @@ extension API {
     }
 
     /// The signed-in address, and whether it subscribes; 401 when signed out.
-    private func signedIn(_ call: Route.Call, for what: String) async throws -> (Address, subscriber: Bool) {
+    func signedIn(_ call: Route.Call, for what: String) async throws -> (Address, subscriber: Bool) {
         guard let session = try await session(of: call.request) else {
             throw AppError.unauthenticated(field: nil, summary: "Sign-in required", detail: "sign in with your wallet to \(what)")
         }

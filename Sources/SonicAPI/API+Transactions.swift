@@ -117,10 +117,15 @@ extension API {
             guard once.claim() else { return }
             // The waker usually has the new state; read it only when it does not.
             if let given = value as? TrackedTransaction { return respond(Self.statusResponse(TransactionStatus(given, network: network))) }
+            if let now = try? transactions.immediateTrackedStatus(hash) { return respond(Self.statusResponse(now)) }
             Task { respond(Self.statusResponse((try? await transactions.trackedStatus(hash)) ?? current)) }
         }
         guard parked else { return call.respond(tooManyWaiting()) }
         // The state may have changed between reading it and parking: look once more.
+        if let again = try? transactions.immediateTrackedStatus(hash) {
+            if again.status != current.status { app.waiters.wake(hash.description) }
+            return
+        }
         let waiters = app.waiters
         Task {
             if let again = try? await transactions.trackedStatus(hash), again.status != current.status { waiters.wake(hash.description) }

@@ -19,6 +19,15 @@ extension API {
         .answer(.get, "/api/history/{address}/balance-series", query: ["days"]) { api, call in try await api.balanceSeries(call) },
         .answer(.get, "/api/history/{address}", query: HistoryQueryDecoder.fields) { api, call in try await api.history(call) },
         .answer(.post, "/api/tx/prepare", body: ["from": address, "to": address, "amount": 128, "token": 64, "acknowledge": 256]) { api, call in try await api.prepareTransfer(call) },
+        // Any token and the allowances given (fixed paths before the patterns they would fit).
+        .answer(.get, "/api/tokens/{address}") { api, call in try await api.tokens(call) },
+        .answer(.delete, "/api/tokens/{address}") { api, call in try await api.removeToken(call) },
+        .answer(.post, "/api/tokens", body: ["token": address]) { api, call in try await api.addToken(call) },
+        .answer(.post, "/api/allowances/approve", body: ["from": address, "token": address, "spender": address, "amount": 128, "unlimited": 8]) { api, call in
+            try await api.prepareApprove(call)
+        },
+        .answer(.post, "/api/allowances/revoke", body: ["from": address, "token": address, "spender": address]) { api, call in try await api.prepareRevoke(call) },
+        .answer(.get, "/api/allowances/{address}") { api, call in try await api.allowances(call) },
         .answer(.post, "/api/tx/send", body: ["raw": 2 * 131_072 + 4]) { api, call in try await api.send(call) },
         .answer(.post, "/api/tx/track", body: ["hash": address]) { api, call in try await api.track(call) },
         Route(.get, "/api/tx/{hash}", query: ["wait", "since"]) { api, call in try await api.transactionStatus(call) }

@@ -88,6 +88,10 @@ struct EntityExtractor {
     func amountAndToken(excluding skipped: Set<Int> = []) -> (String?, String?) {
         let spans = numberSpans.filter { !isMonthsOrLimit($0.index) && !skipped.contains($0.index) }
         for span in spans {
+            if span.index + 1 < message.tokens.count, case .address(let contract) = message.tokens[span.index + 1].kind,
+               message.tokenAddresses.contains(contract) {
+                return (span.value, contract)
+            }
             if let token = symbol(at: span.index + 1, afterAmount: true) { return (span.value, token) }
             if span.index > 0, let token = symbol(at: span.index - 1, afterAmount: false), !isNetworkMention(span.index - 1) { return (span.value, token) }
         }

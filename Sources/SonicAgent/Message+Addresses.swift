@@ -54,6 +54,21 @@ extension Message {
         return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } }
     }
 
+    /// Token contracts written as an amount's token: "send 5 0xToken… to 0xFriend…", an address
+    /// right after a number, when another address is the recipient ("to 0x…"). Without one,
+    /// "send 5 0x…" names the recipient, as before.
+    var tokenAddresses: [String] {
+        let named = tokens.indices.contains { index in
+            guard index > 0, case .address = tokens[index].kind, case .word(let previous) = tokens[index - 1].kind else { return false }
+            return ["to", "into"].contains(previous)
+        }
+        guard named else { return [] }
+        return tokens.indices.compactMap { index in
+            guard index > 0, case .address(let address) = tokens[index].kind, case .number = tokens[index - 1].kind else { return nil }
+            return address
+        }
+    }
+
     /// Whether two or more different addresses are offered as alternatives: "to A or B".
     var addressesAreAlternatives: Bool {
         var seenAddress = false

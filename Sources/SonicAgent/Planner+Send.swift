@@ -10,7 +10,7 @@ extension Planner {
         // "10 USD" names a currency, not a token: the amount is asked for in S.
         let token = message.currencyAmount == nil ? parsed.entities.token.map(reference) ?? .native : .native
         var pending = ConversationState.PendingSend(token: token)
-        let recipients = message.addresses.filter { !message.sourceAddresses.contains($0) }
+        let recipients = message.addresses.filter { !message.sourceAddresses.contains($0) && !message.tokenAddresses.contains($0) }
         do throws(Question) {
             // One recipient is kept while the amount is asked about.
             if Set(recipients).count == 1, let to = parsed.entities.to { pending.to = try address(to) }

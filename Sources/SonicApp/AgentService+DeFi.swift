@@ -1,10 +1,10 @@
 import SonicAgent
 
-/// DeFi requests understood in full (staking, wrapping, swaps, quotes, allowances). The
-/// services that carry them out (reads of the SFC, the router and the allowances; previewed
-/// cards for the wallet) come with the devnet's contracts and their bindings. Until then the
-/// reply says exactly what was understood and that nothing was prepared: never a card that
-/// could not be carried out.
+/// DeFi requests understood in full (staking, wrapping, swaps, quotes). The services that carry
+/// them out (reads of the SFC and the router; previewed cards for the wallet) come with the
+/// devnet's contracts and their bindings. Until then the reply says exactly what was understood
+/// and that nothing was prepared: never a card that could not be carried out. Allowances are
+/// carried out (`AgentService+Tokens.swift`); this answer is theirs only without the services.
 extension AgentService {
     static func understood(_ request: DeFiRequest, nativeSymbol: String) -> String {
         let said = "I understood: \(request.summary(nativeSymbol: nativeSymbol))."

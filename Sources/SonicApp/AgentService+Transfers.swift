@@ -17,8 +17,9 @@ extension AgentService {
         async -> (String, [Card], [Source]?)
     {
         let symbol = context.network.nativeSymbol
-        guard let token = known(reference) else { return (unknown(reference), [], nil) }
-        let warnings = context.warnings(for: to)
+        guard let token = sendable(reference) else { return (unknown(reference), [], nil) }
+        var warnings = context.warnings(for: to)
+        if warnings.isEmpty, case .contract(to) = reference { warnings = [.tokenContract] }
         let prepared: PreparedTransaction
         var worked = ""
         do throws(AppError) {
@@ -42,6 +43,7 @@ extension AgentService {
         for warning in warnings {
             reply += " Careful: \(warning.sentence(to)) The card asks you to acknowledge that before you confirm."
         }
+        for notice in prepared.notices ?? [] { reply += " Careful: \(notice.message)" }
         reply += prepared.simulation.success ? " Confirm it in your wallet to send." : " Careful: simulating it failed (\(prepared.simulation.reason ?? "reverted")), so it would likely fail on chain."
         return (reply, [.transaction(prepared)], nil)
     }
@@ -50,7 +52,7 @@ extension AgentService {
     /// about, not asked for).
     func cost(from: Address, to: Address, amount: DecimalAmount, token reference: TokenReference) async -> (String, [Card], [Source]?) {
         let symbol = context.network.nativeSymbol
-        guard let token = known(reference) else { return (unknown(reference), [], nil) }
+        guard let token = sendable(reference) else { return (unknown(reference), [], nil) }
         let prepared: PreparedTransaction
         do {
             prepared = try await transactions.prepareTransfer(from: from, to: to, amount: amount.text, token: token,
@@ -62,6 +64,15 @@ extension AgentService {
         return ("Sending \(amount.grouped) \(token) to \(to.checksummed) would cost about \(Self.fee(prepared.fee.estimatedWei)) \(symbol) in fees "
                 + "(\(gas) × (base fee + tip)), at most \(Self.fee(prepared.fee.maxWei)) \(symbol). Say \"send \(amount.text) \(token) to \(to.checksummed)\" "
                 + "to prepare it.", [], nil)
+    }
+
+    /// How a transfer names `reference` to the transaction service: a verified token's symbol,
+    /// else (with the token service) the symbol or contract as written, which it resolves
+    /// against the person's own tokens or reads from the contract; nil when it cannot be sent.
+    func sendable(_ reference: TokenReference) -> String? {
+        if let known = known(reference) { return known }
+        guard tokens != nil else { return nil }
+        return reference.name(nativeSymbol: context.network.nativeSymbol)
     }
 
     /// Several transfers asked for at once: all said back, the card for the `next` one.

@@ -23,6 +23,10 @@ public struct AgentService: Sendable {
     var nft: NFTService? = nil
     /// Helps with what the parser cannot place, when configured (`SONIC_LLM_PROVIDER`).
     var model: (any LanguageModel)? = nil
+    /// Any token: what the address holds, sends of tokens off the verified list.
+    var tokens: TokenService? = nil
+    /// The allowances given: listed, revoked through a previewed card.
+    var allowances: AllowanceService? = nil
 
     /// A card the dashboard shows under the reply: a transaction to confirm, or a page to open.
     public struct Card: Encodable, Sendable {
@@ -95,7 +99,11 @@ public struct AgentService: Sendable {
         let id = conversation.flatMap { Self.validID($0) ? $0 : nil } ?? AuthService.random(alphabet: "0123456789abcdef", count: 24)
         let saved = try await storeCall { () async throws(StoreError) in try await conversations?.conversationState(id, address: address) }
         let state = saved.flatMap { try? JSONDecoder().decode(ConversationState.self, from: Data($0.utf8)) } ?? ConversationState()
-        let planner = Planner(knownTokens: [context.network.nativeSymbol] + context.network.tokens.map(\.symbol))
+        // The symbols of the person's own tokens too (from the store), so "send 5 FOO" reaches the token service.
+        var own: [String] = []
+        if let signedIn, let tokens { own = await tokens.symbols(of: signedIn) }
+        let verified = [context.network.nativeSymbol] + context.network.tokens.map(\.symbol)
+        let planner = Planner(knownTokens: verified + own.filter { !verified.contains($0) })
         var (parsed, action, next) = planner.plan(text, connected: signedIn, state: state)
         var modelName: String?
         // Not inside a conversation the planner is carrying (a transfer or purchase being put together).
@@ -117,7 +125,7 @@ public struct AgentService: Sendable {
                 logger.warning("agent: \(error); answering without it")
             }
         }
-        var (reply, cards, sources) = try await carryOut(action)
+        var (reply, cards, sources) = try await carryOut(action, signedIn: signedIn)
         // The next of several transfers only once the wallet has sent the previous one: its
         // card must take the next nonce.
         if case .sendSeveral(_, let transfers, let index) = action, let nonce = cards.first?.prepared.flatMap({ Self.nonce($0) }) {
@@ -148,13 +156,17 @@ public struct AgentService: Sendable {
 
     static func validID(_ id: String) -> Bool { (8...64).contains(id.count) && id.allSatisfy { $0.isHexDigit } }
 
-    private func carryOut(_ action: Action) async throws(AppError) -> (String, [Card], [Source]?) {
+    private func carryOut(_ action: Action, signedIn: Address?) async throws(AppError) -> (String, [Card], [Source]?) {
         let symbol = context.network.nativeSymbol
         switch action {
         case .balance(let address, let reference):
             guard let token = known(reference) else { return (unknown(reference), [], nil) }
             return (try await holdings(of: address, tokens: [token], listZero: true), [], nil)
         case .balances(let address):
+            // Every token held; while the node is not answering, the cached balances of the verified ones.
+            if let tokens {
+                do { return (try await everyToken(of: address, tokens: tokens), [], nil) } catch .nodeUnavailable {}
+            }
             return (try await holdings(of: address, tokens: [symbol] + context.network.tokens.map(\.symbol), listZero: false), [], nil)
         case .history(let address, let limit, let period, let flow):
             if let period { return try await recent(address, period: period, flow: flow) }
@@ -212,6 +224,14 @@ public struct AgentService: Sendable {
             let named = name.map { " called \"\($0)\"" } ?? ""
             return ("Let's mint it\(named). Open the NFT creator, pick the picture, and I'll prepare the mint for your wallet to sign.",
                     [Card(kind: .openNFTCreator, prepared: nil, name: name, description: description)], nil)
+        case .defi(.showApprovals(let token)):
+            guard let allowances else { return (Self.understood(.showApprovals(token: token), nativeSymbol: symbol), [], nil) }
+            guard let owner = signedIn else { return (Self.signInFirst("whose allowances to read"), [], nil) }
+            return (try await approvals(of: owner, token: token, service: allowances), [], nil)
+        case .defi(.revoke(let token, let spender)):
+            guard let allowances else { return (Self.understood(.revoke(token: token, spender: spender), nativeSymbol: symbol), [], nil) }
+            guard let owner = signedIn else { return (Self.signInFirst("whose allowance to revoke"), [], nil) }
+            return await revoke(from: owner, token: token, spender: spender, service: allowances)
         case .defi(let request):
             return (Self.understood(request, nativeSymbol: symbol), [], nil)
         case .defiInfo:
@@ -322,6 +342,9 @@ public struct AgentService: Sendable {
         case (.nftTransfer, _): text = "sent NFT #\(entry.tokenID?.description ?? "?") to \(other)"
         case (.subscription, _): text = "bought premium for \(amount)"
         case (.contractCreation, _): text = "deployed a contract at \(other)"
+        case (.tokenApproval, _):
+            text = entry.amountWei == .max ? "approved \(other) to spend all your \(entry.tokenSymbol), without limit"
+                : entry.amountWei == .zero ? "revoked the allowance of \(other) for \(entry.tokenSymbol)" : "approved \(other) to spend \(amount)"
         case (.contractCall, .incoming): text = "was called by \(other)" + (entry.method.map { " (\($0))" } ?? "")
         case (.contractCall, _): text = "called \(entry.method ?? "a contract") on \(other)" + (entry.amountWei == .zero ? "" : " with \(amount)")
         }

@@ -26,6 +26,10 @@ public final class App: Sendable {
     public let health: HealthService
     public let balances: BalanceService
     public let transactions: TransactionService
+    /// Any ERC-20 token: metadata, holdings, tokens added by hand.
+    public let tokens: TokenService
+    /// The allowances an address gave; approvals and revokes prepared.
+    public let allowances: AllowanceService
     public let subscriptions: SubscriptionService
     public let networkInfo: NetworkService
     public let feeHistory: FeeHistoryService
@@ -82,8 +86,12 @@ public final class App: Sendable {
         waiters = ParkingLot(perClient: configuration.longPollsPerClient)
         health = HealthService(network: context.network, chain: context.chain, database: store, clock: context.clock, ttl: configuration.balanceTTL)
         balances = BalanceService(context: context, cache: store, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
+        let tokens = TokenService(context: context, repository: store)
+        self.tokens = tokens
+        allowances = AllowanceService(context: context, repository: store, tokens: tokens)
         var transactions = TransactionService(context: context, repository: store, balances: balances)
         transactions.immediate = store
+        transactions.tokens = tokens
         transactions.unknownPerClient = configuration.unknownTransactionsPerClient
         transactions.unknownSeconds = configuration.unknownTransactionSeconds
         self.transactions = transactions
@@ -119,6 +127,8 @@ public final class App: Sendable {
         var agent = AgentService(context: context, conversations: store, knowledge: store, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
         agent.nft = nft
+        agent.tokens = tokens
+        agent.allowances = allowances
         let modelCalls = RateLimiter(limit: configuration.llmCallsPerDay, period: 86_400)
         self.modelCalls = modelCalls
         if configuration.llmProvider != nil {

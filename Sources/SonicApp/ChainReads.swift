@@ -39,6 +39,12 @@ public protocol ChainReads: Sendable {
     func tokenBalance(_ token: Address, of owner: Address) async throws -> UInt256
     /// An ERC-20 token's `symbol()` and `decimals()`, as its contract answers them (unchecked text).
     func tokenMetadata(_ token: Address) async throws -> (symbol: String, decimals: Int)
+    /// What each of `tokens` says of itself (`name()`, `symbol()`, `decimals()`), read together
+    /// in one call (Multicall3); nil for a contract that does not answer `decimals()` as a token.
+    func tokenDescriptions(_ tokens: [Address]) async throws -> [TokenDescription?]
+    /// The allowance `owner` has given each pair's spender at its token now (`allowance(owner,
+    /// spender)`), read together in one call (Multicall3); nil where a token did not answer.
+    func allowances(_ pairs: [(token: Address, spender: Address)], of owner: Address) async throws -> [UInt256?]
     /// A subscriber's state in our subscription contract at `contract`.
     func subscriptionState(_ contract: Address, of user: Address) async throws -> SubscriptionContract.State
     /// Whether sales of the subscription at `contract` are paused, and its price per period.
@@ -54,6 +60,20 @@ extension ChainReads {
     public func headAndBalance(of address: Address) async throws(ChainError) -> (block: UInt64, balance: UInt256) {
         let block = try await blockNumber()
         return (block, try await balance(of: address, at: .number(block)))
+    }
+}
+
+/// What a token contract answers of itself: unchecked text (nil where it did not answer a
+/// string), and its decimals.
+public struct TokenDescription: Sendable, Equatable {
+    public let name: String?
+    public let symbol: String?
+    public let decimals: Int
+
+    public init(name: String?, symbol: String?, decimals: Int) {
+        self.name = name
+        self.symbol = symbol
+        self.decimals = decimals
     }
 }
 

@@ -49,10 +49,33 @@ public struct PreparedTransaction: Encodable, Sendable {
     /// Why coins sent to the recipient could not be recovered, as codes the request
     /// acknowledged (`RecipientWarning`); empty for an ordinary recipient.
     public var warnings: [RecipientWarning] = []
+    /// What the person should weigh before signing besides the recipient (`Notice`): an
+    /// unverified token, an unlimited allowance, a spender we do not know. Absent when none.
+    public var notices: [Notice]? = nil
     /// The most the fee can cost, for balance checks (also in `fee.maxWei`).
     let maxFee: UInt256
 
-    enum CodingKeys: String, CodingKey { case tx, summary, fee, simulation, warnings }
+    enum CodingKeys: String, CodingKey { case tx, summary, fee, simulation, warnings, notices }
+
+    /// A caution shown with the preview: a code for clients and the sentence for people.
+    public struct Notice: Encodable, Sendable, Equatable {
+        public enum Code: String, Encodable, Sendable {
+            /// The token is not on the network's verified list: its name and symbol are only what it says.
+            case unverifiedToken = "unverified_token"
+            /// The allowance is unlimited (2^256 - 1): the spender may move every token, now and later.
+            case unlimitedAllowance = "unlimited_allowance"
+            /// The spender is neither one of our contracts nor a router the network profile names.
+            case unknownSpender = "unknown_spender"
+        }
+
+        public let code: Code
+        public let message: String
+    }
+
+    /// Adds `notice` to the preview.
+    mutating func note(_ code: Notice.Code, _ message: String) {
+        notices = (notices ?? []) + [Notice(code: code, message: message)]
+    }
 }
 
 extension PreparedTransaction {

@@ -52,19 +52,45 @@ public struct RPCChain: ChainReads, Broadcaster {
 
     public func tokenBalances(_ tokens: [Address], of owner: Address, at block: UInt64) async throws -> [UInt256?] {
         let calls = try tokens.map { (target: $0, data: try ERC20.balanceOf.calldata([.address(owner)])) }
-        var results: [(success: Bool, data: [UInt8])]
-        if let multicall {
-            results = try await Multicall3(address: multicall, client: client).aggregate(calls, at: .number(block))
-        } else {
-            results = []
-            for call in calls {
-                results.append((success: true, data: try await client.call(CallRequest(to: call.target, data: call.data), at: .number(block))))
+        return try await aggregate(calls, at: .number(block)).map { Self.uint($0, ERC20.balanceOf) }
+    }
+
+    public func tokenDescriptions(_ tokens: [Address]) async throws -> [TokenDescription?] {
+        let functions = [ERC20.name, ERC20.symbol, ERC20.decimals]
+        let calls = try tokens.flatMap { token in try functions.map { (target: token, data: try $0.calldata([])) } }
+        let results = try await aggregate(calls, at: .latest)
+        return tokens.indices.map { index in
+            let (name, symbol, decimals) = (results[3 * index], results[3 * index + 1], results[3 * index + 2])
+            guard let value = Self.uint(decimals, ERC20.decimals), let places = Int(exactly: value.value), places <= 255 else { return nil }
+            return TokenDescription(name: name.success ? ERC20.text(name.data) : nil, symbol: symbol.success ? ERC20.text(symbol.data) : nil,
+                                    decimals: places)
+        }
+    }
+
+    public func allowances(_ pairs: [(token: Address, spender: Address)], of owner: Address) async throws -> [UInt256?] {
+        let calls = try pairs.map { (target: $0.token, data: try ERC20.allowance.calldata([.address(owner), .address($0.spender)])) }
+        return try await aggregate(calls, at: .latest).map { Self.uint($0, ERC20.allowance) }
+    }
+
+    /// Runs view calls together: in one `eth_call` through Multicall3 where the network has it
+    /// (each call allowed to fail), else one by one.
+    private func aggregate(_ calls: [(target: Address, data: [UInt8])], at block: BlockTag) async throws -> [(success: Bool, data: [UInt8])] {
+        if let multicall { return try await Multicall3(address: multicall, client: client).aggregate(calls, at: block) }
+        var results: [(success: Bool, data: [UInt8])] = []
+        for call in calls {
+            do {
+                results.append((true, try await client.call(CallRequest(to: call.target, data: call.data), at: block)))
+            } catch .reverted {
+                results.append((false, []))
             }
         }
-        return results.map { result in
-            guard result.success, case .uint(let raw)? = try? ERC20.balanceOf.decodeOutput(result.data).first else { return nil }
-            return UInt256(raw)
-        }
+        return results
+    }
+
+    /// A call's single `uint256` answer; nil when it failed or answered anything else.
+    private static func uint(_ result: (success: Bool, data: [UInt8]), _ function: ABISignature) -> UInt256? {
+        guard result.success, case .uint(let raw)? = try? function.decodeOutput(result.data).first else { return nil }
+        return UInt256(raw)
     }
 
     public func tokenBalance(_ token: Address, of owner: Address) async throws -> UInt256 {

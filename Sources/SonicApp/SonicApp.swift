@@ -2,7 +2,7 @@ import Logging
 
 /// # SonicApp
 ///
-/// The services (balance, transactions, history, subscription, NFT, auth, health, agent) and
+/// The services (balance, transactions, tokens and allowances, history, subscription, NFT, auth, health, agent) and
 /// the composition root that builds them (`App`). Services know nothing of HTTP: they take typed
 /// inputs, return typed results and throw one error type, `AppError`; they are `async` and read
 /// the chain, the clock and the store through what they are given (`ChainReads`, `Broadcaster`,

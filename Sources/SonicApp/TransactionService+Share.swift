@@ -16,9 +16,7 @@ extension TransactionService {
             decimals = 18
             held = try await context.nativeBalance(of: from)
         } else {
-            guard let token = context.network.tokens.first(where: { $0.symbol == symbol }) else {
-                throw AppError.invalidInput(field: "token", summary: "Unknown token", detail: "token \"\(symbol)\" is not one we know on \(context.network.name)")
-            }
+            let token = try await (tokens ?? TokenService(context: context, repository: nil)).resolve(symbol, for: from)
             decimals = token.decimals
             do { held = try await context.chain.tokenBalance(token.address, of: from) } catch { throw AppError.chain(error, what: "a token contract") }
         }

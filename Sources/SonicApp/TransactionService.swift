@@ -17,14 +17,21 @@ public struct TransactionService: Sendable {
     var unknownPerClient = 5
     /// Seconds such a hash is kept (`TransactionWatcher.unknownDropAfter`), said in the refusal.
     var unknownSeconds: Double = 60
+    /// Any ERC-20 token by contract address (its decimals read on chain); without it, the
+    /// verified tokens only.
+    var tokens: TokenService? = nil
 
-    /// A transfer of `amount` (decimal text) of `token` (S when nil), previewed; refused when
-    /// the balance cannot pay the amount and the fee, and when coins sent to `to` could not be
-    /// recovered (`RecipientWarning`) unless each such code is in `acknowledged`. The prepared
-    /// transaction lists those codes in `warnings`.
+    /// A transfer of `amount` (decimal text, at most the token's decimals) of `token` (S when
+    /// nil; a verified symbol, a contract address, or the symbol of one of the sender's tokens),
+    /// previewed; refused when the balance cannot pay the amount and the fee, and when coins sent
+    /// to `to` could not be recovered (`RecipientWarning`) unless each such code is in
+    /// `acknowledged`. The prepared transaction lists those codes in `warnings`, and names a
+    /// token off the verified list as unverified, with its address.
     public func prepareTransfer(from: Address, to: Address, amount amountText: String, token: String?,
                                 acknowledged: Set<RecipientWarning> = []) async throws(AppError) -> PreparedTransaction {
-        let warnings = context.warnings(for: to)
+        var warnings = context.warnings(for: to)
+        // Sent to the contract of the very token sent (verified ones are in `warnings` already).
+        if warnings.isEmpty, let token, (try? Address(token)) == to { warnings = [.tokenContract] }
         if let missing = warnings.first(where: { !acknowledged.contains($0) }) {
             throw AppError.invalidInput(field: "acknowledge", summary: "Unrecoverable recipient",
                                         detail: "to: \(missing.sentence(to)) Acknowledge \"\(missing.rawValue)\" to prepare it anyway")
@@ -46,24 +53,21 @@ public struct TransactionService: Sendable {
             try context.require(available, covers: amount.adding(prepared.maxFee) ?? .max, for: "the amount and the fee", field: "amount")
             return prepared
         }
-        guard let token = context.network.tokens.first(where: { $0.symbol == symbol }) else {
-            let known = ([context.network.nativeSymbol] + context.network.tokens.map(\.symbol)).joined(separator: ", ")
-            throw AppError.invalidInput(field: "token", summary: "Unknown token",
-                                        detail: "token \"\(token ?? "")\" is not one we know on \(context.network.name) (known: \(known))")
-        }
-        let amount = try Validate.amount(amountText, decimals: token.decimals, symbol: symbol, field: "amount")
+        let token = try await (tokens ?? TokenService(context: context, repository: nil)).resolve(token ?? "", for: from)
+        let amount = try Validate.amount(amountText, decimals: token.decimals, symbol: token.symbol, field: "amount")
         let held: UInt256
         do { held = try await context.chain.tokenBalance(token.address, of: from) } catch { throw AppError.chain(error, what: "a token contract") }
         guard held >= amount else {
-            throw AppError.insufficientBalance(field: "amount", detail: "not enough \(symbol): \(Units.format(amount, decimals: token.decimals)) needed, "
+            throw AppError.insufficientBalance(field: "amount", detail: "not enough \(token.named): \(Units.format(amount, decimals: token.decimals)) needed, "
                                                 + "\(Units.format(held, decimals: token.decimals)) available")
         }
         let call: CallRequest
         do { call = try ERC20.transferRequest(token: token.address, to: to, amount: amount, from: from) } catch {
             throw AppError.internalFailure(detail: "the transfer could not be encoded")
         }
-        let prepared = try await PreparedTransaction.make(call, summary: "Send \(Units.exact(amount, decimals: token.decimals)) \(symbol) to \(to.checksummed)",
-                                                    context: context)
+        var prepared = try await PreparedTransaction.make(call, summary: "Send \(Units.exact(amount, decimals: token.decimals)) \(token.named) to \(to.checksummed)",
+                                                          context: context)
+        if !token.verified { prepared.note(.unverifiedToken, TokenService.unverifiedSentence(token)) }
         try await context.require(try context.nativeBalance(of: from), covers: prepared.maxFee, for: "the fee", field: "from")
         return prepared
     }

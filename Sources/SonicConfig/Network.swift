@@ -19,11 +19,32 @@ public struct KnownToken: Sendable, Hashable {
         self.source = source
     }
 
-    /// A symbol a token contract gives, fit to show: printable, at most 32 characters; "?" when
-    /// nothing is left. It is only what the contract says of itself.
-    public static func shown(_ symbol: String) -> String {
-        let printable = String(symbol.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(32))
-        let trimmed = printable.trimmingCharacters(in: .whitespaces)
+    /// A symbol a token contract gives, fit to show: at most 32 characters (`shown(_:limit:)`);
+    /// "?" when nothing is left. It is only what the contract says of itself.
+    public static func shown(_ symbol: String) -> String { shown(symbol, limit: 32) }
+
+    /// A name a token contract gives, fit to show: at most 64 characters.
+    public static func shownName(_ name: String) -> String { shown(name, limit: 64) }
+
+    /// On-chain text fit to show and never to obey: control characters become spaces, format
+    /// characters (bidirectional overrides, zero-width joiners) go, runs of spaces become one,
+    /// and at most `limit` characters are kept; "?" when nothing is left. Anyone can deploy a
+    /// token whose name says anything, so this text is quoted as data, never made part of
+    /// instructions (to a language model or otherwise).
+    public static func shown(_ text: String, limit: Int) -> String {
+        var cleaned = String.UnicodeScalarView()
+        var lastWasSpace = true
+        for scalar in text.unicodeScalars.prefix(4 * limit) {
+            if scalar.properties.generalCategory == .format { continue }
+            let space = CharacterSet.controlCharacters.contains(scalar) || CharacterSet.whitespacesAndNewlines.contains(scalar)
+            if space {
+                if !lastWasSpace { cleaned.append(" ") }
+            } else {
+                cleaned.append(scalar)
+            }
+            lastWasSpace = space
+        }
+        let trimmed = String(String(cleaned).prefix(limit)).trimmingCharacters(in: .whitespaces)
         return trimmed.isEmpty ? "?" : trimmed
     }
 }

@@ -9,6 +9,8 @@ public struct ActivityEntry: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable, DatabaseValueConvertible {
         case transfer, tokenTransfer = "token_transfer", nftMint = "nft_mint", nftTransfer = "nft_transfer"
         case subscription, contractCall = "contract_call", contractCreation = "contract_creation"
+        /// An ERC-20 allowance given: the amount is what `counterparty` (the spender) may move.
+        case tokenApproval = "token_approval"
     }
 
     public enum Direction: String, Sendable, CaseIterable, DatabaseValueConvertible {
@@ -82,7 +84,7 @@ public struct ActivityEntry: Sendable, Equatable {
 
     /// Reads a row selected with `Columns.selection()`, by position.
     /// - Throws: `StoreError.corruptValue` naming the column that does not convert.
-    init(row: Row) throws(StoreError) {
+    init(row: some StoredRow) throws(StoreError) {
         address = try row.value(Columns.address)
         block = try row.value(Columns.block)
         txIndex = try row.value(Columns.txIndex)
@@ -107,7 +109,7 @@ public struct ActivityEntry: Sendable, Equatable {
     static let insertSQL = "INSERT INTO activity (\(Columns.selection()), source) VALUES (\(Array(repeating: "?", count: Columns.count + 1).joined(separator: ", ")))"
 
     /// The values of `Columns`, in order, then the source.
-    func arguments(source: String) -> StatementArguments {
+    func values(source: String) -> [(any DatabaseValueConvertible)?] {
         [address, Int64(block), txIndex, seq, hash, Int64(time), kind, direction, counterparty, amountWei, tokenSymbol,
          tokenAddress, tokenDecimals, nftContract, tokenID, feeWei, status, reason, method, source]
     }

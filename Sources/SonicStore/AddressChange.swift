@@ -32,7 +32,7 @@ public struct AddressChange: Sendable, Hashable {
         static let table = "address_change"
     }
 
-    init(row: Row) throws(StoreError) {
+    init(row: some StoredRow) throws(StoreError) {
         self.init(seq: try row.value(Columns.seq), address: try row.value(Columns.address), kind: try row.value(Columns.kind),
                   hash: try row.optional(Columns.hash))
     }

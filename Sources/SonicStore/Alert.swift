@@ -118,7 +118,7 @@ public struct AlertEvent: Sendable, Equatable {
         static let table = "alert_event"
     }
 
-    init(row: Row) throws(StoreError) {
+    init(row: some StoredRow) throws(StoreError) {
         self.init(id: try row.value(Columns.id), alertID: try row.value(Columns.alertId), address: try row.value(Columns.address),
                   kind: try row.value(Columns.kind), key: try row.value(Columns.eventKey), hash: try row.optional(Columns.hash),
                   amountWei: try row.optional(Columns.amountWei), tokenSymbol: try row.optional(Columns.tokenSymbol),

@@ -23,7 +23,7 @@ public struct IndexedBlock: Sendable, Equatable {
     }
 
     /// - Throws: `StoreError.corruptValue` naming the column that does not convert.
-    init(row: Row) throws(StoreError) {
+    init(row: some StoredRow) throws(StoreError) {
         number = try row.value(Columns.number)
         hash = try row.value(Columns.hash)
         parentHash = try row.value(Columns.parentHash)
@@ -96,7 +96,7 @@ public struct NFTTransferRecord: Sendable, Equatable {
     static let insertSQL = "INSERT INTO nft_transfer (\(Columns.selection())) VALUES (\(Array(repeating: "?", count: Columns.count).joined(separator: ", ")))"
 
     /// The values of `Columns`, in order.
-    var arguments: StatementArguments {
+    var values: [(any DatabaseValueConvertible)?] {
         [contract, tokenID, Int64(block), logIndex, sender, receiver, tokenURI, hash, Int64(time)]
     }
 }
@@ -125,8 +125,21 @@ public struct OwnedNFT: Sendable, Equatable {
         static let table = "nft_transfer"
     }
 
+    /// What `owner` (the one argument) holds now, by the last transfer of each token, newest first,
+    /// with how it was minted: in `Columns` order, the same statement on both engines.
+    static let selectSQL = """
+        SELECT t.contract, t.token_id, t.time AS acquired, m.token_uri, m.hash AS mint_hash, m.time AS minted
+        FROM nft_transfer t
+        LEFT JOIN nft_transfer m ON m.contract = t.contract AND m.token_id = t.token_id
+            AND m.sender = '0x0000000000000000000000000000000000000000'
+        WHERE t.receiver = ? AND NOT EXISTS (
+            SELECT 1 FROM nft_transfer later WHERE later.contract = t.contract AND later.token_id = t.token_id
+                AND (later.block, later.log_index) > (t.block, t.log_index))
+        ORDER BY t.block DESC, t.log_index DESC
+        """
+
     /// - Throws: `StoreError.corruptValue` naming the column that does not convert.
-    init(row: Row) throws(StoreError) {
+    init(row: some StoredRow) throws(StoreError) {
         contract = try row.value(Columns.contract)
         tokenID = try row.value(Columns.tokenId)
         acquiredAt = try row.value(Columns.acquired)
@@ -143,6 +156,8 @@ public struct IndexBatch: Sendable {
     public var transactions: [IndexedTransaction] = []
     public var entries: [ActivityEntry] = []
     public var nftTransfers: [NFTTransferRecord] = []
+    /// ERC-20 allowances given (`Approval` events).
+    public var approvals: [TokenApproval] = []
     /// The node's head when the batch was read.
     public var chainHead: UInt64
     /// Drop headers older than this many blocks below the last one (nil keeps them all).

@@ -235,6 +235,23 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v13-tokens") { db in
+            // What token contracts say of themselves (name, symbol, decimals), read once; the
+            // tokens a signed-in address added by hand; and every ERC-20 Approval the indexer
+            // saw, by owner (the allowances given), removed with their blocks on a reorganisation.
+            try db.execute(sql: """
+                CREATE TABLE token_metadata (
+                    address TEXT PRIMARY KEY, name TEXT NOT NULL, symbol TEXT NOT NULL, decimals INTEGER NOT NULL, read_at REAL NOT NULL
+                );
+                CREATE TABLE added_token (address TEXT NOT NULL, token TEXT NOT NULL, added_at REAL NOT NULL, PRIMARY KEY (address, token));
+                CREATE TABLE token_approval (
+                    owner TEXT NOT NULL, token TEXT NOT NULL, spender TEXT NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
+                    value_wei TEXT NOT NULL, hash TEXT NOT NULL, time INTEGER NOT NULL,
+                    PRIMARY KEY (owner, token, spender, block, log_index)
+                );
+                CREATE INDEX token_approval_by_block ON token_approval (block);
+                """)
+        }
         return migrator
     }
 }

@@ -152,6 +152,18 @@ public enum PostgresMigrations {
             BEGIN PERFORM address_changed(NEW.address, 'alert', NULL); RETURN NULL; END $$;
             CREATE TRIGGER alert_event_added AFTER INSERT ON alert_event FOR EACH ROW EXECUTE FUNCTION alert_event_added();
             """),
+        ("v13-tokens", """
+            CREATE TABLE token_metadata (
+                address text PRIMARY KEY, name text NOT NULL, symbol text NOT NULL, decimals bigint NOT NULL, read_at double precision NOT NULL
+            );
+            CREATE TABLE added_token (address text NOT NULL, token text NOT NULL, added_at double precision NOT NULL, PRIMARY KEY (address, token));
+            CREATE TABLE token_approval (
+                owner text NOT NULL, token text NOT NULL, spender text NOT NULL, block bigint NOT NULL, log_index bigint NOT NULL,
+                value_wei text NOT NULL, hash text NOT NULL, time bigint NOT NULL,
+                PRIMARY KEY (owner, token, spender, block, log_index)
+            );
+            CREATE INDEX token_approval_by_block ON token_approval (block);
+            """),
     ]
 
     /// The advisory lock key under which migrations are applied (any fixed number of ours).

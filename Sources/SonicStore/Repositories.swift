@@ -103,6 +103,8 @@ public protocol IndexRepository: WatchRepository {
     func watchGaps() async throws(StoreError) -> [(address: Address, from: UInt64)]
     /// Writes one address's share of re-read blocks and moves its gap on.
     func fillGap(_ batch: IndexBatch, of address: Address, from: UInt64, through: UInt64, indexed: UInt64) async throws(StoreError)
+    /// Keeps what token contracts seen for the first time say of themselves (`TokenRepository`).
+    func saveTokenMetadata(_ metadata: [TokenMetadata]) async throws(StoreError)
     /// Removes old conversations, cached reads and settled tracked transactions.
     @discardableResult
     func trim(conversationsBefore conversations: Date, cacheBefore cache: Date, trackedBefore tracked: Date) async throws(StoreError) -> Trimmed

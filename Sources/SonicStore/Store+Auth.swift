@@ -21,7 +21,7 @@ public struct Session: Sendable, Equatable {
     }
 
     /// - Throws: `StoreError.corruptValue` naming the column that does not convert.
-    init(row: Row) throws(StoreError) {
+    init(row: some StoredRow) throws(StoreError) {
         address = try row.value(Columns.address)
         csrfToken = try row.value(Columns.csrfToken)
         expiresAt = Date(timeIntervalSince1970: try row.value(Columns.expiresAt))

@@ -47,16 +47,7 @@ extension Store {
     /// - Throws: `StoreError.corruptValue` naming the column that does not convert.
     public func ownedNFTs(_ owner: Address) throws(StoreError) -> [OwnedNFT] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.contract, t.token_id, t.time AS acquired, m.token_uri, m.hash AS mint_hash, m.time AS minted
-                FROM nft_transfer t
-                LEFT JOIN nft_transfer m ON m.contract = t.contract AND m.token_id = t.token_id
-                    AND m.sender = '0x0000000000000000000000000000000000000000'
-                WHERE t.receiver = ? AND NOT EXISTS (
-                    SELECT 1 FROM nft_transfer later WHERE later.contract = t.contract AND later.token_id = t.token_id
-                        AND (later.block, later.log_index) > (t.block, t.log_index))
-                ORDER BY t.block DESC, t.log_index DESC
-                """, arguments: [owner]).map { row throws(StoreError) in try OwnedNFT(row: row) }
+            try Row.fetchAll(db, sql: OwnedNFT.selectSQL, arguments: [owner]).map { row throws(StoreError) in try OwnedNFT(row: row) }
         }
     }
 }

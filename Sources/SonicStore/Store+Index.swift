@@ -27,11 +27,15 @@ extension Store {
             }
             let insert = try db.cachedStatement(sql: ActivityEntry.insertSQL)
             for entry in batch.entries {
-                try insert.execute(arguments: entry.arguments(source: "node"))
+                try insert.execute(arguments: StatementArguments(entry.values(source: "node")))
             }
             let insertTransfer = try db.cachedStatement(sql: NFTTransferRecord.insertSQL)
             for transfer in batch.nftTransfers {
-                try insertTransfer.execute(arguments: transfer.arguments)
+                try insertTransfer.execute(arguments: StatementArguments(transfer.values))
+            }
+            let insertApproval = try db.cachedStatement(sql: TokenApproval.insertSQL)
+            for approval in batch.approvals {
+                try insertApproval.execute(arguments: StatementArguments(approval.values))
             }
             guard let last = batch.blocks.last?.number else { return }
             if let keep = batch.keepHeaders, last > keep {
@@ -52,6 +56,7 @@ extension Store {
             let above = block.map { Int64($0) } ?? -1
             try db.execute(sql: "DELETE FROM activity WHERE block > ?", arguments: [above])
             try db.execute(sql: "DELETE FROM nft_transfer WHERE block > ?", arguments: [above])
+            try db.execute(sql: "DELETE FROM token_approval WHERE block > ?", arguments: [above])
             try db.execute(sql: "DELETE FROM indexed_transaction WHERE block > ?", arguments: [above])
             try db.execute(sql: "DELETE FROM indexed_block WHERE number > ?", arguments: [above])
             try db.execute(sql: """
@@ -99,7 +104,7 @@ extension Store {
                 let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM activity WHERE address = ? AND hash = ? AND source = 'node')",
                                               arguments: [entry.address, entry.hash]) ?? false
                 guard !known else { continue }
-                try insert.execute(arguments: entry.arguments(source: source))
+                try insert.execute(arguments: StatementArguments(entry.values(source: source)))
                 added += db.changesCount
             }
             return added
@@ -174,9 +179,11 @@ extension Store {
                                      transaction.valueWei, transaction.feeWei, transaction.status])
             }
             let insert = try db.cachedStatement(sql: ActivityEntry.insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO"))
-            for entry in batch.entries { try insert.execute(arguments: entry.arguments(source: "node")) }
+            for entry in batch.entries { try insert.execute(arguments: StatementArguments(entry.values(source: "node"))) }
             let insertTransfer = try db.cachedStatement(sql: NFTTransferRecord.insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO"))
-            for transfer in batch.nftTransfers { try insertTransfer.execute(arguments: transfer.arguments) }
+            for transfer in batch.nftTransfers { try insertTransfer.execute(arguments: StatementArguments(transfer.values)) }
+            let insertApproval = try db.cachedStatement(sql: TokenApproval.insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO"))
+            for approval in batch.approvals { try insertApproval.execute(arguments: StatementArguments(approval.values)) }
             try db.execute(sql: "UPDATE watched_address SET gap_from = ? WHERE address = ? AND gap_from = ?",
                            arguments: [through >= indexed ? nil : Int64(through + 1), address, Int64(from)])
         }

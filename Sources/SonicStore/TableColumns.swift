@@ -26,11 +26,22 @@ extension TableColumns {
     static var count: Int { allCases.count }
 }
 
-extension Row {
+/// A row a record is read from, by position: SQLite's (GRDB's `Row`) or PostgreSQL's
+/// (`PostgresStoredRow`), so each record type decodes the same way from either engine.
+protocol StoredRow {
+    /// The value at `index` as SQLite would hold it (NULL, integer, real, text or blob).
+    func storedValue(at index: Int) -> DatabaseValue
+}
+
+extension Row: StoredRow {
+    func storedValue(at index: Int) -> DatabaseValue { self[index] }
+}
+
+extension StoredRow {
     /// The value of `column`, selected in `Columns` order or at `position`.
     /// - Throws: `StoreError.corruptValue` when it is NULL or does not convert.
     func value<Value: DatabaseValueConvertible, Columns: TableColumns>(_ column: Columns, at position: Int? = nil) throws(StoreError) -> Value {
-        let stored: DatabaseValue = self[position ?? column.rawValue]
+        let stored = storedValue(at: position ?? column.rawValue)
         guard let value = Value.fromDatabaseValue(stored) else { throw Self.corrupt(column, stored, Value.self) }
         return value
     }
@@ -38,7 +49,7 @@ extension Row {
     /// The value of `column`, nil when it is NULL.
     /// - Throws: `StoreError.corruptValue` when it is not NULL and does not convert.
     func optional<Value: DatabaseValueConvertible, Columns: TableColumns>(_ column: Columns, at position: Int? = nil) throws(StoreError) -> Value? {
-        let stored: DatabaseValue = self[position ?? column.rawValue]
+        let stored = storedValue(at: position ?? column.rawValue)
         if stored.isNull { return nil }
         guard let value = Value.fromDatabaseValue(stored) else { throw Self.corrupt(column, stored, Value.self) }
         return value

@@ -64,7 +64,7 @@ public struct TrackedTransaction: Sendable, Equatable {
     /// Reads a row selected with `Columns.selection()`, by position: a wake of 10,000 waiting
     /// requests decodes 10,000 rows, and looking columns up by name was most of that time.
     /// - Throws: `StoreError.corruptValue` naming the column that does not convert.
-    init(row: Row) throws(StoreError) {
+    init(row: some StoredRow) throws(StoreError) {
         hash = try row.value(Columns.hash)
         sender = try row.optional(Columns.sender)
         nonce = try row.optional(Columns.nonce)

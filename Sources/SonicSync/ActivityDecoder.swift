@@ -42,6 +42,8 @@ public struct Catalog: Sendable {
     }()
 
     static let transferTopic = Hash32.keccak(Array("Transfer(address,address,uint256)".utf8))
+    /// ERC-20's `Approval(owner, spender, value)` (ERC-721's has the same topic and a fourth one).
+    static let approvalTopic = Hash32.keccak(Array("Approval(address,address,uint256)".utf8))
     static let mintedTopic = Hash32.keccak(Array("Minted(address,uint256,string)".utf8))
     static let zeroAddress = try! Address(bytes: [UInt8](repeating: 0, count: 20))
 }
@@ -70,6 +72,7 @@ public struct ActivityDecoder: Sendable {
         public var transaction: IndexedTransaction
         public var entries: [ActivityEntry]
         public var nftTransfers: [NFTTransferRecord]
+        public var approvals: [TokenApproval] = []
     }
 
     /// Decodes `mined`, mined at `time`, keeping entries only for addresses `keep` accepts.
@@ -119,9 +122,25 @@ public struct ActivityDecoder: Sendable {
         // What its events moved.
         var events: [ActivityEntry] = []
         var nftTransfers: [NFTTransferRecord] = []
+        var approvals: [TokenApproval] = []
         if succeeded {
             let mintedURIs = mintedURIs(receipt.logs)
             for log in receipt.logs {
+                if let given = approval(log) {
+                    guard keep(given.owner) else { continue }
+                    let token = catalog.tokens[log.address]
+                    let logIndex = Int(log.logIndex.value)
+                    approvals.append(TokenApproval(owner: given.owner, token: log.address, spender: given.spender, block: block, logIndex: logIndex,
+                                                   valueWei: given.value, hash: hash, time: time))
+                    // A line of the history when the owner called the token itself (approve); an
+                    // allowance lowered by a spender's transferFrom (a swap) is only indexed.
+                    guard sender == given.owner, recipient == log.address else { continue }
+                    events.append(ActivityEntry(address: given.owner, block: block, txIndex: txIndex, seq: logIndex, hash: hash, time: time,
+                                                kind: .tokenApproval, direction: .outgoing, counterparty: given.spender, amountWei: given.value,
+                                                tokenSymbol: token?.symbol ?? "?", tokenAddress: log.address, tokenDecimals: token?.decimals ?? 0,
+                                                status: status))
+                    continue
+                }
                 guard let decoded = transfer(log) else { continue }
                 let contract = log.address
                 let token = catalog.tokens[contract]
@@ -158,7 +177,7 @@ public struct ActivityDecoder: Sendable {
         let indexed = IndexedTransaction(hash: hash, block: block, index: txIndex, sender: sender, recipient: recipient,
                                          valueWei: value, feeWei: receipt.fee, gasUsed: receipt.gasUsed.value,
                                          succeeded: succeeded, reason: reason)
-        return Decoded(transaction: indexed, entries: entries, nftTransfers: nftTransfers)
+        return Decoded(transaction: indexed, entries: entries, nftTransfers: nftTransfers, approvals: approvals)
     }
 
     /// One line per thing a person did: a plain contract call that only moved tokens becomes
@@ -201,6 +220,17 @@ public struct ActivityDecoder: Sendable {
         }
         guard topics.count == 3, log.data.bytes.count == 32, let amount = UInt256(bigEndian: log.data.bytes) else { return nil }
         return (from, to, amount, nil)
+    }
+
+    /// An ERC-20 Approval: 3 topics (owner, spender) and a 32-byte value; ERC-721's, with the
+    /// token id as a fourth topic, is not an allowance of an amount and is left out.
+    func approval(_ log: Log) -> (owner: Address, spender: Address, value: UInt256)? {
+        let topics = log.topics.map(\.bytes)
+        guard topics.count == 3, log.topics[0] == Catalog.approvalTopic, log.data.bytes.count == 32,
+              let owner = try? Address(bytes: Array(topics[1].suffix(20))), let spender = try? Address(bytes: Array(topics[2].suffix(20))),
+              let value = UInt256(bigEndian: log.data.bytes)
+        else { return nil }
+        return (owner, spender, value)
     }
 
     /// Token URIs our collection announced in `Minted` events, by token id. On-chain text is

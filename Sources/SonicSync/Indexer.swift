@@ -123,6 +123,7 @@ public final class Indexer: Sendable {
                 batch.transactions.append(decoded.transaction)
                 batch.entries += decoded.entries
                 batch.nftTransfers += decoded.nftTransfers
+                batch.approvals += decoded.approvals
             }
         }
     }
@@ -184,8 +185,10 @@ public final class Indexer: Sendable {
         return mined
     }
 
-    /// Hashes of transactions in `blocks` that moved tokens to or from a watched address: the
-    /// watched addresses in topic lists of at most `logsAddressesPerFilter`, as sender and as receiver.
+    /// Hashes of transactions in `blocks` that moved tokens to or from a watched address, or
+    /// gave an allowance of its tokens (an `Approval` sent by someone else, as with a permit):
+    /// the watched addresses in topic lists of at most `logsAddressesPerFilter`, as sender (or
+    /// owner) and as receiver.
     func tokenTransferHashes(_ blocks: [Block], watched: Set<Address>) throws(SyncError) -> Set<Hash32> {
         guard let first = blocks.first?.number.value, let last = blocks.last?.number.value else { return [] }
         let topic = Catalog.transferTopic
@@ -195,7 +198,7 @@ public final class Indexer: Sendable {
         var hashes: Set<Hash32> = []
         for start in stride(from: 0, to: padded.count, by: size) {
             let part = Array(padded[start..<min(start + size, padded.count)])
-            for topics in [[[topic], part], [[topic], nil, part]] as [[[Hash32]?]] {
+            for topics in [[[topic, Catalog.approvalTopic], part], [[topic], nil, part]] as [[[Hash32]?]] {
                 let logs = try chain { () throws(ChainError) in
                     try client.logs(LogFilter(fromBlock: .number(first), toBlock: .number(last), topics: topics))
                 }
@@ -227,20 +230,28 @@ public final class Indexer: Sendable {
         return blocks.count
     }
 
-    /// Reads the symbol and decimals of token contracts seen for the first time.
+    /// Reads the symbol and decimals of token contracts seen for the first time; an ERC-20's
+    /// (with its name) are kept in the store, where the app finds them (`TokenService`) without
+    /// reading them again.
     func learnTokens(in receipts: [Receipt]) throws(SyncError) {
         let known = catalog.withLock { Set($0.tokens.keys) }
         var fresh: [Address: Int] = [:]  // address → topic count
         for receipt in receipts where receipt.succeeded {
-            for log in receipt.logs where log.topics.count >= 3 && log.topics[0] == Catalog.transferTopic {
+            for log in receipt.logs where log.topics.count >= 3 && (log.topics[0] == Catalog.transferTopic || log.topics[0] == Catalog.approvalTopic) {
                 if !known.contains(log.address) { fresh[log.address] = log.topics.count }
             }
         }
+        var kept: [TokenMetadata] = []
         for (address, topics) in fresh {
             let symbol = KnownToken.shown(client.tokenSymbol(address) ?? "")
-            let decimals = topics == 4 ? 0 : (client.tokenDecimals(address).map { min(max($0, 0), 77) } ?? 0)
-            catalog.withLock { $0.tokens[address] = Catalog.Token(symbol: symbol, decimals: decimals) }
+            let read = topics == 4 ? nil : client.tokenDecimals(address).map { min(max($0, 0), 77) }
+            catalog.withLock { $0.tokens[address] = Catalog.Token(symbol: symbol, decimals: read ?? 0) }
+            if let decimals = read {
+                kept.append(TokenMetadata(address: address, name: KnownToken.shownName(client.tokenName(address) ?? symbol), symbol: symbol,
+                                          decimals: decimals, readAt: now()))
+            }
         }
+        try storage { [kept] store async throws(StoreError) in try await store.saveTokenMetadata(kept) }
     }
 
     /// Undoes the indexed blocks above the highest one, at or below `start`, still on the chain.

@@ -17,6 +17,12 @@ public protocol IndexerSource: Sendable {
     /// An ERC-20 token's symbol and decimals, nil where it does not answer.
     func tokenSymbol(_ token: Address) -> String?
     func tokenDecimals(_ token: Address) -> Int?
+    /// An ERC-20 token's name (unchecked text), nil where it does not answer.
+    func tokenName(_ token: Address) -> String?
+}
+
+extension IndexerSource {
+    public func tokenName(_ token: Address) -> String? { nil }
 }
 
 /// The indexer's reads over JSON-RPC. The indexer runs on a thread of its own, so each read
@@ -55,6 +61,10 @@ public struct RPCIndexerSource: IndexerSource {
 
     public func tokenSymbol(_ token: Address) -> String? {
         ThreadExecutor.run { [client] in try? await ERC20(address: token, client: client).symbol() }
+    }
+
+    public func tokenName(_ token: Address) -> String? {
+        ThreadExecutor.run { [client] in try? await ERC20(address: token, client: client).name() }
     }
 
     public func tokenDecimals(_ token: Address) -> Int? {

@@ -17,6 +17,12 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var tokenMetadata: [Address: (symbol: String, decimals: Int)] = [:]
         /// Tokens that answer `balanceOf` with nonsense.
         public var brokenTokens: Set<Address> = []
+        /// What tokens outside the verified list say their name is.
+        public var tokenNames: [Address: String] = [:]
+        /// Allowances by token, owner and spender.
+        public var allowances: [Address: [Address: [Address: UInt256]]] = [:]
+        /// Reads several calls in one (Multicall3): each is counted here as well as in `reads`.
+        public var multicalls = 0
         public var fees = FeeSuggestion(baseFee: UInt256(1_000_000_000), maxPriorityFeePerGas: UInt256(1_000_000_000),
                                  maxFeePerGas: UInt256(3_000_000_000))
         public var nonce: UInt64 = 7
@@ -120,7 +126,26 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
     }
 
     public func tokenBalances(_ tokens: [Address], of owner: Address, at block: UInt64) throws -> [UInt256?] {
-        try read { state in tokens.map { state.brokenTokens.contains($0) ? nil : state.tokenBalances[$0]?[owner] ?? .zero } }
+        try read { state in
+            state.multicalls += 1
+            return tokens.map { state.brokenTokens.contains($0) ? nil : state.tokenBalances[$0]?[owner] ?? .zero }
+        }
+    }
+
+    public func tokenDescriptions(_ tokens: [Address]) throws -> [TokenDescription?] {
+        try read { state in
+            state.multicalls += 1
+            return tokens.map { token in
+                state.tokenMetadata[token].map { TokenDescription(name: state.tokenNames[token], symbol: $0.symbol, decimals: $0.decimals) }
+            }
+        }
+    }
+
+    public func allowances(_ pairs: [(token: Address, spender: Address)], of owner: Address) throws -> [UInt256?] {
+        try read { state in
+            state.multicalls += 1
+            return pairs.map { state.brokenTokens.contains($0.token) ? nil : state.allowances[$0.token]?[owner]?[$0.spender] ?? .zero }
+        }
     }
 
     public func tokenBalance(_ token: Address, of owner: Address) throws -> UInt256 {
@@ -171,6 +196,8 @@ public struct TestServices {
     public static let token = try! Address("0x5FbDB2315678afecb367f032d93F642f64180aa3")
     public static let subscriptionContract = try! Address("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
     public static let nftContract = try! Address("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0")
+    /// A swap router of ours, as a deployment file names one (a spender the allowances name).
+    public static let router = try! Address("0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9")
 
     public let chain = FakeChain()
     public let clock = ManualClock()
@@ -198,6 +225,7 @@ public struct TestServices {
         }
         let deployments = Deployments(network: "devnet", chainID: 31337, contracts: [
             "SmartSonicSubscription": record(Self.subscriptionContract), "SmartSonicNFT": record(Self.nftContract),
+            "UniswapV2Router02": record(Self.router),
         ])
         let context = ChainContext(network: network, deployments: deployments, chain: chain, broadcaster: chain, clock: clock, feeTTL: ttl)
         // The node's client is only read for /metrics here; nothing calls it.

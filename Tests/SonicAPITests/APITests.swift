@@ -60,7 +60,7 @@ import TestSupport
 }
 
 @Suite struct ChangeFeedTests {
-    @Test func waitersWakeWhenAnotherProcessSettlesTheirTransactionNotWhenItIsTracked() throws {
+    @Test func waitersWakeWhenAnotherProcessSettlesTheirTransactionNotWhenItIsTracked() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString).sqlite").path
         let app = App(configuration: try Configuration(environment: ["SONIC_RPC_URLS": "http://127.0.0.1:9", "SONIC_DB_PATH": path]))
         let store = try #require(app.store)
@@ -68,9 +68,9 @@ import TestSupport
         let woken = Mutex(0)
         app.waiters.park(hash, until: Date().addingTimeInterval(60)) { _ in woken.withLock { $0 += 1 } }
         var feed = TransactionWatcher.ChangeFeed()
-        #expect(app.watcher.wakeChanged(&feed) == 0)
+        #expect(await app.watcher.wakeChanged(&feed) == 0)
         try store.track(TrackedTransaction(hash: try Hash32(hash), sender: nil, nonce: nil))
-        #expect(app.watcher.wakeChanged(&feed) == 0)
+        #expect(await app.watcher.wakeChanged(&feed) == 0)
         #expect(woken.withLock { $0 } == 0)
         // The indexer (another connection, as another process would be) settles it.
         let writer = try Store(path: path)
@@ -78,9 +78,9 @@ import TestSupport
         settled.state = .confirmed
         settled.updatedAt = Date()
         try writer.update(settled)
-        #expect(app.watcher.wakeChanged(&feed) == 1)
+        #expect(await app.watcher.wakeChanged(&feed) == 1)
         #expect(woken.withLock { $0 } == 1)
-        #expect(app.watcher.wakeChanged(&feed) == 0)  // once per change
+        #expect(await app.watcher.wakeChanged(&feed) == 0)  // once per change
     }
 }
 

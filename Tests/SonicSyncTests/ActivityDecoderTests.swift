@@ -133,7 +133,7 @@ import Testing
     }
 }
 
-private extension String {
+extension String {
     /// The address this text (`0x` and 40 hex digits) names, to compare with decoded entries.
     var asAddress: Address { try! Address(self) }
 }
