@@ -113,7 +113,7 @@ extension API {
     /// GET /api/alerts: the signed-in address's alerts, how many it may have, and whether webhooks.
     func listAlerts(_ call: Route.Call) async throws -> Response {
         let (address, subscriber) = try await signedIn(call, for: "see your alerts")
-        let alerts = try app.alerts.alerts(of: address).map(AlertResponse.init)
+        let alerts = try await app.alerts.alerts(of: address).map(AlertResponse.init)
         return .json(AlertList(alerts: alerts, limit: app.alerts.limit(subscriber: subscriber), webhooks: subscriber))
     }
 
@@ -124,7 +124,7 @@ extension API {
         // Premium bought a moment ago counts: read again before refusing a webhook for it.
         if body.webhookURL != nil, !subscriber { subscriber = await app.subscribers.recheck(address) }
         let request = AlertService.Request(kind: body.kind, minimum: body.minimum, days: body.days, webhookURL: body.webhookURL)
-        let (alert, secret) = try app.alerts.create(request, for: address, subscriber: subscriber)
+        let (alert, secret) = try await app.alerts.create(request, for: address, subscriber: subscriber)
         return .json(CreatedAlert(alert: AlertResponse(alert), webhookSecret: secret), status: .created)
     }
 
@@ -135,7 +135,7 @@ extension API {
         guard let id = Int64(text), id > 0 else {
             throw AppError.invalidInput(field: "id", summary: "Invalid id", detail: "id must be an alert's number, got \"\(RequestBody.preview(text))\"")
         }
-        try app.alerts.delete(id, of: address)
+        try await app.alerts.delete(id, of: address)
         return Response(status: .noContent)
     }
 
@@ -157,7 +157,7 @@ extension API {
             }
             limit = value
         }
-        var response = Response.json(AlertEvents(events: try app.alerts.events(of: address, after: after, limit: limit).map(AlertEventResponse.init)))
+        var response = Response.json(AlertEvents(events: try await app.alerts.events(of: address, after: after, limit: limit).map(AlertEventResponse.init)))
         response.headers[.cacheControl] = "no-store"
         return response
     }

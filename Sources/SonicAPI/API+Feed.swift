@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 import SonicApp
+import SonicChain
 import SonicHTTP
 import SonicStore
 
@@ -38,19 +39,19 @@ extension API {
     /// GET /api/feed/{address}?after=N&wait=S: the address's entries in the change log after
     /// `after` at once when there are any; otherwise waits up to S seconds (at most 60) for the
     /// next. Without `after`, answers the newest cursor at once, where a page starts.
-    func addressFeed(_ call: Route.Call) throws {
+    func addressFeed(_ call: Route.Call) async throws {
         let address = try Validate.address(call.parameters[0], field: "address")
         let query = call.request.queryItems
         let wait = try Self.waitSeconds(query["wait"])
         app.watchlist.watch(address, source: "lookup")
         guard let text = query["after"] else {
-            return call.respond(Self.feedResponse(FeedResponse(address: address, cursor: try app.feed.cursor(), changes: [])))
+            return call.respond(Self.feedResponse(FeedResponse(address: address, cursor: try await app.feed.cursor(), changes: [])))
         }
         guard let after = Int64(text), after >= 0 else {
             throw AppError.invalidInput(field: "after", summary: "Invalid after",
                                         detail: "after must be a cursor from an earlier answer (a whole number, 0 or more), got \"\(RequestBody.preview(text))\"")
         }
-        let changes = try app.feed.changes(of: address, after: after)
+        let changes = try await app.feed.changes(of: address, after: after)
         guard changes.isEmpty, wait > 0 else {
             return call.respond(Self.feedResponse(FeedResponse(address: address, cursor: after, changes: changes)))
         }
@@ -58,12 +59,23 @@ extension API {
         let once = Once()
         let parked = feed.park(address, client: Self.client(call.request), until: Date().addingTimeInterval(Double(wait))) { _ in
             guard once.claim() else { return }
-            let latest = (try? feed.changes(of: address, after: after)) ?? []
-            respond(Self.feedResponse(FeedResponse(address: address, cursor: after, changes: latest)))
+            Self.onTheSpotOrLater(feed.readsOnTheSpot) {
+                let latest = (try? await feed.changes(of: address, after: after)) ?? []
+                respond(Self.feedResponse(FeedResponse(address: address, cursor: after, changes: latest)))
+            }
         }
         guard parked else { return call.respond(tooManyWaiting()) }
         // An entry may have come between reading and parking: look once more.
-        if let again = try? feed.changes(of: address, after: after), !again.isEmpty { app.waiters.wake(AddressFeed.key(address)) }
+        let waiters = app.waiters
+        Self.onTheSpotOrLater(feed.readsOnTheSpot) {
+            if let again = try? await feed.changes(of: address, after: after), !again.isEmpty { waiters.wake(AddressFeed.key(address)) }
+        }
+    }
+
+    /// Runs `work` to its end on this thread when the database reads on the spot (a local
+    /// SQLite file: nothing in it waits), else as a task of its own.
+    static func onTheSpotOrLater(_ onTheSpot: Bool, _ work: @escaping @Sendable () async -> Void) {
+        if onTheSpot { ThreadExecutor.run(work) } else { Task(operation: work) }
     }
 
     /// `wait`: whole seconds from 0 to 60 (0 when absent).

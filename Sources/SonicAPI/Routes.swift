@@ -1,3 +1,4 @@
+import SonicChain
 import SonicHTTP
 
 extension API {
@@ -33,8 +34,13 @@ extension API {
         Route(.get, "/api/tx/{hash}", query: ["wait", "since"]) { api, call in try await api.transactionStatus(call) }
             .answering { api, call in try api.trackedTransactionStatus(call) },
         // The live dashboard's per-address feed: database only, answered or parked on the worker.
-        Route(.get, "/api/feed/{address}", query: ["after", "wait"]) { api, call in try api.addressFeed(call) }
-            .answering { api, call in try api.addressFeed(call); return true },
+        // (On the spot where the database is a local file: its reads never wait.)
+        Route(.get, "/api/feed/{address}", query: ["after", "wait"]) { api, call in try await api.addressFeed(call) }
+            .answering { api, call in
+                guard api.app.feed.readsOnTheSpot else { return false }
+                try ThreadExecutor.run { () async throws -> Void in try await api.addressFeed(call) }
+                return true
+            },
         // Alerts (signed in): fixed paths before the pattern.
         .answer(.get, "/api/alerts") { api, call in try await api.listAlerts(call) },
         .answer(.post, "/api/alerts", body: ["kind": 32, "minimum": 128, "days": 16, "webhook_url": 2_100]) { api, call in try await api.createAlert(call) },

@@ -23,12 +23,12 @@ public struct AlertEngine: Sendable {
     /// alerts are about what happens from now on) and records the alerts that went off.
     /// - Returns: how many events were recorded.
     @discardableResult
-    public func evaluate(now: Date) throws(StoreError) -> Int {
-        guard let cursor = try repository.alertCursor() else {
-            try repository.setAlertCursor(try repository.lastAddressChange())
+    public func evaluate(now: Date) async throws(StoreError) -> Int {
+        guard let cursor = try await repository.alertCursor() else {
+            try await repository.setAlertCursor(try await repository.lastAddressChange())
             return 0
         }
-        let changes = try repository.addressChanges(after: cursor, limit: page)
+        let changes = try await repository.addressChanges(after: cursor, limit: page)
         guard let last = changes.last?.seq else { return 0 }
         var recorded = 0
         var alertsOf: [Address: [Alert]] = [:]
@@ -36,22 +36,22 @@ public struct AlertEngine: Sendable {
             guard let hash = change.hash else { continue }
             let alerts: [Alert]
             if let known = alertsOf[change.address] { alerts = known } else {
-                alerts = try repository.alerts(of: change.address)
+                alerts = try await repository.alerts(of: change.address)
                 alertsOf[change.address] = alerts
             }
             guard !alerts.isEmpty else { continue }
-            for entry in try repository.activity(of: change.address, hash: hash) {
+            for entry in try await repository.activity(of: change.address, hash: hash) {
                 for alert in alerts {
                     guard let message = Self.message(alert, entry) else { continue }
                     let event = AlertEvent(alertID: alert.id, address: alert.address, kind: alert.kind, key: "\(hash)", hash: hash,
                                            amountWei: entry.amountWei, tokenSymbol: entry.tokenSymbol, tokenDecimals: entry.tokenDecimals,
                                            message: message, createdAt: now, delivery: alert.webhookURL == nil ? .none : .pending,
                                            nextAttemptAt: alert.webhookURL == nil ? nil : now)
-                    if try repository.recordAlertEvent(event) { recorded += 1 }
+                    if try await repository.recordAlertEvent(event) { recorded += 1 }
                 }
             }
         }
-        try repository.setAlertCursor(last)
+        try await repository.setAlertCursor(last)
         return recorded
     }
 
@@ -82,7 +82,7 @@ public struct AlertEngine: Sendable {
     @discardableResult
     public func checkPremium(now: Date, premiumEnd: PremiumEnd) async throws(StoreError) -> Int {
         var recorded = 0
-        for alert in try repository.alerts(ofKind: .premiumEnding) {
+        for alert in try await repository.alerts(ofKind: .premiumEnding) {
             guard let days = alert.days, let end = try? await premiumEnd(alert.address), end > 0 else { continue }
             let left = Double(end) - now.timeIntervalSince1970
             guard left > 0, left <= Double(days) * 86_400 else { continue }
@@ -93,7 +93,7 @@ public struct AlertEngine: Sendable {
                                    message: "Premium ends on \(date.formatted(.iso8601.year().month().day())) (\(when))",
                                    createdAt: now, delivery: alert.webhookURL == nil ? .none : .pending,
                                    nextAttemptAt: alert.webhookURL == nil ? nil : now)
-            if try repository.recordAlertEvent(event) { recorded += 1 }
+            if try await repository.recordAlertEvent(event) { recorded += 1 }
         }
         return recorded
     }

@@ -14,9 +14,9 @@ public final class AlertRunner: Sendable {
         let schedule = PremiumSchedule(every: premiumEvery)
         thread = RepeatingThread(name: "alerts", interval: interval) {
             let now = Date()
-            do { try engine.evaluate(now: now) } catch { logger.warning("alerts: \(error)") }
             let checkPremium = premiumEnd != nil && schedule.due(now)
             ThreadExecutor.run {
+                do { try await engine.evaluate(now: now) } catch { logger.warning("alerts: \(error)") }
                 if checkPremium, let premiumEnd {
                     do { try await engine.checkPremium(now: now, premiumEnd: premiumEnd) } catch { logger.warning("alerts: premium: \(error)") }
                 }

@@ -61,7 +61,7 @@ public struct WebhookDeliverer: Sendable {
     /// Makes the deliveries due at `now`; answers how many were delivered.
     @discardableResult
     public func deliverDue(now: Date) async throws(StoreError) -> Int {
-        let due = try repository.dueDeliveries(at: now, limit: Self.batch)
+        let due = try await repository.dueDeliveries(at: now, limit: Self.batch)
         let outcomes = await withTaskGroup(of: (AlertEvent, String?).self) { group in
             for (event, alert) in due {
                 group.addTask { (event, await attempt(event, alert, now: now)) }
@@ -74,7 +74,7 @@ public struct WebhookDeliverer: Sendable {
         for (event, failure) in outcomes {
             let attempts = event.attempts + 1
             let retry = failure == nil || attempts > Self.retryDelays.count ? nil : now.addingTimeInterval(Self.retryDelays[attempts - 1])
-            try repository.recordDeliveryAttempt(event.id, delivered: failure == nil, error: failure, retryAt: retry, at: now)
+            try await repository.recordDeliveryAttempt(event.id, delivered: failure == nil, error: failure, retryAt: retry, at: now)
             if failure == nil { delivered += 1 }
         }
         return delivered

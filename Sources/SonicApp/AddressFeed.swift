@@ -17,6 +17,9 @@ public final class AddressFeed: Sendable {
     public static let maxChanges = 100
 
     let repository: (any AddressChangeRepository)?
+    /// True when the log is in a local file (SQLite): its reads never wait, so the API answers
+    /// a feed request on the spot, without a worker.
+    public let readsOnTheSpot: Bool
     let waiters: ParkingLot
     /// Forgets the cached reads of an address that changed.
     let changed: @Sendable (Address) -> Void
@@ -24,8 +27,10 @@ public final class AddressFeed: Sendable {
     private let last = Mutex<Int64?>(nil)
     private let thread = Mutex<RepeatingThread?>(nil)
 
-    public init(repository: (any AddressChangeRepository)?, waiters: ParkingLot, changed: @escaping @Sendable (Address) -> Void) {
+    public init(repository: (any AddressChangeRepository)?, readsOnTheSpot: Bool = false, waiters: ParkingLot,
+                changed: @escaping @Sendable (Address) -> Void) {
         self.repository = repository
+        self.readsOnTheSpot = readsOnTheSpot
         self.waiters = waiters
         self.changed = changed
     }
@@ -34,15 +39,15 @@ public final class AddressFeed: Sendable {
     public static func key(_ address: Address) -> String { "address:\(address.lowercased)" }
 
     /// The number of the newest entry: where a client that has seen nothing starts.
-    public func cursor() throws(AppError) -> Int64 {
+    public func cursor() async throws(AppError) -> Int64 {
         guard let repository else { throw .databaseDown }
-        return try storeCall { () throws(StoreError) in try repository.lastAddressChange() }
+        return try await storeCall { () async throws(StoreError) in try await repository.lastAddressChange() }
     }
 
     /// The entries of `address` after `seq` (at most `maxChanges`).
-    public func changes(of address: Address, after seq: Int64) throws(AppError) -> [AddressChange] {
+    public func changes(of address: Address, after seq: Int64) async throws(AppError) -> [AddressChange] {
         guard let repository else { throw .databaseDown }
-        return try storeCall { () throws(StoreError) in try repository.addressChanges(of: address, after: seq, limit: Self.maxChanges) }
+        return try await storeCall { () async throws(StoreError) in try await repository.addressChanges(of: address, after: seq, limit: Self.maxChanges) }
     }
 
     /// Parks a request of `client` for `address` until its next entry or `deadline`; false when
@@ -54,16 +59,16 @@ public final class AddressFeed: Sendable {
     /// Reads the entries committed since the last read and wakes the requests of their
     /// addresses; answers how many addresses changed.
     @discardableResult
-    func wakeChanged() -> Int {
+    func wakeChanged() async -> Int {
         guard let repository else { return 0 }
         guard let after = last.withLock({ $0 }) else {
-            if let newest = try? repository.lastAddressChange() { last.withLock { $0 = newest } }
+            if let newest = try? await repository.lastAddressChange() { last.withLock { $0 = newest } }
             return 0
         }
         var addresses: Set<Address> = []
         var seq = after
         // A burst (a backfill) is read a page at a time; every page's addresses are woken.
-        while let page = try? repository.addressChanges(after: seq, limit: 1_000), let end = page.last?.seq {
+        while let page = try? await repository.addressChanges(after: seq, limit: 1_000), let end = page.last?.seq {
             for change in page { addresses.insert(change.address) }
             seq = end
             if page.count < 1_000 { break }
@@ -78,7 +83,10 @@ public final class AddressFeed: Sendable {
     public func start(interval: Double = 0.01) {
         thread.withLock { running in
             guard running == nil else { return }
-            running = RepeatingThread(name: "address-feed", interval: interval) { [weak self] in _ = self?.wakeChanged() }
+            running = RepeatingThread(name: "address-feed", interval: interval) { [weak self] in
+                guard let self else { return }
+                _ = ThreadExecutor.run { await self.wakeChanged() }
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public struct AlertService: Sendable {
     /// Checks `request` and stores the alert for `address`; answers it with the webhook's
     /// signing secret, shown only now.
     /// - Throws: the field at fault, `forbidden` for a webhook without premium, `conflict` past the count.
-    public func create(_ request: Request, for address: Address, subscriber: Bool) throws(AppError) -> (alert: Alert, secret: String?) {
+    public func create(_ request: Request, for address: Address, subscriber: Bool) async throws(AppError) -> (alert: Alert, secret: String?) {
         guard let repository else { throw .databaseDown }
         let kinds = Alert.Kind.allCases.map(\.rawValue).joined(separator: ", ")
         guard let text = request.kind else { throw .invalidInput(field: "kind", summary: "Missing kind", detail: "kind is required: one of \(kinds)") }
@@ -79,34 +79,34 @@ public struct AlertService: Sendable {
             secret = Self.newSecret()
         }
         let most = limit(subscriber: subscriber)
-        let existing = try storeCall { () throws(StoreError) in try repository.alerts(of: address) }
+        let existing = try await storeCall { () async throws(StoreError) in try await repository.alerts(of: address) }
         guard existing.count < most else {
             throw .conflict(summary: "Too many alerts", detail: "\(address.checksummed) has \(existing.count) alerts, the most it may have"
                             + (subscriber ? "; remove one first" : "; remove one, or Premium allows \(subscriberLimit)"))
         }
         var alert = Alert(address: address, kind: kind, minimumWei: minimum, days: request.days, webhookURL: request.webhookURL,
                           webhookSecret: secret, createdAt: clock.now())
-        alert.id = try storeCall { () throws(StoreError) in try repository.createAlert(alert) }
+        alert.id = try await storeCall { () async throws(StoreError) in try await repository.createAlert(alert) }
         return (alert, secret)
     }
 
-    public func alerts(of address: Address) throws(AppError) -> [Alert] {
+    public func alerts(of address: Address) async throws(AppError) -> [Alert] {
         guard let repository else { throw .databaseDown }
-        return try storeCall { () throws(StoreError) in try repository.alerts(of: address) }
+        return try await storeCall { () async throws(StoreError) in try await repository.alerts(of: address) }
     }
 
-    public func delete(_ id: Int64, of address: Address) throws(AppError) {
+    public func delete(_ id: Int64, of address: Address) async throws(AppError) {
         guard let repository else { throw .databaseDown }
-        guard try storeCall({ () throws(StoreError) in try repository.deleteAlert(id, of: address) }) else {
+        guard try await storeCall({ () async throws(StoreError) in try await repository.deleteAlert(id, of: address) }) else {
             throw .notFound(detail: "\(address.checksummed) has no alert \(id)")
         }
     }
 
     /// The newest `limit` events of `address` after id `after`, oldest first: what went off,
     /// and how each webhook delivery went.
-    public func events(of address: Address, after: Int64, limit: Int) throws(AppError) -> [AlertEvent] {
+    public func events(of address: Address, after: Int64, limit: Int) async throws(AppError) -> [AlertEvent] {
         guard let repository else { throw .databaseDown }
-        return try storeCall { () throws(StoreError) in try repository.alertEvents(of: address, after: after, limit: limit) }
+        return try await storeCall { () async throws(StoreError) in try await repository.alertEvents(of: address, after: after, limit: limit) }
     }
 
     /// `whsec_` and 32 random bytes in hex (the system's cryptographic generator).

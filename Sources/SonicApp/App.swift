@@ -153,7 +153,7 @@ public final class App: Sendable {
         }
         alerts = AlertService(repository: store, clock: context.clock, allowPrivate: configuration.webhookAllowPrivate,
                               limit: configuration.alertsPerAddress, subscriberLimit: configuration.alertsPerSubscriber)
-        feed = AddressFeed(repository: store, waiters: waiters) { address in
+        feed = AddressFeed(repository: store, readsOnTheSpot: store != nil, waiters: waiters) { address in
             balances.expire(address)
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)

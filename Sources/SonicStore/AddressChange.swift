@@ -41,11 +41,11 @@ public struct AddressChange: Sendable, Hashable {
 /// The per-address change log, read by the live feed (`AddressFeed`); written by triggers.
 public protocol AddressChangeRepository: Sendable {
     /// The number of the newest entry (0 before any).
-    func lastAddressChange() throws(StoreError) -> Int64
+    func lastAddressChange() async throws(StoreError) -> Int64
     /// Up to `limit` entries after `seq`, oldest first, for every address.
-    func addressChanges(after seq: Int64, limit: Int) throws(StoreError) -> [AddressChange]
+    func addressChanges(after seq: Int64, limit: Int) async throws(StoreError) -> [AddressChange]
     /// Up to `limit` entries of `address` after `seq`, oldest first.
-    func addressChanges(of address: Address, after seq: Int64, limit: Int) throws(StoreError) -> [AddressChange]
+    func addressChanges(of address: Address, after seq: Int64, limit: Int) async throws(StoreError) -> [AddressChange]
 }
 
 extension Store: AddressChangeRepository {

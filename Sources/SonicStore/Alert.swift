@@ -48,7 +48,7 @@ public struct Alert: Sendable, Equatable {
 
     /// Reads a row selected with `Columns.selection()`, its columns from `offset` on (after
     /// another record's, in a join).
-    init(row: Row, offset: Int = 0) throws(StoreError) {
+    init(row: some StoredRow, offset: Int = 0) throws(StoreError) {
         func at(_ column: Columns) -> Int { offset + column.rawValue }
         self.init(id: try row.value(Columns.id, at: at(.id)), address: try row.value(Columns.address, at: at(.address)),
                   kind: try row.value(Columns.kind, at: at(.kind)), minimumWei: try row.optional(Columns.minimumWei, at: at(.minimumWei)),

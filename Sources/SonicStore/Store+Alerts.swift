@@ -6,25 +6,25 @@ import GRDB
 /// through by the alert engine (`SonicAlerts`, in sonic-sync) as the change log grows.
 public protocol AlertRepository: Sendable {
     /// Stores `alert` and answers its id.
-    func createAlert(_ alert: Alert) throws(StoreError) -> Int64
-    func alerts(of address: Address) throws(StoreError) -> [Alert]
+    func createAlert(_ alert: Alert) async throws(StoreError) -> Int64
+    func alerts(of address: Address) async throws(StoreError) -> [Alert]
     /// Every alert of `kind`, for checks that are not driven by the change log (premium ending).
-    func alerts(ofKind kind: Alert.Kind) throws(StoreError) -> [Alert]
+    func alerts(ofKind kind: Alert.Kind) async throws(StoreError) -> [Alert]
     /// Removes alert `id` of `address` with its events; false when it has no such alert.
-    func deleteAlert(_ id: Int64, of address: Address) throws(StoreError) -> Bool
+    func deleteAlert(_ id: Int64, of address: Address) async throws(StoreError) -> Bool
     /// Records `event` unless its alert already went off for its key; true when recorded.
-    func recordAlertEvent(_ event: AlertEvent) throws(StoreError) -> Bool
+    func recordAlertEvent(_ event: AlertEvent) async throws(StoreError) -> Bool
     /// The newest `limit` events of `address` after id `after`, oldest first.
-    func alertEvents(of address: Address, after: Int64, limit: Int) throws(StoreError) -> [AlertEvent]
+    func alertEvents(of address: Address, after: Int64, limit: Int) async throws(StoreError) -> [AlertEvent]
     /// Events whose webhook delivery is due at `now`, with their alert, oldest first.
-    func dueDeliveries(at now: Date, limit: Int) throws(StoreError) -> [(event: AlertEvent, alert: Alert)]
+    func dueDeliveries(at now: Date, limit: Int) async throws(StoreError) -> [(event: AlertEvent, alert: Alert)]
     /// Records an attempt: delivered, or failed with `error` and tried again at `retryAt` (nil: given up).
-    func recordDeliveryAttempt(_ eventID: Int64, delivered: Bool, error: String?, retryAt: Date?, at now: Date) throws(StoreError)
+    func recordDeliveryAttempt(_ eventID: Int64, delivered: Bool, error: String?, retryAt: Date?, at now: Date) async throws(StoreError)
     /// The activity of `address` in transaction `hash` (a transfer and a token transfer may share one).
-    func activity(of address: Address, hash: Hash32) throws(StoreError) -> [ActivityEntry]
+    func activity(of address: Address, hash: Hash32) async throws(StoreError) -> [ActivityEntry]
     /// The last entry of the address change log the alert engine has gone through (nil: none yet).
-    func alertCursor() throws(StoreError) -> Int64?
-    func setAlertCursor(_ seq: Int64) throws(StoreError)
+    func alertCursor() async throws(StoreError) -> Int64?
+    func setAlertCursor(_ seq: Int64) async throws(StoreError)
 }
 
 extension Store: AlertRepository {

@@ -11,7 +11,7 @@ import Testing
 @Suite(.serialized, .onQueueExecutor, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipMessage))
 struct RepositoryContractTests {
     typealias Repositories = SessionRepository & CacheRepository & ConversationRepository & KnowledgeRepository & TransactionRepository
-        & DatabaseHealth & HistoryRepository & IndexRepository & UploadRepository & TokenRepository
+        & DatabaseHealth & HistoryRepository & IndexRepository & UploadRepository & TokenRepository & AlertRepository & AddressChangeRepository
 
     enum Engine: String, CaseIterable, CustomTestStringConvertible {
         case sqlite, postgres
@@ -320,6 +320,52 @@ struct RepositoryContractTests {
             try await store.cache("k", [1], at: now.addingTimeInterval(-100))
             let trimmed = try await store.trim(conversationsBefore: Date().addingTimeInterval(60), cacheBefore: now, trackedBefore: now)
             #expect(trimmed.conversations == 1 && trimmed.cached == 1)
+        }
+    }
+
+    @Test(arguments: Engine.allCases) func alertsGoOffOnceAndTheirDeliveriesAreLogged(_ engine: Engine) async throws {
+        try await Self.with(engine) { store in
+            let now = Date(timeIntervalSince1970: 1_900_000_000)
+            let id = try await store.createAlert(Alert(address: Self.alice, kind: .incoming, minimumWei: 5, webhookURL: "https://example.org/hook",
+                                                      webhookSecret: "s3cret", createdAt: now))
+            let other = try await store.createAlert(Alert(address: Self.bob, kind: .premiumEnding, days: 3, createdAt: now))
+            #expect(id > 0 && other > id)
+            #expect(try await store.alerts(of: Self.alice).map(\.id) == [id])
+            #expect(try await store.alerts(of: Self.alice).first?.minimumWei == 5)
+            #expect(try await store.alerts(ofKind: .premiumEnding).map(\.address) == [Self.bob])
+
+            // The change log: activity and settled transactions of an address, in order.
+            #expect(try await store.lastAddressChange() == 0)
+            try await store.apply(Self.batch(1...1, head: 1), chainID: 31337, at: now)
+            let all = try await store.addressChanges(after: 0, limit: 10)
+            #expect(Set(all.map(\.address)) == [Self.alice, Self.bob] && all.count == 3)
+            let alices = try await store.addressChanges(of: Self.alice, after: 0, limit: 10)
+            #expect(alices.count == 2 && alices.allSatisfy { $0.kind == .activity })
+            #expect(try await store.lastAddressChange() == all.last?.seq)
+            let hash = try #require(alices.first?.hash)
+            #expect(try await store.activity(of: Self.alice, hash: hash).count == 1)
+
+            // An event once per key; due for delivery, then delivered.
+            let event = AlertEvent(alertID: id, address: Self.alice, kind: .incoming, key: hash.description, hash: hash, amountWei: 7,
+                                   tokenSymbol: "S", tokenDecimals: 18, message: "You received 7 wei", createdAt: now, delivery: .pending, nextAttemptAt: now)
+            #expect(try await store.recordAlertEvent(event))
+            #expect(try await !store.recordAlertEvent(event), "once per key")
+            let due = try await store.dueDeliveries(at: now, limit: 5)
+            #expect(due.map(\.alert.webhookSecret) == ["s3cret"] && due.map(\.event.message) == ["You received 7 wei"])
+            let eventID = try #require(due.first?.event.id)
+            try await store.recordDeliveryAttempt(eventID, delivered: false, error: "HTTP 500", retryAt: now.addingTimeInterval(30), at: now)
+            #expect(try await store.dueDeliveries(at: now, limit: 5).isEmpty, "tried again later")
+            try await store.recordDeliveryAttempt(eventID, delivered: true, error: nil, retryAt: nil, at: now.addingTimeInterval(30))
+            let logged = try await store.alertEvents(of: Self.alice, after: 0, limit: 5)
+            #expect(logged.map(\.delivery) == [.delivered] && logged.map(\.attempts) == [2])
+            #expect(try await store.dueDeliveries(at: now.addingTimeInterval(60), limit: 5).isEmpty)
+
+            try await store.setAlertCursor(41)
+            try await store.setAlertCursor(42)
+            #expect(try await store.alertCursor() == 42)
+            #expect(try await !store.deleteAlert(id, of: Self.bob), "only its owner's")
+            #expect(try await store.deleteAlert(id, of: Self.alice))
+            #expect(try await store.alertEvents(of: Self.alice, after: 0, limit: 5).isEmpty, "its events with it")
         }
     }
 }

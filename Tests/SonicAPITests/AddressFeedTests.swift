@@ -32,7 +32,7 @@ import Testing
         return answer
     }
 
-    @Test func aWaitingPageIsAnsweredWithTheNewActivityAndItsBalanceIsReadAgain() throws {
+    @Test func aWaitingPageIsAnsweredWithTheNewActivityAndItsBalanceIsReadAgain() async throws {
         defer { app.waiters.wakeAll() }
         let start = try #require(feed(alice, "").response)
         let cursor = try #require(endpoint.json(start)["cursor"] as? Int)
@@ -40,13 +40,13 @@ import Testing
         #expect(endpoint.get("/api/balance/\(alice.checksummed)").status == 200)
         #expect(try app.balances.freshAnswer(of: alice, tokens: []) != nil)  // cached
 
-        app.feed.wakeChanged()  // the feed starts at the newest entry
+        await app.feed.wakeChanged()  // the feed starts at the newest entry
         let waiting = feed(alice, "after=\(cursor)&wait=30")
         #expect(waiting.response == nil && app.waiters.count == 1)
         _ = try record("other", for: TestServices.bob)
-        #expect(app.feed.wakeChanged() == 1 && waiting.response == nil)  // someone else's activity: still waiting
+        #expect(await app.feed.wakeChanged() == 1 && waiting.response == nil)  // someone else's activity: still waiting
         let hash = try record("incoming", for: alice)
-        #expect(app.feed.wakeChanged() == 1)
+        #expect(await app.feed.wakeChanged() == 1)
         let answer = try #require(waiting.response)
         let body = endpoint.json(answer)
         let changes = try #require(body["changes"] as? [[String: Any]])
@@ -57,8 +57,8 @@ import Testing
         #expect(app.waiters.count == 0)
     }
 
-    @Test func entriesAfterTheCursorAreAnsweredAtOnceAndWaitZeroNeverWaits() throws {
-        let cursor = try app.feed.cursor()
+    @Test func entriesAfterTheCursorAreAnsweredAtOnceAndWaitZeroNeverWaits() async throws {
+        let cursor = try await app.feed.cursor()
         let first = try record("one", for: alice), second = try record("second", for: alice)
         let now = try #require(feed(alice, "after=\(cursor)&wait=30").response)
         let hashes = (endpoint.json(now)["changes"] as? [[String: Any]])?.compactMap { $0["hash"] as? String }

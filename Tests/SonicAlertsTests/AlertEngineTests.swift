@@ -40,10 +40,10 @@ import Testing
 
     func events() throws -> [AlertEvent] { try store.alertEvents(of: Self.alice, after: 0, limit: 100) }
 
-    @Test func eachAlertGoesOffForWhatItWatchesOnceWithReadableWords() throws {
+    @Test func eachAlertGoesOffForWhatItWatchesOnceWithReadableWords() async throws {
         let any = try alert(.incoming), big = try alert(.incoming, minimum: Self.s(2)), large = try alert(.largeOutgoing, minimum: Self.s(100))
         let failed = try alert(.failed, webhook: "https://hooks.example.com/in")
-        #expect(try engine.evaluate(now: Self.now) == 0)  // the first pass starts at the newest entry
+        #expect(try await engine.evaluate(now: Self.now) == 0)  // the first pass starts at the newest entry
         try record("before", Self.alice, .incoming, Self.s(5))  // (already past: no alert for what came before)
         try store.setAlertCursor(try store.lastAddressChange())
 
@@ -54,8 +54,8 @@ import Testing
         let out = try record("out-large", Self.alice, .outgoing, try! UInt256(parsing: "1234000000000000000000"))
         let broken = try record("broken", Self.alice, .outgoing, 0, status: .failed, reason: "insufficient allowance")
         try record("bob's", Self.bob, .incoming, Self.s(7))
-        #expect(try engine.evaluate(now: Self.now) == 6)
-        #expect(try engine.evaluate(now: Self.now) == 0)  // nothing new: nothing twice
+        #expect(try await engine.evaluate(now: Self.now) == 6)
+        #expect(try await engine.evaluate(now: Self.now) == 0)  // nothing new: nothing twice
 
         let byAlert = Dictionary(grouping: try events(), by: \.alertID)
         #expect(byAlert[any]?.map(\.hash) == [small, token, big1])
@@ -80,11 +80,11 @@ import Testing
         #expect(try await engine.checkPremium(now: Self.now) { _ in 0 } == 0)  // never bought
     }
 
-    @Test func removingAnAlertRemovesItsEventsAndOnlyItsOwnerMay() throws {
+    @Test func removingAnAlertRemovesItsEventsAndOnlyItsOwnerMay() async throws {
         let id = try alert(.incoming)
-        try engine.evaluate(now: Self.now)
+        try await engine.evaluate(now: Self.now)
         try record("in", Self.alice, .incoming, Self.s(1))
-        #expect(try engine.evaluate(now: Self.now) == 1)
+        #expect(try await engine.evaluate(now: Self.now) == 1)
         #expect(try store.deleteAlert(id, of: Self.bob) == false)
         #expect(try store.deleteAlert(id, of: Self.alice) == true)
         #expect(try events().isEmpty && store.alerts(of: Self.alice).isEmpty)
