@@ -1,30 +1,16 @@
 """The devnet's SFC at 0xFC00FACE…: delegation, rewards per sealed epoch, undelegation and the
 withdrawal period in time and epochs, the delegation limit, and each failure's custom error.
-A devnet of its own: these tests move its clock."""
+A devnet of the module's own (`node`, `chain`): these tests move its clock."""
 
 import json
 
 import pytest
 from eth_utils import keccak
-from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
 from conftest import BUILD, S, transact
-from sonic_devnet.testing import Devnet
 
 SFC_ADDRESS = "0xFC00FACE00000000000000000000000000000000"
-
-
-@pytest.fixture(scope="module")
-def node():
-    devnet = Devnet()
-    yield devnet
-    devnet.stop()
-
-
-@pytest.fixture(scope="module")
-def chain(node):
-    return Web3(Web3.HTTPProvider(node.url))
 
 
 @pytest.fixture(scope="module")
