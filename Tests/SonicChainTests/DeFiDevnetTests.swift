@@ -91,6 +91,24 @@ struct DeFiDevnetTests {
         #expect(refusal?.explanation(opening: opening).hasPrefix("the withdrawal opens on ") == true)
     }
 
+    @Test func rewardsOfASealedEpochAreClaimedExactly() async throws {
+        let address = defi.sfc!.address
+        let delegator = try await fundedAccount(Self.s(20))
+        let me = delegator.key.address
+        _ = try await delegator.sendAndWait(try SFC.delegateRequest(sfc: address, validator: 1, amount: Self.s(10), from: me))
+        #expect(try await sfc.pendingRewards(of: me, validator: 1) == .zero)
+        let sealed: [String] = try await client.call("sonic_sealEpoch", [.integer(1)])
+        #expect(sealed.count == 1)
+        let rewards = try await sfc.pendingRewards(of: me, validator: 1)
+        #expect(rewards > .zero)
+
+        let before = try await client.balance(of: me)
+        let receipt = try await delegator.sendAndWait(try SFC.claimRewardsRequest(sfc: address, validator: 1, from: me))
+        #expect(try receipt.logs.compactMap(SFC.Event.init(log:)) == [.claimedRewards(delegator: me, validatorID: 1, rewards: rewards)])
+        #expect(try await client.balance(of: me) == before.adding(rewards)!.subtracting(receipt.fee)!)
+        #expect(await failure(of: try SFC.claimRewardsRequest(sfc: address, validator: 1, from: me)) == .zeroRewards)
+    }
+
     @Test func wrapThenSwapMatchesThePoolsMaths() async throws {
         let trader = try await fundedAccount(Self.s(30))
         let me = trader.key.address
