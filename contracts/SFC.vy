@@ -143,7 +143,11 @@ def _fail(signature: String[40]):
 @external
 @payable
 def __default__():
-    self._fail("TransfersNotAllowed()")
+    # Solidity's receive(): plain S is refused with TransfersNotAllowed; a call of a function
+    # the SFC does not have reverts without data, as it does there.
+    if len(msg.data) == 0:
+        self._fail("TransfersNotAllowed()")
+    raw_revert(b"")
 
 
 # Reads ----------------------------------------------------------------------------------------

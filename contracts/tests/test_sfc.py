@@ -64,6 +64,9 @@ def test_delegation_failures_carry_the_sources_errors(chain, sfc):
     with pytest.raises(ContractLogicError) as failure:
         chain.eth.call({"from": bob, "to": SFC_ADDRESS, "value": S})
     assert failure.value.data == custom_error("TransfersNotAllowed")
+    with pytest.raises(ContractLogicError) as failure:  # a function it does not have: no data, as in Solidity
+        chain.eth.call({"from": bob, "to": SFC_ADDRESS, "data": "0xdeadbeef"})
+    assert failure.value.data in (None, "0x")
 
 
 def test_rewards_accrue_per_sealed_epoch_and_are_paid(node, chain, sfc):
