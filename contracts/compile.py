@@ -13,7 +13,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BUILD = HERE / "build"
 EVM_VERSION = "cancun"
-CONTRACTS = ["Multicall3", "TestToken", "SmartSonicSubscription", "SmartSonicNFT", "TestWallet"]
+CONTRACTS = ["Multicall3", "TestToken", "SmartSonicSubscription", "SmartSonicNFT", "TestWallet",
+             "SFC", "ConstantsManager", "WrappedSonic", "DexPair", "DexFactory", "DexRouter", "PriceFeed"]
 
 
 def vyper(*args: str) -> str:

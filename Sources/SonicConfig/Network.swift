@@ -69,14 +69,16 @@ public struct Network: Sendable, Hashable {
     public var collections: [Address] = []
     /// The SFC staking contract.
     public let stakingContract: Address?
+    /// Staking, wrapped S, the swap router and the price feed, with their sources.
+    public var defi = DeFiContracts()
 
     public static let devnet = Network(
         name: "devnet", displayName: "Sonic devnet (local)", chainID: 31337, rpcURLs: ["http://127.0.0.1:8545"],
-        explorerURL: nil, nativeSymbol: "S", minimumBaseFee: .zero, multicall3: nil, tokens: [], stakingContract: nil)
+        explorerURL: nil, nativeSymbol: "S", minimumBaseFee: .zero, multicall3: nil, tokens: [], stakingContract: sfc, defi: .devnet)
     public static let testnet = Network(
         name: "testnet", displayName: "Sonic testnet", chainID: 14601, rpcURLs: ["https://rpc.testnet.soniclabs.com"],
         explorerURL: "https://testnet.sonicscan.org", nativeSymbol: "S", minimumBaseFee: UInt256(50_000_000_000),
-        multicall3: canonicalMulticall3, tokens: [], stakingContract: sfc)
+        multicall3: canonicalMulticall3, tokens: [], stakingContract: sfc, defi: .testnet)
     public static let mainnet = Network(
         name: "mainnet", displayName: "Sonic", chainID: 146, rpcURLs: ["https://rpc.soniclabs.com"],
         explorerURL: "https://sonicscan.org", nativeSymbol: "S", minimumBaseFee: UInt256(50_000_000_000),
@@ -89,7 +91,7 @@ public struct Network: Sendable, Hashable {
             KnownToken(symbol: "WETH", name: "Wrapped Ether", address: constant("0x50c42dEAcD8Fc9773493ED674b675bE577f2634b"), decimals: 18,
                        source: sonicContractAddresses),
         ],
-        stakingContract: sfc)
+        stakingContract: sfc, defi: .mainnet)
 
     public static let all = [devnet, testnet, mainnet]
     /// Sonic's documentation of its contract addresses (Sonic mainnet tokens).

@@ -34,6 +34,19 @@ def w3(devnet):
     return Web3(Web3.HTTPProvider(devnet.url))
 
 
+@pytest.fixture(scope="module")
+def node():
+    """A devnet of the module's own, for tests that move its clock or seal epochs."""
+    own = Devnet()
+    yield own
+    own.stop()
+
+
+@pytest.fixture(scope="module")
+def chain(node):
+    return Web3(Web3.HTTPProvider(node.url))
+
+
 @pytest.fixture(scope="session")
 def accounts():
     return [Account.from_key(key).address for key in DEV_KEYS]

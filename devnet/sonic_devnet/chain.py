@@ -21,7 +21,11 @@ from eth.estimators.gas import binary_gas_search_exact
 from eth.exceptions import HeaderNotFound, TransactionNotFound
 from eth.vm.spoof import SpoofTransaction
 from eth_account import Account
-from eth_tester.backends.pyevm.main import PyEVMBackend
+from eth_tester.backends.pyevm.main import (
+    PyEVMBackend,
+    generate_genesis_state_for_keys,
+    get_account_keys_from_mnemonic,
+)
 from eth_utils import to_wei
 
 TEST_MNEMONIC = "test test test test test test test test test test test junk"
@@ -82,17 +86,26 @@ class DevChain:
         accounts: int = DEFAULT_ACCOUNTS,
         balance: int = DEFAULT_BALANCE,
         mnemonic: str = TEST_MNEMONIC,
+        genesis_state: dict | None = None,
+        genesis_timestamp: int | None = None,
     ):
+        """`genesis_state` adds accounts (address → balance, nonce, code, storage) to the
+        development accounts' genesis; `genesis_timestamp` fixes the genesis block's time
+        (the wall clock by default)."""
         self.chain_id = chain_id
         self.lock = threading.RLock()
         self.auto_mine = True
         self.time_offset = 0
-        backend = PyEVMBackend.from_mnemonic(
-            mnemonic,
-            genesis_state_overrides={"balance": balance},
-            num_accounts=accounts,
-            hd_path=HD_PATH,
+        keys = list(get_account_keys_from_mnemonic(mnemonic, quantity=accounts, hd_path=HD_PATH))
+        state = generate_genesis_state_for_keys(keys, overrides={"balance": balance})
+        state.update(genesis_state or {})
+        parameters = PyEVMBackend.generate_genesis_params(
+            overrides=None if genesis_timestamp is None else {"timestamp": genesis_timestamp}
         )
+        # Without a mnemonic eth-tester names cheap placeholder keys for the genesis accounts
+        # instead of deriving one per account (20 ms each); the development accounts' are ours.
+        backend = PyEVMBackend(genesis_parameters=parameters, genesis_state=state)
+        backend.account_keys = keys
         self.backend = backend
         self._adopt_chain_id(chain_id)
         self._snapshots: dict[int, bytes] = {}

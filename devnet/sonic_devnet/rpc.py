@@ -10,12 +10,14 @@ from eth_account.messages import encode_defunct, encode_typed_data
 from eth_bloom import BloomFilter
 from eth_utils import to_wei
 
+from . import defi
 from . import serialize as out
 from .chain import CallRequest, ChainError, DevChain
 
 PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS = -32700, -32600, -32601, -32602
 CLIENT_VERSION = "SonicDevnet/1.0/py-evm"
 MAX_LOG_RANGE = 10_000
+MAX_SEALS = 100
 
 
 class RPCError(Exception):
@@ -101,7 +103,7 @@ class Methods:
         self.chain = chain
 
     def table(self):
-        names = [n for n in dir(self) if n.startswith(("eth_", "net_", "web3_", "evm_", "personal_"))]
+        names = [n for n in dir(self) if n.startswith(("eth_", "net_", "web3_", "evm_", "personal_", "sonic_"))]
         return {name: getattr(self, name) for name in names}
 
     # Network
@@ -353,6 +355,15 @@ class Methods:
         seconds = param(params, 0, "seconds")
         seconds = seconds if isinstance(seconds, int) else parse_quantity(seconds, "seconds")
         return self.chain.increase_time(seconds)
+
+    def sonic_sealEpoch(self, params):
+        """Seals `count` (default 1, at most 100) epochs of the SFC, a block each; returns the
+        numbers of the sealed epochs."""
+        count = param(params, 0, "count", 1)
+        count = count if isinstance(count, int) and not isinstance(count, bool) else parse_quantity(count, "count")
+        if not 1 <= count <= MAX_SEALS:
+            raise RPCError(INVALID_PARAMS, f"count: must be 1 to {MAX_SEALS} epochs, got {count}")
+        return [out.quantity(epoch) for epoch in defi.seal_epochs(self.chain, count)]
 
     def evm_snapshot(self, params):
         return out.quantity(self.chain.snapshot())

@@ -10,10 +10,12 @@ import signal
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from eth_utils import from_wei, to_checksum_address
 
+from . import defi
 from .chain import DEFAULT_ACCOUNTS, DEFAULT_CHAIN_ID, DevChain
 from .rpc import Dispatcher
 
@@ -92,7 +94,10 @@ def main(argv=None) -> int:
     if args.block_time < 0:
         parser.error("--block-time: must be 0 or more seconds")
 
-    chain = DevChain(chain_id=args.chain_id, accounts=args.accounts)
+    started = time.monotonic()
+    genesis_time = defi.genesis_timestamp()
+    chain = DevChain(chain_id=args.chain_id, accounts=args.accounts,
+                     genesis_state=defi.load_genesis(genesis_time), genesis_timestamp=genesis_time)
     stop = threading.Event()
     if args.block_time > 0:
         chain.auto_mine = False
@@ -106,7 +111,8 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
 
     mode = f"a block every {args.block_time:g} s" if args.block_time else "a block per transaction"
-    print(f"sonic-devnet: chain id {args.chain_id}, {mode}, http://{args.host}:{args.port}", flush=True)
+    print(f"sonic-devnet: chain id {args.chain_id}, {mode}, http://{args.host}:{args.port} "
+          f"(genesis built in {time.monotonic() - started:.2f} s)", flush=True)
     for address in chain.accounts:
         balance = from_wei(chain.balance(address, "latest"), "ether")
         print(f"  {to_checksum_address(address)}  {balance} S", flush=True)

@@ -40,6 +40,12 @@ extension [ABIValue] {
         return number
     }
 
+    /// The first value as a `UInt64`: epochs, ids, Unix times (a larger one is refused).
+    func uint64(_ function: ABISignature) throws -> UInt64 {
+        guard let value = try uint(function).uint64 else { throw UnexpectedOutput(function: function.canonical) }
+        return value
+    }
+
     func bool(_ function: ABISignature) throws -> Bool {
         guard case .bool(let value)? = first else { throw UnexpectedOutput(function: function.canonical) }
         return value
