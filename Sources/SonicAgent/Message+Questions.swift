@@ -68,6 +68,15 @@ extension Message {
             return !seesBalance
         }
         if words.starts(with: ["is", "it"]) { return !seesBalance }
+        // "how is the balance of wS calculated?", "how are fees split?": how something works.
+        if words.starts(with: ["how", "is"]) || words.starts(with: ["how", "are"]) { return !seesBalance }
+        // "does holding S earn anything?", "can my balance go negative?": a yes-or-no question
+        // about how things are, not a request ("can you…", "could I…", "do I have…").
+        if ["does", "can", "could", "will", "would"].contains(words.first ?? ""), words.count > 2,
+           !["you", "u", "i", "we", "someone", "somebody", "smart", "sonic"].contains(words[1]) {
+            // "does my wallet have any USDC?" asks what it holds.
+            return !seesBalance && !has(["have", "has", "hold", "holds", "own", "owns", "contain", "contains"])
+        }
         if words.starts(with: ["is", "my"]) || words.starts(with: ["are", "my"]) {
             let size: Set<String> = ["above", "below", "over", "under", "more", "less", "zero", "empty", "low", "high", "in", "still", "left"]
             return numbers.isEmpty && !has(size)
