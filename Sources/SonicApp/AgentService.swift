@@ -23,6 +23,9 @@ public struct AgentService: Sendable {
     var nft: NFTService? = nil
     /// Helps with what the parser cannot place, when configured (`SONIC_LLM_PROVIDER`).
     var model: (any LanguageModel)? = nil
+    /// The person's alerts, set and stopped in words (`AgentService+Alerts`), and whether they subscribe (more alerts).
+    var alerts: AlertService? = nil
+    var subscribers: SubscriberCache? = nil
 
     /// A card the dashboard shows under the reply: a transaction to confirm, or a page to open.
     public struct Card: Encodable, Sendable {
@@ -216,6 +219,8 @@ public struct AgentService: Sendable {
             return (Self.understood(request, nativeSymbol: symbol), [], nil)
         case .defiInfo:
             return answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
+        case .alert(let request, let address):
+            return await carryOut(request, for: address)
         case .answer(let query):
             return answer(query, fallback: "I can check balances, prepare transfers for your wallet, follow transactions, show gas prices and manage your premium subscription.")
         case .clarify(let question):
