@@ -166,7 +166,8 @@ function sayBackground() {
 
 notifyButton.addEventListener("click", async () => {
   const answer = await turnBackgroundOn(!backgroundOn());
-  if (answer === "denied") formState.textContent = "Your browser blocks notifications for this site: allow them in its settings.";
+  document.getElementById("notify-state").textContent = answer === "denied"
+    ? "Your browser blocks notifications for this site: allow them in its settings." : "";
   sayBackground();
 });
 

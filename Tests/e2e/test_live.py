@@ -95,9 +95,18 @@ def test_the_history_page_adds_what_arrives_at_the_top(stack, browser):
 
 def test_browser_notifications_are_asked_for_only_on_a_click_and_shown_in_a_hidden_tab(stack, browser):
     page = open_signed_in(browser, stack)
+    # Count the page's requests for permission from its first script on.
+    page.context.add_init_script("""(() => { window.asked = 0; const ask = Notification.requestPermission.bind(Notification);
+        Notification.requestPermission = () => { window.asked += 1; return ask(); }; })();""")
+    page.reload()
     button = page.get_by_role("button", name="Also notify me while this tab is in the background")
     expect(button).to_be_visible(timeout=10_000)
-    assert page.evaluate("Notification.permission") == "default"  # nothing asked on load
+    expect(page.locator("#alerts-count")).to_be_visible(timeout=10_000)
+    assert page.evaluate("window.asked") == 0  # nothing asked on load
+    # Refused by the browser: the page says where to allow them.
+    button.click()
+    expect(page.locator("#notify-state")).to_have_text("Your browser blocks notifications for this site: allow them in its settings.")
+    assert page.evaluate("window.asked") == 1
     page.context.grant_permissions(["notifications"], origin=stack.url)
     button.click()
     expect(page.get_by_role("button", name="Stop browser notifications")).to_have_attribute("aria-pressed", "true")
