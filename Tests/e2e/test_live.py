@@ -93,6 +93,33 @@ def test_the_history_page_adds_what_arrives_at_the_top(stack, browser):
     page.context.close()
 
 
+HIDE = """(hidden) => {
+    Object.defineProperty(document, "visibilityState", { get: () => (hidden ? "hidden" : "visible"), configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_hidden_tab_stops_its_feed_and_catches_up_when_shown(stack, browser):
+    page = open_signed_in(browser, stack)
+    page.clock.install()
+    page.reload()
+    live = page.locator("body")
+    expect(live).to_have_attribute("data-live", "on", timeout=10_000)
+    page.evaluate(HIDE, True)
+    page.clock.run_for(60_000)
+    expect(live).to_have_attribute("data-live", "on")  # a while hidden: still following
+    page.clock.run_for(61_000)
+    expect(live).to_have_attribute("data-live", "off")  # past 2 minutes: stopped, nothing asked
+    sent = send(stack, S // 8)
+    stack.wait_indexed()
+    page.wait_for_timeout(1_000)
+    expect(page.locator(f'#activity li[data-hash="{sent}"]')).to_have_count(0)
+    page.evaluate(HIDE, False)  # shown again: from its cursor, what came meanwhile at once
+    expect(page.locator(f'#activity li[data-hash="{sent}"]')).to_contain_text("Received 0.125 S", timeout=10_000)
+    expect(live).to_have_attribute("data-live", "on")
+    page.context.close()
+
+
 def test_browser_notifications_are_asked_for_only_on_a_click_and_shown_in_a_hidden_tab(stack, browser):
     page = open_signed_in(browser, stack)
     # Count the page's requests for permission from its first script on.
@@ -116,9 +143,8 @@ def test_browser_notifications_are_asked_for_only_on_a_click_and_shown_in_a_hidd
         window.shown = [];
         const Real = window.Notification;
         window.Notification = class extends Real { constructor(title, options) { super(title, options); window.shown.push(options.body); } };
-        Object.defineProperty(document, "visibilityState", { get: () => "hidden", configurable: true });
-        document.dispatchEvent(new Event("visibilitychange"));
     }""")
+    page.evaluate(HIDE, True)
     sent = send(stack, 3 * S)
     expect(page.locator(f'#activity li[data-hash="{sent}"]')).to_be_visible(timeout=10_000)
     expect(page.locator("#notices .notice", has_text="Received 3 S from 0x7099…79C8.")).to_have_count(1)
