@@ -50,7 +50,7 @@ coverage: deps contracts
 	scripts/coverage.sh
 
 # Figures with their references and targets (release build; see docs/benchmarks.md).
-bench: deps contracts
+bench: deps deps-browser contracts
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	swift build -c release $(SWIFT_FLAGS)
 	status=0; \
@@ -60,6 +60,7 @@ bench: deps contracts
 	.venv/bin/python scripts/bench_longpoll.py || status=1; \
 	BENCH_SECONDS=$(or $(BENCH_SECONDS),3) .venv/bin/python scripts/bench_slownode.py || status=1; \
 	.venv/bin/python scripts/bench_hostile.py || status=1; \
+	.venv/bin/python scripts/bench_live.py || status=1; \
 	exit $$status
 
 # Many people at once for LOAD_MINUTES (default 10), LOAD_USERS (default 800) of them (the node
@@ -86,7 +87,7 @@ reliability: deps-load build-debug contracts
 # The agent's understanding on the development set: accuracy and every failure.
 eval: deps
 	swift build -c release --product sonic $(SWIFT_FLAGS)
-	.venv/bin/python scripts/eval-agent.py --sonic .build/release/sonic Tests/Fixtures/agent-dev.jsonl Tests/Fixtures/agent-dev-defi.jsonl Tests/Fixtures/agent-holdout-own.jsonl Tests/Fixtures/agent-holdout-own-2.jsonl
+	.venv/bin/python scripts/eval-agent.py --sonic .build/release/sonic Tests/Fixtures/agent-dev.jsonl Tests/Fixtures/agent-dev-defi.jsonl Tests/Fixtures/agent-dev-alerts.jsonl Tests/Fixtures/agent-holdout-own.jsonl Tests/Fixtures/agent-holdout-own-2.jsonl
 
 # libFuzzer targets of the Ethereum core, FUZZ_SECONDS each (default 60; see docs/fuzzing.md).
 fuzz: deps

@@ -6,7 +6,8 @@ python scripts/eval-agent.py [SET.jsonl ...] [--conversations SCRIPTS.jsonl] [--
 
 Each SET is measured on its own, with both figures. SET defaults to the development set,
 Tests/Fixtures/agent-dev.jsonl (its labelling rules are Tests/Fixtures/agent-labels.md); `make
-eval` also measures agent-dev-defi.jsonl (our own DeFi phrasings, tuned on) and
+eval` also measures agent-dev-defi.jsonl and agent-dev-alerts.jsonl (our own DeFi and alert
+phrasings, tuned on) and
 agent-holdout-own.jsonl and agent-holdout-own-2.jsonl (our own held-out checks, never tuned on). SCRIPTS defaults to
 Tests/Fixtures/agent-conversations.jsonl.
 

@@ -32,16 +32,17 @@ export function apiURL(path) {
 /**
  * One API request. `body` goes as JSON, or as it is when it is FormData (a multipart upload).
  * `answers` lists error statuses whose document is an answer rather than a problem (the health
- * check's 503). Resolves to the JSON answer (null for 204); throws ApiError for a problem.
+ * check's 503); `signal` (an AbortSignal) gives the request up. Resolves to the JSON answer (null
+ * for 204); throws ApiError for a problem.
  */
-export async function api(path, { method = "GET", body, answers = [] } = {}) {
+export async function api(path, { method = "GET", body, answers = [], signal } = {}) {
   const headers = { Accept: "application/json" };
   const json = body !== undefined && !(body instanceof FormData);
   if (json) headers["Content-Type"] = "application/json";
   const csrf = sessionStorage.getItem(CSRF_KEY);
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
   const response = await fetch(apiURL(path), {
-    method, headers, body: json ? JSON.stringify(body) : body, credentials: "same-origin",
+    method, headers, body: json ? JSON.stringify(body) : body, credentials: "same-origin", signal,
   });
   if (response.status === 204) return null;
   let data;

@@ -1,12 +1,16 @@
 // Dashboard: the network card (status.js) with the gas price and the fee of the last blocks, the
-// balance card (status.js), the premium line and time left, and the latest transactions of
-// the connected address, from the indexer. All inserted as text.
+// balance card (status.js), the premium line and time left, the latest transactions of the
+// connected address, from the indexer, and the alerts card (alerts.js). The address's feed
+// (live.js) has them read again the moment something of the address is indexed or changes
+// state; the network card is read on load, on Refresh and with the feed. All inserted as text.
 
-import "./status.js";
+import "./alerts.js";
+import { refreshHealth } from "./status.js";
 import { describeEntry } from "./activity.js";
 import { api, el, nativeSymbol } from "./api.js";
 import { cardState, failed } from "./card.js";
 import { addressNode, amountNode, dayText, gweiText, relativeTime, timeNode } from "./format.js";
+import { onFeed } from "./live.js";
 import { drawFees, premiumBar } from "./pictures.js";
 import { onChange } from "./wallet.js";
 
@@ -15,7 +19,6 @@ const bar = document.getElementById("premium-bar");
 const list = document.getElementById("activity");
 const empty = document.getElementById("activity-empty");
 const gas = document.getElementById("gas-price");
-const FEES_MS = 15_000;
 
 async function loadFees() {
   try {
@@ -27,8 +30,9 @@ async function loadFees() {
   await drawFees(document.getElementById("fee-chart"), document.getElementById("fee-state"));
 }
 
-async function loadPremium(address) {
-  cardState(premium, "loading", "Loading your subscription…");
+// `quiet`: read again for the feed, the line kept as it is until the answer.
+async function loadPremium(address, quiet = false) {
+  if (!quiet) cardState(premium, "loading", "Loading your subscription…");
   try {
     const [status, symbol] = await Promise.all([api(`/subscription/${address}`), nativeSymbol()]);
     if (status.active) {
@@ -52,14 +56,14 @@ function activityItem(entry, symbol) {
   const words = describeEntry(entry, symbol);
   const moved = entry.token_id ? el("span", {}, words.amount)
     : amountNode(entry.amount_wei, entry.token_decimals, entry.token, { direction: entry.direction });
-  return el("li", {},
+  return el("li", { "data-hash": entry.hash },
     el("span", { class: "activity-what" }, words.sentence, entry.counterparty ? [" · ", addressNode(entry.counterparty)] : null),
     el("span", { class: "activity-when" }, entry.status === "failed" ? el("span", { class: "status-bad" }, `Failed: ${entry.reason} · `) : null,
       moved, " · ", timeNode(entry.time)));
 }
 
 async function loadActivity(address) {
-  cardState(empty, "loading", "Loading your latest transactions…");
+  if (!list.children.length) cardState(empty, "loading", "Loading your latest transactions…");
   try {
     // The history is the indexer's: it is shown even when the node cannot say the symbol.
     const [page, symbol] = await Promise.all([api(`/history/${address}?limit=5`), nativeSymbol().catch(() => null)]);
@@ -72,7 +76,7 @@ async function loadActivity(address) {
 }
 
 loadFees();
-setInterval(loadFees, FEES_MS);
+document.getElementById("network-refresh").addEventListener("click", () => { refreshHealth(); loadFees(); });
 
 let shownFor = null;
 onChange((wallet) => {
@@ -81,4 +85,11 @@ onChange((wallet) => {
     loadPremium(wallet.account);
     loadActivity(wallet.account);
   }
+});
+
+onFeed((changes, address) => {
+  loadFees();
+  if (!shownFor || address !== shownFor.toLowerCase() || changes.every((change) => change.kind === "alert")) return;
+  loadActivity(shownFor);
+  loadPremium(shownFor, true);
 });

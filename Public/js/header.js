@@ -1,8 +1,9 @@
 // The wallet button (with a menu when several wallets are installed) and the network badge on
-// every page.
+// every page; the notices of the connected address's feed (notices.js) on every page too.
 
 import { connect, onChange, restoreSession, signIn, state, switchNetwork, availableWallets } from "./wallet.js";
 import { shortAddress } from "./api.js";
+import "./notices.js";
 
 const button = document.getElementById("wallet-button");
 const status = document.getElementById("wallet-status");

@@ -1,12 +1,15 @@
 // History page: the indexed history of the connected (or any) address, newest first, with
 // filters, "load older" through the API's keyset cursor, status pills, failures explained,
 // explorer links and the CSV export; above them, the address's activity by day. Figures are
-// written by format.js (short, exact on hover and copy). Everything from the API is inserted as text.
+// written by format.js (short, exact on hover and copy). When the page shows the connected
+// address, what the feed (live.js) reports is added at the top the moment it is indexed, and a
+// row whose state changed is replaced. Everything from the API is inserted as text.
 
 import { describeEntry } from "./activity.js";
 import { api, apiURL, el, nativeSymbol } from "./api.js";
 import { cardState, failed } from "./card.js";
 import { addressNode, amountNode, shortAddress, timeNode } from "./format.js";
+import { onFeed } from "./live.js";
 import { drawActivity } from "./pictures.js";
 import { onChange } from "./wallet.js";
 
@@ -30,6 +33,11 @@ function filters() {
   return params;
 }
 
+// One entry of a transaction: the same transaction may move S and a token, or two tokens.
+function entryKey(entry) {
+  return [entry.hash, entry.type, entry.direction, entry.token_address || entry.nft_contract || "", entry.token_id || ""].join(":");
+}
+
 function row(entry, symbol) {
   const words = describeEntry(entry, symbol);
   const status = el("span", { class: `pill pill-${entry.status}` }, entry.status === "failed" ? "Failed" : "Confirmed");
@@ -39,7 +47,7 @@ function row(entry, symbol) {
   // A call or a deployment that moved no value has no amount to show.
   const still = entry.amount_wei === "0" && (entry.type === "contract_call" || entry.type === "contract_creation");
   const moved = words.amount || (still ? "—" : amountNode(entry.amount_wei, entry.token_decimals, entry.token, { direction: entry.direction }));
-  return el("tr", { class: entry.status === "failed" ? "failed" : "" },
+  return el("tr", { class: entry.status === "failed" ? "failed" : "", "data-key": entryKey(entry), "data-status": entry.status },
     el("td", { "data-label": "When" }, timeNode(entry.time), " ", hashLink),
     el("td", { "data-label": "What" }, words.what),
     el("td", { "data-label": "With" }, entry.counterparty ? addressNode(entry.counterparty) : "—"),
@@ -71,13 +79,45 @@ async function load(reset) {
     cursor = page.next_cursor;
     more.hidden = !cursor;
     table.hidden = rows.children.length === 0;
-    const indexed = page.indexed_block == null ? "" : ` Indexed up to block ${page.indexed_block.toLocaleString("en-US")}.`;
-    if (rows.children.length === 0) cardState(meta, "empty", `Nothing yet for ${shortAddress(page.address)}.${indexed}`);
-    else cardState(meta, "note", `${rows.children.length} shown for ${shortAddress(page.address)}.${indexed}`);
+    sayShown(page);
   } catch (error) {
     cardState(meta, "error", failed("History", error));
   }
 }
+
+// How many rows are shown, and how far the index has come, under the filters.
+function sayShown(page) {
+  const indexed = page.indexed_block == null ? "" : ` Indexed up to block ${page.indexed_block.toLocaleString("en-US")}.`;
+  if (rows.children.length === 0) cardState(meta, "empty", `Nothing yet for ${shortAddress(page.address)}.${indexed}`);
+  else cardState(meta, "note", `${rows.children.length} shown for ${shortAddress(page.address)}.${indexed}`);
+}
+
+// The newest page again: entries not shown yet go on top (newest first), changed ones are replaced.
+async function refreshTop() {
+  const params = new URLSearchParams(query.params);
+  params.set("limit", String(PAGE));
+  try {
+    const [page, symbol] = await Promise.all([api(`/history/${query.address}?${params}`), nativeSymbol().catch(() => null)]);
+    const shown = new Map([...rows.children].map((tr) => [tr.dataset.key, tr]));
+    const fresh = [];
+    for (const entry of page.entries) {
+      const old = shown.get(entryKey(entry));
+      if (!old) fresh.push(row(entry, symbol));
+      else if (old.dataset.status !== entry.status) old.replaceWith(row(entry, symbol));
+    }
+    if (!fresh.length) return;
+    rows.prepend(...fresh);
+    table.hidden = false;
+    sayShown(page);
+    drawActivity(document.getElementById("activity-chart"), document.getElementById("activity-chart-state"), query.address);
+  } catch (error) {
+    cardState(meta, "error", failed("History", error));
+  }
+}
+
+onFeed((changes, address) => {
+  if (query && query.address.toLowerCase() === address && changes.some((change) => change.kind !== "alert")) refreshTop();
+});
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();

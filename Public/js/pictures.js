@@ -30,7 +30,7 @@ export function balanceSummary(data, symbol) {
 
 /** Draws `address`'s balance over the last days into `container`, its states in `line`. */
 export async function drawBalance(container, line, address, symbol) {
-  cardState(line, "loading", "Loading your balance over time…");
+  if (!container.childElementCount) cardState(line, "loading", "Loading your balance over time…");
   try {
     const data = await balanceSeries(address);
     const points = data.points.map((point) => ({ label: day(point.date), value: BigInt(point.balance_wei) }));
@@ -54,7 +54,7 @@ export function activitySummary(points) {
 
 /** Draws `address`'s transactions per day into `container`, its states in `line`. */
 export async function drawActivity(container, line, address) {
-  cardState(line, "loading", "Loading activity by day…");
+  if (!container.childElementCount) cardState(line, "loading", "Loading activity by day…");
   try {
     const data = await balanceSeries(address);
     const summary = activitySummary(data.points);

@@ -1,15 +1,16 @@
-// Network card: reads /api/health and shows the chain id and the latest block. Balance card: the
-// native coin and the known tokens of the connected address (short, exact on hover and copy; the
-// symbol is the row's name), with a stale marker, and the balance over the last days drawn from
-// the indexed history. Everything from the API is inserted as text, never as HTML.
+// Network card: reads /api/health and shows the chain id and the latest block: on load, when the
+// person presses Refresh, and when the address's feed brings news (no timer: an open tab does
+// not ask the node every few seconds). Balance card: the native coin and the known tokens of the
+// connected address (short, exact on hover and copy; the symbol is the row's name), with a stale
+// marker, and the balance over the last days drawn from the indexed history, read again the
+// moment the feed says the address changed. Everything from the API is inserted as text.
 
 import { api, el } from "./api.js";
 import { cardState, failed } from "./card.js";
 import { amountNode } from "./format.js";
+import { onFeed } from "./live.js";
 import { drawBalance } from "./pictures.js";
 import { onChange } from "./wallet.js";
-
-const REFRESH_MS = 3000;
 
 function show(id, text, className) {
   const element = document.getElementById(id);
@@ -18,7 +19,8 @@ function show(id, text, className) {
   if (className !== undefined) element.className = className;
 }
 
-async function refresh() {
+/** Reads the service's health into the network card. */
+export async function refreshHealth() {
   try {
     // A degraded service answers 503 with the same document, saying what is wrong.
     const health = await api("/health", { answers: [503] });
@@ -37,8 +39,8 @@ async function refresh() {
   }
 }
 
-refresh();
-setInterval(refresh, REFRESH_MS);
+refreshHealth();
+onFeed(() => refreshHealth());
 
 const balanceList = document.getElementById("balance-list");
 const balanceEmpty = document.getElementById("balance-empty");
@@ -81,4 +83,7 @@ if (balanceList) {
     }
   });
   refreshButton.addEventListener("click", () => shownFor && loadBalance(shownFor));
+  onFeed((changes, address) => {
+    if (shownFor && address === shownFor.toLowerCase() && changes.some((change) => change.kind !== "alert")) loadBalance(shownFor);
+  });
 }

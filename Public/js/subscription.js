@@ -1,8 +1,9 @@
 // Premium: the connected address's subscription (active, expiry, price), and buying or
 // extending it by N months through the wallet, previewed first, followed to its final state;
-// the time left drawn as a bar.
+// the time left drawn as a bar; and what Premium buys, in the figures the server is configured
+// with (GET /api/plans), so no number is written twice.
 
-import { api, nativeSymbol } from "./api.js";
+import { api, el, nativeSymbol } from "./api.js";
 import { cardState, failed } from "./card.js";
 import { amountNode, exactTime, readableAmount, relativeTime } from "./format.js";
 import { premiumBar } from "./pictures.js";
@@ -69,6 +70,31 @@ async function load(address) {
   }
 }
 
+// A limit of 0 is none at all.
+function allowance(value, unit) {
+  return value === 0 ? "no limit" : `${value.toLocaleString("en-US")} ${unit}`;
+}
+
+async function loadPlans() {
+  const line = document.getElementById("plans-state");
+  try {
+    const plans = await api("/plans");
+    const rows = [
+      ["Alerts", (plan) => (plan.alerts === 0 ? "none" : `${plan.alerts}`)],
+      ["Alerts sent to a webhook", (plan) => (plan.webhooks ? "yes" : "no")],
+      ["Requests to the API", (plan) => allowance(plan.requests_per_minute, "a minute")],
+      ["Agent's language-model help", (plan) => allowance(plan.model_calls_per_day, "messages a day")],
+    ];
+    document.getElementById("plans-rows").replaceChildren(...rows.map(([name, say]) =>
+      el("tr", {}, el("th", { scope: "row" }, name), el("td", {}, say(plans.signed_in)), el("td", {}, say(plans.premium)))));
+    document.getElementById("plans-table").hidden = false;
+    cardState(line, "ready");
+  } catch (error) {
+    cardState(line, "error", failed("The plans", error));
+  }
+}
+
+loadPlans();
 monthsInput.addEventListener("change", showTotal);
 form.addEventListener("submit", async (event) => {
   event.preventDefault();

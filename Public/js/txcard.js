@@ -1,8 +1,10 @@
 // A prepared transaction as a card: summary, recipient, fee and simulation, with Confirm (the
-// person's wallet signs and sends) and Cancel; then its status followed by long-poll until final.
+// person's wallet signs and sends) and Cancel; then its status followed by long-poll until final,
+// and a notice (notices.js) when it settles.
 
 import { api, el, nativeSymbol } from "./api.js";
 import { addressNode, amountNode, feeNode, shortAddress } from "./format.js";
+import { notify } from "./notices.js";
 import { explorerLink, sendTransaction } from "./wallet.js";
 
 async function follow(hash, line, symbol) {
@@ -74,6 +76,8 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
       node.append(el("p", { class: "mono" }, "Transaction ", link ? el("a", { href: link, rel: "noopener" }, shortAddress(hash)) : hash));
       status.textContent = "Pending…";
       const final = await follow(hash, status, symbol);
+      if (final === "confirmed") notify(hash, `Confirmed: ${prepared.summary}`, "ok");
+      else if (final !== "pending") notify(hash, `${prepared.summary}: ${status.textContent}`, "bad");
       if (final === "confirmed" && onConfirmed) onConfirmed(hash);
     } catch (error) {
       status.textContent = error.code === 4001 ? "You declined in your wallet; nothing was sent." : `Not sent: ${error.message}`;

@@ -11,9 +11,9 @@ extension API {
         // check. Otherwise an unreadable session only means the signed-out rate limit.
         let session = Self.isWrite(request) && SessionCookie.token(in: request) != nil
             ? try await session(of: request) : try? await session(of: request)
-        // Signed in: twice the limit; signed-in subscribers: four times.
+        // Signed in: twice the limit; signed-in subscribers: four times (`Plans`).
         var weight: Double = 1
-        if let session { weight = await app.subscribers.isSubscriber(session.address.lowercased) ? 4 : 2 }
+        if let session { weight = Plans.requestWeight(subscriber: await app.subscribers.isSubscriber(session.address.lowercased)) }
         try admit(request, to: route, session: session, weight: weight)
     }
 

@@ -16,7 +16,8 @@ extension API {
         let signedIn = try await session(of: call.request)?.address
         var caller = ModelCaller(key: "ip:\(call.request.remoteAddress)", weight: 1)
         if let signedIn {
-            caller = ModelCaller(key: "address:\(signedIn.lowercased)", weight: await app.subscribers.isSubscriber(signedIn.lowercased) ? 4 : 1)
+            let subscriber = await app.subscribers.isSubscriber(signedIn.lowercased)
+            caller = ModelCaller(key: "address:\(signedIn.lowercased)", weight: Plans.modelCallWeight(subscriber: subscriber))
         }
         let answer = try await ModelCaller.$current.withValue(caller) {
             try await app.agent.handle(message: body.message, conversation: body.conversation, signedIn: signedIn)

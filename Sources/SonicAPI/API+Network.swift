@@ -17,6 +17,11 @@ extension API {
         await .json(try app.networkInfo.info())
     }
 
+    /// GET /api/plans: what a visitor may do signed out, signed in and with Premium (the configuration's figures).
+    func plans() -> Response {
+        .json(Plans(configuration: app.configuration))
+    }
+
     /// GET /api/balance/{address}[?tokens=USDC,WS]: S and the named tokens, cached (stale while the node is down).
     func balance(_ call: Route.Call) async throws -> Response {
         let (address, tokens) = try balanceInput(call)

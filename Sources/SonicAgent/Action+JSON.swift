@@ -7,6 +7,7 @@ extension Action: Encodable {
     enum CodingKeys: String, CodingKey {
         case kind, address, from, to, amount, token, share, transfers, next, limit, period, flow, hash, months, name, description
         case tokenIn = "token_in", tokenOut = "token_out", text, operation, validator, slippage, request, spender
+        case alert, minimum, days
     }
 
     /// The name of the case: "send", "clarify", "refuse"…
@@ -27,6 +28,7 @@ extension Action: Encodable {
         case .defi: "defi"
         case .defiInfo: "defi_info"
         case .answer: "answer"
+        case .alert: "alert"
         case .smallTalk: "small_talk"
         case .confirmInWallet: "confirm_in_wallet"
         case .clarify: "clarify"
@@ -77,6 +79,20 @@ extension Action: Encodable {
             try container.encodeIfPresent(description, forKey: .description)
         case .defi(let request):
             try encode(request, into: &container)
+        case .alert(let request, let address):
+            try container.encode(address.checksummed, forKey: .address)
+            switch request {
+            case .set(let kind, let minimum, let days):
+                try container.encode("set", forKey: .operation)
+                try container.encode(kind.rawValue, forKey: .alert)
+                try container.encodeIfPresent(minimum?.text, forKey: .minimum)
+                try container.encodeIfPresent(days, forKey: .days)
+            case .list:
+                try container.encode("list", forKey: .operation)
+            case .stop(let kind):
+                try container.encode("stop", forKey: .operation)
+                try container.encodeIfPresent(kind?.rawValue, forKey: .alert)
+            }
         case .answer(let query):
             try container.encode(query, forKey: .text)
         case .smallTalk(let talk):

@@ -33,6 +33,8 @@ public enum Action: Sendable, Equatable {
     /// A question about staking, lending or yields: answered from what we know.
     case defiInfo
     case answer(query: String)
+    /// Set, list or stop the signed-in person's alerts (`address`), in words (`Planner+Alerts`).
+    case alert(AlertRequest, address: Address)
     /// A greeting, thanks or goodbye, answered in kind.
     case smallTalk(SmallTalk)
     /// "Yes" to a card already shown: the confirmation happens in the wallet, not here.

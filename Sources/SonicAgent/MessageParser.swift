@@ -93,6 +93,8 @@ public struct MessageParser: Sendable {
             if m.hashes.count == 1 && m.addresses.isEmpty { return .transactionStatus }
             if m.addresses.count == 1 && m.hashes.isEmpty { return .transactionHistory }
         }
+        // Alerts ("tell me when I receive S", "stop the alerts"): no intent of their own (Message+Alerts).
+        if m.alertRequest != nil { return .generalQuery }
         // "deploy a collection called Sonic Punks with symbol SPUNK" makes NFTs.
         if m.makesCollection { return .nftCreation }
         // Things we do not do: deploying tokens or contracts, QR codes.

@@ -28,6 +28,8 @@ public struct Planner: Sendable {
         let shown = state.cardShown
         state.cardShown = false
 
+        // "stop the alerts" is about alerts, not a cancel of what is pending.
+        if parsed.intent == .generalQuery, let request = message.alertRequest { return (parsed, alert(request, connected: connected), state) }
         if message.isCancel { return (parsed, .cancelled, ConversationState()) }
         if let refusal = refusal(parsed, message) { return (parsed, refusal, state) }
         if let reason = wrongDirection(parsed, message, connected: connected) {

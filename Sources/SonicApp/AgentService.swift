@@ -27,6 +27,9 @@ public struct AgentService: Sendable {
     var tokens: TokenService? = nil
     /// The allowances given: listed, revoked through a previewed card.
     var allowances: AllowanceService? = nil
+    /// The person's alerts, set and stopped in words (`AgentService+Alerts`), and whether they subscribe (more alerts).
+    var alerts: AlertService? = nil
+    var subscribers: SubscriberCache? = nil
 
     /// A card the dashboard shows under the reply: a transaction to confirm, or a page to open.
     public struct Card: Encodable, Sendable {
@@ -236,6 +239,8 @@ public struct AgentService: Sendable {
             return (Self.understood(request, nativeSymbol: symbol), [], nil)
         case .defiInfo:
             return await answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
+        case .alert(let request, let address):
+            return await carryOut(request, for: address)
         case .answer(let query):
             return await answer(query, fallback: "I can check balances, prepare transfers for your wallet, follow transactions, show gas prices and manage your premium subscription.")
         case .clarify(let question):

@@ -129,6 +129,11 @@ public final class App: Sendable {
         agent.nft = nft
         agent.tokens = tokens
         agent.allowances = allowances
+        alerts = AlertService(repository: store, clock: context.clock, allowPrivate: configuration.webhookAllowPrivate,
+                              limit: configuration.alertsPerAddress, subscriberLimit: configuration.alertsPerSubscriber)
+        subscribers = SubscriberCache(subscriptions: subscriptions)
+        agent.alerts = alerts
+        agent.subscribers = subscribers
         let modelCalls = RateLimiter(limit: configuration.llmCallsPerDay, period: 86_400)
         self.modelCalls = modelCalls
         if configuration.llmProvider != nil {
@@ -143,7 +148,6 @@ public final class App: Sendable {
         limiter = RateLimiter(limit: configuration.rateLimitPerMinute)
         ipCeiling = RateLimiter(limit: configuration.ipCeilingPerMinute)
         signIns = RateLimiter(limit: configuration.signInsPerHour, period: 3_600)
-        subscribers = SubscriberCache(subscriptions: subscriptions)
         let (balances, subscriptions, subscribers) = (balances, subscriptions, subscribers)
         watcher = TransactionWatcher(context: context, repository: store, waiters: waiters, unknownDropAfter: configuration.unknownTransactionSeconds,
                                      budget: configuration.watchReceiptsPerTick) { address in
@@ -151,8 +155,6 @@ public final class App: Sendable {
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)
         }
-        alerts = AlertService(repository: store, clock: context.clock, allowPrivate: configuration.webhookAllowPrivate,
-                              limit: configuration.alertsPerAddress, subscriberLimit: configuration.alertsPerSubscriber)
         feed = AddressFeed(repository: store, readsOnTheSpot: store != nil, waiters: waiters) { address in
             balances.expire(address)
             subscriptions.invalidate(address)

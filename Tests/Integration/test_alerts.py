@@ -2,51 +2,23 @@
 webhook; S arrives; the webhook receives the event signed with the alert's secret, the delivery
 log says delivered, and a page waiting on the address's feed learns of the alert."""
 
-import hashlib
-import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from eth_account import Account
 
 from siwe import ALICE, session_headers
-from stack import Stack, wait_until
+from stack import wait_until
+from webhooks import Receiver, check_signature, stack_with_local_webhooks
 
 S = 10**18
 BOB = Account.from_key("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a")  # a funded development account
 
 
-class Receiver:
-    """A webhook receiver on 127.0.0.1 that records what it is sent and answers 204."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                received.append((self.path, dict(self.headers), body))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("alerts")).start(contracts=True)
-    # Webhooks to loopback are allowed here only: the receiver is on this machine.
-    running.stop_fcgi()
-    running.start_fcgi(SONIC_WEBHOOK_ALLOW_PRIVATE="1")
-    running.start_sync(SONIC_WEBHOOK_ALLOW_PRIVATE="1")
+    running = stack_with_local_webhooks(tmp_path_factory.mktemp("alerts"))
     yield running
     running.stop()
 
@@ -75,9 +47,7 @@ def test_a_subscribers_webhook_receives_a_signed_alert_when_s_arrives(stack):
     wait_until(lambda: receiver.received, 20, "the webhook")
     path, received_headers, body = receiver.received[0]
     assert path == "/hooks" and received_headers["Content-Type"] == "application/json"
-    parts = dict(part.split("=", 1) for part in received_headers["X-Smart-Sonic-Signature"].split(","))
-    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(parts["v1"], expected)
+    assert check_signature(received_headers, body, secret)
     event = json.loads(body)
     assert event["type"] == "incoming" and event["hash"] == sent.lower() and event["amount_wei"] == str(3 * S // 2)
     assert event["message"].startswith("Received 1.5 S from 0x") and event["address"] == ALICE.address

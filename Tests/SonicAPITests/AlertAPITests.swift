@@ -80,3 +80,52 @@ import Testing
         #expect((endpoint.json(endpoint.get("/api/alerts/events", headers: session))["events"] as? [Any])?.isEmpty == true)
     }
 }
+
+/// Alerts set, listed and stopped in words through the agent: the same service and limits as
+/// the card, for the signed-in address only.
+@Suite struct AgentAlertTests {
+    let endpoint = try! EndpointTests(environment: ["SONIC_ALERTS_PER_ADDRESS": "2"])
+
+    func say(_ message: String, headers: [String: String] = [:]) -> String {
+        endpoint.json(endpoint.post("/api/agent", json: #"{"message":"\#(message)"}"#, headers: headers))["reply"] as? String ?? ""
+    }
+
+    @Test func theAgentSetsListsAndStopsTheSignedInPersonsAlerts() throws {
+        endpoint.services.chain.update {
+            $0.subscription = .init(expiresAt: 0, price: TestServices.s(1), active: false, paused: false)
+        }
+        #expect(say("tell me when I receive S").hasPrefix("Sign in first"))
+        let session = try endpoint.signIn()
+        let set = say("alert me if I get more than 2.5 S", headers: session)
+        #expect(set.hasPrefix("Done: you'll hear when at least 2.5 S arrives.") && set.hasSuffix("You have 1 of 2 alerts."), "\(set)")
+        #expect(say("let me know if a transaction of mine fails", headers: session).hasSuffix("You have 2 of 2 alerts."))
+        let third = say("alert me if premium is about to end", headers: session)
+        #expect(third.contains("has 2 alerts, the most it may have"), "\(third)")
+        let alerts = try #require(endpoint.json(endpoint.get("/api/alerts", headers: session))["alerts"] as? [[String: Any]])
+        #expect(alerts.compactMap { $0["kind"] as? String } == ["incoming", "failed"] && alerts.first?["minimum"] as? String == "2.5")
+        #expect(say("what alerts do I have", headers: session)
+                == "You have 2 alerts:\n• you'll hear when at least 2.5 S arrives\n• you'll hear when a transaction of yours fails")
+        #expect(say("stop alerting me about failed transactions", headers: session) == "Stopped: you'll hear when a transaction of yours fails.")
+        #expect(say("stop the alerts", headers: session) == "Stopped: you'll hear when at least 2.5 S arrives.")
+        #expect(say("stop the alerts", headers: session) == "You have no alerts to stop.")
+    }
+}
+
+/// What the Premium page reads: each plan's figures from the configuration, the weights being
+/// the ones admission and the agent's meter apply.
+@Suite struct PlansAPITests {
+    @Test func thePlansAreTheConfiguredLimitsWithTheirWeights() throws {
+        let endpoint = try EndpointTests(environment: ["SONIC_ALERTS_PER_ADDRESS": "2", "SONIC_ALERTS_PER_SUBSCRIBER": "9",
+                                                       "SONIC_RATE_LIMIT_PER_MINUTE": "50", "SONIC_LLM_CALLS_PER_DAY": "10"])
+        let answer = endpoint.get("/api/plans")
+        #expect(answer.status == 200)
+        let plans = endpoint.json(answer)
+        let signedOut = try #require(plans["signed_out"] as? [String: Any]), signedIn = try #require(plans["signed_in"] as? [String: Any])
+        let premium = try #require(plans["premium"] as? [String: Any])
+        #expect(signedOut["requests_per_minute"] as? Int == 50 && signedOut["alerts"] as? Int == 0 && signedOut["webhooks"] as? Bool == false)
+        #expect(signedIn["requests_per_minute"] as? Int == 100 && signedIn["model_calls_per_day"] as? Int == 10 && signedIn["alerts"] as? Int == 2)
+        #expect(signedIn["webhooks"] as? Bool == false)
+        #expect(premium["requests_per_minute"] as? Int == 200 && premium["model_calls_per_day"] as? Int == 40 && premium["alerts"] as? Int == 9)
+        #expect(premium["webhooks"] as? Bool == true)
+    }
+}

@@ -84,6 +84,26 @@ class TestWallet:
         return self.stack.devnet_request(method, params)
 
 
+def open_signed_in(browser, stack, path="/", scheme="light", width=1280, account="0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"):
+    """A page with the test wallet connected and signed in as `account`, in UTC, clipboard allowed."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme, timezone_id="UTC")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.url)
+    wallet = TestWallet(stack, account.lower())
+    context.expose_binding("__walletRequest", wallet.handle)
+    context.add_init_script(TEST_WALLET)
+    page = context.new_page()
+    page.console_messages = []
+    page.on("console", lambda message: page.console_messages.append(message.text))
+    page.goto(stack.url + "/")
+    page.get_by_role("button", name="Connect wallet").click()
+    expect(page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
+    if path != "/":
+        page.goto(stack.url + path)
+    return page
+
+
 def name_the_coin(page, symbol):
     """The page's /api/network answers `symbol` as the native coin's: a script that typed the
     real one ("S") instead of asking would show itself."""

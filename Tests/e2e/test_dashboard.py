@@ -19,10 +19,12 @@ def test_dashboard_shows_network_and_live_block_height(stack, page):
     assert page.locator("#chain-id").text_content() == "31337"
     assert page.locator("#service-status").text_content() == "All systems working"
 
-    # The page refreshes by itself: mine blocks and watch the number follow.
+    # Read again on Refresh (and with the connected address's feed, test_live.py), not on a timer.
     target = int(stack.rpc("eth_blockNumber"), 16) + 3
     for _ in range(3):
         stack.rpc("evm_mine")
+    page.wait_for_timeout(1_000)  # past the health report's cache time (SONIC_BALANCE_TTL=0.5 here)
+    page.get_by_role("button", name="Refresh network").click()
     expect(block).to_have_text(f"{target:,}", timeout=10_000)
     assert not [m for m in page.console_messages if "Content Security Policy" in m], page.console_messages
 
@@ -33,6 +35,8 @@ def test_dashboard_tells_when_the_node_is_down(stack, page):
     expect(status).to_have_text("All systems working")
     stack.stop_devnet()
     try:
+        page.wait_for_timeout(1_000)  # past the health report's cache time
+        page.get_by_role("button", name="Refresh network").click()
         expect(status).to_have_text("Degraded: node unreachable", timeout=15_000)
     finally:
         stack.start_devnet()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 import conftest
-from conftest import ARTIFACTS, TEST_WALLET, Stack
+from conftest import ARTIFACTS, Stack
 from shown import balance_text, day_text, exact_text, exact_time, gwei_text, plain_text, readable_text, relative_text
 
 ME = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -33,19 +33,8 @@ def stack(tmp_path_factory):
 
 
 def open_page(browser, stack, path="/", scheme="light", width=1280):
-    """A page with the test wallet connected and signed in, in UTC, clipboard allowed."""
-    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme, timezone_id="UTC")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.url)
-    wallet = conftest.TestWallet(stack, ME.lower())
-    context.expose_binding("__walletRequest", wallet.handle)
-    context.add_init_script(TEST_WALLET)
-    page = context.new_page()
-    page.goto(stack.url + "/")
-    page.get_by_role("button", name="Connect wallet").click()
-    expect(page.locator("#wallet-status")).to_have_text("Signed in", timeout=10_000)
-    if path != "/":
-        page.goto(stack.url + path)
-    return page
+    """A page with the test wallet connected and signed in as ME, in UTC, clipboard allowed."""
+    return conftest.open_signed_in(browser, stack, path, scheme, width, ME)
 
 
 def clipboard(page):
@@ -279,7 +268,7 @@ def test_with_the_node_down_the_balance_card_says_what_it_cannot_show(stack, bro
         meta = page.locator("#balance-meta")
         deadline = time.monotonic() + 15
         while "Stale: read" not in (meta.text_content() or "") and time.monotonic() < deadline:
-            page.get_by_role("button", name="Refresh").click()
+            page.get_by_role("button", name="Refresh", exact=True).click()
             page.wait_for_timeout(500)
         expect(meta).to_contain_text("Stale: read")
         state = page.locator("#balance-chart-state")
