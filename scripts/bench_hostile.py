@@ -88,6 +88,16 @@ ROUTES = {
     ("POST", "/api/nft/prepare-mint"): json_route("/api/nft/prepare-mint", "token_uri", "from"),
     ("GET", "/api/nft/{address}"): [("address 7 KB", f"/api/nft/{LONG}", "", None)],
     ("GET", "/ipfs/{cid}"): [("cid 7 KB", f"/ipfs/b{'a' * 7_000}", "", None)],
+    ("GET", "/api/plans"): [("query 7 KB", "/api/plans", "x=" + LONG, None)],
+    ("GET", "/api/network/fees"): [("blocks 7 KB", "/api/network/fees", "blocks=" + LONG, None)],
+    ("GET", "/api/history/{address}/balance-series"): [("address 7 KB", f"/api/history/{LONG}/balance-series", "", None),
+                                                       ("days 7 KB", f"/api/history/{ADDRESS}/balance-series", "days=" + LONG, None)],
+    ("GET", "/api/tokens/{address}"): [("address 7 KB", f"/api/tokens/{LONG}", "", None)],
+    ("DELETE", "/api/tokens/{address}"): [("address 7 KB", f"/api/tokens/{LONG}", "", None)],
+    ("POST", "/api/tokens"): json_route("/api/tokens", "token"),
+    ("GET", "/api/allowances/{address}"): [("address 7 KB", f"/api/allowances/{LONG}", "", None)],
+    ("POST", "/api/allowances/approve"): json_route("/api/allowances/approve", "amount", "from", "token", "spender"),
+    ("POST", "/api/allowances/revoke"): json_route("/api/allowances/revoke", "spender", "from", "token"),
 }
 
 
