@@ -11,20 +11,20 @@ extension AgentService {
             switch request {
             case .set(let kind, let minimum, let days):
                 let subscriber = await subscribers?.isSubscriber(address.lowercased) ?? false
-                let (alert, _) = try alerts.create(.init(kind: kind.rawValue, minimum: minimum?.text, days: days), for: address, subscriber: subscriber)
-                let count = try alerts.alerts(of: address).count
+                let (alert, _) = try await alerts.create(.init(kind: kind.rawValue, minimum: minimum?.text, days: days), for: address, subscriber: subscriber)
+                let count = try await alerts.alerts(of: address).count
                 return ("Done: \(Self.describe(alert)). It shows on the dashboard while it is open (and as a browser notification if you turn "
                         + "those on there); nothing reaches a closed tab\(subscriber ? ", but you can send alerts to a webhook from the dashboard's Alerts card" : "; with Premium an alert can also go to a webhook")"
                         + ". You have \(count) of \(alerts.limit(subscriber: subscriber)) alerts.", [], nil)
             case .list:
-                let set = try alerts.alerts(of: address)
+                let set = try await alerts.alerts(of: address)
                 guard !set.isEmpty else { return ("You have no alerts. Say \"tell me when I receive S\" to set one.", [], nil) }
                 let lines = set.map { "• " + Self.describe($0) + ($0.webhookURL == nil ? "" : " (also to your webhook)") }
                 return ((["You have \(set.count) alert\(set.count == 1 ? "" : "s"):"] + lines).joined(separator: "\n"), [], nil)
             case .stop(let kind):
-                let chosen = try alerts.alerts(of: address).filter { kind == nil || $0.kind.rawValue == kind?.rawValue }
+                let chosen = try await alerts.alerts(of: address).filter { kind == nil || $0.kind.rawValue == kind?.rawValue }
                 guard !chosen.isEmpty else { return (kind == nil ? "You have no alerts to stop." : "You have no alert of that kind to stop.", [], nil) }
-                for alert in chosen { try alerts.delete(alert.id, of: address) }
+                for alert in chosen { try await alerts.delete(alert.id, of: address) }
                 return ("Stopped: " + chosen.map(Self.describe).joined(separator: "; ") + ".", [], nil)
             }
         } catch {
