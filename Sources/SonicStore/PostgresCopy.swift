@@ -33,19 +33,34 @@ public enum PostgresCopy {
     /// Rows sent in one INSERT (PostgreSQL takes at most 65,535 parameters a statement).
     static let batchRows = 500
 
-    /// Copies `store` into the database of `pool`, migrating that one first.
-    /// - Parameter snapshotFolder: where the SQLite snapshot is written (removed afterwards).
-    /// - Throws: `Refusal` when the databases are at different migrations, the target holds
-    ///   rows, or a value does not fit its column; `StoreError` or `PostgresError` otherwise.
-    ///   Nothing is left in PostgreSQL after a failure.
-    public static func copy(from store: Store, to pool: PostgresPool, snapshotFolder: String = NSTemporaryDirectory(),
-                            progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Report {
+    /// Copies the SQLite database at `path` (opened read-only: it is neither created nor
+    /// migrated) into the database of `pool`, migrating that one first.
+    /// - Parameters:
+    ///   - snapshotFolder: where the SQLite snapshot is written (removed afterwards).
+    ///   - timeout: seconds the whole copy may take (one transaction) before it is rolled back.
+    /// - Throws: `Refusal` when the file is missing, the databases are at different migrations
+    ///   or hold different tables, the target holds rows, or a value does not fit its column;
+    ///   `PostgresError` or GRDB's errors otherwise. Nothing is left in PostgreSQL after a
+    ///   refusal for rows already there; after any other failure only the (empty) schema is.
+    public static func copy(fromSQLiteAt path: String, to pool: PostgresPool, snapshotFolder: String = NSTemporaryDirectory(),
+                            timeout: Double = 3_600, progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Report {
         let started = Date()
+        guard FileManager.default.fileExists(atPath: path) else { throw Refusal("there is no SQLite database at \(path) (SONIC_DB_PATH)") }
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let source = try DatabasePool(path: path, configuration: readOnly)
         let snapshotPath = (snapshotFolder as NSString).appendingPathComponent("sonic-copy-\(UUID().uuidString).sqlite")
-        try store.backup(to: snapshotPath)
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: snapshotPath + suffix) } }
         let snapshot = try DatabaseQueue(path: snapshotPath)
+        try source.backup(to: snapshot)
+        try source.close()
 
+        // Refused before anything is written: a database that holds rows (the wrong one?).
+        for table in try await tables(pool) where table != "schema_migrations" {
+            if let rows = try await pool.query("SELECT count(*) FROM \(quote(table))").scalar.int, rows > 0 {
+                throw Refusal("the PostgreSQL database already holds data (\(rows) rows in \(table)): copy into a new, empty database")
+            }
+        }
         try await PostgresMigrations.migrate(pool)
         let sqliteMigrations = try await snapshot.read { db in try Migrations.migrator.appliedMigrations(db) }
         let postgresMigrations = try await pool.query("SELECT name FROM schema_migrations").rows.compactMap { $0[0].string }
@@ -56,12 +71,21 @@ public enum PostgresCopy {
                 + "only in PostgreSQL: \(onlyPostgres.joined(separator: ", "))): run this version of sonic-fcgi once on the SQLite database first")
         }
 
+        let postgresTables = try await tables(pool).filter { $0 != "schema_migrations" }
+        let sqliteTables = try await snapshot.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'
+                  AND name NOT LIKE 'knowledge_%'
+                """)
+        }
+        let missing = Set(sqliteTables).subtracting(postgresTables).sorted()
+        guard missing.isEmpty else {
+            throw Refusal("tables of the SQLite database that PostgreSQL's schema (the role's current_schema()) lacks: \(missing.joined(separator: ", "))")
+        }
+
         var report = Report()
-        try await pool.transaction(timeout: 3_600) { transaction in
-            let tables = try await transaction.query("""
-                SELECT table_name FROM information_schema.tables
-                WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name
-                """).rows.compactMap { $0[0].string }
+        try await pool.transaction(timeout: timeout) { transaction in
+            let tables = postgresTables
             for table in tables {
                 let quoted = quote(table)
                 if let rows = try await transaction.query("SELECT count(*) FROM \(quoted)").scalar.int, rows > 0 {
@@ -90,6 +114,14 @@ public enum PostgresCopy {
         return report
     }
 
+    /// The base tables of the role's schema (`current_schema()`, where the migrations create them).
+    static func tables(_ pool: PostgresPool) async throws -> [String] {
+        try await pool.query("""
+            SELECT table_name FROM information_schema.tables
+            WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name
+            """).rows.compactMap { $0[0].string }
+    }
+
     static func quote(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }
 
@@ -112,7 +144,7 @@ extension PostgresCopy {
             self.table = table
             let described = try await transaction.query("""
                 SELECT column_name, data_type, is_identity, is_generated FROM information_schema.columns
-                WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position
+                WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position
                 """, [.text(table)])
             let wanted = described.rows.filter { $0[3].string == "NEVER" }
             let (sqliteColumns, primaryKey, withoutRowID, rows) = try await snapshot.read { db -> ([String], [String], Bool, Int) in

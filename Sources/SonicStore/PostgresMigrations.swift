@@ -9,6 +9,10 @@ import Postgres
 /// (times in seconds; amounts stay decimal text, as in SQLite). `PostgresSchemaTests` compares
 /// the two schemas column by column, so they cannot drift apart unnoticed.
 public enum PostgresMigrations {
+    /// The transaction-level advisory lock every write to a change log (`tracked_change`,
+    /// `address_change`) takes first, in the triggers of v7 and v11: numbers in commit order.
+    public static let changeLogLock: Int64 = 7310
+
     /// `(name, SQL)`, in order; the names are those of `Migrations`.
     public static let all: [(name: String, sql: String)] = [
         ("v1-cache", """
@@ -67,10 +71,13 @@ public enum PostgresMigrations {
                 address text PRIMARY KEY, source text NOT NULL, added_at double precision NOT NULL, backfilled_at double precision);
             CREATE INDEX tracked_transaction_by_update ON tracked_transaction (updated_at);
             """),
-        // SQLite numbers the change log by rowid, in commit order (one writer). An identity
-        // column is numbered at insert, not at commit: two writers may commit seq 8 before 7, so
-        // a reader must not skip past a number it has not seen committed (the next part reads by
-        // LISTEN/NOTIFY: the trigger notifies `tracked_change` with the hash, sent at commit).
+        // SQLite numbers the change log by rowid, in commit order (one writer at a time). An
+        // identity column is numbered at insert, not at commit: with two writers, change 8 could
+        // commit (and be read, and the reader's cursor pass it) before change 7, which would then
+        // never be read. So every write to a change log first takes one transaction-level advisory
+        // lock (`changeLogLock`, shared by both logs so no two writers wait on each other in
+        // opposite orders): numbers are then given in commit order, as in SQLite. (Changed before
+        // any install used these migrations.) The trigger also notifies `tracked_change` at commit.
         ("v7-tracked-change-log", """
             DROP INDEX tracked_transaction_by_update;
             CREATE TABLE tracked_change (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, hash text NOT NULL);
@@ -78,6 +85,7 @@ public enum PostgresMigrations {
             DECLARE
                 last bigint;
             BEGIN
+                PERFORM pg_advisory_xact_lock(7310);
                 INSERT INTO tracked_change (hash) VALUES (NEW.hash) RETURNING seq INTO last;
                 DELETE FROM tracked_change WHERE seq <= last - 100000;
                 PERFORM pg_notify('tracked_change', NEW.hash);
@@ -115,6 +123,7 @@ public enum PostgresMigrations {
             DECLARE
                 last bigint;
             BEGIN
+                PERFORM pg_advisory_xact_lock(7310);
                 INSERT INTO address_change (address, kind, hash) VALUES (changed, kind, hash) RETURNING seq INTO last;
                 DELETE FROM address_change WHERE seq <= last - 100000;
                 PERFORM pg_notify('address_change', changed);

@@ -199,6 +199,8 @@ extension PostgresStore: SessionRepository, CacheRepository, ConversationReposit
 
     public func loadKnowledge(_ articles: [(slug: String, title: String, body: String)]) async throws(StoreError) {
         try await transaction { (db: Transaction) async throws(StoreError) in
+            // Hosts starting together load it one after another: each replaces it whole.
+            try await db.execute("LOCK TABLE knowledge IN EXCLUSIVE MODE")
             try await db.execute("DELETE FROM knowledge")
             for article in articles {
                 try await db.execute("INSERT INTO knowledge (slug, title, body) VALUES (?, ?, ?)", [article.slug, article.title, article.body])

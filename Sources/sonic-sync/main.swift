@@ -143,25 +143,39 @@ struct SonicSyncCommand: ParsableCommand {
             commandName: "copy-to-postgres",
             abstract: "Copy the database (SONIC_DB_PATH) into a new, empty PostgreSQL database: the move from one host to several.",
             discussion: """
-                Migrates the PostgreSQL database to this version's schema, then copies every table from a consistent \
-                snapshot of the SQLite file in one transaction, comparing each table's row count before it commits: \
-                all or nothing. Refuses a PostgreSQL database that already holds rows, and databases at different \
-                migrations. Rows written to SQLite after the snapshot are not copied: stop the stack first \
-                (docs/operations.md, "Moving to PostgreSQL").
+                Opens the SQLite file read-only (it must exist and be at this version's migrations), refuses a PostgreSQL \
+                database that already holds rows, migrates it to this version's schema, then copies every table from a \
+                consistent snapshot in one transaction, comparing each table's row count before it commits. Rows written to \
+                SQLite after the snapshot are not copied: stop the stack first. The URL comes from SONIC_DATABASE_URL when not \
+                given; keep the password out of the command line with PGPASSWORD or ~/.pgpass (libpq reads both). See \
+                docs/operations.md, "Moving an install to PostgreSQL".
                 """)
 
-        @Argument(help: "The PostgreSQL database to fill: postgres://user[:password]@host[:port]/database (the password is never printed).")
-        var url: String
+        @Argument(help: "The PostgreSQL database to fill: postgres://user@host[:port]/database (default: SONIC_DATABASE_URL; the password is never printed).")
+        var url: String?
+
+        @Option(help: "Seconds the whole copy (one transaction) may take before it is rolled back.")
+        var timeout: Double = 3_600
+
+        func validate() throws {
+            guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+        }
 
         func run() throws {
-            let settings = try Configuration(environment: ProcessInfo.processInfo.environment)
-            let store = try Store(path: settings.databasePath)
+            let environment = ProcessInfo.processInfo.environment
+            let settings = try Configuration(environment: environment)
+            guard let target = url ?? environment["SONIC_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+                throw ValidationError("URL: give the PostgreSQL database as an argument or in SONIC_DATABASE_URL")
+            }
             let pool: PostgresPool
-            do { pool = try PostgresPool(url: url, maxConnections: 1, queryTimeout: 3_600, threadName: "pg-copy") } catch {
+            do { pool = try PostgresPool(url: target, maxConnections: 1, queryTimeout: timeout, threadName: "pg-copy") } catch {
                 throw ValidationError("URL: \(error.message)")
             }
             defer { pool.stop() }
-            let report = try ThreadExecutor.run { try await PostgresCopy.copy(from: store, to: pool) { table, rows in print("\(table): \(rows) rows") } }
+            let (path, timeout) = (settings.databasePath, timeout)
+            let report = try ThreadExecutor.run {
+                try await PostgresCopy.copy(fromSQLiteAt: path, to: pool, timeout: timeout) { table, rows in print("\(table): \(rows) rows") }
+            }
             print("copied \(report.rows) rows in \(report.tables.count) tables from \(settings.databasePath) in \(Int(report.seconds * 1_000)) ms")
         }
     }

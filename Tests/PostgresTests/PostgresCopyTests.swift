@@ -50,7 +50,7 @@ struct PostgresCopyTests {
         let (name, pool) = try await PostgresSchemaTests.freshDatabase("copy")
         defer { pool.stop() }
 
-        let report = try await PostgresCopy.copy(from: store, to: pool, snapshotFolder: folder)
+        let report = try await PostgresCopy.copy(fromSQLiteAt: store.path, to: pool, snapshotFolder: folder)
         let copied = Dictionary(uniqueKeysWithValues: report.tables.map { ($0.name, $0.rows) })
         #expect(copied["activity"] == 700, "700 rows: more than one batch of 500")
         #expect(copied["session"] == 1 && copied["cache"] == 1 && copied["knowledge"] == 1 && copied["tracked_transaction"] == 3)
@@ -73,8 +73,12 @@ struct PostgresCopyTests {
         #expect(logged[0].int == (lastBefore ?? 0) + 1 && logged[1].string == hash.description)
 
         // A second copy into a database that holds rows is refused, and changes nothing.
-        await #expect(throws: PostgresCopy.Refusal.self) { try await PostgresCopy.copy(from: store, to: pool, snapshotFolder: folder) }
+        await #expect(throws: PostgresCopy.Refusal.self) { try await PostgresCopy.copy(fromSQLiteAt: store.path, to: pool, snapshotFolder: folder) }
         #expect(try await pool.query("SELECT count(*) FROM activity").scalar.int == 700)
+        // A wrong SONIC_DB_PATH is refused, and no file is made there.
+        let missing = folder + "/missing.sqlite"
+        await #expect(throws: PostgresCopy.Refusal.self) { try await PostgresCopy.copy(fromSQLiteAt: missing, to: pool, snapshotFolder: folder) }
+        #expect(!FileManager.default.fileExists(atPath: missing))
         pool.stop()
         try await PostgresSchemaTests.drop(name)
     }
@@ -87,7 +91,7 @@ struct PostgresCopyTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (source, pool) = try await PostgresSchemaTests.freshDatabase("dumped")
         defer { pool.stop() }
-        let report = try await PostgresCopy.copy(from: try Self.filledStore(in: folder), to: pool, snapshotFolder: folder)
+        let report = try await PostgresCopy.copy(fromSQLiteAt: try Self.filledStore(in: folder).path, to: pool, snapshotFolder: folder)
 
         let dump = folder + "/sonic.dump"
         try Self.run("pg_dump", ["--format=custom", "--no-owner", "--file=\(dump)", "--dbname=\(TestDatabase.url(database: source))"])
