@@ -15,13 +15,18 @@ public final class AlertRunner: Sendable {
         thread = RepeatingThread(name: "alerts", interval: interval) {
             let now = Date()
             let checkPremium = premiumEnd != nil && schedule.due(now)
-            ThreadExecutor.run {
+            // On Swift's pool, not this thread's executor: the deliveries' child tasks (each
+            // resolving a webhook's name, which blocks) run side by side there.
+            let done = DispatchSemaphore(value: 0)
+            Task.detached {
+                defer { done.signal() }
                 do { try await engine.evaluate(now: now) } catch { logger.warning("alerts: \(error)") }
                 if checkPremium, let premiumEnd {
                     do { try await engine.checkPremium(now: now, premiumEnd: premiumEnd) } catch { logger.warning("alerts: premium: \(error)") }
                 }
                 do { try await deliverer.deliverDue(now: now) } catch { logger.warning("alerts: deliveries: \(error)") }
             }
+            done.wait()
         }
     }
 

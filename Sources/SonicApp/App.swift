@@ -85,7 +85,7 @@ public final class App: Sendable {
         self.store = store
         waiters = ParkingLot(perClient: configuration.longPollsPerClient)
         health = HealthService(network: context.network, chain: context.chain, database: store, clock: context.clock, ttl: configuration.balanceTTL)
-        balances = BalanceService(context: context, cache: store, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
+        balances = BalanceService(context: context, cache: store, immediateCache: store != nil, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
         let tokens = TokenService(context: context, repository: store)
         self.tokens = tokens
         allowances = AllowanceService(context: context, repository: store, tokens: tokens)
@@ -98,7 +98,7 @@ public final class App: Sendable {
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
         networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
         feeHistory = FeeHistoryService(context: context, ttl: configuration.balanceTTL)
-        watchlist = Watchlist(enabled: !configuration.indexAll, repository: store, clock: context.clock, seconds: configuration.watchSeconds)
+        watchlist = Watchlist(enabled: !configuration.indexAll, repository: store, writesOnTheSpot: store != nil, clock: context.clock, seconds: configuration.watchSeconds)
         history = HistoryService(context: context, repository: store, watchlist: watchlist)
         var content: ContentStore?
         var contentProblem: String?
