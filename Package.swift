@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "SonicHTTP"]),
-        .target(name: "SonicSync", dependencies: ["SonicChain", "SonicStore", "SonicConfig", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "SonicSync", dependencies: ["SonicChain", "Postgres", "SonicStore", "SonicConfig", .product(name: "Logging", package: "swift-log")]),
         .target(name: "SonicAlerts", dependencies: [
             "Ethereum", "SonicChain", "SonicStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
@@ -93,7 +93,10 @@ let package = Package(
         .testTarget(name: "IPFSTests", dependencies: ["IPFS", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig", "TestSupport"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "RequestDeadline", "SonicStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PostgresTests", dependencies: [
+            "Postgres", "RequestDeadline", "SonicStore", "SonicApp", "SonicAPI", "SonicConfig", "SonicHTTP", "SonicSync", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),
         .testTarget(name: "SonicAppTests", dependencies: ["SonicApp", "SonicChain", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum", "SonicAgent"]),
         .testTarget(name: "SonicAPITests", dependencies: ["SonicAPI", "SonicApp", "SonicHTTP", "SonicConfig", "SonicStore", "TestSupport", "AppTestSupport", "Ethereum"]),

@@ -57,23 +57,23 @@ public final class RequestMetrics: Sendable {
 
 extension API {
     /// GET /metrics: everything below, in the Prometheus text format.
-    func metricsText() -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: Array(prometheusText().utf8))
+    func metricsText() async -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: Array(await prometheusText().utf8))
     }
 
     /// Everything `/metrics` shows, in the Prometheus text format.
-    func prometheusText() -> String {
+    func prometheusText() async -> String {
         let (context, balances) = (app.context, app.balances)
         metrics.gauge("sonic_long_polls_waiting", [], Double(app.waiters.count))
         metrics.gauge("sonic_balance_cache_hits", [], Double(balances.hits.load(ordering: .relaxed)))
         metrics.gauge("sonic_balance_cache_misses", [], Double(balances.misses.load(ordering: .relaxed)))
-        let tracked = (try? app.store?.trackedCounts()) ?? [:]
+        let tracked = (try? await app.database?.trackedCounts()) ?? [:]
         for state in TrackedTransaction.State.allCases {
             let count = tracked[state] ?? 0
             metrics.gauge("sonic_tracked_transactions", [("state", state.rawValue)], Double(count))
         }
         // The indexer (sonic-sync, another process) records its progress in the database.
-        if let state = try? app.store?.indexerState(chainID: context.network.chainID) {
+        if let state = try? await app.database?.indexerState(chainID: context.network.chainID) {
             metrics.gauge("sync_head", [], Double(state.indexed))
             metrics.gauge("sync_lag_blocks", [], Double(state.lag ?? 0))
             metrics.gauge("sync_blocks_total", [], Double(state.blocksTotal))

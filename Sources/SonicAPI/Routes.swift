@@ -12,7 +12,7 @@ extension API {
     /// pattern that fits a path owns it.
     static let routes: [Route] = [
         .answer(.get, "/api/health", exempt: true) { api, _ in await api.health() },
-        .answer(.get, "/metrics", exempt: true) { api, _ in api.metricsText() },
+        .answer(.get, "/metrics", exempt: true) { api, _ in await api.metricsText() },
         .answer(.get, "/api/network") { api, _ in try await api.network() },
         .answer(.get, "/api/plans") { api, _ in api.plans() },
         .answer(.get, "/api/balance/{address}", query: ["tokens"]) { api, call in try await api.balance(call) }

@@ -12,8 +12,12 @@ public final class App: Sendable {
     public let configuration: Configuration
     public let context: ChainContext
     /// The database (nil when it could not be opened), handed to each service as the
-    /// repositories it uses; /metrics reads its counts.
+    /// repositories it uses; /metrics reads its counts: the SQLite file (`store`) or PostgreSQL.
+    public let database: (any AppDatabase)?
+    /// The SQLite file, when the database is one (reads on the spot; tests write to it directly).
     public let store: Store?
+    /// PostgreSQL, when `SONIC_DATABASE_URL` is set (its pool is closed by `stop()`).
+    let postgres: PostgresStore?
     /// The node's JSON-RPC client (its call counts are in /metrics).
     public let client: RPCClient
     /// The transports whose threads are ours to stop: the node's (when it is ours), the language
@@ -58,39 +62,52 @@ public final class App: Sendable {
     /// Builds the object graph for `configuration`. A database that cannot be opened is
     /// reported by `/api/health` rather than stopping the service.
     public convenience init(configuration: Configuration) {
-        let store: Store?
-        do {
-            store = try Store(path: configuration.databasePath)
-        } catch {
-            logger.error("\(error)")
-            store = nil
+        var store: Store?
+        var postgres: PostgresStore?
+        if let url = configuration.databaseURL {
+            do {
+                postgres = try ThreadExecutor.run { () async throws(StoreError) in try await PostgresStore.open(url: url, threadName: "pg-app") }
+            } catch {
+                logger.error("\(error)")  // names the database without its password
+            }
+        } else {
+            do {
+                store = try Store(path: configuration.databasePath)
+            } catch {
+                logger.error("\(error)")
+            }
         }
         // Node calls wait without a thread: a slow node holds no worker (docs/architecture.md).
         let transport = CurlMultiTransport(connectTimeout: min(2, configuration.rpcTimeout), totalTimeout: configuration.rpcTimeout,
                                            maxInFlight: configuration.rpcMaxInFlight, maxQueued: configuration.rpcMaxQueued)
         let client = RPCClient(endpoints: configuration.network.rpcURLs, transport: transport)
         self.init(configuration: configuration, client: client, context: ChainContext(configuration: configuration, client: client), store: store,
-                  transport: transport)
+                  postgres: postgres, transport: transport)
     }
 
-    /// Builds the services over `context` (its chain and clock) and `store`: the real ones, or a
-    /// test's. `client` is the node's client whose call counts /metrics shows; `transport`, when
-    /// given, is stopped by `stop()`.
-    public init(configuration: Configuration, client: RPCClient, context: ChainContext, store: Store?, transport: CurlMultiTransport? = nil) {
+    /// Builds the services over `context` (its chain and clock) and the database: `postgres`
+    /// when given, else `store`: the real ones, or a test's. `client` is the node's client whose
+    /// call counts /metrics shows; `transport`, when given, is stopped by `stop()`.
+    public init(configuration: Configuration, client: RPCClient, context: ChainContext, store: Store?, postgres: PostgresStore? = nil,
+                transport: CurlMultiTransport? = nil) {
+        let local = postgres == nil ? store : nil
+        let database: (any AppDatabase)? = postgres ?? local
+        self.database = database
+        self.postgres = postgres
         self.configuration = configuration
         self.client = client
         var transports = transport.map { [$0] } ?? []
         jobs = JobPool(threads: configuration.fastCGIThreads)
         self.context = context
-        self.store = store
+        self.store = local
         waiters = ParkingLot(perClient: configuration.longPollsPerClient)
-        health = HealthService(network: context.network, chain: context.chain, database: store, clock: context.clock, ttl: configuration.balanceTTL)
-        balances = BalanceService(context: context, cache: store, immediateCache: store != nil, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
-        let tokens = TokenService(context: context, repository: store)
+        health = HealthService(network: context.network, chain: context.chain, database: database, clock: context.clock, ttl: configuration.balanceTTL)
+        balances = BalanceService(context: context, cache: database, immediateCache: local != nil, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
+        let tokens = TokenService(context: context, repository: database)
         self.tokens = tokens
-        allowances = AllowanceService(context: context, repository: store, tokens: tokens)
-        var transactions = TransactionService(context: context, repository: store, balances: balances)
-        transactions.immediate = store
+        allowances = AllowanceService(context: context, repository: database, tokens: tokens)
+        var transactions = TransactionService(context: context, repository: database, balances: balances)
+        transactions.immediate = local
         transactions.tokens = tokens
         transactions.unknownPerClient = configuration.unknownTransactionsPerClient
         transactions.unknownSeconds = configuration.unknownTransactionSeconds
@@ -98,8 +115,8 @@ public final class App: Sendable {
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
         networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
         feeHistory = FeeHistoryService(context: context, ttl: configuration.balanceTTL)
-        watchlist = Watchlist(enabled: !configuration.indexAll, repository: store, writesOnTheSpot: store != nil, clock: context.clock, seconds: configuration.watchSeconds)
-        history = HistoryService(context: context, repository: store, watchlist: watchlist)
+        watchlist = Watchlist(enabled: !configuration.indexAll, repository: database, writesOnTheSpot: local != nil, clock: context.clock, seconds: configuration.watchSeconds)
+        history = HistoryService(context: context, repository: database, watchlist: watchlist)
         var content: ContentStore?
         var contentProblem: String?
         do {
@@ -109,8 +126,8 @@ public final class App: Sendable {
             logger.error("content store: \(error)")
             contentProblem = "the content store cannot be opened"  // its path is in the log only
         }
-        var nft = NFTService(context: context, history: store, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
-        nft.uploads = store
+        var nft = NFTService(context: context, history: database, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
+        nft.uploads = database
         nft.uploadsPerDay = configuration.uploadsPerDay
         nft.uploadBytesPerDay = configuration.uploadBytesPerDay
         if configuration.kuboAPIURL != nil || configuration.pinataJWT != nil {
@@ -121,15 +138,15 @@ public final class App: Sendable {
             if let jwt = configuration.pinataJWT { nft.pinners.append(PinataPinner(baseURL: configuration.pinataURL, jwt: jwt, transport: pinning)) }
         }
         self.nft = nft
-        uploadKeeper = UploadKeeper(nft: nft, uploads: store, clock: context.clock, collection: try? context.contract("SmartSonicNFT"),
+        uploadKeeper = UploadKeeper(nft: nft, uploads: database, clock: context.clock, collection: try? context.contract("SmartSonicNFT"),
                                     keepUnminted: configuration.unmintedKeepSeconds)
-        auth = AuthService(context: context, sessions: store, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
-        var agent = AgentService(context: context, conversations: store, knowledge: store, balances: balances, transactions: transactions, subscriptions: subscriptions,
+        auth = AuthService(context: context, sessions: database, publicOrigin: configuration.publicOrigin, watchlist: watchlist)
+        var agent = AgentService(context: context, conversations: database, knowledge: database, balances: balances, transactions: transactions, subscriptions: subscriptions,
                                  network: networkInfo, history: history)
         agent.nft = nft
         agent.tokens = tokens
         agent.allowances = allowances
-        alerts = AlertService(repository: store, clock: context.clock, allowPrivate: configuration.webhookAllowPrivate,
+        alerts = AlertService(repository: database, clock: context.clock, allowPrivate: configuration.webhookAllowPrivate,
                               limit: configuration.alertsPerAddress, subscriberLimit: configuration.alertsPerSubscriber)
         subscribers = SubscriberCache(subscriptions: subscriptions)
         agent.alerts = alerts
@@ -144,18 +161,18 @@ public final class App: Sendable {
             agent.model = makeLanguageModel(for: configuration, transport: llm).map { MeteredLanguageModel(model: $0, calls: modelCalls, clock: context.clock) }
         }
         self.agent = agent
-        AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: store)
+        AgentService.loadKnowledge(directory: configuration.knowledgeDirectory, into: database)
         limiter = RateLimiter(limit: configuration.rateLimitPerMinute)
         ipCeiling = RateLimiter(limit: configuration.ipCeilingPerMinute)
         signIns = RateLimiter(limit: configuration.signInsPerHour, period: 3_600)
         let (balances, subscriptions, subscribers) = (balances, subscriptions, subscribers)
-        watcher = TransactionWatcher(context: context, repository: store, waiters: waiters, unknownDropAfter: configuration.unknownTransactionSeconds,
+        watcher = TransactionWatcher(context: context, repository: database, waiters: waiters, unknownDropAfter: configuration.unknownTransactionSeconds,
                                      budget: configuration.watchReceiptsPerTick) { address in
             balances.invalidate(address)
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)
         }
-        feed = AddressFeed(repository: store, readsOnTheSpot: store != nil, waiters: waiters) { address in
+        feed = AddressFeed(repository: database, readsOnTheSpot: local != nil, waiters: waiters) { address in
             balances.expire(address)
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)
@@ -189,5 +206,6 @@ public final class App: Sendable {
         // Calls still in flight fail as given up; the requests waiting on them are answered.
         for transport in transports { transport.stop() }
         jobs.stop()
+        postgres?.close()
     }
 }

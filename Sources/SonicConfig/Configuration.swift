@@ -12,6 +12,7 @@ import Foundation
 /// | `SONIC_RPC_MAX_QUEUED` | `128` | sonic-fcgi's calls waiting for one RPC host beyond those (a wait counts against the call's timeout); more are answered 503 at once |
 /// | `SONIC_REQUEST_DEADLINE` | `5` | seconds an API request may spend on node calls: past it they are given up, and the answer is the stale value with its age or 503 |
 /// | `SONIC_DB_PATH` | `var/sonic.sqlite` | the SQLite database file |
+/// | `SONIC_DATABASE_URL` | (none) | `postgres://user[:password]@host[:port]/database`: every table on PostgreSQL instead of `SONIC_DB_PATH` (several app hosts; docs/operations.md); its password is never written anywhere |
 /// | `SONIC_FCGI_LISTEN` | `127.0.0.1:9146` | FastCGI address (`host:port` or a socket path) |
 /// | `SONIC_FCGI_THREADS` | 8 × cores (16 on 2 cores) | FastCGI worker threads: the API requests handled at once (idle kept connections and parked long-polls hold none) |
 /// | `SONIC_DEPLOYMENTS_DIR` | `deployments` | folder of `<network>.json` contract addresses |
@@ -62,6 +63,8 @@ public struct Configuration: Sendable, Equatable {
     public var rpcMaxQueued: Int
     public var requestDeadline: Double
     public var databasePath: String
+    /// PostgreSQL instead of the SQLite file, when set (`SONIC_DATABASE_URL`); holds a password.
+    public var databaseURL: String?
     public var fastCGIListen: String
     public var fastCGIThreads: Int
 
@@ -114,7 +117,7 @@ public struct Configuration: Sendable, Equatable {
     public var webhookAllowPrivate: Bool
 
     public static let variables = [
-        "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
+        "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_DATABASE_URL", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
         "SONIC_DEPLOYMENTS_DIR", "SONIC_BALANCE_TTL", "SONIC_MAX_STALENESS", "SONIC_PUBLIC_ORIGIN", "SONIC_RATE_LIMIT_PER_MINUTE", "SONIC_IP_CEILING_PER_MINUTE",
         "SONIC_SIGN_INS_PER_HOUR", "SONIC_LLM_CALLS_PER_DAY", "SONIC_KNOWLEDGE_DIR",
         "SONIC_INDEX_ALL", "SONIC_WATCH_ADDRESSES", "SONIC_SYNC_START", "SONIC_ETHERSCAN_API_KEY", "SONIC_ETHERSCAN_URL",
@@ -147,6 +150,12 @@ public struct Configuration: Sendable, Equatable {
         rpcMaxQueued = Int(try Self.number(environment, "SONIC_RPC_MAX_QUEUED", default: 128, range: 0...65_536, integer: true))
         requestDeadline = try Self.number(environment, "SONIC_REQUEST_DEADLINE", default: 5, range: 0.1...120)
         databasePath = environment["SONIC_DB_PATH", default: "var/sonic.sqlite"]
+        databaseURL = environment["SONIC_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let url = databaseURL, url.utf8.count > 2_048 || !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            // The value may hold a password: never repeated in the error.
+            throw .invalid(variable: "SONIC_DATABASE_URL", value: "(\(url.utf8.count) characters, not shown)",
+                           accepted: "a postgres:// or postgresql:// URL of at most 2,048 characters")
+        }
         fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]
         fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: Double(Self.defaultThreads), range: 1...1024, integer: true))
         deploymentsDirectory = environment["SONIC_DEPLOYMENTS_DIR", default: "deployments"]

@@ -36,6 +36,12 @@ public final class PostgresStore: Sendable {
     /// Closes the pool's connections and ends its thread.
     public func close() { pool.stop() }
 
+    /// Takes the session-level advisory lock `key` on a connection of its own, unless another
+    /// session holds it (nil then): one active process of a kind across hosts.
+    public func tryLock(_ key: Int64) async throws(PostgresError) -> PostgresAdvisoryLock? {
+        try await pool.tryAdvisoryLock(key)
+    }
+
     /// The rows `sql` selects.
     func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws(StoreError) -> [PostgresStoredRow] {
         try await run(sql, arguments).rows.map(PostgresStoredRow.init)

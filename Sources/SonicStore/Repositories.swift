@@ -129,6 +129,10 @@ public protocol DatabaseHealth: Sendable {
 extension Store: TransactionRepository, SessionRepository, CacheRepository, ConversationRepository, KnowledgeRepository,
                  HistoryRepository, IndexRepository, UploadRepository, DatabaseHealth, ImmediateTransactionReads {}
 
+/// Every repository the app and the indexer use: what `Store` (SQLite) and `PostgresStore` both are.
+public typealias AppDatabase = TransactionRepository & SessionRepository & CacheRepository & ConversationRepository & KnowledgeRepository
+    & HistoryRepository & IndexRepository & UploadRepository & TokenRepository & AlertRepository & AddressChangeRepository & DatabaseHealth
+
 // The defaults of `Store`'s methods, for callers holding only a protocol.
 
 extension SessionRepository {

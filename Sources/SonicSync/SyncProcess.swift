@@ -2,14 +2,18 @@ import Ethereum
 import Foundation
 import Logging
 import SonicChain
+import Postgres
 import SonicConfig
 import SonicStore
 import Synchronization
 
-/// What the subcommands share: settings, store, the writer lock and the indexer.
+/// What the subcommands share: settings, the database, the writer lock and the indexer.
 public struct SyncProcess {
     public let settings: Configuration
-    public let store: Store
+    /// The SQLite file (`SONIC_DB_PATH`), or PostgreSQL when `SONIC_DATABASE_URL` is set.
+    public let store: any AppDatabase
+    /// PostgreSQL's store, whose pool `close()` stops.
+    let postgres: PostgresStore?
     public let indexer: Indexer
     public let backfill: EtherscanBackfill?
     /// The node, for reads besides indexing (premium end dates for the alerts).
@@ -17,17 +21,44 @@ public struct SyncProcess {
     /// Where the premium subscription contract is, when deployed.
     public let subscriptionContract: Address?
     let lock: WriterLock?
+    /// With PostgreSQL: the advisory lock only the active indexer holds (one across hosts).
+    let postgresLock: PostgresAdvisoryLock?
     let logger: Logger
     /// Old rows are removed once a minute at most.
     private let trimming = Throttle(every: 60)
 
+    /// The advisory lock of the one active indexer on a PostgreSQL database.
+    public static let indexerLock: Int64 = 0x536F_6E69_6353_796E  // "SonicSyn"
+
     /// Opens the store (taking the writer lock unless `takeLock` is false) and builds the
-    /// indexer and, with an Etherscan key, the backfill for `settings`.
-    public init(configuration settings: Configuration, logger: Logger, takeLock: Bool = true) throws {
+    /// indexer and, with an Etherscan key, the backfill for `settings`. On PostgreSQL a second
+    /// sonic-sync waits as a standby until the active one's lock is free (it stopped or died),
+    /// asking every `standbyInterval` seconds while `stillWanted()` is true.
+    public init(configuration settings: Configuration, logger: Logger, takeLock: Bool = true, standbyInterval: Double = 1,
+                stillWanted: () -> Bool = { true }) throws {
         self.settings = settings
         self.logger = logger
-        lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
-        store = try Store(path: settings.databasePath)
+        if let url = settings.databaseURL {
+            let postgres = try ThreadExecutor.run { () async throws(StoreError) in try await PostgresStore.open(url: url, maxConnections: 4, threadName: "pg-sync") }
+            self.postgres = postgres
+            store = postgres
+            lock = nil
+            var held: PostgresAdvisoryLock?
+            while takeLock, held == nil {
+                held = try ThreadExecutor.run { () async throws(PostgresError) in try await postgres.tryLock(Self.indexerLock) }
+                if held == nil {
+                    guard stillWanted() else { postgres.close(); throw SyncStandbyEnded() }
+                    logger.info("sonic-sync: another sonic-sync is indexing this database; waiting as a standby")
+                    Thread.sleep(forTimeInterval: standbyInterval)
+                }
+            }
+            postgresLock = held
+        } else {
+            lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
+            store = try Store(path: settings.databasePath)
+            postgres = nil
+            postgresLock = nil
+        }
         let client = RPCClient(configuration: settings)
         self.client = client
         var network = settings.network
@@ -39,7 +70,9 @@ public struct SyncProcess {
             logger.warning("contracts: \(error)")
         }
         subscriptionContract = try? deployments?.address(of: "SmartSonicSubscription")
-        for address in settings.watchAddresses { try store.watch(address, source: "config", at: Date(), until: nil) }
+        for address in settings.watchAddresses {
+            try blocking(store) { store async throws(StoreError) in try await store.watch(address, source: "config", at: Date(), until: nil) }
+        }
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50
         options.logsAddressesPerFilter = settings.logsAddressesPerFilter
@@ -66,9 +99,11 @@ public struct SyncProcess {
     public func trimOld(now: Date = Date()) {
         guard trimming.due(at: now) else { return }
         do {
-            let trimmed = try store.trim(conversationsBefore: now.addingTimeInterval(-settings.keepConversationsSeconds),
-                                         cacheBefore: now.addingTimeInterval(-settings.keepCacheSeconds),
-                                         trackedBefore: now.addingTimeInterval(-settings.keepTrackedSeconds))
+            let (conversations, cache, tracked) = (now.addingTimeInterval(-settings.keepConversationsSeconds),
+                                                   now.addingTimeInterval(-settings.keepCacheSeconds), now.addingTimeInterval(-settings.keepTrackedSeconds))
+            let trimmed = try blocking(store) { store async throws(StoreError) in
+                try await store.trim(conversationsBefore: conversations, cacheBefore: cache, trackedBefore: tracked)
+            }
             if trimmed != Trimmed() {
                 let removed = "\(trimmed.conversations) conversations, \(trimmed.cached) cached reads, "
                     + "\(trimmed.trackedTransactions) settled tracked transactions"
@@ -81,10 +116,12 @@ public struct SyncProcess {
 
     /// Backfills the next watched address that has not been, if Etherscan is configured.
     public func backfillOne() {
-        guard let backfill, let address = try? store.watchedAddresses().notBackfilled.first else { return }
+        guard let backfill, let address = try? blocking(store, { store async throws(StoreError) in try await store.watchedAddresses().notBackfilled.first }) else {
+            return
+        }
         do {
             let added = try backfill.run(address)
-            try store.markBackfilled(address, at: Date())
+            try blocking(store) { store async throws(StoreError) in try await store.markBackfilled(address, at: Date()) }
             logger.info("sonic-sync: backfilled \(address.checksummed) from Etherscan: \(added) entries")
         } catch {
             logger.warning("sonic-sync: backfill of \(address.checksummed): \(error)")
@@ -129,4 +166,17 @@ public enum StopSignal {
         }
         return true
     }
+}
+
+extension SyncProcess {
+    /// Releases the indexer's lock (a standby takes over) and closes PostgreSQL's connections.
+    public func close() {
+        postgresLock?.release()
+        postgres?.close()
+    }
+}
+
+/// A standby sonic-sync was asked to stop before it became the active one.
+public struct SyncStandbyEnded: Error, CustomStringConvertible {
+    public var description: String { "stopped while waiting as a standby" }
 }

@@ -19,6 +19,7 @@ struct SonicFCGI: ParsableCommand {
               SONIC_RPC_MAX_QUEUED     calls waiting for one RPC host beyond those; more get 503 (default 128)
               SONIC_REQUEST_DEADLINE   seconds a request may spend on node calls (default 5)
               SONIC_DB_PATH       SQLite database file (default var/sonic.sqlite)
+              SONIC_DATABASE_URL  postgres://user[:password]@host[:port]/db: every table on PostgreSQL instead (several hosts)
               SONIC_FCGI_LISTEN   host:port or socket path (default 127.0.0.1:9146)
               SONIC_FCGI_THREADS  worker threads: requests handled at once (default 8 × cores)
               SONIC_DEPLOYMENTS_DIR  contract addresses per network (default deployments)

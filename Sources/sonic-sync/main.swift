@@ -14,7 +14,8 @@ struct SonicSyncCommand: ParsableCommand {
         commandName: "sonic-sync",
         abstract: "Smart Sonic's indexer: follows the chain and writes transactions and decoded activity to SQLite.",
         discussion: """
-            Reads SONIC_NETWORK, SONIC_RPC_URLS, SONIC_RPC_TIMEOUT, SONIC_DB_PATH, SONIC_DEPLOYMENTS_DIR, SONIC_INDEX_ALL, \
+            Reads SONIC_NETWORK, SONIC_RPC_URLS, SONIC_RPC_TIMEOUT, SONIC_DB_PATH (or SONIC_DATABASE_URL for PostgreSQL: one active \
+            indexer across hosts, the others wait as standbys), SONIC_DEPLOYMENTS_DIR, SONIC_INDEX_ALL, \
             SONIC_WATCH_ADDRESSES, SONIC_SYNC_START, SONIC_ETHERSCAN_API_KEY, SONIC_ETHERSCAN_URL, \
             SONIC_LOGS_ADDRESSES_PER_FILTER (addresses per eth_getLogs topic list, default 100), \
             SONIC_WEBHOOK_ALLOW_PRIVATE (1: alerts' webhooks may go to private addresses; tests only), and the ages past which it \
@@ -42,11 +43,20 @@ struct SonicSyncCommand: ParsableCommand {
         }
 
         func run() throws {
-            let sync = try SyncProcess(configuration: try Configuration(environment: ProcessInfo.processInfo.environment), logger: logger)
             StopSignal.install()
+            let sync: SyncProcess
+            do {
+                sync = try SyncProcess(configuration: try Configuration(environment: ProcessInfo.processInfo.environment), logger: logger,
+                                       stillWanted: { !StopSignal.wait(0) })
+            } catch is SyncStandbyEnded {
+                logger.info("sonic-sync: stopped while waiting as a standby")
+                return
+            }
+            defer { sync.close() }
             let network = sync.settings.network
             let scope = sync.settings.indexAll ? "every transaction" : "watched addresses only"
-            logger.info("sonic-sync: indexing \(network.name) (chain id \(network.chainID)) into \(sync.settings.databasePath), \(scope)")
+            let database = sync.settings.databaseURL == nil ? sync.settings.databasePath : "PostgreSQL (SONIC_DATABASE_URL)"
+            logger.info("sonic-sync: indexing \(network.name) (chain id \(network.chainID)) into \(database), \(scope)")
             var options = SyncLoop.Options()
             options.interval = interval
             options.progressEvery = progressEvery
@@ -61,7 +71,8 @@ struct SonicSyncCommand: ParsableCommand {
             case .caughtUp(let indexed):
                 print(indexed.map(String.init) ?? "nothing indexed")
             case .stopped:
-                logger.info("sonic-sync: stopped at block \((try? sync.store.indexerState(chainID: network.chainID))??.indexed ?? 0)")
+                let state = try? blocking(sync.store) { store async throws(StoreError) in try await store.indexerState(chainID: network.chainID) }
+                logger.info("sonic-sync: stopped at block \(state?.indexed ?? 0)")
             }
         }
 
@@ -84,9 +95,10 @@ struct SonicSyncCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print how far the index has got: last block, head, lag, blocks written.")
 
         func run() throws {
-            let settings = try Configuration(environment: ProcessInfo.processInfo.environment)
-            let store = try Store(path: settings.databasePath)
-            guard let state = try store.indexerState(chainID: settings.network.chainID) else {
+            let sync = try SyncProcess(configuration: try Configuration(environment: ProcessInfo.processInfo.environment), logger: logger, takeLock: false)
+            defer { sync.close() }
+            let (settings, chainID) = (sync.settings, sync.settings.network.chainID)
+            guard let state = try blocking(sync.store, { store async throws(StoreError) in try await store.indexerState(chainID: chainID) }) else {
                 print("\(settings.network.name): nothing indexed yet")
                 return
             }
@@ -113,9 +125,9 @@ struct SonicSyncCommand: ParsableCommand {
             do { address = try Address(self.address) } catch {
                 throw ValidationError("address: \(error)")
             }
-            try sync.store.watch(address, source: "backfill", at: Date(), until: nil)
+            try blocking(sync.store) { store async throws(StoreError) in try await store.watch(address, source: "backfill", at: Date(), until: nil) }
             let added = try backfill.run(address)
-            try sync.store.markBackfilled(address, at: Date())
+            try blocking(sync.store) { store async throws(StoreError) in try await store.markBackfilled(address, at: Date()) }
             print("\(address.checksummed): \(added) entries added from Etherscan")
         }
     }
@@ -130,6 +142,9 @@ struct SonicSyncCommand: ParsableCommand {
 
         func run() throws {
             let settings = try Configuration(environment: ProcessInfo.processInfo.environment)
+            guard settings.databaseURL == nil else {
+                throw ValidationError("SONIC_DATABASE_URL is set: back up PostgreSQL with pg_dump (docs/operations.md, \"Back up and restore PostgreSQL\")")
+            }
             let store = try Store(path: settings.databasePath)
             let started = Date()
             try store.backup(to: destination)

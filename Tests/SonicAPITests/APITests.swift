@@ -87,18 +87,18 @@ import TestSupport
 @Suite struct RequestMetricsTests {
     /// Request counts are labelled by method from a closed set: invented methods (400 of them,
     /// 4 KB each) are all `OTHER`, so they cannot grow /metrics or the process's memory.
-    @Test func inventedMethodsAreCountedAsOtherWithoutNewSeries() throws {
+    @Test func inventedMethodsAreCountedAsOtherWithoutNewSeries() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).sqlite").path
         let api = API(app: App(configuration: try Configuration(environment: [
             "SONIC_RPC_URLS": "http://127.0.0.1:9", "SONIC_DB_PATH": path, "SONIC_RATE_LIMIT_PER_MINUTE": "0",
         ])))
-        func series() -> [String] { api.prometheusText().split(separator: "\n").filter { $0.hasPrefix("sonic_http_requests_total{") }.map(String.init) }
+        func series() async -> [String] { await api.prometheusText().split(separator: "\n").filter { $0.hasPrefix("sonic_http_requests_total{") }.map(String.init) }
         for index in 0..<400 {
             let method = try #require(HTTPRequest.Method("X\(index)" + String(repeating: "Y", count: 4096)))
             #expect(api.handle(Request(method: method, path: "/api/health")).status == 405)
         }
         #expect(api.handle(Request(method: .get, path: "/api/nope")).status == 404)
-        let text = series()
+        let text = await series()
         #expect(text.contains(#"sonic_http_requests_total{route="unknown",method="OTHER",status="405"} 400"#), "\(text)")
         #expect(text.contains(#"sonic_http_requests_total{route="unknown",method="GET",status="404"} 1"#), "\(text)")
         #expect(text.count == 2 && text.allSatisfy { $0.count < 120 })

@@ -9,7 +9,7 @@ import Testing
 /// the head over JSON-RPC.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["SONIC_TEST_RPC_URL"] != nil))
 struct SyncProcessTests {
-    @Test func oneIndexerPerDatabaseFollowsTheDevnetToItsHead() throws {
+    @Test func oneIndexerPerDatabaseFollowsTheDevnetToItsHead() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID().uuidString)").path
         let configuration = try Configuration(environment: [
             "SONIC_RPC_URLS": ProcessInfo.processInfo.environment["SONIC_TEST_RPC_URL"]!, "SONIC_DB_PATH": "\(folder)/sonic.sqlite",
@@ -25,9 +25,9 @@ struct SyncProcessTests {
         options.once = true
         let loop = SyncLoop(options: options, logger: Logger(label: "test"), step: sync.indexer.step, idle: sync.backfillOne) { _ in false }
         guard case .caughtUp(let indexed) = try loop.run() else { Issue.record("a run with once ends caught up"); return }
-        let state = try #require(try sync.store.indexerState(chainID: 31337))
+        let state = try #require(try await sync.store.indexerState(chainID: 31337))
         #expect(indexed == state.indexed && state.indexed >= 0 && state.lag == 0)
-        #expect(try sync.store.watchedAddresses().all.contains(try Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8")))
+        #expect(try await sync.store.watchedAddresses().all.contains(try Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8")))
         sync.backfillOne()  // no Etherscan key: nothing to do, nothing thrown
     }
 }
