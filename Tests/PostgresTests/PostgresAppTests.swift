@@ -25,7 +25,7 @@ struct PostgresAppTests {
         let environment = [
             "SONIC_DATABASE_URL": TestDatabase.url(database: name), "SONIC_DB_PATH": folder + "/unused.sqlite",
             "SONIC_RPC_URLS": ProcessInfo.processInfo.environment["SONIC_TEST_RPC_URL"]!, "SONIC_DEPLOYMENTS_DIR": folder,
-            "SONIC_INDEX_ALL": "1", "SONIC_RATE_LIMIT_PER_MINUTE": "0", "SONIC_KNOWLEDGE_DIR": folder,
+            "SONIC_INDEX_ALL": "1", "SONIC_RATE_LIMIT_PER_MINUTE": "0", "SONIC_KNOWLEDGE_DIR": folder, "SONIC_FCGI_THREADS": "2",
         ]
         let configuration = try Configuration(environment: environment)
 

@@ -36,9 +36,10 @@ struct PostgresPoolTests {
         #expect(answers == (0..<48).map { .int(Int64($0)) })
         #expect(seconds >= 0.55, "48 × 50 ms on 4 connections took \(seconds) s: more than 4 at once?")
         #expect(seconds < 20)
-        // A thread per waiting query would be 44 more; other suites running at the same time
-        // start threads of their own (17 more were seen under the whole suite).
-        #expect(most.load(ordering: .relaxed) - before < 30, "threads went from \(before) to \(most.load(ordering: .relaxed))")
+        // A thread per waiting query would be at least 44 more, whatever else runs; other suites
+        // running at the same time start threads of their own (up to 34 more were seen under the
+        // whole suite, an app on PostgreSQL included), which never reach 44 by themselves here.
+        #expect(most.load(ordering: .relaxed) - before < 44, "threads went from \(before) to \(most.load(ordering: .relaxed))")
         let counts = await pool.counts()
         #expect(counts.open == 4 && counts.queued == 0)
     }
