@@ -30,6 +30,10 @@ public final class App: Sendable {
     public let tokens: TokenService
     /// The allowances an address gave; approvals and revokes prepared.
     public let allowances: AllowanceService
+    /// Native staking through the SFC.
+    public let staking: StakingService
+    /// Wrapping and swaps through the network's V2 router.
+    public let swaps: SwapService
     public let subscriptions: SubscriptionService
     public let networkInfo: NetworkService
     public let feeHistory: FeeHistoryService
@@ -89,6 +93,8 @@ public final class App: Sendable {
         let tokens = TokenService(context: context, repository: store)
         self.tokens = tokens
         allowances = AllowanceService(context: context, repository: store, tokens: tokens)
+        staking = StakingService(context: context)
+        swaps = SwapService(context: context, tokens: tokens, allowances: allowances)
         var transactions = TransactionService(context: context, repository: store, balances: balances)
         transactions.immediate = store
         transactions.tokens = tokens
