@@ -244,8 +244,8 @@ public struct StakingService: Sendable {
                 return wrID
             }
             let used = try await reads.undelegations(sfc: sfc, of: delegator).filter { $0.validator == validator }.map(\.id)
-            var id = (used.max() ?? 0) + 1
-            while try await reads.withdrawalRequest(sfc: sfc, of: delegator, validator: validator, id: id) != nil { id += 1 }
+            var id = min(used.max() ?? 0, .max - 1) + 1
+            while id < .max, try await reads.withdrawalRequest(sfc: sfc, of: delegator, validator: validator, id: id) != nil { id += 1 }
             return id
         }
     }
