@@ -345,6 +345,14 @@ public struct AgentService: Sendable {
         case (.tokenApproval, _):
             text = entry.amountWei == .max ? "approved \(other) to spend all your \(entry.tokenSymbol), without limit"
                 : entry.amountWei == .zero ? "revoked the allowance of \(other) for \(entry.tokenSymbol)" : "approved \(other) to spend \(amount)"
+        case (.stake, _): text = "staked \(amount)"
+        case (.unstake, _): text = "unstaked \(amount)"
+        case (.stakeWithdrawal, _): text = "withdrew \(amount) from staking"
+        case (.rewardsClaim, _): text = "claimed \(amount) of staking rewards"
+        case (.rewardsRestake, _): text = "restaked \(amount) of rewards"
+        case (.wrap, _): text = "wrapped \(amount) into w\(entry.tokenSymbol)"
+        case (.unwrap, _): text = "unwrapped \(amount) from w\(entry.tokenSymbol)"
+        case (.contractPayout, _): text = "received \(amount) from \(other)"
         case (.contractCall, .incoming): text = "was called by \(other)" + (entry.method.map { " (\($0))" } ?? "")
         case (.contractCall, _): text = "called \(entry.method ?? "a contract") on \(other)" + (entry.amountWei == .zero ? "" : " with \(amount)")
         }

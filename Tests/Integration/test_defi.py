@@ -3,13 +3,14 @@ V2 router: each card prepared by the API, signed by a development account, sent 
 balances and positions change by exactly the expected amounts; the SFC's and the router's
 refusals (an inactive validator, nothing to claim, a withdrawal too early, slippage exceeded, a
 missing allowance) are explained before signing. Epochs are sealed and time moved with the
-devnet's methods. Only development accounts 5 to 7 act here, on a devnet of this module's own."""
+devnet's methods. The indexer's history then says what each did, the S paid out by the SFC, wS
+and the router included. Only development accounts 5 to 7 act here, on a devnet of this module's own."""
 
 import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
 
-from stack import Stack
+from stack import Stack, wait_until
 from test_tokens import MNEMONIC, call_uint, sign_send_confirm
 
 STAKER, SWAPPER, MOVER = (Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}") for i in (5, 6, 7))
@@ -23,7 +24,7 @@ PAIR_WS_SUSD = "0xb65d3dc8546A85F12e7C5BDf06e16C2a225e2F73"
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("defi")).start()
+    running = Stack(tmp_path_factory.mktemp("defi")).start(sync=True)
     yield running
     running.stop()
 
@@ -234,3 +235,27 @@ def test_slippage_exceeded_is_explained_before_signing(stack):
 def test_bad_quotes_name_the_field(stack, body, field):
     answer = stack.post_json("/api/swap/quote", body)
     assert answer.status == 422 and answer.json()["field"] == field, answer.body
+
+
+def history(stack, account):
+    head = int(stack.rpc("eth_blockNumber"), 16)
+    wait_until(lambda: (stack.indexed_block() or 0) >= head, 30, "the indexer to reach the head")
+    answer = stack.get(f"/api/history/{account.address}?limit=100")
+    assert answer.status == 200, answer.body
+    return answer.json()["entries"]
+
+
+def test_the_history_says_what_staking_wrapping_and_swaps_did(stack):
+    staker = history(stack, STAKER)
+    assert [e["type"] for e in reversed(staker)] == ["stake", "rewards_claim", "rewards_restake", "unstake", "stake_withdrawal"]
+    paid = {e["type"]: e for e in staker}
+    assert paid["stake"]["direction"] == "out" and paid["stake"]["amount_wei"] == str(100 * S)
+    assert paid["unstake"]["direction"] == "self" and paid["unstake"]["amount_wei"] == str(50 * S)
+    # S the SFC paid out is received, with the fee of the call that asked for it.
+    assert paid["stake_withdrawal"]["direction"] == "in" and paid["stake_withdrawal"]["amount_wei"] == str(50 * S)
+    assert paid["rewards_claim"]["direction"] == "in" and int(paid["rewards_claim"]["amount_wei"]) > 0 and paid["rewards_claim"]["fee_wei"]
+    swapper = {e["type"]: e for e in history(stack, SWAPPER)}
+    assert swapper["wrap"]["amount_wei"] == str(5 * S) and swapper["unwrap"]["amount_wei"] == str(2 * S)
+    assert swapper["unwrap"]["direction"] == "in" and swapper["unwrap"]["token_address"] is None
+    payout = [e for e in history(stack, MOVER) if e["type"] == "contract_payout"]
+    assert len(payout) == 1 and payout[0]["direction"] == "in" and int(payout[0]["amount_wei"]) > 0
