@@ -225,15 +225,15 @@ public struct AgentService: Sendable {
             return ("Let's mint it\(named). Open the NFT creator, pick the picture, and I'll prepare the mint for your wallet to sign.",
                     [Card(kind: .openNFTCreator, prepared: nil, name: name, description: description)], nil)
         case .defi(.showApprovals(let token)):
-            guard let allowances else { return (Self.understood(.showApprovals(token: token), nativeSymbol: symbol), [], nil) }
+            guard let allowances else { return ("Allowances cannot be read here: there is no token service.", [], nil) }
             guard let owner = signedIn else { return (Self.signInFirst("whose allowances to read"), [], nil) }
             return (try await approvals(of: owner, token: token, service: allowances), [], nil)
         case .defi(.revoke(let token, let spender)):
-            guard let allowances else { return (Self.understood(.revoke(token: token, spender: spender), nativeSymbol: symbol), [], nil) }
+            guard let allowances else { return ("Allowances cannot be revoked here: there is no token service.", [], nil) }
             guard let owner = signedIn else { return (Self.signInFirst("whose allowance to revoke"), [], nil) }
             return await revoke(from: owner, token: token, spender: spender, service: allowances)
         case .defi(let request):
-            return (Self.understood(request, nativeSymbol: symbol), [], nil)
+            return await defi(request, owner: signedIn)
         case .defiInfo:
             return await answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
         case .answer(let query):

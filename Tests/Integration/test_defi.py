@@ -4,16 +4,18 @@ balances and positions change by exactly the expected amounts; the SFC's and the
 refusals (an inactive validator, nothing to claim, a withdrawal too early, slippage exceeded, a
 missing allowance) are explained before signing. Epochs are sealed and time moved with the
 devnet's methods. The indexer's history then says what each did, the S paid out by the SFC, wS
-and the router included. Only development accounts 5 to 7 act here, on a devnet of this module's own."""
+and the router included. Only development accounts 5 to 8 act here, on a devnet of this module's own."""
 
 import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
 
+from siwe import session_headers
 from stack import Stack, wait_until
+from test_agent import ask
 from test_tokens import MNEMONIC, call_uint, sign_send_confirm
 
-STAKER, SWAPPER, MOVER = (Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}") for i in (5, 6, 7))
+STAKER, SWAPPER, MOVER, TALKER = (Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}") for i in (5, 6, 7, 8))
 S = 10**18
 WS = "0x039e2fB66102314Ce7b64Ce5Ce3E5183bc94aD38"
 SUSD = "0xDef1000000000000000000000000000000000004"
@@ -235,6 +237,26 @@ def test_slippage_exceeded_is_explained_before_signing(stack):
 def test_bad_quotes_name_the_field(stack, body, field):
     answer = stack.post_json("/api/swap/quote", body)
     assert answer.status == 422 and answer.json()["field"] == field, answer.body
+
+
+def test_the_agent_stakes_wraps_and_quotes_with_cards_that_confirm(stack):
+    session = session_headers(stack, TALKER)
+    stake = ask(stack, "stake 20 S with validator 2", session)
+    assert stake["reply"].startswith("Here is the stake to check: Stake 20 S with validator 2."), stake
+    before = balance(stack, TALKER)
+    final = sign_send_confirm(stack, stake["action"]["prepared"], TALKER)
+    assert balance(stack, TALKER) == before - 20 * S - fee_of(stack, final)
+    positions = ask(stack, "how much am I staking and what have I earned", session)["reply"]
+    assert positions.startswith("You stake 20 S in all") and "• 20 S with validator 2" in positions, positions
+    inactive = ask(stack, "stake 1 S with validator 4", session)["reply"]
+    assert inactive.endswith("Careful: it would fail: this validator is not active."), inactive
+    nothing = ask(stack, "withdraw my unstaked S", session)["reply"]
+    assert nothing.startswith("You have no unstaked S waiting"), nothing
+    wrap = ask(stack, "wrap 3 S", session)
+    sign_send_confirm(stack, wrap["action"]["prepared"], TALKER)
+    assert token_balance(stack, WS, TALKER) == 3 * S
+    quoted = ask(stack, "what would 100 SUSD get me in S", session)
+    assert quoted["reply"].startswith("100 SUSD would get about ") and not quoted.get("cards"), quoted
 
 
 def history(stack, account):

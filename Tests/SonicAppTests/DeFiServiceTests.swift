@@ -151,4 +151,41 @@ import Testing
         #expect(moved.transaction?.simulation.reason == "slippage exceeded: the pools now give less than the minimum of 0.6 SUSD you accepted; "
                 + "quote again or allow more slippage")
     }
+
+    func ask(_ message: String, in conversation: String? = nil) async throws -> AgentService.Answer {
+        try await services.app.agent.handle(message: message, conversation: conversation, signedIn: Self.me)
+    }
+
+    @Test func theAgentCarriesOutStakingThroughTheService() async throws {
+        let stake = try await ask("stake 100 S with validator 1")
+        #expect(stake.reply.hasPrefix("Here is the stake to check: Stake 100 S with validator 1. The fee is about ") && stake.cards.count == 1)
+        #expect(stake.cards.first?.prepared?.tx.value == TestServices.s(100).hexQuantity)
+        let positions = try await ask("how much am I staking and what have I earned")
+        #expect(positions.reply.hasPrefix("You stake 100 S in all (epoch 2):\n• 100 S with validator 1, 0.0015 S of rewards to claim"))
+        #expect(positions.reply.contains("40 S unstaked from validator 1 (request 1): opens on "))
+        let claim = try await ask("claim my rewards")
+        #expect(claim.reply.hasPrefix("Here is the claim to check: Claim 0.0015 S of rewards from validator 1.") && claim.cards.count == 1)
+        let early = try await ask("withdraw my unstaked S")
+        #expect(early.reply.hasPrefix("Not yet: 40 S from validator 1 opens on ") && early.cards.isEmpty)
+        services.chain.update { $0.defi.epoch = 4; $0.defi.headTime += 3_600 }
+        let withdraw = try await ask("withdraw my unstaked S")
+        #expect(withdraw.reply.hasPrefix("Here is the withdrawal to check: Withdraw 40 S unstaked from validator 1 (withdrawal request 1).") && withdraw.cards.count == 1)
+        let unstake = try await ask("unstake half from validator 1")
+        #expect(unstake.reply.hasPrefix("Here is the unstake to check: Unstake 50 S from validator 1 (withdrawal request 2)"), "\(unstake.reply)")
+        services.chain.update { $0.estimate = .failure(Self.customError("ValidatorNotActive")) }
+        let inactive = try await ask("stake 1 S with validator 4")
+        #expect(inactive.reply.hasSuffix("Careful: it would fail: this validator is not active.") && inactive.cards.count == 1)
+    }
+
+    @Test func theAgentWrapsSwapsAndQuotesThroughTheService() async throws {
+        let wrap = try await ask("wrap 10 S")
+        #expect(wrap.reply.hasPrefix("Here is the wrap to check: Wrap 10 S into wS.") && wrap.cards.first?.prepared?.tx.to == Self.wS.checksummed)
+        let swap = try await ask("swap 5 S for SUSD")
+        #expect(swap.reply.hasPrefix("Here is the swap to check: Swap 5 S for at least ") && swap.reply.contains("Route S → SUSD, slippage 0.5%"))
+        let quote = try await ask("what would 100 SUSD get me in S")
+        #expect(quote.reply.hasPrefix("100 SUSD would get about ") && quote.reply.contains("route SUSD → S") && quote.cards.isEmpty)
+        services.chain.update { $0.tokenBalances[Self.susd] = [Self.me: UInt256(20_000_000)] }
+        let approval = try await ask("swap 10 SUSD for S")
+        #expect(approval.reply.hasPrefix("Here is the approval to check: Allow V2 router") && approval.reply.contains("ask again and I'll prepare the swap"))
+    }
 }
