@@ -1,3 +1,4 @@
+import BigInt
 import Ethereum
 import SonicChain
 
@@ -43,15 +44,19 @@ extension RPCChain: DeFiReads {
 
     public func validators(sfc: Address) async throws -> [SFC.Validator] { try await SFC(address: sfc, client: client).validators() }
 
+    /// Every `getStake` and `pendingRewards` in one Multicall3 call where the network has it.
     public func positions(sfc: Address, of delegator: Address, validators: [UInt64]) async throws -> [(stake: UInt256, rewards: UInt256)] {
-        let contract = SFC(address: sfc, client: client)
-        var positions: [(stake: UInt256, rewards: UInt256)] = []
-        for validator in validators {
-            async let stake = contract.stake(of: delegator, validator: validator)
-            async let rewards = contract.pendingRewards(of: delegator, validator: validator)
-            positions.append((try await stake, try await rewards))
+        let calls = try validators.flatMap { validator in
+            [(target: sfc, data: try SFC.getStake.calldata([.address(delegator), .uint(BigUInt(validator))])),
+             (target: sfc, data: try SFC.pendingRewards.calldata([.address(delegator), .uint(BigUInt(validator))]))]
         }
-        return positions
+        let results = try await aggregate(calls, at: .latest)
+        return try validators.indices.map { index in
+            guard let stake = Self.uint(results[2 * index], SFC.getStake), let rewards = Self.uint(results[2 * index + 1], SFC.pendingRewards) else {
+                throw ChainError.invalidResponse(endpoint: "node", method: "eth_call", reason: "getStake or pendingRewards did not answer a number")
+            }
+            return (stake, rewards)
+        }
     }
 
     public func undelegations(sfc: Address, of delegator: Address) async throws -> [(validator: UInt64, id: UInt64)] {
