@@ -8,7 +8,7 @@ import SonicAgent
 /// answered by the planner with what they would need.
 extension AgentService {
     /// The staking service over this agent's chain.
-    var staking: StakingService { StakingService(context: context) }
+    var staking: StakingService { StakingService(context: context, history: history.repository) }
 
     /// The swap service over this agent's chain, tokens and allowances.
     var swaps: SwapService {

@@ -93,7 +93,7 @@ public final class App: Sendable {
         let tokens = TokenService(context: context, repository: store)
         self.tokens = tokens
         allowances = AllowanceService(context: context, repository: store, tokens: tokens)
-        staking = StakingService(context: context)
+        staking = StakingService(context: context, history: store)
         swaps = SwapService(context: context, tokens: tokens, allowances: allowances)
         var transactions = TransactionService(context: context, repository: store, balances: balances)
         transactions.immediate = store

@@ -2,6 +2,7 @@ import Ethereum
 import Foundation
 import SonicChain
 import SonicConfig
+import SonicStore
 
 /// Native staking through the SFC: the validators, an address's stake and pending rewards with
 /// each, its withdrawal requests with the date each opens, and the delegator's transactions
@@ -10,8 +11,18 @@ import SonicConfig
 /// are read from the ConstantsManager each time, never kept in code.
 public struct StakingService: Sendable {
     let context: ChainContext
+    /// The indexed history, where the address's `unstake` entries name the transactions whose
+    /// `Undelegated` events give its withdrawal requests when the node refuses a log query over
+    /// the whole chain; nil without a database.
+    let history: (any HistoryRepository)?
 
-    public init(context: ChainContext) { self.context = context }
+    /// At most this many indexed undelegations are read back (their receipts are one batch).
+    static let maxIndexedRequests = 200
+
+    public init(context: ChainContext, history: (any HistoryRepository)? = nil) {
+        self.context = context
+        self.history = history
+    }
 
     public struct Validator: Encodable, Sendable {
         public let id: UInt64
@@ -105,7 +116,7 @@ public struct StakingService: Sendable {
             async let periodsRead = reads.withdrawalPeriods(sfc: sfc)
             async let epochRead = reads.currentEpoch(sfc: sfc)
             async let nowRead = reads.headTime()
-            async let undelegationsRead = reads.undelegations(sfc: sfc, of: address)
+            async let undelegationsRead = undelegations(sfc: sfc, reads: reads, of: address)
             let validators = try await reads.validators(sfc: sfc)
             let held = try await reads.positions(sfc: sfc, of: address, validators: validators.map(\.id))
             let (periods, epoch, now) = (try await periodsRead, try await epochRead, try await nowRead)
@@ -243,7 +254,7 @@ public struct StakingService: Sendable {
                 }
                 return wrID
             }
-            let used = try await reads.undelegations(sfc: sfc, of: delegator).filter { $0.validator == validator }.map(\.id)
+            let used = try await undelegations(sfc: sfc, reads: reads, of: delegator).filter { $0.validator == validator }.map(\.id)
             var id = min(used.max() ?? 0, .max - 1) + 1
             while id < .max, try await reads.withdrawalRequest(sfc: sfc, of: delegator, validator: validator, id: id) != nil { id += 1 }
             return id
@@ -263,7 +274,7 @@ public struct StakingService: Sendable {
                 return request
             }
             var waiting: [SFC.WithdrawalRequest] = []
-            for id in Set(try await reads.undelegations(sfc: sfc, of: delegator).filter { $0.validator == validator }.map(\.id)).sorted() {
+            for id in Set(try await undelegations(sfc: sfc, reads: reads, of: delegator).filter { $0.validator == validator }.map(\.id)).sorted() {
                 if let request = try await reads.withdrawalRequest(sfc: sfc, of: delegator, validator: validator, id: id) { waiting.append(request) }
             }
             guard let only = waiting.first, waiting.count == 1 else {
@@ -276,6 +287,27 @@ public struct StakingService: Sendable {
                                                 + waiting.map { "\($0.id): \(Self.s($0.amount))" }.joined(separator: ", ") + ")")
             }
             return only
+        }
+    }
+
+    /// The withdrawal requests `delegator` made: its `Undelegated` events asked of the node, or,
+    /// when the node refuses that query (a provider's limit on the blocks a log query spans), read
+    /// from the receipts of its indexed `unstake` transactions.
+    func undelegations(sfc: Address, reads: any DeFiReads, of delegator: Address) async throws -> [(validator: UInt64, id: UInt64)] {
+        do {
+            return try await reads.undelegations(sfc: sfc, of: delegator)
+        } catch {
+            guard let history else { throw error }
+            let entries = try await history.history(HistoryQuery(address: delegator, limit: Self.maxIndexedRequests, kind: .unstake))
+            let hashes = entries.map(\.hash).reduce(into: [Hash32]()) { if !$0.contains($1) { $0.append($1) } }
+            guard !hashes.isEmpty else { return [] }
+            return try await context.chain.receipts(hashes).reversed().flatMap { result -> [(validator: UInt64, id: UInt64)] in
+                guard let receipt = try result.get() else { return [] }
+                return receipt.logs.filter { $0.address == sfc }.compactMap { log in
+                    guard case .undelegated(delegator, let validator, let id, _)? = try? SFC.Event(log: log) else { return nil }
+                    return (validator, id)
+                }
+            }
         }
     }
 

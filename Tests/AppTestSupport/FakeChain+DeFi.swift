@@ -18,6 +18,8 @@ public struct FakeDeFi {
     public var undelegated: [Address: [(validator: UInt64, id: UInt64)]] = [:]
     /// Pools by their two tokens (in either order): the reserve of each.
     public var pools: [Set<Address>: [Address: UInt256]] = [:]
+    /// The node refuses log queries over the whole chain, as some providers do.
+    public var refusesLogs = false
 
     public init() {}
 
@@ -44,7 +46,10 @@ extension FakeChain: DeFiReads {
     }
 
     public func undelegations(sfc: Address, of delegator: Address) throws -> [(validator: UInt64, id: UInt64)] {
-        try defi { $0.undelegated[delegator] ?? [] }
+        if try defi({ $0.refusesLogs }) {
+            throw ChainError.rpc(endpoint: "fake", method: "eth_getLogs", code: -32005, message: "query exceeds max block range 10000", data: nil)
+        }
+        return try defi { $0.undelegated[delegator] ?? [] }
     }
 
     public func withdrawalRequest(sfc: Address, of delegator: Address, validator: UInt64, id: UInt64) throws -> SFC.WithdrawalRequest? {

@@ -3,6 +3,7 @@ import Ethereum
 import Foundation
 import SonicChain
 import SonicConfig
+import SonicStore
 import Testing
 @testable import SonicApp
 
@@ -52,6 +53,37 @@ import Testing
         #expect(request.opensAt == StakingService.date(1_799_999_000 + 3_600))
         services.chain.update { $0.defi.epoch = 4; $0.defi.headTime = 1_799_999_000 + 3_600 }
         #expect(try await services.app.staking.overview(of: Self.me).withdrawals.first?.open == true)
+    }
+
+    /// A receipt of `hash` whose one log is the SFC's `Undelegated(me, validator, id, amount)`.
+    static func undelegatedReceipt(_ hash: Hash32, validator: UInt64, id: UInt64) throws -> Receipt {
+        func word(_ value: UInt64) -> String { "0x" + String(repeating: "0", count: 64 - String(value, radix: 16).count) + String(value, radix: 16) }
+        let json = """
+            {"transactionHash":"\(hash)","blockHash":"0x\(String(repeating: "11", count: 32))","blockNumber":"0x5","from":"\(me.lowercased)",
+             "to":"\(DeFiContracts.devnet.sfc!.address.lowercased)","gasUsed":"0x5208","effectiveGasPrice":"0x3b9aca00","contractAddress":null,
+             "status":"0x1","logs":[{"address":"\(DeFiContracts.devnet.sfc!.address.lowercased)","topics":["\(Hex.encode(SFC.Event.undelegated.topic))",
+             "0x000000000000000000000000\(me.lowercased.dropFirst(2))","\(word(validator))","\(word(id))"],"data":"\(word(40))","blockNumber":"0x5",
+             "blockHash":"0x\(String(repeating: "11", count: 32))","transactionHash":"\(hash)","transactionIndex":"0x0","logIndex":"0x0","removed":false}]}
+            """
+        return try JSONDecoder().decode(Receipt.self, from: Data(json.utf8))
+    }
+
+    @Test func aNodeThatRefusesTheLogQueryIsAnsweredFromTheIndexedUnstakes() async throws {
+        let hash = Hash32.keccak([42])
+        var batch = IndexBatch(chainHead: 5)
+        batch.blocks = [IndexedBlock(number: 5, hash: .keccak([5]), parentHash: .keccak([4]), timestamp: 10)]
+        batch.entries = [ActivityEntry(address: Self.me, block: 5, txIndex: 0, seq: 0, hash: hash, time: 10, kind: .unstake, direction: .own,
+                                       counterparty: DeFiContracts.devnet.sfc!.address, amountWei: TestServices.s(40), tokenSymbol: "S",
+                                       tokenDecimals: 18, status: .confirmed)]
+        try services.store.apply(batch, chainID: 31337, at: Date())
+        services.chain.update { state in
+            state.defi.refusesLogs = true
+            state.receipts[hash] = try! Self.undelegatedReceipt(hash, validator: 1, id: 1)
+        }
+        let overview = try await services.app.staking.overview(of: Self.me)
+        #expect(overview.withdrawals.map(\.wrID) == [1] && overview.withdrawals.first?.amountFormatted == "40 S")
+        let unstake = try await services.app.staking.prepare(from: Self.me, action: "undelegate", validator: 1, amount: "1", wrID: nil)
+        #expect(unstake.summary.contains("(withdrawal request 2)"))
     }
 
     @Test func eachActionIsTheSFCCallWithItsSummary() async throws {
