@@ -39,8 +39,11 @@ extension API {
         let amount: String
         let slippage: String?
         let minimumOut: String?
+        let unlimitedApproval: Bool?
 
-        enum CodingKeys: String, CodingKey { case from, tokenIn = "token_in", tokenOut = "token_out", amount, slippage, minimumOut = "minimum_out" }
+        enum CodingKeys: String, CodingKey {
+            case from, tokenIn = "token_in", tokenOut = "token_out", amount, slippage, minimumOut = "minimum_out", unlimitedApproval = "unlimited_approval"
+        }
     }
 
     /// POST /api/swap/quote `{token_in, token_out, amount, slippage?, from?}`: what the router gives now.
@@ -53,7 +56,7 @@ extension API {
         return response
     }
 
-    /// POST /api/swap/prepare `{from, token_in, token_out, amount, slippage?, minimum_out?}`: the
+    /// POST /api/swap/prepare `{from, token_in, token_out, amount, slippage?, minimum_out?, unlimited_approval?}`: the
     /// swap (or wrap, unwrap) previewed, or first the router's approval when it needs one.
     func prepareSwap(_ call: Route.Call) async throws -> Response {
         let body = try call.body(as: SwapBody.self)
@@ -62,6 +65,6 @@ extension API {
         }
         let from = try Validate.address(text, field: "from")
         return await .json(try app.swaps.prepare(from: from, tokenIn: body.tokenIn, tokenOut: body.tokenOut, amount: body.amount,
-                                                 slippage: body.slippage, minimumOut: body.minimumOut))
+                                                 slippage: body.slippage, minimumOut: body.minimumOut, unlimitedApproval: body.unlimitedApproval ?? false))
     }
 }

@@ -39,7 +39,8 @@ extension API {
             try await api.swapQuote(call)
         },
         .answer(.post, "/api/swap/prepare",
-                body: ["from": address, "token_in": address, "token_out": address, "amount": 128, "slippage": 16, "minimum_out": 96]) { api, call in
+                body: ["from": address, "token_in": address, "token_out": address, "amount": 128, "slippage": 16, "minimum_out": 96,
+                       "unlimited_approval": 8]) { api, call in
             try await api.prepareSwap(call)
         },
         .answer(.post, "/api/tx/send", body: ["raw": 2 * 131_072 + 4]) { api, call in try await api.send(call) },

@@ -148,10 +148,11 @@ public struct SwapService: Sendable {
     }
 
     /// The quote and the transaction to sign: the swap, or first the router's approval for
-    /// exactly `amount` when its allowance is short. `minimumOut` (base units), when given,
+    /// exactly `amount` when its allowance is short (for every token only when
+    /// `unlimitedApproval`, with the approval's notice). `minimumOut` (base units), when given,
     /// replaces the slippage's minimum: the figure the person accepted on a card shown earlier.
-    public func prepare(from: Address, tokenIn: String, tokenOut: String, amount: String, slippage: String?, minimumOut: String?)
-        async throws(AppError) -> Prepared
+    public func prepare(from: Address, tokenIn: String, tokenOut: String, amount: String, slippage: String?, minimumOut: String?,
+                        unlimitedApproval: Bool = false) async throws(AppError) -> Prepared
     {
         var quote = try await quote(tokenIn: tokenIn, tokenOut: tokenOut, amount: amount, slippage: slippage, owner: from)
         if let minimumOut {
@@ -174,7 +175,8 @@ public struct SwapService: Sendable {
             let allowance = try await call { () async throws in try await context.chain.allowances([(token, router)], of: from).first ?? nil } ?? .zero
             if allowance < amountIn {
                 let approval = try await allowances.prepareApprove(from: from, token: token.checksummed, spender: router.checksummed,
-                                                                   amount: Units.format(amountIn, decimals: quote.tokenIn.decimals), unlimited: false)
+                                                                   amount: unlimitedApproval ? nil : Units.format(amountIn, decimals: quote.tokenIn.decimals),
+                                                                   unlimited: unlimitedApproval)
                 return Prepared(quote: quote, approvalNeeded: true, approval: approval, transaction: nil)
             }
         }

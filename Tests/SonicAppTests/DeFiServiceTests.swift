@@ -169,6 +169,9 @@ import Testing
         let approval = try #require(first.approval)
         #expect(first.approvalNeeded && first.transaction == nil && approval.summary == "Allow V2 router (\(Self.router.checksummed)) to spend up to 10 SUSD")
         #expect(approval.notices == nil)
+        let unlimited = try await swaps.prepare(from: Self.me, tokenIn: "SUSD", tokenOut: "S", amount: "10", slippage: nil, minimumOut: nil,
+                                                unlimitedApproval: true)
+        #expect(unlimited.approval?.notices?.map(\.code) == [.unlimitedAllowance] && unlimited.approval?.tx.data.hasSuffix(String(repeating: "f", count: 64)) == true)
         services.chain.update { $0.allowances[Self.susd] = [Self.me: [Self.router: UInt256(10_000_000)]] }
         let then = try await swaps.prepare(from: Self.me, tokenIn: "SUSD", tokenOut: "S", amount: "10", slippage: nil, minimumOut: nil)
         let swap = try #require(then.transaction)
