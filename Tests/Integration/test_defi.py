@@ -6,12 +6,15 @@ missing allowance) are explained before signing. Epochs are sealed and time move
 devnet's methods. The indexer's history then says what each did, the S paid out by the SFC, wS
 and the router included. Only development accounts 5 to 8 act here, on a devnet of this module's own."""
 
+import json
+import subprocess
+
 import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
 
 from siwe import session_headers
-from stack import Stack, wait_until
+from stack import ROOT, Stack, wait_until
 from test_agent import ask
 from test_tokens import MNEMONIC, call_uint, sign_send_confirm
 
@@ -281,3 +284,25 @@ def test_the_history_says_what_staking_wrapping_and_swaps_did(stack):
     assert swapper["unwrap"]["direction"] == "in" and swapper["unwrap"]["token_address"] is None
     payout = [e for e in history(stack, MOVER) if e["type"] == "contract_payout"]
     assert len(payout) == 1 and payout[0]["direction"] == "in" and int(payout[0]["amount_wei"]) > 0
+
+
+def worded(entries):
+    """What the pages say of each entry (Public/js/activity.js, run by node)."""
+    script = ("import { describeEntry } from " + json.dumps((ROOT / "Public/js/activity.js").as_uri()) + ";"
+              "const entries = JSON.parse(process.argv[1]);"
+              "console.log(JSON.stringify(entries.map((e) => describeEntry(e, 'S').sentence)));")
+    run = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(entries)], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_the_pages_word_staking_and_wrapping_for_a_person(stack):
+    staker = list(reversed(history(stack, STAKER)))
+    sentences = worded(staker)
+    assert sentences[0] == "Staked 100 S" and sentences[3] == "Unstaked 50 S" and sentences[4] == "Withdrew 50 S from staking"
+    assert sentences[1].startswith("Claimed ") and sentences[1].endswith(" S of staking rewards")
+    assert sentences[2].startswith("Restaked ") and sentences[2].endswith(" S of rewards")
+    swapper = worded([e for e in reversed(history(stack, SWAPPER)) if e["type"] in ("wrap", "unwrap")])
+    assert swapper == ["Wrapped 5 S into wS", "Unwrapped 2 S from wS"]
+    payout = worded([e for e in history(stack, MOVER) if e["type"] == "contract_payout"])
+    assert len(payout) == 1 and payout[0].startswith("Received ") and payout[0].endswith(" S from a contract")
