@@ -139,8 +139,9 @@ public struct SwapService: Sendable {
         let minimum = UInt256(out.value * BigUInt(10_000 - basisPoints) / 10_000) ?? .zero
         let fees = zip(path.dropLast(), amounts).map { token, input in
             let fee = UInt256(input.value * Self.feePerMille.value / 1_000) ?? .zero
-            let symbol = token == tokenIn ? (assetIn.isNative ? "wS" : assetIn.symbol) : (token == wrapped ? "wS" : token.checksummed)
-            return PoolFee(token: symbol, amount: fee, formatted: Units.exact(fee, decimals: token == tokenIn ? assetIn.decimals : 18))
+            // The first pool takes its share of what the person pays (S paid in is wS inside); a second one of wS.
+            return token == tokenIn ? PoolFee(token: assetIn.symbol, amount: fee, formatted: Units.exact(fee, decimals: assetIn.decimals))
+                : PoolFee(token: "wS", amount: fee, formatted: Units.exact(fee, decimals: 18))
         }
         return makeQuote(.swap, assetIn, assetOut, amountIn, out: out, minimum: minimum, basisPoints: basisPoints,
                          impact: Self.priceImpact(amountIn: amountIn, out: out, reserves: reserves), path: path, deadline: deadline, fees: fees,
