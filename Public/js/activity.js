@@ -8,7 +8,9 @@ const VERBS = { in: "Received", out: "Sent", self: "Moved" };
 const KINDS = {
   token_transfer: "Token transfer", nft_mint: "NFT mint", nft_transfer: "NFT transfer",
   subscription: "Subscription", contract_call: "Contract call", contract_creation: "Contract creation",
-  token_approval: "Token approval",
+  token_approval: "Token approval", stake: "Staking", unstake: "Unstaking", stake_withdrawal: "Staking withdrawal",
+  rewards_claim: "Staking rewards", rewards_restake: "Staking rewards", wrap: "Wrapping", unwrap: "Unwrapping",
+  contract_payout: "Paid by a contract",
 };
 // An allowance of 2^256 - 1: the spender may move every token, now and later.
 const UNLIMITED = (2n ** 256n - 1n).toString();
@@ -49,6 +51,14 @@ function sentence(entry, verb, symbol) {
       if (entry.amount_wei === UNLIMITED) return `Approved ${spender} to spend all your ${entry.token}, without limit`;
       return `Approved ${spender} to spend ${amount}`;
     }
+    case "stake": return `Staked ${amount}`;
+    case "unstake": return `Unstaked ${amount}`;
+    case "stake_withdrawal": return `Withdrew ${amount} from staking`;
+    case "rewards_claim": return `Claimed ${amount} of staking rewards`;
+    case "rewards_restake": return `Restaked ${amount} of rewards`;
+    case "wrap": return `Wrapped ${amount} into w${entry.token}`;
+    case "unwrap": return `Unwrapped ${amount} from w${entry.token}`;
+    case "contract_payout": return `Received ${amount} from a contract`;
     case "contract_call": return entry.direction === "in" ? `Called by a contract (${entry.method || "call"})` : `Called ${entry.method || "a contract"}`;
     default: return `${verb} ${amount}`;
   }

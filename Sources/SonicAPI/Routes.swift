@@ -30,6 +30,20 @@ extension API {
         },
         .answer(.post, "/api/allowances/revoke", body: ["from": address, "token": address, "spender": address]) { api, call in try await api.prepareRevoke(call) },
         .answer(.get, "/api/allowances/{address}") { api, call in try await api.allowances(call) },
+        // Staking through the SFC.
+        .answer(.post, "/api/staking/prepare", body: ["from": address, "action": 32, "validator": 32, "amount": 128, "wr_id": 32]) { api, call in
+            try await api.prepareStaking(call)
+        },
+        .answer(.get, "/api/staking/{address}") { api, call in try await api.staking(call) },
+        // Wrapping and swaps through the router.
+        .answer(.post, "/api/swap/quote", body: ["from": address, "token_in": address, "token_out": address, "amount": 128, "slippage": 16]) { api, call in
+            try await api.swapQuote(call)
+        },
+        .answer(.post, "/api/swap/prepare",
+                body: ["from": address, "token_in": address, "token_out": address, "amount": 128, "slippage": 16, "minimum_out": 96,
+                       "unlimited_approval": 8]) { api, call in
+            try await api.prepareSwap(call)
+        },
         .answer(.post, "/api/tx/send", body: ["raw": 2 * 131_072 + 4]) { api, call in try await api.send(call) },
         .answer(.post, "/api/tx/track", body: ["hash": address]) { api, call in try await api.track(call) },
         Route(.get, "/api/tx/{hash}", query: ["wait", "since"]) { api, call in try await api.transactionStatus(call) }

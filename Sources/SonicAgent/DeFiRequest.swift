@@ -1,9 +1,8 @@
 import Ethereum
 
-/// A DeFi request understood in full and typed: what the staking, swap and allowance services
-/// carry out once they exist (they come with the devnet's contracts and their bindings; until
-/// then the app says back what was understood and prepares nothing). Validators are the SFC's
-/// validator ids; amounts are exactly what the person wrote, or a share of the balance.
+/// A DeFi request understood in full and typed: what the app's staking, swap and allowance
+/// services carry out (`AgentService+DeFi.swift`). Validators are the SFC's validator ids;
+/// amounts are exactly what the person wrote, or a share of the balance.
 public enum DeFiRequest: Sendable, Equatable {
     /// Delegate S to a validator.
     case stake(validator: Int, amount: DeFiAmount)

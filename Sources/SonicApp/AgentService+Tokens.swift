@@ -70,11 +70,8 @@ extension AgentService {
         }
         let chosen = candidates[0]
         do {
-            let prepared = try await service.prepareRevoke(from: owner, token: chosen.token.address.checksummed, spender: chosen.spender.address.checksummed)
-            var reply = "Here is the revoke to check: \(prepared.summary). The fee is about \(Self.fee(prepared.fee.estimatedWei)) \(symbol)."
-            for notice in prepared.notices ?? [] { reply += " Careful: \(notice.message)" }
-            reply += prepared.simulation.success ? " Confirm it in your wallet." : " Careful: simulating it failed (\(prepared.simulation.reason ?? "reverted"))."
-            return (reply, [.transaction(prepared)], nil)
+            return cards("revoke", [try await service.prepareRevoke(from: owner, token: chosen.token.address.checksummed,
+                                                                    spender: chosen.spender.address.checksummed)])
         } catch {
             return (error.sentence, [], nil)
         }

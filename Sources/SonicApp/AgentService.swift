@@ -228,15 +228,15 @@ public struct AgentService: Sendable {
             return ("Let's mint it\(named). Open the NFT creator, pick the picture, and I'll prepare the mint for your wallet to sign.",
                     [Card(kind: .openNFTCreator, prepared: nil, name: name, description: description)], nil)
         case .defi(.showApprovals(let token)):
-            guard let allowances else { return (Self.understood(.showApprovals(token: token), nativeSymbol: symbol), [], nil) }
+            guard let allowances else { return ("Allowances cannot be read here: there is no token service.", [], nil) }
             guard let owner = signedIn else { return (Self.signInFirst("whose allowances to read"), [], nil) }
             return (try await approvals(of: owner, token: token, service: allowances), [], nil)
         case .defi(.revoke(let token, let spender)):
-            guard let allowances else { return (Self.understood(.revoke(token: token, spender: spender), nativeSymbol: symbol), [], nil) }
+            guard let allowances else { return ("Allowances cannot be revoked here: there is no token service.", [], nil) }
             guard let owner = signedIn else { return (Self.signInFirst("whose allowance to revoke"), [], nil) }
             return await revoke(from: owner, token: token, spender: spender, service: allowances)
         case .defi(let request):
-            return (Self.understood(request, nativeSymbol: symbol), [], nil)
+            return await defi(request, owner: signedIn)
         case .defiInfo:
             return await answer("staking delegate validator rewards unbonding", fallback: "I don't stake, lend or provide liquidity for you.")
         case .alert(let request, let address):
@@ -350,6 +350,14 @@ public struct AgentService: Sendable {
         case (.tokenApproval, _):
             text = entry.amountWei == .max ? "approved \(other) to spend all your \(entry.tokenSymbol), without limit"
                 : entry.amountWei == .zero ? "revoked the allowance of \(other) for \(entry.tokenSymbol)" : "approved \(other) to spend \(amount)"
+        case (.stake, _): text = "staked \(amount)"
+        case (.unstake, _): text = "unstaked \(amount)"
+        case (.stakeWithdrawal, _): text = "withdrew \(amount) from staking"
+        case (.rewardsClaim, _): text = "claimed \(amount) of staking rewards"
+        case (.rewardsRestake, _): text = "restaked \(amount) of rewards"
+        case (.wrap, _): text = "wrapped \(amount) into w\(entry.tokenSymbol)"
+        case (.unwrap, _): text = "unwrapped \(amount) from w\(entry.tokenSymbol)"
+        case (.contractPayout, _): text = "received \(amount) from \(other)"
         case (.contractCall, .incoming): text = "was called by \(other)" + (entry.method.map { " (\($0))" } ?? "")
         case (.contractCall, _): text = "called \(entry.method ?? "a contract") on \(other)" + (entry.amountWei == .zero ? "" : " with \(amount)")
         }

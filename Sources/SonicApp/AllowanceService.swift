@@ -85,8 +85,10 @@ public struct AllowanceService: Sendable {
         return Allowances(owner: owner, network: context.network.name, allowances: ordered)
     }
 
-    /// `spender`, named when it is one of our contracts (the deployment file's, a router among them).
+    /// `spender`, named when it is one of our contracts (the deployment file's) or the network's
+    /// V2 router.
     public func spender(_ address: Address) -> Spender {
+        if address == context.network.defi.router?.address { return Spender(address: address, name: "V2 router") }
         let name = context.deployments?.contracts.sorted { $0.key < $1.key }.first { $0.value.address == address }?.key
         return Spender(address: address, name: name)
     }

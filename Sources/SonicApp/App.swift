@@ -34,6 +34,10 @@ public final class App: Sendable {
     public let tokens: TokenService
     /// The allowances an address gave; approvals and revokes prepared.
     public let allowances: AllowanceService
+    /// Native staking through the SFC.
+    public let staking: StakingService
+    /// Wrapping and swaps through the network's V2 router.
+    public let swaps: SwapService
     public let subscriptions: SubscriptionService
     public let networkInfo: NetworkService
     public let feeHistory: FeeHistoryService
@@ -106,6 +110,8 @@ public final class App: Sendable {
         let tokens = TokenService(context: context, repository: database)
         self.tokens = tokens
         allowances = AllowanceService(context: context, repository: database, tokens: tokens)
+        staking = StakingService(context: context, history: database)
+        swaps = SwapService(context: context, tokens: tokens, allowances: allowances)
         var transactions = TransactionService(context: context, repository: database, balances: balances)
         transactions.immediate = local
         transactions.tokens = tokens

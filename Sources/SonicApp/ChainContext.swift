@@ -9,6 +9,8 @@ import SonicConfig
 public final class ChainContext: Sendable {
     public let network: Network
     public let chain: any ChainReads
+    /// The DeFi contracts' reads (staking, swaps); the chain's own when it has them (`RPCChain`).
+    public let defi: (any DeFiReads)?
     public let broadcaster: any Broadcaster
     public let clock: any TimeSource
     public let deployments: Deployments?
@@ -22,9 +24,10 @@ public final class ChainContext: Sendable {
     ///   - deployments: our contracts on it, or nil with `deploymentProblem` saying why.
     ///   - feeTTL: seconds fee suggestions are shared.
     public init(network: Network, deployments: Deployments?, deploymentProblem: String? = nil, chain: any ChainReads,
-                broadcaster: any Broadcaster, clock: any TimeSource = SystemTime(), feeTTL: Double) {
+                broadcaster: any Broadcaster, clock: any TimeSource = SystemTime(), feeTTL: Double, defi: (any DeFiReads)? = nil) {
         self.network = network
         self.chain = chain
+        self.defi = defi ?? chain as? any DeFiReads
         self.broadcaster = broadcaster
         self.clock = clock
         self.deployments = deployments

@@ -80,8 +80,10 @@ public struct PreparedTransaction: Encodable, Sendable {
 
 extension PreparedTransaction {
     /// Builds the preview for `request` (from, to, value, data) with the next nonce and fees.
-    /// A reverting simulation is reported in `simulation`, not thrown: the person sees why.
-    static func make(_ request: CallRequest, summary: String, context: ChainContext, gasMargin: Double = 0.2) async throws(AppError) -> PreparedTransaction {
+    /// A reverting simulation is reported in `simulation`, not thrown: the person sees why, in
+    /// the words `explain` gives the contract's reason (a custom error's plain reason), or as decoded.
+    static func make(_ request: CallRequest, summary: String, context: ChainContext, gasMargin: Double = 0.2,
+                     explain: (RevertReason) -> String? = { _ in nil }) async throws(AppError) -> PreparedTransaction {
         do {
             let from = request.from!
             let fees = try await context.suggestedFees()
@@ -97,7 +99,7 @@ extension PreparedTransaction {
             } catch {
                 guard case .reverted(_, _, let reason) = error else { throw error }
                 gas = request.data.isEmpty ? 21_000 : 100_000
-                simulation = Simulation(success: false, reason: reason.description, gasEstimate: nil)
+                simulation = Simulation(success: false, reason: explain(reason) ?? reason.description, gasEstimate: nil)
             }
             let maxFee = fees.maxFee(gas: gas)
             let estimated = fees.likelyCost(gas: simulation.gasEstimate ?? gas)

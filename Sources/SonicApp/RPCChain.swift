@@ -74,7 +74,7 @@ public struct RPCChain: ChainReads, Broadcaster {
 
     /// Runs view calls together: in one `eth_call` through Multicall3 where the network has it
     /// (each call allowed to fail), else one by one.
-    private func aggregate(_ calls: [(target: Address, data: [UInt8])], at block: BlockTag) async throws -> [(success: Bool, data: [UInt8])] {
+    func aggregate(_ calls: [(target: Address, data: [UInt8])], at block: BlockTag) async throws -> [(success: Bool, data: [UInt8])] {
         if let multicall { return try await Multicall3(address: multicall, client: client).aggregate(calls, at: block) }
         var results: [(success: Bool, data: [UInt8])] = []
         for call in calls {
@@ -88,7 +88,7 @@ public struct RPCChain: ChainReads, Broadcaster {
     }
 
     /// A call's single `uint256` answer; nil when it failed or answered anything else.
-    private static func uint(_ result: (success: Bool, data: [UInt8]), _ function: ABISignature) -> UInt256? {
+    static func uint(_ result: (success: Bool, data: [UInt8]), _ function: ABISignature) -> UInt256? {
         guard result.success, case .uint(let raw)? = try? function.decodeOutput(result.data).first else { return nil }
         return UInt256(raw)
     }

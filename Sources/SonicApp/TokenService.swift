@@ -198,9 +198,20 @@ public struct TokenService: Sendable {
     /// `addresses` as tokens: verified ones from the profile, others from the store, the rest
     /// read in one Multicall3 call and kept. Contracts that do not answer `decimals()` as a
     /// token are left out (and read again next time).
+    /// The verified tokens, with the DeFi set's wS and pool tokens (their addresses are sourced too).
+    static func sourced(_ network: Network) -> [KnownToken] {
+        var known = network.tokens
+        var more = network.defi.poolTokens
+        if let wrapped = network.defi.wrappedNative {
+            more.append(KnownToken(symbol: "wS", name: "Wrapped Sonic", address: wrapped.address, decimals: 18, source: wrapped.source))
+        }
+        for token in more where !known.contains(where: { $0.address == token.address }) { known.append(token) }
+        return known
+    }
+
     func describe(_ addresses: [Address]) async throws(AppError) -> [Address: Token] {
         var found: [Address: Token] = [:]
-        for known in context.network.tokens where addresses.contains(known.address) { found[known.address] = Token(known) }
+        for known in Self.sourced(context.network) where addresses.contains(known.address) { found[known.address] = Token(known) }
         let others = addresses.filter { found[$0] == nil }
         guard !others.isEmpty else { return found }
         let kept = try await storeCall { () async throws(StoreError) in try await repository?.tokenMetadata(others) ?? [:] }

@@ -11,6 +11,22 @@ public struct ActivityEntry: Sendable, Equatable {
         case subscription, contractCall = "contract_call", contractCreation = "contract_creation"
         /// An ERC-20 allowance given: the amount is what `counterparty` (the spender) may move.
         case tokenApproval = "token_approval"
+        /// S staked through the SFC (`Delegated`): the transaction's own value, out.
+        case stake
+        /// Stake set aside for withdrawal (`Undelegated`): no S moves yet (direction `self`).
+        case unstake
+        /// Unstaked S paid back by the SFC (`Withdrawn`), in.
+        case stakeWithdrawal = "stake_withdrawal"
+        /// Staking rewards paid by the SFC (`ClaimedRewards`), in.
+        case rewardsClaim = "rewards_claim"
+        /// Rewards added to the stake (`RestakedRewards`): no S moves (direction `self`).
+        case rewardsRestake = "rewards_restake"
+        /// S wrapped into wS (`Deposit`): the transaction's value, out.
+        case wrap
+        /// wS unwrapped into S (`Withdrawal`): the S paid back by wS, in.
+        case unwrap
+        /// S a contract paid to this address inside the transaction (a router paying a swap's S), in.
+        case contractPayout = "contract_payout"
     }
 
     public enum Direction: String, Sendable, CaseIterable, DatabaseValueConvertible {

@@ -20,12 +20,21 @@ public struct Catalog: Sendable {
     public var tokens: [Address: Token]
     public var nftContract: Address?
     public var subscriptionContract: Address?
+    /// The network's SFC, wrapped S and V2 router (`Network.defi`): their events say what S they
+    /// took or paid out, which is no transaction's top-level value.
+    public var sfc: Address?
+    public var wrappedNative: Address?
+    public var router: Address?
 
-    public init(nativeSymbol: String = "S", tokens: [Address: Token] = [:], nftContract: Address? = nil, subscriptionContract: Address? = nil) {
+    public init(nativeSymbol: String = "S", tokens: [Address: Token] = [:], nftContract: Address? = nil, subscriptionContract: Address? = nil,
+                sfc: Address? = nil, wrappedNative: Address? = nil, router: Address? = nil) {
         self.nativeSymbol = nativeSymbol
         self.tokens = tokens
         self.nftContract = nftContract
         self.subscriptionContract = subscriptionContract
+        self.sfc = sfc
+        self.wrappedNative = wrappedNative
+        self.router = router
     }
 
     /// Method names by selector, from the ABIs of the contracts we ship and the token standards.
@@ -36,6 +45,11 @@ public struct Catalog: Sendable {
             "setApprovalForAll(address,bool)", "mint(address,string)", "purchase(uint256)", "withdraw(address)",
             "set_price(uint256)", "set_paused(bool)", "set_mint_fee(uint256)", "transfer_ownership(address)",
             "renounce_ownership()", "aggregate3((address,bool,bytes)[])", "deposit()", "withdraw(uint256)",
+            "delegate(uint256)", "undelegate(uint256,uint256,uint256)", "withdraw(uint256,uint256)", "claimRewards(uint256)",
+            "restakeRewards(uint256)", "swapExactETHForTokens(uint256,address[],address,uint256)",
+            "swapExactTokensForETH(uint256,uint256,address[],address,uint256)",
+            "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
+            "swapTokensForExactETH(uint256,uint256,address[],address,uint256)",
         ]
         return Dictionary(signatures.map { (Array(Keccak256.hash($0).prefix(4)), String($0.prefix { $0 != "(" })) },
                           uniquingKeysWith: { first, _ in first })
@@ -126,6 +140,14 @@ public struct ActivityDecoder: Sendable {
         if succeeded {
             let mintedURIs = mintedURIs(receipt.logs)
             for log in receipt.logs {
+                if let moved = defiEntry(log, transaction: transaction, method: method) {
+                    if keep(moved.address) {
+                        events.append(ActivityEntry(address: moved.address, block: block, txIndex: txIndex, seq: Int(log.logIndex.value), hash: hash,
+                                                    time: time, kind: moved.kind, direction: moved.direction, counterparty: log.address,
+                                                    amountWei: moved.amount, tokenSymbol: catalog.nativeSymbol, tokenDecimals: 18, status: status))
+                    }
+                    continue
+                }
                 if let given = approval(log) {
                     guard keep(given.owner) else { continue }
                     let token = catalog.tokens[log.address]
@@ -172,6 +194,10 @@ public struct ActivityDecoder: Sendable {
                     events.append(event(decoded.to, .incoming, decoded.from == Catalog.zeroAddress ? contract : decoded.from))
                 }
             }
+        }
+        // Staking and wrapping are the transaction's own value: its line says so.
+        if succeeded, let staked = topLevelKind(recipient: recipient, method: method) {
+            for index in entries.indices where entries[index].seq == -1 && entries[index].address == sender { entries[index].kind = staked }
         }
         merge(events, into: &entries)
         let indexed = IndexedTransaction(hash: hash, block: block, index: txIndex, sender: sender, recipient: recipient,
@@ -257,6 +283,7 @@ extension Catalog {
         for token in network.tokens { tokens[token.address] = Token(symbol: token.symbol, decimals: token.decimals) }
         let nft = deployments?.contracts["SmartSonicNFT"]?.address
         self.init(nativeSymbol: network.nativeSymbol, tokens: tokens, nftContract: nft,
-                  subscriptionContract: deployments?.contracts["SmartSonicSubscription"]?.address)
+                  subscriptionContract: deployments?.contracts["SmartSonicSubscription"]?.address, sfc: network.defi.sfc?.address,
+                  wrappedNative: network.defi.wrappedNative?.address, router: network.defi.router?.address)
     }
 }

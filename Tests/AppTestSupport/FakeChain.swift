@@ -30,6 +30,8 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var estimate: Result<UInt64, ChainError> = .success(21_000)
         public var subscription = SubscriptionContract.State(expiresAt: 0, price: UInt256(2_000_000_000_000_000_000), active: false, paused: false)
         public var mintFee = UInt256(1_000_000_000_000_000)
+        /// The SFC and the V2 pools (`FakeChain+DeFi.swift`).
+        public var defi = FakeDeFi()
         /// Contract wallets and the key each accepts signatures of (EIP-1271).
         public var contractWallets: [Address: Address] = [:]
         /// The node does not answer: every read fails as a refused connection would.

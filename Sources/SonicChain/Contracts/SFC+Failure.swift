@@ -37,6 +37,11 @@ extension SFC {
         /// The SFC failure behind a failed call or estimate; nil when it failed otherwise.
         public init?(_ error: ChainError) {
             guard case .reverted(_, _, let reason) = error else { return nil }
+            self.init(reason: reason)
+        }
+
+        /// The SFC failure a revert reason names; nil for any other reason.
+        public init?(reason: RevertReason) {
             switch reason {
             case .unknown(let data): self.init(revertData: data)
             case .custom(let name, _): self.init(rawValue: name)

@@ -18,6 +18,18 @@ extension SFC {
 
         public var isActive: Bool { status.isEmpty }
 
+        public init(id: UInt64, status: Status, receivedStake: UInt256, auth: Address, createdEpoch: UInt64, createdTime: UInt64,
+                    deactivatedTime: UInt64 = 0, deactivatedEpoch: UInt64 = 0) {
+            self.id = id
+            self.status = status
+            self.receivedStake = receivedStake
+            self.auth = auth
+            self.createdEpoch = createdEpoch
+            self.createdTime = createdTime
+            self.deactivatedTime = deactivatedTime
+            self.deactivatedEpoch = deactivatedEpoch
+        }
+
         init(id: UInt64, values: [ABIValue]) throws {
             guard values.count == 7, case .address(let auth) = values[2] else { throw UnexpectedOutput(function: SFC.getValidator.canonical) }
             let numbers = [values[0], values[1], values[3], values[4], values[5], values[6]].compactMap(\.uint256)
@@ -25,14 +37,8 @@ extension SFC {
                   let createdTime = numbers[3].uint64, let deactivatedTime = numbers[4].uint64, let deactivatedEpoch = numbers[5].uint64 else {
                 throw UnexpectedOutput(function: SFC.getValidator.canonical)
             }
-            self.id = id
-            self.status = Status(rawValue: status)
-            self.receivedStake = numbers[1]
-            self.auth = auth
-            self.createdEpoch = createdEpoch
-            self.createdTime = createdTime
-            self.deactivatedTime = deactivatedTime
-            self.deactivatedEpoch = deactivatedEpoch
+            self.init(id: id, status: Status(rawValue: status), receivedStake: numbers[1], auth: auth, createdEpoch: createdEpoch,
+                      createdTime: createdTime, deactivatedTime: deactivatedTime, deactivatedEpoch: deactivatedEpoch)
         }
     }
 
@@ -68,6 +74,14 @@ extension SFC {
         /// Unix time at which it was made.
         public let time: UInt64
         public let amount: UInt256
+
+        public init(validatorID: UInt64, id: UInt64, epoch: UInt64, time: UInt64, amount: UInt256) {
+            self.validatorID = validatorID
+            self.id = id
+            self.epoch = epoch
+            self.time = time
+            self.amount = amount
+        }
 
         /// When it may be withdrawn: both `withdrawalPeriodTime` after its time and
         /// `withdrawalPeriodEpochs` after its epoch (SFC.sol's `_withdraw`; a validator
