@@ -98,6 +98,10 @@ ROUTES = {
     ("GET", "/api/allowances/{address}"): [("address 7 KB", f"/api/allowances/{LONG}", "", None)],
     ("POST", "/api/allowances/approve"): json_route("/api/allowances/approve", "amount", "from", "token", "spender"),
     ("POST", "/api/allowances/revoke"): json_route("/api/allowances/revoke", "spender", "from", "token"),
+    ("GET", "/api/staking/{address}"): [("address 7 KB", f"/api/staking/{LONG}", "", None)],
+    ("POST", "/api/staking/prepare"): json_route("/api/staking/prepare", "amount", "from", "action", "validator", "wr_id"),
+    ("POST", "/api/swap/quote"): json_route("/api/swap/quote", "amount", "from", "token_in", "token_out", "slippage"),
+    ("POST", "/api/swap/prepare"): json_route("/api/swap/prepare", "amount", "from", "token_in", "token_out", "slippage", "minimum_out"),
 }
 
 
