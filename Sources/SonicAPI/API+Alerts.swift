@@ -157,8 +157,6 @@ extension API {
             }
             limit = value
         }
-        var response = Response.json(AlertEvents(events: try await app.alerts.events(of: address, after: after, limit: limit).map(AlertEventResponse.init)))
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response.json(AlertEvents(events: try await app.alerts.events(of: address, after: after, limit: limit).map(AlertEventResponse.init))).notStored()
     }
 }

@@ -8,8 +8,6 @@ extension API {
     func balanceSeries(_ call: Route.Call) async throws -> Response {
         let address = try Validate.address(call.parameters[0], field: "address")
         let days = try call.number("days", in: 1...HistoryService.maxSeriesDays, default: HistoryService.defaultSeriesDays)
-        var response = Response.json(BalanceSeriesResponse(try await app.history.balanceSeries(of: address, days: days)))
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response.json(BalanceSeriesResponse(try await app.history.balanceSeries(of: address, days: days))).notStored()
     }
 }

@@ -7,9 +7,7 @@ extension API {
     /// each, its withdrawal requests with when each opens, and the periods read now.
     func staking(_ call: Route.Call) async throws -> Response {
         let address = try Validate.address(call.parameters[0], field: "address")
-        var response = Response.json(try await app.staking.overview(of: address))
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response.json(try await app.staking.overview(of: address)).notStored()
     }
 
     struct StakingBody: Decodable {

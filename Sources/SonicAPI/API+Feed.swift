@@ -88,8 +88,6 @@ extension API {
     }
 
     static func feedResponse(_ feed: FeedResponse) -> Response {
-        var response = Response.json(feed)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response.json(feed).notStored()
     }
 }

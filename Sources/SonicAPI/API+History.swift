@@ -18,9 +18,7 @@ extension API {
         let query = try HistoryQueryDecoder.query(address, items: items, csv: format == "csv")
         if format == "csv" { return try await HistoryQueryDecoder.csv(query, of: address, history: app.history, network: app.context.network) }
         let page = try await app.history.page(query, of: address)
-        var response = Response.json(HistoryPageResponse(page, network: app.context.network))
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response.json(HistoryPageResponse(page, network: app.context.network)).notStored()
     }
 }
 

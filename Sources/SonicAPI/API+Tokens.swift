@@ -7,9 +7,7 @@ extension API {
     /// in its history), each with its balance, at one block.
     func tokens(_ call: Route.Call) async throws -> Response {
         let address = try Validate.address(call.parameters[0], field: "address")
-        var response = Response.json(try await app.tokens.holdings(of: address))
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response.json(try await app.tokens.holdings(of: address)).notStored()
     }
 
     struct AddTokenBody: Decodable { let token: String? }
@@ -38,9 +36,7 @@ extension API {
     /// GET /api/allowances/{address}: the allowances the address gave, each as it is now.
     func allowances(_ call: Route.Call) async throws -> Response {
         let owner = try Validate.address(call.parameters[0], field: "address")
-        var response = Response.json(try await app.allowances.allowances(of: owner))
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response.json(try await app.allowances.allowances(of: owner)).notStored()
     }
 
     struct ApproveBody: Decodable {

@@ -139,9 +139,7 @@ extension API {
     }
 
     static func statusResponse(_ status: TransactionStatus) -> Response {
-        var response = Response.json(status)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response.json(status).notStored()
     }
 }
 

@@ -19,7 +19,7 @@ public final class AddressFeed: Sendable {
     let repository: (any AddressChangeRepository)?
     /// True when the log is in a local file (SQLite): its reads never wait, so the API answers
     /// a feed request on the spot, without a worker.
-    public let readsOnTheSpot: Bool
+    public var readsOnTheSpot: Bool { repository?.answersOnTheSpot ?? false }
     let waiters: ParkingLot
     /// Forgets the cached reads of an address that changed.
     let changed: @Sendable (Address) -> Void
@@ -27,10 +27,8 @@ public final class AddressFeed: Sendable {
     private let last = Mutex<Int64?>(nil)
     private let thread = Mutex<RepeatingThread?>(nil)
 
-    public init(repository: (any AddressChangeRepository)?, readsOnTheSpot: Bool = false, waiters: ParkingLot,
-                changed: @escaping @Sendable (Address) -> Void) {
+    public init(repository: (any AddressChangeRepository)?, waiters: ParkingLot, changed: @escaping @Sendable (Address) -> Void) {
         self.repository = repository
-        self.readsOnTheSpot = readsOnTheSpot
         self.waiters = waiters
         self.changed = changed
     }

@@ -106,7 +106,7 @@ public final class App: Sendable {
         self.store = local
         waiters = ParkingLot(perClient: configuration.longPollsPerClient)
         health = HealthService(network: context.network, chain: context.chain, database: database, clock: context.clock, ttl: configuration.balanceTTL)
-        balances = BalanceService(context: context, cache: database, immediateCache: local != nil, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
+        balances = BalanceService(context: context, cache: database, ttl: configuration.balanceTTL, maxStaleness: configuration.maxStaleness)
         let tokens = TokenService(context: context, repository: database)
         self.tokens = tokens
         allowances = AllowanceService(context: context, repository: database, tokens: tokens)
@@ -121,7 +121,7 @@ public final class App: Sendable {
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
         networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
         feeHistory = FeeHistoryService(context: context, ttl: configuration.balanceTTL)
-        watchlist = Watchlist(enabled: !configuration.indexAll, repository: database, writesOnTheSpot: local != nil, clock: context.clock, seconds: configuration.watchSeconds)
+        watchlist = Watchlist(enabled: !configuration.indexAll, repository: database, clock: context.clock, seconds: configuration.watchSeconds)
         history = HistoryService(context: context, repository: database, watchlist: watchlist)
         var content: ContentStore?
         var contentProblem: String?
@@ -178,7 +178,7 @@ public final class App: Sendable {
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)
         }
-        feed = AddressFeed(repository: database, readsOnTheSpot: local != nil, waiters: waiters) { address in
+        feed = AddressFeed(repository: database, waiters: waiters) { address in
             balances.expire(address)
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)

@@ -124,13 +124,9 @@ public final class BalanceService: Sendable {
     public let hits = Atomic<Int>(0)
     public let misses = Atomic<Int>(0)
 
-    /// True when the cache is a local file (SQLite): invalidations are written at once.
-    let immediateCache: Bool
-
-    public init(context: ChainContext, cache: (any CacheRepository)?, immediateCache: Bool = false, ttl: Double, maxStaleness: Double) {
+    public init(context: ChainContext, cache: (any CacheRepository)?, ttl: Double, maxStaleness: Double) {
         self.context = context
         self.cache = cache
-        self.immediateCache = immediateCache
         self.ttl = ttl
         self.maxStaleness = maxStaleness
     }
@@ -212,7 +208,7 @@ public final class BalanceService: Sendable {
         memory.write { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
         guard let cache else { return }
         // A local file at once, as before the repositories were async; PostgreSQL in the background.
-        if immediateCache { ThreadExecutor.run { try? await cache.invalidate(prefix: prefix) } } else { Task { try? await cache.invalidate(prefix: prefix) } }
+        if cache.answersOnTheSpot { ThreadExecutor.run { try? await cache.invalidate(prefix: prefix) } } else { Task { try? await cache.invalidate(prefix: prefix) } }
     }
 
     static func cacheKey(network: String, address: Address) -> String { "balance:\(network):\(address.lowercased)" }

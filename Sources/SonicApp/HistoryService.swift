@@ -104,16 +104,10 @@ public final class Watchlist: Sendable {
     /// rarely, so readers must not queue behind each other.
     private let written = ReadWriteLocked<[Address: Date]>([:])
 
-    /// True when the repository is a local file (SQLite): its write is made at once, on the
-    /// caller's thread, as before the repositories were async; else in the background.
-    let writesOnTheSpot: Bool
-
     /// - Parameter repository: where the watched set is kept; nil without a database.
-    public init(enabled: Bool, repository: (any WatchRepository)?, writesOnTheSpot: Bool = false, clock: any TimeSource = SystemTime(),
-                seconds: Double = 604_800) {
+    public init(enabled: Bool, repository: (any WatchRepository)?, clock: any TimeSource = SystemTime(), seconds: Double = 604_800) {
         self.enabled = enabled
         self.repository = repository
-        self.writesOnTheSpot = writesOnTheSpot
         self.clock = clock
         self.seconds = seconds
     }
@@ -135,6 +129,6 @@ public final class Watchlist: Sendable {
         }
         // A local file is written at once (the pool's threads never wait on SQLite's lock);
         // PostgreSQL in the background: the request that asked does not wait for it.
-        if writesOnTheSpot { ThreadExecutor.run(write) } else { Task(operation: write) }
+        if repository.answersOnTheSpot { ThreadExecutor.run(write) } else { Task(operation: write) }
     }
 }

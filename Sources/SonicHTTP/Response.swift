@@ -32,6 +32,14 @@ public struct Response: Sendable {
 
     /// A JSON response of an `Encodable` value; its coding keys are the API's names
     /// (snake_case, except inside `tx`, which has eth_sendTransaction's own names).
+    /// The same response, never kept by a browser or a proxy (`Cache-Control: no-store`): what
+    /// one person's data or a moment's state answers.
+    public func notStored() -> Response {
+        var response = self
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
     public static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

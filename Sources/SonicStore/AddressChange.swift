@@ -39,7 +39,7 @@ public struct AddressChange: Sendable, Hashable {
 }
 
 /// The per-address change log, read by the live feed (`AddressFeed`); written by triggers.
-public protocol AddressChangeRepository: Sendable {
+public protocol AddressChangeRepository: Repository {
     /// The number of the newest entry (0 before any).
     func lastAddressChange() async throws(StoreError) -> Int64
     /// Up to `limit` entries after `seq`, oldest first, for every address.

@@ -6,8 +6,19 @@ import Foundation
 // hands the one `Store` to each service as the protocols that service needs, and a test may give
 // a fake where it needs a failure a real file cannot give.
 
+/// What every repository says of itself: whether its calls are answered on the spot (a local
+/// SQLite file: they never wait, so a caller may make them on the thread it has, even one that
+/// must not wait) or over the network (PostgreSQL: made where waiting holds no thread).
+public protocol Repository: Sendable {
+    var answersOnTheSpot: Bool { get }
+}
+
+extension Repository {
+    public var answersOnTheSpot: Bool { false }
+}
+
 /// Transactions the dashboard follows to a final state, and the log of their state changes.
-public protocol TransactionRepository: Sendable {
+public protocol TransactionRepository: Repository {
     /// Starts tracking `transaction`; a known hash keeps its current state.
     func track(_ transaction: TrackedTransaction) async throws(StoreError)
     /// Starts tracking a hash the node does not know for `transaction.unknownClient`, unless that
@@ -37,7 +48,7 @@ public protocol ImmediateTransactionReads: Sendable {
 }
 
 /// Sign-In with Ethereum: single-use nonces and sessions (kept by the hash of their token).
-public protocol SessionRepository: Sendable {
+public protocol SessionRepository: Repository {
     func saveNonce(_ nonce: String, expiresAt: Date) async throws(StoreError)
     /// True once if `nonce` was issued and has not expired at `now`, false ever after.
     func consumeNonce(_ nonce: String, at now: Date) async throws(StoreError) -> Bool
@@ -48,7 +59,7 @@ public protocol SessionRepository: Sendable {
 }
 
 /// The key-value cache of chain reads behind the memory cache.
-public protocol CacheRepository: Sendable {
+public protocol CacheRepository: Repository {
     func cached(_ key: String) async throws(StoreError) -> (value: [UInt8], storedAt: Date)?
     func cache(_ key: String, _ value: [UInt8], at date: Date) async throws(StoreError)
     /// Removes the values whose key starts with `prefix`.
@@ -56,20 +67,20 @@ public protocol CacheRepository: Sendable {
 }
 
 /// What the agent remembers per conversation.
-public protocol ConversationRepository: Sendable {
+public protocol ConversationRepository: Repository {
     /// The saved state (JSON) of conversation `id` if it belongs to `address`.
     func conversationState(_ id: String, address: String?) async throws(StoreError) -> String?
     func saveConversation(_ id: String, address: String?, state: String) async throws(StoreError)
 }
 
 /// The agent's knowledge base, searched by words.
-public protocol KnowledgeRepository: Sendable {
+public protocol KnowledgeRepository: Repository {
     func loadKnowledge(_ articles: [(slug: String, title: String, body: String)]) async throws(StoreError)
     func searchKnowledge(_ words: [String], limit: Int) async throws(StoreError) -> [KnowledgeHit]
 }
 
 /// Addresses whose history the indexer keeps where it does not keep everything.
-public protocol WatchRepository: Sendable {
+public protocol WatchRepository: Repository {
     /// Adds `address` to the watched set until `expiresAt` (nil: for good), or extends its
     /// watch; true when it was new.
     @discardableResult
@@ -111,7 +122,7 @@ public protocol IndexRepository: WatchRepository {
 }
 
 /// NFT uploads by address: quotas, what was minted and pinned, what is removed unminted.
-public protocol UploadRepository: Sendable {
+public protocol UploadRepository: Repository {
     func uploadUsage(of address: Address, since: Date) async throws(StoreError) -> UploadUsage
     func recordUpload(_ upload: NFTUpload) async throws(StoreError)
     @discardableResult
@@ -127,7 +138,10 @@ public protocol DatabaseHealth: Sendable {
 }
 
 extension Store: TransactionRepository, SessionRepository, CacheRepository, ConversationRepository, KnowledgeRepository,
-                 HistoryRepository, IndexRepository, UploadRepository, DatabaseHealth, ImmediateTransactionReads {}
+                 HistoryRepository, IndexRepository, UploadRepository, DatabaseHealth, ImmediateTransactionReads {
+    /// A local file: its calls return at once.
+    public var answersOnTheSpot: Bool { true }
+}
 
 /// Every repository the app and the indexer use: what `Store` (SQLite) and `PostgresStore` both are.
 public typealias AppDatabase = TransactionRepository & SessionRepository & CacheRepository & ConversationRepository & KnowledgeRepository

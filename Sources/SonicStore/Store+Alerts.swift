@@ -4,7 +4,7 @@ import GRDB
 
 /// Alerts and what they delivered: made and read by the API for a signed-in address, gone
 /// through by the alert engine (`SonicAlerts`, in sonic-sync) as the change log grows.
-public protocol AlertRepository: Sendable {
+public protocol AlertRepository: Repository {
     /// Stores `alert` and answers its id.
     func createAlert(_ alert: Alert) async throws(StoreError) -> Int64
     func alerts(of address: Address) async throws(StoreError) -> [Alert]

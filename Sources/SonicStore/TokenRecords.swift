@@ -85,7 +85,7 @@ public struct TokenApproval: Sendable, Equatable {
 
 /// Tokens: their metadata read once, the tokens each address received (from the indexed
 /// history) or added by hand, and the allowances it gave (from the indexed `Approval` events).
-public protocol TokenRepository: Sendable {
+public protocol TokenRepository: Repository {
     /// The kept metadata of each of `tokens` that has some.
     func tokenMetadata(_ tokens: [Address]) async throws(StoreError) -> [Address: TokenMetadata]
     func saveTokenMetadata(_ metadata: [TokenMetadata]) async throws(StoreError)
