@@ -21,7 +21,7 @@ struct DeFiDevnetTests {
     /// A new account holding `amount` S, and a sender for it.
     func fundedAccount(_ amount: UInt256) async throws -> TransactionSender {
         let key = PrivateKey.generate()
-        let receipt = try await TestChain.sender(3).sendAndWait(CallRequest(to: key.address, value: amount))
+        let receipt = try await TestChain.sender(key: TestChain.defiKey).sendAndWait(CallRequest(to: key.address, value: amount))
         #expect(receipt.succeeded)
         return TransactionSender(client: client, key: key, network: TestChain.network)
     }
