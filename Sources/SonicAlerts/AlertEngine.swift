@@ -34,11 +34,13 @@ public struct AlertEngine: Sendable {
         var alertsOf: [Address: [Alert]] = [:]
         for change in changes where change.kind != .alert {
             guard let hash = change.hash else { continue }
-            let alerts: [Alert]
-            if let known = alertsOf[change.address] { alerts = known } else {
-                alerts = try await repository.alerts(of: change.address)
-                alertsOf[change.address] = alerts
+            let known: [Alert]
+            if let cached = alertsOf[change.address] { known = cached } else {
+                known = try await repository.alerts(of: change.address)
+                alertsOf[change.address] = known
             }
+            // An alert set after this change was recorded is about what comes next, not this.
+            let alerts = known.filter { change.seq > $0.startsAfter }
             guard !alerts.isEmpty else { continue }
             for entry in try await repository.activity(of: change.address, hash: hash) {
                 for alert in alerts {

@@ -28,9 +28,12 @@ public struct Alert: Sendable, Equatable {
     /// The HMAC key of the webhook's signatures; shown once, when the alert is made.
     public var webhookSecret: String?
     public var createdAt: Date
+    /// The last entry of the address change log when the alert was made (set by the store): it
+    /// goes off for what is recorded after it, never for what happened before it was set.
+    public var startsAfter: Int64
 
     public init(id: Int64 = 0, address: Address, kind: Kind, minimumWei: UInt256? = nil, days: Int? = nil, webhookURL: String? = nil,
-                webhookSecret: String? = nil, createdAt: Date) {
+                webhookSecret: String? = nil, createdAt: Date, startsAfter: Int64 = 0) {
         self.id = id
         self.address = address
         self.kind = kind
@@ -39,10 +42,11 @@ public struct Alert: Sendable, Equatable {
         self.webhookURL = webhookURL
         self.webhookSecret = webhookSecret
         self.createdAt = createdAt
+        self.startsAfter = startsAfter
     }
 
     enum Columns: Int, TableColumns {
-        case id, address, kind, minimumWei, days, webhookUrl, webhookSecret, createdAt
+        case id, address, kind, minimumWei, days, webhookUrl, webhookSecret, createdAt, startsAfter
         static let table = "alert"
     }
 
@@ -54,7 +58,8 @@ public struct Alert: Sendable, Equatable {
                   kind: try row.value(Columns.kind, at: at(.kind)), minimumWei: try row.optional(Columns.minimumWei, at: at(.minimumWei)),
                   days: try row.optional(Columns.days, at: at(.days)), webhookURL: try row.optional(Columns.webhookUrl, at: at(.webhookUrl)),
                   webhookSecret: try row.optional(Columns.webhookSecret, at: at(.webhookSecret)),
-                  createdAt: Date(timeIntervalSince1970: try row.value(Columns.createdAt, at: at(.createdAt))))
+                  createdAt: Date(timeIntervalSince1970: try row.value(Columns.createdAt, at: at(.createdAt))),
+                  startsAfter: try row.value(Columns.startsAfter, at: at(.startsAfter)))
     }
 }
 

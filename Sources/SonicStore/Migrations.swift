@@ -252,6 +252,11 @@ enum Migrations {
                 CREATE INDEX token_approval_by_block ON token_approval (block);
                 """)
         }
+        migrator.registerMigration("v14-alert-start") { db in
+            // Where in the address change log each alert starts: it goes off for what is
+            // recorded after it was set (alerts made before: from the start of the log).
+            try db.execute(sql: "ALTER TABLE alert ADD COLUMN starts_after INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

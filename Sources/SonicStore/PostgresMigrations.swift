@@ -173,6 +173,7 @@ public enum PostgresMigrations {
             );
             CREATE INDEX token_approval_by_block ON token_approval (block);
             """),
+        ("v14-alert-start", "ALTER TABLE alert ADD COLUMN starts_after bigint NOT NULL DEFAULT 0"),
     ]
 
     /// The advisory lock key under which migrations are applied (any fixed number of ours).

@@ -8,7 +8,8 @@ import GRDB
 extension PostgresStore: AlertRepository, AddressChangeRepository {
     public func createAlert(_ alert: Alert) async throws(StoreError) -> Int64 {
         try await rows("""
-            INSERT INTO alert (address, kind, minimum_wei, days, webhook_url, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+            INSERT INTO alert (address, kind, minimum_wei, days, webhook_url, webhook_secret, created_at, starts_after)
+            VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) FROM address_change)) RETURNING id
             """, [alert.address, alert.kind, alert.minimumWei, alert.days, alert.webhookURL, alert.webhookSecret,
                   alert.createdAt.timeIntervalSince1970]).first?[0] ?? 0
     }

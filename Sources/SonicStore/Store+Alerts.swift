@@ -31,7 +31,8 @@ extension Store: AlertRepository {
     public func createAlert(_ alert: Alert) throws(StoreError) -> Int64 {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO alert (address, kind, minimum_wei, days, webhook_url, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO alert (address, kind, minimum_wei, days, webhook_url, webhook_secret, created_at, starts_after)
+                VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) FROM address_change))
                 """, arguments: [alert.address, alert.kind, alert.minimumWei, alert.days, alert.webhookURL, alert.webhookSecret,
                                  alert.createdAt.timeIntervalSince1970])
             return db.lastInsertedRowID

@@ -70,6 +70,16 @@ import Testing
         #expect(try store.addressChanges(of: Self.alice, after: 0, limit: 1_000).filter { $0.kind == .alert }.count == 6)
     }
 
+    @Test func anAlertSetWhileTheEngineLagsIsNotSetOffByWhatCameBefore() async throws {
+        try await engine.evaluate(now: Self.now)  // running; its next pass is still to come
+        try record("earlier", Self.alice, .incoming, Self.s(3))
+        let id = try alert(.incoming)
+        #expect(try store.alerts(of: Self.alice).first?.startsAfter == store.lastAddressChange())
+        let later = try record("later", Self.alice, .incoming, Self.s(1))
+        #expect(try await engine.evaluate(now: Self.now) == 1)
+        #expect(try events().map(\.hash) == [later] && events().map(\.alertID) == [id])
+    }
+
     @Test func premiumEndingGoesOffOncePerEndDateWithinItsDays() async throws {
         let soon = try alert(.premiumEnding, days: 3)
         let ends = UInt64(Self.now.timeIntervalSince1970) + 2 * 86_400 + 60
