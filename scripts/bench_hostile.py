@@ -89,6 +89,7 @@ ROUTES = {
     ("GET", "/api/nft/{address}"): [("address 7 KB", f"/api/nft/{LONG}", "", None)],
     ("GET", "/ipfs/{cid}"): [("cid 7 KB", f"/ipfs/b{'a' * 7_000}", "", None)],
     ("GET", "/api/plans"): [("query 7 KB", "/api/plans", "x=" + LONG, None)],
+    ("GET", "/api/price"): [("query 7 KB", "/api/price", "x=" + LONG, None)],
     ("GET", "/api/network/fees"): [("blocks 7 KB", "/api/network/fees", "blocks=" + LONG, None)],
     ("GET", "/api/history/{address}/balance-series"): [("address 7 KB", f"/api/history/{LONG}/balance-series", "", None),
                                                        ("days 7 KB", f"/api/history/{ADDRESS}/balance-series", "days=" + LONG, None)],

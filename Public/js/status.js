@@ -49,12 +49,34 @@ const refreshButton = document.getElementById("balance-refresh");
 const balanceChart = document.getElementById("balance-chart");
 const balanceChartState = document.getElementById("balance-chart-state");
 let shownFor = null;
+// The S balance in US dollars at the network's S/USD feed, under the list (or why not known).
+const balanceUsd = balanceList ? el("p", { id: "balance-usd", class: "muted", hidden: true }) : null;
+if (balanceList) balanceList.after(balanceUsd);
+
+// `amount` base units (a token of `decimals`) at `price` (GET /api/price): dollars with
+// cents, rounded down, in integers ("1,234.56"); "under $0.01" for less than a cent.
+function dollars(amount, decimals, price) {
+  const scale = decimals + price.decimals - 2;
+  const product = BigInt(amount) * BigInt(price.answer);
+  const cents = scale >= 0 ? product / 10n ** BigInt(scale) : product * 10n ** BigInt(-scale);
+  if (cents === 0n && BigInt(amount) > 0n) return "under $0.01";
+  return `$${(cents / 100n).toLocaleString("en-US")}.${String(cents % 100n).padStart(2, "0")}`;
+}
+
+function showUsd(native, price) {
+  balanceUsd.hidden = !price;
+  if (!price) return;
+  balanceUsd.textContent = price.known
+    ? `Your ${native.symbol} is worth ${dollars(native.balance, native.decimals, price)} at $${price.usd} per ${native.symbol} (price of ${new Date(price.updated_at).toLocaleString("en-US")}).`
+    : `Value in dollars not known: ${price.reason}.`;
+}
 
 async function loadBalance(address) {
   const tokens = document.body.dataset.tokens;
   if (balanceList.hidden) cardState(balanceEmpty, "loading", "Loading your balance…");
   try {
-    const data = await api(`/balance/${address}${tokens ? `?tokens=${tokens}` : ""}`);
+    const [data, price] = await Promise.all([api(`/balance/${address}${tokens ? `?tokens=${tokens}` : ""}`),
+      api("/price").catch(() => null)]);
     // A token off the verified list is named by its contract: its symbol is only what it says.
     const name = (amount) => (amount.verified === false ? `${amount.symbol} (unverified token ${amount.address})` : amount.symbol);
     const rows = [data.native, ...data.tokens].flatMap((amount) => [el("dt", {}, name(amount)),
@@ -67,6 +89,7 @@ async function loadBalance(address) {
       ? `Stale: read ${Math.round(data.age_seconds)} s ago, the node is not answering.`
       : `At block ${data.block.toLocaleString("en-US")}.`;
     balanceMeta.className = data.stale ? "status-bad" : "muted";
+    showUsd(data.native, price);
     if (balanceChart) drawBalance(balanceChart, balanceChartState, address, data.native.symbol);
   } catch (error) {
     if (balanceList.hidden) cardState(balanceEmpty, "error", failed("Balance", error));

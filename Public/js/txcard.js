@@ -48,6 +48,18 @@ function acknowledgement(warnings, confirm) {
   ];
 }
 
+// Dollars as the preview gives them ("1.25", cents rounded down): "$1.25", or "under $0.01".
+const dollars = (text) => (text === "0.00" ? "under $0.01" : `$${text}`);
+
+// The preview's S and fee in US dollars at the feed's price, or why they are not known.
+function usdText(usd, sends, symbol) {
+  if (!usd) return "not known";
+  if (!usd.known) return `not known: ${usd.reason}`;
+  const value = sends ? `${dollars(usd.value)} sent; ` : "";
+  const most = usd.fee_max === usd.fee_estimated ? "" : ` (at most ${dollars(usd.fee_max)})`;
+  return `${value}fee ${dollars(usd.fee_estimated)}${most}, at $${usd.price} per ${symbol}`;
+}
+
 // Resolves once the native symbol is known (the network is asked once per page).
 export async function transactionCard(prepared, { onConfirmed } = {}) {
   const tx = prepared.tx;
@@ -62,6 +74,7 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
       ...(BigInt(tx.value) > 0n ? [el("dt", {}, "Amount"), el("dd", {}, amountNode(BigInt(tx.value), 18, symbol, { context: "readable" }))] : []),
       el("dt", {}, "Fee"), el("dd", {}, "about ", feeNode(prepared.fee.estimated_wei, symbol), " (at most ",
         feeNode(prepared.fee.max_wei, symbol, BigInt(tx.maxFeePerGas)), ")"),
+      el("dt", {}, "In USD"), el("dd", { class: "usd" }, usdText(prepared.usd, BigInt(tx.value) > 0n, symbol)),
       el("dt", {}, "Simulation"), el("dd", {}, prepared.simulation.success ? "succeeds" : `fails: ${prepared.simulation.reason}`)),
     ...acknowledgement(prepared.warnings, confirm),
     el("div", { class: "actions" }, confirm, cancel), status);

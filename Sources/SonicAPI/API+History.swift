@@ -16,7 +16,10 @@ extension API {
             throw AppError.invalidInput(field: "format", summary: "Invalid format", detail: "format must be json or csv, got \"\(format)\"")
         }
         let query = try HistoryQueryDecoder.query(address, items: items, csv: format == "csv")
-        if format == "csv" { return try await HistoryQueryDecoder.csv(query, of: address, history: app.history, network: app.context.network) }
+        if format == "csv" {
+            return try await HistoryQueryDecoder.csv(query, of: address, history: app.history, network: app.context.network,
+                                                     price: await app.context.prices.sPrice())
+        }
         let page = try await app.history.page(query, of: address)
         return Response.json(HistoryPageResponse(page, network: app.context.network)).notStored()
     }
@@ -24,8 +27,9 @@ extension API {
 
 /// The history endpoint's query string, entries and CSV export.
 enum HistoryQueryDecoder {
-    /// The CSV header: the fields of one entry, in the order of `HistoryEntryResponse.CodingKeys`.
-    static let csvColumns = HistoryEntryResponse.CodingKeys.allCases.map(\.rawValue)
+    /// The CSV header: the fields of one entry, in the order of `HistoryEntryResponse.CodingKeys`,
+    /// then the entry's value in US dollars at the export's S/USD price and what that value is.
+    static let csvColumns = HistoryEntryResponse.CodingKeys.allCases.map(\.rawValue) + ["usd_value", "usd_note"]
 
     /// The query-string parameters the endpoint reads.
     static let fields = ["format", "limit", "cursor", "direction", "type", "token"]
@@ -72,7 +76,8 @@ enum HistoryQueryDecoder {
     }
 
     /// Every entry matching `query`, as RFC 4180 CSV written page by page.
-    static func csv(_ query: HistoryQuery, of address: Address, history: HistoryService, network: Network) async throws -> Response {
+    static func csv(_ query: HistoryQuery, of address: Address, history: HistoryService, network: Network,
+                    price: PriceService.Reading) async throws -> Response {
         let filename = "sonic-history-\(query.address.lowercased).csv"
         // Checked before the answer starts: a failure is still a problem document.
         try history.requireAvailable()
@@ -81,7 +86,8 @@ enum HistoryQueryDecoder {
             try? history.forEachPage(query, of: address) { entries in
                 var text = ""
                 for entry in entries {
-                    text += HistoryEntryResponse(entry, network: network).csvCells.map(csvField).joined(separator: ",") + "\r\n"
+                    let cells = HistoryEntryResponse(entry, network: network).csvCells + usdCells(entry, price: price, network: network)
+                    text += cells.map(csvField).joined(separator: ",") + "\r\n"
                 }
                 emit(Array(text.utf8))
             }
@@ -89,6 +95,23 @@ enum HistoryQueryDecoder {
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"\(filename)\"",
                                                .cacheControl: "no-store"], stream: stream)
+    }
+
+    /// An entry's value at the export's S/USD price (S, and wS at one S each), and what it is:
+    /// the price and its time, or why there is no value. Today's price, not the day's: the note says so.
+    static func usdCells(_ entry: ActivityEntry, price reading: PriceService.Reading, network: Network) -> [String] {
+        // An approval's amount is what may be spent, not what moved: it has no value to show.
+        guard entry.kind != .tokenApproval else { return ["", "an allowance, not a payment"] }
+        let isS = entry.tokenAddress == nil && entry.tokenSymbol == network.nativeSymbol
+        let isWrapped = entry.tokenAddress != nil && entry.tokenAddress == network.defi.wrappedNative?.address
+        guard isS || isWrapped else { return ["", "no USD price for \(entry.tokenSymbol)"] }
+        switch reading {
+        case .known(let price):
+            let when = Date(timeIntervalSince1970: Double(price.updatedAt)).ISO8601Format()
+            return [price.dollars(of: entry.amountWei, decimals: entry.tokenDecimals), "at \(price.perUnit) USD per \(network.nativeSymbol) (the price of \(when))"]
+        case .unknown(let reason):
+            return ["", reason]
+        }
     }
 
     /// Quoted when needed; a leading =, +, - or @ is prefixed with ' so a spreadsheet does

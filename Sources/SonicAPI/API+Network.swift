@@ -1,4 +1,5 @@
 import Ethereum
+import Foundation
 import SonicApp
 import SonicHTTP
 
@@ -20,6 +21,23 @@ extension API {
     /// GET /api/plans: what a visitor may do signed out, signed in and with Premium (the configuration's figures).
     func plans() -> Response {
         .json(Plans(configuration: app.configuration))
+    }
+
+    /// GET /api/price: what one S is worth in US dollars (the network's S/USD feed), or why that
+    /// is not known. Pages multiply balances by it in integers (`answer` with `decimals` places).
+    func price() async -> Response {
+        var response: Response
+        switch await app.context.prices.sPrice() {
+        case .known(let price):
+            response = .json(PriceResponse(symbol: app.context.network.nativeSymbol, known: true, usd: price.perUnit, answer: price.answer.description,
+                                           decimals: price.decimals, updatedAt: Date(timeIntervalSince1970: Double(price.updatedAt)).ISO8601Format(),
+                                           feed: price.feed.checksummed, reason: nil))
+        case .unknown(let reason):
+            response = .json(PriceResponse(symbol: app.context.network.nativeSymbol, known: false, usd: nil, answer: nil, decimals: nil,
+                                           updatedAt: nil, feed: nil, reason: reason))
+        }
+        response.headers[.cacheControl] = "max-age=30"
+        return response
     }
 
     /// GET /api/balance/{address}[?tokens=USDC,WS]: S and the named tokens, cached (stale while the node is down).
@@ -50,4 +68,20 @@ extension API {
     private static func balanceResponse(_ answer: BalanceService.Answer) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: answer.body)
     }
+}
+
+/// The answer of GET /api/price; the members of a known price are absent when it is not.
+struct PriceResponse: Encodable {
+    let symbol: String
+    let known: Bool
+    /// One S in dollars, exact ("0.5").
+    let usd: String?
+    /// The feed's integer answer and its decimals, for exact sums in the page.
+    let answer: String?
+    let decimals: Int?
+    let updatedAt: String?
+    let feed: String?
+    let reason: String?
+
+    enum CodingKeys: String, CodingKey { case symbol, known, usd, answer, decimals, updatedAt = "updated_at", feed, reason }
 }

@@ -15,6 +15,7 @@ extension API {
         .answer(.get, "/metrics", exempt: true) { api, _ in await api.metricsText() },
         .answer(.get, "/api/network") { api, _ in try await api.network() },
         .answer(.get, "/api/plans") { api, _ in api.plans() },
+        .answer(.get, "/api/price") { api, _ in await api.price() },
         .answer(.get, "/api/balance/{address}", query: ["tokens"]) { api, call in try await api.balance(call) }
             .answering { api, call in try api.freshBalance(call).map(call.respond) != nil },
         .answer(.get, "/api/network/fees", query: ["blocks"]) { api, call in try await api.feeHistory(call) },

@@ -12,7 +12,7 @@ extension AgentService {
     func everyToken(of address: Address, tokens: TokenService) async throws(AppError) -> String {
         let holdings = try await tokens.holdings(of: address)
         let held = holdings.tokens.filter { ($0.balance ?? .zero) > .zero }
-        let shown = ["\(Units.readable(holdings.native.balance, decimals: 18)) \(holdings.native.symbol)"]
+        let shown = ["\(Units.readable(holdings.native.balance, decimals: 18)) \(holdings.native.symbol)\(await inDollars(holdings.native.balance))"]
             + held.map { "\(Units.readable($0.balance ?? .zero, decimals: $0.token.decimals)) \($0.token.named)" }
         let list = shown.count > 1 ? shown.dropLast().joined(separator: ", ") + " and " + shown.last! : shown.joined()
         // Verified tokens at 0 go unsaid, as before; others it had are counted.

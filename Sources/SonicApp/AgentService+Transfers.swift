@@ -99,11 +99,19 @@ extension AgentService {
         let others = tokens.filter { $0 != symbol }
         let answer = try await balances.balances(of: address, tokens: others)
         let amounts = (tokens.contains(symbol) ? [answer.snapshot.native] : []) + answer.snapshot.tokens
+        let dollars = await inDollars(answer.snapshot.native.balance)
         let shown = amounts.filter { listZero || $0.symbol == symbol || $0.balance > .zero }
-            .map { "\(Units.readable($0.balance, decimals: $0.decimals)) \($0.symbol)" }
+            .map { "\(Units.readable($0.balance, decimals: $0.decimals)) \($0.symbol)" + ($0.address == nil ? dollars : "") }
         let list = shown.count > 1 ? shown.dropLast().joined(separator: ", ") + " and " + shown.last! : shown.joined()
         let stale = answer.stale ? " (from \(Int(answer.age)) s ago: the node is not answering right now)" : ""
         return "\(address.checksummed) holds \(list) at block \(answer.snapshot.block)\(stale)."
+    }
+
+    /// " (about $6.00)" for `wei` of S at the S/USD feed's price; nothing when the price is not known.
+    func inDollars(_ wei: UInt256) async -> String {
+        guard let price = await context.prices.sPrice().price else { return "" }
+        let dollars = price.dollars(of: wei)
+        return dollars == "0.00" ? (wei > .zero ? " (under $0.01)" : "") : " (about $\(dollars))"
     }
 
     /// A greeting, thanks or goodbye answered in kind.

@@ -18,13 +18,17 @@ public final class ChainContext: Sendable {
     public let deploymentProblem: String?
     /// Fee suggestions, shared for one block's time (`SONIC_BALANCE_TTL`).
     private let feeCache: ReadCache<FeeSuggestion>
+    /// What S is worth in US dollars, for balances, previews and the history's CSV.
+    public let prices: PriceService
 
     /// - Parameters:
     ///   - network: the network, with what its deployment file adds.
     ///   - deployments: our contracts on it, or nil with `deploymentProblem` saying why.
     ///   - feeTTL: seconds fee suggestions are shared.
+    ///   - priceMaximumAge: seconds after which the S/USD feed's answer is stale (`SONIC_PRICE_MAX_AGE`).
     public init(network: Network, deployments: Deployments?, deploymentProblem: String? = nil, chain: any ChainReads,
-                broadcaster: any Broadcaster, clock: any TimeSource = SystemTime(), feeTTL: Double, defi: (any DeFiReads)? = nil) {
+                broadcaster: any Broadcaster, clock: any TimeSource = SystemTime(), feeTTL: Double, defi: (any DeFiReads)? = nil,
+                priceMaximumAge: UInt64 = Configuration.defaultPriceMaximumAge) {
         self.network = network
         self.chain = chain
         self.defi = defi ?? chain as? any DeFiReads
@@ -33,6 +37,7 @@ public final class ChainContext: Sendable {
         self.deployments = deployments
         self.deploymentProblem = deploymentProblem
         feeCache = ReadCache(ttl: feeTTL)
+        prices = PriceService(network: network, reads: self.defi, clock: clock, maximumAge: priceMaximumAge)
     }
 
     /// The network of `configuration` with our deployments, read from the node through `client`.
@@ -51,7 +56,7 @@ public final class ChainContext: Sendable {
         }
         let chain = RPCChain(client: client, network: network)
         self.init(network: network, deployments: deployments, deploymentProblem: problem, chain: chain, broadcaster: chain,
-                  feeTTL: configuration.balanceTTL)
+                  feeTTL: configuration.balanceTTL, priceMaximumAge: configuration.priceMaximumAge)
     }
 
     /// The fees to offer for the next block, asked of the node at most once per `SONIC_BALANCE_TTL`.

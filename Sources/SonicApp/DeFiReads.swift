@@ -27,6 +27,9 @@ public protocol DeFiReads: Sendable {
     func amountsOut(router: Address, amountIn: UInt256, path: [Address]) async throws -> [UInt256]
     /// The reserves of the pool of `tokenIn` and `tokenOut` at `factory`, in that order; nil when there is none.
     func reserves(factory: Address, _ tokenIn: Address, _ tokenOut: Address) async throws -> (reserveIn: UInt256, reserveOut: UInt256)?
+
+    /// The latest round of a Chainlink-style price feed (`latestRoundData`, `decimals`).
+    func latestRound(feed: Address) async throws -> PriceFeed.Round
 }
 
 extension RPCChain: DeFiReads {
@@ -81,5 +84,9 @@ extension RPCChain: DeFiReads {
         async let token0 = pair.token0()
         let (reserve0, reserve1) = try await pair.reserves()
         return try await token0 == tokenIn ? (reserve0, reserve1) : (reserve1, reserve0)
+    }
+
+    public func latestRound(feed: Address) async throws -> PriceFeed.Round {
+        try await PriceFeed(address: feed, client: client).latestRound()
     }
 }

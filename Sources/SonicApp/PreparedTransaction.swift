@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Ethereum
 import SonicChain
 
@@ -52,10 +53,57 @@ public struct PreparedTransaction: Encodable, Sendable {
     /// What the person should weigh before signing besides the recipient (`Notice`): an
     /// unverified token, an unlimited allowance, a spender we do not know. Absent when none.
     public var notices: [Notice]? = nil
+    /// The S it sends and its fee in US dollars, or why they are not known.
+    public let usd: USDValues
     /// The most the fee can cost, for balance checks (also in `fee.maxWei`).
     let maxFee: UInt256
 
-    enum CodingKeys: String, CodingKey { case tx, summary, fee, simulation, warnings, notices }
+    enum CodingKeys: String, CodingKey { case tx, summary, fee, simulation, usd, warnings, notices }
+
+    /// The transaction's S (`tx.value`) and fees at the S/USD feed's price, in dollars with
+    /// cents (rounded down), or `known: false` with the reason.
+    public struct USDValues: Encodable, Sendable {
+        public let known: Bool
+        /// The price of one S, exact as the feed gave it ("0.5").
+        public let price: String?
+        public let value: String?
+        public let feeMax: String?
+        public let feeEstimated: String?
+        /// When the feed's answer was set (ISO 8601).
+        public let updatedAt: String?
+        public let reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case known, price, value, feeMax = "fee_max", feeEstimated = "fee_estimated", updatedAt = "updated_at", reason
+        }
+
+        init(_ reading: PriceService.Reading, value: UInt256, feeMax: UInt256, feeEstimated: UInt256) {
+            switch reading {
+            case .known(let price):
+                self.init(known: true, price: price.perUnit, value: price.dollars(of: value), feeMax: price.dollars(of: feeMax),
+                          feeEstimated: price.dollars(of: feeEstimated),
+                          updatedAt: Date(timeIntervalSince1970: Double(price.updatedAt)).ISO8601Format(), reason: nil)
+            case .unknown(let reason):
+                self.init(known: false, price: nil, value: nil, feeMax: nil, feeEstimated: nil, updatedAt: nil, reason: reason)
+            }
+        }
+
+        private init(known: Bool, price: String?, value: String?, feeMax: String?, feeEstimated: String?, updatedAt: String?, reason: String?) {
+            (self.known, self.price, self.value, self.feeMax, self.feeEstimated, self.updatedAt, self.reason) =
+                (known, price, value, feeMax, feeEstimated, updatedAt, reason)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(known, forKey: .known)
+            try container.encodeIfPresent(price, forKey: .price)
+            try container.encodeIfPresent(value, forKey: .value)
+            try container.encodeIfPresent(feeMax, forKey: .feeMax)
+            try container.encodeIfPresent(feeEstimated, forKey: .feeEstimated)
+            try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
+            try container.encodeIfPresent(reason, forKey: .reason)
+        }
+    }
 
     /// A caution shown with the preview: a code for clients and the sentence for people.
     public struct Notice: Encodable, Sendable, Equatable {
@@ -86,6 +134,7 @@ extension PreparedTransaction {
                      explain: (RevertReason) -> String? = { _ in nil }) async throws(AppError) -> PreparedTransaction {
         do {
             let from = request.from!
+            async let price = context.prices.sPrice()
             let fees = try await context.suggestedFees()
             // The nonce and the simulation do not depend on each other: asked at once.
             let (nonceRead, estimateRead) = await context.chain.preview(request)
@@ -113,7 +162,8 @@ extension PreparedTransaction {
                 fee: Fee(maxWei: maxFee.description, max: Units.format(maxFee, decimals: 18), estimatedWei: estimated.description,
                          estimated: Units.format(estimated, decimals: 18), maxFeePerGasGwei: Units.formatGwei(fees.maxFeePerGas),
                          symbol: context.network.nativeSymbol),
-                simulation: simulation, maxFee: maxFee)
+                simulation: simulation,
+                usd: USDValues(await price, value: request.value ?? .zero, feeMax: maxFee, feeEstimated: estimated), maxFee: maxFee)
         } catch let error as ChainError {
             throw AppError(error)
         } catch let error as AppError {

@@ -53,6 +53,7 @@ import Foundation
 /// | `SONIC_ALERTS_PER_ADDRESS` | `3` | alerts a signed-in address may set (shown in the page) |
 /// | `SONIC_ALERTS_PER_SUBSCRIBER` | `20` | alerts a Premium subscriber may set, which may also go to a webhook |
 /// | `SONIC_WEBHOOK_ALLOW_PRIVATE` | `0` | `1` lets webhooks go to loopback and private addresses (tests and local set-ups only) |
+/// | `SONIC_PRICE_MAX_AGE` | `90000` | seconds after which the S/USD feed's answer is stale: no USD values then (a day's heartbeat and an hour) |
 /// | `SONIC_WATCH_RECEIPTS_PER_TICK` | `100` | pending transactions the watcher asks the node about per 0.25 s tick (one batch each for receipts and, when needed, the transactions) |
 ///
 /// The same table is in README.md; keep them together.
@@ -115,6 +116,9 @@ public struct Configuration: Sendable, Equatable {
     public var alertsPerAddress: Int
     public var alertsPerSubscriber: Int
     public var webhookAllowPrivate: Bool
+    /// Seconds after which the S/USD feed's answer is stale.
+    public var priceMaximumAge: UInt64
+    public static let defaultPriceMaximumAge: UInt64 = 90_000
 
     public static let variables = [
         "SONIC_NETWORK", "SONIC_RPC_URLS", "SONIC_RPC_TIMEOUT", "SONIC_RPC_MAX_IN_FLIGHT", "SONIC_RPC_MAX_QUEUED", "SONIC_REQUEST_DEADLINE", "SONIC_DB_PATH", "SONIC_DATABASE_URL", "SONIC_FCGI_LISTEN", "SONIC_FCGI_THREADS",
@@ -127,6 +131,7 @@ public struct Configuration: Sendable, Equatable {
         "SONIC_UPLOADS_PER_DAY", "SONIC_UPLOAD_BYTES_PER_DAY", "SONIC_UNMINTED_KEEP_SECONDS",
         "SONIC_WATCH_SECONDS", "SONIC_LOGS_ADDRESSES_PER_FILTER", "SONIC_KEEP_CONVERSATIONS_SECONDS", "SONIC_KEEP_CACHE_SECONDS",
         "SONIC_KEEP_TRACKED_SECONDS", "SONIC_ALERTS_PER_ADDRESS", "SONIC_ALERTS_PER_SUBSCRIBER", "SONIC_WEBHOOK_ALLOW_PRIVATE",
+        "SONIC_PRICE_MAX_AGE",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -242,6 +247,8 @@ public struct Configuration: Sendable, Equatable {
         keepTrackedSeconds = try Self.number(environment, "SONIC_KEEP_TRACKED_SECONDS", default: 2_592_000, range: 60...315_360_000)
         alertsPerAddress = Int(try Self.number(environment, "SONIC_ALERTS_PER_ADDRESS", default: 3, range: 0...1_000, integer: true))
         alertsPerSubscriber = Int(try Self.number(environment, "SONIC_ALERTS_PER_SUBSCRIBER", default: 20, range: 0...1_000, integer: true))
+        priceMaximumAge = UInt64(try Self.number(environment, "SONIC_PRICE_MAX_AGE", default: Double(Self.defaultPriceMaximumAge),
+                                                 range: 60...31_536_000, integer: true))
         switch environment["SONIC_WEBHOOK_ALLOW_PRIVATE", default: "0"].lowercased() {
         case "1", "true", "yes": webhookAllowPrivate = true
         case "0", "false", "no", "": webhookAllowPrivate = false

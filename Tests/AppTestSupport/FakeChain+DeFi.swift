@@ -20,6 +20,10 @@ public struct FakeDeFi {
     public var pools: [Set<Address>: [Address: UInt256]] = [:]
     /// The node refuses log queries over the whole chain, as some providers do.
     public var refusesLogs = false
+    /// The S/USD feed's latest round (0.50 USD with 8 decimals, updated at `headTime`).
+    public var priceRound = PriceFeed.Round(roundID: 1, answer: 50_000_000, updatedAt: 1_800_000_000, decimals: 8)
+    /// How many times the feed was read.
+    public var priceReads = 0
 
     public init() {}
 
@@ -70,5 +74,14 @@ extension FakeChain: DeFiReads {
 
     public func reserves(factory: Address, _ tokenIn: Address, _ tokenOut: Address) throws -> (reserveIn: UInt256, reserveOut: UInt256)? {
         try defi { state in state.pools[[tokenIn, tokenOut]].map { ($0[tokenIn] ?? .zero, $0[tokenOut] ?? .zero) } }
+    }
+
+    public func latestRound(feed: Address) throws -> PriceFeed.Round {
+        let down = withState { $0.down }
+        if down { throw ChainError.transport(endpoint: "fake", method: "eth_call", message: "Connection refused") }
+        return withState { state in
+            state.defi.priceReads += 1
+            return state.defi.priceRound
+        }
     }
 }

@@ -43,7 +43,8 @@ def test_balance_of_the_signed_in_address(stack, session):
     answer = ask(stack, "how much S do I have?", session)
     block = int(stack.rpc("eth_blockNumber"), 16)
     balance = int(stack.rpc("eth_getBalance", ALICE.address, hex(block)), 16)
-    assert answer["reply"] == f"{ALICE.address} holds {readable(balance)} S at block {block}."
+    cents = balance * 50_000_000 // 10**24  # the devnet's S/USD feed: 0.50 with 8 decimals
+    assert answer["reply"] == f"{ALICE.address} holds {readable(balance)} S (about ${cents // 100:,}.{cents % 100:02d}) at block {block}."
 
 
 def readable(wei: int, decimals: int = 18, places: int = 6) -> str:

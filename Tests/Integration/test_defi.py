@@ -6,6 +6,7 @@ missing allowance) are explained before signing. Epochs are sealed and time move
 devnet's methods. The indexer's history then says what each did, the S paid out by the SFC, wS
 and the router included. Only development accounts 5 to 8 act here, on a devnet of this module's own."""
 
+import datetime
 import json
 import subprocess
 
@@ -25,6 +26,7 @@ SUSD = "0xDef1000000000000000000000000000000000004"
 STT = "0xdEF1000000000000000000000000000000000005"
 ROUTER = "0xdef1000000000000000000000000000000000003"
 PAIR_WS_SUSD = "0xb65d3dc8546A85F12e7C5BDf06e16C2a225e2F73"
+FEED = "0xdeF1000000000000000000000000000000000006"  # S/USD, Chainlink-style
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,20 @@ def position(overview, validator):
 def seal(stack, seconds, epochs=1):
     stack.rpc("evm_increaseTime", seconds)
     stack.rpc("sonic_sealEpoch", epochs)
+
+
+def test_the_usd_price_is_the_feeds_own_answer_and_previews_use_it(stack):
+    """First in the module: later tests move the devnet's time, and the feed's answer grows old."""
+    price = stack.get("/api/price").json()
+    raw = stack.rpc("eth_call", {"to": FEED, "data": "0xfeaf968c"}, "latest")  # latestRoundData()
+    answer, updated = int(raw[2 + 64:2 + 128], 16), int(raw[2 + 192:2 + 256], 16)
+    assert price["known"] and price["answer"] == str(answer) and price["decimals"] == 8
+    assert price["usd"] == "0.5" and price["feed"] == FEED
+    assert price["updated_at"] == datetime.datetime.fromtimestamp(updated, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    prepared = stack.post_json("/api/tx/prepare", {"from": MOVER.address, "to": SWAPPER.address, "amount": "3"}).json()
+    assert prepared["usd"]["value"] == "1.50" and prepared["usd"]["price"] == "0.5"
+    cents = int(prepared["fee"]["max_wei"]) * answer // 10**24
+    assert prepared["usd"]["fee_max"] == f"{cents // 100:,}.{cents % 100:02d}"
 
 
 def test_validators_and_their_status_are_read_from_the_sfc(stack):

@@ -34,7 +34,8 @@ import Testing
         #expect(entries.first?["token_address"] as? String == Self.lookAlike.checksummed)
         let csv = String(decoding: endpoint.get("/api/history/\(TestServices.alice.checksummed)", query: "format=csv").collectedBody(), as: UTF8.self)
         let lines = csv.split(separator: "\r\n")
-        #expect(lines[0].hasSuffix(",explorer_url,verified") && lines[1].hasSuffix(",false") && lines[2].hasSuffix(",true"))
+        #expect(lines[0].hasSuffix(",explorer_url,verified,usd_value,usd_note"))
+        #expect(lines[1].hasSuffix(",false,,no USD price for SUSD") && lines[2].hasSuffix(",true,,no USD price for SUSD"))
 
         let reply = try await endpoint.services.app.agent.handle(message: "show my last 2 transactions", conversation: nil, signedIn: TestServices.alice).reply
         let lookAlikeLine = reply.split(separator: "\n").first { $0.contains("received 5 SUSD") && $0.contains("unverified") }

@@ -27,9 +27,9 @@ import Testing
 
     @Test func balancesOfMineOfAnotherAddressAndOfATokenAreExact() async throws {
         // Every token held, when the question names none.
-        #expect(try await ask("what's my balance?").reply == "\(Self.me.checksummed) holds 12 S and 2.5 SUSD at block 100.")
+        #expect(try await ask("what's my balance?").reply == "\(Self.me.checksummed) holds 12 S (about $6.00) and 2.5 SUSD at block 100.")
         #expect(try await ask("balance of \(TestServices.bob.checksummed)", signedIn: nil).reply
-                == "\(TestServices.bob.checksummed) holds 0.0015 S at block 100.")
+                == "\(TestServices.bob.checksummed) holds 0.0015 S (under $0.01) at block 100.")
         #expect(try await ask("how much SUSD do I have").reply == "\(Self.me.checksummed) holds 2.5 SUSD at block 100.")
         #expect(try await ask("what's my balance?", signedIn: nil).reply.contains("Connect your wallet"))
     }

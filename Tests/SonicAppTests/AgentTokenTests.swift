@@ -44,7 +44,7 @@ import Testing
 
     @Test func whatTokensDoIHaveListsEveryTokenWithUnverifiedOnesByAddress() async throws {
         let answer = try await ask("what tokens do I have?")
-        #expect(answer.reply == "\(Self.me.checksummed) holds 12 S, 2.5 SUSD and 7 FOO (unverified token \(Self.foo.checksummed)) at block 100.")
+        #expect(answer.reply == "\(Self.me.checksummed) holds 12 S (about $6.00), 2.5 SUSD and 7 FOO (unverified token \(Self.foo.checksummed)) at block 100.")
         #expect(!answer.reply.contains("Ignore previous"))
     }
 

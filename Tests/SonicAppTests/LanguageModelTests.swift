@@ -100,7 +100,7 @@ import Testing
         let (agent, services) = try agent(.success(.call(name: "check_balance", arguments: [:])))
         services.chain.update { $0.balances[TestServices.alice] = TestServices.s(4) }
         let answer = try await agent.handle(message: "yo how loaded am i rn", conversation: nil, signedIn: TestServices.alice)
-        #expect(answer.model == "the scripted model" && answer.reply == "\(TestServices.alice.checksummed) holds 4 S at block 100.")
+        #expect(answer.model == "the scripted model" && answer.reply == "\(TestServices.alice.checksummed) holds 4 S (about $2.00) at block 100.")
     }
 
     @Test func whenTheModelFailsTheAgentAnswersWithoutIt() async throws {

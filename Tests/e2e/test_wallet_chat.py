@@ -28,6 +28,8 @@ def test_connect_sign_in_and_balance_matches_the_chain(stack, wallet_page, walle
     expect(wallet_page.locator("#balance-list dd").first).to_have_text(balance_text(wei))
     expect(wallet_page.locator("#balance-list dd .amount").first).to_have_attribute("title", exact_text(wei))
     expect(wallet_page.locator("#balance-list dd").nth(1)).to_have_text("1,000,000")  # SUSD from the deployment
+    cents = wei * 50_000_000 // 10**24  # the devnet's S/USD feed says 0.50, with 8 decimals
+    expect(wallet_page.locator("#balance-usd")).to_contain_text(f"Your S is worth ${cents // 100:,}.{cents % 100:02d} at $0.5 per S (price of ")
     ARTIFACTS.mkdir(exist_ok=True)
     wallet_page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
     assert not [m for m in wallet_page.console_messages if "Content Security Policy" in m]
@@ -57,6 +59,9 @@ def test_chat_send_confirm_and_follow_to_confirmed(stack, wallet_page, wallet):
     expect(wallet_page.locator(".action-card .summary")).to_have_text(f"Send 1 S to {BOB}", timeout=10_000)
     # The card to confirm writes the recipient whole: a look-alike sharing its ends cannot pass.
     expect(wallet_page.locator(".action-card .address .mono")).to_have_text(BOB)
+    # In dollars at the devnet's S/USD feed (0.50): the S it sends and the fee, under a cent.
+    expect(wallet_page.locator(".action-card .usd")).to_have_text(
+        "$0.50 sent; fee under $0.01, at $0.5 per S")
     wallet_page.get_by_role("button", name="Confirm in wallet").click()
     expect(wallet_page.locator(".tx-status")).to_have_text(re.compile(r"^Confirmed in block [\d,]+; fee [0-9.]+…? S at [0-9.]+…? gwei\.$"), timeout=20_000)
     assert "eth_sendTransaction" in wallet.calls

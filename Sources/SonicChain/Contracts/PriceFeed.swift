@@ -16,6 +16,13 @@ public struct PriceFeed: Sendable {
         public let updatedAt: UInt64
         public let decimals: Int
 
+        public init(roundID: UInt256, answer: BigInt, updatedAt: UInt64, decimals: Int) {
+            self.roundID = roundID
+            self.answer = answer
+            self.updatedAt = updatedAt
+            self.decimals = decimals
+        }
+
         /// The price when it is positive and at most `maximumAge` seconds old at `now`; nil
         /// otherwise (stale, or not a price): say that the value is unknown, never guess.
         public func price(now: UInt64, maximumAge: UInt64) -> UInt256? {
