@@ -10,8 +10,9 @@ extension AgentService {
     /// The staking service over this agent's chain.
     var staking: StakingService { StakingService(context: context, history: history.repository) }
 
-    /// The swap service over this agent's chain, tokens and allowances.
+    /// The app's swap service (with its aggregator, when configured), or one over this agent's chain, tokens and allowances.
     var swaps: SwapService {
+        if let swapService { return swapService }
         let tokens = tokens ?? TokenService(context: context, repository: nil)
         return SwapService(context: context, tokens: tokens, allowances: allowances ?? AllowanceService(context: context, repository: nil, tokens: tokens))
     }
@@ -131,7 +132,7 @@ extension AgentService {
         let what = quote.kind == .swap ? "swap" : quote.kind.rawValue
         var (reply, cards, _) = cards(what, [transaction])
         if quote.kind == .swap {
-            reply += " Route \(quote.route.joined(separator: " → ")), slippage \(quote.slippagePercent)%, price impact \(quote.priceImpactPercent)%, "
+            reply += " Route \(quote.route.joined(separator: " → "))\(quote.sourceText), slippage \(quote.slippagePercent)%, \(quote.impactText), "
                 + "deadline \(quote.deadlineAt)."
         }
         return (reply, cards, nil)
@@ -145,10 +146,10 @@ extension AgentService {
         let quote = try await swaps.quote(tokenIn: name(tokenIn), tokenOut: name(tokenOut), amount: written.text, slippage: nil, owner: owner)
         let out = quote.tokenOut.named
         guard quote.kind == .swap else { return "\(quote.amountInFormatted) \(quote.tokenIn.named) \(quote.kind.rawValue)s one for one into \(quote.expectedOutFormatted) \(out)." }
-        let fees = quote.fees.map { "\($0.formatted) \($0.token)" }.joined(separator: " and ")
-        return "\(quote.amountInFormatted) \(quote.tokenIn.named) would get about \(quote.expectedOutFormatted) \(out) now: at least "
-            + "\(quote.minimumOutFormatted) \(out) with \(quote.slippagePercent)% slippage, price impact \(quote.priceImpactPercent)%, "
-            + "route \(quote.route.joined(separator: " → ")), pools' fee \(fees). Nothing was prepared: say \"swap …\" to trade."
+        let fees = quote.fees.isEmpty ? "fees in the price" : "pools' fee " + quote.fees.map { "\($0.formatted) \($0.token)" }.joined(separator: " and ")
+        return "\(quote.amountInFormatted) \(quote.tokenIn.named) would get about \(quote.expectedOutFormatted) \(out) now\(quote.sourceText): at least "
+            + "\(quote.minimumOutFormatted) \(out) with \(quote.slippagePercent)% slippage, \(quote.impactText), "
+            + "route \(quote.route.joined(separator: " → ")), \(fees). Nothing was prepared: say \"swap …\" to trade."
     }
 
     /// The reply for prepared cards: each summary and fee, and what the simulation said.

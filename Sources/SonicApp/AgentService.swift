@@ -27,6 +27,8 @@ public struct AgentService: Sendable {
     var tokens: TokenService? = nil
     /// The allowances given: listed, revoked through a previewed card.
     var allowances: AllowanceService? = nil
+    /// The app's swaps, with the aggregator when one is configured.
+    var swapService: SwapService? = nil
     /// The person's alerts, set and stopped in words (`AgentService+Alerts`), and whether they subscribe (more alerts).
     var alerts: AlertService? = nil
     var subscribers: SubscriberCache? = nil

@@ -111,7 +111,15 @@ public final class App: Sendable {
         self.tokens = tokens
         allowances = AllowanceService(context: context, repository: database, tokens: tokens)
         staking = StakingService(context: context, history: database)
-        swaps = SwapService(context: context, tokens: tokens, allowances: allowances)
+        var aggregator: (any SwapAggregator)?
+        if let url = configuration.kyberSwapURL {
+            // Its answers are awaited without holding a thread, as the node's are.
+            let kyber = CurlMultiTransport(connectTimeout: 3, totalTimeout: KyberSwap.timeout, maxInFlight: 16, maxQueued: 64, threadName: "curl-kyberswap")
+            transports.append(kyber)
+            aggregator = KyberSwap(baseURL: url, chain: configuration.kyberSwapChain, clientID: configuration.kyberSwapClientID,
+                                   router: configuration.kyberSwapRouter, transport: kyber, clock: context.clock)
+        }
+        swaps = SwapService(context: context, tokens: tokens, allowances: allowances, aggregator: aggregator)
         var transactions = TransactionService(context: context, repository: database, balances: balances)
         transactions.immediate = local
         transactions.tokens = tokens
@@ -152,6 +160,7 @@ public final class App: Sendable {
         agent.nft = nft
         agent.tokens = tokens
         agent.allowances = allowances
+        agent.swapService = swaps
         alerts = AlertService(repository: database, clock: context.clock, allowPrivate: configuration.webhookAllowPrivate,
                               limit: configuration.alertsPerAddress, subscriberLimit: configuration.alertsPerSubscriber)
         subscribers = SubscriberCache(subscriptions: subscriptions)

@@ -14,6 +14,13 @@ public struct SwapService: Sendable {
     let context: ChainContext
     let tokens: TokenService
     let allowances: AllowanceService
+    /// An aggregator asked beside the router when configured (KyberSwap); the better quote wins.
+    let aggregator: (any SwapAggregator)?
+    /// The aggregator's routes, kept `routeSeconds` so a quote and the prepare after it build
+    /// what was shown; an older one is taken again.
+    private let routes: ReadCache<AggregatorRoute>
+    /// Seconds an aggregator's route is used for (KyberSwap advises 5 to 10 at most).
+    public static let routeSeconds = 5.0
 
     /// 0.5 %, in basis points, when the request names none.
     public static let defaultSlippage: UInt64 = 50
@@ -24,10 +31,12 @@ public struct SwapService: Sendable {
     /// UniswapV2's fee, taken by each pool from what goes in: 3 in 1,000.
     static let feePerMille = UInt256(3)
 
-    public init(context: ChainContext, tokens: TokenService, allowances: AllowanceService) {
+    public init(context: ChainContext, tokens: TokenService, allowances: AllowanceService, aggregator: (any SwapAggregator)? = nil) {
         self.context = context
         self.tokens = tokens
         self.allowances = allowances
+        self.aggregator = aggregator
+        routes = ReadCache(ttl: Self.routeSeconds, capacity: 1_000)
     }
 
     /// One side of a swap: native S (no address) or a token.
@@ -64,12 +73,13 @@ public struct SwapService: Sendable {
         /// what the swap accepts (less the slippage).
         public let expectedOut: UInt256
         public let expectedOutFormatted: String
-        public let minimumOut: UInt256
-        public let minimumOutFormatted: String
+        public internal(set) var minimumOut: UInt256
+        public internal(set) var minimumOutFormatted: String
         /// Percent, two decimals at most: "0.5".
         public let slippagePercent: String
-        /// How much worse than the pools' current price (their fee aside), in percent: "0.01".
-        public let priceImpactPercent: String
+        /// How much worse than the pools' current price (their fee aside), in percent: "0.01";
+        /// nil (absent) for an aggregator's quote when the router has no pool to measure it by.
+        public let priceImpactPercent: String?
         /// Symbols from what goes in to what comes out, and the router's path of token addresses.
         public let route: [String]
         public let path: [Address]
@@ -78,15 +88,33 @@ public struct SwapService: Sendable {
         public let deadlineAt: String
         /// What each pool on the route keeps (0.3 % of its input); none for wrapping.
         public let fees: [PoolFee]
-        /// The contract the transaction goes to: the router, or wS to wrap and unwrap.
+        /// The contract the transaction goes to: the router, wS to wrap and unwrap, or the aggregator's router.
         public let contract: Address
+        /// Where the quote comes from: "router" (the network's V2 router), "wS", or the aggregator's name.
+        public var source: String = "router"
+        /// Every quote asked for and what it gave (or why it gave nothing), when more than one was.
+        public var compared: [Alternative] = []
+        /// The aggregator's route when `source` is the aggregator: built as it was quoted.
+        var aggregatorRoute: AggregatorRoute? = nil
+        /// The router's pools on the path, (in, out) reserves each, for measuring price impact.
+        var reserves: [(UInt256, UInt256)]? = nil
 
         enum CodingKeys: String, CodingKey {
             case kind, tokenIn = "token_in", tokenOut = "token_out", amountIn = "amount_in", amountInFormatted = "amount_in_formatted",
                  expectedOut = "expected_out", expectedOutFormatted = "expected_out_formatted", minimumOut = "minimum_out",
                  minimumOutFormatted = "minimum_out_formatted", slippagePercent = "slippage_percent", priceImpactPercent = "price_impact_percent",
-                 route, path, deadline, deadlineAt = "deadline_at", fees, contract
+                 route, path, deadline, deadlineAt = "deadline_at", fees, contract, source, compared
         }
+    }
+
+    /// One quote of a comparison: its source and what it gives, or why it gave nothing.
+    public struct Alternative: Encodable, Sendable {
+        public let source: String
+        @OrNull public var expectedOut: UInt256?
+        @OrNull public var expectedOutFormatted: String?
+        @OrNull public var problem: String?
+
+        enum CodingKeys: String, CodingKey { case source, expectedOut = "expected_out", expectedOutFormatted = "expected_out_formatted", problem }
     }
 
     /// POST /api/swap/prepare: the quote, and either the swap to sign or, first, the approval it needs.
@@ -127,6 +155,43 @@ public struct SwapService: Sendable {
             return makeQuote(assetIn.isNative ? .wrap : .unwrap, assetIn, assetOut, amountIn, out: amountIn, minimum: amountIn, basisPoints: 0,
                              impact: .zero, path: [wrapped], deadline: deadline, fees: [], contract: wrapped)
         }
+        guard let aggregator else {
+            return try await routerQuote(assetIn, assetOut, amountIn, basisPoints: basisPoints, wrapped: wrapped, reads: reads, deadline: deadline)
+        }
+        // Both asked at once; the one that gives more wins, and the preview says which and by how much.
+        async let aggregated = aggregatorRoute(aggregator, assetIn, assetOut, amountIn)
+        let routed: Result<Quote, AppError>
+        do { routed = .success(try await routerQuote(assetIn, assetOut, amountIn, basisPoints: basisPoints, wrapped: wrapped, reads: reads, deadline: deadline)) }
+        catch { routed = .failure(error) }
+        let other = await aggregated
+        var compared = [Self.alternative("router", routed.map(\.expectedOut), decimals: assetOut.decimals)]
+        compared.append(Self.alternative(aggregator.name, other.map(\.amountOut), decimals: assetOut.decimals))
+        var chosen: Quote
+        switch (routed, other) {
+        case (.success(let quote), .success(let route)) where route.amountOut <= quote.expectedOut:
+            chosen = quote
+        case (_, .success(let route)):
+            let minimum = UInt256(route.amountOut.value * BigUInt(10_000 - basisPoints) / 10_000) ?? .zero
+            // Measured against the V2 pools' own price when they have the pair; unknown otherwise.
+            chosen = makeQuote(.swap, assetIn, assetOut, amountIn, out: route.amountOut, minimum: minimum, basisPoints: basisPoints,
+                               impact: Self.impactAgainst(routed, out: route.amountOut), path: [tokenIn, tokenOut], deadline: deadline, fees: [], contract: route.router)
+            chosen.source = aggregator.name
+            chosen.aggregatorRoute = route
+        case (.success(let quote), .failure):
+            chosen = quote
+        case (.failure(let error), .failure):
+            throw error
+        }
+        chosen.compared = compared
+        return chosen
+    }
+
+    /// The network's V2 router's quote for a swap (not wrapping).
+    private func routerQuote(_ assetIn: Asset, _ assetOut: Asset, _ amountIn: UInt256, basisPoints: UInt64, wrapped: Address, reads: any DeFiReads,
+                             deadline: UInt64) async throws(AppError) -> Quote
+    {
+        let tokenIn = assetIn.address ?? wrapped
+        let tokenOut = assetOut.address ?? wrapped
         guard let router = context.network.defi.router?.address, let factory = context.network.defi.factory?.address else {
             throw .unavailable(summary: "No router", detail: "there is no V2 router we know on \(context.network.name): swaps are not available")
         }
@@ -143,9 +208,38 @@ public struct SwapService: Sendable {
             return token == tokenIn ? PoolFee(token: assetIn.symbol, amount: fee, formatted: Units.exact(fee, decimals: assetIn.decimals))
                 : PoolFee(token: "wS", amount: fee, formatted: Units.exact(fee, decimals: 18))
         }
-        return makeQuote(.swap, assetIn, assetOut, amountIn, out: out, minimum: minimum, basisPoints: basisPoints,
-                         impact: Self.priceImpact(amountIn: amountIn, out: out, reserves: reserves), path: path, deadline: deadline, fees: fees,
-                         contract: router)
+        var quote = makeQuote(.swap, assetIn, assetOut, amountIn, out: out, minimum: minimum, basisPoints: basisPoints,
+                              impact: Self.priceImpact(amountIn: amountIn, out: out, reserves: reserves), path: path, deadline: deadline, fees: fees,
+                              contract: router)
+        quote.reserves = reserves
+        return quote
+    }
+
+    /// The aggregator's route for the swap, kept `routeSeconds` (a quote and its prepare build
+    /// the route that was shown); its failure as the comparison's reason.
+    private func aggregatorRoute(_ aggregator: any SwapAggregator, _ assetIn: Asset, _ assetOut: Asset,
+                                 _ amountIn: UInt256) async -> Result<AggregatorRoute, AppError> {
+        let key = "\(assetIn.address?.lowercased ?? "S")-\(assetOut.address?.lowercased ?? "S")-\(amountIn)"
+        do {
+            return .success(try await routes.value(key, now: context.clock.now().timeIntervalSince1970) { () async throws(AppError) in
+                try await aggregator.route(tokenIn: assetIn.address, tokenOut: assetOut.address, amountIn: amountIn)
+            })
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The price impact of `out` measured against the router quote's pools, when there is one.
+    static func impactAgainst(_ routed: Result<Quote, AppError>, out: UInt256) -> UInt256? {
+        guard case .success(let quote) = routed, let reserves = quote.reserves else { return nil }
+        return priceImpact(amountIn: quote.amountIn, out: out, reserves: reserves)
+    }
+
+    static func alternative(_ source: String, _ result: Result<UInt256, AppError>, decimals: Int) -> Alternative {
+        switch result {
+        case .success(let out): Alternative(source: source, expectedOut: out, expectedOutFormatted: Units.exact(out, decimals: decimals), problem: nil)
+        case .failure(let error): Alternative(source: source, expectedOut: nil, expectedOutFormatted: nil, problem: error.detail)
+        }
     }
 
     /// The quote and the transaction to sign: the swap, or first the router's approval for
@@ -182,33 +276,39 @@ public struct SwapService: Sendable {
             }
         }
         let request: CallRequest
-        do {
-            switch (quote.kind, quote.tokenIn.isNative, quote.tokenOut.isNative) {
-            case (.wrap, _, _): request = try WrappedNative.depositRequest(token: quote.contract, amount: amountIn, from: from)
-            case (.unwrap, _, _): request = try WrappedNative.withdrawRequest(token: quote.contract, amount: amountIn, from: from)
-            case (.swap, true, _):
-                request = try UniswapV2Router.swapExactETHForTokensRequest(router: quote.contract, amountIn: amountIn, minimumOut: quote.minimumOut,
-                                                                           path: quote.path, to: from, deadline: quote.deadline, from: from)
-            case (.swap, false, true):
-                request = try UniswapV2Router.swapExactTokensForETHRequest(router: quote.contract, amountIn: amountIn, minimumOut: quote.minimumOut,
-                                                                           path: quote.path, to: from, deadline: quote.deadline, from: from)
-            case (.swap, false, false):
-                request = try UniswapV2Router.swapExactTokensForTokensRequest(router: quote.contract, amountIn: amountIn, minimumOut: quote.minimumOut,
-                                                                              path: quote.path, to: from, deadline: quote.deadline, from: from)
+        if let route = quote.aggregatorRoute, let aggregator {
+            request = try await aggregated(route, by: aggregator, quote: quote, from: from)
+        } else {
+            do {
+                switch (quote.kind, quote.tokenIn.isNative, quote.tokenOut.isNative) {
+                case (.wrap, _, _): request = try WrappedNative.depositRequest(token: quote.contract, amount: amountIn, from: from)
+                case (.unwrap, _, _): request = try WrappedNative.withdrawRequest(token: quote.contract, amount: amountIn, from: from)
+                case (.swap, true, _):
+                    request = try UniswapV2Router.swapExactETHForTokensRequest(router: quote.contract, amountIn: amountIn, minimumOut: quote.minimumOut,
+                                                                               path: quote.path, to: from, deadline: quote.deadline, from: from)
+                case (.swap, false, true):
+                    request = try UniswapV2Router.swapExactTokensForETHRequest(router: quote.contract, amountIn: amountIn, minimumOut: quote.minimumOut,
+                                                                               path: quote.path, to: from, deadline: quote.deadline, from: from)
+                case (.swap, false, false):
+                    request = try UniswapV2Router.swapExactTokensForTokensRequest(router: quote.contract, amountIn: amountIn, minimumOut: quote.minimumOut,
+                                                                                  path: quote.path, to: from, deadline: quote.deadline, from: from)
+                }
+            } catch {
+                throw .internalFailure(detail: "the swap could not be encoded")
             }
-        } catch {
-            throw .internalFailure(detail: "the swap could not be encoded")
         }
+        let through = quote.aggregatorRoute == nil ? "" : " through \(quote.source)"
         let summary = switch quote.kind {
         case .wrap: "Wrap \(quote.amountInFormatted) S into wS"
         case .unwrap: "Unwrap \(quote.amountInFormatted) wS into S"
         case .swap: "Swap \(quote.amountInFormatted) \(quote.tokenIn.named) for at least \(quote.minimumOutFormatted) \(quote.tokenOut.named) "
-            + "(about \(quote.expectedOutFormatted) expected)"
+            + "(about \(quote.expectedOutFormatted) expected)\(through)"
         }
         let minimum = "\(quote.minimumOutFormatted) \(quote.tokenOut.symbol)"
         let prepared = try await PreparedTransaction.make(request, summary: summary, context: context) { reason in
             guard case .message(let text) = reason else { return nil }
-            if text.hasSuffix("INSUFFICIENT_OUTPUT_AMOUNT") {
+            // The V2 router's words, and the aggregator router's ("Return amount is not enough").
+            if text.hasSuffix("INSUFFICIENT_OUTPUT_AMOUNT") || text.localizedCaseInsensitiveContains("return amount is not enough") {
                 return "slippage exceeded: the pools now give less than the minimum of \(minimum) you accepted; quote again or allow more slippage"
             }
             return text.hasSuffix("EXPIRED") ? "the deadline has passed: quote again" : nil
@@ -217,6 +317,20 @@ public struct SwapService: Sendable {
         try context.require(try await context.nativeBalance(of: from), covers: needed,
                             for: request.value == nil ? "the fee" : "the amount and the fee", field: request.value == nil ? "from" : "amount")
         return Prepared(quote: quote, approvalNeeded: false, approval: nil, transaction: prepared)
+    }
+
+    /// The aggregator's transaction for `route`: built for `from` (who receives), with the
+    /// slippage that keeps the quote's minimum, to the router the quote named, carrying exactly
+    /// the S that goes in (none for a token). Anything else it answers is refused, not signed.
+    private func aggregated(_ route: AggregatorRoute, by aggregator: any SwapAggregator, quote: Quote, from: Address) async throws(AppError) -> CallRequest {
+        let built = try await aggregator.build(route, sender: from, slippage: quote.slippageOfMinimum, deadline: quote.deadline)
+        let value = quote.tokenIn.isNative ? quote.amountIn : .zero
+        guard built.router == quote.contract, built.value == value else {
+            throw .badUpstream(summary: "Aggregator answer refused",
+                               detail: "\(aggregator.name)'s transaction was not used: it goes to \(built.router.checksummed) with "
+                                   + "\(Units.exact(built.value, decimals: 18)) S, not to \(quote.contract.checksummed) with \(Units.exact(value, decimals: 18)) S")
+        }
+        return CallRequest(from: from, to: built.router, value: quote.tokenIn.isNative ? value : nil, data: built.data)
     }
 
     /// S, wS, a pool's token, or any token `TokenService` resolves.
@@ -280,14 +394,16 @@ public struct SwapService: Sendable {
     }
 
     private func makeQuote(_ kind: Quote.Kind, _ assetIn: Asset, _ assetOut: Asset, _ amountIn: UInt256, out: UInt256, minimum: UInt256,
-                           basisPoints: UInt64, impact: UInt256, path: [Address], deadline: UInt64, fees: [PoolFee], contract: Address) -> Quote
+                           basisPoints: UInt64, impact: UInt256?, path: [Address], deadline: UInt64, fees: [PoolFee], contract: Address) -> Quote
     {
         let route = [assetIn.symbol] + (path.count > 2 ? ["wS"] : []) + [assetOut.symbol]
-        return Quote(kind: kind, tokenIn: assetIn, tokenOut: assetOut, amountIn: amountIn, amountInFormatted: Units.exact(amountIn, decimals: assetIn.decimals),
+        var quote = Quote(kind: kind, tokenIn: assetIn, tokenOut: assetOut, amountIn: amountIn, amountInFormatted: Units.exact(amountIn, decimals: assetIn.decimals),
                      expectedOut: out, expectedOutFormatted: Units.exact(out, decimals: assetOut.decimals), minimumOut: minimum,
                      minimumOutFormatted: Units.exact(minimum, decimals: assetOut.decimals),
-                     slippagePercent: Units.format(UInt256(basisPoints), decimals: 2), priceImpactPercent: Units.format(impact, decimals: 2),
+                     slippagePercent: Units.format(UInt256(basisPoints), decimals: 2), priceImpactPercent: impact.map { Units.format($0, decimals: 2) },
                      route: route, path: path, deadline: deadline, deadlineAt: StakingService.date(deadline), fees: fees, contract: contract)
+        if kind != .swap { quote.source = "wS" }
+        return quote
     }
 
     private func defiReads() throws(AppError) -> any DeFiReads {
@@ -305,9 +421,31 @@ public struct SwapService: Sendable {
 extension SwapService.Quote {
     /// The same quote with the minimum the person accepted earlier.
     func with(minimum: UInt256) -> Self {
-        Self(kind: kind, tokenIn: tokenIn, tokenOut: tokenOut, amountIn: amountIn, amountInFormatted: amountInFormatted, expectedOut: expectedOut,
-             expectedOutFormatted: expectedOutFormatted, minimumOut: minimum, minimumOutFormatted: Units.exact(minimum, decimals: tokenOut.decimals),
-             slippagePercent: slippagePercent, priceImpactPercent: priceImpactPercent, route: route, path: path, deadline: deadline,
-             deadlineAt: deadlineAt, fees: fees, contract: contract)
+        var quote = self
+        quote.minimumOut = minimum
+        quote.minimumOutFormatted = Units.exact(minimum, decimals: tokenOut.decimals)
+        return quote
+    }
+
+    /// "price impact 0.01%", or why it is not known.
+    var impactText: String {
+        priceImpactPercent.map { "price impact \($0)%" } ?? "price impact unknown (the router has no pool to measure it by)"
+    }
+
+    /// Where the quote comes from when more than one source was asked: " via KyberSwap (router:
+    /// 12.3 SUSD)"; empty when only the router was asked.
+    var sourceText: String {
+        let others = compared.filter { $0.source != source }.map { other in
+            other.expectedOutFormatted.map { "\(other.source): \($0) \(tokenOut.symbol)" } ?? "\(other.source) gave none: \(other.problem ?? "no answer")"
+        }
+        guard !others.isEmpty else { return "" }
+        return " via \(source == "router" ? "the router" : source) (\(others.joined(separator: "; ")))"
+    }
+
+    /// The slippage, in basis points, that keeps an aggregator's minimum at or above `minimumOut`
+    /// (rounded down: never a lower minimum than the person accepted).
+    var slippageOfMinimum: UInt64 {
+        guard expectedOut > .zero, minimumOut < expectedOut else { return 0 }
+        return UInt64((expectedOut.value - minimumOut.value) * 10_000 / expectedOut.value)
     }
 }

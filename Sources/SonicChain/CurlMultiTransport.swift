@@ -122,6 +122,14 @@ public final class CurlMultiTransport: HTTPClient {
                                    connectTimeout: connectTimeout))
     }
 
+    /// GETs `url` with `headers`, reading at most `maxResponseBytes` of answer (a longer one fails the call).
+    public func get(url: String, headers: [String], timeout: Double? = nil, maxResponseBytes: Int) async throws(Failure) -> Response {
+        let transfer = Transfer(url: url, body: nil, headers: headers, timeout: min(timeout ?? totalTimeout, totalTimeout),
+                                connectTimeout: connectTimeout)
+        transfer.rules = Guard(resolve: [], maxResponseBytes: maxResponseBytes)
+        return try await perform(transfer)
+    }
+
     private func perform(_ transfer: Transfer) async throws(Failure) -> Response {
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

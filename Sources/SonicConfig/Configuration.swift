@@ -53,6 +53,10 @@ import Foundation
 /// | `SONIC_ALERTS_PER_ADDRESS` | `3` | alerts a signed-in address may set (shown in the page) |
 /// | `SONIC_ALERTS_PER_SUBSCRIBER` | `20` | alerts a Premium subscriber may set, which may also go to a webhook |
 /// | `SONIC_WEBHOOK_ALLOW_PRIVATE` | `0` | `1` lets webhooks go to loopback and private addresses (tests and local set-ups only) |
+/// | `SONIC_KYBERSWAP_URL` | none | KyberSwap's aggregator API (`https://aggregator-api.kyberswap.com`): swap quotes are compared with the router's and the better one is used |
+/// | `SONIC_KYBERSWAP_CHAIN` | `sonic` | KyberSwap's name for the chain (the path's first part) |
+/// | `SONIC_KYBERSWAP_CLIENT_ID` | `smart-sonic` | sent as `x-client-id`, as KyberSwap asks |
+/// | `SONIC_KYBERSWAP_ROUTER` | `0x6131B5fae19EA4f9D964eAc0408E4408b66337b5` | the only router KyberSwap's answers may name (its MetaAggregationRouterV2); any other is refused |
 /// | `SONIC_PRICE_MAX_AGE` | `90000` | seconds after which the S/USD feed's answer is stale: no USD values then (a day's heartbeat and an hour) |
 /// | `SONIC_WATCH_RECEIPTS_PER_TICK` | `100` | pending transactions the watcher asks the node about per 0.25 s tick (one batch each for receipts and, when needed, the transactions) |
 ///
@@ -116,6 +120,13 @@ public struct Configuration: Sendable, Equatable {
     public var alertsPerAddress: Int
     public var alertsPerSubscriber: Int
     public var webhookAllowPrivate: Bool
+    /// KyberSwap's aggregator API base, when swaps should also be quoted there.
+    public var kyberSwapURL: String?
+    public var kyberSwapChain: String
+    public var kyberSwapClientID: String
+    /// The only router KyberSwap's answers may name.
+    public var kyberSwapRouter: Address
+    public static let defaultKyberSwapRouter = try! Address("0x6131B5fae19EA4f9D964eAc0408E4408b66337b5")
     /// Seconds after which the S/USD feed's answer is stale.
     public var priceMaximumAge: UInt64
     public static let defaultPriceMaximumAge: UInt64 = 90_000
@@ -131,7 +142,7 @@ public struct Configuration: Sendable, Equatable {
         "SONIC_UPLOADS_PER_DAY", "SONIC_UPLOAD_BYTES_PER_DAY", "SONIC_UNMINTED_KEEP_SECONDS",
         "SONIC_WATCH_SECONDS", "SONIC_LOGS_ADDRESSES_PER_FILTER", "SONIC_KEEP_CONVERSATIONS_SECONDS", "SONIC_KEEP_CACHE_SECONDS",
         "SONIC_KEEP_TRACKED_SECONDS", "SONIC_ALERTS_PER_ADDRESS", "SONIC_ALERTS_PER_SUBSCRIBER", "SONIC_WEBHOOK_ALLOW_PRIVATE",
-        "SONIC_PRICE_MAX_AGE",
+        "SONIC_PRICE_MAX_AGE", "SONIC_KYBERSWAP_URL", "SONIC_KYBERSWAP_CHAIN", "SONIC_KYBERSWAP_CLIENT_ID", "SONIC_KYBERSWAP_ROUTER",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -227,7 +238,24 @@ public struct Configuration: Sendable, Equatable {
         if llmProvider == .gemini && llmAPIKey == nil {
             throw .invalid(variable: "SONIC_LLM_API_KEY", value: "", accepted: "a Gemini API key when SONIC_LLM_PROVIDER=gemini")
         }
-        for (variable, url) in [("SONIC_KUBO_API_URL", kuboAPIURL), ("SONIC_PINATA_URL", pinataURL), ("SONIC_LLM_URL", llmURL)] {
+        kyberSwapURL = environment["SONIC_KYBERSWAP_URL"].flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
+        kyberSwapChain = environment["SONIC_KYBERSWAP_CHAIN", default: "sonic"]
+        guard (1...32).contains(kyberSwapChain.count), kyberSwapChain.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+            throw .invalid(variable: "SONIC_KYBERSWAP_CHAIN", value: kyberSwapChain, accepted: "KyberSwap's chain name: lower-case letters, digits and -, e.g. sonic")
+        }
+        kyberSwapClientID = environment["SONIC_KYBERSWAP_CLIENT_ID", default: "smart-sonic"]
+        guard (1...64).contains(kyberSwapClientID.count), kyberSwapClientID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw .invalid(variable: "SONIC_KYBERSWAP_CLIENT_ID", value: kyberSwapClientID, accepted: "1 to 64 letters, digits, -, _ or .")
+        }
+        let router = environment["SONIC_KYBERSWAP_ROUTER", default: ""]
+        if router.isEmpty { kyberSwapRouter = Self.defaultKyberSwapRouter } else {
+            guard let address = try? Address(router) else {
+                throw .invalid(variable: "SONIC_KYBERSWAP_ROUTER", value: router, accepted: "a contract address (0x and 40 hex digits)")
+            }
+            kyberSwapRouter = address
+        }
+        for (variable, url) in [("SONIC_KUBO_API_URL", kuboAPIURL), ("SONIC_PINATA_URL", pinataURL), ("SONIC_LLM_URL", llmURL),
+                                ("SONIC_KYBERSWAP_URL", kyberSwapURL)] {
             if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                 throw .invalid(variable: variable, value: url, accepted: "an http:// or https:// URL")
             }

@@ -1,4 +1,4 @@
-"""Local stand-ins for the paid outside services (Etherscan, Pinata, kubo, language models):
+"""Local stand-ins for the paid outside services (Etherscan, Pinata, kubo, language models, KyberSwap):
 an HTTP server on a free loopback port whose handler checks each request's documented shape."""
 
 import json
