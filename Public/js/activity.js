@@ -37,6 +37,11 @@ export function describeEntry(entry, symbol) {
   };
 }
 
+// " with validator 3", when the entry names its validator (older entries may not).
+const withValidator = (entry, preposition) => (entry.validator == null ? "" : `${preposition} validator ${entry.validator}`);
+// ", withdrawal request 2": the request an unstake opened or a withdrawal closed.
+const request = (entry) => (entry.request_id == null ? "" : `, withdrawal request ${entry.request_id}`);
+
 function sentence(entry, verb, symbol) {
   const nft = `NFT${entry.token_id ? ` #${entry.token_id}` : ""}`;
   const amount = `${balanceAmount(entry.amount_wei, entry.token_decimals)} ${entry.token}`;
@@ -51,11 +56,11 @@ function sentence(entry, verb, symbol) {
       if (entry.amount_wei === UNLIMITED) return `Approved ${spender} to spend all your ${entry.token}, without limit`;
       return `Approved ${spender} to spend ${amount}`;
     }
-    case "stake": return `Staked ${amount}`;
-    case "unstake": return `Unstaked ${amount}`;
-    case "stake_withdrawal": return `Withdrew ${amount} from staking`;
-    case "rewards_claim": return `Claimed ${amount} of staking rewards`;
-    case "rewards_restake": return `Restaked ${amount} of rewards`;
+    case "stake": return `Staked ${amount}${withValidator(entry, " with")}`;
+    case "unstake": return `Unstaked ${amount}${withValidator(entry, " from")}${request(entry)}`;
+    case "stake_withdrawal": return `Withdrew ${amount} from staking${withValidator(entry, " with")}${request(entry)}`;
+    case "rewards_claim": return `Claimed ${amount} of staking rewards${withValidator(entry, " from")}`;
+    case "rewards_restake": return `Restaked ${amount} of rewards${withValidator(entry, " with")}`;
     case "wrap": return `Wrapped ${amount} into w${entry.token}`;
     case "unwrap": return `Unwrapped ${amount} from w${entry.token}`;
     case "contract_payout": return `Received ${amount} from a contract`;

@@ -47,6 +47,9 @@ struct HistoryEntryResponse: Encodable {
     let status: String
     @OrNull var reason: String?
     @OrNull var method: String?
+    /// The validator a staking entry is about, and the withdrawal request of an unstake or a withdrawal.
+    @OrNull var validator: UInt64?
+    @OrNull var requestID: UInt64?
     @OrNull var explorerURL: String?
     /// Whether what moved is S or a verified token or collection of the network profile; any
     /// other contract's symbol is only what it says of itself (a look-alike may copy one).
@@ -56,7 +59,7 @@ struct HistoryEntryResponse: Encodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case time, hash, block, timestamp, type, direction, counterparty, amount, token, tokenAddress = "token_address"
         case tokenDecimals = "token_decimals", tokenID = "token_id", nftContract = "nft_contract", amountWei = "amount_wei", fee
-        case feeWei = "fee_wei", status, reason, method, explorerURL = "explorer_url", verified
+        case feeWei = "fee_wei", status, reason, method, validator, requestID = "request_id", explorerURL = "explorer_url", verified
     }
 
     init(_ entry: ActivityEntry, network: Network) {
@@ -79,6 +82,8 @@ struct HistoryEntryResponse: Encodable {
         status = entry.status.rawValue
         reason = entry.reason
         method = entry.method
+        validator = entry.validator
+        requestID = entry.requestID
         explorerURL = network.explorerLink(transaction: entry.hash.description)
         verified = entry.isVerified(on: network)
     }
@@ -87,6 +92,7 @@ struct HistoryEntryResponse: Encodable {
     var csvCells: [String] {
         [time, hash.description, String(block), String(timestamp), type, direction, counterparty?.checksummed ?? "", amount, token,
          tokenAddress?.checksummed ?? "", String(tokenDecimals), tokenID?.description ?? "", nftContract?.checksummed ?? "",
-         amountWei.description, fee ?? "", feeWei?.description ?? "", status, reason ?? "", method ?? "", explorerURL ?? "", String(verified)]
+         amountWei.description, fee ?? "", feeWei?.description ?? "", status, reason ?? "", method ?? "",
+         validator.map(String.init) ?? "", requestID.map(String.init) ?? "", explorerURL ?? "", String(verified)]
     }
 }

@@ -339,6 +339,9 @@ public struct AgentService: Sendable {
         let contract = (entry.tokenAddress ?? entry.nftContract).map { " (unverified token \($0.checksummed))" } ?? ""
         let amount = "\(Units.readable(entry.amountWei, decimals: entry.tokenDecimals)) \(entry.tokenSymbol)"
         let other = entry.counterparty.map { short($0.checksummed) } ?? "?"
+        // " with validator 3" and ", withdrawal request 2" where the entry names them (older entries may not).
+        let validator = { (preposition: String) in entry.validator.map { "\(preposition) validator \($0)" } ?? "" }
+        let request = entry.requestID.map { ", withdrawal request \($0)" } ?? ""
         let text: String
         switch (entry.kind, entry.direction) {
         case (.transfer, .incoming), (.tokenTransfer, .incoming): text = "received \(amount) from \(other)"
@@ -352,11 +355,11 @@ public struct AgentService: Sendable {
         case (.tokenApproval, _):
             text = entry.amountWei == .max ? "approved \(other) to spend all your \(entry.tokenSymbol), without limit"
                 : entry.amountWei == .zero ? "revoked the allowance of \(other) for \(entry.tokenSymbol)" : "approved \(other) to spend \(amount)"
-        case (.stake, _): text = "staked \(amount)"
-        case (.unstake, _): text = "unstaked \(amount)"
-        case (.stakeWithdrawal, _): text = "withdrew \(amount) from staking"
-        case (.rewardsClaim, _): text = "claimed \(amount) of staking rewards"
-        case (.rewardsRestake, _): text = "restaked \(amount) of rewards"
+        case (.stake, _): text = "staked \(amount)\(validator(" with"))"
+        case (.unstake, _): text = "unstaked \(amount)\(validator(" from"))\(request)"
+        case (.stakeWithdrawal, _): text = "withdrew \(amount) from staking\(validator(" with"))\(request)"
+        case (.rewardsClaim, _): text = "claimed \(amount) of staking rewards\(validator(" from"))"
+        case (.rewardsRestake, _): text = "restaked \(amount) of rewards\(validator(" with"))"
         case (.wrap, _): text = "wrapped \(amount) into w\(entry.tokenSymbol)"
         case (.unwrap, _): text = "unwrapped \(amount) from w\(entry.tokenSymbol)"
         case (.contractPayout, _): text = "received \(amount) from \(other)"

@@ -62,11 +62,15 @@ public struct ActivityEntry: Sendable, Equatable {
     public var status: Status
     public var reason: String?
     public var method: String?
+    /// The validator a staking entry is about (stake, unstake, withdrawal, rewards).
+    public var validator: UInt64?
+    /// The withdrawal request an unstake opened or a withdrawal closed (the SFC's `wrID`).
+    public var requestID: UInt64?
 
     public init(address: Address, block: UInt64, txIndex: Int, seq: Int, hash: Hash32, time: UInt64, kind: Kind, direction: Direction,
                 counterparty: Address?, amountWei: UInt256, tokenSymbol: String, tokenAddress: Address? = nil, tokenDecimals: Int,
                 nftContract: Address? = nil, tokenID: UInt256? = nil, feeWei: UInt256? = nil, status: Status, reason: String? = nil,
-                method: String? = nil) {
+                method: String? = nil, validator: UInt64? = nil, requestID: UInt64? = nil) {
         self.address = address
         self.block = block
         self.txIndex = txIndex
@@ -86,6 +90,8 @@ public struct ActivityEntry: Sendable, Equatable {
         self.status = status
         self.reason = reason
         self.method = method
+        self.validator = validator
+        self.requestID = requestID
     }
 
     /// Where this entry sits in the history; pages continue after a position.
@@ -94,7 +100,7 @@ public struct ActivityEntry: Sendable, Equatable {
     /// The columns of `activity` an entry reads and writes, in that order.
     enum Columns: Int, TableColumns {
         case address, block, txIndex, seq, hash, time, type, direction, counterparty, amountWei, tokenSymbol, tokenAddress, tokenDecimals
-        case nftContract, tokenId, feeWei, status, reason, method
+        case nftContract, tokenId, feeWei, status, reason, method, validator, requestId
         static let table = "activity"
     }
 
@@ -120,6 +126,8 @@ public struct ActivityEntry: Sendable, Equatable {
         status = try row.value(Columns.status)
         reason = try row.optional(Columns.reason)
         method = try row.optional(Columns.method)
+        validator = try row.optional(Columns.validator)
+        requestID = try row.optional(Columns.requestId)
     }
 
     static let insertSQL = "INSERT INTO activity (\(Columns.selection()), source) VALUES (\(Array(repeating: "?", count: Columns.count + 1).joined(separator: ", ")))"
@@ -127,7 +135,8 @@ public struct ActivityEntry: Sendable, Equatable {
     /// The values of `Columns`, in order, then the source.
     func values(source: String) -> [(any DatabaseValueConvertible)?] {
         [address, Int64(block), txIndex, seq, hash, Int64(time), kind, direction, counterparty, amountWei, tokenSymbol,
-         tokenAddress, tokenDecimals, nftContract, tokenID, feeWei, status, reason, method, source]
+         tokenAddress, tokenDecimals, nftContract, tokenID, feeWei, status, reason, method, validator.map { Int64($0) },
+         requestID.map { Int64($0) }, source]
     }
 }
 

@@ -257,6 +257,11 @@ enum Migrations {
             // recorded after it was set (alerts made before: from the start of the log).
             try db.execute(sql: "ALTER TABLE alert ADD COLUMN starts_after INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v15-activity-staking") { db in
+            // The validator and the withdrawal request a staking entry is about, for its line
+            // ("Unstaked 50 S from validator 3, withdrawal request 2"); empty for everything else.
+            try db.execute(sql: "ALTER TABLE activity ADD COLUMN validator INTEGER; ALTER TABLE activity ADD COLUMN request_id INTEGER")
+        }
         return migrator
     }
 }

@@ -174,6 +174,7 @@ public enum PostgresMigrations {
             CREATE INDEX token_approval_by_block ON token_approval (block);
             """),
         ("v14-alert-start", "ALTER TABLE alert ADD COLUMN starts_after bigint NOT NULL DEFAULT 0"),
+        ("v15-activity-staking", "ALTER TABLE activity ADD COLUMN validator bigint; ALTER TABLE activity ADD COLUMN request_id bigint"),
     ]
 
     /// The advisory lock key under which migrations are applied (any fixed number of ours).

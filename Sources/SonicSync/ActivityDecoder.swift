@@ -144,7 +144,8 @@ public struct ActivityDecoder: Sendable {
                     if keep(moved.address) {
                         events.append(ActivityEntry(address: moved.address, block: block, txIndex: txIndex, seq: Int(log.logIndex.value), hash: hash,
                                                     time: time, kind: moved.kind, direction: moved.direction, counterparty: log.address,
-                                                    amountWei: moved.amount, tokenSymbol: catalog.nativeSymbol, tokenDecimals: 18, status: status))
+                                                    amountWei: moved.amount, tokenSymbol: catalog.nativeSymbol, tokenDecimals: 18, status: status,
+                                                    validator: moved.validator, requestID: moved.request))
                     }
                     continue
                 }
@@ -197,7 +198,10 @@ public struct ActivityDecoder: Sendable {
         }
         // Staking and wrapping are the transaction's own value: its line says so.
         if succeeded, let staked = topLevelKind(recipient: recipient, method: method) {
-            for index in entries.indices where entries[index].seq == -1 && entries[index].address == sender { entries[index].kind = staked }
+            for index in entries.indices where entries[index].seq == -1 && entries[index].address == sender {
+                entries[index].kind = staked
+                if staked == .stake { entries[index].validator = delegatedValidator(transaction.input.bytes) }
+            }
         }
         merge(events, into: &entries)
         let indexed = IndexedTransaction(hash: hash, block: block, index: txIndex, sender: sender, recipient: recipient,

@@ -295,6 +295,9 @@ def test_the_history_says_what_staking_wrapping_and_swaps_did(stack):
     # S the SFC paid out is received, with the fee of the call that asked for it.
     assert paid["stake_withdrawal"]["direction"] == "in" and paid["stake_withdrawal"]["amount_wei"] == str(50 * S)
     assert paid["rewards_claim"]["direction"] == "in" and int(paid["rewards_claim"]["amount_wei"]) > 0 and paid["rewards_claim"]["fee_wei"]
+    # Each names its validator, and the unstake and the withdrawal their request.
+    assert {e["type"]: (e["validator"], e["request_id"]) for e in staker} == {
+        "stake": (3, None), "rewards_claim": (3, None), "rewards_restake": (3, None), "unstake": (3, 1), "stake_withdrawal": (3, 1)}
     swapper = {e["type"]: e for e in history(stack, SWAPPER)}
     assert swapper["wrap"]["amount_wei"] == str(5 * S) and swapper["unwrap"]["amount_wei"] == str(2 * S)
     assert swapper["unwrap"]["direction"] == "in" and swapper["unwrap"]["token_address"] is None
@@ -315,9 +318,10 @@ def worded(entries):
 def test_the_pages_word_staking_and_wrapping_for_a_person(stack):
     staker = list(reversed(history(stack, STAKER)))
     sentences = worded(staker)
-    assert sentences[0] == "Staked 100 S" and sentences[3] == "Unstaked 50 S" and sentences[4] == "Withdrew 50 S from staking"
-    assert sentences[1].startswith("Claimed ") and sentences[1].endswith(" S of staking rewards")
-    assert sentences[2].startswith("Restaked ") and sentences[2].endswith(" S of rewards")
+    assert sentences[0] == "Staked 100 S with validator 3" and sentences[3] == "Unstaked 50 S from validator 3, withdrawal request 1"
+    assert sentences[4] == "Withdrew 50 S from staking with validator 3, withdrawal request 1"
+    assert sentences[1].startswith("Claimed ") and sentences[1].endswith(" S of staking rewards from validator 3")
+    assert sentences[2].startswith("Restaked ") and sentences[2].endswith(" S of rewards with validator 3")
     swapper = worded([e for e in reversed(history(stack, SWAPPER)) if e["type"] in ("wrap", "unwrap")])
     assert swapper == ["Wrapped 5 S into wS", "Unwrapped 2 S from wS"]
     payout = worded([e for e in history(stack, MOVER) if e["type"] == "contract_payout"])
