@@ -13,9 +13,11 @@ p99); uncached throughput set by the calls in flight (SONIC_RPC_MAX_IN_FLIGHT, 3
 not by the number of threads.
 
 The node (the devnet and the proxy in front of it) and the load generator (wrk) stand in for
-other machines: they run at nice 10 (BENCH_FIXTURE_NICE), so that on this one machine their CPU
-is taken when ours does not need it, as it would be on theirs. sonic-fcgi, nginx and the probe
-run at normal priority.
+other machines: they run under Linux's SCHED_IDLE policy (BENCH_FIXTURE_POLICY=idle, the
+default), so that on this one machine they get a core only when ours do not need it, as on
+machines of their own: a waking sonic-fcgi or nginx thread takes the core from them at once,
+where nice 10 (BENCH_FIXTURE_POLICY=nice, BENCH_FIXTURE_NICE) still lets them finish a time
+slice of up to a few milliseconds first. sonic-fcgi, nginx and the probe run at normal priority.
 """
 
 import http.client
@@ -40,6 +42,9 @@ CLIENTS = 128
 DELAYS = [int(text) for text in os.environ.get("BENCH_NODE_DELAYS", "50,200").split(",")]
 ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 FIXTURE_NICE = int(os.environ.get("BENCH_FIXTURE_NICE", "10"))
+FIXTURE_POLICY = os.environ.get("BENCH_FIXTURE_POLICY", "idle")
+if FIXTURE_POLICY not in ("idle", "nice"):
+    sys.exit(f"BENCH_FIXTURE_POLICY must be idle or nice, not {FIXTURE_POLICY!r}")
 
 # Every request a new random address: never in the cache, always a node call.
 RANDOM_BALANCES = """
@@ -91,14 +96,22 @@ class Probe:
         return (percentile(values, 0.5), percentile(values, 0.99)) if values else (float("nan"), float("nan"))
 
 
-def renice(pid, niceness):
-    """Every thread of `pid` at `niceness` (on Linux each thread has its own; threads made
-    later inherit their maker's)."""
+def as_fixture(pid):
+    """Every thread of `pid` under the fixtures' policy (on Linux each thread has its own;
+    threads made later inherit their maker's)."""
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            os.setpriority(os.PRIO_PROCESS, int(task.name), niceness)
+            if FIXTURE_POLICY == "idle":
+                os.sched_setscheduler(int(task.name), os.SCHED_IDLE, os.sched_param(0))
+            else:
+                os.setpriority(os.PRIO_PROCESS, int(task.name), FIXTURE_NICE)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def fixture_command(command):
+    """`command` run under the fixtures' policy."""
+    return (["chrt", "--idle", "0"] if FIXTURE_POLICY == "idle" else ["nice", "-n", str(FIXTURE_NICE)]) + command
 
 
 def resident_mb(pid):
@@ -112,8 +125,8 @@ def measure(delay_ms, folder):
     try:
         stack.start_devnet()
         node = SlowNode(f"http://127.0.0.1:{stack.devnet_port}", delay_ms)
-        renice(stack.devnet.pid, FIXTURE_NICE)
-        renice(node.process.pid, FIXTURE_NICE)
+        as_fixture(stack.devnet.pid)
+        as_fixture(node.process.pid)
         stack.start_nginx()
         stack.start_fcgi(SONIC_RPC_URLS=node.url, SONIC_RATE_LIMIT_PER_MINUTE="1000000000", SONIC_BALANCE_TTL="3600",
                          SONIC_RPC_TIMEOUT="5")
@@ -127,7 +140,7 @@ def measure(delay_ms, folder):
         loaded = Probe(stack.http_port)
         probing = threading.Thread(target=loaded.run)
         probing.start()
-        output = subprocess.run(["nice", "-n", str(FIXTURE_NICE), "wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "-s", str(script), stack.url],
+        output = subprocess.run(fixture_command(["wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "-s", str(script), stack.url]),
                                 capture_output=True, text=True, check=True).stdout
         loaded.stopping.set()
         probing.join()

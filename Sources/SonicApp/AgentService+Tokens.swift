@@ -10,9 +10,10 @@ extension AgentService {
     /// "0x… holds 12 S, 2.5 SUSD and 100 FOO (unverified token 0x…) at block 100.": S and every
     /// token held (verified, added, or received in the history), those at zero left out.
     func everyToken(of address: Address, tokens: TokenService) async throws(AppError) -> String {
+        async let price = context.prices.sPrice()  // beside the holdings, not after them
         let holdings = try await tokens.holdings(of: address)
         let held = holdings.tokens.filter { ($0.balance ?? .zero) > .zero }
-        let shown = ["\(Units.readable(holdings.native.balance, decimals: 18)) \(holdings.native.symbol)\(await inDollars(holdings.native.balance))"]
+        let shown = ["\(Units.readable(holdings.native.balance, decimals: 18)) \(holdings.native.symbol)\(Self.inDollars(holdings.native.balance, at: await price))"]
             + held.map { "\(Units.readable($0.balance ?? .zero, decimals: $0.token.decimals)) \($0.token.named)" }
         let list = shown.count > 1 ? shown.dropLast().joined(separator: ", ") + " and " + shown.last! : shown.joined()
         // Verified tokens at 0 go unsaid, as before; others it had are counted.

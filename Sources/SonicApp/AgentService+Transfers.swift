@@ -97,9 +97,10 @@ extension AgentService {
     func holdings(of address: Address, tokens: [String], listZero: Bool) async throws(AppError) -> String {
         let symbol = context.network.nativeSymbol
         let others = tokens.filter { $0 != symbol }
+        async let price = context.prices.sPrice()  // beside the balances, not after them
         let answer = try await balances.balances(of: address, tokens: others)
         let amounts = (tokens.contains(symbol) ? [answer.snapshot.native] : []) + answer.snapshot.tokens
-        let dollars = await inDollars(answer.snapshot.native.balance)
+        let dollars = Self.inDollars(answer.snapshot.native.balance, at: await price)
         let shown = amounts.filter { listZero || $0.symbol == symbol || $0.balance > .zero }
             .map { "\(Units.readable($0.balance, decimals: $0.decimals)) \($0.symbol)" + ($0.address == nil ? dollars : "") }
         let list = shown.count > 1 ? shown.dropLast().joined(separator: ", ") + " and " + shown.last! : shown.joined()
@@ -107,9 +108,9 @@ extension AgentService {
         return "\(address.checksummed) holds \(list) at block \(answer.snapshot.block)\(stale)."
     }
 
-    /// " (about $6.00)" for `wei` of S at the S/USD feed's price; nothing when the price is not known.
-    func inDollars(_ wei: UInt256) async -> String {
-        guard let price = await context.prices.sPrice().price else { return "" }
+    /// " (about $6.00)" for `wei` of S at `reading`, the S/USD feed's price; nothing when it is not known.
+    static func inDollars(_ wei: UInt256, at reading: PriceService.Reading) -> String {
+        guard let price = reading.price else { return "" }
         let dollars = price.dollars(of: wei)
         return dollars == "0.00" ? (wei > .zero ? " (under $0.01)" : "") : " (about $\(dollars))"
     }
