@@ -17,8 +17,12 @@ extension API {
         }
         let query = try HistoryQueryDecoder.query(address, items: items, csv: format == "csv")
         if format == "csv" {
+            // Each export writes on this worker until its last row: only so many at once.
+            guard let slot = app.exports.take() else {
+                throw AppError.unavailable(summary: "Exports busy", detail: "\(app.exports.limit) history exports are being written; try again in a few seconds")
+            }
             return try await HistoryQueryDecoder.csv(query, of: address, history: app.history, network: app.context.network,
-                                                     price: await app.context.prices.sPrice())
+                                                     price: await app.context.prices.sPrice(), holding: slot)
         }
         let page = try await app.history.page(query, of: address)
         return Response.json(HistoryPageResponse(page, network: app.context.network)).notStored()
@@ -76,12 +80,14 @@ enum HistoryQueryDecoder {
     }
 
     /// Every entry matching `query`, as RFC 4180 CSV written page by page.
+    /// `slot` is held until the answer is written (or dropped).
     static func csv(_ query: HistoryQuery, of address: Address, history: HistoryService, network: Network,
-                    price: PriceService.Reading) async throws -> Response {
+                    price: PriceService.Reading, holding slot: Slots.Ticket) async throws -> Response {
         let filename = "sonic-history-\(query.address.lowercased).csv"
         // Checked before the answer starts: a failure is still a problem document.
         try history.requireAvailable()
         let stream: Response.Streamer = { emit in
+            withExtendedLifetime(slot) {}
             emit(Array((csvColumns.joined(separator: ",") + "\r\n").utf8))
             try? history.forEachPage(query, of: address) { entries in
                 var text = ""

@@ -41,6 +41,8 @@ public final class App: Sendable {
     public let subscriptions: SubscriptionService
     public let networkInfo: NetworkService
     public let feeHistory: FeeHistoryService
+    /// History CSV exports written at once (`SONIC_EXPORTS_AT_ONCE`).
+    public let exports: Slots
     public let auth: AuthService
     public let agent: AgentService
     public let history: HistoryService
@@ -129,6 +131,7 @@ public final class App: Sendable {
         subscriptions = SubscriptionService(context: context, ttl: configuration.balanceTTL)
         networkInfo = NetworkService(context: context, ttl: configuration.balanceTTL)
         feeHistory = FeeHistoryService(context: context, ttl: configuration.balanceTTL)
+        exports = Slots(limit: configuration.exportsAtOnce)
         watchlist = Watchlist(enabled: !configuration.indexAll, repository: database, clock: context.clock, seconds: configuration.watchSeconds)
         history = HistoryService(context: context, repository: database, watchlist: watchlist)
         var content: ContentStore?

@@ -57,6 +57,7 @@ import Foundation
 /// | `SONIC_KYBERSWAP_CHAIN` | `sonic` | KyberSwap's name for the chain (the path's first part) |
 /// | `SONIC_KYBERSWAP_CLIENT_ID` | `smart-sonic` | sent as `x-client-id`, as KyberSwap asks |
 /// | `SONIC_KYBERSWAP_ROUTER` | `0x6131B5fae19EA4f9D964eAc0408E4408b66337b5` | the only router KyberSwap's answers may name (its MetaAggregationRouterV2); any other is refused |
+/// | `SONIC_EXPORTS_AT_ONCE` | an eighth of `SONIC_FCGI_THREADS`, at least 1 | history CSV exports written at once (each holds a worker until its last row; more: 503 with Retry-After) |
 /// | `SONIC_PRICE_MAX_AGE` | `90000` | seconds after which the S/USD feed's answer is stale: no USD values then (a day's heartbeat and an hour) |
 /// | `SONIC_WATCH_RECEIPTS_PER_TICK` | `100` | pending transactions the watcher asks the node about per 0.25 s tick (one batch each for receipts and, when needed, the transactions) |
 ///
@@ -120,6 +121,8 @@ public struct Configuration: Sendable, Equatable {
     public var alertsPerAddress: Int
     public var alertsPerSubscriber: Int
     public var webhookAllowPrivate: Bool
+    /// History CSV exports written at once.
+    public var exportsAtOnce: Int
     /// KyberSwap's aggregator API base, when swaps should also be quoted there.
     public var kyberSwapURL: String?
     public var kyberSwapChain: String
@@ -143,6 +146,7 @@ public struct Configuration: Sendable, Equatable {
         "SONIC_WATCH_SECONDS", "SONIC_LOGS_ADDRESSES_PER_FILTER", "SONIC_KEEP_CONVERSATIONS_SECONDS", "SONIC_KEEP_CACHE_SECONDS",
         "SONIC_KEEP_TRACKED_SECONDS", "SONIC_ALERTS_PER_ADDRESS", "SONIC_ALERTS_PER_SUBSCRIBER", "SONIC_WEBHOOK_ALLOW_PRIVATE",
         "SONIC_PRICE_MAX_AGE", "SONIC_KYBERSWAP_URL", "SONIC_KYBERSWAP_CHAIN", "SONIC_KYBERSWAP_CLIENT_ID", "SONIC_KYBERSWAP_ROUTER",
+        "SONIC_EXPORTS_AT_ONCE",
     ]
 
     /// Reads the configuration from `environment`, falling back to the defaults above.
@@ -174,6 +178,8 @@ public struct Configuration: Sendable, Equatable {
         }
         fastCGIListen = environment["SONIC_FCGI_LISTEN", default: "127.0.0.1:9146"]
         fastCGIThreads = Int(try Self.number(environment, "SONIC_FCGI_THREADS", default: Double(Self.defaultThreads), range: 1...1024, integer: true))
+        exportsAtOnce = Int(try Self.number(environment, "SONIC_EXPORTS_AT_ONCE", default: Double(max(1, fastCGIThreads / 8)),
+                                            range: 1...Double(fastCGIThreads), integer: true))
         deploymentsDirectory = environment["SONIC_DEPLOYMENTS_DIR", default: "deployments"]
         balanceTTL = try Self.number(environment, "SONIC_BALANCE_TTL", default: 1, range: 0...3600)
         maxStaleness = try Self.number(environment, "SONIC_MAX_STALENESS", default: 300, range: 0...86_400)

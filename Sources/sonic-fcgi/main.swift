@@ -45,6 +45,7 @@ struct SonicFCGI: ParsableCommand {
               SONIC_ALERTS_PER_ADDRESS     alerts a signed-in address may set (default 3)
               SONIC_ALERTS_PER_SUBSCRIBER  alerts, with webhooks, for a Premium subscriber (default 20)
               SONIC_WEBHOOK_ALLOW_PRIVATE  1: webhooks may go to private addresses (tests only; default 0)
+              SONIC_EXPORTS_AT_ONCE        history CSV exports written at once (default threads / 8, at least 1)
               SONIC_PRICE_MAX_AGE          seconds after which the S/USD price is stale (default 90000)
               SONIC_KYBERSWAP_URL          KyberSwap's aggregator API: swaps quoted there too, the better used (default none)
             The full list, with the rest (pinning, language model, retention): README.md, Configuration.
