@@ -1,10 +1,11 @@
-// Staking: the validators with their status and all the stake each has received, the connected
-// address's stake and rewards with each, and its unstaked S waiting with the date each request
-// opens (GET /api/staking/{address}, read on the chain at every load). Stake, stake more, claim,
-// restake, unstake and withdraw each ask POST /api/staking/prepare for a previewed, simulated
-// card (txcard.js: what, amount, fee, and the SFC's refusal in words before signing), signed in
-// the wallet and followed to its final state; then the page reads its figures again. The
-// address's feed (live.js) has them read again when something of the address is indexed.
+// Staking: the validators with their status, all the stake each has received and its
+// commission (the same for every validator on Sonic), the connected address's stake and rewards
+// with each, and its unstaked S waiting with the date each request opens (GET
+// /api/staking/{address}, read on the chain at every load). Stake, stake more, claim, restake,
+// unstake and withdraw each ask POST /api/staking/prepare for a previewed, simulated card
+// (txcard.js: what, amount, fee, and the SFC's refusal in words before signing), signed in the
+// wallet and followed to its final state; then the page reads its figures again. The address's
+// feed (live.js) has them read again when something of the address is indexed.
 
 import { api, el, nativeSymbol } from "./api.js";
 import { cardState, failed } from "./card.js";
@@ -67,7 +68,8 @@ function showValidators(overview) {
     el("tr", { "data-validator": validator.id },
       el("td", { "data-label": "Validator" }, `Validator ${validator.id}`),
       el("td", { "data-label": "Status", class: validator.active ? "status-ok" : "status-bad" }, validator.status),
-      el("td", { "data-label": "Total stake" }, amountNode(validator.stake, 18, symbol)))));
+      el("td", { "data-label": "Total stake" }, amountNode(validator.stake, 18, symbol)),
+      el("td", { "data-label": "Commission" }, `${overview.commission_percent} %`))));
   validatorsTable.hidden = false;
   const chosen = delegateValidator.value;
   delegateValidator.replaceChildren(...overview.validators.map((validator) =>

@@ -39,7 +39,7 @@ def test_stake_claim_unstake_and_withdraw(stack, browser):
     page = open_signed_in(browser, stack, "/staking", account=STAKER)
     validators = page.locator("#validators-rows tr")
     expect(validators).to_have_count(4, timeout=10_000)
-    expect(validators.nth(0)).to_have_text("Validator 1active50,000 S")
+    expect(validators.nth(0)).to_have_text("Validator 1active50,000 S15 %")
     expect(validators.nth(3).locator("[data-label=Status]")).to_have_text("offline")
     expect(page.locator("#summary-period")).to_have_text("1 hour and 2 epochs from the request")
     expect(page.locator("#positions-state")).to_have_text("You stake nothing yet: choose a validator above.")
