@@ -1,6 +1,6 @@
 """The Staking page and the dashboard's staked S in a real browser with the test wallet, on a devnet
 of this module's own: stake 100 S with validator 3, see the claim refused before an epoch is
-sealed, claim the rewards of a sealed epoch, unstake 50 S, see the withdrawal refused with the
+sealed, claim the rewards of a sealed epoch, restake the next epoch's, unstake 50 S, see the withdrawal refused with the
 date it opens, move time and seal epochs, withdraw. Each card is confirmed in the wallet; the S
 balance changes by exactly the amount and the fee (read on the chain), and the page and the
 dashboard show the chain's figures. Development account 8 acts here, and no other browser test
@@ -79,6 +79,17 @@ def test_stake_claim_unstake_and_withdraw(stack, browser):
     assert balance(stack, STAKER) == before + earned - last_fee(stack, STAKER)
     expect(row.locator(".position-rewards")).to_have_text("0 S", timeout=10_000)
 
+    # Another epoch's rewards restaked: the stake grows by exactly them.
+    seal(stack, 600, 1)
+    restaked = rewards(stack, 3)
+    page.get_by_role("button", name="Refresh staking").click()
+    expect(row.locator(".position-rewards")).to_have_text(f"{balance_text(restaked)} S", timeout=10_000)
+    row.get_by_role("button", name="Restake rewards").click()
+    expect(card.locator(".summary")).to_have_text(f"Restake {exact_text(restaked)} S of rewards with validator 3", timeout=10_000)
+    confirm(card)
+    assert staked(stack, 3) == 100 * S + restaked and rewards(stack, 3) == 0
+    expect(row.locator(".position-stake .amount")).to_have_attribute("title", f"{exact_text(100 * S + restaked)} S", timeout=10_000)
+
     # Unstake 50 S: request 1, the stake down by exactly 50 S, the date it opens shown; Withdraw
     # is refused until then.
     row.get_by_label("Amount (S) with validator 3").fill("50")
@@ -86,8 +97,8 @@ def test_stake_claim_unstake_and_withdraw(stack, browser):
     expect(card.locator(".summary")).to_contain_text("Unstake 50 S from validator 3 (withdrawal request 1); it can be withdrawn from ",
                                                      timeout=10_000)
     confirm(card)
-    assert staked(stack, 3) == 50 * S
-    expect(row.locator(".position-stake")).to_have_text("50 S", timeout=10_000)
+    assert staked(stack, 3) == 50 * S + restaked
+    expect(row.locator(".position-stake .amount")).to_have_attribute("title", f"{exact_text(50 * S + restaked)} S", timeout=10_000)
     [waiting] = stack.get(f"/api/staking/{STAKER}").json()["withdrawals"]
     opens = exact_time(datetime.fromisoformat(waiting["opens_at"]).timestamp())
     request = page.locator("#withdrawals li[data-request='1']")
@@ -116,9 +127,9 @@ def test_stake_claim_unstake_and_withdraw(stack, browser):
     page.get_by_role("navigation").get_by_role("link", name="Dashboard").click()
     expect(page.locator("#staked")).to_have_text(f"{balance_text(staked(stack, 3))} S", timeout=10_000)
     expect(page.locator("#staking-rewards")).to_have_text(f"{balance_text(rewards(stack, 3))} S")
-    assert staked(stack, 3) == 50 * S and rewards(stack, 3) > 0
+    assert staked(stack, 3) == 50 * S + restaked and rewards(stack, 3) > 0
     page.get_by_role("link", name="Your staking").click()
-    expect(page.locator("#summary-staked")).to_have_text("50 S", timeout=10_000)
+    expect(page.locator("#summary-staked")).to_have_text(f"{balance_text(50 * S + restaked)} S", timeout=10_000)
     assert not [m for m in page.console_messages if "Content Security Policy" in m]
     page.context.close()
 

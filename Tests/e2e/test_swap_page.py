@@ -63,7 +63,18 @@ def test_wrap_approve_then_swap_and_revoke(stack, browser):
     expect(page.locator("#quote-minimum")).to_have_text(f"{balance_text(minimum, 6)} SUSD (slippage 0.5 %)")
     expect(page.locator("#quote-route")).to_have_text("wS → SUSD")
     expect(page.locator("#quote-fee")).to_have_text("0.006 wS")
-    page.get_by_role("button", name="Prepare the swap").click()
+    # The slippage is the person's: 1 % gives another minimum; a bad one is explained, naming it.
+    page.get_by_label("Slippage (%)").fill("60")
+    expect(page.locator("#quote-state")).to_contain_text("slippage: a percentage from 0 to 50", timeout=10_000)
+    expect(page.locator("#quote-facts")).to_be_hidden()
+    page.get_by_label("Slippage (%)").fill("1")
+    expect(page.locator("#quote-minimum")).to_have_text(f"{balance_text(expected * 9900 // 10000, 6)} SUSD (slippage 1 %)", timeout=10_000)
+    page.get_by_label("Slippage (%)").fill("0.5")
+    expect(page.locator("#quote-minimum")).to_have_text(f"{balance_text(minimum, 6)} SUSD (slippage 0.5 %)", timeout=10_000)
+    # A quote older than a few seconds is taken again before the swap is prepared.
+    page.wait_for_timeout(5_500)
+    with page.expect_request("**/api/swap/quote"):
+        page.get_by_role("button", name="Prepare the swap").click()
     expect(page.locator("#swap-prepare-state")).to_have_text(
         "First allow the router to spend your wS; the swap is prepared once the approval is confirmed.", timeout=10_000)
     approval = page.locator("#swap-card .action-card").first
