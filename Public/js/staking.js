@@ -127,12 +127,13 @@ function positionItem(position) {
 function withdrawalItem(request) {
   const opens = exactTime(new Date(request.opens_at));
   const { line, holder } = controls(`request ${request.validator} ${request.wr_id}`);
-  const button = el("button", { type: "button", class: "button", disabled: !request.open,
+  const said = `opens-${request.validator}-${request.wr_id}`;
+  const button = el("button", { type: "button", class: "button", disabled: !request.open, "aria-describedby": said,
     onclick: () => prepare({ action: "withdraw", validator: request.validator, wr_id: request.wr_id }, holder, line) }, "Withdraw");
   return el("li", { "data-validator": request.validator, "data-request": request.wr_id },
     el("p", {}, amountNode(request.amount, 18, symbol), ` from validator ${request.validator} (request ${request.wr_id}), unstaked on `,
       exactTime(new Date(request.requested_at)), ` in epoch ${request.requested_epoch}`),
-    el("p", { class: request.open ? "status-ok opens" : "muted opens" },
+    el("p", { id: said, class: request.open ? "status-ok opens" : "muted opens" },
       request.open ? `Open since ${opens}: it can be withdrawn now.` : `Opens on ${opens}, once epoch ${request.opens_epoch} has begun.`),
     el("div", { class: "actions" }, button), line, holder);
 }
