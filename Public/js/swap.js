@@ -142,7 +142,7 @@ async function takeQuote() {
 
 function inputsChanged() {
   showBalance();
-  document.getElementById("swap-unlimited-warning").hidden = !unlimited.checked;
+  document.getElementById("swap-unlimited-warning").hidden = !unlimited.checked || unlimited.disabled;
   clearTimeout(timer);
   timer = setTimeout(takeQuote, QUOTE_DELAY_MS);
 }

@@ -1,7 +1,7 @@
 """The Swap page in a real browser with the test wallet, on a devnet of this module's own: wrap 5 S;
 swap 2 wS for SUSD, the exact approval first and the swap once it is confirmed, SUSD up by exactly
-what the quote said; swap 1 wS for STT with every token approved (the warning shown first); then
-revoke that allowance. Balances and allowances are read on the chain. Development account 9 acts
+what the quote said; swap 1 wS for STT with every token approved (the warning shown first); revoke
+that allowance; unwrap 1 wS. Balances and allowances are read on the chain. Development account 9 acts
 here, and no other browser test uses it."""
 
 from eth_utils import keccak, to_checksum_address
@@ -123,5 +123,19 @@ def test_wrap_approve_then_swap_and_revoke(stack, browser):
     assert allowance(stack, WS) == 0
     expect(entry).to_contain_text("may spend no wS now (revoked or spent)", timeout=20_000)
     expect(entry.get_by_role("button", name="Revoke")).to_have_count(0)
+
+    # Unwrap 1 wS: wS down by exactly 1, S up by 1 less the fee; no approval is asked for.
+    page.get_by_label("You receive").select_option("S")
+    page.get_by_label("Amount", exact=True).fill("1")
+    expect(page.locator("#quote-route")).to_have_text("Unwrap through wS, one for one", timeout=10_000)
+    expect(page.locator("#swap-unlimited-warning")).to_be_visible()  # still ticked: wS goes in
+    holding, before = token_balance(stack, WS, SWAPPER), balance(stack, SWAPPER)
+    page.get_by_role("button", name="Prepare the unwrap").click()
+    card = page.locator("#swap-card .action-card")
+    expect(card).to_have_count(1, timeout=10_000)
+    expect(card.locator(".summary")).to_have_text("Unwrap 1 wS into S")
+    confirm(card)
+    assert token_balance(stack, WS, SWAPPER) == holding - S
+    assert balance(stack, SWAPPER) == before + S - last_fee(stack, SWAPPER)
     assert not [m for m in page.console_messages if "Content Security Policy" in m]
     page.context.close()
