@@ -107,7 +107,8 @@ function showQuote(answer) {
   document.getElementById("quote-route").textContent = answer.kind === "swap" ? answer.route.join(" → ")
     : `${answer.kind === "wrap" ? "Wrap" : "Unwrap"} through wS, one for one`;
   document.getElementById("quote-fee").replaceChildren(...(answer.fees.length
-    ? answer.fees.flatMap((fee, index) => [index ? " + " : "", `${fee.formatted} ${fee.token}`])
+    ? answer.fees.flatMap((fee, index) => [index ? " + " : "",
+      amountNode(fee.amount, fee.token === answer.token_in.symbol ? answer.token_in.decimals : 18, fee.token)])
     : ["none"]));
   quoteFacts.hidden = false;
   document.getElementById("swap-prepare").textContent = { swap: "Prepare the swap", wrap: "Prepare the wrap", unwrap: "Prepare the unwrap" }[answer.kind];
