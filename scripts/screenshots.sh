@@ -7,11 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var/test/tmp
 TMPDIR=$PWD/var/test/tmp .venv/bin/python -m pytest -q Tests/e2e/test_figures.py -k test_every_page_in_light_and_dark
-for page in dashboard chat history nft premium; do
+for page in dashboard chat history nft premium staking swap; do
   for scheme in light dark; do
     for width in 1280 360; do
       cp "test-artifacts/$page-$scheme-$width.png" "docs/screenshots/$page-$scheme-$width.png"
     done
   done
 done
-echo "screenshots: 20 written to docs/screenshots"
+echo "screenshots: 28 written to docs/screenshots"

@@ -1,8 +1,9 @@
 // Dashboard: the network card (status.js) with the gas price and the fee of the last blocks, the
-// balance card (status.js), the premium line and time left, the latest transactions of the
-// connected address, from the indexer, and the alerts card (alerts.js). The address's feed
-// (live.js) has them read again the moment something of the address is indexed or changes
-// state; the network card is read on load, on Refresh and with the feed. All inserted as text.
+// balance card (status.js) with the staked S and rewards to claim, the premium line and time
+// left, the latest transactions of the connected address, from the indexer, and the alerts card
+// (alerts.js). The address's feed (live.js) has them read again the moment something of the
+// address is indexed or changes state; the network card is read on load, on Refresh and with the
+// feed. All inserted as text.
 
 import "./alerts.js";
 import { refreshHealth } from "./status.js";
@@ -52,6 +53,22 @@ async function loadPremium(address, quiet = false) {
   }
 }
 
+// The balance card's staked S and rewards to claim (GET /api/staking/{address}, read on the chain).
+async function loadStaking(address) {
+  const line = document.getElementById("staking-state");
+  try {
+    const [overview, symbol] = await Promise.all([api(`/staking/${address}`), nativeSymbol()]);
+    document.getElementById("staked").replaceChildren(amountNode(overview.total_staked, 18, symbol));
+    document.getElementById("staking-rewards").replaceChildren(amountNode(overview.total_pending_rewards, 18, symbol));
+    document.getElementById("staking-facts").hidden = false;
+    line.hidden = true;
+  } catch (error) {
+    line.textContent = failed("Staking", error);
+    line.className = "card-state status-bad";
+    line.hidden = false;
+  }
+}
+
 function activityItem(entry, symbol) {
   const words = describeEntry(entry, symbol);
   const moved = entry.token_id ? el("span", {}, words.amount)
@@ -84,6 +101,7 @@ onChange((wallet) => {
     shownFor = wallet.account;
     loadPremium(wallet.account);
     loadActivity(wallet.account);
+    loadStaking(wallet.account);
   }
 });
 
@@ -92,4 +110,5 @@ onFeed((changes, address) => {
   if (!shownFor || address !== shownFor.toLowerCase() || changes.every((change) => change.kind === "alert")) return;
   loadActivity(shownFor);
   loadPremium(shownFor, true);
+  loadStaking(shownFor);
 });

@@ -1,4 +1,5 @@
-// A prepared transaction as a card: summary, recipient, fee and simulation, with Confirm (the
+// A prepared transaction as a card: summary, recipient, fee and simulation, what to weigh
+// before signing (an unlimited allowance, an unverified token), with Confirm (the
 // person's wallet signs and sends) and Cancel; then its status followed by long-poll until final,
 // and a notice (notices.js) when it settles.
 
@@ -76,6 +77,7 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
         feeNode(prepared.fee.max_wei, symbol, BigInt(tx.maxFeePerGas)), ")"),
       el("dt", {}, "In USD"), el("dd", { class: "usd" }, usdText(prepared.usd, BigInt(tx.value) > 0n, symbol)),
       el("dt", {}, "Simulation"), el("dd", {}, prepared.simulation.success ? "succeeds" : `fails: ${prepared.simulation.reason}`)),
+    ...(prepared.notices || []).map((notice) => el("p", { class: "status-bad", "data-notice": notice.code }, notice.message)),
     ...acknowledgement(prepared.warnings, confirm),
     el("div", { class: "actions" }, confirm, cancel), status);
   confirm.addEventListener("click", async () => {

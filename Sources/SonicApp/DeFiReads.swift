@@ -10,6 +10,9 @@ public protocol DeFiReads: Sendable {
     /// The ConstantsManager's `withdrawalPeriodTime` (seconds) and `withdrawalPeriodEpochs`, found
     /// through the SFC's `constsAddress()`.
     func withdrawalPeriods(sfc: Address) async throws -> (time: UInt64, epochs: UInt64)
+    /// The ConstantsManager's `validatorCommission`: the share of a validator's rewards it keeps
+    /// (10^18 is all of them), one figure for every validator.
+    func validatorCommission(sfc: Address) async throws -> UInt256
     func currentEpoch(sfc: Address) async throws -> UInt64
     /// The latest block's time (Unix seconds): the SFC's "now", which need not be the wall clock's.
     func headTime() async throws -> UInt64
@@ -36,6 +39,10 @@ extension RPCChain: DeFiReads {
     public func withdrawalPeriods(sfc: Address) async throws -> (time: UInt64, epochs: UInt64) {
         let constants = try await SFC(address: sfc, client: client).constants()
         return (try await constants.withdrawalPeriodTime(), try await constants.withdrawalPeriodEpochs())
+    }
+
+    public func validatorCommission(sfc: Address) async throws -> UInt256 {
+        try await SFC(address: sfc, client: client).constants().validatorCommission()
     }
 
     public func currentEpoch(sfc: Address) async throws -> UInt64 { try await SFC(address: sfc, client: client).currentEpoch() }

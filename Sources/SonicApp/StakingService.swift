@@ -82,6 +82,9 @@ public struct StakingService: Sendable {
         public let network: String
         public let epoch: UInt64
         public let withdrawalPeriod: Periods
+        /// The share of each validator's rewards it keeps before its delegators' (the same for
+        /// every validator), in percent: "15".
+        public let commissionPercent: String
         public let validators: [Validator]
         /// Validators the address has stake or rewards with, by validator.
         public let positions: [Position]
@@ -91,7 +94,8 @@ public struct StakingService: Sendable {
         public let totalRewards: UInt256
 
         enum CodingKeys: String, CodingKey {
-            case address, network, epoch, withdrawalPeriod = "withdrawal_period", validators, positions, withdrawals,
+            case address, network, epoch, withdrawalPeriod = "withdrawal_period", commissionPercent = "commission_percent", validators,
+                 positions, withdrawals,
                  totalStaked = "total_staked", totalRewards = "total_pending_rewards"
         }
     }
@@ -114,6 +118,7 @@ public struct StakingService: Sendable {
         let (sfc, reads) = try staking()
         return try await chainCall { () async throws -> Overview in
             async let periodsRead = reads.withdrawalPeriods(sfc: sfc)
+            async let commissionRead = reads.validatorCommission(sfc: sfc)
             async let epochRead = reads.currentEpoch(sfc: sfc)
             async let nowRead = reads.headTime()
             async let undelegationsRead = undelegations(sfc: sfc, reads: reads, of: address)
@@ -140,6 +145,7 @@ public struct StakingService: Sendable {
             }
             return Overview(address: address, network: context.network.name, epoch: epoch,
                             withdrawalPeriod: Periods(seconds: periods.time, epochs: periods.epochs),
+                            commissionPercent: Units.exact(try await commissionRead, decimals: 16),
                             validators: validators.map { Validator(id: $0.id, status: $0.status.description, active: $0.isActive,
                                                                    stake: $0.receivedStake, stakeFormatted: Self.s($0.receivedStake)) },
                             positions: positions, withdrawals: withdrawals, totalStaked: total.stake, totalRewards: total.rewards)

@@ -109,11 +109,14 @@ public struct NetworkService: Sendable {
         let gasPriceGwei: String
         let explorerUrl: String?
         let contracts: [String: String]
+        /// The tokens the network lists: its verified ones, wS and the pools' tokens, each with
+        /// where its address comes from (what the Swap page offers besides the address's own).
+        let tokens: [TokenService.Token]
 
         enum CodingKeys: String, CodingKey {
             case name, displayName = "display_name", chainId = "chain_id", chainIdHex = "chain_id_hex", symbol,
                  latestBlock = "latest_block", baseFeeWei = "base_fee_wei", gasPriceWei = "gas_price_wei",
-                 gasPriceGwei = "gas_price_gwei", explorerUrl = "explorer_url", contracts
+                 gasPriceGwei = "gas_price_gwei", explorerUrl = "explorer_url", contracts, tokens
         }
     }
 
@@ -132,7 +135,7 @@ public struct NetworkService: Sendable {
             return Info(name: network.name, displayName: network.displayName, chainId: network.chainID,
                         chainIdHex: Hex.quantity(network.chainID), symbol: network.nativeSymbol, latestBlock: block,
                         baseFeeWei: fees.baseFee.description, gasPriceWei: gasPrice.description, gasPriceGwei: Units.formatGwei(gasPrice),
-                        explorerUrl: network.explorerURL, contracts: contracts)
+                        explorerUrl: network.explorerURL, contracts: contracts, tokens: TokenService.sourced(network).map(TokenService.Token.init))
         } catch {
             throw AppError(error)
         }

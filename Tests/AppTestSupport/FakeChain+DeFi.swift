@@ -6,6 +6,8 @@ import SonicChain
 /// The SFC and the V2 pools of a `FakeChain`, set up by the test.
 public struct FakeDeFi {
     public var periods: (time: UInt64, epochs: UInt64) = (3_600, 2)
+    /// 15 %, with 10^18 for all of the rewards.
+    public var commission = UInt256(150_000_000_000_000_000)
     public var epoch: UInt64 = 2
     /// The latest block's time.
     public var headTime: UInt64 = 1_800_000_000
@@ -41,6 +43,7 @@ extension FakeChain: DeFiReads {
     }
 
     public func withdrawalPeriods(sfc: Address) throws -> (time: UInt64, epochs: UInt64) { try defi { $0.periods } }
+    public func validatorCommission(sfc: Address) throws -> UInt256 { try defi { $0.commission } }
     public func currentEpoch(sfc: Address) throws -> UInt64 { try defi { $0.epoch } }
     public func headTime() throws -> UInt64 { try defi { $0.headTime } }
     public func validators(sfc: Address) throws -> [SFC.Validator] { try defi { $0.validators } }

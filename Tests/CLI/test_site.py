@@ -15,7 +15,7 @@ from sonic_devnet.testing import wait_until  # noqa: E402
 def test_build_prints_files_and_page_budgets(tmp_path):
     result = subprocess.run([SITE, "build", "--templates", ROOT / "Templates", "--public", ROOT / "Public", "--output", tmp_path / "dist"],
                             capture_output=True, text=True, check=True)
-    for page in ("index", "chat", "history", "nft", "subscription"):
+    for page in ("index", "chat", "history", "nft", "subscription", "staking", "swap"):
         assert f"page {page}: first load " in result.stdout
     assert "gzipped" in result.stdout and result.stdout.strip().splitlines()[-1].startswith("sonic-site: wrote ")
     elapsed = int(result.stdout.strip().split(" in ")[-1].split(" ms")[0])

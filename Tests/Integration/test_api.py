@@ -38,6 +38,14 @@ def test_network_names_the_chain_and_our_contracts(stack):
     assert info["chain_id"] == 31337 and info["chain_id_hex"] == "0x7a69"
     assert info["symbol"] == "S"
     assert set(info["contracts"]) >= {"SmartSonicSubscription", "SmartSonicNFT", "TestToken", "Multicall3"}
+    # The tokens the network lists (the Swap page's choices besides the address's own): wS and the
+    # devnet's pool tokens at their genesis addresses, each verified with where its address comes from.
+    listed = {token["address"]: token for token in info["tokens"]}
+    for address, symbol, decimals in [("0x039e2fB66102314Ce7b64Ce5Ce3E5183bc94aD38", "wS", 18),
+                                      ("0xDef1000000000000000000000000000000000004", "SUSD", 6),
+                                      ("0xdEF1000000000000000000000000000000000005", "STT", 18)]:
+        assert (listed[address]["symbol"], listed[address]["decimals"], listed[address]["verified"]) == (symbol, decimals, True), listed
+        assert "genesis" in listed[address]["source"]
     assert info["latest_block"] >= 4
     assert int(info["gas_price_wei"]) > 0
 

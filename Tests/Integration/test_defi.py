@@ -90,6 +90,7 @@ def test_validators_and_their_status_are_read_from_the_sfc(stack):
         (1, "active", True), (2, "active", True), (3, "active", True), (4, "offline", False)]
     assert overview["validators"][0]["stake"] == str(50_000 * S) and overview["validators"][0]["stake_formatted"] == "50,000 S"
     assert overview["withdrawal_period"] == {"seconds": 3600, "epochs": 2}
+    assert overview["commission_percent"] == "15"  # the ConstantsManager's validatorCommission, 0.15 × 10^18
     assert overview["positions"] == [] and overview["withdrawals"] == [] and overview["total_staked"] == "0"
 
 

@@ -48,6 +48,9 @@ import Testing
         #expect(overview.positions.map(\.validator) == [1] && overview.positions[0].stakeFormatted == "100 S")
         #expect(overview.positions[0].rewardsFormatted == "0.0015 S" && overview.totalStaked == TestServices.s(100))
         #expect(overview.withdrawalPeriod.seconds == 3_600 && overview.withdrawalPeriod.epochs == 2)
+        #expect(overview.commissionPercent == "15")
+        services.chain.update { $0.defi.commission = UInt256(125_000_000_000_000_000) }  // 12.5 %: read each time, never kept
+        #expect(try await services.app.staking.overview(of: Self.me).commissionPercent == "12.5")
         let request = try #require(overview.withdrawals.first)
         #expect(request.wrID == 1 && request.amountFormatted == "40 S" && request.opensEpoch == 4 && !request.open)
         #expect(request.opensAt == StakingService.date(1_799_999_000 + 3_600))

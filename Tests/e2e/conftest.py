@@ -104,6 +104,25 @@ def open_signed_in(browser, stack, path="/", scheme="light", width=1280, account
     return page
 
 
+def module_stack(name):
+    """A module's own stack (devnet with our contracts, indexer), as the fixture `stack`."""
+    @pytest.fixture(scope="module")
+    def stack(tmp_path_factory):
+        running = Stack(tmp_path_factory.mktemp(name)).start(contracts=True, sync=True)
+        yield running
+        running.stop()
+
+    return stack
+
+
+def confirm(card):
+    """Confirms the transaction card `card` in the test wallet and waits until it is confirmed."""
+    from playwright.sync_api import expect
+
+    card.get_by_role("button", name="Confirm in wallet").click()
+    expect(card.locator(".tx-status")).to_contain_text("Confirmed in block", timeout=20_000)
+
+
 def name_the_coin(page, symbol):
     """The page's /api/network answers `symbol` as the native coin's: a script that typed the
     real one ("S") instead of asking would show itself."""

@@ -44,7 +44,8 @@ def test_dashboard_tells_when_the_node_is_down(stack, page):
 
 @pytest.mark.parametrize("path, name, ready", [
     ("/", "dashboard", "#block-height"), ("/chat", "chat", "#chat-input"), ("/history", "history", "#history-address"),
-    ("/nft", "nft", "#nft-name"), ("/subscription", "premium", "#premium-months"),
+    ("/nft", "nft", "#nft-name"), ("/subscription", "premium", "#premium-months"), ("/staking", "staking", "#delegate-amount"),
+    ("/swap", "swap", "#swap-amount"),
 ])
 def test_every_page_at_phone_width_has_no_horizontal_scroll(stack, browser, path, name, ready):
     context = browser.new_context(viewport={"width": 360, "height": 740})

@@ -190,7 +190,8 @@ def test_empty_loading_and_error_states(stack, browser):
 
 PAGES = [("/", "dashboard", "figure[data-chart=balance]"), ("/chat", "chat", "figure[data-chart=fees]"),
          ("/history", "history", "figure[data-chart=activity]"), ("/nft", "nft", "#gallery-meta"),
-         ("/subscription", "premium", "#premium-facts")]
+         ("/subscription", "premium", "#premium-facts"), ("/staking", "staking", "#validators-table"),
+         ("/swap", "swap", "#approvals-state")]
 
 
 def visit(page, stack, path, ready):
