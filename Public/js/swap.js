@@ -98,18 +98,31 @@ async function loadTokens(address) {
   }
 }
 
+// Where the quote comes from when an aggregator was asked beside the router: " via KyberSwap
+// (router: 12.3 SUSD)", each other source's figure or why it gave none.
+function compared(answer) {
+  const others = (answer.compared || []).filter((other) => other.source !== answer.source);
+  if (others.length === 0) return [];
+  const out = answer.token_out;
+  return [` via ${answer.source === "router" ? "the router" : answer.source} (`,
+    ...others.flatMap((other, index) => [index ? "; " : "", `${other.source}: `,
+      other.expected_out == null ? `none, ${other.problem}` : amountNode(other.expected_out, out.decimals, out.symbol)]), ")"];
+}
+
 function showQuote(answer) {
   const out = answer.token_out;
   document.getElementById("quote-expected").replaceChildren(amountNode(answer.expected_out, out.decimals, out.symbol));
   document.getElementById("quote-minimum").replaceChildren(amountNode(answer.minimum_out, out.decimals, out.symbol),
     answer.kind === "swap" ? ` (slippage ${answer.slippage_percent} %)` : "");
-  document.getElementById("quote-impact").textContent = `${answer.price_impact_percent} %`;
-  document.getElementById("quote-route").textContent = answer.kind === "swap" ? answer.route.join(" → ")
-    : `${answer.kind === "wrap" ? "Wrap" : "Unwrap"} through wS, one for one`;
+  // An aggregator's quote has no pool of the router's to measure its impact by, and its fees are in its price.
+  document.getElementById("quote-impact").textContent = answer.price_impact_percent == null ? "not known for this route"
+    : `${answer.price_impact_percent} %`;
+  document.getElementById("quote-route").replaceChildren(answer.kind === "swap" ? answer.route.join(" → ")
+    : `${answer.kind === "wrap" ? "Wrap" : "Unwrap"} through wS, one for one`, ...compared(answer));
   document.getElementById("quote-fee").replaceChildren(...(answer.fees.length
     ? answer.fees.flatMap((fee, index) => [index ? " + " : "",
       amountNode(fee.amount, fee.token === answer.token_in.symbol ? answer.token_in.decimals : 18, fee.token)])
-    : ["none"]));
+    : [answer.source === "router" || answer.kind !== "swap" ? "none" : `in ${answer.source}'s price`]));
   quoteFacts.hidden = false;
   document.getElementById("swap-prepare").textContent = { swap: "Prepare the swap", wrap: "Prepare the wrap", unwrap: "Prepare the unwrap" }[answer.kind];
 }
