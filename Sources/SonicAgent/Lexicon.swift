@@ -41,15 +41,17 @@ enum Lexicon {
         "stake", "delegate", "unstake", "undelegate", "unbond", "restake", "compound", "reinvest", "claim", "collect", "harvest",
         "borrow", "repay", "pay", "lend", "lp", "withdraw", "remove", "pull", "exit", "take", "add", "provide", "deposit",
         "supply", "put", "send", "move", "lock", "cash", "get", "grab", "pick", "fetch", "retrieve", "bring", "recover", "reclaim",
-        "redeem", "stop", "quit", "cease", "finish", "complete", "process", "execute", "submit", "initiate",
+        "redeem", "release", "stop", "quit", "cease", "finish", "complete", "process", "execute", "submit", "initiate", "roll", "push",
+        "throw", "route", "funnel", "shift",
     ]
     /// Verbs that take something out: rewards are claimed, unstaked funds withdrawn, a stake
     /// unstaked, liquidity removed (`EntityExtractor.defiAction()`).
     static let takingVerbs: Set<String> = [
         "withdraw", "remove", "pull", "exit", "take", "cash", "get", "grab", "pick", "fetch", "retrieve", "bring", "recover", "reclaim", "redeem",
+        "release",
     ]
     /// Of those, the ones that say only "get": a stake comes out with them when "out" or "back" says so.
-    static let softTakingVerbs: Set<String> = ["get", "grab", "pick", "fetch", "bring", "retrieve", "recover", "reclaim"]
+    static let softTakingVerbs: Set<String> = ["get", "grab", "pick", "fetch", "bring", "retrieve", "recover", "reclaim", "release"]
     /// What was earned by staking: taken out it is claimed, staked again it is restaked.
     static let rewardWords: Set<String> = ["rewards", "reward", "earnings", "yield", "earned"]
     /// Words between a verb and what it acts on ("my", "all the", "whatever I've").

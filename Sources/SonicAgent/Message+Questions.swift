@@ -8,7 +8,9 @@ extension Message {
         guard !extractor.numberSpans.isEmpty, Set(extractor.swapMentions()).count >= 2, addresses.isEmpty else { return false }
         // "how many wS will 20 S give me?", "how much USDC will 75 S buy?": asked, not given.
         let asked = phrase("how much") || phrase("how many") || words.first == "what"
-        return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in") || asked && has(["give", "gives", "buy", "buys"])
+        // "the best price for 2k USDC into S": a price for this trade, not the token's price ("the price of 10 S").
+        let tradePrice = has(["price", "prices", "deal"]) && has(["into", "to", "for"]) && !has("of")
+        return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in") || asked && has(["give", "gives", "buy", "buys"]) || tradePrice
     }
 
     /// "what is the exchange rate between S and USDC?", "how much is 1 S in USDC?": a price

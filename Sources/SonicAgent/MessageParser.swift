@@ -114,8 +114,10 @@ public struct MessageParser: Sendable {
         }
         if let other = m.requestBesideDeFiWords { return other }
         if m.has(Lexicon.defiWords) { return .defiQuery }
-        // "claim whatever I've earned": rewards named by what they are.
-        if m.requestVerb(among: ["claim", "collect", "harvest", "compound", "reinvest", "restake"]) != nil && m.has(Lexicon.rewardWords.union(["earn", "earnings"])) {
+        // "compound everything": a verb that only restakes; "claim whatever I've earned":
+        // rewards named by what they are.
+        if m.requestVerb(among: ["harvest", "compound", "reinvest", "restake", "autocompound"]) != nil
+            || m.requestVerb(among: ["claim", "collect"]) != nil && m.has(Lexicon.rewardWords.union(["earn", "earnings"])) {
             return .defiQuery
         }
         // "what would 100 SUSD get me in S", "turn 10 S into wrapped sonic": a trade.

@@ -76,6 +76,8 @@ import Testing
         ("delegate all my earnings to validator 3 again", .defiQuery, #"{"action": "restake", "validator": 3}"#),
         ("stake 30 S so I earn rewards", .defiQuery, #"{"action": "stake", "amount": "30", "token": "S"}"#),
         ("harvest what I earned", .defiQuery, #"{"action": "claim_rewards"}"#),
+        ("reinvest the lot", .defiQuery, #"{"action": "restake"}"#),
+        ("shift my accumulated rewards into validator 6", .defiQuery, #"{"action": "restake", "validator": 6}"#),
         // Bridging however worded; what an action costs; a plan's length.
         ("take my wS over to avalanche", .generalQuery, "{}"),
         ("what would undelegating cost me?", .gasPrice, "{}"),
@@ -83,6 +85,7 @@ import Testing
         // Quotes by what the amount buys; "into sonic" as the coin wanted; advice about trading.
         ("how much WETH would 900 S buy?", .swap, #"{"amount": "900", "token_in": "S", "token_out": "WETH"}"#),
         ("flip 7 WETH into sonic", .swap, #"{"amount": "7", "token_in": "WETH", "token_out": "S"}"#),
+        ("any good price for 80 wS to USDC?", .swap, #"{"amount": "80", "token_in": "WS", "token_out": "USDC"}"#),
         ("is this the right time to buy wS?", .generalQuery, "{}"),
         // Collections named right after the word, or ended by a separator or a question mark.
         ("deploy my collection Lantern Bay - LBAY", .nftCreation, #"{"name": "Lantern Bay"}"#),
