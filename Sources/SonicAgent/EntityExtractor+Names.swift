@@ -28,6 +28,18 @@ extension EntityExtractor {
                 break
             }
         }
+        // "deploy my collection Salt & Pepper, symbol SNP", "an NFT collection: Glass Owls / GOWL":
+        // a capitalised or quoted name right after the collection itself.
+        if name == nil {
+            for cue in [" collection: ", " collection - ", " collection ", " erc721 ", " erc-721 ", " erc1155 ", " erc-1155 "] {
+                guard let range = lower.range(of: cue) else { continue }
+                let after = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
+                if let first = after.first, first.isUppercase || "\"“'".contains(first) {
+                    name = Self.withoutSettings(Self.clean(after, stopAt: [" with description", " and description", " described as", " description"]))
+                }
+                break
+            }
+        }
         if name == nil, let quoted = message.tokens.compactMap({ if case .quoted(let q) = $0.kind { return q }; return nil }).first {
             name = quoted
         }
@@ -39,7 +51,8 @@ extension EntityExtractor {
         if let first = value.first, "\"“'".contains(first), let close = value.dropFirst().firstIndex(where: { "\"”'".contains($0) }) {
             return String(value[value.index(after: value.startIndex)..<close])
         }
-        for stop in stops {
+        // The name ends with its sentence: "called Ember Foxes? symbol EMBR".
+        for stop in stops + ["? ", "! "] {
             if let range = value.lowercased().range(of: stop) {
                 value = String(value[..<value.index(value.startIndex, offsetBy: value.lowercased().distance(from: value.lowercased().startIndex, to: range.lowerBound))])
             }
@@ -67,6 +80,10 @@ extension EntityExtractor {
             return key.trimmingCharacters(in: CharacterSet(charactersIn: "()[],.;-–"))
         }
         let joins: Set<String> = ["with", "and", "a", "an", "the", "its", "of", "&", "+"]
+        // "Glass Owls / GOWL", "Glass Owls | GOWL": a separator ends the name.
+        if let separator = words.indices.dropFirst().first(where: { ["/", "|", "-", "–", "—"].contains(words[$0]) }) {
+            return withoutSettings(words[..<separator].joined(separator: " "))
+        }
         // "CryptoCritters (CCR)": what follows in brackets is a setting, the symbol.
         if let bracket = words.indices.dropFirst().first(where: { words[$0].hasPrefix("(") }) {
             return withoutSettings(words[..<bracket].joined(separator: " "))

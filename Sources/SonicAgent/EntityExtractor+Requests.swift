@@ -36,10 +36,14 @@ extension EntityExtractor {
     /// where the verb alone does not say ("add" liquidity, "deposit" into staking or a lending
     /// market). nil for questions and requests for information.
     func defiAction() -> DeFiAction? {
-        guard let verb = message.requestClause(among: Lexicon.defiVerbs)?.verb else { return nil }
+        guard let (verb, clause) = message.requestClause(among: Lexicon.defiVerbs) else { return nil }
         let liquidity = message.has(["liquidity", "pool", "pools", "lp", "pair", "farm", "farms"])
+        let rewards = message.has(Lexicon.rewardWords)
+        let staking = message.has(["stake", "staking", "staked", "delegation", "validator", "validators"])
         switch verb {
-        case "stake", "delegate": return .stake
+        case "stake", "delegate":
+            // "stake my rewards again": what was earned goes back into the stake.
+            return Self.rewardsAreObject(of: verb, in: clause) ? .restake : .stake
         case "unstake", "undelegate", "unbond": return .unstake
         case "restake", "compound", "reinvest": return .restake
         case "harvest": return .claimRewards
@@ -48,23 +52,43 @@ extension EntityExtractor {
         case "pay": return message.has(["back", "off"]) ? .repay : nil
         case "lend": return .lend
         case "lp": return .addLiquidity
-        case "withdraw", "remove", "pull", "exit", "take", "cash":
+        case "stop", "quit", "cease":
+            // "stop staking 20 S with validator 4": the stake is taken out.
+            return message.has(["staking", "delegating"]) ? .unstake : nil
+        case "finish", "complete", "process", "execute", "submit", "initiate":
+            // "finish my withdrawal", "complete the unstake": the action the noun names.
+            return message.words.lazy.compactMap { Lexicon.actionNouns[$0] }.first
+        case _ where Lexicon.takingVerbs.contains(verb):
             if liquidity { return .removeLiquidity }
             if verb == "take", message.has(["loan", "loans"]) { return .borrow }
             // Rewards taken out are claimed; funds already unstaked are withdrawn; a stake
             // taken out ("remove 25 S from my stake") is unstaked.
-            if message.has(["rewards", "reward", "earnings", "yield", "earned"]) { return .claimRewards }
+            if rewards { return .claimRewards }
             if verb == "withdraw" || message.has(Lexicon.unlockedWords) { return .withdraw }
-            return message.has(["stake", "staking", "staked", "delegation", "validator", "validators"]) ? .unstake : nil
+            // "get my stake back": a verb that only takes says so with "out" or "back".
+            let out = !Lexicon.softTakingVerbs.contains(verb) || message.has(["out", "back", "off"])
+            return staking && out ? .unstake : nil
         case "claim", "collect":
             // "claim my unlocked S": what the unstaking released, not rewards.
-            return message.has(Lexicon.unlockedWords) && !message.has(["rewards", "reward", "earnings", "yield", "earned"]) ? .withdraw : .claimRewards
+            return message.has(Lexicon.unlockedWords) && !rewards ? .withdraw : .claimRewards
         default:  // "add", "provide", "deposit", "supply", "put", "send", "move", "lock"
             if liquidity { return .addLiquidity }
-            if message.has(["staking", "stake", "validator", "validators", "delegation", "sts"]) { return .stake }
+            // "send my unbonded S back to my wallet": what unstaking released comes out.
+            if message.has(Lexicon.unlockedWords) { return .withdraw }
+            if message.has(["staking", "stake", "validator", "validators", "delegation", "sts"]) {
+                return Self.rewardsAreObject(of: verb, in: clause) ? .restake : .stake
+            }
             if message.has(Lexicon.lendingWords) || ["deposit", "supply"].contains(verb) { return .lend }
             return nil
         }
+    }
+
+    /// Whether what `verb` acts on is what was earned: "stake my rewards again", "put my
+    /// rewards back into staking", "stake whatever I earned"; not "stake 10 S to earn rewards".
+    static func rewardsAreObject(of verb: String, in clause: Message) -> Bool {
+        guard let start = clause.words.firstIndex(of: verb) else { return false }
+        let object = clause.words[(start + 1)...].drop { Lexicon.objectFillers.contains($0) }
+        return object.first.map(Lexicon.rewardWords.contains) ?? false
     }
 
     /// Validators' numbers, in the order written: "validator 15", "validator #7", "the

@@ -156,13 +156,24 @@ struct EntityExtractor {
         let second = mentions.dropFirst().first
         if message.has("buy"), message.has("with"), let second { return (second, first) }
         if message.has(["get", "receive"]), let second, amountToken == second, first != second { return (second, first) }
+        // "how much USDC will 75 S buy me?": the token asked about is the one wanted.
+        if let second, amountToken == second, first != second, asksHowMuch(of: first) { return (second, first) }
         return (first, second)
+    }
+
+    /// Whether the message asks "how much"/"how many" of `token` ("how many stS would…").
+    private func asksHowMuch(of token: String) -> Bool {
+        message.tokens.indices.contains { index in
+            ["much", "many"].contains(word(at: index) ?? "") && word(at: index - 1) == "how" && symbol(at: index + 1, afterAmount: true) == token
+        }
     }
 
     /// The tokens a swap names, in the order written, a repeat right after itself dropped.
     func swapMentions() -> [String] {
         var mentions: [String] = []
-        for index in message.tokens.indices where !isNetworkMention(index) && word(at: index - 1) != "wrapped" {
+        // "change 40 USDC into sonic": after a token given, "into sonic" names the coin wanted.
+        for index in message.tokens.indices where (!isNetworkMention(index) || !mentions.isEmpty && ["into", "to", "for"].contains(word(at: index - 1) ?? ""))
+            && word(at: index - 1) != "wrapped" {
             let afterNumber = index > 0 && { if case .number = message.tokens[index - 1].kind { return true }; return false }()
             if let symbol = symbol(at: index, afterAmount: afterNumber), mentions.last != symbol {
                 mentions.append(symbol)

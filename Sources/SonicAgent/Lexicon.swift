@@ -40,7 +40,28 @@ enum Lexicon {
     static let defiVerbs: Set<String> = [
         "stake", "delegate", "unstake", "undelegate", "unbond", "restake", "compound", "reinvest", "claim", "collect", "harvest",
         "borrow", "repay", "pay", "lend", "lp", "withdraw", "remove", "pull", "exit", "take", "add", "provide", "deposit",
-        "supply", "put", "send", "move", "lock", "cash",
+        "supply", "put", "send", "move", "lock", "cash", "get", "grab", "pick", "fetch", "retrieve", "bring", "recover", "reclaim",
+        "redeem", "release", "stop", "quit", "cease", "finish", "complete", "process", "execute", "submit", "initiate", "roll", "push",
+        "throw", "route", "funnel", "shift",
+    ]
+    /// Verbs that take something out: rewards are claimed, unstaked funds withdrawn, a stake
+    /// unstaked, liquidity removed (`EntityExtractor.defiAction()`).
+    static let takingVerbs: Set<String> = [
+        "withdraw", "remove", "pull", "exit", "take", "cash", "get", "grab", "pick", "fetch", "retrieve", "bring", "recover", "reclaim", "redeem",
+        "release",
+    ]
+    /// Of those, the ones that say only "get": a stake comes out with them when "out" or "back" says so.
+    static let softTakingVerbs: Set<String> = ["get", "grab", "pick", "fetch", "bring", "retrieve", "recover", "reclaim", "release"]
+    /// What was earned by staking: taken out it is claimed, staked again it is restaked.
+    static let rewardWords: Set<String> = ["rewards", "reward", "earnings", "yield", "earned"]
+    /// Words between a verb and what it acts on ("my", "all the", "whatever I've").
+    static let objectFillers: Set<String> = [
+        "my", "the", "all", "those", "these", "your", "our", "of", "staking", "pending", "accumulated", "whatever", "what", "i", "i've", "ive", "have", "just", "any",
+    ]
+    /// Nouns naming a staking action ("finish my withdrawal", "complete the unstake").
+    static let actionNouns: [String: DeFiAction] = [
+        "withdrawal": .withdraw, "withdrawals": .withdraw, "unstake": .unstake, "unstaking": .unstake, "undelegation": .unstake,
+        "unbonding": .unstake, "stake": .stake, "delegation": .stake, "restake": .restake, "claim": .claimRewards,
     ]
     /// What unstaking releases: "withdraw my unbonded S", "claim my unlocked S".
     static let unlockedWords: Set<String> = ["unstaked", "unbonded", "undelegated", "unlocked"]
@@ -78,6 +99,30 @@ enum Lexicon {
         ["um"], ["uh"], ["hmm"], ["hi"], ["hello"], ["gm"], ["there"], ["thanks"], ["thank", "you"], ["ty"], ["cool"], ["great"], ["nice"],
         ["quick", "one"], ["good", "morning"],
     ]
+    /// Asking what the agent can do ("can you stake for me?"): a request only when it says
+    /// what to do; these words say nothing of it.
+    static let abilityOpenings: Set<[String]> = [
+        ["can", "you"], ["could", "you"], ["can", "u"], ["are", "you", "able", "to"], ["would", "you", "be", "able", "to"],
+        ["could", "you", "be", "able", "to"], ["can", "you", "please"], ["could", "you", "please"],
+    ]
+    static let emptyObjectWords: Set<String> = ["for", "me", "us", "please", "pls", "plz", "too", "also", "now", "here", "today", "right", "?", "!", "then"]
+    /// A wish that opens a request ("I'd love to", "we really want to", "I'm hoping to"):
+    /// its subject, what may come between, and its verb (`Message.wishLength`).
+    static let wishSubjects: Set<String> = ["i", "we", "i'd", "id", "we'd", "i'm", "im", "we're"]
+    static let wishModifiers: Set<String> = ["would", "really", "just", "also", "kinda", "do", "am", "was", "will", "still", "actually", "definitely", "so", "now"]
+    static let wishVerbs: Set<String> = [
+        "like", "love", "want", "wanna", "need", "wish", "hope", "plan", "intend", "prefer", "mean", "looking", "hoping", "trying",
+        "planning", "wanting", "going", "gonna", "aim", "aiming",
+    ]
+    /// Others than the person, who may see or do things ("can anyone see my balance?").
+    static let otherPeople: Set<String> = ["someone", "somebody", "anyone", "anybody", "others", "people", "other", "everyone", "strangers", "hackers"]
+    /// Other chains, which tokens reach only over a bridge (`Message.asksToBridge`).
+    static let otherChains: Set<String> = [
+        "ethereum", "arbitrum", "optimism", "polygon", "base", "bsc", "binance", "avalanche", "avax", "solana", "fantom", "opera",
+        "zksync", "linea", "scroll", "blast", "mantle", "gnosis", "celo", "tron", "bitcoin",
+    ]
+    /// Words before a number that make it a bound in a question, not an amount ("less than 1 S").
+    static let boundWords: Set<String> = ["than", "least", "most", "minimum", "min", "max", "maximum", "under", "below", "above", "upto", "beyond"]
     /// Asking whether one may do something: a request when it says what exactly ("can I stake
     /// 150 S with validator 4?"), a question otherwise ("can I unstake early?").
     static let permissionOpenings: [[String]] = [

@@ -6,7 +6,11 @@ extension Message {
     var asksForQuote: Bool {
         let extractor = EntityExtractor(message: self)
         guard !extractor.numberSpans.isEmpty, Set(extractor.swapMentions()).count >= 2, addresses.isEmpty else { return false }
-        return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in")
+        // "how many wS will 20 S give me?", "how much USDC will 75 S buy?": asked, not given.
+        let asked = phrase("how much") || phrase("how many") || words.first == "what"
+        // "the best price for 2k USDC into S": a price for this trade, not the token's price ("the price of 10 S").
+        let tradePrice = has(["price", "prices", "deal"]) && has(["into", "to", "for"]) && !has("of")
+        return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in") || asked && has(["give", "gives", "buy", "buys"]) || tradePrice
     }
 
     /// "what is the exchange rate between S and USDC?", "how much is 1 S in USDC?": a price
@@ -47,6 +51,30 @@ extension Message {
         return nil
     }
 
+    /// What doing something would cost: "how much does it cost to unstake?", "what would it
+    /// cost to claim my rewards?", "is a swap expensive?". Not what premium costs, which is
+    /// asking to buy it.
+    var asksWhatActionCosts: Bool {
+        guard has(["cost", "costs", "expensive", "cheap"]), !has(Lexicon.subscriptionWords) else { return false }
+        return has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]).union(Lexicon.defiWords).union(Lexicon.defiVerbs)
+            .union(Lexicon.swapWords).union(Lexicon.wrapWords).union(Lexicon.approvalWords).union(Lexicon.gerunds.keys)
+            .union(["bridge", "bridging", "mint", "minting", "deploy"]))
+    }
+
+    /// Moving tokens between chains: "bridge my USDC to arbitrum", "move my 100 USDC from base
+    /// to sonic", "can you send my S over to ethereum?". Another chain named as where tokens go
+    /// or come from, with no address to send to; or a bridge named.
+    var asksToBridge: Bool {
+        if has(["bridge", "bridging", "bridged", "cross-chain", "crosschain"]) { return true }
+        guard addresses.isEmpty else { return false }
+        let extractor = EntityExtractor(message: self)
+        return tokens.indices.contains { index in
+            guard let chain = extractor.word(at: index), Lexicon.otherChains.contains(chain) else { return false }
+            // "arbitrum" anywhere; "base" only as a place ("from base", "to base").
+            return ["to", "from", "onto", "into"].contains(extractor.word(at: index - 1) ?? "") || chain != "base" && extractor.word(at: index - 1) == "on"
+        } && (has(Lexicon.sendVerbs) || has(["get", "bring", "take", "port", "migrate", "carry"]))
+    }
+
     /// "who is allowed to spend my scUSD?", "which contracts can spend my USDC?".
     var asksWhoMaySpend: Bool {
         ["can spend my", "allowed to spend", "able to spend", "permission to spend", "permissions to spend", "access to my"].contains { phrase($0) }
@@ -61,9 +89,20 @@ extension Message {
         guard !phrase("how much"), !phrase("how many"), !has("enough") else { return false }
         // "what is my wallet address?" asks for the address, not what it holds.
         if (phrase("my address") || phrase("wallet address") || phrase("my wallet's address")) && !has(Lexicon.balanceWords) { return true }
-        let strong: [[String]] = [["why"], ["explain"], ["what", "happens"], ["what", "if"], ["should", "i"], ["is", "it", "safe"]]
+        let strong: [[String]] = [["why"], ["explain"], ["what", "happens"], ["what", "if"], ["should", "i"], ["is", "it", "safe"], ["how", "come"]]
         if strong.contains(where: { words.starts(with: $0) }) || has(["mean", "means", "meaning", "explain"]) { return true }
+        // "is now a good time to sell?", "is USDC.e safe to hold?": advice, not a request.
+        if ["good time", "good idea", "bad idea", "worth it", "right time", "come from", "comes from"].contains(where: phrase) { return true }
+        if ["is", "are", "was"].contains(words.first ?? ""), has(["safe", "safer", "risky", "legit", "scam", "secure", "trustworthy", "reliable"]) { return true }
         let seesBalance = has(Lexicon.balanceWords) && has(["see", "check", "view", "show", "find", "know", "get", "look"])
+        // "can someone else see my balance?": who may see it, not a wish to.
+        if words.count > 1, ["can", "could", "will", "does", "do"].contains(words[0]), Lexicon.otherPeople.contains(words[1]) { return true }
+        // "how often is my balance refreshed?", "how long does a transfer take?": how things work.
+        if words.starts(with: ["how"]), words.count > 1, ["often", "long", "soon", "fast", "quickly", "frequently"].contains(words[1]) { return true }
+        // "is there a minimum balance?", "where does the USD value come from?".
+        if words.starts(with: ["is", "there", "a"]) || words.starts(with: ["is", "there", "an"]) || words.starts(with: ["where", "does"]) {
+            return !seesBalance
+        }
         if [["how", "do"], ["how", "can"], ["how", "to"], ["how", "does"], ["how", "would"], ["how", "should"]].contains(where: { words.starts(with: $0) }) {
             return !seesBalance
         }

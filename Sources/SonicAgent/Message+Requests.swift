@@ -9,24 +9,57 @@ extension Message {
     func requestVerb(among verbs: Set<String>) -> String? {
         var rest = words[...].drop { !$0.contains(where: { $0.isLetter || $0.isNumber }) }
         var permission = false
+        var ability = false
         // The longest opening first: "let me", not "let".
         while true {
             rest = rest.drop { !$0.contains(where: { $0.isLetter || $0.isNumber }) }
             if let opening = Lexicon.requestOpenings.filter({ rest.starts(with: $0) }).max(by: { $0.count < $1.count }) {
                 rest = rest.dropFirst(opening.count)
+                ability = ability || Lexicon.abilityOpenings.contains(opening)
             } else if let opening = Lexicon.permissionOpenings.filter({ rest.starts(with: $0) }).max(by: { $0.count < $1.count }) {
                 rest = rest.dropFirst(opening.count)
                 permission = true
+            } else if let wish = Self.wishLength(rest) {
+                rest = rest.dropFirst(wish)
             } else {
                 break
             }
         }
         guard let first = rest.first else { return nil }
-        if permission && numbers.isEmpty && EntityExtractor(message: self).validatorNumbers().isEmpty { return nil }
+        // "can I stake less than 1 S?": a bound is not what exactly is asked for.
+        if permission && statedNumbers.isEmpty && EntityExtractor(message: self).validatorNumbers().isEmpty { return nil }
+        // "can you stake for me?" asks what the agent can do: nothing is said of what to do.
+        if ability && rest.dropFirst().allSatisfy(Lexicon.emptyObjectWords.contains) { return nil }
         if verbs.contains(first) { return first }
         // "staking 45 S", "unstaking 15 S": a gerund is a command when it says how much.
         if let base = Lexicon.gerunds[first], verbs.contains(base), rest.startIndex > words.startIndex || amountFollows(first) { return base }
         return nil
+    }
+
+    /// The length of a wish that opens a request, in any of its forms: "I'd love to", "I would
+    /// really like you to", "we want to", "I wanna", "I'm hoping to": a subject, an optional
+    /// modal or adverb, a verb of wanting, an optional "you" and "to". nil when `rest` does not
+    /// open with one.
+    static func wishLength(_ rest: ArraySlice<String>) -> Int? {
+        var index = rest.startIndex
+        guard index < rest.endIndex, Lexicon.wishSubjects.contains(rest[index]) else { return nil }
+        index += 1
+        while index < rest.endIndex, Lexicon.wishModifiers.contains(rest[index]) { index += 1 }
+        guard index < rest.endIndex, Lexicon.wishVerbs.contains(rest[index]) else { return nil }
+        index += 1
+        if index < rest.endIndex, ["you", "u", "ya"].contains(rest[index]) { index += 1 }
+        if index < rest.endIndex, rest[index] == "to" { index += 1 }
+        return index - rest.startIndex
+    }
+
+    /// Numbers that say how much or which: not a bound in a question ("less than 1 S", "at
+    /// least 500", "a minimum of 10").
+    var statedNumbers: [String] {
+        let extractor = EntityExtractor(message: self)
+        return extractor.numberSpans.filter { span in
+            let before = extractor.word(at: span.index - 1) ?? ""
+            return !Lexicon.boundWords.contains(before) && !(before == "of" && Lexicon.boundWords.contains(extractor.word(at: span.index - 2) ?? ""))
+        }.map(\.value)
     }
 
     /// The request's verb and the part of the message it opens: the message itself, or a later

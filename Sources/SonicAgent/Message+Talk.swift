@@ -5,6 +5,8 @@ extension Message {
     /// "cancel my subscription" or "cancel the allowance", which ask for something else.
     var isCancel: Bool {
         guard addresses.isEmpty, hashes.isEmpty, !has(Lexicon.subscriptionWords), !has(Lexicon.approvalWords) else { return false }
+        // "stop staking 20 S with validator 4" unstakes.
+        guard !has(["staking", "delegating"]) || EntityExtractor(message: self).defiAction() == nil else { return false }
         if words == ["no"] || words == ["nope"] || words == ["nah"] { return true }
         // "no, don't", "please don't", "do not".
         let refusals: Set<String> = ["no", "don't", "dont", "do", "not", "please", "it", "that", "wait", "nope", "nah", "thanks"]

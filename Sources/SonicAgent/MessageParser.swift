@@ -102,9 +102,9 @@ public struct MessageParser: Sendable {
         if m.has(["enough"]) && m.has(Lexicon.balanceWords.union(["have", "got", "own", "hold"])) { return .balanceCheck }
         // Fee Monetization is a programme to explain, not a fee to quote.
         if m.has(["monetization", "monetisation", "feem"]) { return .generalQuery }
-        if m.has(Lexicon.gasWords) || m.phrase("base fee") || (m.has(["cost", "costs", "expensive", "cheap"]) && m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))) {
-            return .gasPrice
-        }
+        if m.has(Lexicon.gasWords) || m.phrase("base fee") || m.asksWhatActionCosts { return .gasPrice }
+        // "bridge my USDC to arbitrum", "move my USDC from base to sonic": not something we do.
+        if m.asksToBridge { return .generalQuery }
         // Allowances: "what have I approved?", "who can spend my USDC?", "revoke…". "Approve" may
         // be a transfer's, or a bare "yes, approve".
         let approves = m.has(["approve", "approved", "approving"]) && !m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))
@@ -114,18 +114,31 @@ public struct MessageParser: Sendable {
         }
         if let other = m.requestBesideDeFiWords { return other }
         if m.has(Lexicon.defiWords) { return .defiQuery }
+        // "compound everything": a verb that only restakes; "claim whatever I've earned":
+        // rewards named by what they are.
+        if m.requestVerb(among: ["harvest", "compound", "reinvest", "restake", "autocompound"]) != nil
+            || m.requestVerb(among: ["claim", "collect"]) != nil && m.has(Lexicon.rewardWords.union(["earn", "earnings"])) {
+            return .defiQuery
+        }
         // "what would 100 SUSD get me in S", "turn 10 S into wrapped sonic": a trade.
         if m.asksForQuote || m.tradesTokens { return .swap }
         if m.phrase("trading at") || m.has(["price", "chart", "charts", "sentiment", "marketcap", "mcap"]) && !m.has(Lexicon.swapWords.subtracting(["trading"]))
             || m.asksForPrice {
             return .generalQuery
         }
-        if m.hasArrow && m.tokenMentions.count >= 2 || m.has(Lexicon.wrapWords) { return .swap }
-        if m.has(Lexicon.swapWords.subtracting(["buy", "sell", "trading"])) && !m.has(Lexicon.subscriptionWords) { return .swap }
-        if m.has(["buy", "sell"]) && !m.has(Lexicon.subscriptionWords) && m.tokenMentions.count >= 1 && !m.has(Lexicon.nftWords) { return .swap }
+        // "does swapping lower my S balance?", "is now a good time to sell my S?": how trading
+        // works or whether to, with no trade asked for ("how do I swap S for USDC?" is about one).
+        let howTo = [["how", "do"], ["how", "can"], ["how", "to"], ["how", "would"], ["how", "should"]].contains { m.words.starts(with: $0) }
+        let explains = m.asksForExplanation && m.numbers.isEmpty && !howTo
+        if !explains {
+            if m.hasArrow && m.tokenMentions.count >= 2 || m.has(Lexicon.wrapWords) { return .swap }
+            if m.has(Lexicon.swapWords.subtracting(["buy", "sell", "trading"])) && !m.has(Lexicon.subscriptionWords) { return .swap }
+            if m.has(["buy", "sell"]) && !m.has(Lexicon.subscriptionWords) && m.tokenMentions.count >= 1 && !m.has(Lexicon.nftWords) { return .swap }
+        }
         if m.has(Lexicon.subscriptionWords) || (m.has(["buy", "get"]) && m.has(["months", "month"])) {
-            let asksStatus = m.has(["subscribed", "expire", "expires", "expiry", "expiring", "until", "active", "status", "still", "left", "remaining", "which", "current", "currently"])
-                || m.phrase("when does") || m.phrase("do i have") || m.phrase("am i")
+            let asksStatus = m.has(["subscribed", "expire", "expires", "expiry", "expiring", "until", "active", "status", "still", "left", "remaining", "which", "current", "currently",
+                                    "valid", "validity", "ends", "lasts", "last"])
+                || m.phrase("when does") || m.phrase("do i have") || m.phrase("am i") || m.phrase("how long")
             let wantsToBuy = m.has(["buy", "upgrade", "renew", "extend", "purchase", "get", "subscribe", "pay", "join", "activate", "start"])
             return asksStatus && !(wantsToBuy && !m.has(["subscribed"])) ? .subscriptionStatus : .subscriptionPurchase
         }
@@ -215,7 +228,12 @@ struct Message {
     /// A cue word within one edit of a mistyped word ("transfr", "balnce", "histroy").
     static func corrected(_ word: String) -> String {
         let stripped = word.replacingOccurrences(of: "’", with: "'").trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:'\""))
-        let base = stripped.hasSuffix("'s") ? String(stripped.dropLast(2)) : stripped
+        var base = stripped.hasSuffix("'s") ? String(stripped.dropLast(2)) : stripped
+        // "re-stake", "auto-compound": a hyphenated form of a word we know.
+        if base.contains("-"), !Lexicon.known.contains(base) {
+            let joined = base.replacingOccurrences(of: "-", with: "")
+            if Lexicon.known.contains(joined) { base = joined } else if base.hasPrefix("auto-"), Lexicon.known.contains(String(base.dropFirst(5))) { base = String(base.dropFirst(5)) }
+        }
         guard base.count >= 5, !Lexicon.known.contains(base) else { return base }
         for target in Lexicon.fuzzyTargets where abs(target.count - base.count) <= 1 && editDistanceAtMostOne(base, target) {
             return target

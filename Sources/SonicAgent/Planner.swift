@@ -187,7 +187,9 @@ public struct Planner: Sendable {
         case .swap, .defiQuery, .tokenApproval:
             return defi(parsed, message, state: state)
         case .generalQuery:
-            if message.requestVerb(among: ["bridge"]) != nil { return (parsed, .refuse(reason: Self.bridging), state) }
+            if message.asksToBridge, message.requestVerb(among: Lexicon.sendVerbs.union(["bridge", "get", "bring", "take", "port", "migrate"])) != nil {
+                return (parsed, .refuse(reason: Self.bridging), state)
+            }
             return (parsed, .answer(query: text), state)
         }
     }

@@ -63,6 +63,37 @@ import Testing
          #"{"amount": "3", "token": "S", "to": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"}"#),
         ("has my delegation tx been confirmed?", .transactionStatus, "{}"),
         ("create an NFT badge for my staking milestone", .nftCreation, "{}"),
+        // A wish in any form opens a request; asking what the agent can do, or within a bound, does not.
+        ("we would really like to unstake 8 S from validator 5", .defiQuery, #"{"action": "unstake", "amount": "8", "token": "S", "validator": 5}"#),
+        ("i'm looking to delegate 45 S to val 3", .defiQuery, #"{"action": "stake", "amount": "45", "token": "S", "validator": 3}"#),
+        ("could you restake for me?", .defiQuery, "{}"),
+        ("may I delegate fewer than 2 S?", .defiQuery, "{}"),
+        // Verbs that take out or stop, nouns of actions, rewards staked again.
+        ("grab the rewards from validator 8", .defiQuery, #"{"action": "claim_rewards", "validator": 8}"#),
+        ("reclaim my undelegated S", .defiQuery, #"{"action": "withdraw", "token": "S"}"#),
+        ("cease delegating 5 S to validator 2", .defiQuery, #"{"action": "unstake", "amount": "5", "token": "S", "validator": 2}"#),
+        ("execute the unstake of 4 S from validator 1", .defiQuery, #"{"action": "unstake", "amount": "4", "token": "S", "validator": 1}"#),
+        ("delegate all my earnings to validator 3 again", .defiQuery, #"{"action": "restake", "validator": 3}"#),
+        ("stake 30 S so I earn rewards", .defiQuery, #"{"action": "stake", "amount": "30", "token": "S"}"#),
+        ("harvest what I earned", .defiQuery, #"{"action": "claim_rewards"}"#),
+        ("reinvest the lot", .defiQuery, #"{"action": "restake"}"#),
+        ("shift my accumulated rewards into validator 6", .defiQuery, #"{"action": "restake", "validator": 6}"#),
+        // Bridging however worded; what an action costs; a plan's length.
+        ("take my wS over to avalanche", .generalQuery, "{}"),
+        ("what would undelegating cost me?", .gasPrice, "{}"),
+        ("how long will my premium last?", .subscriptionStatus, "{}"),
+        // Quotes by what the amount buys; "into sonic" as the coin wanted; advice about trading.
+        ("how much WETH would 900 S buy?", .swap, #"{"amount": "900", "token_in": "S", "token_out": "WETH"}"#),
+        ("flip 7 WETH into sonic", .swap, #"{"amount": "7", "token_in": "WETH", "token_out": "S"}"#),
+        ("any good price for 80 wS to USDC?", .swap, #"{"amount": "80", "token_in": "WS", "token_out": "USDC"}"#),
+        ("is this the right time to buy wS?", .generalQuery, "{}"),
+        // Collections named right after the word, or ended by a separator or a question mark.
+        ("deploy my collection Lantern Bay - LBAY", .nftCreation, #"{"name": "Lantern Bay"}"#),
+        ("would you make an NFT collection titled Copper Moths! symbol CMTH", .nftCreation, #"{"name": "Copper Moths"}"#),
+        // Questions about a balance that do not ask for it.
+        ("how fast does my balance update after a swap?", .generalQuery, "{}"),
+        ("can strangers see my USDC balance?", .generalQuery, "{}"),
+        ("is there an upper limit on my S balance?", .generalQuery, "{}"),
     ]
 
     @Test(arguments: phrasings)
