@@ -252,6 +252,11 @@ enum Migrations {
                 CREATE INDEX token_approval_by_block ON token_approval (block);
                 """)
         }
+        migrator.registerMigration("v14-replaced-transactions") { db in
+            // A tracked transaction whose nonce another of its sender's took (a wallet's speed-up
+            // or cancel) is `replaced` or `cancelled`, naming that one (which is tracked too).
+            try db.execute(sql: "ALTER TABLE tracked_transaction ADD COLUMN replaced_by TEXT")
+        }
         return migrator
     }
 }

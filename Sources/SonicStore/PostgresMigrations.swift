@@ -173,6 +173,9 @@ public enum PostgresMigrations {
             );
             CREATE INDEX token_approval_by_block ON token_approval (block);
             """),
+        ("v14-replaced-transactions", """
+            ALTER TABLE tracked_transaction ADD COLUMN replaced_by text;
+            """),
     ]
 
     /// The advisory lock key under which migrations are applied (any fixed number of ours).
