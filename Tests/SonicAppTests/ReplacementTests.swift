@@ -156,6 +156,14 @@ import Testing
         #expect(try store.trackedTransaction(Self.original)?.state == .pending, "alice's is another sender's nonce")
     }
 
+    @Test func theAgentSaysWhichTransactionTookItsPlace() async throws {
+        #expect(await watcher.poll() == 0)
+        mine(FakeChain.transaction(Self.faster, from: Self.alice, to: Self.alice, nonce: 3, value: 0, block: 101), at: 101)
+        #expect(await watcher.poll() == 1)
+        let answer = try await services.app.agent.handle(message: "is \(Self.original) confirmed?", conversation: nil, signedIn: Self.alice)
+        #expect(answer.reply == "Transaction 0x01010101…0101 was cancelled in the wallet: 0x02020202…0202 took its place; ask me about that one to see how it went.")
+    }
+
     @Test func theSearchProbesAtMostItsShareOfBlocksBetweenTheBounds() {
         #expect(TransactionWatcher.between(100, 102) == [101])
         #expect(TransactionWatcher.between(100, 101) == [])
