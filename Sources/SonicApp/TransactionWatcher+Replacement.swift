@@ -101,8 +101,10 @@ extension TransactionWatcher {
             // The sender's count is past `nonce` at `high` (the head now) and not at `low`.
             var high = try await context.chain.blockNumber()
             var low = unusedAt.withLock { $0[tracked.hash] }
+            // An endpoint behind the one that said the nonce was taken: asked again next pass.
+            if let low, high <= low { return nil }
             for _ in 0..<Self.searchRounds {
-                if let low, high - low <= 1 { break }
+                if let low, low + 1 >= high { break }
                 let blocks = low.map { Self.between($0, high) } ?? Self.backFrom(high)
                 var answered = false
                 for (block, result) in zip(blocks, try await context.chain.nonces(of: sender, at: blocks)) {
@@ -124,8 +126,8 @@ extension TransactionWatcher {
 
     /// Up to `probes` blocks strictly between `low` and `high`, evenly spaced.
     static func between(_ low: UInt64, _ high: UInt64) -> [UInt64] {
+        guard high > low + 1 else { return [] }
         let gap = high - low
-        guard gap > 1 else { return [] }
         if gap - 1 <= UInt64(probes) { return Array(low + 1..<high) }
         return (1...UInt64(probes)).map { low + gap * $0 / UInt64(probes + 1) }
     }

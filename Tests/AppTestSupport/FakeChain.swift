@@ -47,6 +47,8 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var blocks: [UInt64: [TransactionInfo]] = [:]
         /// The node has no state before this block: reading a nonce there fails, as on a pruned node.
         public var stateFrom: UInt64 = 0
+        /// An endpoint behind the others answers `eth_blockNumber` alone (batches see `block`).
+        public var staleHead: UInt64?
         public var reads = 0
         /// Each batch asked for: its method and how many calls it held.
         public var batches: [(method: String, count: Int)] = []
@@ -89,7 +91,7 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         withState { $0.chainIDGate }?.wait()
         return try read { _ in 31337 }
     }
-    public func blockNumber() throws(ChainError) -> UInt64 { try read { $0.block } }
+    public func blockNumber() throws(ChainError) -> UInt64 { try read { $0.staleHead ?? $0.block } }
     public func balance(of address: Address, at block: BlockTag) throws(ChainError) -> UInt256 { try read { $0.balances[address] ?? .zero } }
     public func gasPrice() throws(ChainError) -> UInt256 { try read { $0.fees.baseFee } }
     public func suggestFees() throws(ChainError) -> FeeSuggestion { try read { $0.fees } }

@@ -156,6 +156,18 @@ import Testing
         #expect(try store.trackedTransaction(Self.original)?.state == .pending, "alice's is another sender's nonce")
     }
 
+    @Test func aLaggingEndpointsOlderHeadIsNoCrashAndTheNextPassFindsIt() async throws {
+        #expect(await watcher.poll() == 0)  // nonce 3 unused at head 100
+        // The count says taken at head 101, but the head asked next comes from an endpoint behind (block 95).
+        mine(FakeChain.transaction(Self.faster, from: Self.alice, to: Self.bob, nonce: 3, block: 101), at: 101)
+        services.chain.update { $0.staleHead = 95 }
+        #expect(await watcher.poll() == 0)
+        #expect(try store.trackedTransaction(Self.original)?.state == .pending, "not replaced without a name: asked again")
+        services.chain.update { $0.staleHead = nil }
+        #expect(await watcher.poll() == 1)
+        #expect(try store.trackedTransaction(Self.original)?.replacedBy == Self.faster)
+    }
+
     @Test func theAgentSaysWhichTransactionTookItsPlace() async throws {
         #expect(await watcher.poll() == 0)
         mine(FakeChain.transaction(Self.faster, from: Self.alice, to: Self.alice, nonce: 3, value: 0, block: 101), at: 101)
@@ -166,7 +178,7 @@ import Testing
 
     @Test func theSearchProbesAtMostItsShareOfBlocksBetweenTheBounds() {
         #expect(TransactionWatcher.between(100, 102) == [101])
-        #expect(TransactionWatcher.between(100, 101) == [])
+        #expect(TransactionWatcher.between(100, 101) == [] && TransactionWatcher.between(100, 90) == [])
         #expect(TransactionWatcher.between(0, 16) == Array(1...15))
         let wide = TransactionWatcher.between(1_000, 1_000_000)
         #expect(wide.count == 15 && wide == wide.sorted() && Set(wide).count == 15 && wide.allSatisfy { $0 > 1_000 && $0 < 1_000_000 })
