@@ -74,6 +74,8 @@ extension TransactionWatcher {
             case nil, .mined?:
                 continue  // asked again next pass; a mined one settles by its receipt
             case .unnamed?:
+                // Mined itself after all (its receipt came since it was asked)? Its receipt settles it.
+                guard case .some(.none) = try? await context.chain.receipt(tracked.hash) else { continue }
                 next.reason = "another transaction of the sender with nonce \(nonce) was mined instead; the node could not say which"
             case .found(let new)?:
                 do {
