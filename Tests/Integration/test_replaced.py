@@ -5,8 +5,8 @@ and follows the new one to confirmed. Nothing marks it dropped.
 
 Development account 4 sends here: no other test of this stack's devnet writes its history."""
 
+import re
 import sqlite3
-import time
 
 import pytest
 from eth_account import Account
@@ -51,6 +51,13 @@ def next_nonce(stack):
     return int(stack.rpc("eth_getTransactionCount", WALLET.address, "latest"), 16)
 
 
+def nonce_reads(stack):
+    """How many batches of the head and senders' nonces sonic-fcgi's watcher has asked the node for."""
+    text = stack.get("/metrics").body.decode()
+    return sum(float(n) for n in re.findall(
+        r'^sonic_rpc_calls_total\{method="eth_blockNumber\+eth_getTransactionCount",outcome="\w+"\} (\S+)$', text, re.M))
+
+
 def long_poll(stack, tx_hash, answers):
     """A page's long-poll on `tx_hash` from pending, parked before the test goes on."""
     def poll():
@@ -64,8 +71,9 @@ def test_a_speed_up_is_replaced_by_the_new_hash_which_is_followed_to_confirmed(h
     sent = stack.post_json("/api/tx/send", {"raw": signed(stack, nonce, fee_cap, tip)}).json()
     original = sent["hash"]
     assert sent["status"] == "pending" and sent["nonce"] == nonce
-    # The watcher has looked while the nonce was unused: still pending, not dropped.
-    time.sleep(1)
+    # The watcher has read the sender's nonce (twice, so after the send) while it was unused: still pending, not dropped.
+    looked = nonce_reads(stack)
+    wait_until(lambda: nonce_reads(stack) >= looked + 2, 10, "the watcher to read the sender's nonce")
     assert stack.get(f"/api/tx/{original}").json()["status"] == "pending"
     answers = {}
     waiter = long_poll(stack, original, answers)
