@@ -9,7 +9,8 @@ import { followThrough, isReplaced, replacedText } from "./replaced.js";
 import { explorerLink, sendTransaction } from "./wallet.js";
 
 // Follows the sent transaction to its end, through a replacement the wallet made of it (a
-// speed-up or a cancel); resolves to the final state, "cancelled" when a cancel went through.
+// speed-up or a cancel); resolves to the final state ("cancelled" when a cancel went through)
+// and the hash it is of (the new one's after a replacement).
 async function follow(hash, line, symbol) {
   const [last, replaced] = await followThrough(hash, (status, first) => {
     const before = first ? `${replacedText(first)} ` : "";
@@ -25,7 +26,7 @@ async function follow(hash, line, symbol) {
     line.className = `tx-status status-${tone}`;
   }, { onError: (error) => { line.textContent = `Could not check the status: ${error.message}. Retrying…`; } });
   const final = last && !(isReplaced(last) && last.replaced_by) ? last.status : "pending";
-  return replaced?.status === "cancelled" && final === "confirmed" ? "cancelled" : final;
+  return [replaced?.status === "cancelled" && final === "confirmed" ? "cancelled" : final, last?.hash || hash];
 }
 
 // What each warning code of a prepared transfer means (RecipientWarning in the app).
@@ -76,10 +77,12 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
       const link = explorerLink(hash);
       node.append(el("p", { class: "mono" }, "Transaction ", link ? el("a", { href: link, rel: "noopener" }, shortAddress(hash)) : hash));
       status.textContent = "Pending…";
-      const final = await follow(hash, status, symbol);
-      if (final === "confirmed") notify(hash, `Confirmed: ${prepared.summary}`, "ok");
+      // Keyed by the hash that settled: the feed's notice of the same transfer is not said twice
+      // (a cancel is news of its own, beside the feed's word on the cancelling transaction).
+      const [final, settled] = await follow(hash, status, symbol);
+      if (final === "confirmed") notify(settled, `Confirmed: ${prepared.summary}`, "ok");
       else if (final === "cancelled") notify(hash, `Cancelled in your wallet: ${prepared.summary}. Nothing was sent.`, "info");
-      else if (final !== "pending") notify(hash, `${prepared.summary}: ${status.textContent}`, "bad");
+      else if (final !== "pending") notify(settled, `${prepared.summary}: ${status.textContent}`, "bad");
       if (final === "confirmed" && onConfirmed) onConfirmed(hash);
     } catch (error) {
       status.textContent = error.code === 4001 ? "You declined in your wallet; nothing was sent." : `Not sent: ${error.message}`;

@@ -14,7 +14,7 @@ from eth_account import Account
 from eth_utils import to_checksum_address
 from playwright.sync_api import expect
 
-from conftest import open_signed_in
+from conftest import ARTIFACTS, open_signed_in
 from stack import wait_until
 
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -91,11 +91,17 @@ def test_a_speed_up_shows_as_replaced_on_every_page_and_the_new_one_confirms(sta
     expect(item).to_contain_text("Replaced")
     # The new one is indexed and listed as the transfer it is.
     expect(dashboard.locator(f'#activity li[data-hash="{faster}"]')).to_contain_text("Sent 1 S", timeout=20_000)
+    # Indexed, so the chat's feed has heard of it too: one notice for the transfer that went
+    # through, whichever of the card and the feed said it first.
+    expect(chat.locator("#notices .notice", has_text=re.compile("^Confirmed: Sen"))).to_have_count(1)
     row = history.locator(f'#history-rows tr[data-key="{original}:replaced"]')
     expect(row).to_contain_text(said, timeout=15_000)
     expect(row.locator(".pill")).to_have_text("Replaced")
     for page in (chat, dashboard, history):
         expect(page.locator("main")).not_to_contain_text("Dropped")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, page in (("chat", chat), ("dashboard", dashboard), ("history", history)):
+        page.screenshot(path=str(ARTIFACTS / f"replaced-{name}.png"), full_page=True)
     chat.context.close()
 
 
