@@ -2,8 +2,9 @@
 // balance card (status.js) with the staked S and rewards to claim, the premium line and time
 // left, the latest transactions of the connected address, from the indexer, and the alerts card
 // (alerts.js). The address's feed (live.js) has them read again the moment something of the
-// address is indexed or changes state; the network card is read on load, on Refresh and with the
-// feed. All inserted as text.
+// address is indexed or changes state; a transaction of the address replaced in the wallet
+// meanwhile is listed on top as replaced or cancelled, and how the new one went (replaced.js).
+// The network card is read on load, on Refresh and with the feed. All inserted as text.
 
 import "./alerts.js";
 import { refreshHealth } from "./status.js";
@@ -13,6 +14,7 @@ import { cardState, failed } from "./card.js";
 import { addressNode, amountNode, dayText, gweiText, relativeTime, timeNode } from "./format.js";
 import { onFeed } from "./live.js";
 import { drawFees, premiumBar } from "./pictures.js";
+import { onReplaced } from "./replaced.js";
 import { onChange } from "./wallet.js";
 
 const premium = document.getElementById("premium-line");
@@ -20,6 +22,8 @@ const bar = document.getElementById("premium-bar");
 const list = document.getElementById("activity");
 const empty = document.getElementById("activity-empty");
 const gas = document.getElementById("gas-price");
+/** Transactions of the address replaced while the page is open, by hash: their list items, newest first. */
+const replaced = new Map();
 
 async function loadFees() {
   try {
@@ -84,8 +88,8 @@ async function loadActivity(address) {
   try {
     // The history is the indexer's: it is shown even when the node cannot say the symbol.
     const [page, symbol] = await Promise.all([api(`/history/${address}?limit=5`), nativeSymbol().catch(() => null)]);
-    list.replaceChildren(...page.entries.map((entry) => activityItem(entry, symbol)));
-    if (page.entries.length) cardState(empty, "ready");
+    list.replaceChildren(...[...replaced.values()].reverse(), ...page.entries.map((entry) => activityItem(entry, symbol)));
+    if (list.children.length) cardState(empty, "ready");
     else cardState(empty, "empty", "No transactions yet.");
   } catch (error) {
     cardState(empty, "error", failed("Activity", error));
@@ -99,9 +103,20 @@ let shownFor = null;
 onChange((wallet) => {
   if (wallet.account && wallet.account !== shownFor) {
     shownFor = wallet.account;
+    replaced.clear();
     loadPremium(wallet.account);
     loadActivity(wallet.account);
     loadStaking(wallet.account);
+  }
+});
+
+onReplaced((hash, text, state) => {
+  const item = replaced.get(hash) || el("li", { "data-hash": hash, class: "replaced" });
+  item.replaceChildren(el("span", { class: "activity-what" }, text), el("span", { class: "activity-when muted" }, state === "cancelled" ? "Cancelled" : "Replaced"));
+  if (!replaced.has(hash)) {
+    replaced.set(hash, item);
+    list.prepend(item);
+    cardState(empty, "ready");
   }
 });
 

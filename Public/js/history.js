@@ -3,7 +3,8 @@
 // explorer links and the CSV export; above them, the address's activity by day. Figures are
 // written by format.js (short, exact on hover and copy). When the page shows the connected
 // address, what the feed (live.js) reports is added at the top the moment it is indexed, and a
-// row whose state changed is replaced. Everything from the API is inserted as text.
+// row whose state changed is replaced; a transaction of the address replaced in the wallet
+// meanwhile gets a row saying so (replaced.js). Everything from the API is inserted as text.
 
 import { describeEntry } from "./activity.js";
 import { api, apiURL, el, nativeSymbol } from "./api.js";
@@ -11,6 +12,7 @@ import { cardState, failed } from "./card.js";
 import { addressNode, amountNode, shortAddress, timeNode } from "./format.js";
 import { onFeed } from "./live.js";
 import { drawActivity } from "./pictures.js";
+import { onReplaced } from "./replaced.js";
 import { onChange } from "./wallet.js";
 
 const form = document.getElementById("history-form");
@@ -117,6 +119,24 @@ async function refreshTop() {
 
 onFeed((changes, address) => {
   if (query && query.address.toLowerCase() === address && changes.some((change) => change.kind !== "alert")) refreshTop();
+});
+
+// A transaction replaced in the wallet was never mined: its row says what took its place.
+onReplaced((hash, text, state, address) => {
+  if (!query || query.address.toLowerCase() !== address) return;
+  const shown = rows.querySelector(`tr[data-key="${hash}:replaced"]`);
+  if (shown) {
+    shown.children[1].textContent = text;  // its time stays the time it was replaced
+    return;
+  }
+  rows.prepend(el("tr", { class: "replaced", "data-key": `${hash}:replaced`, "data-status": state },
+    el("td", { "data-label": "When" }, timeNode(Date.now() / 1000), " ", el("span", { class: "mono muted", title: hash }, shortAddress(hash))),
+    el("td", { "data-label": "What" }, text),
+    el("td", { "data-label": "With" }, "—"),
+    el("td", { "data-label": "Amount" }, "—"),
+    el("td", { "data-label": "Fee" }, "—"),
+    el("td", { "data-label": "Status" }, el("span", { class: `pill pill-${state}` }, state === "cancelled" ? "Cancelled" : "Replaced"))));
+  table.hidden = false;
 });
 
 form.addEventListener("submit", (event) => {

@@ -6,26 +6,28 @@
 import { api, el, nativeSymbol } from "./api.js";
 import { addressNode, amountNode, feeNode, shortAddress } from "./format.js";
 import { notify } from "./notices.js";
+import { followThrough, isReplaced, replacedText } from "./replaced.js";
 import { explorerLink, sendTransaction } from "./wallet.js";
 
+// Follows the sent transaction to its end, through a replacement the wallet made of it (a
+// speed-up or a cancel); resolves to the final state ("cancelled" when a cancel went through)
+// and the hash it is of (the new one's after a replacement).
 async function follow(hash, line, symbol) {
-  let since = "pending";
-  for (let round = 0; round < 20 && since === "pending"; round += 1) {
-    try {
-      const status = await api(`/tx/${hash}?wait=30&since=${since}`);
-      since = status.status;
-      const fee = () => feeNode(status.fee_wei, symbol, status.gas_used ? BigInt(status.fee_wei) / BigInt(status.gas_used) : null);
-      if (since === "confirmed") line.replaceChildren(`Confirmed in block ${Number(status.block).toLocaleString("en-US")}; fee `, fee(), ".");
-      else if (since === "failed") line.replaceChildren(`Failed: ${status.reason}. The fee (`, fee(), ") was still paid.");
-      else if (since === "dropped") line.textContent = `Dropped: ${status.reason}`;
-      else line.textContent = "Pending…";
-      line.className = `tx-status status-${since === "confirmed" ? "ok" : since === "pending" ? "pending" : "bad"}`;
-    } catch (error) {
-      line.textContent = `Could not check the status: ${error.message}. Retrying…`;
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-    }
-  }
-  return since;
+  const [last, replaced] = await followThrough(hash, (status, first) => {
+    const before = first ? `${replacedText(first)} ` : "";
+    const state = status.status;
+    const fee = () => feeNode(status.fee_wei, symbol, status.gas_used ? BigInt(status.fee_wei) / BigInt(status.gas_used) : null);
+    if (isReplaced(status) && status.replaced_by) line.textContent = `${before}Waiting for it…`;
+    else if (state === "confirmed") line.replaceChildren(`${before}Confirmed in block ${Number(status.block).toLocaleString("en-US")}; fee `, fee(), ".");
+    else if (state === "failed") line.replaceChildren(`${before}Failed: ${status.reason}. The fee (`, fee(), ") was still paid.");
+    else if (state === "dropped") line.textContent = `${before}Dropped: ${status.reason}`;
+    else if (isReplaced(status)) line.textContent = replacedText(status);
+    else line.textContent = `${before}Pending…`;
+    const tone = state === "confirmed" ? "ok" : state === "pending" || (isReplaced(status) && status.replaced_by) ? "pending" : "bad";
+    line.className = `tx-status status-${tone}`;
+  }, { onError: (error) => { line.textContent = `Could not check the status: ${error.message}. Retrying…`; } });
+  const final = last && !(isReplaced(last) && last.replaced_by) ? last.status : "pending";
+  return [replaced?.status === "cancelled" && final === "confirmed" ? "cancelled" : final, last?.hash || hash];
 }
 
 // What each warning code of a prepared transfer means (RecipientWarning in the app).
@@ -90,9 +92,12 @@ export async function transactionCard(prepared, { onConfirmed } = {}) {
       const link = explorerLink(hash);
       node.append(el("p", { class: "mono" }, "Transaction ", link ? el("a", { href: link, rel: "noopener" }, shortAddress(hash)) : hash));
       status.textContent = "Pending…";
-      const final = await follow(hash, status, symbol);
-      if (final === "confirmed") notify(hash, `Confirmed: ${prepared.summary}`, "ok");
-      else if (final !== "pending") notify(hash, `${prepared.summary}: ${status.textContent}`, "bad");
+      // Keyed by the hash that settled: the feed's notice of the same transfer is not said twice
+      // (a cancel is news of its own, beside the feed's word on the cancelling transaction).
+      const [final, settled] = await follow(hash, status, symbol);
+      if (final === "confirmed") notify(settled, `Confirmed: ${prepared.summary}`, "ok");
+      else if (final === "cancelled") notify(hash, `Cancelled in your wallet: ${prepared.summary}. Nothing was sent.`, "info");
+      else if (final !== "pending") notify(settled, `${prepared.summary}: ${status.textContent}`, "bad");
       if (final === "confirmed" && onConfirmed) onConfirmed(hash);
     } catch (error) {
       status.textContent = error.code === 4001 ? "You declined in your wallet; nothing was sent." : `Not sent: ${error.message}`;

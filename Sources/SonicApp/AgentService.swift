@@ -188,6 +188,10 @@ public struct AgentService: Sendable {
                 return ("Transaction \(short) is pending; I'll keep following it.", [], nil)
             case "dropped":
                 return ("Transaction \(short) was dropped: \(status.reason ?? "the node no longer knows it").", [], nil)
+            case "replaced", "cancelled":
+                let what = status.status == "cancelled" ? "was cancelled in the wallet" : "was replaced in the wallet (sped up)"
+                guard let new = status.replacedBy else { return ("Transaction \(short) \(what): \(status.reason ?? "another took its nonce").", [], nil) }
+                return ("Transaction \(short) \(what): \(Self.short(new)) took its place; ask me about that one to see how it went.", [], nil)
             default:
                 return ("I can't find transaction \(short) on \(context.network.displayName). Check the hash and the network.", [], nil)
             }

@@ -27,8 +27,17 @@ public protocol ChainReads: Sendable {
     func receipts(_ hashes: [Hash32]) async throws(ChainError) -> [Result<Receipt?, ChainError>]
     /// Whether the node knows the transaction (mined or waiting).
     func knows(_ hash: Hash32) async throws(ChainError) -> Bool
-    /// The same for each of `hashes` in one round trip (`eth_getTransactionByHash` in a batch).
-    func knows(_ hashes: [Hash32]) async throws(ChainError) -> [Result<Bool, ChainError>]
+    /// The transaction of each of `hashes` as the node has it (mined or waiting), nil where it
+    /// does not know it, in one round trip (`eth_getTransactionByHash` in a batch).
+    func transactions(_ hashes: [Hash32]) async throws(ChainError) -> [Result<TransactionInfo?, ChainError>]
+    /// The latest block's number and how many transactions each of `senders` has mined (its next
+    /// nonce there, or at a later block), in one round trip.
+    func headAndNonces(of senders: [Address]) async throws(ChainError) -> (block: UInt64, nonces: [Result<UInt64, ChainError>])
+    /// How many transactions `sender` had mined by each of `blocks`, in one round trip (an item
+    /// fails where the node no longer has that block's state).
+    func nonces(of sender: Address, at blocks: [UInt64]) async throws(ChainError) -> [Result<UInt64, ChainError>]
+    /// The transactions of block `number`, nil beyond the head.
+    func blockTransactions(_ number: UInt64) async throws(ChainError) -> [TransactionInfo]?
     /// Why the mined transaction `hash` reverted, replayed at its block ("reverted" when unknown).
     func revertReason(of hash: Hash32, block: UInt64) async -> String
     /// Whether every endpoint failed within the last `seconds` and none has answered since.

@@ -41,8 +41,22 @@ public struct RPCChain: ChainReads, Broadcaster {
         try await client.batch("eth_getTransactionReceipt", hashes.map { [.string($0.description)] }, as: Receipt?.self)
     }
 
-    public func knows(_ hashes: [Hash32]) async throws(ChainError) -> [Result<Bool, ChainError>] {
-        try await client.batch("eth_getTransactionByHash", hashes.map { [.string($0.description)] }, as: TransactionInfo?.self).map { $0.map { $0 != nil } }
+    public func transactions(_ hashes: [Hash32]) async throws(ChainError) -> [Result<TransactionInfo?, ChainError>] {
+        try await client.transactions(hashes)
+    }
+
+    public func headAndNonces(of senders: [Address]) async throws(ChainError) -> (block: UInt64, nonces: [Result<UInt64, ChainError>]) {
+        try await client.headAndNonces(of: senders)
+    }
+
+    public func nonces(of sender: Address, at blocks: [UInt64]) async throws(ChainError) -> [Result<UInt64, ChainError>] {
+        try await client.nonces(of: sender, at: blocks)
+    }
+
+    public func blockTransactions(_ number: UInt64) async throws(ChainError) -> [TransactionInfo]? {
+        try await client.block(.number(number), fullTransactions: true).map { block in
+            block.transactions.compactMap { if case .full(let transaction) = $0 { transaction } else { nil } }
+        }
     }
 
     public func revertReason(of hash: Hash32, block: UInt64) async -> String {

@@ -166,7 +166,7 @@ public struct TransactionService: Sendable {
 /// What GET /api/tx/{hash} answers.
 public struct TransactionStatus: Encodable, Sendable, Equatable {
     public let hash: String
-    /// pending, confirmed, failed, dropped or unknown.
+    /// pending, confirmed, failed, dropped, replaced, cancelled or unknown.
     public let status: String
     public let block: UInt64?
     public let gasUsed: UInt64?
@@ -174,9 +174,12 @@ public struct TransactionStatus: Encodable, Sendable, Equatable {
     public let fee: String?
     public let reason: String?
     public let explorerUrl: String?
+    /// The transaction of the same sender and nonce mined instead (replaced, cancelled), which
+    /// is followed in its turn; absent otherwise, and when the node could not say which.
+    public let replacedBy: String?
 
     enum CodingKeys: String, CodingKey {
-        case hash, status, block, gasUsed = "gas_used", feeWei = "fee_wei", fee, reason, explorerUrl = "explorer_url"
+        case hash, status, block, gasUsed = "gas_used", feeWei = "fee_wei", fee, reason, explorerUrl = "explorer_url", replacedBy = "replaced_by"
     }
 
     public init(_ tracked: TrackedTransaction, network: Network) {
@@ -188,6 +191,7 @@ public struct TransactionStatus: Encodable, Sendable, Equatable {
         fee = tracked.feeWei.map { Units.format($0, decimals: 18) }
         reason = tracked.reason
         explorerUrl = network.explorerLink(transaction: hash)
+        replacedBy = tracked.replacedBy?.description
     }
 
     private init(unknownHash: String) {
@@ -199,6 +203,7 @@ public struct TransactionStatus: Encodable, Sendable, Equatable {
         fee = nil
         reason = nil
         explorerUrl = nil
+        replacedBy = nil
     }
 
     static func unknown(_ hash: String) -> TransactionStatus { TransactionStatus(unknownHash: hash) }

@@ -7,15 +7,18 @@ import SonicStore
 import Synchronization
 
 /// Moves tracked transactions to their final state: polls the receipts of pending ones (in one
-/// batch), records confirmed/failed (with the revert reason) or dropped, forgets what is kept
-/// about the addresses they changed (balances, subscription status), and wakes the requests
-/// waiting on them.
+/// batch), records confirmed/failed (with the revert reason), replaced or cancelled (another
+/// transaction of the sender took its nonce: `TransactionWatcher+Replacement.swift`) or dropped,
+/// forgets what is kept about the addresses they changed (balances, subscription status), and
+/// wakes the requests waiting on them.
 ///
 /// Its cost to the node is bounded however many transactions are tracked: each pass takes the
 /// next `budget` pending ones in (creation time, hash) order after where the last pass ended,
-/// starting over at the end, and asks for their receipts in one batch, and, for those without
-/// one that need it, whether the node knows them in a second batch. With N pending, each is
-/// looked at every ⌈N / budget⌉ passes: none waits forever behind older ones.
+/// starting over at the end, and asks for their receipts in one batch; for those without one,
+/// their senders' mined nonces in a second (with the head), and, for those that need it (sender
+/// not known yet, never known to the node, or old), whether the node knows them in a third.
+/// With N pending, each is looked at every ⌈N / budget⌉ passes: none waits forever behind older
+/// ones. Finding which transaction replaced one costs a few batches, once per replacement.
 public final class TransactionWatcher: Sendable {
     let context: ChainContext
     /// The tracked transactions and their change log, nil without a database.
@@ -33,6 +36,9 @@ public final class TransactionWatcher: Sendable {
     /// Where the last pass ended.
     private let position = Mutex<TrackedTransaction.Position?>(nil)
     private let threads = Mutex<[RepeatingThread]>([])
+    /// For each pending transaction looked at, the last head at which its sender had not mined
+    /// its nonce yet: where the search for its replacement starts (`Replacement.swift`).
+    let unusedAt = Mutex<[Hash32: UInt64]>([:])
 
     public init(context: ChainContext, repository: (any TransactionRepository)?, waiters: ParkingLot, dropAfter: Double = 600,
                 unknownDropAfter: Double = 60, budget: Int = 100, settled: @escaping @Sendable (Address) -> Void) {
@@ -66,11 +72,16 @@ public final class TransactionWatcher: Sendable {
         guard let receipts = try? await context.chain.receipts(pending.map(\.hash)) else { return 0 }
         var changed: [(TrackedTransaction, TrackedTransaction)] = []
         var unmined: [TrackedTransaction] = []
+        var waiting: [TrackedTransaction] = []
         for (tracked, result) in zip(pending, receipts) {
             guard case .success(let found) = result else { continue }
             guard let receipt = found else {
-                // Asked whether the node knows it: every time while it never did, else once it is old.
-                if tracked.unknownClient != nil || now.timeIntervalSince(tracked.createdAt) > dropAfter { unmined.append(tracked) }
+                // Asked whether the node knows it: every time while it never did or its sender is
+                // not known (tracked by hash), else once it is old.
+                if tracked.unknownClient != nil || tracked.sender == nil || tracked.nonce == nil || now.timeIntervalSince(tracked.createdAt) > dropAfter {
+                    unmined.append(tracked)
+                }
+                if tracked.sender != nil, tracked.nonce != nil { waiting.append(tracked) }
                 continue
             }
             var next = Self.final(hash: tracked.hash, receipt: receipt, reason: receipt.succeeded ? nil : await revertReason(receipt))
@@ -81,13 +92,18 @@ public final class TransactionWatcher: Sendable {
             if let to = receipt.to { settled(to) }
             changed.append((tracked, next))
         }
-        if !unmined.isEmpty, let known = try? await context.chain.knows(unmined.map(\.hash)) {
+        let replaced = await replacements(waiting, now: now, store: store)
+        changed += replaced
+        let replacedHashes = Set(replaced.map(\.0.hash))
+        unmined.removeAll { replacedHashes.contains($0.hash) }
+        if !unmined.isEmpty, let known = try? await context.chain.transactions(unmined.map(\.hash)) {
             for (tracked, result) in zip(unmined, known) {
-                guard case .success(let knows) = result else { continue }
-                if let next = await dropped(tracked, knows: knows, now: now, store: store) { changed.append((tracked, next)) }
+                guard case .success(let transaction) = result else { continue }
+                if let next = await dropped(tracked, transaction: transaction, now: now, store: store) { changed.append((tracked, next)) }
             }
         }
         var count = 0
+        unusedAt.withLock { memo in for (tracked, _) in changed { memo[tracked.hash] = nil } }
         for (tracked, settledState) in changed {
             var next = settledState
             next.updatedAt = now
@@ -104,12 +120,13 @@ public final class TransactionWatcher: Sendable {
 
     /// The dropped state of a pending transaction without a receipt, when its time is up; nil
     /// while it may still come. A hash first tracked unknown that the node now knows is
-    /// recorded as known (it is then kept as long as any other).
-    func dropped(_ tracked: TrackedTransaction, knows: Bool, now: Date, store: any TransactionRepository) async -> TrackedTransaction? {
+    /// recorded as known (it is then kept as long as any other), and one tracked by hash alone
+    /// gets its sender and nonce, which the search for a replacement needs.
+    func dropped(_ tracked: TrackedTransaction, transaction: TransactionInfo?, now: Date, store: any TransactionRepository) async -> TrackedTransaction? {
         let age = now.timeIntervalSince(tracked.createdAt)
-        if knows {
-            if tracked.unknownClient != nil {
-                do { try await store.markKnown(tracked.hash) } catch { logger.error("watcher: \(error)") }
+        if let transaction {
+            if tracked.unknownClient != nil || tracked.sender == nil || tracked.nonce == nil {
+                do { try await store.markKnown(tracked.hash, sender: transaction.from, nonce: transaction.nonce.value) } catch { logger.error("watcher: \(error)") }
             }
             return nil
         }

@@ -65,6 +65,29 @@ extension RPCClient {
         try await call("eth_getTransactionByHash", [.string(hash.description)], as: TransactionInfo?.self)
     }
 
+    /// `eth_getTransactionByHash` of each of `hashes` in one round trip (a batch); nil where the
+    /// node does not know it.
+    public func transactions(_ hashes: [Hash32]) async throws(ChainError) -> [Result<TransactionInfo?, ChainError>] {
+        try await batch("eth_getTransactionByHash", hashes.map { [.string($0.description)] }, as: TransactionInfo?.self)
+    }
+
+    /// The latest block's number and how many transactions each of `senders` has mined (its
+    /// next nonce at `latest`), in one round trip: a batch of `eth_blockNumber` first, then
+    /// `eth_getTransactionCount` at `latest`, so each count is of that block or a later one.
+    public func headAndNonces(of senders: [Address]) async throws(ChainError) -> (block: UInt64, nonces: [Result<UInt64, ChainError>]) {
+        let calls = [(method: "eth_blockNumber", params: [JSONValue]())]
+            + senders.map { (method: "eth_getTransactionCount", params: [JSONValue.string($0.lowercased), BlockTag.latest.json]) }
+        let answers = try await batch(calls, as: Quantity.self)
+        return (try answers[0].get().value, answers.dropFirst().map { $0.map(\.value) })
+    }
+
+    /// How many transactions `address` had mined by each of `blocks` (`eth_getTransactionCount`
+    /// at those blocks), in one round trip; a node without the state of an old block fails that item.
+    public func nonces(of address: Address, at blocks: [UInt64]) async throws(ChainError) -> [Result<UInt64, ChainError>] {
+        try await batch("eth_getTransactionCount", blocks.map { [.string(address.lowercased), BlockTag.number($0).json] }, as: Quantity.self)
+            .map { $0.map(\.value) }
+    }
+
     /// `eth_getTransactionReceipt`; nil while pending or unknown.
     public func receipt(_ hash: Hash32) async throws(ChainError) -> Receipt? {
         try await call("eth_getTransactionReceipt", [.string(hash.description)], as: Receipt?.self)

@@ -262,6 +262,11 @@ enum Migrations {
             // ("Unstaked 50 S from validator 3, withdrawal request 2"); empty for everything else.
             try db.execute(sql: "ALTER TABLE activity ADD COLUMN validator INTEGER; ALTER TABLE activity ADD COLUMN request_id INTEGER")
         }
+        migrator.registerMigration("v16-replaced-transactions") { db in
+            // A tracked transaction whose nonce another of its sender's took (a wallet's speed-up
+            // or cancel) is `replaced` or `cancelled`, naming that one (which is tracked too).
+            try db.execute(sql: "ALTER TABLE tracked_transaction ADD COLUMN replaced_by TEXT")
+        }
         return migrator
     }
 }

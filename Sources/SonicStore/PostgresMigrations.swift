@@ -175,6 +175,9 @@ public enum PostgresMigrations {
             """),
         ("v14-alert-start", "ALTER TABLE alert ADD COLUMN starts_after bigint NOT NULL DEFAULT 0"),
         ("v15-activity-staking", "ALTER TABLE activity ADD COLUMN validator bigint; ALTER TABLE activity ADD COLUMN request_id bigint"),
+        ("v16-replaced-transactions", """
+            ALTER TABLE tracked_transaction ADD COLUMN replaced_by text;
+            """),
     ]
 
     /// The advisory lock key under which migrations are applied (any fixed number of ours).

@@ -38,15 +38,12 @@ extension PostgresStore: TransactionRepository {
          transaction.createdAt.timeIntervalSince1970, transaction.updatedAt.timeIntervalSince1970, transaction.unknownClient]
     }
 
-    public func markKnown(_ hash: Hash32) async throws(StoreError) {
-        try await execute("UPDATE tracked_transaction SET unknown_client = NULL WHERE hash = ?", [hash])
+    public func markKnown(_ hash: Hash32, sender: Address, nonce: UInt64) async throws(StoreError) {
+        try await execute(Store.markKnownSQL, [sender, Int64(clamping: nonce), hash])
     }
 
     public func update(_ transaction: TrackedTransaction) async throws(StoreError) {
-        try await execute("""
-            UPDATE tracked_transaction SET state = ?, block = ?, gas_used = ?, fee_wei = ?, reason = ?, updated_at = ? WHERE hash = ?
-            """, [transaction.state, transaction.block.map { Int64($0) }, transaction.gasUsed.map { Int64($0) },
-                  transaction.feeWei, transaction.reason, transaction.updatedAt.timeIntervalSince1970, transaction.hash])
+        try await execute(Store.updateSQL, Store.updateValues(transaction))
     }
 
     public func trackedTransaction(_ hash: Hash32) async throws(StoreError) -> TrackedTransaction? {

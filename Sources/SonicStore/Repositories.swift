@@ -24,8 +24,9 @@ public protocol TransactionRepository: Repository {
     /// Starts tracking a hash the node does not know for `transaction.unknownClient`, unless that
     /// client has `limit` such pending already (false then, nothing written).
     func trackUnknown(_ transaction: TrackedTransaction, limit: Int) async throws(StoreError) -> Bool
-    /// Records that the node knows a hash tracked while it did not.
-    func markKnown(_ hash: Hash32) async throws(StoreError)
+    /// Records that the node knows a tracked hash (one tracked while it did not is kept as long as
+    /// any other then), with its sender and nonce where they were not known.
+    func markKnown(_ hash: Hash32, sender: Address, nonce: UInt64) async throws(StoreError)
     /// Records a new state (with its details) for a tracked transaction.
     func update(_ transaction: TrackedTransaction) async throws(StoreError)
     /// The tracked transaction `hash`, nil when it is not tracked.

@@ -18,7 +18,7 @@ public struct Trimmed: Sendable, Equatable {
 
 extension Store {
     /// Removes conversations last written before `conversations`, cached reads stored before
-    /// `cache`, and tracked transactions settled (confirmed, failed, dropped) before `tracked`,
+    /// `cache`, and tracked transactions settled (any state but pending) before `tracked`,
     /// with alert events made before then whose webhook is not pending: what only grows
     /// otherwise. Pending transactions are the watcher's to settle or drop.
     @discardableResult

@@ -13,6 +13,11 @@ public struct TrackedTransaction: Sendable, Equatable {
         case failed
         /// Gone from the node and never mined within the allowed time.
         case dropped
+        /// Its sender's nonce was taken by another transaction of the sender that was mined (a
+        /// wallet's speed-up): `replacedBy` names it, and is tracked in its turn.
+        case replaced
+        /// The same, by a transaction that sends nothing to the sender itself (a wallet's cancel).
+        case cancelled
     }
 
     public var hash: Hash32
@@ -29,9 +34,13 @@ public struct TrackedTransaction: Sendable, Equatable {
     /// once the node knows it, and for what was broadcast through us. Such a hash is kept only
     /// briefly, and each client may have only a few.
     public var unknownClient: String?
+    /// The transaction of the same sender and nonce that was mined instead (`replaced`,
+    /// `cancelled`); nil otherwise, and when the node could not say which it was.
+    public var replacedBy: Hash32?
 
     public init(hash: Hash32, sender: Address?, nonce: UInt64?, state: State = .pending, block: UInt64? = nil, gasUsed: UInt64? = nil,
-                feeWei: UInt256? = nil, reason: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date(), unknownClient: String? = nil) {
+                feeWei: UInt256? = nil, reason: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date(), unknownClient: String? = nil,
+                replacedBy: Hash32? = nil) {
         self.hash = hash
         self.sender = sender
         self.nonce = nonce
@@ -43,6 +52,7 @@ public struct TrackedTransaction: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.unknownClient = unknownClient
+        self.replacedBy = replacedBy
     }
 
     public var isFinal: Bool { state != .pending }
@@ -57,7 +67,7 @@ public struct TrackedTransaction: Sendable, Equatable {
 
     /// The columns of `tracked_transaction` a record reads, in that order: select these, not `*`.
     enum Columns: Int, TableColumns {
-        case hash, sender, nonce, state, block, gasUsed, feeWei, reason, createdAt, updatedAt, unknownClient
+        case hash, sender, nonce, state, block, gasUsed, feeWei, reason, createdAt, updatedAt, unknownClient, replacedBy
         static let table = "tracked_transaction"
     }
 
@@ -76,6 +86,7 @@ public struct TrackedTransaction: Sendable, Equatable {
         createdAt = Date(timeIntervalSince1970: try row.value(Columns.createdAt))
         updatedAt = Date(timeIntervalSince1970: try row.value(Columns.updatedAt))
         unknownClient = try row.optional(Columns.unknownClient)
+        replacedBy = try row.optional(Columns.replacedBy)
     }
 
     /// Every row `sql` selects (`SELECT \(columns) …`), decoded as the cursor steps, without
@@ -111,10 +122,15 @@ extension Store {
         }
     }
 
-    /// Records that the node knows a hash a client asked us to track (it is kept as long as any other now).
-    public func markKnown(_ hash: Hash32) throws(StoreError) {
-        try write { db in try db.execute(sql: "UPDATE tracked_transaction SET unknown_client = NULL WHERE hash = ?", arguments: [hash]) }
+    /// Records that the node knows a tracked hash (one a client asked us to track is kept as long
+    /// as any other now), and its sender and nonce where they were not known (tracked by hash).
+    public func markKnown(_ hash: Hash32, sender: Address, nonce: UInt64) throws(StoreError) {
+        try write { db in try db.execute(sql: Self.markKnownSQL, arguments: [sender, Int64(clamping: nonce), hash]) }
     }
+
+    static let markKnownSQL = """
+        UPDATE tracked_transaction SET unknown_client = NULL, sender = COALESCE(sender, ?), nonce = COALESCE(nonce, ?) WHERE hash = ?
+        """
 
     private func isTracked(_ hash: Hash32) throws(StoreError) -> Bool {
         try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM tracked_transaction WHERE hash = ?", arguments: [hash]) ?? false }
@@ -130,12 +146,16 @@ extension Store {
 
     /// Records a new state (with its details) for a tracked transaction.
     public func update(_ transaction: TrackedTransaction) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: """
-                UPDATE tracked_transaction SET state = ?, block = ?, gas_used = ?, fee_wei = ?, reason = ?, updated_at = ? WHERE hash = ?
-                """, arguments: [transaction.state, transaction.block.map { Int64($0) }, transaction.gasUsed.map { Int64($0) },
-                                 transaction.feeWei, transaction.reason, transaction.updatedAt.timeIntervalSince1970, transaction.hash])
-        }
+        try write { db in try db.execute(sql: Self.updateSQL, arguments: StatementArguments(Self.updateValues(transaction))) }
+    }
+
+    static let updateSQL = """
+        UPDATE tracked_transaction SET state = ?, block = ?, gas_used = ?, fee_wei = ?, reason = ?, updated_at = ?, replaced_by = ? WHERE hash = ?
+        """
+
+    static func updateValues(_ transaction: TrackedTransaction) -> [(any DatabaseValueConvertible)?] {
+        [transaction.state, transaction.block.map { Int64($0) }, transaction.gasUsed.map { Int64($0) }, transaction.feeWei, transaction.reason,
+         transaction.updatedAt.timeIntervalSince1970, transaction.replacedBy, transaction.hash]
     }
 
     /// The tracked transaction `hash`, nil when it is not tracked.

@@ -39,6 +39,16 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         /// Mined transactions' receipts, and the hashes the node knows besides.
         public var receipts: [Hash32: Receipt] = [:]
         public var known: Set<Hash32> = []
+        /// Waiting transactions the node knows in full (sender, nonce); a hash only in `known` or
+        /// `receipts` is answered as sent by `FakeChain.stranger` with nonce 0.
+        public var pool: [Hash32: TransactionInfo] = [:]
+        /// The transactions of mined blocks, by block number: what a sender's mined nonce at a
+        /// block counts, and what a block read answers.
+        public var blocks: [UInt64: [TransactionInfo]] = [:]
+        /// The node has no state before this block: reading a nonce there fails, as on a pruned node.
+        public var stateFrom: UInt64 = 0
+        /// An endpoint behind the others answers `eth_blockNumber` alone (batches see `block`).
+        public var staleHead: UInt64?
         public var reads = 0
         /// Each batch asked for: its method and how many calls it held.
         public var batches: [(method: String, count: Int)] = []
@@ -81,7 +91,7 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         withState { $0.chainIDGate }?.wait()
         return try read { _ in 31337 }
     }
-    public func blockNumber() throws(ChainError) -> UInt64 { try read { $0.block } }
+    public func blockNumber() throws(ChainError) -> UInt64 { try read { $0.staleHead ?? $0.block } }
     public func balance(of address: Address, at block: BlockTag) throws(ChainError) -> UInt256 { try read { $0.balances[address] ?? .zero } }
     public func gasPrice() throws(ChainError) -> UInt256 { try read { $0.fees.baseFee } }
     public func suggestFees() throws(ChainError) -> FeeSuggestion { try read { $0.fees } }
@@ -104,11 +114,62 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         }
     }
     public func knows(_ hash: Hash32) throws(ChainError) -> Bool { try read { $0.receipts[hash] != nil || $0.known.contains(hash) } }
-    public func knows(_ hashes: [Hash32]) throws(ChainError) -> [Result<Bool, ChainError>] {
+    public func transactions(_ hashes: [Hash32]) throws(ChainError) -> [Result<TransactionInfo?, ChainError>] {
         try read { state in
             state.batches.append(("eth_getTransactionByHash", hashes.count))
-            return hashes.map { .success(state.receipts[$0] != nil || state.known.contains($0)) }
+            return hashes.map { hash in
+                if let waiting = state.pool[hash] { return .success(waiting) }
+                if let mined = state.blocks.values.lazy.flatMap({ $0 }).first(where: { $0.hash == hash }) { return .success(mined) }
+                guard state.receipts[hash] != nil || state.known.contains(hash) else { return .success(nil) }
+                return .success(Self.transaction(hash, from: Self.stranger, to: Self.stranger, nonce: 0))
+            }
         }
+    }
+
+    public func headAndNonces(of senders: [Address]) throws(ChainError) -> (block: UInt64, nonces: [Result<UInt64, ChainError>]) {
+        try read { state in
+            state.batches.append(("eth_blockNumber+eth_getTransactionCount", senders.count + 1))
+            return (state.block, senders.map { .success(Self.mined(by: $0, through: state.block, state)) })
+        }
+    }
+
+    public func nonces(of sender: Address, at blocks: [UInt64]) throws(ChainError) -> [Result<UInt64, ChainError>] {
+        try read { state in
+            state.batches.append(("eth_getTransactionCount", blocks.count))
+            return blocks.map { block in
+                guard block >= state.stateFrom, block <= state.block else {
+                    return .failure(.rpc(endpoint: "fake", method: "eth_getTransactionCount", code: -32000, message: "missing trie node", data: nil))
+                }
+                return .success(Self.mined(by: sender, through: block, state))
+            }
+        }
+    }
+
+    public func blockTransactions(_ number: UInt64) throws(ChainError) -> [TransactionInfo]? {
+        try read { state in
+            state.batches.append(("eth_getBlockByNumber", 1))
+            return number <= state.block ? state.blocks[number] ?? [] : nil
+        }
+    }
+
+    /// How many transactions `sender` had mined by `block`: one more than its highest nonce there.
+    static func mined(by sender: Address, through block: UInt64, _ state: State) -> UInt64 {
+        state.blocks.filter { $0.key <= block }.values.flatMap { $0 }.filter { $0.from == sender }.map { $0.nonce.value + 1 }.max() ?? 0
+    }
+
+    /// The sender of the transactions the fake knows only by hash.
+    public static let stranger = try! Address("0x000000000000000000000000000000000000f00d")
+
+    /// A transaction as a node answers it: `from` sends `value` wei to `to` with `nonce`, mined in
+    /// `block` when given.
+    public static func transaction(_ hash: Hash32, from: Address, to: Address, nonce: UInt64, value: UInt64 = 1, block: UInt64? = nil) -> TransactionInfo {
+        let mined = block.map { "\"blockHash\":\"0x\(String(repeating: "22", count: 32))\",\"blockNumber\":\"\(Hex.quantity($0))\",\"transactionIndex\":\"0x0\"" }
+            ?? "\"blockHash\":null,\"blockNumber\":null,\"transactionIndex\":null"
+        let json = """
+            {"hash":"\(hash)","nonce":"\(Hex.quantity(nonce))",\(mined),"from":"\(from.lowercased)","to":"\(to.lowercased)",
+             "value":"\(Hex.quantity(value))","gas":"0x5208","gasPrice":"0x3b9aca00","input":"0x","type":"0x0"}
+            """
+        return try! JSONDecoder().decode(TransactionInfo.self, from: Data(json.utf8))
     }
     public func revertReason(of hash: Hash32, block: UInt64) -> String { "subscription: paused" }
 

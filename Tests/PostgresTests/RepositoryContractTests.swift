@@ -163,9 +163,26 @@ struct RepositoryContractTests {
             #expect(try await !store.trackUnknown(unknown(3, client: "10.0.0.1"), limit: 2), "the third is refused")
             #expect(try await store.trackUnknown(unknown(1, client: "10.0.0.1"), limit: 2), "one already tracked is fine")
             #expect(try await store.trackUnknown(unknown(4, client: "10.0.0.2"), limit: 2), "another client's own count")
-            try await store.markKnown(.keccak([1]))
+            try await store.markKnown(.keccak([1]), sender: Self.token, nonce: 4)
             #expect(try await store.trackUnknown(unknown(3, client: "10.0.0.1"), limit: 2), "a hash the node knows no longer counts")
-            #expect(try await store.trackedTransaction(.keccak([1]))?.unknownClient == nil)
+            let known = try await store.trackedTransaction(.keccak([1]))
+            #expect(known?.unknownClient == nil && known?.sender == Self.token && known?.nonce == 4, "its sender and nonce learned")
+        }
+    }
+
+    @Test(arguments: Engine.allCases) func aReplacedTransactionNamesItsReplacementAndKeepsItsSender(_ engine: Engine) async throws {
+        try await Self.with(engine) { store in
+            try await store.track(TrackedTransaction(hash: .keccak([7]), sender: Self.token, nonce: 3))
+            try await store.markKnown(.keccak([7]), sender: Self.router, nonce: 9)
+            var replaced = try #require(try await store.trackedTransaction(.keccak([7])))
+            #expect(replaced.sender == Self.token && replaced.nonce == 3, "a known sender and nonce are kept")
+            replaced.state = .cancelled
+            replaced.replacedBy = .keccak([8])
+            try await store.update(replaced)
+            let read = try #require(try await store.trackedTransaction(.keccak([7])))
+            #expect(read.state == .cancelled && read.replacedBy == .keccak([8]) && read.isFinal)
+            let (_, changes) = try await store.trackedChanges(after: 0)
+            #expect(changes.map(\.replacedBy) == [.keccak([8])], "the change log carries it to the waiters")
         }
     }
 

@@ -169,4 +169,22 @@ struct ChainIntegrationTests {
         #expect(hash == receipt.transactionHash)
         #expect(try await client.block(.number(receipt.blockNumber.value + 1000)) == nil)
     }
+
+    /// What the watcher reads to tell a replaced transaction: a sender's mined count with the head,
+    /// its count at given blocks, and transactions by hash, each in one batch.
+    @Test func noncesAtTheHeadAndAtBlocksAndTransactionsInBatches() async throws {
+        let key = TestChain.keys[1]
+        let receipt = try await TestChain.sender(1).sendAndWait(CallRequest(to: PrivateKey.generate().address, value: UInt256(1)))
+        let block = receipt.blockNumber.value
+        let found = try await client.transactions([receipt.transactionHash, .keccak([0x5e, 0xed])])
+        let nonce = try #require(try found[0].get()).nonce.value
+        #expect(try found[1].get() == nil)
+        // A block per transaction on the devnet: the count goes from the nonce to one past it there.
+        let counts = try await client.nonces(of: key.address, at: [block - 1, block])
+        #expect(try counts.map { try $0.get() } == [nonce, nonce + 1])
+        let stranger = PrivateKey.generate().address
+        let (head, mined) = try await client.headAndNonces(of: [key.address, stranger])
+        #expect(head >= block)
+        #expect(try mined[0].get() >= nonce + 1 && mined[1].get() == 0)
+    }
 }

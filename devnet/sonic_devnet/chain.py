@@ -33,6 +33,9 @@ HD_PATH = "m/44'/60'/0'/0"  # the usual wallet path; accounts are HD_PATH/0 … 
 DEFAULT_CHAIN_ID = 31337
 DEFAULT_BALANCE = to_wei(10_000, "ether")
 DEFAULT_ACCOUNTS = 10
+# How much more a transaction must offer to replace a pending one of the same sender and nonce
+# (geth's txpool.pricebump).
+REPLACEMENT_BUMP_PERCENT = 10
 
 
 class ChainError(Exception):
@@ -378,12 +381,21 @@ class DevChain:
             unsigned = self._unsigned(filled, state, gas)
             return self._apply(unsigned.as_signed_transaction(key, chain_id=self.chain_id))
 
+    def set_auto_mine(self, on: bool) -> None:
+        """Mine each transaction as it arrives (on, the default without `--block-time`), or hold
+        what arrives in the pending block until `mine` (evm_mine, or the interval miner)."""
+        with self.lock:
+            self.auto_mine = on
+
     def _apply(self, tx) -> bytes:
         # Answer as geth does, so clients can tell a duplicate from a conflict.
         if self.find_transaction(tx.hash) is not None:
             raise ChainError("already known")
         expected = self.chain.get_vm().state.get_nonce(tx.sender)
         if tx.nonce < expected:
+            held = self._held(tx.sender, tx.nonce)
+            if held is not None:
+                return self._replace_pending(held, tx)
             raise ChainError(f"nonce too low: next nonce {expected}, tx nonce {tx.nonce}")
         if tx.nonce > expected:
             raise ChainError(f"nonce too high: next nonce {expected}, tx nonce {tx.nonce} (this devnet keeps no queue)")
@@ -396,11 +408,56 @@ class DevChain:
             self.mine(1)
         return tx.hash
 
+    # The pending pool ----------------------------------------------------------------------
+    # Transactions not mined yet are the pending block's (held there while auto-mining is off or
+    # between the interval miner's blocks). One with the sender and nonce of a held one replaces
+    # it, as geth's pool does: only when it offers at least REPLACEMENT_BUMP_PERCENT more on both
+    # the fee cap and the priority fee (the gas price for legacy transactions).
+
+    def _held(self, sender: bytes, nonce: int):
+        """The pending block's transaction of `sender` with `nonce`, or None."""
+        for held in self.chain.get_block().transactions:
+            if held.sender == sender and held.nonce == nonce:
+                return held
+        return None
+
+    def _replace_pending(self, held, tx) -> bytes:
+        """Puts `tx` in place of `held` in the pending block: the block is built again from the
+        head with the same transactions in the same order. A later transaction of the pending
+        block that no longer applies (the replacement spent what it needed) leaves it."""
+        old_fee, old_tip = _fee_caps(held)
+        new_fee, new_tip = _fee_caps(tx)
+        bump = 100 + REPLACEMENT_BUMP_PERCENT
+        if new_fee * 100 < old_fee * bump or new_tip * 100 < old_tip * bump:
+            raise ChainError("replacement transaction underpriced")
+        previous = self.chain.header
+        kept = list(self.chain.get_block().transactions)
+        head = self.chain.get_canonical_head()
+        self.chain.header = self.chain.create_header_from_parent(head).copy(timestamp=previous.timestamp)
+        try:
+            self.chain.apply_transaction(tx)
+        except Exception as error:  # the replacement itself does not apply: the pool stays as it was
+            self.chain.header = previous
+            raise ChainError(_validation_message(error)) from error
+        # Applied again in their order, the replacement's nonce already taken: build the block anew.
+        self.chain.header = self.chain.create_header_from_parent(head).copy(timestamp=previous.timestamp)
+        for pending in kept:
+            try:
+                self.chain.apply_transaction(tx if pending.hash == held.hash else pending)
+            except Exception:  # no longer valid after the replacement: dropped from the pool
+                continue
+        return tx.hash
+
 
 def _replace(request: CallRequest, **changes) -> CallRequest:
     from dataclasses import replace
 
     return replace(request, **changes)
+
+
+def _fee_caps(tx) -> tuple[int, int]:
+    """(fee cap, priority fee) per gas of a transaction; py-evm answers a legacy one's gas price for both."""
+    return tx.max_fee_per_gas, tx.max_priority_fee_per_gas
 
 
 def _validation_message(error: Exception) -> str:

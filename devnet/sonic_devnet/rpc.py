@@ -348,8 +348,19 @@ class Methods:
 
     # Development controls
     def evm_mine(self, params):
+        """Mines one block holding every pending transaction (none: an empty block)."""
         self.chain.mine(1)
         return "0x0"
+
+    def evm_setAutomine(self, params):
+        """`true` mines each transaction as it arrives (the default without `--block-time`);
+        `false` holds them pending, where one of the same sender and nonce may replace another,
+        until `evm_mine` (or the next interval block)."""
+        on = param(params, 0, "enabled")
+        if not isinstance(on, bool):
+            raise RPCError(INVALID_PARAMS, f"enabled: expected true or false, got {on!r}")
+        self.chain.set_auto_mine(on)
+        return True
 
     def evm_increaseTime(self, params):
         seconds = param(params, 0, "seconds")
