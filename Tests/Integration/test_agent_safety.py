@@ -157,7 +157,7 @@ def test_answers_what_was_asked(stack, session):
     assert re.fullmatch(rf"{ALICE.address} holds [\d,.…]+ SUSD at block \d+\.", token["reply"]), token["reply"]
     assert "SUSD" in chat.say("do I have any SUSD?")["reply"]
     every = chat.say("what's my balance?")["reply"]
-    assert " S and " in every and "SUSD" in every  # every token held
+    assert re.search(r" S \(about \$[\d,]+\.\d\d\) and ", every) and "SUSD" in every  # every token held, S in dollars too
     today = chat.say("what did I do today?")
     assert today["intent"] == "transaction_history" and "today (UTC)" in today["reply"]
     received = chat.say("did I receive anything yesterday?")
