@@ -16,7 +16,8 @@ extension EntityExtractor {
             if let range = lower.range(of: cue) {
                 name = Self.clean(String(text[range.upperBound...]), stopAt: [" with description", " and description", " with the description",
                                                                               " described as", " description", ", description", " and a description"])
-                name = name.map(Self.withoutSettings)
+                // "name is Red Foxes", "named as Owls": the copula is not part of it.
+                name = name.map(Self.withoutCopula).map(Self.withoutSettings)
                 break
             }
         }
@@ -64,6 +65,14 @@ extension EntityExtractor {
         return value
     }
 
+    /// `name` without the verb that joins it to its cue ("is Red Foxes", "will be Moon Cats", "as Owls").
+    static func withoutCopula(_ name: String) -> String {
+        for copula in ["is ", "will be ", "should be ", "shall be ", "would be ", "be ", "as ", "= "] where name.lowercased().hasPrefix(copula) {
+            return clean(String(name.dropFirst(copula.count)), stopAt: [])
+        }
+        return name
+    }
+
     static let settingWords: Set<String> = [
         "symbol", "ticker", "supply", "royalty", "royalties", "price", "limit", "edition", "editions", "size", "max", "maximum", "total",
         "fee", "fees", "decimals", "chain", "network", "items", "pieces", "uri", "url", "metadata", "base",
@@ -79,7 +88,7 @@ extension EntityExtractor {
             let key = word.lowercased().split(whereSeparator: { "=:".contains($0) }).first.map(String.init) ?? ""
             return key.trimmingCharacters(in: CharacterSet(charactersIn: "()[],.;-–"))
         }
-        let joins: Set<String> = ["with", "and", "a", "an", "the", "its", "of", "&", "+"]
+        let joins: Set<String> = ["with", "w/", "w", "and", "a", "an", "the", "its", "of", "&", "+"]
         // "Glass Owls / GOWL", "Glass Owls | GOWL": a separator ends the name.
         if let separator = words.indices.dropFirst().first(where: { ["/", "|", "-", "–", "—"].contains(words[$0]) }) {
             return withoutSettings(words[..<separator].joined(separator: " "))

@@ -74,7 +74,11 @@ struct EntityExtractor {
         guard index < message.tokens.count, case .word(let word) = message.tokens[index].kind else { return nil }
         let cleaned = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:"))
         if let known = Lexicon.tokens[cleaned] { return known }
-        if cleaned == "wrapped", index + 1 < message.tokens.count, case .word(let next) = message.tokens[index + 1].kind, next.hasPrefix("sonic") { return "WS" }
+        // "wrapped sonic", "wrapped S", "wrapped eth": the wrapped form of the token named.
+        if cleaned == "wrapped", index + 1 < message.tokens.count, case .word(let next) = message.tokens[index + 1].kind {
+            if next.hasPrefix("sonic") { return "WS" }
+            if let base = Lexicon.tokens[next.trimmingCharacters(in: CharacterSet(charactersIn: ".,!?;:"))], !base.hasPrefix("W") { return "W" + base }
+        }
         guard afterAmount, !Lexicon.notTokens.contains(cleaned) else { return nil }
         let raw = message.tokens[index].raw.trimmingCharacters(in: CharacterSet(charactersIn: ",!?;:"))
         let letters = raw.replacingOccurrences(of: "$", with: "").replacingOccurrences(of: ".", with: "")

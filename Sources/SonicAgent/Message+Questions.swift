@@ -75,9 +75,26 @@ extension Message {
         } && (has(Lexicon.sendVerbs) || has(["get", "bring", "take", "port", "migrate", "carry"]))
     }
 
-    /// "who is allowed to spend my scUSD?", "which contracts can spend my USDC?".
+    /// "who is allowed to spend my scUSD?", "which contracts can spend my USDC?", "which apps
+    /// can touch my wS?": who or what may use the person's tokens, by any verb of using them.
     var asksWhoMaySpend: Bool {
-        ["can spend my", "allowed to spend", "able to spend", "permission to spend", "permissions to spend", "access to my"].contains { phrase($0) }
+        if ["allowed to spend", "able to spend", "permission to spend", "permissions to spend", "access to my"].contains(where: phrase) { return true }
+        let using: Set<String> = ["spend", "touch", "use", "move", "access", "pull", "take", "transfer", "drain"]
+        return words.indices.contains { index in
+            index + 2 < words.count && ["can", "may", "could"].contains(words[index]) && using.contains(words[index + 1]) && words[index + 2] == "my"
+        } && (["who", "which", "what"].contains(words.first ?? "") || phrase("can spend my"))
+    }
+
+    /// "what is an allowance?", "what's a validator?", "what are NFTs?": what a thing is, asked
+    /// with an article or in the plural, nothing of the person's own ("what are my approvals?",
+    /// "what is the status of …" ask about theirs).
+    var asksWhatSomethingIs: Bool {
+        let rest: ArraySlice<String>
+        if words.starts(with: ["what", "is"]) || words.starts(with: ["what", "are"]) { rest = words.dropFirst(2) }
+        else if words.first == "what" || words.first == "whats" { rest = words.dropFirst() } else { return false }
+        guard numbers.isEmpty, addresses.isEmpty, hashes.isEmpty, !has(["my", "i", "me", "mine", "our", "we", "i've", "i'm", "current", "currently", "now"]) else { return false }
+        if ["a", "an"].contains(rest.first ?? "") { return true }
+        return words.starts(with: ["what", "are"]) && !["the", "you", "u", "your", "these", "those"].contains(rest.first ?? "")
     }
 
     /// A question about how or why, which may mention a balance or a token without asking for
@@ -103,7 +120,9 @@ extension Message {
         if words.starts(with: ["is", "there", "a"]) || words.starts(with: ["is", "there", "an"]) || words.starts(with: ["where", "does"]) {
             return !seesBalance
         }
-        if [["how", "do"], ["how", "can"], ["how", "to"], ["how", "does"], ["how", "would"], ["how", "should"]].contains(where: { words.starts(with: $0) }) {
+        // "how do I…", "how to…", and without the auxiliary ("how import USDC.e in my wallet",
+        // "how i can add wS?"): how to do something.
+        if words.first == "how", words.count > 1, !["about", "is", "are", "'s"].contains(words[1]) {
             return !seesBalance
         }
         if words.starts(with: ["is", "it"]) { return !seesBalance }

@@ -31,6 +31,12 @@ extension Message {
         // "can you stake for me?" asks what the agent can do: nothing is said of what to do.
         if ability && rest.dropFirst().allSatisfy(Lexicon.emptyObjectWords.contains) { return nil }
         if verbs.contains(first) { return first }
+        // "do stake of 75 S", "make a swap of 10 S", "perform the unstake": a light verb before
+        // the action's noun.
+        if ["do", "make", "perform", "place"].contains(first) {
+            let noun = rest.dropFirst().drop { ["a", "an", "the", "one", "my"].contains($0) }.first
+            if let noun, verbs.contains(noun), noun != first { return noun }
+        }
         // "staking 45 S", "unstaking 15 S": a gerund is a command when it says how much.
         if let base = Lexicon.gerunds[first], verbs.contains(base), rest.startIndex > words.startIndex || amountFollows(first) { return base }
         return nil

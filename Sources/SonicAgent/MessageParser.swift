@@ -70,13 +70,38 @@ public struct MessageParser: Sendable {
     /// address with a number taken for a transfer, an address alone for its history, anything
     /// else for a general question). A language model, when configured, gets the others.
     public func understand(_ text: String) -> (parsed: ParsedMessage, confident: Bool) {
-        let message = Message(focus(text))
+        let focused = Message(focus(text))
+        let message = firstOfSeveral(focused) ?? focused
         let cued = cue(message)
         let intent = cued ?? fallback(message)
         return (ParsedMessage(intent: intent, entities: EntityExtractor(message: message).entities(for: intent)), cued != nil)
     }
 
     func classify(_ m: Message) -> Intent { cue(m) ?? fallback(m) }
+
+    /// Verbs that open a request of their own in a message that asks for several things.
+    static let clauseVerbs: Set<String> = Lexicon.sendVerbs.union(Lexicon.swapWords).union(Lexicon.wrapWords).union([
+        "stake", "unstake", "delegate", "undelegate", "restake", "compound", "claim", "harvest", "withdraw", "lend", "borrow", "repay",
+        "check", "show", "list", "display", "tell", "mint", "create", "revoke", "approve",
+    ])
+
+    /// The first of several requests in one message, each opening with its verb ("check my USDC
+    /// and show my last 3 txs", "wrap 10 S and then swap it to USDC", "stake 100 S with
+    /// validator 3 and claim my rewards"): the agent does one thing a reply, the first asked.
+    /// nil for one request, and for several transfers ("send 1 S to A and then 2 S to B"),
+    /// which the planner says back together.
+    func firstOfSeveral(_ m: Message) -> Message? {
+        for separator in [" and then ", ", then ", "; then ", " then ", " and also ", ", and ", "; ", " and ", " & "] {
+            guard let range = m.text.range(of: separator, options: .caseInsensitive) else { continue }
+            let first = Message(String(m.text[..<range.lowerBound]))
+            let second = Message(String(m.text[range.upperBound...]))
+            guard first.requestVerb(among: Self.clauseVerbs) != nil, second.requestVerb(among: Self.clauseVerbs) != nil,
+                  let firstIntent = cue(first), let secondIntent = cue(second), firstIntent != .generalQuery, secondIntent != .generalQuery,
+                  !(firstIntent == .sendTransaction && secondIntent == .sendTransaction) else { continue }
+            return first
+        }
+        return nil
+    }
 
     func fallback(_ m: Message) -> Intent {
         if !m.addresses.isEmpty && !m.numbers.isEmpty { return .sendTransaction }
@@ -105,6 +130,8 @@ public struct MessageParser: Sendable {
         if m.has(Lexicon.gasWords) || m.phrase("base fee") || m.asksWhatActionCosts { return .gasPrice }
         // "bridge my USDC to arbitrum", "move my USDC from base to sonic": not something we do.
         if m.asksToBridge { return .generalQuery }
+        // "what is an allowance?", "what are NFTs?": what a thing is (DeFi's things below).
+        if m.asksWhatSomethingIs && !m.has(Lexicon.defiWords) && !m.has(Lexicon.gasWords) { return .generalQuery }
         // Allowances: "what have I approved?", "who can spend my USDC?", "revoke…". "Approve" may
         // be a transfer's, or a bare "yes, approve".
         let approves = m.has(["approve", "approved", "approving"]) && !m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))
@@ -128,7 +155,7 @@ public struct MessageParser: Sendable {
         }
         // "does swapping lower my S balance?", "is now a good time to sell my S?": how trading
         // works or whether to, with no trade asked for ("how do I swap S for USDC?" is about one).
-        let howTo = [["how", "do"], ["how", "can"], ["how", "to"], ["how", "would"], ["how", "should"]].contains { m.words.starts(with: $0) }
+        let howTo = m.words.first == "how" && m.words.count > 1 && !["about", "is", "are", "does", "often", "long", "soon", "fast", "quickly", "frequently", "come"].contains(m.words[1])
         let explains = m.asksForExplanation && m.numbers.isEmpty && !howTo
         if !explains {
             if m.hasArrow && m.tokenMentions.count >= 2 || m.has(Lexicon.wrapWords) { return .swap }
@@ -137,7 +164,7 @@ public struct MessageParser: Sendable {
         }
         if m.has(Lexicon.subscriptionWords) || (m.has(["buy", "get"]) && m.has(["months", "month"])) {
             let asksStatus = m.has(["subscribed", "expire", "expires", "expiry", "expiring", "until", "active", "status", "still", "left", "remaining", "which", "current", "currently",
-                                    "valid", "validity", "ends", "lasts", "last"])
+                                    "valid", "validity", "ends", "end", "ending", "ended", "expired", "lasts", "last"])
                 || m.phrase("when does") || m.phrase("do i have") || m.phrase("am i") || m.phrase("how long")
             let wantsToBuy = m.has(["buy", "upgrade", "renew", "extend", "purchase", "get", "subscribe", "pay", "join", "activate", "start"])
             return asksStatus && !(wantsToBuy && !m.has(["subscribed"])) ? .subscriptionStatus : .subscriptionPurchase

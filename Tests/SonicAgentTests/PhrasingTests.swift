@@ -94,6 +94,20 @@ import Testing
         ("how fast does my balance update after a swap?", .generalQuery, "{}"),
         ("can strangers see my USDC balance?", .generalQuery, "{}"),
         ("is there an upper limit on my S balance?", .generalQuery, "{}"),
+        // What a thing is; "how" without its auxiliary; premium's end asked in any tense.
+        ("what's a collection symbol for?", .generalQuery, "{}"),
+        ("what are spending approvals?", .generalQuery, "{}"),
+        ("how put scUSD in my wallet list?", .generalQuery, "{}"),
+        ("when did my premium end", .subscriptionStatus, "{}"),
+        // A name after a copula or before "w/"; a light verb before the action's noun; "wrapped" before any symbol.
+        ("start an NFT collection, the name should be Ivory Gulls, ticker IVG", .nftCreation, #"{"name": "Ivory Gulls"}"#),
+        ("deploy erc721 collection Tin Soldiers w/ symbol TIN", .nftCreation, #"{"name": "Tin Soldiers"}"#),
+        ("please make a stake of 60 S on validator 8", .defiQuery, #"{"action": "stake", "amount": "60", "token": "S", "validator": 8}"#),
+        ("turn 1.5 wrapped eth into USDC", .swap, #"{"amount": "1.5", "token_in": "WETH", "token_out": "USDC"}"#),
+        // Who may use the person's tokens, by any verb; several requests: the first.
+        ("what dapps may touch my USDC?", .tokenApproval, #"{"token": "USDC"}"#),
+        ("check my wS then swap 4 wS to USDC", .balanceCheck, #"{"token": "WS"}"#),
+        ("stake 30 S with validator 2 and also show my rewards", .defiQuery, #"{"action": "stake", "amount": "30", "token": "S", "validator": 2}"#),
     ]
 
     @Test(arguments: phrasings)
