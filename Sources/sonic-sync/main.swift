@@ -15,12 +15,12 @@ struct SonicSyncCommand: ParsableCommand {
         abstract: "Smart Sonic's indexer: follows the chain and writes transactions and decoded activity to SQLite.",
         discussion: """
             Reads SONIC_NETWORK, SONIC_RPC_URLS, SONIC_RPC_TIMEOUT, SONIC_DB_PATH (or SONIC_DATABASE_URL for PostgreSQL: one active \
-            indexer across hosts, the others wait as standbys), SONIC_DEPLOYMENTS_DIR, SONIC_INDEX_ALL, \
+            indexer and one alert runner across hosts, the others wait as standbys and take over when it stops or dies), SONIC_DEPLOYMENTS_DIR, SONIC_INDEX_ALL, \
             SONIC_WATCH_ADDRESSES, SONIC_SYNC_START, SONIC_ETHERSCAN_API_KEY, SONIC_ETHERSCAN_URL, \
             SONIC_LOGS_ADDRESSES_PER_FILTER (addresses per eth_getLogs topic list, default 100), \
             SONIC_WEBHOOK_ALLOW_PRIVATE (1: alerts' webhooks may go to private addresses; tests only), and the ages past which it \
             removes rows: SONIC_KEEP_CONVERSATIONS_SECONDS, SONIC_KEEP_CACHE_SECONDS, SONIC_KEEP_TRACKED_SECONDS (see README.md \
-            and docs/indexer.md). One sonic-sync per database: a second one refuses to start.
+            and docs/indexer.md). On SQLite, one sonic-sync per database: a second one refuses to start.
             """,
         subcommands: [Run.self, Status.self, Backfill.self, Backup.self, CopyToPostgres.self],
         defaultSubcommand: Run.self)
@@ -61,7 +61,7 @@ struct SonicSyncCommand: ParsableCommand {
             options.interval = interval
             options.progressEvery = progressEvery
             options.once = once
-            let loop = SyncLoop(options: options, logger: logger, step: sync.indexer.step, idle: sync.idle, wait: StopSignal.wait)
+            let loop = SyncLoop(options: options, logger: logger, step: sync.step, idle: sync.idle, wait: StopSignal.wait)
             // The alerts people set: gone through as the index grows, webhooks delivered (not for --once).
             let alerts = once ? nil : makeAlertRunner(sync)
             defer { alerts?.runner.stop(); alerts?.transport.stop() }
@@ -86,7 +86,11 @@ struct SonicSyncCommand: ParsableCommand {
                 let subscription = SubscriptionContract(address: contract, client: sync.client)
                 premiumEnd = { address in try await subscription.expiresAt(address) }
             }
-            let runner = AlertRunner(engine: AlertEngine(repository: sync.store), deliverer: deliverer, premiumEnd: premiumEnd, logger: logger)
+            // On PostgreSQL one sonic-sync across hosts runs them (its own lock beside the indexer's).
+            let role = sync.activeRole(.alerts) { active in
+                logger.info("alerts: \(active ? "active in this sonic-sync" : "standing by (another sonic-sync runs them)")")
+            }
+            let runner = AlertRunner(engine: AlertEngine(repository: sync.store), deliverer: deliverer, premiumEnd: premiumEnd, role: role, logger: logger)
             return (runner, transport)
         }
     }
