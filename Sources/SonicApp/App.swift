@@ -125,14 +125,20 @@ public final class App: Sendable {
         feeHistory = FeeHistoryService(context: context, ttl: configuration.balanceTTL)
         watchlist = Watchlist(enabled: !configuration.indexAll, repository: database, clock: context.clock, seconds: configuration.watchSeconds)
         history = HistoryService(context: context, repository: database, watchlist: watchlist)
-        var content: ContentStore?
+        var content: (any ContentBackend)?
         var contentProblem: String?
-        do {
-            content = try ContentStore(directory: configuration.contentDirectory)
-            content?.sweep()  // uploads a killed process left half-staged
-        } catch {
-            logger.error("content store: \(error)")
-            contentProblem = "the content store cannot be opened"  // its path is in the log only
+        if let postgres {
+            // Hosts sharing PostgreSQL keep uploads there: any host serves what another stored.
+            content = DatabaseContentStore(repository: postgres)
+        } else {
+            do {
+                let folder = try ContentStore(directory: configuration.contentDirectory)
+                folder.sweep()  // uploads a killed process left half-staged
+                content = folder
+            } catch {
+                logger.error("content store: \(error)")
+                contentProblem = "the content store cannot be opened"  // its path is in the log only
+            }
         }
         var nft = NFTService(context: context, history: database, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
         nft.uploads = database

@@ -164,8 +164,10 @@ struct SonicSyncCommand: ParsableCommand {
             discussion: """
                 Opens the SQLite file read-only (it must exist and be at this version's migrations), refuses a PostgreSQL \
                 database that already holds rows, migrates it to this version's schema, then copies every table from a \
-                consistent snapshot in one transaction, comparing each table's row count before it commits. Rows written to \
-                SQLite after the snapshot are not copied: stop the stack first. The URL comes from SONIC_DATABASE_URL when not \
+                consistent snapshot in one transaction, comparing each table's row count before it commits, then copies the \
+                uploaded NFT content of SONIC_CONTENT_DIR (if there) into the database, where hosts sharing it keep it. Rows \
+                written to SQLite after the snapshot are not copied: stop the stack first. --content-only copies the content \
+                again (files there already are kept), after a copy whose content part failed. The URL comes from SONIC_DATABASE_URL when not \
                 given; keep the password out of the command line with PGPASSWORD or ~/.pgpass (libpq reads both). See \
                 docs/operations.md, "Moving an install to PostgreSQL".
                 """)
@@ -175,6 +177,9 @@ struct SonicSyncCommand: ParsableCommand {
 
         @Option(help: "Seconds the whole copy (one transaction) may take before it is rolled back.")
         var timeout: Double = 3_600
+
+        @Flag(help: "Copy only the content folder (SONIC_CONTENT_DIR) into a database the rows were copied to already.")
+        var contentOnly = false
 
         func validate() throws {
             guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
@@ -191,11 +196,23 @@ struct SonicSyncCommand: ParsableCommand {
                 throw ValidationError("URL: \(error.message)")
             }
             defer { pool.stop() }
-            let (path, timeout) = (settings.databasePath, timeout)
-            let report = try ThreadExecutor.run {
-                try await PostgresCopy.copy(fromSQLiteAt: path, to: pool, timeout: timeout) { table, rows in print("\(table): \(rows) rows") }
+            let (path, timeout, folder) = (settings.databasePath, timeout, settings.contentDirectory)
+            if !contentOnly {
+                let report = try ThreadExecutor.run {
+                    try await PostgresCopy.copy(fromSQLiteAt: path, to: pool, timeout: timeout) { table, rows in print("\(table): \(rows) rows") }
+                }
+                print("copied \(report.rows) rows in \(report.tables.count) tables from \(settings.databasePath) in \(Int(report.seconds * 1_000)) ms")
             }
-            print("copied \(report.rows) rows in \(report.tables.count) tables from \(settings.databasePath) in \(Int(report.seconds * 1_000)) ms")
+            guard FileManager.default.fileExists(atPath: folder + "/objects") else {
+                print("content: no content folder at \(folder) (SONIC_CONTENT_DIR): nothing to copy")
+                return
+            }
+            do {
+                let content = try ThreadExecutor.run { try await PostgresCopy.copyContent(fromFolder: folder, to: PostgresStore(pool: pool)) }
+                print("content: copied \(content.files) files (\(content.bytes) bytes) from \(folder)")
+            } catch {
+                throw ValidationError("content: \(error); the rows are copied: run copy-to-postgres --content-only to copy the content again")
+            }
         }
     }
 }

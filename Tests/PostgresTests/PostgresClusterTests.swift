@@ -1,9 +1,10 @@
 import Ethereum
 import Foundation
+import IPFS
 import Logging
 import Postgres
 import SonicAPI
-import SonicApp
+@testable import SonicApp
 import SonicConfig
 import SonicHTTP
 import SonicStore
@@ -160,6 +161,47 @@ struct PostgresClusterTests {
         try await hosts.stop()
     }
 
+    /// An NFT uploaded through one host is served by another (the content is in the database,
+    /// not a folder of the host that took the upload): the image byte for byte over several
+    /// UnixFS blocks, under both CID versions, and its metadata pointing at it.
+    @Test func contentUploadedThroughOneHostIsServedByAnother() async throws {
+        let hosts = try await Self.hosts(2, "content")
+        let gateway = API(app: hosts.apps[1])
+        var image: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        image += (0..<700_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }  // three 256 KiB chunks
+        image += [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+        var upload = NFTService.Upload()
+        upload.image = image[...]
+        upload.name = Array("Shared picture".utf8)
+        let owner = try Address("0x00000000000000000000000000000000000b0b00")
+        let uploaded = try await hosts.apps[0].nft.upload(upload, by: owner)
+
+        func fetch(_ cid: String) -> Response { gateway.handle(Request(method: .get, path: "/ipfs/\(cid)", remoteAddress: "10.1.1.4")) }
+        let served = fetch(uploaded.imageCID.description)
+        #expect(served.status == 200 && served.headers[.contentType] == "image/png")
+        #expect(Array(served.body) == image, "the same bytes, from the other host")
+        #expect(Array(fetch(uploaded.imageCID.v1.description).body) == image, "the CIDv1 of the same root")
+        let metadata = fetch(uploaded.metadataCID.description)
+        #expect(metadata.status == 200 && Self.json(metadata)["image"] as? String == "ipfs://\(uploaded.imageCID)")
+        #expect(Self.json(metadata)["name"] as? String == "Shared picture")
+        #expect(!FileManager.default.fileExists(atPath: hosts.folder + "/content-0/objects"), "no folder of the host's own")
+        #expect(fetch(UnixFSImporter().importFile([1, 2, 3]).root.description).status == 404, "stored nowhere")
+
+        // A damaged block is an error, never other bytes.
+        let admin = try PostgresPool(url: TestDatabase.url(database: hosts.name), threadName: "pg-content")
+        defer { admin.stop() }
+        try await admin.query("UPDATE content_block SET bytes = overlay(bytes placing '\\x00'::bytea from 100) WHERE object = $1 AND key <> object",
+                              [.text(ContentStore.key(uploaded.imageCID))])
+        #expect(fetch(uploaded.imageCID.description).status == 503)
+
+        // Removed (an upload never minted): gone for every host.
+        let store = DatabaseContentStore(repository: hosts.store(1))
+        #expect(try await store.remove(uploaded.metadataCID))
+        #expect(fetch(uploaded.metadataCID.description).status == 404)
+        #expect(try await !store.remove(uploaded.metadataCID))
+        try await hosts.stop()
+    }
+
     /// Exactly one host's transaction watcher is active; when its host goes, another takes over.
     @Test func oneWatcherIsActiveAcrossHostsAndAnotherTakesOverWhenItsHostStops() async throws {
         let hosts = try await Self.hosts(3, "watchers")
@@ -253,3 +295,4 @@ struct PostgresClusterTests {
         try await PostgresSchemaTests.drop(name)
     }
 }
+
