@@ -6,6 +6,8 @@
 #   scripts/cluster.sh start    start what is not running (make cluster)
 #   scripts/cluster.sh stop     stop everything it started (make cluster-stop); the data stays
 #   scripts/cluster.sh status   say what is running
+#   scripts/cluster.sh start-host N        (re)start sonic-fcgi number N (1-3) alone
+#   scripts/cluster.sh stop-postgres | start-postgres    PostgreSQL alone (the hosts stay up)
 # Settings (defaults beside `make run`'s, so both can run at once):
 #   SONIC_BIN                   the built executables (.build/release)
 #   SONIC_CLUSTER_DIR           its folders, logs and pid files (var/cluster)
@@ -14,6 +16,8 @@
 #   SONIC_CLUSTER_PG_PORT       PostgreSQL (5433)
 #   SONIC_CLUSTER_DEVNET_PORT   the devnet (8546)
 #   SONIC_CLUSTER_FCGI_PORTS    the three sonic-fcgi ("9151 9152 9153")
+#   SONIC_CLUSTER_RATE          nginx's request rate per client address (50r/s, as nginx.conf)
+#   SONIC_CLUSTER_FAIL_TIMEOUT  how long nginx leaves out a host that failed twice (10s)
 #   PG_BIN                      initdb and pg_ctl (/usr/lib/postgresql/15/bin: Debian keeps them off the PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +30,8 @@ PG_PORT=${SONIC_CLUSTER_PG_PORT:-5433}
 DEVNET_PORT=${SONIC_CLUSTER_DEVNET_PORT:-8546}
 read -r -a FCGI_PORTS <<<"${SONIC_CLUSTER_FCGI_PORTS:-9151 9152 9153}"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+RATE=${SONIC_CLUSTER_RATE:-50r/s}
+FAIL_TIMEOUT=${SONIC_CLUSTER_FAIL_TIMEOUT:-10s}
 URL=http://127.0.0.1:$PORT
 DATABASE_URL=postgres://sonic@127.0.0.1:$PG_PORT/sonic
 RPC_URL=http://127.0.0.1:$DEVNET_PORT
@@ -124,13 +130,14 @@ start_fcgi() { # number
 # timeout), POSTs are never resent.
 write_nginx_conf() {
   local servers="" port
-  for port in "${FCGI_PORTS[@]}"; do servers+="server 127.0.0.1:$port max_fails=2 fail_timeout=10s;"$'\n        '; done
+  for port in "${FCGI_PORTS[@]}"; do servers+="server 127.0.0.1:$port max_fails=2 fail_timeout=$FAIL_TIMEOUT;"$'\n        '; done
   local text; text=$(<nginx.conf)
   local -A replace=(
     ["listen 127.0.0.1:8080 "]="listen 127.0.0.1:$PORT "
     ["server 127.0.0.1:9146;"]="${servers%$'\n        '}"
     ["pid var/run/nginx.pid;"]="pid $DIR/run/nginx.pid;"
     ["root dist;"]="root $SITE;"
+    ["rate=50r/s;"]="rate=$RATE;"
   )
   local old
   for old in "${!replace[@]}"; do
@@ -207,4 +214,12 @@ status() {
              "sonic-fcgi-2 sonic-fcgi" "sonic-fcgi-3 sonic-fcgi" "nginx nginx: master"
 }
 
-dispatch scripts/cluster.sh "${1:-}"
+case "${1:-}" in
+  start-host)
+    [[ ${2:-} =~ ^[123]$ ]] || { echo "usage: scripts/cluster.sh start-host 1|2|3" >&2; exit 2; }
+    start_fcgi "$2" ;;
+  stop-postgres)
+    "${pg_as[@]}" "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -m fast -w stop >/dev/null && echo "cluster: stopped PostgreSQL" ;;
+  start-postgres) start_postgres ;;
+  *) dispatch scripts/cluster.sh "${1:-}" ;;
+esac
