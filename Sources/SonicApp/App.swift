@@ -197,7 +197,8 @@ public final class App: Sendable {
         }
         self.watcher = watcher
         self.feed = feed
-        changes = postgres.map { ChangeListener(store: $0, watcher: watcher, feed: feed) }
+        let jobs = jobs
+        changes = postgres.map { ChangeListener(store: $0, watcher: watcher, feed: feed, jobs: jobs) }
         self.transports = transports
     }
 

@@ -7,7 +7,7 @@ import Synchronization
 /// dashboard's per-address feed) when any host commits a change, without polling the database:
 /// it `LISTEN`s on the change logs' channels (`tracked_change`, `address_change`: the triggers
 /// notify them at each commit) on one connection of its own, driven by the database pool's
-/// event loop (no thread waits for it).
+/// event loop; its tasks run on the app's job threads and hold none of them while they wait.
 ///
 /// A notification is a hint, not the news: what it leads to is one read of its change log
 /// after the last entry read, the same read the polling threads make on SQLite
@@ -23,6 +23,8 @@ public final class ChangeListener: Sendable {
     let store: PostgresStore
     let watcher: TransactionWatcher
     let feed: AddressFeed
+    /// Where its two tasks run: the app's job threads.
+    let executor: JobPoolExecutor
     private let running = Mutex<(listener: PostgresListener, tasks: [Task<Void, Never>])?>(nil)
     /// The logs to read at the next pass (set by the events, taken by the reader).
     private let due = Mutex(Due())
@@ -38,10 +40,12 @@ public final class ChangeListener: Sendable {
         var starting = false
     }
 
-    public init(store: PostgresStore, watcher: TransactionWatcher, feed: AddressFeed) {
+    /// - Parameter jobs: the threads its tasks run on (the app's `JobPool`; they wait for nothing there).
+    public init(store: PostgresStore, watcher: TransactionWatcher, feed: AddressFeed, jobs: JobPool) {
         self.store = store
         self.watcher = watcher
         self.feed = feed
+        executor = JobPoolExecutor(pool: jobs)
         // One pending kick is enough: a pass takes every log flagged until then.
         (kicks, kick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -63,10 +67,10 @@ public final class ChangeListener: Sendable {
             guard running == nil else { return }
             // The channel names are fixed and valid: `listen` cannot refuse them.
             guard let listener = try? store.listen(to: [Self.trackedChannel, Self.addressChannel]) else { return }
-            let events = Task.detached { [self] in
+            let events = Task.detached(executorPreference: executor) { [self] in
                 for await event in listener.events { note(event) }
             }
-            let reader = Task.detached { [self] in
+            let reader = Task.detached(executorPreference: executor) { [self] in
                 var position = TransactionWatcher.ChangeFeed()
                 for await _ in kicks { await pass(&position) }
             }
