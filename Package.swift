@@ -95,6 +95,7 @@ let package = Package(
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "PostgresTests", dependencies: [
             "Postgres", "RequestDeadline", "SonicStore", "SonicApp", "SonicAPI", "SonicConfig", "SonicHTTP", "SonicSync", "TestSupport", "IPFS",
+            "SonicAlerts", "SonicChain",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),

@@ -4,7 +4,9 @@ import IPFS
 import Logging
 import Postgres
 import SonicAPI
+import SonicAlerts
 @testable import SonicApp
+import SonicChain
 import SonicConfig
 import SonicHTTP
 import SonicStore
@@ -251,6 +253,35 @@ struct PostgresClusterTests {
         }
         #expect(resumed, "the first takes the index back once the second is gone")
         first.close()
+        try await PostgresSchemaTests.drop(name)
+    }
+
+    /// An alert runner whose role another sonic-sync holds does nothing (no alert evaluated,
+    /// so none delivered twice); it starts once the holder gives the role up.
+    @Test func onlyTheAlertRunnerHoldingItsRoleWorks() async throws {
+        let (name, admin) = try await PostgresSchemaTests.freshDatabase("alerts")
+        admin.stop()
+        let url = TestDatabase.url(database: name)
+        let mine = try await PostgresStore.open(url: url, threadName: "pg-alerts-a"), theirs = try await PostgresStore.open(url: url, threadName: "pg-alerts-b")
+        let holder = ActiveRole(.alerts, store: theirs)
+        #expect(await holder.isActive())
+        let transport = CurlMultiTransport(connectTimeout: 1, totalTimeout: 2, maxInFlight: 2, maxQueued: 8, threadName: "curl-alerts-test")
+        let runner = AlertRunner(engine: AlertEngine(repository: mine), deliverer: WebhookDeliverer(repository: mine, transport: transport, allowPrivate: false),
+                                 premiumEnd: nil, interval: 0.05, role: ActiveRole(.alerts, store: mine, retryEvery: 0.05), logger: Logger(label: "test"))
+        usleep(500_000)
+        #expect(try await mine.alertCursor() == nil, "standing by: nothing evaluated")
+
+        holder.stop()
+        var started = false
+        for _ in 0..<200 where !started {
+            started = try await mine.alertCursor() != nil
+            if !started { usleep(10_000) }
+        }
+        #expect(started, "the runner took the role over and evaluated")
+        runner.stop()
+        transport.stop()
+        mine.close()
+        theirs.close()
         try await PostgresSchemaTests.drop(name)
     }
 
