@@ -1,7 +1,8 @@
 # Smart Sonic: the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the stack on the local devnet
 #   make test   install what is missing, run every suite
-.PHONY: run stop status test deps deps-browser deps-load build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e coverage bench load reliability fuzz clean
+#   make cluster    the same with three app hosts on one PostgreSQL (make cluster-stop)
+.PHONY: run stop status cluster cluster-stop cluster-status test deps deps-browser deps-load build build-debug site contracts eval test-swift test-cli test-devnet test-contracts test-integration test-e2e coverage bench load reliability fuzz clean
 
 SWIFT_FLAGS ?=
 PYTEST = .venv/bin/python -m pytest
@@ -14,6 +15,16 @@ stop:
 
 status:
 	scripts/stack.sh status
+
+# Three app hosts on one PostgreSQL on this machine (docs/operations.md, "A cluster on one machine").
+cluster: deps build site contracts
+	SONIC_BIN=.build/release scripts/cluster.sh start
+
+cluster-stop:
+	scripts/cluster.sh stop
+
+cluster-status:
+	scripts/cluster.sh status
 
 deps:
 	scripts/install-deps.sh

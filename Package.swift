@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "RequestDeadline"),
         .target(name: "SonicChain", dependencies: ["Ethereum", "CCurl", "SonicConfig", "RequestDeadline"]),
         .target(name: "Postgres", dependencies: ["CLibPQ", "RequestDeadline"]),
-        .target(name: "SonicStore", dependencies: ["Ethereum", "Postgres", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SonicStore", dependencies: ["Ethereum", "IPFS", "Postgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SonicAgent", dependencies: ["Ethereum"]),
         .target(name: "SonicApp", dependencies: [
             "Ethereum", "IPFS", "SonicConfig", "SonicChain", "SonicStore", "SonicAgent", "SonicAlerts", .product(name: "BigInt", package: "BigInt"),
@@ -70,7 +70,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-sync", dependencies: [
-            "Ethereum", "Postgres", "SonicConfig", "SonicChain", "SonicStore", "SonicSync", "SonicAlerts", .product(name: "Logging", package: "swift-log"),
+            "Ethereum", "IPFS", "Postgres", "SonicConfig", "SonicChain", "SonicStore", "SonicSync", "SonicAlerts", .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sonic-site", dependencies: [
@@ -94,7 +94,8 @@ let package = Package(
         .testTarget(name: "SonicChainTests", dependencies: ["SonicChain", "SonicConfig", "TestSupport"]),
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "PostgresTests", dependencies: [
-            "Postgres", "RequestDeadline", "SonicStore", "SonicApp", "SonicAPI", "SonicConfig", "SonicHTTP", "SonicSync", "TestSupport",
+            "Postgres", "RequestDeadline", "SonicStore", "SonicApp", "SonicAPI", "SonicConfig", "SonicHTTP", "SonicSync", "TestSupport", "IPFS",
+            "SonicAlerts", "SonicChain",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),

@@ -17,38 +17,10 @@ mkdir -p var/run var/log var/nginx
 NGINX_ARGS=(-p "$ROOT" -c nginx.conf)
 [[ $(id -u) -eq 0 ]] && NGINX_ARGS+=(-g "user root;")
 
-pid_of() { [[ -f var/run/$1.pid ]] && cat "var/run/$1.pid" || true; }
-
-# Alive, and really ours: the pid's command line names what we started.
-running() {
-  local pid; pid=$(pid_of "$1")
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && grep -qa -- "$2" "/proc/$pid/cmdline" 2>/dev/null
-}
-
-stop_one() { # name pattern
-  local pid; pid=$(pid_of "$1")
-  if running "$1" "$2"; then
-    kill -TERM "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then echo "stack: $1 did not stop in 10 s; killing it"; kill -KILL "$pid"; fi
-    echo "stack: stopped $1 (pid $pid)"
-  fi
-  rm -f "var/run/$1.pid"
-}
-
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_for() { # description seconds command...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq $((seconds * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "stack: $what did not come up within $seconds s" >&2
-  return 1
-}
-
-rpc_ok() {
-  curl -sf -m 2 -H 'Content-Type: application/json' \
-    -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "http://127.0.0.1:$DEVNET_PORT"
-}
+RUN_DIR=var/run
+WHO=stack
+# shellcheck source=scripts/processes.sh
+source scripts/processes.sh
 
 start() {
   for program in sonic-fcgi sonic-sync sonic; do
@@ -129,16 +101,7 @@ stop() {
 }
 
 status() {
-  for service in "devnet sonic_devnet" "sonic-sync sonic-sync" "sonic-fcgi sonic-fcgi" "nginx nginx: master"; do
-    set -- $service
-    name=$1; shift
-    if running "$name" "$*"; then echo "$name: running (pid $(pid_of "$name"))"; else echo "$name: stopped"; fi
-  done
+  say_status "devnet sonic_devnet" "sonic-sync sonic-sync" "sonic-fcgi sonic-fcgi" "nginx nginx: master"
 }
 
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: scripts/stack.sh start|stop|status" >&2; exit 2 ;;
-esac
+dispatch scripts/stack.sh "${1:-}"

@@ -1,6 +1,17 @@
 import Crypto
 import Foundation
 
+/// Where the files people upload are kept, by CID, and served back byte for byte: a folder of
+/// this host's own (`ContentStore`), or a database the hosts share (PostgreSQL, in `SonicApp`).
+public protocol ContentBackend: Sendable {
+    /// Stores `data` as a UnixFS file and returns its root CID (version 0 or 1).
+    func add(_ data: ArraySlice<UInt8>, contentType: String, cidVersion: Int) async throws(ContentStoreError) -> CID
+    /// The file's record and bytes (either version of the same root), each block checked against its CID; nil when not stored.
+    func read(_ cid: CID) async throws(ContentStoreError) -> (object: ContentStore.Object, bytes: [UInt8])?
+    /// Removes the stored file; answers whether there was one.
+    func remove(_ cid: CID) async throws(ContentStoreError) -> Bool
+}
+
 /// The embedded pinning back-end: the files people upload, stored by CID like a small IPFS
 /// repository and served back byte for byte.
 ///
@@ -10,7 +21,7 @@ import Foundation
 /// object is there whole or not at all, and a process killed mid-upload leaves only a staging
 /// folder, which `sweep` removes once its process is gone. Reads check every block's hash, so a
 /// damaged block is an error, not wrong bytes.
-public final class ContentStore: Sendable {
+public final class ContentStore: ContentBackend {
     public let directory: String
     let objectsDirectory: String
     let stagingDirectory: String
@@ -20,6 +31,13 @@ public final class ContentStore: Sendable {
         public let contentType: String
         public let size: Int
         public let blocks: [String]
+
+        public init(root: String, contentType: String, size: Int, blocks: [String]) {
+            self.root = root
+            self.contentType = contentType
+            self.size = size
+            self.blocks = blocks
+        }
     }
 
     public init(directory: String) throws(ContentStoreError) {
@@ -87,13 +105,20 @@ public final class ContentStore: Sendable {
     /// The file's bytes, reassembled from its blocks (each checked against its CID).
     public func read(_ cid: CID) throws(ContentStoreError) -> (object: Object, bytes: [UInt8])? {
         guard let object = try object(cid) else { return nil }
+        let folder = objectFolder(cid)
+        return (object, try Self.assemble(cid, size: object.size) { FileManager.default.contents(atPath: "\(folder)/\(Self.key($0))").map(Array.init) })
+    }
+
+    /// A file's bytes from its blocks (`block` finds one by CID, nil when missing), each checked
+    /// against its CID, and their total against `size`.
+    public static func assemble(_ root: CID, size: Int, block: (CID) -> [UInt8]?) throws(ContentStoreError) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(object.size)
-        try append(cid, folder: objectFolder(cid), into: &out, depth: 0)
-        guard out.count == object.size else {
-            throw .corrupt(cid: cid.description, reason: "the blocks hold \(out.count) bytes, the record says \(object.size)")
+        out.reserveCapacity(size)
+        try append(root, block: block, into: &out, depth: 0)
+        guard out.count == size else {
+            throw .corrupt(cid: root.description, reason: "the blocks hold \(out.count) bytes, the record says \(size)")
         }
-        return (object, out)
+        return out
     }
 
     /// Removes the stored object for `cid` (either version of the same root): its folder is
@@ -139,9 +164,9 @@ public final class ContentStore: Sendable {
         return removed
     }
 
-    private func append(_ cid: CID, folder: String, into out: inout [UInt8], depth: Int) throws(ContentStoreError) {
+    private static func append(_ cid: CID, block find: (CID) -> [UInt8]?, into out: inout [UInt8], depth: Int) throws(ContentStoreError) {
         guard depth < 16 else { throw .corrupt(cid: cid.description, reason: "the tree is too deep") }
-        guard let block = FileManager.default.contents(atPath: "\(folder)/\(Self.key(cid))").map(Array.init) else {
+        guard let block = find(cid) else {
             throw .corrupt(cid: cid.description, reason: "a block is missing")
         }
         guard Array(SHA256.hash(data: block)) == cid.digest else {
@@ -158,13 +183,13 @@ public final class ContentStore: Sendable {
         }
         for link in node.links {
             guard let child = CID(bytes: link) else { throw .corrupt(cid: cid.description, reason: "a link is not a CID") }
-            try append(child, folder: folder, into: &out, depth: depth + 1)
+            try append(child, block: find, into: &out, depth: depth + 1)
         }
     }
 
     /// Objects and blocks are named by their CID's version-1 bytes, so both versions of one
     /// root find the same object.
-    static func key(_ cid: CID) -> String { Base32.encode(cid.v1.bytes) }
+    public static func key(_ cid: CID) -> String { Base32.encode(cid.v1.bytes) }
     func objectFolder(_ cid: CID) -> String { "\(objectsDirectory)/\(Self.key(cid))" }
 
     /// Writes `bytes` to a new file and flushes it to the disk.

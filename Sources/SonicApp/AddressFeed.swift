@@ -54,6 +54,9 @@ public final class AddressFeed: Sendable {
         waiters.park(Self.key(address), client: client, until: deadline, resume: resume)
     }
 
+    /// Whether the first read has found where the log ends (reads after it wake requests).
+    var isPositioned: Bool { last.withLock { $0 != nil } }
+
     /// Reads the entries committed since the last read and wakes the requests of their
     /// addresses; answers how many addresses changed.
     @discardableResult

@@ -64,6 +64,8 @@ public final class App: Sendable {
     public let feed: AddressFeed
     /// The alerts people set (carried out by sonic-sync's alert engine).
     public let alerts: AlertService
+    /// On PostgreSQL: wakes this host's parked requests when any host commits a change.
+    public let changes: ChangeListener?
 
     /// Builds the object graph for `configuration`. A database that cannot be opened is
     /// reported by `/api/health` rather than stopping the service.
@@ -134,14 +136,20 @@ public final class App: Sendable {
         exports = Slots(limit: configuration.exportsAtOnce)
         watchlist = Watchlist(enabled: !configuration.indexAll, repository: database, clock: context.clock, seconds: configuration.watchSeconds)
         history = HistoryService(context: context, repository: database, watchlist: watchlist)
-        var content: ContentStore?
+        var content: (any ContentBackend)?
         var contentProblem: String?
-        do {
-            content = try ContentStore(directory: configuration.contentDirectory)
-            content?.sweep()  // uploads a killed process left half-staged
-        } catch {
-            logger.error("content store: \(error)")
-            contentProblem = "the content store cannot be opened"  // its path is in the log only
+        if let postgres {
+            // Hosts sharing PostgreSQL keep uploads there: any host serves what another stored.
+            content = DatabaseContentStore(repository: postgres)
+        } else {
+            do {
+                let folder = try ContentStore(directory: configuration.contentDirectory)
+                folder.sweep()  // uploads a killed process left half-staged
+                content = folder
+            } catch {
+                logger.error("content store: \(error)")
+                contentProblem = "the content store cannot be opened"  // its path is in the log only
+            }
         }
         var nft = NFTService(context: context, history: database, content: content, contentProblem: contentProblem, maxImageBytes: configuration.nftMaxBytes)
         nft.uploads = database
@@ -184,17 +192,25 @@ public final class App: Sendable {
         ipCeiling = RateLimiter(limit: configuration.ipCeilingPerMinute)
         signIns = RateLimiter(limit: configuration.signInsPerHour, period: 3_600)
         let (balances, subscriptions, subscribers) = (balances, subscriptions, subscribers)
-        watcher = TransactionWatcher(context: context, repository: database, waiters: waiters, unknownDropAfter: configuration.unknownTransactionSeconds,
-                                     budget: configuration.watchReceiptsPerTick) { address in
+        // On PostgreSQL one host's watcher asks the node; the others stand by (`ActiveRole`).
+        let role = postgres.map { ActiveRole(.transactionWatcher, store: $0) { active in
+            logger.info("transaction watcher: \(active ? "active on this host" : "standing by (another host's is active)")")
+        } }
+        let watcher = TransactionWatcher(context: context, repository: database, waiters: waiters, unknownDropAfter: configuration.unknownTransactionSeconds,
+                                         budget: configuration.watchReceiptsPerTick, role: role) { address in
             balances.invalidate(address)
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)
         }
-        feed = AddressFeed(repository: database, waiters: waiters) { address in
+        let feed = AddressFeed(repository: database, waiters: waiters) { address in
             balances.expire(address)
             subscriptions.invalidate(address)
             subscribers.forget(address.lowercased)
         }
+        self.watcher = watcher
+        self.feed = feed
+        let jobs = jobs
+        changes = postgres.map { ChangeListener(store: $0, watcher: watcher, feed: feed, jobs: jobs) }
         self.transports = transports
     }
 
@@ -205,10 +221,16 @@ public final class App: Sendable {
         jobs.stop()
     }
 
-    /// Starts the background work: the transaction watcher, the long-poll sweeper and the upload keeper.
+    /// Starts the background work: the transaction watcher, the change logs' readers (polling
+    /// SQLite's, or listening to PostgreSQL's), the long-poll sweeper and the upload keeper.
     public func start() {
-        watcher.start()
-        feed.start()
+        if let changes {
+            watcher.start(feedInterval: nil)
+            changes.start()
+        } else {
+            watcher.start()
+            feed.start()
+        }
         waiters.startSweeper()
         uploadKeeper.start()
     }
@@ -218,6 +240,7 @@ public final class App: Sendable {
     public func stop() {
         watcher.stop()
         feed.stop()
+        changes?.stop()
         waiters.stopSweeper()
         uploadKeeper.stop()
         waiters.wakeAll()

@@ -13,7 +13,8 @@ public struct NFTService: Sendable {
     let context: ChainContext
     /// The indexed chain (who holds which token), nil without a database.
     let history: (any HistoryRepository)?
-    let content: ContentStore?
+    /// Where uploads are kept: a folder of this host's, or the database the hosts share.
+    let content: (any ContentBackend)?
     let contentProblem: String?
     let maxImageBytes: Int
     /// Remote pinning services (kubo, Pinata) minted uploads go to, when configured.
@@ -100,10 +101,10 @@ public struct NFTService: Sendable {
 
         let imageCID: CID, metadataCID: CID, stored: Metadata, metadataBytes: [UInt8]
         do {
-            imageCID = try store.add(image, contentType: type.rawValue, cidVersion: cidVersion)
+            imageCID = try await store.add(image, contentType: type.rawValue, cidVersion: cidVersion)
             stored = Metadata(name: name, description: description, image: "ipfs://\(imageCID)", attributes: attributes)
             metadataBytes = try stored.document()
-            metadataCID = try store.add(metadataBytes, contentType: "application/json", cidVersion: cidVersion)
+            metadataCID = try await store.add(metadataBytes[...], contentType: "application/json", cidVersion: cidVersion)
         } catch {
             logger.error("nft upload: \(error)")
             throw .unavailable(summary: "Storage unavailable", detail: "the upload could not be stored; nothing was kept, try again")
@@ -136,7 +137,7 @@ public struct NFTService: Sendable {
         let store = try await contentStore()
         let image: (object: ContentStore.Object, bytes: [UInt8]), metadata: (object: ContentStore.Object, bytes: [UInt8])
         do {
-            guard let storedImage = try store.read(imageCID), let storedMetadata = try store.read(metadataCID) else {
+            guard let storedImage = try await store.read(imageCID), let storedMetadata = try await store.read(metadataCID) else {
                 throw AppError.notFound(detail: "the content of \(metadataCID) is no longer stored here")
             }
             (image, metadata) = (storedImage, storedMetadata)
@@ -230,19 +231,21 @@ public struct NFTService: Sendable {
     public func tokens(of address: Address) async throws(AppError) -> Gallery {
         guard let history else { throw .databaseDown }
         let owned = try await storeCall { () async throws(StoreError) in try await history.ownedNFTs(address) }
-        return Gallery(address: address, tokens: owned.map { token in
-            let metadata = localMetadata(token.tokenURI)
+        var tokens: [Gallery.Token] = []
+        for token in owned {
+            let metadata = await localMetadata(token.tokenURI)
             let image = metadata?.image.flatMap { $0.hasPrefix("ipfs://") ? CID(String($0.dropFirst(7))) : nil }
-            return Gallery.Token(contract: token.contract.checksummed, tokenID: token.tokenID.description, tokenURI: token.tokenURI,
-                                 mintTransaction: token.mintTransaction?.description, mintedAt: token.mintedAt.map(HistoryService.iso),
-                                 name: metadata?.name, description: metadata?.description, imageURL: image.map { "/ipfs/\($0)" })
-        })
+            tokens.append(Gallery.Token(contract: token.contract.checksummed, tokenID: token.tokenID.description, tokenURI: token.tokenURI,
+                                        mintTransaction: token.mintTransaction?.description, mintedAt: token.mintedAt.map(HistoryService.iso),
+                                        name: metadata?.name, description: metadata?.description, imageURL: image.map { "/ipfs/\($0)" }))
+        }
+        return Gallery(address: address, tokens: tokens)
     }
 
     /// The metadata of an `ipfs://` token URI when it is in our store.
-    func localMetadata(_ uri: String?) -> Gallery.StoredMetadata? {
+    func localMetadata(_ uri: String?) async -> Gallery.StoredMetadata? {
         guard let uri, uri.hasPrefix("ipfs://"), let cid = CID(String(uri.dropFirst(7))), let content,
-              let stored = try? content.read(cid), stored.object.contentType == "application/json" else { return nil }
+              let stored = try? await content.read(cid), stored.object.contentType == "application/json" else { return nil }
         return try? JSONDecoder().decode(Gallery.StoredMetadata.self, from: Data(stored.bytes))
     }
 
@@ -260,7 +263,7 @@ public struct NFTService: Sendable {
         }
         let store = try await contentStore()
         let stored: (object: ContentStore.Object, bytes: [UInt8])?
-        do { stored = try store.read(cid) } catch {
+        do { stored = try await store.read(cid) } catch {
             logger.error("gateway: \(error)")
             throw .unavailable(summary: "Content unavailable", detail: "the stored content could not be read")
         }
@@ -268,7 +271,7 @@ public struct NFTService: Sendable {
         return Content(cid: cid, contentType: stored.object.contentType, bytes: stored.bytes)
     }
 
-    func contentStore() async throws(AppError) -> ContentStore {
+    func contentStore() async throws(AppError) -> any ContentBackend {
         guard let content else {
             throw .unavailable(summary: "Storage unavailable", detail: contentProblem ?? "the content store is not available")
         }

@@ -46,6 +46,18 @@ public final class RequestExecutor: TaskExecutor, @unchecked Sendable {
     }
 }
 
+/// Runs every job of a task on `JobPool`'s threads: the app's own background tasks (the change
+/// listener's), kept off Swift's global pool, where a blocking wait elsewhere could hold them up.
+final class JobPoolExecutor: TaskExecutor, @unchecked Sendable {
+    private let pool: JobPool
+
+    init(pool: JobPool) { self.pool = pool }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        pool.enqueue(UnownedJob(job), on: asUnownedTaskExecutor())
+    }
+}
+
 /// Threads that run the jobs of request tasks their worker has left (see `RequestExecutor`):
 /// continuations after a node's answer, mostly short (decoding, a database write, the JSON).
 /// Started on first use; `stop()` ends the threads and returns once they have ended.

@@ -33,6 +33,9 @@ public final class TransactionWatcher: Sendable {
     let unknownDropAfter: Double
     /// Pending transactions looked at per pass.
     let budget: Int
+    /// On PostgreSQL: the lock that makes one host's watcher the active one (the others stand
+    /// by, and take over when its holder is gone); nil on SQLite, where every process polls.
+    public let role: ActiveRole?
     /// Where the last pass ended.
     private let position = Mutex<TrackedTransaction.Position?>(nil)
     private let threads = Mutex<[RepeatingThread]>([])
@@ -41,13 +44,14 @@ public final class TransactionWatcher: Sendable {
     let unusedAt = Mutex<[Hash32: UInt64]>([:])
 
     public init(context: ChainContext, repository: (any TransactionRepository)?, waiters: ParkingLot, dropAfter: Double = 600,
-                unknownDropAfter: Double = 60, budget: Int = 100, settled: @escaping @Sendable (Address) -> Void) {
+                unknownDropAfter: Double = 60, budget: Int = 100, role: ActiveRole? = nil, settled: @escaping @Sendable (Address) -> Void) {
         self.context = context
         self.repository = repository
         self.waiters = waiters
         self.dropAfter = dropAfter
         self.unknownDropAfter = unknownDropAfter
         self.budget = max(1, budget)
+        self.role = role
         self.settled = settled
     }
 
@@ -64,9 +68,11 @@ public final class TransactionWatcher: Sendable {
         return batch
     }
 
-    /// One pass over the next pending transactions; returns how many changed state.
+    /// One pass over the next pending transactions; returns how many changed state. Nothing
+    /// while another host's watcher is the active one.
     @discardableResult
     public func poll() async -> Int {
+        if let role, !(await role.isActive()) { return 0 }
         let now = context.clock.now()
         guard let store = repository, let pending = try? await nextPending(store), !pending.isEmpty else { return 0 }
         guard let receipts = try? await context.chain.receipts(pending.map(\.hash)) else { return 0 }
@@ -142,30 +148,35 @@ public final class TransactionWatcher: Sendable {
         return next
     }
 
-    /// Polls the node every `interval` seconds, and the database's change log every
-    /// `feedInterval` seconds (an indexed query of the entries after the last one read, some
-    /// tens of microseconds) for states another process wrote (the indexer), each on a thread
-    /// of its own.
-    public func start(interval: Double = 0.25, feedInterval: Double = 0.005) {
+    /// Polls the node every `interval` seconds and, when `feedInterval` is given, the
+    /// database's change log every `feedInterval` seconds (an indexed query of the entries after
+    /// the last one read, some tens of microseconds) for states another process wrote (the
+    /// indexer), each on a thread of its own. On PostgreSQL the log is read when notified
+    /// instead (`ChangeListener`).
+    public func start(interval: Double = 0.25, feedInterval: Double? = 0.005) {
         threads.withLock { running in
             guard running.isEmpty else { return }
-            let feed = FeedPosition()
             running = [
                 RepeatingThread(name: "tx-watcher", interval: interval) { [weak self] in
                     guard let self else { return }
                     _ = ThreadExecutor.run { await self.poll() }
                 },
-                RepeatingThread(name: "tx-change-feed", interval: feedInterval) { [weak self] in
+            ]
+            if let feedInterval {
+                let feed = FeedPosition()
+                running.append(RepeatingThread(name: "tx-change-feed", interval: feedInterval) { [weak self] in
                     guard let self else { return }
                     ThreadExecutor.run { _ = await self.wakeChanged(&feed.value) }
-                },
-            ]
+                })
+            }
         }
     }
 
-    /// Stops both threads and waits for them to end.
+    /// Stops its threads and waits for them to end; gives the active role up (another host's
+    /// watcher takes over).
     public func stop() {
         for thread in threads.withLock({ running in defer { running = [] }; return running }) { thread.stop() }
+        role?.stop()
     }
 
     /// Where the change feed is: the number of the last change read from the store's change log

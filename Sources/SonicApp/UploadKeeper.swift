@@ -60,7 +60,7 @@ public final class UploadKeeper: Sendable {
             }
             for text in try await uploads.expireUnmintedUploads(before: now.addingTimeInterval(-keepUnminted), at: now) {
                 guard let cid = CID(text), let content = nft.content else { continue }
-                if try content.remove(cid) { report.removed += 1 }
+                if try await content.remove(cid) { report.removed += 1 }
             }
         } catch {
             logger.error("upload keeper: \(error)")

@@ -267,6 +267,17 @@ enum Migrations {
             // or cancel) is `replaced` or `cancelled`, naming that one (which is tracked too).
             try db.execute(sql: "ALTER TABLE tracked_transaction ADD COLUMN replaced_by TEXT")
         }
+        migrator.registerMigration("v17-content") { db in
+            // Uploaded NFT content (UnixFS blocks by object) for hosts sharing a PostgreSQL
+            // database. Empty here: with SQLite the content is a folder (`SONIC_CONTENT_DIR`);
+            // the table is there so both engines have one schema.
+            try db.execute(sql: """
+                CREATE TABLE content_object (
+                    root TEXT PRIMARY KEY, content_type TEXT NOT NULL, size INTEGER NOT NULL, blocks TEXT NOT NULL, stored_at REAL NOT NULL
+                );
+                CREATE TABLE content_block (object TEXT NOT NULL, key TEXT NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (object, key));
+                """)
+        }
         return migrator
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import IPFS
 import Postgres
 
 /// Moves an install from SQLite to PostgreSQL: every table of `PostgresMigrations` is filled
@@ -242,5 +243,28 @@ extension PostgresCopy {
             default: throw refuse("the SQLite value \(value)")
             }
         }
+    }
+}
+
+extension PostgresCopy {
+    /// Copies the uploads kept in a content folder (`SONIC_CONTENT_DIR` of a SQLite install)
+    /// into the database, where hosts sharing it keep them: each file is read (its blocks
+    /// checked), imported again as it was first (the same CID version, so the same CID) and
+    /// stored with its blocks; files there already are kept. Safe to run again.
+    /// - Returns: the files and their bytes.
+    /// - Throws: `Refusal` for a file that does not come out under its own CID; the store's or
+    ///   the folder's errors otherwise (files copied before stay).
+    public static func copyContent(fromFolder folder: String, to store: PostgresStore) async throws -> (files: Int, bytes: Int) {
+        let source = try ContentStore(directory: folder)
+        let target = DatabaseContentStore(repository: store)
+        var copied = (files: 0, bytes: 0)
+        for root in source.roots().sorted() {
+            guard let cid = CID(root), let (object, bytes) = try source.read(cid) else { continue }
+            let again = try await target.add(bytes[...], contentType: object.contentType, cidVersion: cid.version)
+            guard again == cid else { throw Refusal("\(root) in \(folder) comes out as \(again) when imported again; it was not copied") }
+            copied.files += 1
+            copied.bytes += bytes.count
+        }
+        return copied
     }
 }

@@ -178,6 +178,15 @@ public enum PostgresMigrations {
         ("v16-replaced-transactions", """
             ALTER TABLE tracked_transaction ADD COLUMN replaced_by text;
             """),
+        // Uploaded NFT content, shared by the hosts: an object (its root's CIDv1 in base32, as
+        // the folder store names it; its type, size and block keys in order, comma-separated)
+        // and its UnixFS blocks (each at most 256 KiB plus its framing).
+        ("v17-content", """
+            CREATE TABLE content_object (
+                root text PRIMARY KEY, content_type text NOT NULL, size bigint NOT NULL, blocks text NOT NULL, stored_at double precision NOT NULL
+            );
+            CREATE TABLE content_block (object text NOT NULL, key text NOT NULL, bytes bytea NOT NULL, PRIMARY KEY (object, key));
+            """),
     ]
 
     /// The advisory lock key under which migrations are applied (any fixed number of ours).

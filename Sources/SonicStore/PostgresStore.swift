@@ -42,6 +42,12 @@ public final class PostgresStore: Sendable {
         try await pool.tryAdvisoryLock(key)
     }
 
+    /// Listens to `channels` (the change logs' `tracked_change` and `address_change`, which the
+    /// triggers notify at each commit) on a connection of its own; `stop()` it when done.
+    public func listen(to channels: [String]) throws(PostgresError) -> PostgresListener {
+        try pool.listen(to: channels)
+    }
+
     /// The rows `sql` selects.
     func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws(StoreError) -> [PostgresStoredRow] {
         try await run(sql, arguments).rows.map(PostgresStoredRow.init)

@@ -122,6 +122,34 @@ public protocol IndexRepository: WatchRepository {
     func trim(conversationsBefore conversations: Date, cacheBefore cache: Date, trackedBefore tracked: Date) async throws(StoreError) -> Trimmed
 }
 
+/// Uploaded content kept in the database (PostgreSQL, shared by the hosts): objects by their
+/// root's key, each with its blocks.
+public protocol ContentRepository: Repository {
+    /// Stores an object and its blocks in one transaction; an object stored already is kept as it is.
+    func saveContent(_ object: StoredContent) async throws(StoreError)
+    /// The object stored under `root`, with its blocks; nil when there is none.
+    func content(root: String) async throws(StoreError) -> StoredContent?
+    /// Removes the object and its blocks; answers whether there was one.
+    func removeContent(root: String) async throws(StoreError) -> Bool
+}
+
+/// One stored file: its type, size, the keys of its blocks in order, and the blocks by key.
+public struct StoredContent: Sendable, Equatable {
+    public var root: String
+    public var contentType: String
+    public var size: Int
+    public var blockKeys: [String]
+    public var blocks: [String: [UInt8]]
+
+    public init(root: String, contentType: String, size: Int, blockKeys: [String], blocks: [String: [UInt8]]) {
+        self.root = root
+        self.contentType = contentType
+        self.size = size
+        self.blockKeys = blockKeys
+        self.blocks = blocks
+    }
+}
+
 /// NFT uploads by address: quotas, what was minted and pinned, what is removed unminted.
 public protocol UploadRepository: Repository {
     func uploadUsage(of address: Address, since: Date) async throws(StoreError) -> UploadUsage

@@ -296,6 +296,8 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
     case store(StoreError)
     case inconsistent(String)
     case reorgTooDeep(from: UInt64, depth: UInt64)
+    /// On PostgreSQL: this process lost the indexer's lock and another sonic-sync holds it now.
+    case standby
 
     public var description: String {
         switch self {
@@ -305,6 +307,7 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
         case .inconsistent(let what): what
         case .reorgTooDeep(let from, let depth):
             "the chain reorganised more than \(depth) blocks below block \(from); rebuild the index (delete the database's indexed tables)"
+        case .standby: "another sonic-sync is indexing this database; waiting as a standby"
         }
     }
 }

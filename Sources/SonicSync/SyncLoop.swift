@@ -53,10 +53,18 @@ public struct SyncLoop {
     public func run() throws(SyncError) -> Outcome {
         var meter = ProgressMeter(every: options.progressEvery, now: now())
         var failures = 0
+        var standingBy = false
         while true {
             let progress: Indexer.Progress
             do {
                 progress = try step()
+            } catch .standby {
+                // Not a failure: another sonic-sync indexes; asked again every second.
+                if !standingBy { logger.info("sonic-sync: \(SyncError.standby)") }
+                standingBy = true
+                if options.once { throw .standby }
+                if wait(1) { return .stopped }
+                continue
             } catch {
                 failures += 1
                 logger.warning("sonic-sync: \(error)")
@@ -66,6 +74,8 @@ public struct SyncLoop {
                 continue
             }
             failures = 0
+            if standingBy { logger.info("sonic-sync: active again: indexing") }
+            standingBy = false
             if let undone = progress.rolledBack {
                 logger.warning("sonic-sync: the chain reorganised; undid \(undone) block(s), back to block \(progress.indexed ?? 0)")
             }

@@ -21,14 +21,16 @@ public struct SyncProcess {
     /// Where the premium subscription contract is, when deployed.
     public let subscriptionContract: Address?
     let lock: WriterLock?
-    /// With PostgreSQL: the advisory lock only the active indexer holds (one across hosts).
-    let postgresLock: PostgresAdvisoryLock?
+    /// With PostgreSQL: the advisory lock only the active indexer holds (one across hosts). Lost
+    /// with its connection (the server restarted, say), it is taken again before the next batch,
+    /// unless another sonic-sync took it meanwhile: then this one stands by (`step`).
+    let indexerRole: ActiveRole?
     let logger: Logger
     /// Old rows are removed once a minute at most.
     private let trimming = Throttle(every: 60)
 
     /// The advisory lock of the one active indexer on a PostgreSQL database.
-    public static let indexerLock: Int64 = 0x536F_6E69_6353_796E  // "SonicSyn"
+    public static let indexerLock: Int64 = ActiveRole.Role.indexer.key
 
     /// Opens the store (taking the writer lock unless `takeLock` is false) and builds the
     /// indexer and, with an Etherscan key, the backfill for `settings`. On PostgreSQL a second
@@ -44,20 +46,27 @@ public struct SyncProcess {
             store = postgres
             lock = nil
             var held: PostgresAdvisoryLock?
+            var said = false
             while takeLock, held == nil {
-                held = try ThreadExecutor.run { () async throws(PostgresError) in try await postgres.tryLock(Self.indexerLock) }
+                do {
+                    held = try ThreadExecutor.run { () async throws(PostgresError) in try await postgres.tryLock(Self.indexerLock) }
+                } catch {
+                    // The database away for a while: the standby keeps waiting.
+                    logger.warning("sonic-sync: standby: \(error)")
+                }
                 if held == nil {
                     guard stillWanted() else { postgres.close(); throw SyncStandbyEnded() }
-                    logger.info("sonic-sync: another sonic-sync is indexing this database; waiting as a standby")
+                    if !said { logger.info("sonic-sync: another sonic-sync is indexing this database; waiting as a standby") }
+                    said = true
                     Thread.sleep(forTimeInterval: standbyInterval)
                 }
             }
-            postgresLock = held
+            indexerRole = takeLock ? ActiveRole(.indexer, store: postgres, held: held, retryEvery: standbyInterval) : nil
         } else {
             lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
             store = try Store(path: settings.databasePath)
             postgres = nil
-            postgresLock = nil
+            indexerRole = nil
         }
         let client = RPCClient(configuration: settings)
         self.client = client
@@ -84,6 +93,21 @@ public struct SyncProcess {
         } else {
             backfill = nil
         }
+    }
+
+    /// One batch of the indexer, while this process is the active indexer; `.standby` when
+    /// its lock was lost (its connection dropped) and another sonic-sync took it.
+    public func step() throws(SyncError) -> Indexer.Progress {
+        if let indexerRole {
+            let active = ThreadExecutor.run { await indexerRole.isActive() }
+            guard active else { throw .standby }
+        }
+        return try indexer.step()
+    }
+
+    /// Another role held by one sonic-sync across hosts (the alert runner), on PostgreSQL; nil on SQLite.
+    public func activeRole(_ role: ActiveRole.Role, onChange: @escaping @Sendable (Bool) -> Void = { _ in }) -> ActiveRole? {
+        postgres.map { ActiveRole(role, store: $0, onChange: onChange) }
     }
 
     /// What the run loop does while caught up: fills a gap of an address watched again, removes
@@ -171,7 +195,7 @@ public enum StopSignal {
 extension SyncProcess {
     /// Releases the indexer's lock (a standby takes over) and closes PostgreSQL's connections.
     public func close() {
-        postgresLock?.release()
+        indexerRole?.stop()
         postgres?.close()
     }
 }

@@ -15,12 +15,12 @@ struct SonicSyncCommand: ParsableCommand {
         abstract: "Smart Sonic's indexer: follows the chain and writes transactions and decoded activity to SQLite.",
         discussion: """
             Reads SONIC_NETWORK, SONIC_RPC_URLS, SONIC_RPC_TIMEOUT, SONIC_DB_PATH (or SONIC_DATABASE_URL for PostgreSQL: one active \
-            indexer across hosts, the others wait as standbys), SONIC_DEPLOYMENTS_DIR, SONIC_INDEX_ALL, \
+            indexer and one alert runner across hosts, the others wait as standbys and take over when it stops or dies), SONIC_DEPLOYMENTS_DIR, SONIC_INDEX_ALL, \
             SONIC_WATCH_ADDRESSES, SONIC_SYNC_START, SONIC_ETHERSCAN_API_KEY, SONIC_ETHERSCAN_URL, \
             SONIC_LOGS_ADDRESSES_PER_FILTER (addresses per eth_getLogs topic list, default 100), \
             SONIC_WEBHOOK_ALLOW_PRIVATE (1: alerts' webhooks may go to private addresses; tests only), and the ages past which it \
             removes rows: SONIC_KEEP_CONVERSATIONS_SECONDS, SONIC_KEEP_CACHE_SECONDS, SONIC_KEEP_TRACKED_SECONDS (see README.md \
-            and docs/indexer.md). One sonic-sync per database: a second one refuses to start.
+            and docs/indexer.md). On SQLite, one sonic-sync per database: a second one refuses to start.
             """,
         subcommands: [Run.self, Status.self, Backfill.self, Backup.self, CopyToPostgres.self],
         defaultSubcommand: Run.self)
@@ -61,7 +61,7 @@ struct SonicSyncCommand: ParsableCommand {
             options.interval = interval
             options.progressEvery = progressEvery
             options.once = once
-            let loop = SyncLoop(options: options, logger: logger, step: sync.indexer.step, idle: sync.idle, wait: StopSignal.wait)
+            let loop = SyncLoop(options: options, logger: logger, step: sync.step, idle: sync.idle, wait: StopSignal.wait)
             // The alerts people set: gone through as the index grows, webhooks delivered (not for --once).
             let alerts = once ? nil : makeAlertRunner(sync)
             defer { alerts?.runner.stop(); alerts?.transport.stop() }
@@ -86,7 +86,11 @@ struct SonicSyncCommand: ParsableCommand {
                 let subscription = SubscriptionContract(address: contract, client: sync.client)
                 premiumEnd = { address in try await subscription.expiresAt(address) }
             }
-            let runner = AlertRunner(engine: AlertEngine(repository: sync.store), deliverer: deliverer, premiumEnd: premiumEnd, logger: logger)
+            // On PostgreSQL one sonic-sync across hosts runs them (its own lock beside the indexer's).
+            let role = sync.activeRole(.alerts) { active in
+                logger.info("alerts: \(active ? "active in this sonic-sync" : "standing by (another sonic-sync runs them)")")
+            }
+            let runner = AlertRunner(engine: AlertEngine(repository: sync.store), deliverer: deliverer, premiumEnd: premiumEnd, role: role, logger: logger)
             return (runner, transport)
         }
     }
@@ -160,8 +164,10 @@ struct SonicSyncCommand: ParsableCommand {
             discussion: """
                 Opens the SQLite file read-only (it must exist and be at this version's migrations), refuses a PostgreSQL \
                 database that already holds rows, migrates it to this version's schema, then copies every table from a \
-                consistent snapshot in one transaction, comparing each table's row count before it commits. Rows written to \
-                SQLite after the snapshot are not copied: stop the stack first. The URL comes from SONIC_DATABASE_URL when not \
+                consistent snapshot in one transaction, comparing each table's row count before it commits, then copies the \
+                uploaded NFT content of SONIC_CONTENT_DIR (if there) into the database, where hosts sharing it keep it. Rows \
+                written to SQLite after the snapshot are not copied: stop the stack first. --content-only copies the content \
+                again (files there already are kept), after a copy whose content part failed. The URL comes from SONIC_DATABASE_URL when not \
                 given; keep the password out of the command line with PGPASSWORD or ~/.pgpass (libpq reads both). See \
                 docs/operations.md, "Moving an install to PostgreSQL".
                 """)
@@ -171,6 +177,9 @@ struct SonicSyncCommand: ParsableCommand {
 
         @Option(help: "Seconds the whole copy (one transaction) may take before it is rolled back.")
         var timeout: Double = 3_600
+
+        @Flag(help: "Copy only the content folder (SONIC_CONTENT_DIR) into a database the rows were copied to already.")
+        var contentOnly = false
 
         func validate() throws {
             guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
@@ -187,11 +196,23 @@ struct SonicSyncCommand: ParsableCommand {
                 throw ValidationError("URL: \(error.message)")
             }
             defer { pool.stop() }
-            let (path, timeout) = (settings.databasePath, timeout)
-            let report = try ThreadExecutor.run {
-                try await PostgresCopy.copy(fromSQLiteAt: path, to: pool, timeout: timeout) { table, rows in print("\(table): \(rows) rows") }
+            let (path, timeout, folder) = (settings.databasePath, timeout, settings.contentDirectory)
+            if !contentOnly {
+                let report = try ThreadExecutor.run {
+                    try await PostgresCopy.copy(fromSQLiteAt: path, to: pool, timeout: timeout) { table, rows in print("\(table): \(rows) rows") }
+                }
+                print("copied \(report.rows) rows in \(report.tables.count) tables from \(settings.databasePath) in \(Int(report.seconds * 1_000)) ms")
             }
-            print("copied \(report.rows) rows in \(report.tables.count) tables from \(settings.databasePath) in \(Int(report.seconds * 1_000)) ms")
+            guard FileManager.default.fileExists(atPath: folder + "/objects") else {
+                print("content: no content folder at \(folder) (SONIC_CONTENT_DIR): nothing to copy")
+                return
+            }
+            do {
+                let content = try ThreadExecutor.run { try await PostgresCopy.copyContent(fromFolder: folder, to: PostgresStore(pool: pool)) }
+                print("content: copied \(content.files) files (\(content.bytes) bytes) from \(folder)")
+            } catch {
+                throw ValidationError("content: \(error); the rows are copied: run copy-to-postgres --content-only to copy the content again")
+            }
         }
     }
 }

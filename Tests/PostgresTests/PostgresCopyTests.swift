@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import IPFS
 import Postgres
 import SonicStore
 import TestSupport
@@ -86,6 +87,32 @@ struct PostgresCopyTests {
     /// docs/operations.md's backup and restore, tried once: `pg_dump --format=custom` of a copied
     /// database, `pg_restore` into a new one, and every table holds the same rows, with the
     /// triggers and identity numbers working in the restored database.
+    /// A SQLite install's content folder moves into the database: every file under its own CID
+    /// (both versions), byte for byte; a second run keeps what is there.
+    @Test func theContentFolderArrivesUnderTheSameCIDs() async throws {
+        let (name, pool) = try await PostgresSchemaTests.freshDatabase("content")
+        defer { pool.stop() }
+        try await PostgresMigrations.migrate(pool)
+        let folder = try Self.scratchFolder("content")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let source = try ContentStore(directory: folder)
+        let large = (0..<600_000).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 7) }
+        let first = try source.add(large, contentType: "image/png", cidVersion: 0)
+        let second = try source.add(Array("{\"name\":\"x\"}".utf8), contentType: "application/json", cidVersion: 1)
+
+        let store = PostgresStore(pool: pool)
+        let copied = try await PostgresCopy.copyContent(fromFolder: folder, to: store)
+        #expect(copied.files == 2 && copied.bytes == large.count + 12)
+        let target = DatabaseContentStore(repository: store)
+        let read = try await target.read(first)
+        #expect(read?.bytes == large && read?.object.contentType == "image/png")
+        #expect(try await target.read(second)?.bytes == Array("{\"name\":\"x\"}".utf8))
+        let again = try await PostgresCopy.copyContent(fromFolder: folder, to: store)
+        #expect(again.files == 2)
+        #expect(try await pool.query("SELECT count(*) FROM content_object").scalar.int == 2)
+        try await PostgresSchemaTests.drop(name)
+    }
+
     @Test func aDumpRestoresIntoANewDatabaseAsItWas() async throws {
         let folder = try Self.scratchFolder("dump")
         defer { try? FileManager.default.removeItem(atPath: folder) }

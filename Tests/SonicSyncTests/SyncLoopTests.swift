@@ -43,6 +43,15 @@ import Testing
         #expect(script.idles == 0)
     }
 
+    /// Standing by (another sonic-sync took the index over) is no failure: asked again every
+    /// second, without backing off, and nothing is done while caught up (no idle work).
+    @Test func standingByAsksAgainEverySecondWithoutBackingOff() throws {
+        let script = Script([.failure(.standby), .failure(.standby), .failure(.standby), .success(Self.progress(2, indexed: 11))], stopAfter: 5)
+        #expect(try script.loop().run() == .stopped)
+        #expect(script.waits == [1, 1, 1, 0, 0.25])
+        #expect(script.idles == 1, "only once active and caught up again")
+    }
+
     @Test func failuresBackOffDoublingUpToFiveSecondsThenRecover() throws {
         let failure = SyncError.inconsistent("node answered nonsense")
         let script = Script(Array(repeating: .failure(failure), count: 7) + [.success(Self.progress(0, indexed: 9))], stopAfter: 8)
