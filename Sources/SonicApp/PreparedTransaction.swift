@@ -65,14 +65,15 @@ public struct PreparedTransaction: Encodable, Sendable {
     public struct USDValues: Encodable, Sendable {
         public let known: Bool
         /// The price of one S, exact as the feed gave it ("0.5").
-        public let price: String?
-        public let value: String?
-        public let feeMax: String?
-        public let feeEstimated: String?
+        public private(set) var price: String?
+        public private(set) var value: String?
+        public private(set) var feeMax: String?
+        public private(set) var feeEstimated: String?
         /// When the feed's answer was set (ISO 8601).
-        public let updatedAt: String?
-        public let reason: String?
+        public private(set) var updatedAt: String?
+        public private(set) var reason: String?
 
+        // The members that are nil are left out of the JSON (synthesized `encodeIfPresent`).
         enum CodingKeys: String, CodingKey {
             case known, price, value, feeMax = "fee_max", feeEstimated = "fee_estimated", updatedAt = "updated_at", reason
         }
@@ -80,28 +81,16 @@ public struct PreparedTransaction: Encodable, Sendable {
         init(_ reading: PriceService.Reading, value: UInt256, feeMax: UInt256, feeEstimated: UInt256) {
             switch reading {
             case .known(let price):
-                self.init(known: true, price: price.perUnit, value: price.dollars(of: value), feeMax: price.dollars(of: feeMax),
-                          feeEstimated: price.dollars(of: feeEstimated),
-                          updatedAt: Date(timeIntervalSince1970: Double(price.updatedAt)).ISO8601Format(), reason: nil)
+                known = true
+                self.price = price.perUnit
+                self.value = price.dollars(of: value)
+                self.feeMax = price.dollars(of: feeMax)
+                self.feeEstimated = price.dollars(of: feeEstimated)
+                updatedAt = Date(timeIntervalSince1970: Double(price.updatedAt)).ISO8601Format()
             case .unknown(let reason):
-                self.init(known: false, price: nil, value: nil, feeMax: nil, feeEstimated: nil, updatedAt: nil, reason: reason)
+                known = false
+                self.reason = reason
             }
-        }
-
-        private init(known: Bool, price: String?, value: String?, feeMax: String?, feeEstimated: String?, updatedAt: String?, reason: String?) {
-            (self.known, self.price, self.value, self.feeMax, self.feeEstimated, self.updatedAt, self.reason) =
-                (known, price, value, feeMax, feeEstimated, updatedAt, reason)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(known, forKey: .known)
-            try container.encodeIfPresent(price, forKey: .price)
-            try container.encodeIfPresent(value, forKey: .value)
-            try container.encodeIfPresent(feeMax, forKey: .feeMax)
-            try container.encodeIfPresent(feeEstimated, forKey: .feeEstimated)
-            try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
-            try container.encodeIfPresent(reason, forKey: .reason)
         }
     }
 

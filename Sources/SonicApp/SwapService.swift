@@ -18,7 +18,7 @@ public struct SwapService: Sendable {
     let aggregator: (any SwapAggregator)?
     /// The aggregator's routes, kept `routeSeconds` so a quote and the prepare after it build
     /// what was shown; an older one is taken again.
-    private let routes: ReadCache<AggregatorRoute>
+    let routes: ReadCache<AggregatorRoute>
     /// Seconds an aggregator's route is used for (KyberSwap advises 5 to 10 at most).
     public static let routeSeconds = 5.0
 
@@ -215,32 +215,6 @@ public struct SwapService: Sendable {
         return quote
     }
 
-    /// The aggregator's route for the swap, kept `routeSeconds` (a quote and its prepare build
-    /// the route that was shown); its failure as the comparison's reason.
-    private func aggregatorRoute(_ aggregator: any SwapAggregator, _ assetIn: Asset, _ assetOut: Asset,
-                                 _ amountIn: UInt256) async -> Result<AggregatorRoute, AppError> {
-        let key = "\(assetIn.address?.lowercased ?? "S")-\(assetOut.address?.lowercased ?? "S")-\(amountIn)"
-        do {
-            return .success(try await routes.value(key, now: context.clock.now().timeIntervalSince1970) { () async throws(AppError) in
-                try await aggregator.route(tokenIn: assetIn.address, tokenOut: assetOut.address, amountIn: amountIn)
-            })
-        } catch {
-            return .failure(error)
-        }
-    }
-
-    /// The price impact of `out` measured against the router quote's pools, when there is one.
-    static func impactAgainst(_ routed: Result<Quote, AppError>, out: UInt256) -> UInt256? {
-        guard case .success(let quote) = routed, let reserves = quote.reserves else { return nil }
-        return priceImpact(amountIn: quote.amountIn, out: out, reserves: reserves)
-    }
-
-    static func alternative(_ source: String, _ result: Result<UInt256, AppError>, decimals: Int) -> Alternative {
-        switch result {
-        case .success(let out): Alternative(source: source, expectedOut: out, expectedOutFormatted: Units.exact(out, decimals: decimals), problem: nil)
-        case .failure(let error): Alternative(source: source, expectedOut: nil, expectedOutFormatted: nil, problem: error.detail)
-        }
-    }
 
     /// The quote and the transaction to sign: the swap, or first the router's approval for
     /// exactly `amount` when its allowance is short (for every token only when
@@ -317,20 +291,6 @@ public struct SwapService: Sendable {
         try context.require(try await context.nativeBalance(of: from), covers: needed,
                             for: request.value == nil ? "the fee" : "the amount and the fee", field: request.value == nil ? "from" : "amount")
         return Prepared(quote: quote, approvalNeeded: false, approval: nil, transaction: prepared)
-    }
-
-    /// The aggregator's transaction for `route`: built for `from` (who receives), with the
-    /// slippage that keeps the quote's minimum, to the router the quote named, carrying exactly
-    /// the S that goes in (none for a token). Anything else it answers is refused, not signed.
-    private func aggregated(_ route: AggregatorRoute, by aggregator: any SwapAggregator, quote: Quote, from: Address) async throws(AppError) -> CallRequest {
-        let built = try await aggregator.build(route, sender: from, slippage: quote.slippageOfMinimum, deadline: quote.deadline)
-        let value = quote.tokenIn.isNative ? quote.amountIn : .zero
-        guard built.router == quote.contract, built.value == value else {
-            throw .badUpstream(summary: "Aggregator answer refused",
-                               detail: "\(aggregator.name)'s transaction was not used: it goes to \(built.router.checksummed) with "
-                                   + "\(Units.exact(built.value, decimals: 18)) S, not to \(quote.contract.checksummed) with \(Units.exact(value, decimals: 18)) S")
-        }
-        return CallRequest(from: from, to: built.router, value: quote.tokenIn.isNative ? value : nil, data: built.data)
     }
 
     /// S, wS, a pool's token, or any token `TokenService` resolves.
