@@ -41,6 +41,23 @@ extension EntityExtractor {
                 break
             }
         }
+        // "spin up a collection for my band, Paper Tigers, ticker PTGR": the name set apart by a
+        // comma or colon after the collection.
+        if name == nil, let range = text.range(of: " collection", options: .caseInsensitive) ?? text.range(of: " nft", options: .caseInsensitive) {
+            let notNames: Set<String> = ["i", "i'm", "i'd", "we", "you", "it", "my", "thanks", "thank", "please", "pls", "cheers", "ok", "okay", "and", "but", "so", "then"]
+            let parts = text[range.upperBound...].split(omittingEmptySubsequences: false, whereSeparator: { ",:;—".contains($0) })
+            for (before, part) in zip(parts, parts.dropFirst()) {
+                // "with description: A cat", "symbol: CAT": what follows a setting's word is its value.
+                let cue = before.split(separator: " ").last.map { $0.lowercased() } ?? ""
+                guard !Self.settingWords.contains(cue), !["description", "described", "about", "title", "name"].contains(cue) else { continue }
+                let candidate = part.trimmingCharacters(in: .whitespaces)
+                guard let first = candidate.first, first.isUppercase || "\"“'".contains(first) else { continue }
+                let firstWord = candidate.split(separator: " ").first.map { $0.lowercased() } ?? ""
+                guard !Self.settingWords.contains(firstWord), !notNames.contains(firstWord) else { continue }
+                name = Self.withoutSettings(Self.clean(candidate, stopAt: []))
+                break
+            }
+        }
         if name == nil, let quoted = message.tokens.compactMap({ if case .quoted(let q) = $0.kind { return q }; return nil }).first {
             name = quoted
         }

@@ -64,7 +64,8 @@ extension EntityExtractor {
             // Rewards taken out are claimed; funds already unstaked are withdrawn; a stake
             // taken out ("remove 25 S from my stake") is unstaked.
             if rewards { return .claimRewards }
-            if verb == "withdraw" || message.has(Lexicon.unlockedWords) { return .withdraw }
+            // "the unbonding period is over, pull my S out": the wait after unstaking is.
+            if verb == "withdraw" || message.has(Lexicon.unlockedWords) || message.saysWaitIsOver { return .withdraw }
             // "get my stake back": a verb that only takes says so with "out" or "back".
             let out = !Lexicon.softTakingVerbs.contains(verb) || message.has(["out", "back", "off"])
             return staking && out ? .unstake : nil

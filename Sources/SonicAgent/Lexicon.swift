@@ -79,7 +79,7 @@ enum Lexicon {
     ]
     /// Allowances: what an address lets others spend.
     static let approvalWords: Set<String> = ["approve", "approved", "approval", "approvals", "approving", "allowance", "allowances", "revoke", "revoking", "spender", "spenders", "unapprove", "un-approve"]
-    static let revokeVerbs: Set<String> = ["revoke", "remove", "cancel", "reset", "clear", "delete", "disable", "kill", "unapprove", "un-approve", "undo", "withdraw"]
+    static let revokeVerbs: Set<String> = ["revoke", "remove", "cancel", "reset", "clear", "delete", "disable", "kill", "unapprove", "un-approve", "undo", "withdraw", "drop", "strip", "rescind", "terminate"]
     /// Verbs that change one token into another when two are named ("flip 20 USDC to S").
     static let tradeVerbs: Set<String> = ["turn", "flip", "change", "rotate", "switch", "ape"]
     static let wrapWords: Set<String> = ["wrap", "unwrap", "wrapping", "unwrapping"]

@@ -10,7 +10,10 @@ extension Message {
         let asked = phrase("how much") || phrase("how many") || words.first == "what"
         // "the best price for 2k USDC into S": a price for this trade, not the token's price ("the price of 10 S").
         let tradePrice = has(["price", "prices", "deal"]) && has(["into", "to", "for"]) && !has("of")
+        // "how much S for 250 USDC?": what an amount given is asked to bring.
+        let forAmount = asked && extractor.numberSpans.contains { extractor.word(at: $0.index - 1) == "for" }
         return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in") || asked && has(["give", "gives", "buy", "buys"]) || tradePrice
+            || forAmount
     }
 
     /// "what is the exchange rate between S and USDC?", "how much is 1 S in USDC?": a price
@@ -80,9 +83,38 @@ extension Message {
     var asksWhoMaySpend: Bool {
         if ["allowed to spend", "able to spend", "permission to spend", "permissions to spend", "access to my"].contains(where: phrase) { return true }
         let using: Set<String> = ["spend", "touch", "use", "move", "access", "pull", "take", "transfer", "drain"]
+        // "which apps can still spend my wS?": an adverb may come between.
+        let adverbs: Set<String> = ["still", "now", "currently", "already", "ever", "actually", "also", "really"]
         return words.indices.contains { index in
-            index + 2 < words.count && ["can", "may", "could"].contains(words[index]) && using.contains(words[index + 1]) && words[index + 2] == "my"
+            guard ["can", "may", "could"].contains(words[index]) else { return false }
+            let rest = words[(index + 1)...].drop(while: adverbs.contains)
+            return rest.count >= 2 && using.contains(rest[rest.startIndex]) && rest[rest.startIndex + 1] == "my"
         } && (["who", "which", "what"].contains(words.first ?? "") || phrase("can spend my"))
+    }
+
+    /// "remove the router's permission on my SUSD", "revoke the dex's access to my USDC": an
+    /// allowance named as a permission or access, given to a spender or asked to be revoked.
+    var namesPermission: Bool {
+        guard has(["permission", "permissions", "access"]), !has(Lexicon.subscriptionWords) else { return false }
+        return has(Lexicon.spenderWords) || !tokenMentions.isEmpty && requestClause(among: Lexicon.revokeVerbs) != nil
+    }
+
+    /// "the unbonding period is over", "my 14 days are up", "the lock has ended": the wait after
+    /// unstaking said to be over, so what is taken out now is what unstaking released.
+    var saysWaitIsOver: Bool {
+        let waits: Set<String> = ["period", "days", "weeks", "lock", "lockup", "lock-up", "cooldown", "wait", "waiting", "unbonding", "unstaking", "unlock", "timer"]
+        guard has(waits) else { return false }
+        return has(["over", "ended", "passed", "finished", "elapsed", "expired", "done", "complete", "completed"])
+            || ["are up", "is up", "has run out", "have run out", "ran out"].contains(where: phrase)
+    }
+
+    /// "what have I been sending lately?", "who did I pay last week?", "what did I receive?": a
+    /// question about the person's own transfers so far, not one to make.
+    var asksWhatIMoved: Bool {
+        guard ["what", "whats", "who", "whom", "which", "when", "where", "how"].contains(words.first ?? ""),
+              ["did i", "have i", "had i"].contains(where: phrase) else { return false }
+        return has(["send", "sent", "sending", "receive", "received", "receiving", "spend", "spent", "spending", "pay", "paid", "paying",
+                    "transfer", "transferred", "transferring"])
     }
 
     /// "what is an allowance?", "what's a validator?", "what are NFTs?": what a thing is, asked
@@ -110,6 +142,11 @@ extension Message {
         if strong.contains(where: { words.starts(with: $0) }) || has(["mean", "means", "meaning", "explain"]) { return true }
         // "is now a good time to sell?", "is USDC.e safe to hold?": advice, not a request.
         if ["good time", "good idea", "bad idea", "worth it", "right time", "come from", "comes from"].contains(where: phrase) { return true }
+        // "which wallet app is best for S?", "what's the safest way to store wS?": advice, not a request.
+        if ["which", "what", "whats"].contains(words.first ?? ""), has(["best", "better", "safest", "safer", "recommended", "recommend", "cheapest", "worst"]),
+           numbers.isEmpty, addresses.isEmpty {
+            return true
+        }
         if ["is", "are", "was"].contains(words.first ?? ""), has(["safe", "safer", "risky", "legit", "scam", "secure", "trustworthy", "reliable"]) { return true }
         let seesBalance = has(Lexicon.balanceWords) && has(["see", "check", "view", "show", "find", "know", "get", "look"])
         // "can someone else see my balance?": who may see it, not a wish to.

@@ -19,7 +19,7 @@ extension Message {
             } else if let opening = Lexicon.permissionOpenings.filter({ rest.starts(with: $0) }).max(by: { $0.count < $1.count }) {
                 rest = rest.dropFirst(opening.count)
                 permission = true
-            } else if let wish = Self.wishLength(rest) {
+            } else if let wish = Self.wishLength(rest) ?? Self.conditionalWishLength(rest) {
                 rest = rest.dropFirst(wish)
             } else {
                 break
@@ -55,6 +55,19 @@ extension Message {
         index += 1
         if index < rest.endIndex, ["you", "u", "ya"].contains(rest[index]) { index += 1 }
         if index < rest.endIndex, rest[index] == "to" { index += 1 }
+        return index - rest.startIndex
+    }
+
+    /// The length of a wish put as a condition: "it would be great if you could", "I'd
+    /// appreciate it if you would", "that would help a lot if u can": a few words that say
+    /// being glad of it, then "if you" and its modal. nil when `rest` does not open with one.
+    static func conditionalWishLength(_ rest: ArraySlice<String>) -> Int? {
+        guard let first = rest.first, ["it", "it'd", "itd", "that", "that'd", "thatd", "would", "i", "i'd", "id", "we", "we'd", "really"].contains(first),
+              let condition = rest.prefix(7).firstIndex(of: "if"), condition + 1 < rest.endIndex, ["you", "u"].contains(rest[condition + 1]) else { return nil }
+        let glad: Set<String> = ["be", "appreciate", "love", "help", "helps", "like"]
+        guard rest[..<condition].contains(where: glad.contains) else { return nil }
+        var index = condition + 2
+        while index < rest.endIndex, ["could", "would", "can", "will", "just", "please", "kindly", "maybe"].contains(rest[index]) { index += 1 }
         return index - rest.startIndex
     }
 

@@ -4,7 +4,7 @@ extension Message {
     /// "cancel", "never mind", "stop", "forget it", a bare "no": the draft is dropped. Not
     /// "cancel my subscription" or "cancel the allowance", which ask for something else.
     var isCancel: Bool {
-        guard addresses.isEmpty, hashes.isEmpty, !has(Lexicon.subscriptionWords), !has(Lexicon.approvalWords) else { return false }
+        guard addresses.isEmpty, hashes.isEmpty, !has(Lexicon.subscriptionWords), !has(Lexicon.approvalWords), !namesPermission else { return false }
         // "stop staking 20 S with validator 4" unstakes.
         guard !has(["staking", "delegating"]) || EntityExtractor(message: self).defiAction() == nil else { return false }
         if words == ["no"] || words == ["nope"] || words == ["nah"] { return true }

@@ -127,6 +127,13 @@ public struct MessageParser: Sendable {
         if m.has(["enough"]) && m.has(Lexicon.balanceWords.union(["have", "got", "own", "hold"])) { return .balanceCheck }
         // Fee Monetization is a programme to explain, not a fee to quote.
         if m.has(["monetization", "monetisation", "feem"]) { return .generalQuery }
+        // "my sister needs gas money, so please send her 5 S at 0x…": a transfer asked for with
+        // its amount and recipient; fees named elsewhere are not asked about ("what would it
+        // cost in gas to send 3 S to 0x…?" is a fee question: no clause of it asks to send).
+        if let clause = m.requestClause(among: Lexicon.sendVerbs)?.clause, !clause.addresses.isEmpty, !EntityExtractor(message: clause).numberSpans.isEmpty,
+           !clause.has(Lexicon.gasWords), !clause.asksWhatActionCosts, !clause.phrase("how much") {
+            return .sendTransaction
+        }
         if m.has(Lexicon.gasWords) || m.phrase("base fee") || m.asksWhatActionCosts { return .gasPrice }
         // "bridge my USDC to arbitrum", "move my USDC from base to sonic": not something we do.
         if m.asksToBridge { return .generalQuery }
@@ -136,7 +143,7 @@ public struct MessageParser: Sendable {
         // be a transfer's, or a bare "yes, approve".
         let approves = m.has(["approve", "approved", "approving"]) && !m.has(Lexicon.sendVerbs.union(["transaction", "tx", "transfer"]))
             && (m.words.count > 2 || !m.tokenMentions.isEmpty)
-        if m.has(Lexicon.approvalWords.subtracting(["approve", "approved", "approving"])) || m.asksWhoMaySpend || approves {
+        if m.has(Lexicon.approvalWords.subtracting(["approve", "approved", "approving"])) || m.asksWhoMaySpend || m.namesPermission || approves {
             return .tokenApproval
         }
         if let other = m.requestBesideDeFiWords { return other }
@@ -144,7 +151,9 @@ public struct MessageParser: Sendable {
         // "compound everything": a verb that only restakes; "claim whatever I've earned":
         // rewards named by what they are.
         if m.requestVerb(among: ["harvest", "compound", "reinvest", "restake", "autocompound"]) != nil
-            || m.requestVerb(among: ["claim", "collect"]) != nil && m.has(Lexicon.rewardWords.union(["earn", "earnings"])) {
+            || m.requestVerb(among: ["claim", "collect"]) != nil && m.has(Lexicon.rewardWords.union(["earn", "earnings"]))
+            // "my 14 days are up, can you release my S?": what unstaking released, taken out once the wait is over.
+            || m.saysWaitIsOver && m.requestClause(among: Lexicon.takingVerbs) != nil && !m.has(Lexicon.subscriptionWords) {
             return .defiQuery
         }
         // "what would 100 SUSD get me in S", "turn 10 S into wrapped sonic": a trade.
@@ -178,10 +187,13 @@ public struct MessageParser: Sendable {
             return .transactionStatus
         }
         // "what did I do today", "did I receive anything yesterday": history over some days.
-        if m.period != nil && (m.phrase("did i") || m.phrase("have i") || m.has(["anything", "happened", "activity", "received", "receive", "sent", "incoming"])) {
+        // "show me everything I did last week", "anything come in lately?".
+        let recently = m.period != nil || m.has(["lately", "recently"])
+        if recently && (["did i", "have i", "i did", "i've done", "i have done", "i made", "i've made"].contains(where: m.phrase)
+            || m.has(["anything", "happened", "activity", "received", "receive", "sent", "incoming"])) {
             return .transactionHistory
         }
-        if m.has(Lexicon.historyWords) || (m.phrase("what did i") && m.has(["send", "sent", "receive", "received", "spend", "spent", "pay", "paid"]))
+        if m.has(Lexicon.historyWords) || m.asksWhatIMoved
             || (m.has(["last", "latest", "recent"]) && m.has(["tx", "txs", "transactions", "transfers", "sends"])) || m.has(["spent", "spend", "spending", "received"]) {
             return .transactionHistory
         }

@@ -108,6 +108,25 @@ import Testing
         ("what dapps may touch my USDC?", .tokenApproval, #"{"token": "USDC"}"#),
         ("check my wS then swap 4 wS to USDC", .balanceCheck, #"{"token": "WS"}"#),
         ("stake 30 S with validator 2 and also show my rewards", .defiQuery, #"{"action": "stake", "amount": "30", "token": "S", "validator": 2}"#),
+        // A transfer asked for with its amount and recipient, fees named only around it.
+        ("he ran out of gas money, so could you pay 2 S to 0x70997970C51812dc3A010C7d01b50e0d17dc79C8", .sendTransaction,
+         #"{"amount": "2", "token": "S", "to": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"}"#),
+        // The person's own transfers so far; what they did over some days.
+        ("who have I been paying recently?", .transactionHistory, "{}"),
+        ("list whatever I've done this month", .transactionHistory, "{}"),
+        // A collection's name set apart by a comma; a quote by what an amount given brings.
+        ("start an NFT collection for our club, Night Herons, symbol NHRN", .nftCreation, #"{"name": "Night Herons"}"#),
+        ("how many USDC for 14 wS?", .swap, #"{"amount": "14", "token_in": "WS", "token_out": "USDC"}"#),
+        // The wait after unstaking said to be over: what is taken out is withdrawn.
+        ("cooldown's finished, bring my S home", .defiQuery, #"{"action": "withdraw", "token": "S"}"#),
+        ("my 2 weeks have passed, can you get my S back?", .defiQuery, #"{"action": "withdraw", "token": "S"}"#),
+        // Who may spend, with an adverb; an allowance named as a permission; a wish put as a condition.
+        ("who can currently use my wS?", .tokenApproval, #"{"token": "WS"}"#),
+        ("remove the aggregator's access to my USDC", .tokenApproval, #"{"action": "revoke", "token": "USDC"}"#),
+        ("it'd be lovely if you could undelegate 3 S from validator 4", .defiQuery, #"{"action": "unstake", "amount": "3", "token": "S", "validator": 4}"#),
+        // Advice asked with "which … best" is a general question; about validators a DeFi one.
+        ("which explorer is better for checking my S?", .generalQuery, "{}"),
+        ("which validator would be best for 100 S?", .defiQuery, "{}"),
     ]
 
     @Test(arguments: phrasings)
