@@ -2,7 +2,7 @@
 hosts on one PostgreSQL, in one run, on release binaries, on this machine.
 
 Each configuration in turn (the other stopped, so neither takes CPU from the other):
-- one host: the shipped nginx.conf and one sonic-fcgi on SQLite (tests/Integration/stack.py),
+- one host: the shipped nginx.conf and one sonic-fcgi on SQLite (Tests/Integration/stack.py),
   contracts deployed and indexed by a sonic-sync;
 - the cluster: scripts/cluster.sh (make cluster) on free ports (cluster_stack.Cluster):
   PostgreSQL 15 with pg_stat_statements, two sonic-sync, three sonic-fcgi, the front nginx.
