@@ -72,6 +72,7 @@ bench: deps deps-browser contracts
 	BENCH_SECONDS=$(or $(BENCH_SECONDS),3) .venv/bin/python scripts/bench_slownode.py || status=1; \
 	.venv/bin/python scripts/bench_hostile.py || status=1; \
 	.venv/bin/python scripts/bench_live.py || status=1; \
+	BENCH_SECONDS=$(or $(BENCH_SECONDS),3) .venv/bin/python scripts/bench_cluster.py || status=1; \
 	exit $$status
 
 # Many people at once for LOAD_MINUTES (default 10), LOAD_USERS (default 800) of them (the node

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("SONIC_BIN_DIR", str(ROOT / ".build" / "release"))
@@ -24,14 +25,26 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "3")) * 3
 CONNECTIONS = 64
 
 
-def wrk(url):
-    output = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+class Wrk(NamedTuple):
+    rate: float  # requests a second
+    p50: float  # milliseconds
+    p99: float
+    errors: int  # answers not 2xx or 3xx
+    requests: int  # answers in all
+
+
+def milliseconds(output, label):
+    found = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", output)
+    return float(found.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[found.group(2)]
+
+
+def wrk(url, seconds=SECONDS, connections=CONNECTIONS) -> Wrk:
+    output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
                             capture_output=True, text=True, check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
-    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
+    return Wrk(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), milliseconds(output, "50%"),
+               milliseconds(output, "99%"), int(errors.group(1)) if errors else 0,
+               int(re.search(r"(\d+) requests in", output).group(1)))
 
 
 def main() -> int:
@@ -44,8 +57,8 @@ def main() -> int:
             (stack.dir / "dist" / "bench.json").write_text(json.dumps({"pad": "x" * 1010}))
             address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
             assert stack.get(f"/api/balance/{address}").status == 200
-            static_rate, static_p99, static_errors = wrk(f"{stack.url}/bench.json")
-            api_rate, api_p99, api_errors = wrk(f"{stack.url}/api/balance/{address}")
+            static_rate, _, static_p99, static_errors, _ = wrk(f"{stack.url}/bench.json")
+            api_rate, _, api_p99, api_errors, _ = wrk(f"{stack.url}/api/balance/{address}")
         finally:
             stack.stop()
     ratio = api_rate / static_rate

@@ -1,7 +1,7 @@
 """Indexer figure for `make bench`: blocks and transactions per second that sonic-sync (release)
 indexes from the devnet, from an empty database to the head.
 
-The devnet gets N blocks of traffic first (S transfers, token transfers, NFT mints, a failing
+The devnet gets N blocks of traffic first (S transfers, token transfers, a failing
 call every 50 blocks), each eth_sendTransaction mining one block; then one
 `sonic-sync run --once` is timed. The devnet (py-evm, one Python process) answers the batched
 reads, so the figure is bounded by it as much as by the indexer.
@@ -26,24 +26,30 @@ ALICE = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
 
+def traffic(stack, deployments, blocks=BLOCKS) -> int:
+    """`blocks` blocks of traffic on the stack's devnet (`deployments`: its contracts, name to
+    {"address"}): S transfers, token transfers, a failing call every 50; returns the head."""
+    token = deployments["TestToken"]["address"]
+    subscription = deployments["SmartSonicSubscription"]["address"]
+    transfer = "0xa9059cbb" + BOB[2:].lower().rjust(64, "0") + format(1_000_000, "064x")
+    for n in range(blocks):
+        if n % 50 == 49:
+            tx = {"from": ALICE, "to": subscription, "value": "0x1", "data": "0x" + "00" * 4, "gas": "0x30d40"}
+        elif n % 2:
+            tx = {"from": ALICE, "to": token, "data": transfer}
+        else:
+            tx = {"from": ALICE, "to": BOB, "value": hex(10**15 + n)}
+        stack.rpc("eth_sendTransaction", tx)
+    return int(stack.rpc("eth_blockNumber"), 16)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         stack = Stack(Path(folder))
         stack.start_devnet()
         try:
             stack.deploy_contracts()
-            token = stack.deployments["TestToken"]["address"]
-            subscription = stack.deployments["SmartSonicSubscription"]["address"]
-            transfer = "0xa9059cbb" + BOB[2:].lower().rjust(64, "0") + format(1_000_000, "064x")
-            for n in range(BLOCKS):
-                if n % 50 == 49:
-                    tx = {"from": ALICE, "to": subscription, "value": "0x1", "data": "0x" + "00" * 4, "gas": "0x30d40"}
-                elif n % 2:
-                    tx = {"from": ALICE, "to": token, "data": transfer}
-                else:
-                    tx = {"from": ALICE, "to": BOB, "value": hex(10**15 + n)}
-                stack.rpc("eth_sendTransaction", tx)
-            head = int(stack.rpc("eth_blockNumber"), 16)
+            head = traffic(stack, stack.deployments)
             environment = stack.fcgi_environment()
             started = time.monotonic()
             subprocess.run([BIN / "sonic-sync", "run", "--once"], env=environment, check=True, capture_output=True)

@@ -59,10 +59,11 @@ class Waiters:
         self.open = {}  # fd -> [socket, request bytes still to send, answer bytes so far]
         self.results = []  # (arrival time, HTTP status, whether the answer says confirmed)
 
-    def start(self, tx_hash):
+    def start(self, tx_hash, port=None):
+        """Opens a long-poll on `tx_hash` through the nginx on `port` (by default the one given at first)."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setblocking(False)
-        sock.connect_ex(("127.0.0.1", self.port))
+        sock.connect_ex(("127.0.0.1", port or self.port))
         request = f"GET /api/tx/{tx_hash}?wait=60&since=pending HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         self.open[sock.fileno()] = [sock, request.encode(), bytearray()]
         self.poller.register(sock.fileno(), select.EPOLLOUT)
@@ -104,21 +105,25 @@ class Waiters:
                 self.finish(fd, False)
 
 
-def wave(stack, hashes, per_hash=1):
-    """Parks len(hashes) × per_hash requests, settles the hashes, returns (write time, results)."""
-    waiters = Waiters(stack.http_port)
+def wave(fronts, hashes, per_hash, settle_hashes, facts=None):
+    """Parks len(hashes) × per_hash requests, spread in turn over `fronts` (Stacks whose nginx
+    leads to the host or hosts to park on), then settles the hashes with `settle_hashes(hashes)`,
+    one write; returns (its commit's time, results, requests parked, `facts()` taken while they
+    waited)."""
+    waiters = Waiters(fronts[0].http_port)
+    opened = 0
     for index, tx_hash in enumerate(hashes):
         for _ in range(per_hash):
-            waiters.start(tx_hash)
+            waiters.start(tx_hash, fronts[opened % len(fronts)].http_port)
+            opened += 1
         if index % 100 == 99:
             waiters.serve(0.02)  # at most 5,000 new connections a second: within the listen backlogs
     expected = len(hashes) * per_hash
     deadline = time.monotonic() + 60
-    while parked(stack) < expected and time.monotonic() < deadline:
+    while (waiting := sum(parked(front) for front in fronts)) < expected and time.monotonic() < deadline:
         waiters.serve(0.1)
-    waiting = parked(stack)
-    resources = process_facts(stack.fcgi.pid)
-    settle(stack.db_path, hashes)
+    resources = facts() if facts else None
+    settle_hashes(hashes)
     written = time.monotonic()  # the change is its commit
     deadline = written + 70
     while waiters.open and time.monotonic() < deadline:
@@ -126,6 +131,20 @@ def wave(stack, hashes, per_hash=1):
     for fd in list(waiters.open):
         waiters.finish(fd, False)
     return written, waiters.results, waiting, resources
+
+
+def latency_rounds(fronts, track_hash, settle_hashes, rounds=ROUNDS, per_round=PER_ROUND):
+    """`rounds` times: a new transaction tracked with `track_hash(hash)`, `per_round` requests parked
+    on it over `fronts`, then settled: the milliseconds from the commit to each answer, and the
+    answers that were not 200 with the new state."""
+    latencies, errors = [], 0
+    for _ in range(rounds):
+        tx_hash = "0x" + secrets.token_hex(32)
+        track_hash(tx_hash)
+        written, results, _, _ = wave(fronts, [tx_hash], per_round, settle_hashes)
+        latencies += [(arrived - written) * 1000 for arrived, status, ok in results if status == 200 and ok]
+        errors += sum(1 for _, status, ok in results if status != 200 or not ok)
+    return latencies, errors
 
 
 def parked(stack) -> int:
@@ -158,19 +177,14 @@ def main() -> int:
         try:
             wait_until(lambda: stack.get("/metrics").status == 200, 30, "metrics")
             # Latency: 100 waiters on one transaction, 20 times.
-            latencies, errors = [], 0
-            for _ in range(ROUNDS):
-                tx_hash = "0x" + secrets.token_hex(32)
-                track(stack.db_path, [tx_hash])
-                written, results, _, _ = wave(stack, [tx_hash], PER_ROUND)
-                latencies += [(arrived - written) * 1000 for arrived, status, ok in results if status == 200 and ok]
-                errors += sum(1 for _, status, ok in results if status != 200 or not ok)
+            latencies, errors = latency_rounds([stack], lambda h: track(stack.db_path, [h]), lambda hs: settle(stack.db_path, hs))
             p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
 
             # Scale: SCALE parked at once, then all woken by one write.
             hashes = ["0x" + secrets.token_hex(32) for _ in range(SCALE)]
             track(stack.db_path, hashes)
-            written, results, waiting, (rss, threads) = wave(stack, hashes)
+            written, results, waiting, (rss, threads) = wave([stack], hashes, 1, lambda hs: settle(stack.db_path, hs),
+                                                             lambda: process_facts(stack.fcgi.pid))
             answered = [arrived for arrived, status, ok in results if status == 200 and ok]
             wake_all = (max(answered) - written) if answered else float("inf")
             scale_errors = len(results) - len(answered)

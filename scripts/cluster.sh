@@ -74,8 +74,9 @@ start_postgres() {
   fi
   if port_busy "$PG_PORT"; then echo "cluster: port $PG_PORT is taken by another program" >&2; exit 1; fi
   # Trust on 127.0.0.1 only, no Unix socket: a local cluster (docs/operations.md for a real one).
+  # pg_stat_statements loaded (counting needs `CREATE EXTENSION pg_stat_statements`; scripts/bench_cluster.py does it).
   "${pg_as[@]}" "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/server.log" -w -t 60 \
-    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=100" start >/dev/null \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=100 -c shared_preload_libraries=pg_stat_statements" start >/dev/null \
     || { tail -n 20 "$DIR/pg/server.log" >&2; exit 1; }
   "${pg_as[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U sonic sonic 2>/dev/null || true  # there already after a restart
   echo "cluster: PostgreSQL started on port $PG_PORT ($DATABASE_URL, data in $DIR/pg/data)"

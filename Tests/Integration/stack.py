@@ -59,7 +59,9 @@ class HTTPAnswer:
 
 
 class Stack:
-    def __init__(self, workdir: Path, nginx_rate: str | None = None, nginx_workers: str = "1", fcgi_instances: int = 1):
+    def __init__(self, workdir: Path, nginx_rate: str | None = None, nginx_workers: str = "1", fcgi_instances: int = 1,
+                 fcgi_port: int | None = None):
+        """`fcgi_port`: the port of a sonic-fcgi running already (this nginx in front of it), else a free one."""
         self.nginx_rate = nginx_rate
         self.nginx_workers = nginx_workers
         # More sonic-fcgi instances behind the same upstreams (docs/operations.md).
@@ -69,6 +71,7 @@ class Stack:
         for sub in ("run", "log", "nginx"):
             (workdir / "var" / sub).mkdir(parents=True, exist_ok=True)
         self.devnet_port, self.fcgi_port, self.http_port = free_ports(3)
+        self.fcgi_port = fcgi_port or self.fcgi_port
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.db_path = workdir / "var" / "sonic.sqlite"
         self.devnet = self.fcgi = self.sync = None

@@ -1,5 +1,5 @@
 """Three app hosts on one PostgreSQL, started by scripts/cluster.sh (make cluster) on free ports of
-this test's own: PostgreSQL 15, the devnet, two sonic-sync (one indexing, one its standby), three
+this test's own (cluster_stack.Cluster, which scripts/bench_cluster.py uses too): PostgreSQL 15, the devnet, two sonic-sync (one indexing, one its standby), three
 sonic-fcgi sharing no file, nginx balancing them with passive health checks.
 
 To make "through one host, then another" certain, the other hosts are killed (kill -9) while the
@@ -7,19 +7,17 @@ first is used, and the first is killed while the others are: nginx then has one 
 request. Accounts 5-9 make the new history."""
 
 import json
-import os
 import shutil
-import signal
-import subprocess
 import threading
 import time
 
 import pytest
 from eth_account import Account
 
+from cluster_stack import Cluster
 from figures import figure
 from siwe import session_headers
-from stack import BIN, ROOT, Stack, free_ports, wait_until
+from stack import wait_until
 from test_nft import multipart, png
 
 # Development accounts 5-9 of "test test … junk" (public keys, for the local devnet only).
@@ -30,101 +28,16 @@ KEYS = {
     8: "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
     9: "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
 }
-FAIL_TIMEOUT = 2  # seconds nginx leaves out a host that failed (the script's default is 10)
-
-
-def alive(pid) -> bool:
-    """Running: there, and not a zombie waiting for its parent."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-class Cluster(Stack):
-    """The cluster as the tests talk to it: Stack's requests to nginx and the devnet."""
-
-    def __init__(self):  # noqa: super().__init__ would start a single-host stack
-        pg, devnet, http, *fcgi = free_ports(6)
-        # In the checkout's var/test, not pytest's private temporary folder: PostgreSQL runs as
-        # the postgres user (when the tests run as root), which must reach its data folder.
-        self.dir = ROOT / "var" / "test" / f"cluster-{http}"
-        self.devnet_port, self.pg_port, self.url = devnet, pg, f"http://127.0.0.1:{http}"
-        self.run = self.dir / "cluster" / "run"
-        subprocess.run([BIN / "sonic-site", "build", "--templates", ROOT / "Templates", "--public", ROOT / "Public",
-                        "--output", self.dir / "dist"], check=True, capture_output=True)
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SONIC_")}
-        self.env.update(
-            SONIC_BIN=str(BIN), SONIC_CLUSTER_DIR=str(self.dir / "cluster"), SONIC_CLUSTER_SITE=str(self.dir / "dist"),
-            SONIC_CLUSTER_PORT=str(http), SONIC_CLUSTER_PG_PORT=str(pg), SONIC_CLUSTER_DEVNET_PORT=str(devnet),
-            SONIC_CLUSTER_FCGI_PORTS=" ".join(map(str, fcgi)), SONIC_CLUSTER_RATE="100000r/s",
-            SONIC_CLUSTER_FAIL_TIMEOUT=f"{FAIL_TIMEOUT}s", SONIC_RATE_LIMIT_PER_MINUTE="0", SONIC_RPC_TIMEOUT="2",
-            SONIC_INDEX_ALL="1",  # every account's history, to compare with the chain
-        )
-
-    def script(self, *args):
-        done = subprocess.run([ROOT / "scripts" / "cluster.sh", *args], env=self.env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
-
-    def pid(self, name) -> int:
-        return int((self.run / f"{name}.pid").read_text())
-
-    def kill(self, name):
-        """kill -9, and wait until it is gone."""
-        pid = self.pid(name)
-        os.kill(pid, signal.SIGKILL)
-        wait_until(lambda: not alive(pid), 10, f"{name} to end")
-
-    def only_host(self, number):
-        """Leaves sonic-fcgi `number` the one host alive (the others killed with -9)."""
-        for other in {1, 2, 3} - {number}:
-            if alive(self.pid(f"sonic-fcgi-{other}")):
-                self.kill(f"sonic-fcgi-{other}")
-        if not alive(self.pid(f"sonic-fcgi-{number}")):
-            self.start_host(number)
-        self.settle(f"host {number} alone to answer")
-
-    def start_host(self, number):
-        self.script("start-host", str(number))
-
-    def all_hosts(self):
-        for number in (1, 2, 3):
-            if not alive(self.pid(f"sonic-fcgi-{number}")):
-                self.start_host(number)
-        self.settle("every host to answer")
-
-    def settle(self, what):
-        """Waits until nginx tries every host again (the dead ones left out for FAIL_TIMEOUT) and
-        answers a dozen GETs in a row. (Right after a host comes back in place of a killed one
-        while the two others are dead, one GET answered 503 "API unavailable" in about one run in
-        four when only one GET was awaited: nginx had no host to retry it on.)"""
-        time.sleep(FAIL_TIMEOUT + 0.5)
-        wait_until(lambda: all(self.get("/api/network").status == 200 for _ in range(12)), 30, what)
-
-    def log(self, name) -> str:
-        return (self.dir / "cluster" / "log" / f"{name}.log").read_text()
-
-    def pending_transfer(self, key, value=10**15):
-        """A transfer signed here but not sent: its hash, and its raw bytes to send later."""
-        account = Account.from_key(key)
-        nonce = int(self.rpc("eth_getTransactionCount", account.address, "pending"), 16)
-        fee = int(self.rpc("eth_gasPrice"), 16) * 2
-        signed = Account.sign_transaction({"to": Account.create().address, "value": value, "nonce": nonce, "gas": 21_000,
-                                           "maxFeePerGas": fee, "maxPriorityFeePerGas": 1, "chainId": 31337, "type": 2}, key)
-        return "0x" + signed.hash.hex().removeprefix("0x"), "0x" + signed.raw_transaction.hex().removeprefix("0x")
 
 
 @pytest.fixture(scope="module")
 def cluster():
     running = Cluster()
     try:
-        printed = running.script("start")
-        assert f"is running: {running.url}" in printed
+        running.start()
         yield running
     finally:
-        running.script("stop")
+        running.stop()
         shutil.rmtree(running.dir, ignore_errors=True)
 
 
