@@ -120,7 +120,7 @@ public final class BalanceService: Sendable {
     /// When each address's balances last changed on chain (`expire`): a snapshot read before
     /// that is no longer fresh, but is still the stale answer while the node is down.
     private let changedAt = ReadWriteLocked<[String: Double]>([:])
-    private let flights = SingleFlight<Snapshot>()
+    private let flights = SingleFlight<Rendered>()
     public let hits = Atomic<Int>(0)
     public let misses = Atomic<Int>(0)
 
@@ -146,8 +146,13 @@ public final class BalanceService: Sendable {
             return try staleAnswer(cached, now: now, because: .nodeDown)
         }
         do {
-            let fresh = try await flights.run(key) { () async throws(AppError) -> Snapshot in try await fetch(address, tokens) }
-            return Answer(rendered: await remember(key, fresh), stale: false, age: max(0, context.clock.now().timeIntervalSince1970 - fresh.fetchedAt))
+            // One fetch and one write for every request that finds the balance old at once: the
+            // flight remembers it; a request that came as a flight ended takes what it left.
+            let rendered = try await flights.run(key) { () async throws(AppError) -> Rendered in
+                if let left = memory.read({ $0[key] }), isFresh(left, address: address, now: context.clock.now()) { return left }
+                return await remember(key, try await fetch(address, tokens))
+            }
+            return Answer(rendered: rendered, stale: false, age: max(0, context.clock.now().timeIntervalSince1970 - rendered.snapshot.fetchedAt))
         } catch AppError.nodeUnavailable(let detail) {
             return try staleAnswer(await lookup(key), now: now, because: .nodeUnavailable(detail: detail))
         }
@@ -156,17 +161,26 @@ public final class BalanceService: Sendable {
     /// The answer kept in memory while still fresh, without waiting for anything: the API answers
     /// it on the spot (most balance requests), and only a miss goes the whole way (the database's
     /// copy included).
+    /// How many requests wait for the fetch of `address`'s balance in S (for tests).
+    func waiting(_ address: Address) -> Int { flights.waiting(key(address, [])) }
+
     public func freshAnswer(of address: Address, tokens symbols: [String]) throws(AppError) -> Answer? {
         let key = key(address, try resolve(symbols))
         return fresh(memory.read { $0[key] }, address: address, now: context.clock.now())
     }
 
     private func fresh(_ cached: Rendered?, address: Address, now: Date) -> Answer? {
-        guard let cached, now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl else { return nil }
-        let prefix = Self.cacheKey(network: context.network.name, address: address)
-        if let changed = changedAt.read({ $0[prefix] }), cached.snapshot.fetchedAt <= changed { return nil }
+        guard let cached, isFresh(cached, address: address, now: now) else { return nil }
         hits.add(1, ordering: .relaxed)
         return Answer(rendered: cached, stale: false, age: max(0, now.timeIntervalSince1970 - cached.snapshot.fetchedAt))
+    }
+
+    /// Younger than the TTL and read after the address last changed on chain.
+    private func isFresh(_ cached: Rendered, address: Address, now: Date) -> Bool {
+        guard now.timeIntervalSince1970 - cached.snapshot.fetchedAt < ttl else { return false }
+        let prefix = Self.cacheKey(network: context.network.name, address: address)
+        if let changed = changedAt.read({ $0[prefix] }), cached.snapshot.fetchedAt <= changed { return false }
+        return true
     }
 
     private func key(_ address: Address, _ tokens: [RequestedToken]) -> String {

@@ -20,7 +20,11 @@ final class ReadCache<Value: Sendable>: Sendable {
     /// concurrent callers). Errors are not kept.
     func value(_ key: String, now: Double = Date().timeIntervalSince1970, fetch: () async throws(AppError) -> Value) async throws(AppError) -> Value {
         if let kept = entries.read({ $0[key] }), now - kept.at < ttl { return kept.value }
-        let value = try await flights.run(key, fetch)
+        // A caller that came as a flight ended takes what it kept rather than fetch again.
+        let value = try await flights.run(key) { () async throws(AppError) -> Value in
+            if let kept = entries.read({ $0[key] }), now - kept.at < ttl { return kept.value }
+            return try await fetch()
+        }
         // Kept as of `now`: the value is at least that fresh.
         entries.write { all in
             if all.count >= capacity { all = all.filter { now - $0.value.at < ttl } }

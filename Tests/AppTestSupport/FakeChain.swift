@@ -55,6 +55,8 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         public var sent: [[UInt8]] = []
         /// When set, asking the chain id waits for a signal of it: a node that is slow to answer.
         public var chainIDGate: DispatchSemaphore?
+        /// When set, asking a balance waits for a signal of it.
+        public var balanceGate: DispatchSemaphore?
     }
 
     private let lock = NSLock()
@@ -92,7 +94,10 @@ public final class FakeChain: ChainReads, Broadcaster, @unchecked Sendable {
         return try read { _ in 31337 }
     }
     public func blockNumber() throws(ChainError) -> UInt64 { try read { $0.staleHead ?? $0.block } }
-    public func balance(of address: Address, at block: BlockTag) throws(ChainError) -> UInt256 { try read { $0.balances[address] ?? .zero } }
+    public func balance(of address: Address, at block: BlockTag) throws(ChainError) -> UInt256 {
+        withState { $0.balanceGate }?.wait()
+        return try read { $0.balances[address] ?? .zero }
+    }
     public func gasPrice() throws(ChainError) -> UInt256 { try read { $0.fees.baseFee } }
     public func suggestFees() throws(ChainError) -> FeeSuggestion { try read { $0.fees } }
     /// The last `blocks` blocks (those the chain has), each a gwei dearer than the one before it

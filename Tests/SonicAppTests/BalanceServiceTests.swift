@@ -1,6 +1,9 @@
 import Ethereum
 import Foundation
 import AppTestSupport
+import SonicStore
+import Synchronization
+import TestSupport
 import Testing
 @testable import SonicApp
 
@@ -72,5 +75,51 @@ import Testing
         } catch {
             #expect(error.summary == "Bad token answer")
         }
+    }
+}
+
+/// Many requests that find a balance old at once make one node fetch and one write of the
+/// shared cache, not one write each.
+@Suite struct BalanceFlightTests {
+    /// A cache that counts its writes.
+    final class CountingCache: CacheRepository {
+        let values = Mutex<[String: [UInt8]]>([:])
+        let writes = Mutex(0)
+        func cached(_ key: String) async throws(StoreError) -> (value: [UInt8], storedAt: Date)? {
+            values.withLock { $0[key] }.map { ($0, Date()) }
+        }
+        func cache(_ key: String, _ value: [UInt8], at date: Date) async throws(StoreError) {
+            writes.withLock { $0 += 1 }
+            values.withLock { $0[key] = value }
+        }
+        func invalidate(prefix: String) async throws(StoreError) {
+            values.withLock { all in all = all.filter { !$0.key.hasPrefix(prefix) } }
+        }
+    }
+
+    @Test func requestsForAnOldBalanceShareOneFetchAndOneCacheWrite() async throws {
+        let services = try TestServices(ttl: 1)
+        let cache = CountingCache()
+        let balances = BalanceService(context: services.context, cache: cache, ttl: 1, maxStaleness: 300)
+        services.chain.update { $0.balances[TestServices.alice] = TestServices.s(5) }
+        _ = try await balances.balances(of: TestServices.alice, tokens: [])
+        #expect(cache.writes.withLock { $0 } == 1)
+
+        services.clock.advance(1.5)
+        services.chain.update { $0.balances[TestServices.alice] = TestServices.s(4) }
+        let reads = services.chain.reads
+        let gate = DispatchSemaphore(value: 0)
+        services.chain.update { $0.balanceGate = gate }
+        let answers = (0..<20).map { _ in
+            Task(executorPreference: QueueExecutor.shared) { try await balances.balances(of: TestServices.alice, tokens: []) }
+        }
+        #expect(eventually { balances.waiting(TestServices.alice) == 19 })
+        services.chain.update { $0.balanceGate = nil }
+        gate.signal()
+        var shown: [String] = []
+        for answer in answers { shown.append(try await answer.value.snapshot.native.formatted) }
+        #expect(shown == Array(repeating: "4", count: 20))
+        #expect(services.chain.reads == reads + 2)  // the head and the balance, once
+        #expect(cache.writes.withLock { $0 } == 2)
     }
 }
