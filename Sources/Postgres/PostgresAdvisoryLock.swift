@@ -1,60 +1,115 @@
 import Synchronization
 
-/// A PostgreSQL session-level advisory lock (`pg_try_advisory_lock`), held on a connection of its
-/// own for as long as this lives: "exactly one of us across hosts" (one indexer, one watcher).
-/// The lock is the server's: it ends when `release` closes the connection, or when the
-/// connection dies (the holder's host is gone, or its backend was killed), and then another may
-/// take it. `isHeld` turns false as soon as this side sees the connection drop.
-public final class PostgresAdvisoryLock: Sendable {
+/// A PostgreSQL session-level advisory lock (`pg_try_advisory_lock`) on a connection of its own:
+/// "exactly one of us across hosts" (one indexer, one watcher). The lock is the server's: it ends
+/// when `release` closes the connection, or when the connection dies (the holder's host is gone,
+/// or its backend was killed), and then another may take it. `isHeld` turns false as soon as this
+/// side sees the connection drop.
+///
+/// A standby keeps one and calls `tryTake` again and again: its connection stays open between
+/// tries (a new session per try would be a backend forked and ended each time, on every host),
+/// and is opened again only after it dropped.
+public final class PostgresAdvisoryLock: @unchecked Sendable {
     public let key: Int64
     private let pool: PostgresPool
-    /// Touched on the loop's thread only.
-    private let connection: PostgresConnection
-    private let held = Atomic(true)
-    public let backendPID: Int32
+    /// Touched on the loop's thread only (hence `@unchecked Sendable`): nil until the first try,
+    /// and again once it dropped or was closed.
+    private var connection: PostgresConnection?
+    private let held = Atomic(false)
+    private let pid = Atomic<Int32>(0)
 
-    init(key: Int64, pool: PostgresPool, connection: PostgresConnection) {
+    init(key: Int64, pool: PostgresPool) {
         self.key = key
         self.pool = pool
-        self.connection = connection
-        backendPID = connection.backendPID
-        connection.onBroken = { [weak self] _ in self?.held.store(false, ordering: .releasing) }
     }
 
-    /// Whether the lock is still ours, as far as this side knows: false after `release` or once
-    /// the connection was seen to drop.
+    /// Whether the lock is ours, as far as this side knows: true after a `tryTake` that took it,
+    /// false after `release` or once its connection was seen to drop.
     public var isHeld: Bool { held.load(ordering: .acquiring) }
 
-    /// Gives the lock up (its connection is closed, so the server releases it at once).
+    /// The server process of the lock's connection (0 before one is open): `pg_terminate_backend`
+    /// of it is what a holder's death looks like to the others.
+    public var backendPID: Int32 { pid.load(ordering: .relaxed) }
+
+    /// Tries to take the lock, on the connection kept from the last try when it is still open.
+    /// - Returns: true when it is ours now (or already was), false when another session holds it.
+    /// - Throws: `.connection`, `.timeout` when the database cannot be asked (the connection is
+    ///   closed then, and the next try opens another).
+    public func tryTake() async throws(PostgresError) -> Bool {
+        if isHeld { return true }
+        let reply = PostgresReply<Bool>()
+        let parameters = try PostgresPool.encode("", [.int(key)])
+        let answer = await withCheckedContinuation { continuation in
+            reply.wait(continuation)
+            let accepted = pool.loop.execute { [self] in
+                withConnection { [self] opened in
+                    guard case .success(let connection) = opened else { return reply.finish(opened.map { _ in false }) }
+                    pool.runDedicated("SELECT pg_try_advisory_lock($1)", parameters, simple: false, on: connection) { [self] outcome in
+                        guard case .success(let result) = outcome else {
+                            drop(connection)
+                            return reply.finish(outcome.map { _ in false })
+                        }
+                        let taken = result.scalar == .bool(true)
+                        if taken { held.store(true, ordering: .releasing) }
+                        reply.finish(.success(taken))
+                    }
+                }
+            }
+            if !accepted { reply.finish(.failure(PostgresPool.stopped)) }
+        }
+        return try answer.get()
+    }
+
+    /// Gives the lock up, or stops standing by: the connection is closed, so the server releases
+    /// the lock at once. A later `tryTake` opens a new one.
     public func release() {
         held.store(false, ordering: .releasing)
-        pool.loop.execute { [pool, connection] in pool.closeDedicated(connection) }
+        pool.loop.execute { [self] in
+            if let connection { drop(connection) }
+        }
+    }
+
+    /// The open connection, or a new one (loop thread).
+    private func withConnection(_ body: @escaping (Result<PostgresConnection, PostgresError>) -> Void) {
+        if let connection, connection.phase == .idle { return body(.success(connection)) }
+        if let connection { drop(connection) }
+        pool.openDedicated { [self] opened in
+            if case .success(let connection) = opened {
+                self.connection = connection
+                pid.store(connection.backendPID, ordering: .relaxed)
+                connection.onBroken = { [weak self, weak connection] _ in
+                    guard let self, let connection else { return }
+                    held.store(false, ordering: .releasing)
+                    if self.connection === connection { self.connection = nil }
+                    pool.closeDedicated(connection)
+                }
+            }
+            body(opened)
+        }
+    }
+
+    /// Closes `connection` and forgets it (loop thread); the lock, if it was held, goes with it.
+    private func drop(_ connection: PostgresConnection) {
+        if self.connection === connection { self.connection = nil }
+        held.store(false, ordering: .releasing)
+        pool.closeDedicated(connection)
     }
 }
 
 extension PostgresPool {
-    /// Takes the advisory lock `key` on a connection of its own if no other session holds it.
+    /// An advisory lock on `key`, not taken yet: `tryTake` it.
+    public func advisoryLock(_ key: Int64) -> PostgresAdvisoryLock {
+        PostgresAdvisoryLock(key: key, pool: self)
+    }
+
+    /// Takes the advisory lock `key` on a connection of its own if no other session holds it
+    /// (a new session: a standby that tries again and again keeps an `advisoryLock` instead).
     /// - Returns: the held lock, or nil when another session holds it.
     /// - Throws: `.connection`, `.timeout` when the database cannot be asked.
     public func tryAdvisoryLock(_ key: Int64) async throws(PostgresError) -> PostgresAdvisoryLock? {
-        let reply = PostgresReply<PostgresAdvisoryLock?>()
-        let parameters = try Self.encode("", [.int(key)])
-        let answer = await withCheckedContinuation { continuation in
-            reply.wait(continuation)
-            let accepted = loop.execute { [self] in
-                openDedicated { [self] opened in
-                    guard case .success(let connection) = opened else { return reply.finish(opened.map { _ in nil }) }
-                    runDedicated("SELECT pg_try_advisory_lock($1)", parameters, simple: false, on: connection) { [self] outcome in
-                        guard case .success(let result) = outcome, result.scalar == .bool(true) else {
-                            closeDedicated(connection)
-                            return reply.finish(outcome.map { _ in nil })
-                        }
-                        reply.finish(.success(PostgresAdvisoryLock(key: key, pool: self, connection: connection)))
-                    }
-                }
-            }
-            if !accepted { reply.finish(.failure(Self.stopped)) }
-        }
-        return try answer.get()
+        let lock = advisoryLock(key)
+        if try await lock.tryTake() { return lock }
+        lock.release()
+        return nil
     }
 }

@@ -91,7 +91,11 @@ extension API {
     /// then waits up to N seconds (at most 60) for it to change.
     func transactionStatus(_ call: Route.Call) async throws {
         let query = try statusQuery(call)
-        let current = try await app.transactions.status(query.hash)
+        if let tracked = try await app.transactions.trackedStatus(query.hash) {
+            // Watched already: parking it writes nothing.
+            return answerOrPark(call, query, current: tracked)
+        }
+        let current = try await app.transactions.chainStatus(query.hash)
         // Watch it even when nobody asked us to track it, so the change is seen.
         if query.waits(on: current) { try await app.transactions.watch(query.hash) }
         answerOrPark(call, query, current: current)

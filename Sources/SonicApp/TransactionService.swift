@@ -127,6 +127,11 @@ public struct TransactionService: Sendable {
     /// The tracked state of `hash`; a hash we do not track is looked up on the chain.
     public func status(_ hash: Hash32) async throws(AppError) -> TransactionStatus {
         if let tracked = try await trackedStatus(hash) { return tracked }
+        return try await chainStatus(hash)
+    }
+
+    /// The state of a hash we do not track, from the node: its receipt, or whether it knows it.
+    public func chainStatus(_ hash: Hash32) async throws(AppError) -> TransactionStatus {
         do {
             if let receipt = try await context.chain.receipt(hash) {
                 return TransactionStatus(TransactionWatcher.final(hash: hash, receipt: receipt, reason: nil), network: context.network)

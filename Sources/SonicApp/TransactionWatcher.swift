@@ -74,7 +74,9 @@ public final class TransactionWatcher: Sendable {
     public func poll() async -> Int {
         if let role, !(await role.isActive()) { return 0 }
         let now = context.clock.now()
-        guard let store = repository, let pending = try? await nextPending(store), !pending.isEmpty else { return 0 }
+        // On PostgreSQL the role's store: once another host took the role, nothing more is written.
+        let store: (any TransactionRepository)? = role?.store ?? repository
+        guard let store, let pending = try? await nextPending(store), !pending.isEmpty else { return 0 }
         guard let receipts = try? await context.chain.receipts(pending.map(\.hash)) else { return 0 }
         var changed: [(TrackedTransaction, TrackedTransaction)] = []
         var unmined: [TrackedTransaction] = []

@@ -5,8 +5,9 @@ import Synchronization
 /// One active process of a kind across the hosts sharing a PostgreSQL database (the transaction
 /// watcher, the alert runner): it holds a session-level advisory lock of the role's own, on a
 /// connection of its own. The others stand by: each time they ask `isActive()` (at most once
-/// every `retryEvery` seconds) they try to take the lock, and take it once its holder is gone
-/// (stopped, or its connection died: the server releases the lock then).
+/// every `retryEvery` seconds) they try to take the lock, on a connection kept open between
+/// tries, and take it once its holder is gone (stopped, or its connection died: the server
+/// releases the lock then).
 ///
 /// Asked by one thread of the role's own, before each pass: a pass that began while the lock
 /// was held may still finish after its connection dropped, so for the length of one pass two
@@ -30,13 +31,22 @@ public final class ActiveRole: Sendable {
     }
 
     public let role: Role
-    let store: PostgresStore
+    /// The database for the role's work: each write checks first (in its transaction) that the
+    /// role is still this process's, so a pass under way when the lock was lost writes nothing
+    /// once another took over. Plain reads are not checked.
+    public let store: PostgresStore
+    private let database: PostgresStore
+    private let fence: RoleFence
     let retryEvery: Double
     let onChange: @Sendable (Bool) -> Void
+    /// The role's lock: held while this process is the active one; while it stands by, its
+    /// connection stays open between tries.
+    private let lock: PostgresAdvisoryLock
     private let state = Mutex(State())
 
     struct State {
-        var lock: PostgresAdvisoryLock?
+        /// Whether this process was the active one when last asked (to tell when that ended).
+        var active = false
         var lastTry = Date.distantPast
         var stopped = false
     }
@@ -48,32 +58,44 @@ public final class ActiveRole: Sendable {
     public init(_ role: Role, store: PostgresStore, held: PostgresAdvisoryLock? = nil, retryEvery: Double = 1,
                 onChange: @escaping @Sendable (Bool) -> Void = { _ in }) {
         self.role = role
-        self.store = store
         self.retryEvery = retryEvery
         self.onChange = onChange
-        state.withLock { $0.lock = held }
+        lock = held ?? store.advisoryLock(role.key)
+        database = store
+        fence = RoleFence(role: role.rawValue, lock: lock)
+        self.store = store.fenced(by: fence)
     }
 
     /// Whether this process is the active one: it holds the lock, or took it now. A database
     /// that cannot be asked makes it stand by (the holder's lock went with the connection anyway).
     public func isActive(now: Date = Date()) async -> Bool {
+        let holds = lock.isHeld
         let (held, due, lost): (Bool, Bool, Bool) = state.withLock { state in
-            if let lock = state.lock {
-                if lock.isHeld, !state.stopped { return (true, false, false) }
-                state.lock = nil
+            if state.stopped { return (false, false, false) }
+            if holds, state.active { return (true, false, false) }
+            var lost = false
+            if state.active {
+                state.active = false
                 state.lastTry = .distantPast  // a lost lock is tried again at once (the server restarted, say)
-                return (false, !state.stopped, true)
+                lost = true
             }
-            guard !state.stopped, now.timeIntervalSince(state.lastTry) >= retryEvery else { return (false, false, false) }
+            // A lock taken before (sonic-sync's at start) is claimed at once.
+            guard holds || now.timeIntervalSince(state.lastTry) >= retryEvery else { return (false, false, lost) }
             state.lastTry = now
-            return (false, true, false)
+            return (false, true, lost)
         }
         if lost { onChange(false) }
         if held { return true }
-        guard due, let lock = try? await store.tryLock(role.key) else { return false }
+        guard due, (try? await lock.tryTake()) == true else { return false }
+        // The role's number goes up before its first pass: from now on the old holder's writes fail.
+        guard let holder = try? await database.claim(role.rawValue) else {
+            lock.release()
+            return false
+        }
+        fence.claimed(holder)
         let kept = state.withLock { state in
             guard !state.stopped else { return false }
-            state.lock = lock
+            state.active = true
             return true
         }
         guard kept else {
@@ -85,21 +107,42 @@ public final class ActiveRole: Sendable {
     }
 
     /// Whether this process holds the role's lock now, as far as it knows (without asking the database).
-    public var holdsLock: Bool { state.withLock { $0.lock?.isHeld ?? false } }
+    public var holdsLock: Bool { lock.isHeld }
 
     /// The server process of the lock's connection while it is held (for tests and operators:
     /// `pg_terminate_backend` of it is what a holder's death looks like to the others).
-    public var backendPID: Int32? { state.withLock { state in state.lock.flatMap { $0.isHeld ? $0.backendPID : nil } } }
+    public var backendPID: Int32? { lock.isHeld ? lock.backendPID : nil }
 
-    /// Gives the role up (a standby takes over at its next try) and stops asking.
+    /// Gives the role up (a standby takes over at its next try) and stops asking; a standby's
+    /// connection is closed.
     public func stop() {
-        let lock = state.withLock { state in
+        let wasActive = state.withLock { state in
             state.stopped = true
-            defer { state.lock = nil }
-            return state.lock
+            defer { state.active = false }
+            return state.active
         }
-        guard let lock else { return }
         lock.release()
-        onChange(false)
+        if wasActive { onChange(false) }
     }
+}
+
+/// A role's holder number as this process knows it (`role_fence.holder` when it claimed the
+/// role), while the role's lock is held; what a role's store checks before each statement.
+final class RoleFence: Sendable {
+    let role: String
+    private let lock: PostgresAdvisoryLock
+    private let claimedHolder = Atomic<Int64>(0)
+
+    init(role: String, lock: PostgresAdvisoryLock) {
+        self.role = role
+        self.lock = lock
+    }
+
+    /// The number this process claimed, nil before that or once the lock is seen lost.
+    var holder: Int64? {
+        let holder = claimedHolder.load(ordering: .acquiring)
+        return holder > 0 && lock.isHeld ? holder : nil
+    }
+
+    func claimed(_ holder: Int64) { claimedHolder.store(holder, ordering: .releasing) }
 }

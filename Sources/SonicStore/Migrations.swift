@@ -278,6 +278,12 @@ enum Migrations {
                 CREATE TABLE content_block (object TEXT NOT NULL, key TEXT NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (object, key));
                 """)
         }
+        migrator.registerMigration("v18-role-fence") { db in
+            // Who holds each role across hosts sharing a PostgreSQL database (`ActiveRole`): a
+            // number raised by each new holder, which that holder's writes check. Empty here: one
+            // sonic-sync holds the SQLite file's lock; the table is there for one schema.
+            try db.execute(sql: "CREATE TABLE role_fence (role TEXT PRIMARY KEY, holder INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

@@ -187,6 +187,10 @@ public enum PostgresMigrations {
             );
             CREATE TABLE content_block (object text NOT NULL, key text NOT NULL, bytes bytea NOT NULL, PRIMARY KEY (object, key));
             """),
+        // Each role's holder number (`ActiveRole`): raised by whoever takes the role; the role's
+        // writes check it (FOR SHARE) in their transaction, so the old holder's pass cannot write
+        // once the new one took over.
+        ("v18-role-fence", "CREATE TABLE role_fence (role text PRIMARY KEY, holder bigint NOT NULL)"),
     ]
 
     /// The advisory lock key under which migrations are applied (any fixed number of ours).

@@ -12,10 +12,38 @@ import Postgres
 /// amount as decimal text), so both engines hold the same values.
 public final class PostgresStore: Sendable {
     let pool: PostgresPool
+    /// For a role's store (`ActiveRole.store`): every statement but a plain read runs in a
+    /// transaction that first checks the role is still this process's; nil for everything else.
+    let fence: RoleFence?
 
     /// Uses `pool`'s database, which must be migrated (`open` does that).
     public init(pool: PostgresPool) {
         self.pool = pool
+        fence = nil
+    }
+
+    private init(pool: PostgresPool, fence: RoleFence) {
+        self.pool = pool
+        self.fence = fence
+    }
+
+    /// The same database (the same pool: `close` either and both are closed) for a role's
+    /// work: each write (and each transaction) fails with `.unavailable` once another process
+    /// took the role.
+    func fenced(by fence: RoleFence) -> PostgresStore {
+        PostgresStore(pool: pool, fence: fence)
+    }
+
+    /// Makes this process the holder of `role` in `role_fence` (call it right after taking the
+    /// role's lock): a number above every earlier holder's, which `fenced` stores check. It
+    /// waits for a transaction of the old holder's still under way (it holds the row FOR SHARE).
+    func claim(_ role: String) async throws(StoreError) -> Int64 {
+        let row = try await rows("""
+            INSERT INTO role_fence (role, holder) VALUES (?, 1)
+            ON CONFLICT (role) DO UPDATE SET holder = role_fence.holder + 1 RETURNING holder
+            """, [role]).first
+        guard let holder: Int64 = row?[0] else { throw .unavailable(path: "PostgreSQL", reason: "role_fence returned no holder for \(role)") }
+        return holder
     }
 
     /// Opens a pool on `url`, applies pending migrations and returns the store.
@@ -36,10 +64,10 @@ public final class PostgresStore: Sendable {
     /// Closes the pool's connections and ends its thread.
     public func close() { pool.stop() }
 
-    /// Takes the session-level advisory lock `key` on a connection of its own, unless another
-    /// session holds it (nil then): one active process of a kind across hosts.
-    public func tryLock(_ key: Int64) async throws(PostgresError) -> PostgresAdvisoryLock? {
-        try await pool.tryAdvisoryLock(key)
+    /// The session-level advisory lock `key`, on a connection of its own once tried
+    /// (`tryTake`): one active process of a kind across hosts.
+    public func advisoryLock(_ key: Int64) -> PostgresAdvisoryLock {
+        pool.advisoryLock(key)
     }
 
     /// Listens to `channels` (the change logs' `tracked_change` and `address_change`, which the
@@ -48,25 +76,33 @@ public final class PostgresStore: Sendable {
         try pool.listen(to: channels)
     }
 
-    /// The rows `sql` selects.
+    /// The rows `sql` selects. A read (`SELECT …`) is not fenced in a role's store: it changes
+    /// nothing, and what the pass does with it is written through the fenced calls.
     func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws(StoreError) -> [PostgresStoredRow] {
-        try await run(sql, arguments).rows.map(PostgresStoredRow.init)
+        if fence != nil, !sql.hasPrefix("SELECT") { return try await transaction { (db: Transaction) async throws(StoreError) in try await db.rows(sql, arguments) } }
+        return try await run(sql, arguments).rows.map(PostgresStoredRow.init)
     }
 
     /// Runs a command; returns the rows it touched.
     @discardableResult
     func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws(StoreError) -> Int {
-        try await run(sql, arguments).affectedRows
+        if fence != nil { return try await transaction { (db: Transaction) async throws(StoreError) in try await db.execute(sql, arguments) } }
+        return try await run(sql, arguments).affectedRows
     }
 
     private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws(StoreError) -> PostgresResult {
         do { return try await pool.query(Self.numbered(sql), arguments.map(Self.parameter)) } catch { throw storeError(error) }
     }
 
-    /// Runs `body` in one transaction (all or nothing).
+    /// Runs `body` in one transaction (all or nothing); in a role's store, only while the role
+    /// is this process's (checked first, holding the role's row until the commit).
     func transaction<Value>(_ body: (Transaction) async throws(StoreError) -> Value) async throws(StoreError) -> Value {
         do {
-            return try await pool.transaction { connection in try await body(Transaction(connection: connection)) }
+            return try await pool.transaction { [fence] connection in
+                let db = Transaction(connection: connection)
+                if let fence { try await db.check(fence) }
+                return try await body(db)
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -77,6 +113,15 @@ public final class PostgresStore: Sendable {
     /// The statements of one transaction, with `PostgresStore`'s placeholders and values.
     struct Transaction {
         let connection: PostgresTransaction
+
+        /// Throws unless `fence`'s number is still the role's holder; the row stays locked
+        /// (FOR SHARE) until the commit, so a new holder's `claim` waits for this transaction.
+        func check(_ fence: RoleFence) async throws(StoreError) {
+            let notOurs = StoreError.unavailable(path: "PostgreSQL", reason: "the \(fence.role) role is no longer this process's (another took it over)")
+            guard let mine = fence.holder else { throw notOurs }
+            let holder: Int64? = try await rows("SELECT holder FROM role_fence WHERE role = ? FOR SHARE", [fence.role]).first?[0]
+            guard holder == mine else { throw notOurs }
+        }
 
         func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws(StoreError) -> [PostgresStoredRow] {
             do { return try await connection.query(PostgresStore.numbered(sql), arguments.map(PostgresStore.parameter)).rows.map(PostgresStoredRow.init) } catch {

@@ -99,7 +99,7 @@ public final class Indexer: Sendable {
         var batch = IndexBatch(chainHead: head, keepHeaders: options.indexAll ? nil : options.keepHeaders)
         if !options.indexAll, let indexed = state?.indexed {
             // Watches whose time is up end here: covered through the last block written.
-            try storage { [now = now()] store async throws(StoreError) in try await store.lapseWatches(at: now, indexed: indexed) }
+            _ = try storage { [now = now()] store async throws(StoreError) in try await store.lapseWatches(at: now, indexed: indexed) }
         }
         let watched = options.indexAll ? nil : try storage { store async throws(StoreError) in try await store.watchedAddresses().all }
         for block in blocks {

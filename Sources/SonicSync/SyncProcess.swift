@@ -45,23 +45,32 @@ public struct SyncProcess {
             self.postgres = postgres
             store = postgres
             lock = nil
-            var held: PostgresAdvisoryLock?
+            // A standby keeps the lock's connection open between tries.
+            let indexerLock = postgres.advisoryLock(Self.indexerLock)
+            var held = false
             var said = false
-            while takeLock, held == nil {
+            while takeLock, !held {
                 do {
-                    held = try ThreadExecutor.run { () async throws(PostgresError) in try await postgres.tryLock(Self.indexerLock) }
+                    held = try ThreadExecutor.run { () async throws(PostgresError) in try await indexerLock.tryTake() }
                 } catch {
                     // The database away for a while: the standby keeps waiting.
                     logger.warning("sonic-sync: standby: \(error)")
                 }
-                if held == nil {
-                    guard stillWanted() else { postgres.close(); throw SyncStandbyEnded() }
+                if !held {
+                    guard stillWanted() else {
+                        indexerLock.release()
+                        postgres.close()
+                        throw SyncStandbyEnded()
+                    }
                     if !said { logger.info("sonic-sync: another sonic-sync is indexing this database; waiting as a standby") }
                     said = true
                     Thread.sleep(forTimeInterval: standbyInterval)
                 }
             }
-            indexerRole = takeLock ? ActiveRole(.indexer, store: postgres, held: held, retryEvery: standbyInterval) : nil
+            let role = takeLock ? ActiveRole(.indexer, store: postgres, held: indexerLock, retryEvery: standbyInterval) : nil
+            // Claimed at once (`role_fence`), so the indexer's store writes from the start.
+            if let role { _ = ThreadExecutor.run { await role.isActive() } }
+            indexerRole = role
         } else {
             lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
             store = try Store(path: settings.databasePath)
@@ -80,15 +89,18 @@ public struct SyncProcess {
         }
         subscriptionContract = try? deployments?.address(of: "SmartSonicSubscription")
         for address in settings.watchAddresses {
-            try blocking(store) { store async throws(StoreError) in try await store.watch(address, source: "config", at: Date(), until: nil) }
+            _ = try blocking(store) { store async throws(StoreError) in try await store.watch(address, source: "config", at: Date(), until: nil) }
         }
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50
         options.logsAddressesPerFilter = settings.logsAddressesPerFilter
-        indexer = Indexer(client: RPCIndexerSource(client: client), store: store, chainID: settings.network.chainID,
+        // On PostgreSQL the indexer's role's store: a batch under way when the lock was lost
+        // writes nothing once another sonic-sync took over.
+        let writer: any AppDatabase = indexerRole?.store ?? store
+        indexer = Indexer(client: RPCIndexerSource(client: client), store: writer, chainID: settings.network.chainID,
                           catalog: Catalog(network: network, deployments: deployments), options: options)
         if let key = settings.etherscanAPIKey {
-            backfill = EtherscanBackfill(store: store, chainID: settings.network.chainID, network: network,
+            backfill = EtherscanBackfill(store: writer, chainID: settings.network.chainID, network: network,
                                          client: EtherscanClient(baseURL: settings.etherscanURL, apiKey: key, chainID: settings.network.chainID))
         } else {
             backfill = nil

@@ -80,17 +80,19 @@ struct SonicSyncCommand: ParsableCommand {
         /// transport (a slow webhook never delays the indexer or the node's calls).
         func makeAlertRunner(_ sync: SyncProcess) -> (runner: AlertRunner, transport: CurlMultiTransport) {
             let transport = CurlMultiTransport(connectTimeout: 3, totalTimeout: 5, maxInFlight: 4, maxQueued: 64, threadName: "curl-webhooks")
-            let deliverer = WebhookDeliverer(repository: sync.store, transport: transport, allowPrivate: sync.settings.webhookAllowPrivate)
+            // On PostgreSQL one sonic-sync across hosts runs them (its own lock beside the
+            // indexer's), writing through the role's store.
+            let role = sync.activeRole(.alerts) { active in
+                logger.info("alerts: \(active ? "active in this sonic-sync" : "standing by (another sonic-sync runs them)")")
+            }
+            let store: any AppDatabase = role?.store ?? sync.store
+            let deliverer = WebhookDeliverer(repository: store, transport: transport, allowPrivate: sync.settings.webhookAllowPrivate)
             var premiumEnd: AlertEngine.PremiumEnd?
             if let contract = sync.subscriptionContract {
                 let subscription = SubscriptionContract(address: contract, client: sync.client)
                 premiumEnd = { address in try await subscription.expiresAt(address) }
             }
-            // On PostgreSQL one sonic-sync across hosts runs them (its own lock beside the indexer's).
-            let role = sync.activeRole(.alerts) { active in
-                logger.info("alerts: \(active ? "active in this sonic-sync" : "standing by (another sonic-sync runs them)")")
-            }
-            let runner = AlertRunner(engine: AlertEngine(repository: sync.store), deliverer: deliverer, premiumEnd: premiumEnd, role: role, logger: logger)
+            let runner = AlertRunner(engine: AlertEngine(repository: store), deliverer: deliverer, premiumEnd: premiumEnd, role: role, logger: logger)
             return (runner, transport)
         }
     }
@@ -129,7 +131,7 @@ struct SonicSyncCommand: ParsableCommand {
             do { address = try Address(self.address) } catch {
                 throw ValidationError("address: \(error)")
             }
-            try blocking(sync.store) { store async throws(StoreError) in try await store.watch(address, source: "backfill", at: Date(), until: nil) }
+            _ = try blocking(sync.store) { store async throws(StoreError) in try await store.watch(address, source: "backfill", at: Date(), until: nil) }
             let added = try backfill.run(address)
             try blocking(sync.store) { store async throws(StoreError) in try await store.markBackfilled(address, at: Date()) }
             print("\(address.checksummed): \(added) entries added from Etherscan")

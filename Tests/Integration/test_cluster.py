@@ -156,34 +156,50 @@ def test_postgres_stopped_for_ten_seconds_under_load_serves_cached_reads_and_503
     transfer, raw = cluster.pending_transfer(KEYS[9])
     for _ in range(6):
         assert cluster.get(f"/api/balance/{address}").status == 200
-    results = {"balance": [], "history": []}
+    results = {"balance": [], "history": [], "health": []}
     stop = threading.Event()
 
-    def load(kind, path):
+    def load(kind, path, pause=0.02):
         while not stop.is_set():
             answer = cluster.get(path)
-            results[kind].append((answer.status, answer.headers.get("Retry-After")))
-            time.sleep(0.02)
+            database = answer.json().get("database") if kind == "health" else None
+            results[kind].append((answer.status, answer.headers.get("Retry-After"), database, time.monotonic()))
+            time.sleep(pause)
 
     workers = [threading.Thread(target=load, args=("balance", f"/api/balance/{address}")),
-               threading.Thread(target=load, args=("history", f"/api/history/{address}"))]
+               threading.Thread(target=load, args=("history", f"/api/history/{address}")),
+               threading.Thread(target=load, args=("health", "/api/health", 0.1))]
     for worker in workers:
         worker.start()
     cluster.script("stop-postgres")
+    stopped_at = time.monotonic()
     down_from = {kind: len(answers) for kind, answers in results.items()}
     time.sleep(10)
     down_to = {kind: len(answers) for kind, answers in results.items()}
     cluster.script("start-postgres")
+    started_at = time.monotonic()
     wait_until(lambda: cluster.get(f"/api/history/{address}").status == 200, 30, "history answered again")
+    wait_until(lambda: results["health"][-1][2] == "ok", 10, "health saying the database is back")
     stop.set()
     for worker in workers:
         worker.join()
     during = {kind: results[kind][down_from[kind]:down_to[kind]] for kind in results}
     figure("cluster: PostgreSQL stopped 10 s: balance reads answered meanwhile",
-           f"{sum(s == 200 for s, _ in during['balance'])} of {len(during['balance'])}")
-    assert during["balance"] and all(status == 200 for status, _ in during["balance"])
-    refused = [(status, retry) for status, retry in during["history"] if status != 200]
+           f"{sum(answer[0] == 200 for answer in during['balance'])} of {len(during['balance'])}")
+    assert during["balance"] and all(answer[0] == 200 for answer in during["balance"])
+    refused = [answer[:2] for answer in during["history"] if answer[0] != 200]
     assert refused and all(status == 503 and retry for status, retry in refused), during["history"][:5]
+
+    # /api/health says so: 503 naming the database within 2 s of the stop (its report is kept a
+    # second), and from then on until the database is back; ok again once it is.
+    said_down = [answer for answer in during["health"] if answer[2] == "unavailable"]
+    assert said_down and all(status == 503 and retry for status, retry, _, _ in said_down), during["health"][:5]
+    first_down = said_down[0][3] - stopped_at
+    assert first_down < 2, f"health said the database was down {first_down:.1f} s after the stop"
+    assert all(answer[2] == "unavailable" for answer in during["health"] if answer[3] > said_down[0][3]), during["health"]
+    back = next(answer[3] for answer in results["health"][down_to["health"]:] if answer[2] == "ok") - started_at
+    figure("cluster: PostgreSQL stopped 10 s: /api/health said so after, and ok again after its start",
+           f"{first_down:.1f} s; {back:.1f} s")
 
     # Everything works again, nothing lost: a transfer tracked now is answered on its confirmation
     # (the listeners reconnected) and indexed (the indexer went on).

@@ -39,4 +39,40 @@ struct PostgresAdvisoryLockTests {
         }
         #expect(successor?.isHeld == true)
     }
+
+    /// A standby tries again and again on one connection (one server session, not one per try),
+    /// takes the lock on it once the holder lets go, and opens another only after it dropped.
+    @Test func aStandbyKeepsItsConnectionBetweenTries() async throws {
+        let first = try TestDatabase.pool(threadName: "pg-lock-c"), second = try TestDatabase.pool(threadName: "pg-lock-d")
+        defer { first.stop(); second.stop() }
+        let key = Int64.random(in: 1...Int64.max)
+        let holder = try #require(try await first.tryAdvisoryLock(key))
+
+        let standby = second.advisoryLock(key)
+        #expect(standby.backendPID == 0 && !standby.isHeld, "nothing opened before the first try")
+        #expect(try await standby.tryTake() == false)
+        let session = standby.backendPID
+        #expect(session != 0)
+        for _ in 0..<10 { #expect(try await standby.tryTake() == false) }
+        #expect(standby.backendPID == session, "the same session for every try")
+        let sessions = try await first.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", [.int(Int64(session))])
+        #expect(sessions.scalar == .int(1), "and it is still open on the server")
+
+        holder.release()
+        var taken = false
+        for _ in 0..<200 where !taken {
+            taken = try await standby.tryTake()
+            if !taken { usleep(5_000) }
+        }
+        #expect(taken && standby.isHeld && standby.backendPID == session, "taken on the connection it waited on")
+
+        // Its connection dies: the lock is gone, and the next try opens a new session.
+        #expect(try await first.query("SELECT pg_terminate_backend($1::int)", [.int(Int64(session))]).scalar == .bool(true))
+        #expect(eventually { !standby.isHeld })
+        #expect(try await standby.tryTake())
+        #expect(standby.backendPID != session && standby.backendPID != 0)
+        standby.release()
+        #expect(!standby.isHeld)
+        #expect(try await first.tryAdvisoryLock(key) != nil, "released")
+    }
 }

@@ -102,6 +102,37 @@ struct PostgresClusterTests {
         try await hosts.stop()
     }
 
+    /// Long-polls on a transaction that is tracked already write nothing (on PostgreSQL each was
+    /// an `INSERT … ON CONFLICT DO NOTHING` on the primary): a statement trigger counts the tries.
+    @Test func longPollsOnATrackedTransactionWriteNothing() async throws {
+        let hosts = try await Self.hosts(1, "quietpoll")
+        let admin = try PostgresPool(url: TestDatabase.url(database: hosts.name), threadName: "pg-quietpoll")
+        defer { admin.stop() }
+        try await admin.execute(script: """
+            CREATE TABLE insert_tries (n int NOT NULL);
+            CREATE FUNCTION count_insert_tries() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO insert_tries VALUES (1); RETURN NULL; END $$;
+            CREATE TRIGGER count_insert_tries BEFORE INSERT ON tracked_transaction FOR EACH STATEMENT EXECUTE FUNCTION count_insert_tries();
+            """)
+        let hash = Hash32.keccak(Array("quiet long-polls".utf8))
+        try await hosts.store(0).track(TrackedTransaction(hash: hash, sender: nil, nonce: nil))
+        #expect(try await admin.query("SELECT count(*) FROM insert_tries").scalar == .int(1), "the trigger counts the track")
+
+        let answers = (0..<5).map { _ in Answer() }
+        for (index, answer) in answers.enumerated() {
+            API(app: hosts.apps[0]).handle(Request(method: .get, path: "/api/tx/\(hash)", query: "wait=30&since=pending", remoteAddress: "10.1.2.\(index)"),
+                                           respond: answer.put)
+        }
+        #expect(eventually { hosts.apps[0].waiters.count == 5 }, "all parked")
+        #expect(try await admin.query("SELECT count(*) FROM insert_tries").scalar == .int(1), "no long-poll tried an insert")
+
+        var settled = try #require(try await hosts.store(0).trackedTransaction(hash))
+        settled.state = .confirmed
+        try await hosts.store(0).update(settled)
+        #expect(eventually(within: 10) { answers.allSatisfy { $0.response != nil } }, "and each is answered on the change")
+        #expect(answers.allSatisfy { Self.json($0.response!)["status"] as? String == "confirmed" })
+        try await hosts.stop()
+    }
+
     /// The listening connection dies and a change is committed before it is back: the catch-up
     /// read after the reconnect wakes the request all the same.
     @Test func aChangeCommittedWhileTheListenerWasAwayIsCaughtUp() async throws {

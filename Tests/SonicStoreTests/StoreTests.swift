@@ -12,7 +12,7 @@ import Testing
         let store = try Store(path: "\(directory)/sub/sonic.sqlite")
         try store.ping()
         #expect(FileManager.default.fileExists(atPath: "\(directory)/sub/sonic.sqlite"))
-        #expect(try store.appliedMigrations() == ["v1-cache", "v2-sync-state", "v3-tracked-transactions", "v4-auth", "v5-agent", "v6-history", "v7-tracked-change-log", "v8-tracked-unknown", "v9-nft-uploads", "v10-retention", "v11-address-change-log", "v12-alerts", "v13-tokens", "v14-alert-start", "v15-activity-staking", "v16-replaced-transactions", "v17-content"])
+        #expect(try store.appliedMigrations() == ["v1-cache", "v2-sync-state", "v3-tracked-transactions", "v4-auth", "v5-agent", "v6-history", "v7-tracked-change-log", "v8-tracked-unknown", "v9-nft-uploads", "v10-retention", "v11-address-change-log", "v12-alerts", "v13-tokens", "v14-alert-start", "v15-activity-staking", "v16-replaced-transactions", "v17-content", "v18-role-fence"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
