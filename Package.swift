@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "SonicStoreTests", dependencies: ["SonicStore"]),
         .testTarget(name: "PostgresTests", dependencies: [
             "Postgres", "RequestDeadline", "SonicStore", "SonicApp", "SonicAPI", "SonicConfig", "SonicHTTP", "SonicSync", "TestSupport", "IPFS",
-            "SonicAlerts", "SonicChain",
+            "SonicAlerts", "SonicChain", "AppTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SonicAgentTests", dependencies: ["SonicAgent"]),

@@ -15,6 +15,10 @@ public final class PostgresAdvisoryLock: @unchecked Sendable {
     /// Touched on the loop's thread only (hence `@unchecked Sendable`): nil until the first try,
     /// and again once it dropped or was closed.
     private var connection: PostgresConnection?
+    /// Loop thread only: raised by `release`, so a try under way then ends without the lock.
+    private var generation = 0
+    /// Loop thread only: a try is under way (tries run one at a time; another meanwhile is refused).
+    private var trying = false
     private let held = Atomic(false)
     private let pid = Atomic<Int32>(0)
 
@@ -32,7 +36,9 @@ public final class PostgresAdvisoryLock: @unchecked Sendable {
     public var backendPID: Int32 { pid.load(ordering: .relaxed) }
 
     /// Tries to take the lock, on the connection kept from the last try when it is still open.
-    /// - Returns: true when it is ours now (or already was), false when another session holds it.
+    /// One try at a time: a try while another is under way answers false.
+    /// - Returns: true when it is ours now (or already was), false when another session holds it
+    ///   (or `release` came during the try).
     /// - Throws: `.connection`, `.timeout` when the database cannot be asked (the connection is
     ///   closed then, and the next try opens another).
     public func tryTake() async throws(PostgresError) -> Bool {
@@ -42,16 +48,32 @@ public final class PostgresAdvisoryLock: @unchecked Sendable {
         let answer = await withCheckedContinuation { continuation in
             reply.wait(continuation)
             let accepted = pool.loop.execute { [self] in
+                guard !trying else { return reply.finish(.success(false)) }
+                trying = true
+                let started = generation
+                let finish = { [self] (outcome: Result<Bool, PostgresError>) in
+                    trying = false
+                    reply.finish(outcome)
+                }
                 withConnection { [self] opened in
-                    guard case .success(let connection) = opened else { return reply.finish(opened.map { _ in false }) }
+                    guard case .success(let connection) = opened else { return finish(opened.map { _ in false }) }
+                    // Released while it was opening: not ours to take any more.
+                    guard generation == started else {
+                        drop(connection)
+                        return finish(.success(false))
+                    }
                     pool.runDedicated("SELECT pg_try_advisory_lock($1)", parameters, simple: false, on: connection) { [self] outcome in
                         guard case .success(let result) = outcome else {
                             drop(connection)
-                            return reply.finish(outcome.map { _ in false })
+                            return finish(outcome.map { _ in false })
+                        }
+                        guard generation == started else {
+                            drop(connection)  // released meanwhile: a lock taken now goes with the connection
+                            return finish(.success(false))
                         }
                         let taken = result.scalar == .bool(true)
                         if taken { held.store(true, ordering: .releasing) }
-                        reply.finish(.success(taken))
+                        finish(.success(taken))
                     }
                 }
             }
@@ -65,6 +87,7 @@ public final class PostgresAdvisoryLock: @unchecked Sendable {
     public func release() {
         held.store(false, ordering: .releasing)
         pool.loop.execute { [self] in
+            generation += 1
             if let connection { drop(connection) }
         }
     }

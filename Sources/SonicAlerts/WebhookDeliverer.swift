@@ -15,16 +15,29 @@ public struct WebhookDeliverer: Sendable {
     public static let batch = 16
 
     let repository: any AlertRepository
+    let attemptLog: any AlertRepository
     let transport: CurlMultiTransport
     let allowPrivate: Bool
     let timeout: Double
 
-    public init(repository: any AlertRepository, transport: CurlMultiTransport, allowPrivate: Bool, timeout: Double = 5) {
+    /// - Parameters:
+    ///   - repository: where the due deliveries are taken (on PostgreSQL the alert runner's role
+    ///     store: a runner that lost its role takes none, so sends none).
+    ///   - attemptLog: where each attempt made is recorded (the plain store: an attempt made is
+    ///     recorded even when the role moved during it, so the new runner does not send it again);
+    ///     `repository` when nil.
+    public init(repository: any AlertRepository, attemptLog: (any AlertRepository)? = nil, transport: CurlMultiTransport, allowPrivate: Bool,
+                timeout: Double = 5) {
         self.repository = repository
+        self.attemptLog = attemptLog ?? repository
         self.transport = transport
         self.allowPrivate = allowPrivate
         self.timeout = timeout
     }
+
+    /// How long a taken delivery is left to its deliverer: its attempt's time and a margin. One
+    /// whose attempt is not recorded by then (the deliverer died during it) is taken again.
+    var lease: Double { timeout + 30 }
 
     /// What a webhook receives.
     struct Payload: Encodable {
@@ -58,10 +71,12 @@ public struct WebhookDeliverer: Sendable {
         return "t=\(timestamp),v1=\(Data(code).map { String(format: "%02x", $0) }.joined())"
     }
 
-    /// Makes the deliveries due at `now`; answers how many were delivered.
+    /// Makes the deliveries due at `now`; answers how many were delivered. Each is taken first
+    /// (`takeDueDeliveries`), so one deliverer sends it, once, unless that deliverer dies during
+    /// the attempt: then it is sent again after `lease` (receivers tell by `X-Smart-Sonic-Event`).
     @discardableResult
     public func deliverDue(now: Date) async throws(StoreError) -> Int {
-        let due = try await repository.dueDeliveries(at: now, limit: Self.batch)
+        let due = try await repository.takeDueDeliveries(at: now, limit: Self.batch, leaseUntil: now.addingTimeInterval(lease))
         let outcomes = await withTaskGroup(of: (AlertEvent, String?).self) { group in
             for (event, alert) in due {
                 group.addTask { (event, await attempt(event, alert, now: now)) }
@@ -74,7 +89,7 @@ public struct WebhookDeliverer: Sendable {
         for (event, failure) in outcomes {
             let attempts = event.attempts + 1
             let retry = failure == nil || attempts > Self.retryDelays.count ? nil : now.addingTimeInterval(Self.retryDelays[attempts - 1])
-            try await repository.recordDeliveryAttempt(event.id, delivered: failure == nil, error: failure, retryAt: retry, at: now)
+            try await attemptLog.recordDeliveryAttempt(event.id, delivered: failure == nil, error: failure, retryAt: retry, at: now)
             if failure == nil { delivered += 1 }
         }
         return delivered

@@ -9,9 +9,10 @@ import Synchronization
 /// tries, and take it once its holder is gone (stopped, or its connection died: the server
 /// releases the lock then).
 ///
-/// Asked by one thread of the role's own, before each pass: a pass that began while the lock
-/// was held may still finish after its connection dropped, so for the length of one pass two
-/// processes may act at once (the watcher would record the same final state twice).
+/// Asked by one thread of the role's own, before each pass. A pass that began while the lock was
+/// held may still run after its connection dropped; its writes go through `store`, which the
+/// database refuses once another process claimed the role (`role_fence`), so two never write at
+/// once.
 /// A holder that loses its connection (the server restarted) tries to take the lock again at
 /// once: after a restart whoever asks first is the active one.
 public final class ActiveRole: Sendable {

@@ -56,16 +56,22 @@ extension PostgresStore: AlertRepository, AddressChangeRepository {
         return events
     }
 
-    public func dueDeliveries(at now: Date, limit: Int) async throws(StoreError) -> [(event: AlertEvent, alert: Alert)] {
-        var due: [(event: AlertEvent, alert: Alert)] = []
-        for row in try await rows("""
-            SELECT \(AlertEvent.Columns.selection(from: "e")), \(Alert.Columns.selection(from: "a"))
-            FROM alert_event e JOIN alert a ON a.id = e.alert_id
-            WHERE e.delivery = 'pending' AND e.next_attempt_at <= ? ORDER BY e.next_attempt_at, e.id LIMIT ?
-            """, [now.timeIntervalSince1970, limit]) {
-            due.append((try AlertEvent(row: row), try Alert(row: row, offset: AlertEvent.Columns.count)))
+    public func takeDueDeliveries(at now: Date, limit: Int, leaseUntil: Date) async throws(StoreError) -> [(event: AlertEvent, alert: Alert)] {
+        try await transaction { (db: Transaction) async throws(StoreError) in
+            var due: [(event: AlertEvent, alert: Alert)] = []
+            for row in try await db.rows("""
+                SELECT \(AlertEvent.Columns.selection(from: "e")), \(Alert.Columns.selection(from: "a"))
+                FROM alert_event e JOIN alert a ON a.id = e.alert_id
+                WHERE e.delivery = 'pending' AND e.next_attempt_at <= ? ORDER BY e.next_attempt_at, e.id LIMIT ? FOR UPDATE OF e
+                """, [now.timeIntervalSince1970, limit]) {
+                due.append((try AlertEvent(row: row), try Alert(row: row, offset: AlertEvent.Columns.count)))
+            }
+            if !due.isEmpty {
+                try await db.execute("UPDATE alert_event SET next_attempt_at = ? WHERE id IN (\(Store.placeholders(due.count)))",
+                                     [leaseUntil.timeIntervalSince1970] + due.map { $0.event.id as (any DatabaseValueConvertible)? })
+            }
+            return due
         }
-        return due
     }
 
     public func recordDeliveryAttempt(_ eventID: Int64, delivered: Bool, error: String?, retryAt: Date?, at now: Date) async throws(StoreError) {

@@ -70,7 +70,7 @@ extension PostgresStore: UploadRepository, TokenRepository {
 
     public func tokenMetadata(_ tokens: [Address]) async throws(StoreError) -> [Address: TokenMetadata] {
         guard !tokens.isEmpty else { return [:] }
-        let marks = Array(repeating: "?", count: tokens.count).joined(separator: ", ")
+        let marks = Store.placeholders(tokens.count)
         var found: [Address: TokenMetadata] = [:]
         for row in try await rows("SELECT \(TokenMetadata.Columns.selection()) FROM token_metadata WHERE address IN (\(marks))", tokens) {
             let metadata = try TokenMetadata(row: row)

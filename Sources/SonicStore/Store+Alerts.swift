@@ -16,8 +16,11 @@ public protocol AlertRepository: Repository {
     func recordAlertEvent(_ event: AlertEvent) async throws(StoreError) -> Bool
     /// The newest `limit` events of `address` after id `after`, oldest first.
     func alertEvents(of address: Address, after: Int64, limit: Int) async throws(StoreError) -> [AlertEvent]
-    /// Events whose webhook delivery is due at `now`, with their alert, oldest first.
-    func dueDeliveries(at now: Date, limit: Int) async throws(StoreError) -> [(event: AlertEvent, alert: Alert)]
+    /// Takes the events whose webhook delivery is due at `now`, with their alert, oldest first:
+    /// each one's next attempt moves to `leaseUntil` in the same write, so no other deliverer
+    /// sends it meanwhile, and one whose attempt is never recorded (its deliverer died) is due
+    /// again then.
+    func takeDueDeliveries(at now: Date, limit: Int, leaseUntil: Date) async throws(StoreError) -> [(event: AlertEvent, alert: Alert)]
     /// Records an attempt: delivered, or failed with `error` and tried again at `retryAt` (nil: given up).
     func recordDeliveryAttempt(_ eventID: Int64, delivered: Bool, error: String?, retryAt: Date?, at now: Date) async throws(StoreError)
     /// The activity of `address` in transaction `hash` (a transfer and a token transfer may share one).
@@ -85,13 +88,19 @@ extension Store: AlertRepository {
         return events
     }
 
-    public func dueDeliveries(at now: Date, limit: Int) throws(StoreError) -> [(event: AlertEvent, alert: Alert)] {
-        let rows = try read { db in
-            try Row.fetchAll(db, sql: """
+    public func takeDueDeliveries(at now: Date, limit: Int, leaseUntil: Date) throws(StoreError) -> [(event: AlertEvent, alert: Alert)] {
+        let rows = try write { db in
+            let rows = try Row.fetchAll(db, sql: """
                 SELECT \(AlertEvent.Columns.selection(from: "e")), \(Alert.Columns.selection(from: "a"))
                 FROM alert_event e JOIN alert a ON a.id = e.alert_id
                 WHERE e.delivery = 'pending' AND e.next_attempt_at <= ? ORDER BY e.next_attempt_at, e.id LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, limit])
+            let ids: [Int64] = rows.map { $0[AlertEvent.Columns.id.rawValue] }
+            if !ids.isEmpty {
+                try db.execute(sql: "UPDATE alert_event SET next_attempt_at = ? WHERE id IN (\(Self.placeholders(ids.count)))",
+                               arguments: StatementArguments([leaseUntil.timeIntervalSince1970] + ids.map { $0 as any DatabaseValueConvertible }))
+            }
+            return rows
         }
         var due: [(event: AlertEvent, alert: Alert)] = []
         for row in rows { due.append((try AlertEvent(row: row), try Alert(row: row, offset: AlertEvent.Columns.count))) }

@@ -6,7 +6,7 @@ extension Store: TokenRepository {
     public func tokenMetadata(_ tokens: [Address]) throws(StoreError) -> [Address: TokenMetadata] {
         guard !tokens.isEmpty else { return [:] }
         return try read { db in
-            let marks = Array(repeating: "?", count: tokens.count).joined(separator: ", ")
+            let marks = Self.placeholders(tokens.count)
             var found: [Address: TokenMetadata] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT \(TokenMetadata.Columns.selection()) FROM token_metadata WHERE address IN (\(marks))",
                                         arguments: StatementArguments(tokens)) {

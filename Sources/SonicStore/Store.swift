@@ -66,6 +66,11 @@ public final class Store: Sendable {
 
     /// Runs `body` in a read transaction; a failure of SQLite is `.unavailable`, a stored value
     /// that does not convert stays the `.corruptValue` the record threw.
+    /// `?, ?, …`: `count` placeholders for an `IN (…)` list.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.read(body) } catch { throw storeError(error) }
     }

@@ -69,7 +69,9 @@ public struct SyncProcess {
             }
             let role = takeLock ? ActiveRole(.indexer, store: postgres, held: indexerLock, retryEvery: standbyInterval) : nil
             // Claimed at once (`role_fence`), so the indexer's store writes from the start.
-            if let role { _ = ThreadExecutor.run { await role.isActive() } }
+            if let role, !ThreadExecutor.run({ await role.isActive() }) {
+                logger.warning("sonic-sync: the indexer's role could not be claimed (the database did not answer); trying again before each batch")
+            }
             indexerRole = role
         } else {
             lock = takeLock ? try WriterLock(databasePath: settings.databasePath) : nil
@@ -94,9 +96,7 @@ public struct SyncProcess {
         var options = Indexer.Options(indexAll: settings.indexAll, startBlock: settings.syncStart)
         options.batchSize = 50
         options.logsAddressesPerFilter = settings.logsAddressesPerFilter
-        // On PostgreSQL the indexer's role's store: a batch under way when the lock was lost
-        // writes nothing once another sonic-sync took over.
-        let writer: any AppDatabase = indexerRole?.store ?? store
+        let writer: any AppDatabase = indexerRole?.store ?? store  // `writer`, before self is whole
         indexer = Indexer(client: RPCIndexerSource(client: client), store: writer, chainID: settings.network.chainID,
                           catalog: Catalog(network: network, deployments: deployments), options: options)
         if let key = settings.etherscanAPIKey {
@@ -106,6 +106,10 @@ public struct SyncProcess {
             backfill = nil
         }
     }
+
+    /// Where the indexer and the backfill write: on PostgreSQL the indexer's role's store (a
+    /// batch under way when the lock was lost writes nothing once another sonic-sync took over).
+    var writer: any AppDatabase { indexerRole?.store ?? store }
 
     /// One batch of the indexer, while this process is the active indexer; `.standby` when
     /// its lock was lost (its connection dropped) and another sonic-sync took it.
@@ -157,7 +161,7 @@ public struct SyncProcess {
         }
         do {
             let added = try backfill.run(address)
-            try blocking(store) { store async throws(StoreError) in try await store.markBackfilled(address, at: Date()) }
+            try blocking(writer) { store async throws(StoreError) in try await store.markBackfilled(address, at: Date()) }
             logger.info("sonic-sync: backfilled \(address.checksummed) from Etherscan: \(added) entries")
         } catch {
             logger.warning("sonic-sync: backfill of \(address.checksummed): \(error)")

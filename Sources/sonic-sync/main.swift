@@ -86,7 +86,7 @@ struct SonicSyncCommand: ParsableCommand {
                 logger.info("alerts: \(active ? "active in this sonic-sync" : "standing by (another sonic-sync runs them)")")
             }
             let store: any AppDatabase = role?.store ?? sync.store
-            let deliverer = WebhookDeliverer(repository: store, transport: transport, allowPrivate: sync.settings.webhookAllowPrivate)
+            let deliverer = WebhookDeliverer(repository: store, attemptLog: sync.store, transport: transport, allowPrivate: sync.settings.webhookAllowPrivate)
             var premiumEnd: AlertEngine.PremiumEnd?
             if let contract = sync.subscriptionContract {
                 let subscription = SubscriptionContract(address: contract, client: sync.client)
