@@ -29,22 +29,26 @@ extension EntityExtractor {
                 break
             }
         }
-        // "deploy my collection Salt & Pepper, symbol SNP", "an NFT collection: Glass Owls / GOWL":
-        // a capitalised or quoted name right after the collection itself.
+        // "deploy my collection Salt & Pepper, symbol SNP", "an NFT collection: Glass Owls / GOWL",
+        // "an nft contract for Lunar Foxes with ticker LFOX": a capitalised or quoted name right
+        // after the collection or its contract, or after "for" it.
         if name == nil {
-            for cue in [" collection: ", " collection - ", " collection ", " erc721 ", " erc-721 ", " erc1155 ", " erc-1155 "] {
-                guard let range = lower.range(of: cue) else { continue }
-                let after = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                if let first = after.first, first.isUppercase || "\"“'".contains(first) {
-                    name = Self.withoutSettings(Self.clean(after, stopAt: [" with description", " and description", " described as", " description"]))
+            for noun in [" collection", " contract", " erc721", " erc-721", " erc1155", " erc-1155"] {
+                guard let range = lower.range(of: noun) else { continue }
+                var after = text[range.upperBound...].drop { $0 == " " }
+                if let joint = [":", "-", "–", "for "].first(where: { after.lowercased().hasPrefix($0) }) {
+                    after = after.dropFirst(joint.count).drop { $0 == " " }
                 }
+                let firstWord = after.split(separator: " ").first.map { $0.lowercased() } ?? ""
+                guard let first = after.first, first.isUppercase || "\"“'".contains(first), !Self.notNames.contains(firstWord) else { continue }
+                name = Self.withoutSettings(Self.clean(String(after), stopAt: [" with description", " and description", " described as", " description"]))
                 break
             }
         }
         // "spin up a collection for my band, Paper Tigers, ticker PTGR": the name set apart by a
         // comma or colon after the collection.
         if name == nil, let range = text.range(of: " collection", options: .caseInsensitive) ?? text.range(of: " nft", options: .caseInsensitive) {
-            let notNames: Set<String> = ["i", "i'm", "i'd", "we", "you", "it", "my", "thanks", "thank", "please", "pls", "cheers", "ok", "okay", "and", "but", "so", "then"]
+            let notNames = Self.notNames
             let parts = text[range.upperBound...].split(omittingEmptySubsequences: false, whereSeparator: { ",:;—".contains($0) })
             for (before, part) in zip(parts, parts.dropFirst()) {
                 // "with description: A cat", "symbol: CAT": what follows a setting's word is its value.
@@ -89,6 +93,9 @@ extension EntityExtractor {
         }
         return name
     }
+
+    /// Words that open a sentence of their own, not a name ("collection I drew", "collection. Thanks").
+    static let notNames: Set<String> = ["i", "i'm", "i'd", "we", "you", "it", "my", "thanks", "thank", "please", "pls", "cheers", "ok", "okay", "and", "but", "so", "then"]
 
     static let settingWords: Set<String> = [
         "symbol", "ticker", "supply", "royalty", "royalties", "price", "limit", "edition", "editions", "size", "max", "maximum", "total",

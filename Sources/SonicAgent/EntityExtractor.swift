@@ -196,11 +196,16 @@ struct EntityExtractor {
             guard let value = Int(span.value), value > 0, value <= 10_000 else { continue }
             let before = span.index > 0 ? word(at: span.index - 1) : nil
             let after = word(at: span.index + 1)
+            // "in the last 3 days": a span of time, not a count of transactions.
+            if let after, Self.timeUnits.contains(after) { continue }
             if let before, cues.contains(before) { return value }
             if let after, items.contains(after) || cues.contains(after) || after == "most" { return value }
         }
         return nil
     }
+
+    /// Units of a span of time ("the past 3 days", "the last 2 weeks").
+    static let timeUnits: Set<String> = ["minute", "minutes", "mins", "hour", "hours", "hrs", "day", "days", "week", "weeks", "month", "months", "year", "years"]
 
     /// Months of a subscription: "3 months", "six months", "another month", "a year".
     private func months() -> Int? {

@@ -37,7 +37,12 @@ extension Message {
         let collection = has(["collection", "collections", "erc-721", "erc721", "erc-1155", "erc1155"])
         guard collection || has(["nft", "nfts"]) else { return false }
         guard !has(["erc20", "erc-20", "memecoin", "coin", "show", "list", "view", "see", "display", "owned", "gallery", "floor"]) else { return false }
-        return has(["deploy", "deploying", "launch", "launching", "create", "creating", "make", "spin", "start", "new", "set"])
+        // "drop a collection", "release my NFT collection", "put out a collection": a collection
+        // brought out by any verb of bringing one out (an approval dropped is not one).
+        guard !has(Lexicon.approvalWords) else { return false }
+        return has(["deploy", "deploying", "launch", "launching", "create", "creating", "make", "spin", "start", "new", "set", "drop", "dropping",
+                    "release", "releasing", "publish", "publishing", "ship", "shipping", "generate"])
+            || ["put out", "roll out", "bring out"].contains(where: phrase)
     }
 
     /// Another request in which a DeFi word is only a modifier: "send 5 S to my staking wallet
@@ -115,6 +120,19 @@ extension Message {
               ["did i", "have i", "had i"].contains(where: phrase) else { return false }
         return has(["send", "sent", "sending", "receive", "received", "receiving", "spend", "spent", "spending", "pay", "paid", "paying",
                     "transfer", "transferred", "transferring"])
+    }
+
+    /// "what came in and out of my wallet yesterday?", "anything go out this week?", "what left
+    /// my account lately": funds said to have come in or gone out, asked about over some days or
+    /// as a question, is the history of what moved (a request to move them is a transfer).
+    var asksWhatCameOrWent: Bool {
+        let movements = [
+            "came in", "come in", "comes in", "coming in", "went in", "gone in", "flowed in", "landed in", "arrived in", "came into",
+            "went out", "gone out", "go out", "goes out", "going out", "flowed out", "in and out", "out and in", "left my", "leave my", "leaving my",
+        ]
+        guard movements.contains(where: phrase), requestVerb(among: Lexicon.sendVerbs) == nil, !asksForExplanation else { return false }
+        let asks = ["what", "whats", "anything", "everything", "any", "show", "list", "which", "did", "has", "have", "who"].contains(words.first ?? "")
+        return asks || period != nil || has(["lately", "recently"])
     }
 
     /// "what is an allowance?", "what's a validator?", "what are NFTs?": what a thing is, asked

@@ -193,7 +193,7 @@ public struct MessageParser: Sendable {
             || m.has(["anything", "happened", "activity", "received", "receive", "sent", "incoming"])) {
             return .transactionHistory
         }
-        if m.has(Lexicon.historyWords) || m.asksWhatIMoved
+        if m.has(Lexicon.historyWords) || m.asksWhatIMoved || m.asksWhatCameOrWent
             || (m.has(["last", "latest", "recent"]) && m.has(["tx", "txs", "transactions", "transfers", "sends"])) || m.has(["spent", "spend", "spending", "received"]) {
             return .transactionHistory
         }

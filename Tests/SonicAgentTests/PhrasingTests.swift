@@ -127,6 +127,14 @@ import Testing
         // Advice asked with "which … best" is a general question; about validators a DeFi one.
         ("which explorer is better for checking my S?", .generalQuery, "{}"),
         ("which validator would be best for 100 S?", .defiQuery, "{}"),
+        // What came in or went out over some days is history; a span of time is not a count.
+        ("anything come into my wallet over the weekend? and what went out today", .transactionHistory, "{}"),
+        ("what has left my account in the past 5 days", .transactionHistory, "{}"),
+        ("how do I move funds in and out of sonic?", .generalQuery, "{}"),
+        // A collection dropped or released; its name after "for" the collection or its contract.
+        ("gonna drop an NFT collection: Dune Rats / DRAT", .nftCreation, #"{"name": "Dune Rats"}"#),
+        ("deploy the erc721 contract for Harbor Lights with 2% royalty", .nftCreation, #"{"name": "Harbor Lights"}"#),
+        ("drop my USDC approval for the router", .tokenApproval, #"{"action": "revoke", "token": "USDC"}"#),
     ]
 
     @Test(arguments: phrasings)
