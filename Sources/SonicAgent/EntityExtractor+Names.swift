@@ -12,7 +12,7 @@ extension EntityExtractor {
         let lower = text.lowercased().replacingOccurrences(of: "(", with: " ")
         var name: String?
         var description: String?
-        for cue in [" called ", " named ", " titled ", " name it ", " call it ", " calling it ", " name:", " name=", " name =", " title:", " entitled ", " name "] {
+        for cue in [" called ", " named ", " titled ", " name it ", " call it ", " calling it ", " title it ", " titled it ", " dub it ", " label it ", " name:", " name=", " name =", " title:", " entitled ", " name "] {
             if let range = lower.range(of: cue) {
                 name = Self.clean(String(text[range.upperBound...]), stopAt: [" with description", " and description", " with the description",
                                                                               " described as", " description", ", description", " and a description"])
@@ -70,8 +70,14 @@ extension EntityExtractor {
 
     static func clean(_ text: String, stopAt stops: [String]) -> String {
         var value = text.trimmingCharacters(in: .whitespaces)
-        if let first = value.first, "\"“'".contains(first), let close = value.dropFirst().firstIndex(where: { "\"”'".contains($0) }) {
-            return String(value[value.index(after: value.startIndex)..<close])
+        // A quote closes with its own mark: "Grandma's Garden" keeps its apostrophe, and in
+        // 'Copper Owls' an apostrophe inside a word ("Owl's") does not close it.
+        if let first = value.first, "\"“'".contains(first) {
+            let inner = value.dropFirst()
+            let close = first == "'"
+                ? inner.indices.first { inner[$0] == "'" && (inner.index(after: $0) == inner.endIndex || !inner[inner.index(after: $0)].isLetter) }
+                : inner.firstIndex { "\"”“".contains($0) }
+            if let close { return String(value[value.index(after: value.startIndex)..<close]) }
         }
         // The name ends with its sentence: "called Ember Foxes? symbol EMBR".
         for stop in stops + ["? ", "! "] {

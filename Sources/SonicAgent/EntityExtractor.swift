@@ -46,8 +46,18 @@ struct EntityExtractor {
         var spans: [(Int, String)] = []
         var index = 0
         let tokens = message.tokens
+        // "one and a half", "2 and a quarter": a whole number and a fraction said after it.
+        func fraction(after end: Int) -> String? {
+            guard end + 2 < tokens.count, tokens[end].kind == .word("and"), tokens[end + 1].kind == .word("a") else { return nil }
+            return ["half": "5", "quarter": "25"][{ if case .word(let word) = tokens[end + 2].kind { return word }; return "" }()]
+        }
         while index < tokens.count {
             if case .number(let value) = tokens[index].kind {
+                if !value.contains("."), let digits = fraction(after: index + 1) {
+                    spans.append((index, value + "." + digits))
+                    index += 4
+                    continue
+                }
                 spans.append((index, value))
                 index += 1
                 continue
@@ -58,6 +68,11 @@ struct EntityExtractor {
                 while end < tokens.count, case .word(let next) = tokens[end].kind, let more = Lexicon.numberWords[next], !["a", "an", "half", "single"].contains(next) {
                     total = more == 100 || more == 1000 ? max(total, 1) * more : total + more
                     end += 1
+                }
+                if let digits = fraction(after: end) {
+                    spans.append((index, "\(total).\(digits)"))
+                    index = end + 3
+                    continue
                 }
                 spans.append((index, String(total)))
                 index = end

@@ -12,8 +12,11 @@ extension Message {
         let tradePrice = has(["price", "prices", "deal"]) && has(["into", "to", "for"]) && !has("of")
         // "how much S for 250 USDC?": what an amount given is asked to bring.
         let forAmount = asked && extractor.numberSpans.contains { extractor.word(at: $0.index - 1) == "for" }
+        // "if I sold 100 S right now, how much USDC would that be": a trade supposed, asked what it brings.
+        let supposed = asked && (has(["sold", "sell", "selling", "swapped", "swap", "traded", "trade", "converted", "convert", "exchanged", "exchange"])
+            || ["would that be", "would it be", "would be", "be in"].contains(where: phrase))
         return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in") || asked && has(["give", "gives", "buy", "buys"]) || tradePrice
-            || forAmount
+            || forAmount || supposed
     }
 
     /// "what is the exchange rate between S and USDC?", "how much is 1 S in USDC?": a price
@@ -133,6 +136,18 @@ extension Message {
         guard movements.contains(where: phrase), requestVerb(among: Lexicon.sendVerbs) == nil, !asksForExplanation else { return false }
         let asks = ["what", "whats", "anything", "everything", "any", "show", "list", "which", "did", "has", "have", "who"].contains(words.first ?? "")
         return asks || period != nil || has(["lately", "recently"])
+    }
+
+    /// "how much S have I got left after yesterday's swap?", "what's my balance since the last
+    /// trade": every trade named is one done, after a preposition, not one asked for.
+    var namesTradeDone: Bool {
+        let trades = words.indices.filter { Lexicon.swapWords.contains(words[$0]) }
+        guard !trades.isEmpty else { return false }
+        let determiners: Set<String> = ["the", "my", "that", "this", "a", "last", "yesterday", "today", "recent", "latest", "earlier", "previous", "your", "our", "big"]
+        return trades.allSatisfy { index in
+            let before = words[..<index].last { !determiners.contains($0) }
+            return before.map(["after", "since", "before", "from", "during"].contains) ?? false
+        }
     }
 
     /// "what is an allowance?", "what's a validator?", "what are NFTs?": what a thing is, asked
