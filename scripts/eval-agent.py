@@ -8,7 +8,7 @@ Each SET is measured on its own, with both figures. SET defaults to the developm
 Tests/Fixtures/agent-dev.jsonl (its labelling rules are Tests/Fixtures/agent-labels.md); `make
 eval` also measures agent-dev-defi.jsonl and agent-dev-alerts.jsonl (our own DeFi and alert
 phrasings, tuned on) and
-agent-holdout-own.jsonl to agent-holdout-own-8.jsonl (our own held-out checks, each
+agent-holdout-own.jsonl to agent-holdout-own-9.jsonl (our own held-out checks, each
 written before a round of changes and measured before it; docs/agent.md has the figures). SCRIPTS defaults to
 Tests/Fixtures/agent-conversations.jsonl.
 

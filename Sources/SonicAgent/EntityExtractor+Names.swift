@@ -12,7 +12,7 @@ extension EntityExtractor {
         let lower = text.lowercased().replacingOccurrences(of: "(", with: " ")
         var name: String?
         var description: String?
-        for cue in [" called ", " named ", " titled ", " name it ", " call it ", " calling it ", " name:", " name=", " name =", " title:", " entitled ", " name "] {
+        for cue in [" called ", " named ", " titled ", " name it ", " call it ", " calling it ", " title it ", " titled it ", " dub it ", " label it ", " name:", " name=", " name =", " title:", " entitled ", " name "] {
             if let range = lower.range(of: cue) {
                 name = Self.clean(String(text[range.upperBound...]), stopAt: [" with description", " and description", " with the description",
                                                                               " described as", " description", ", description", " and a description"])
@@ -29,22 +29,26 @@ extension EntityExtractor {
                 break
             }
         }
-        // "deploy my collection Salt & Pepper, symbol SNP", "an NFT collection: Glass Owls / GOWL":
-        // a capitalised or quoted name right after the collection itself.
+        // "deploy my collection Salt & Pepper, symbol SNP", "an NFT collection: Glass Owls / GOWL",
+        // "an nft contract for Lunar Foxes with ticker LFOX": a capitalised or quoted name right
+        // after the collection or its contract, or after "for" it.
         if name == nil {
-            for cue in [" collection: ", " collection - ", " collection ", " erc721 ", " erc-721 ", " erc1155 ", " erc-1155 "] {
-                guard let range = lower.range(of: cue) else { continue }
-                let after = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                if let first = after.first, first.isUppercase || "\"“'".contains(first) {
-                    name = Self.withoutSettings(Self.clean(after, stopAt: [" with description", " and description", " described as", " description"]))
+            for noun in [" collection", " contract", " erc721", " erc-721", " erc1155", " erc-1155"] {
+                guard let range = lower.range(of: noun) else { continue }
+                var after = text[range.upperBound...].drop { $0 == " " }
+                if let joint = [":", "-", "–", "for "].first(where: { after.lowercased().hasPrefix($0) }) {
+                    after = after.dropFirst(joint.count).drop { $0 == " " }
                 }
+                let firstWord = after.split(separator: " ").first.map { $0.lowercased() } ?? ""
+                guard let first = after.first, first.isUppercase || "\"“'".contains(first), !Self.notNames.contains(firstWord) else { continue }
+                name = Self.withoutSettings(Self.clean(String(after), stopAt: [" with description", " and description", " described as", " description"]))
                 break
             }
         }
         // "spin up a collection for my band, Paper Tigers, ticker PTGR": the name set apart by a
         // comma or colon after the collection.
         if name == nil, let range = text.range(of: " collection", options: .caseInsensitive) ?? text.range(of: " nft", options: .caseInsensitive) {
-            let notNames: Set<String> = ["i", "i'm", "i'd", "we", "you", "it", "my", "thanks", "thank", "please", "pls", "cheers", "ok", "okay", "and", "but", "so", "then"]
+            let notNames = Self.notNames
             let parts = text[range.upperBound...].split(omittingEmptySubsequences: false, whereSeparator: { ",:;—".contains($0) })
             for (before, part) in zip(parts, parts.dropFirst()) {
                 // "with description: A cat", "symbol: CAT": what follows a setting's word is its value.
@@ -66,8 +70,14 @@ extension EntityExtractor {
 
     static func clean(_ text: String, stopAt stops: [String]) -> String {
         var value = text.trimmingCharacters(in: .whitespaces)
-        if let first = value.first, "\"“'".contains(first), let close = value.dropFirst().firstIndex(where: { "\"”'".contains($0) }) {
-            return String(value[value.index(after: value.startIndex)..<close])
+        // A quote closes with its own mark: "Grandma's Garden" keeps its apostrophe, and in
+        // 'Copper Owls' an apostrophe inside a word ("Owl's") does not close it.
+        if let first = value.first, "\"“'".contains(first) {
+            let inner = value.dropFirst()
+            let close = first == "'"
+                ? inner.indices.first { inner[$0] == "'" && (inner.index(after: $0) == inner.endIndex || !inner[inner.index(after: $0)].isLetter) }
+                : inner.firstIndex { "\"”“".contains($0) }
+            if let close { return String(value[value.index(after: value.startIndex)..<close]) }
         }
         // The name ends with its sentence: "called Ember Foxes? symbol EMBR".
         for stop in stops + ["? ", "! "] {
@@ -89,6 +99,9 @@ extension EntityExtractor {
         }
         return name
     }
+
+    /// Words that open a sentence of their own, not a name ("collection I drew", "collection. Thanks").
+    static let notNames: Set<String> = ["i", "i'm", "i'd", "we", "you", "it", "my", "thanks", "thank", "please", "pls", "cheers", "ok", "okay", "and", "but", "so", "then"]
 
     static let settingWords: Set<String> = [
         "symbol", "ticker", "supply", "royalty", "royalties", "price", "limit", "edition", "editions", "size", "max", "maximum", "total",

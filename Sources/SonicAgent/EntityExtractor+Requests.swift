@@ -145,9 +145,16 @@ extension EntityExtractor {
     /// way; S when no coin is named.
     func wrapTokens() -> (String?, String?) {
         let named = swapMentions()
-        if named.count >= 2 { return (named[0], named[1]) }
+        let unwraps = message.has(["unwrap", "unwrapping"])
+        // "I need wS, wrap 20 of my S": the verb says which way, not the order the two are named in.
+        if named.count >= 2 {
+            let (first, second) = (named[0], named[1])
+            if first == "W" + second { return unwraps ? (first, second) : (second, first) }
+            if second == "W" + first { return unwraps ? (second, first) : (first, second) }
+            return (first, second)
+        }
         let coin = named.first.map { $0.count >= 2 && $0.hasPrefix("W") ? String($0.dropFirst()) : $0 } ?? "S"
-        return message.has(["unwrap", "unwrapping"]) ? ("W" + coin, coin) : (coin, "W" + coin)
+        return unwraps ? ("W" + coin, coin) : (coin, "W" + coin)
     }
 
     /// A number said alone, answering "which validator?": "3", "#3", "the third one", "3rd".

@@ -46,8 +46,18 @@ struct EntityExtractor {
         var spans: [(Int, String)] = []
         var index = 0
         let tokens = message.tokens
+        // "one and a half", "2 and a quarter": a whole number and a fraction said after it.
+        func fraction(after end: Int) -> String? {
+            guard end + 2 < tokens.count, tokens[end].kind == .word("and"), tokens[end + 1].kind == .word("a") else { return nil }
+            return ["half": "5", "quarter": "25"][{ if case .word(let word) = tokens[end + 2].kind { return word }; return "" }()]
+        }
         while index < tokens.count {
             if case .number(let value) = tokens[index].kind {
+                if !value.contains("."), let digits = fraction(after: index + 1) {
+                    spans.append((index, value + "." + digits))
+                    index += 4
+                    continue
+                }
                 spans.append((index, value))
                 index += 1
                 continue
@@ -58,6 +68,11 @@ struct EntityExtractor {
                 while end < tokens.count, case .word(let next) = tokens[end].kind, let more = Lexicon.numberWords[next], !["a", "an", "half", "single"].contains(next) {
                     total = more == 100 || more == 1000 ? max(total, 1) * more : total + more
                     end += 1
+                }
+                if let digits = fraction(after: end) {
+                    spans.append((index, "\(total).\(digits)"))
+                    index = end + 3
+                    continue
                 }
                 spans.append((index, String(total)))
                 index = end
@@ -196,11 +211,16 @@ struct EntityExtractor {
             guard let value = Int(span.value), value > 0, value <= 10_000 else { continue }
             let before = span.index > 0 ? word(at: span.index - 1) : nil
             let after = word(at: span.index + 1)
+            // "in the last 3 days": a span of time, not a count of transactions.
+            if let after, Self.timeUnits.contains(after) { continue }
             if let before, cues.contains(before) { return value }
             if let after, items.contains(after) || cues.contains(after) || after == "most" { return value }
         }
         return nil
     }
+
+    /// Units of a span of time ("the past 3 days", "the last 2 weeks").
+    static let timeUnits: Set<String> = ["minute", "minutes", "mins", "hour", "hours", "hrs", "day", "days", "week", "weeks", "month", "months", "year", "years"]
 
     /// Months of a subscription: "3 months", "six months", "another month", "a year".
     private func months() -> Int? {

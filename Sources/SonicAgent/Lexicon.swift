@@ -98,6 +98,8 @@ enum Lexicon {
         ["do", "you", "think", "you", "could"], ["is", "there", "any", "way", "you", "could"], ["basically"], ["actually"], ["well"], ["alright"],
         ["um"], ["uh"], ["hmm"], ["hi"], ["hello"], ["gm"], ["there"], ["thanks"], ["thank", "you"], ["ty"], ["cool"], ["great"], ["nice"],
         ["quick", "one"], ["good", "morning"],
+        // Turning from chit-chat to the request: "… lol. anyway, could you unstake 60 S".
+        ["anyway"], ["anyways"], ["btw"], ["by", "the", "way"], ["oh"], ["ah"], ["right"], ["one", "more", "thing"], ["finally"], ["lastly"],
     ]
     /// Asking what the agent can do ("can you stake for me?"): a request only when it says
     /// what to do; these words say nothing of it.
@@ -142,7 +144,7 @@ enum Lexicon {
     static let gasWords: Set<String> = ["gas", "gwei", "fee", "fees", "basefee"]
     static let nftWords: Set<String> = ["nft", "nfts", "collectible", "collectibles", "artwork", "art", "drawing", "picture", "image", "photo", "painting", "token-art"]
     static let mintWords: Set<String> = ["mint", "minting", "create", "make", "turn", "generate", "issue", "publish"]
-    static let subscriptionWords: Set<String> = ["subscription", "subscribe", "subscribed", "premium", "pro", "plan", "membership", "tier", "upgrade", "renew", "subscriptions"]
+    static let subscriptionWords: Set<String> = ["subscription", "subscribe", "subscribed", "sub", "subs", "premium", "pro", "plan", "membership", "tier", "upgrade", "renew", "subscriptions"]
     static let secretWords: Set<String> = ["private", "seed", "mnemonic", "secret", "password", "keystore", "passphrase"]
     static let greetingWords: Set<String> = ["hi", "hello", "hey", "thanks", "thank", "thx", "gm", "yo", "bye", "cheers"]
 

@@ -12,7 +12,7 @@ extension Message {
     private static let alertNouns: Set<String> = ["alert", "alerts", "alerting", "notification", "notifications", "notifying", "reminder", "reminders"]
     private static let stopWords: Set<String> = ["stop", "remove", "delete", "cancel", "disable", "clear", "mute", "off", "unset"]
     private static let failWords: Set<String> = ["fail", "fails", "failed", "failing", "failure", "failures", "revert", "reverts", "reverted"]
-    private static let premiumWords: Set<String> = ["premium", "subscription", "membership"]
+    private static let premiumWords: Set<String> = ["premium", "subscription", "membership", "sub"]
     private static let endWords: Set<String> = ["end", "ends", "ending", "expire", "expires", "expiring", "expiry", "lapse", "lapses", "runs", "run", "over"]
     private static let incomingWords: Set<String> = [
         "receive", "received", "receives", "receiving", "arrive", "arrives", "arrived", "arriving", "incoming", "deposit", "deposits", "paid",

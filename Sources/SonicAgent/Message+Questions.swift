@@ -12,8 +12,11 @@ extension Message {
         let tradePrice = has(["price", "prices", "deal"]) && has(["into", "to", "for"]) && !has("of")
         // "how much S for 250 USDC?": what an amount given is asked to bring.
         let forAmount = asked && extractor.numberSpans.contains { extractor.word(at: $0.index - 1) == "for" }
+        // "if I sold 100 S right now, how much USDC would that be": a trade supposed, asked what it brings.
+        let supposed = asked && (has(["sold", "sell", "selling", "swapped", "swap", "traded", "trade", "converted", "convert", "exchanged", "exchange"])
+            || ["would that be", "would it be", "would be", "be in"].contains(where: phrase))
         return has(["get", "receive", "rate", "rates", "fetch", "return"]) || phrase("worth in") || asked && has(["give", "gives", "buy", "buys"]) || tradePrice
-            || forAmount
+            || forAmount || supposed
     }
 
     /// "what is the exchange rate between S and USDC?", "how much is 1 S in USDC?": a price
@@ -37,7 +40,12 @@ extension Message {
         let collection = has(["collection", "collections", "erc-721", "erc721", "erc-1155", "erc1155"])
         guard collection || has(["nft", "nfts"]) else { return false }
         guard !has(["erc20", "erc-20", "memecoin", "coin", "show", "list", "view", "see", "display", "owned", "gallery", "floor"]) else { return false }
-        return has(["deploy", "deploying", "launch", "launching", "create", "creating", "make", "spin", "start", "new", "set"])
+        // "drop a collection", "release my NFT collection", "put out a collection": a collection
+        // brought out by any verb of bringing one out (an approval dropped is not one).
+        guard !has(Lexicon.approvalWords) else { return false }
+        return has(["deploy", "deploying", "launch", "launching", "create", "creating", "make", "spin", "start", "new", "set", "drop", "dropping",
+                    "release", "releasing", "publish", "publishing", "ship", "shipping", "generate"])
+            || ["put out", "roll out", "bring out"].contains(where: phrase)
     }
 
     /// Another request in which a DeFi word is only a modifier: "send 5 S to my staking wallet
@@ -115,6 +123,31 @@ extension Message {
               ["did i", "have i", "had i"].contains(where: phrase) else { return false }
         return has(["send", "sent", "sending", "receive", "received", "receiving", "spend", "spent", "spending", "pay", "paid", "paying",
                     "transfer", "transferred", "transferring"])
+    }
+
+    /// "what came in and out of my wallet yesterday?", "anything go out this week?", "what left
+    /// my account lately": funds said to have come in or gone out, asked about over some days or
+    /// as a question, is the history of what moved (a request to move them is a transfer).
+    var asksWhatCameOrWent: Bool {
+        let movements = [
+            "came in", "come in", "comes in", "coming in", "went in", "gone in", "flowed in", "landed in", "arrived in", "came into",
+            "went out", "gone out", "go out", "goes out", "going out", "flowed out", "in and out", "out and in", "left my", "leave my", "leaving my",
+        ]
+        guard movements.contains(where: phrase), requestVerb(among: Lexicon.sendVerbs) == nil, !asksForExplanation else { return false }
+        let asks = ["what", "whats", "anything", "everything", "any", "show", "list", "which", "did", "has", "have", "who"].contains(words.first ?? "")
+        return asks || period != nil || has(["lately", "recently"])
+    }
+
+    /// "how much S have I got left after yesterday's swap?", "what's my balance since the last
+    /// trade": every trade named is one done, after a preposition, not one asked for.
+    var namesTradeDone: Bool {
+        let trades = words.indices.filter { Lexicon.swapWords.contains(words[$0]) }
+        guard !trades.isEmpty else { return false }
+        let determiners: Set<String> = ["the", "my", "that", "this", "a", "last", "yesterday", "today", "recent", "latest", "earlier", "previous", "your", "our", "big"]
+        return trades.allSatisfy { index in
+            let before = words[..<index].last { !determiners.contains($0) }
+            return before.map(["after", "since", "before", "from", "during"].contains) ?? false
+        }
     }
 
     /// "what is an allowance?", "what's a validator?", "what are NFTs?": what a thing is, asked

@@ -42,6 +42,13 @@ extension Message {
         return nil
     }
 
+    /// Whether the message opens a request of its own: with one of `verbs`, or as a question
+    /// ("what's my wS balance", "how much gas does a swap cost"), in a message that asks for several.
+    func opensRequest(among verbs: Set<String>) -> Bool {
+        requestVerb(among: verbs) != nil
+            || ["what", "whats", "how", "which", "who", "when", "is", "are", "do", "does", "did"].contains(words.first ?? "") && words.count > 2
+    }
+
     /// The length of a wish that opens a request, in any of its forms: "I'd love to", "I would
     /// really like you to", "we want to", "I wanna", "I'm hoping to": a subject, an optional
     /// modal or adverb, a verb of wanting, an optional "you" and "to". nil when `rest` does not

@@ -95,7 +95,7 @@ public struct MessageParser: Sendable {
             guard let range = m.text.range(of: separator, options: .caseInsensitive) else { continue }
             let first = Message(String(m.text[..<range.lowerBound]))
             let second = Message(String(m.text[range.upperBound...]))
-            guard first.requestVerb(among: Self.clauseVerbs) != nil, second.requestVerb(among: Self.clauseVerbs) != nil,
+            guard first.opensRequest(among: Self.clauseVerbs), second.opensRequest(among: Self.clauseVerbs),
                   let firstIntent = cue(first), let secondIntent = cue(second), firstIntent != .generalQuery, secondIntent != .generalQuery,
                   !(firstIntent == .sendTransaction && secondIntent == .sendTransaction) else { continue }
             return first
@@ -166,7 +166,7 @@ public struct MessageParser: Sendable {
         // works or whether to, with no trade asked for ("how do I swap S for USDC?" is about one).
         let howTo = m.words.first == "how" && m.words.count > 1 && !["about", "is", "are", "does", "often", "long", "soon", "fast", "quickly", "frequently", "come"].contains(m.words[1])
         let explains = m.asksForExplanation && m.numbers.isEmpty && !howTo
-        if !explains {
+        if !explains && !m.namesTradeDone {
             if m.hasArrow && m.tokenMentions.count >= 2 || m.has(Lexicon.wrapWords) { return .swap }
             if m.has(Lexicon.swapWords.subtracting(["buy", "sell", "trading"])) && !m.has(Lexicon.subscriptionWords) { return .swap }
             if m.has(["buy", "sell"]) && !m.has(Lexicon.subscriptionWords) && m.tokenMentions.count >= 1 && !m.has(Lexicon.nftWords) { return .swap }
@@ -174,7 +174,7 @@ public struct MessageParser: Sendable {
         if m.has(Lexicon.subscriptionWords) || (m.has(["buy", "get"]) && m.has(["months", "month"])) {
             let asksStatus = m.has(["subscribed", "expire", "expires", "expiry", "expiring", "until", "active", "status", "still", "left", "remaining", "which", "current", "currently",
                                     "valid", "validity", "ends", "end", "ending", "ended", "expired", "lasts", "last"])
-                || m.phrase("when does") || m.phrase("do i have") || m.phrase("am i") || m.phrase("how long")
+                || m.phrase("when does") || m.phrase("when is") || m.phrase("do i have") || m.phrase("am i") || m.phrase("how long")
             let wantsToBuy = m.has(["buy", "upgrade", "renew", "extend", "purchase", "get", "subscribe", "pay", "join", "activate", "start"])
             return asksStatus && !(wantsToBuy && !m.has(["subscribed"])) ? .subscriptionStatus : .subscriptionPurchase
         }
@@ -193,7 +193,7 @@ public struct MessageParser: Sendable {
             || m.has(["anything", "happened", "activity", "received", "receive", "sent", "incoming"])) {
             return .transactionHistory
         }
-        if m.has(Lexicon.historyWords) || m.asksWhatIMoved
+        if m.has(Lexicon.historyWords) || m.asksWhatIMoved || m.asksWhatCameOrWent
             || (m.has(["last", "latest", "recent"]) && m.has(["tx", "txs", "transactions", "transfers", "sends"])) || m.has(["spent", "spend", "spending", "received"]) {
             return .transactionHistory
         }

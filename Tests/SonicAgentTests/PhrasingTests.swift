@@ -127,6 +127,28 @@ import Testing
         // Advice asked with "which … best" is a general question; about validators a DeFi one.
         ("which explorer is better for checking my S?", .generalQuery, "{}"),
         ("which validator would be best for 100 S?", .defiQuery, "{}"),
+        // What came in or went out over some days is history; a span of time is not a count.
+        ("anything come into my wallet over the weekend? and what went out today", .transactionHistory, "{}"),
+        ("what has left my account in the past 5 days", .transactionHistory, "{}"),
+        ("how do I move funds in and out of sonic?", .generalQuery, "{}"),
+        // A collection dropped or released; its name after "for" the collection or its contract.
+        ("gonna drop an NFT collection: Dune Rats / DRAT", .nftCreation, #"{"name": "Dune Rats"}"#),
+        ("deploy the erc721 contract for Harbor Lights with 2% royalty", .nftCreation, #"{"name": "Harbor Lights"}"#),
+        ("drop my USDC approval for the router", .tokenApproval, #"{"action": "revoke", "token": "USDC"}"#),
+        // A trade named as one done is no request; a trade supposed asks what it brings.
+        ("what's my USDC balance since the last trade?", .balanceCheck, #"{"token": "USDC"}"#),
+        ("if i traded 40 wS how much S would that be", .swap, #"{"amount": "40", "token_in": "WS", "token_out": "S"}"#),
+        // A whole number and a half said in words; wrapping goes by its verb.
+        ("send two and a half S to 0x70997970C51812dc3A010C7d01b50e0d17dc79C8", .sendTransaction,
+         #"{"amount": "2.5", "token": "S", "to": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"}"#),
+        ("got plenty of S, wrap 2 of it into wS", .swap, #"{"amount": "2", "token_in": "S", "token_out": "WS"}"#),
+        // A name after "dub it"; a quoted name keeps its apostrophe; premium called "sub".
+        ("mint an nft, dub it Pale Fire", .nftCreation, #"{"name": "Pale Fire"}"#),
+        ("create a collection called 'Owl's Nest'", .nftCreation, #"{"name": "Owl's Nest"}"#),
+        ("is my sub still active", .subscriptionStatus, "{}"),
+        // A request after chit-chat, turned to with "btw"; a question after another request.
+        ("ok cool. btw can you claim my rewards from validator 3", .defiQuery, #"{"action": "claim_rewards", "validator": 3}"#),
+        ("whats my usdc balance and what did I send yesterday", .balanceCheck, #"{"token": "USDC"}"#),
     ]
 
     @Test(arguments: phrasings)
