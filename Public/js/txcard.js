@@ -36,6 +36,8 @@ const WARNINGS = {
   burn_address: "This is a burn address: nobody can spend from it, and coins sent there can never be recovered.",
   token_contract: "This is a token's own contract, not a wallet: coins sent there are stuck and cannot be recovered.",
   our_contract: "This is one of Smart Sonic's contracts, not a wallet: coins sent there cannot be recovered.",
+  precompile: "This is a precompiled contract of the network, not a wallet: coins sent there can never be recovered.",
+  system_contract: "This is one of the network's own contracts (the SFC or the node driver), not a wallet: a plain transfer does not stake and cannot be recovered.",
 };
 
 // A transfer to a recipient the coins cannot come back from: its warnings, and a box the

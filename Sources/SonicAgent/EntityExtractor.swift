@@ -53,6 +53,12 @@ struct EntityExtractor {
         }
         while index < tokens.count {
             if case .number(let value) = tokens[index].kind {
+                // "5 million", "1.5 thousand": a scale word said after digits.
+                if index + 1 < tokens.count, case .word(let next) = tokens[index + 1].kind, let scale = Self.scales[next] {
+                    spans.append((index, Tokenizer.scaled(value, by: scale)))
+                    index += 2
+                    continue
+                }
                 if !value.contains("."), let digits = fraction(after: index + 1) {
                     spans.append((index, value + "." + digits))
                     index += 4
@@ -62,13 +68,7 @@ struct EntityExtractor {
                 index += 1
                 continue
             }
-            if case .word(let word) = tokens[index].kind, let value = Lexicon.numberWords[word], !["a", "an", "half", "single"].contains(word) {
-                var total = value
-                var end = index + 1
-                while end < tokens.count, case .word(let next) = tokens[end].kind, let more = Lexicon.numberWords[next], !["a", "an", "half", "single"].contains(next) {
-                    total = more == 100 || more == 1000 ? max(total, 1) * more : total + more
-                    end += 1
-                }
+            if case .word = tokens[index].kind, let (total, end) = numberWords(from: index) {
                 if let digits = fraction(after: end) {
                     spans.append((index, "\(total).\(digits)"))
                     index = end + 3
@@ -81,6 +81,41 @@ struct EntityExtractor {
             index += 1
         }
         return spans
+    }
+
+    /// Powers of ten the scale words after digits stand for ("5 million").
+    static let scales = ["hundred": 2, "thousand": 3, "million": 6, "billion": 9]
+
+    /// The number said in words from `start` ("twenty five", "a hundred and five", "one thousand
+    /// two hundred"), and the index after it; nil unless a number word is there. "a"/"an" count
+    /// only before a scale ("a hundred"), "and" only between a scale and what follows it.
+    func numberWords(from start: Int) -> (Int, Int)? {
+        let tokens = message.tokens
+        func value(_ index: Int) -> Int? {
+            guard index < tokens.count, case .word(let word) = tokens[index].kind, let value = Lexicon.numberWords[word], !["half", "single"].contains(word) else { return nil }
+            if ["a", "an"].contains(word) {
+                guard index + 1 < tokens.count, case .word(let next) = tokens[index + 1].kind, [100, 1000, 1_000_000, 1_000_000_000, 12].contains(Lexicon.numberWords[next] ?? 0) else { return nil }
+            }
+            return value
+        }
+        guard value(start) != nil else { return nil }
+        var total = 0, group = 0, end = start, lastWasScale = false
+        while true {
+            if let more = value(end) {
+                if more == 100 { group = max(group, 1) * 100; lastWasScale = true }
+                else if more >= 1000 { total += max(group, 1) * more; group = 0; lastWasScale = true }
+                else { group += more; lastWasScale = false }
+                end += 1
+                continue
+            }
+            // "a hundred and five"; not "one and a half" (a fraction, read by the caller).
+            if lastWasScale, end + 1 < tokens.count, tokens[end].kind == .word("and"), let next = value(end + 1), next < 100, tokens[end + 1].kind != .word("a") {
+                end += 1
+                continue
+            }
+            break
+        }
+        return (total + group, end)
     }
 
     /// The token symbol a word names, if it is one: a known spelling, or a short all-capitals
@@ -118,7 +153,7 @@ struct EntityExtractor {
         return (nil, nil)
     }
 
-    private func isMonthsOrLimit(_ index: Int) -> Bool {
+    func isMonthsOrLimit(_ index: Int) -> Bool {
         guard index + 1 < message.tokens.count, case .word(let next) = message.tokens[index + 1].kind else { return false }
         return ["months", "month", "days", "day", "years", "year", "times"].contains(next)
     }

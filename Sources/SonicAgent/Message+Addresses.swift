@@ -36,6 +36,9 @@ extension Message {
                 }
                 return "\(raw) is not a usable address: an address is 0x and 40 hex digits, and this has \(digits.count)."
             }
+            if raw.count == 40, raw.allSatisfy(\.isHexDigit), raw.contains(where: \.isLetter) {
+                return "\(raw) looks like an address without its 0x, so I won't take it as one. Paste the whole address, 0x and 40 hex digits."
+            }
             if Self.isName(word) {
                 return "\(raw) is a name, not an address: I can't look names (ENS and the like) up. Paste the 0x address it stands for."
             }

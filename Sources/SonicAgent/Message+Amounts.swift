@@ -67,6 +67,8 @@ extension Message {
         // A bare "half" or "all", answering "how much?".
         if words == ["half"] { return .fraction(numerator: 1, denominator: 2) }
         if words == ["all"] { return .all }
+        // "send it all", "actually send them all".
+        if words.last == "all", words.count >= 2, ["it", "them"].contains(words[words.count - 2]) { return .all }
         if has(["everything", "max", "maximum"]) || phrase("all my") || phrase("all of my") || phrase("all of it") || phrase("all the")
             || phrase("my whole") || phrase("my entire") || phrase("my full") || phrase("the whole") || phrase("the entire") || phrase("all i have") {
             return .all
@@ -133,5 +135,101 @@ public enum Share: Sendable, Hashable, Codable {
         case .fraction(let numerator, 100): "\(numerator)% of your \(token)"
         case .fraction(let numerator, let denominator): "\(numerator)/\(denominator) of your \(token)"
         }
+    }
+}
+
+/// Amounts written so that reading them one way would be a guess: the planner asks instead of
+/// preparing anything (`Planner.readAmount`, `Planner.defiAmount`).
+extension Message {
+    /// The question for an amount that cannot be read as written, or nil: digits the reader
+    /// cannot take ("5e2", "1_000"), more than all of a balance ("150%"), alternatives ("5 or 50"),
+    /// a unit other than the token's ("5 wei", "2 gwei"), or all of it but some ("all but 1").
+    func amountProblem(token name: String, native: Bool) -> String? {
+        if let written = unreadableNumber {
+            if let value = Tokenizer.scientific(written), let amount = try? DecimalAmount(value) {
+                return "I don't read amounts in e-notation, so that no power of ten is misread: \(written) would be \(amount.grouped) \(name) "
+                    + "(\(amount.spelledOut)). Write the amount in plain digits, for example \(amount.text)."
+            }
+            return "I can't read \(written) as an amount: write it with digits and at most one point for decimals, for example 1000 or 2.5."
+        }
+        if let percent = excessPercent {
+            return "\(percent)% is more than all of your \(name): a share can be at most 100% (all of it). How much \(name) do you mean?"
+        }
+        if let (first, second) = alternativeAmounts {
+            return "Which amount do you mean: \(first) \(name) or \(second) \(name)? Say one."
+        }
+        if let (written, unit, shift) = unitAmount {
+            let value = Tokenizer.shifted(written, by: shift)
+            guard native, !value.isEmpty, let amount = try? DecimalAmount(value) else {
+                return "\(written) \(unit) is not an amount of \(name): \(unit) is a unit of S. How much \(name) do you mean?"
+            }
+            return "\(written) \(unit) is \(amount.text) \(name). I take amounts in \(name), to be sure of the power of ten: "
+                + "say \"\(amount.text) \(name)\" if that is what you mean."
+        }
+        if let kept = allButAmount {
+            return "Do you mean all your \(name) except \(kept) \(name)? I send either all of it or an exact amount: say how much \(name) to send."
+        }
+        return nil
+    }
+
+    /// Digits written so that the reader cannot take them ("5e2", "1_000", "1.5.5"), as written.
+    var unreadableNumber: String? {
+        tokens.first { token in
+            guard case .word = token.kind else { return false }
+            return Tokenizer.isMalformedNumber(token.raw.trimmingCharacters(in: CharacterSet(charactersIn: ".")))
+        }?.raw
+    }
+
+    /// A percentage above 100 ("150% of my S"), as its number.
+    var excessPercent: String? {
+        for (index, token) in tokens.enumerated() {
+            guard case .number(let value) = token.kind else { continue }
+            let whole = value.split(separator: ".", maxSplits: 1)[0]
+            guard whole.count > 3 || (Int(whole) ?? 0) > 100 || whole == "100" && value.contains(".") else { continue }
+            let unit = index + 1 < tokens.count ? tokens[index + 1].kind : nil
+            if token.raw.hasSuffix("%") || unit == .word("%") || unit == .word("percent") { return value }
+        }
+        return nil
+    }
+
+    /// Two amounts offered as alternatives: "5 or 50 S", "5 S or 50 S".
+    var alternativeAmounts: (String, String)? {
+        let spans = EntityExtractor(message: self).numberSpans
+        for (first, second) in zip(spans, spans.dropFirst()) where first.value != second.value {
+            let between = tokens[(first.index + 1)..<second.index].compactMap { token -> String? in
+                if case .word(let word) = token.kind { return word }
+                return nil
+            }
+            let joiner = between.filter { Lexicon.tokens[$0] == nil }
+            if joiner == ["or"] || joiner == ["or", "maybe"] || joiner == ["maybe"] || joiner == ["either"] { return (first.value, second.value) }
+        }
+        return nil
+    }
+
+    /// An amount said in wei or gwei ("5 wei", "2 gwei of S"), not a gas price ("at 50 gwei",
+    /// "gas price 10000 gwei"): the number, the unit, and the power of ten to S.
+    var unitAmount: (String, String, Int)? {
+        for (index, token) in tokens.enumerated() {
+            guard case .number(let value) = token.kind, index + 1 < tokens.count, case .word(let unit) = tokens[index + 1].kind,
+                  let shift = ["wei": -18, "gwei": -9][unit] else { continue }
+            let before = tokens[max(0, index - 3)..<index].compactMap { token -> String? in
+                if case .word(let word) = token.kind { return word }
+                return nil
+            }
+            if before.contains(where: { Lexicon.gasWords.contains($0) || ["price", "at", "tip", "priority", "max", "maxfee"].contains($0) }) { continue }
+            return (value, unit, shift)
+        }
+        return nil
+    }
+
+    /// "all but 1 S", "everything except 2", "all minus 0.5": all of a balance but an amount kept.
+    var allButAmount: String? {
+        let spans = EntityExtractor(message: self).numberSpans
+        for (index, token) in tokens.enumerated() {
+            guard case .word(let word) = token.kind, ["but", "except", "minus", "less"].contains(word), index > 0 else { continue }
+            let before = tokens[max(0, index - 3)..<index].contains { [.word("all"), .word("everything"), .word("balance"), .word("max")].contains($0.kind) }
+            if before, let span = spans.first(where: { $0.index > index && $0.index <= index + 2 }) { return span.value }
+        }
+        return nil
     }
 }

@@ -5,6 +5,8 @@ extension Message {
     /// "cancel my subscription" or "cancel the allowance", which ask for something else.
     var isCancel: Bool {
         guard addresses.isEmpty, hashes.isEmpty, !has(Lexicon.subscriptionWords), !has(Lexicon.approvalWords), !namesPermission else { return false }
+        // "cancel that and send 50 instead" changes the transfer (`Planner.isAmendment`).
+        if has("instead"), !numbers.isEmpty || share != nil { return false }
         // "stop staking 20 S with validator 4" unstakes.
         guard !has(["staking", "delegating"]) || EntityExtractor(message: self).defiAction() == nil else { return false }
         if words == ["no"] || words == ["nope"] || words == ["nah"] { return true }

@@ -90,7 +90,11 @@ public struct MessageParser: Sendable {
     /// validator 3 and claim my rewards"): the agent does one thing a reply, the first asked.
     /// nil for one request, and for several transfers ("send 1 S to A and then 2 S to B"),
     /// which the planner says back together.
-    func firstOfSeveral(_ m: Message) -> Message? {
+    func firstOfSeveral(_ m: Message) -> Message? { severalRequests(m)?.first }
+
+    /// The requests of a message that asks for several things, each opening with its verb, as
+    /// written: the first and the rest; nil as for `firstOfSeveral`.
+    func severalRequests(_ m: Message) -> (first: Message, rest: Message)? {
         for separator in [" and then ", ", then ", "; then ", " then ", " and also ", ", and ", "; ", " and ", " & "] {
             guard let range = m.text.range(of: separator, options: .caseInsensitive) else { continue }
             let first = Message(String(m.text[..<range.lowerBound]))
@@ -98,7 +102,7 @@ public struct MessageParser: Sendable {
             guard first.opensRequest(among: Self.clauseVerbs), second.opensRequest(among: Self.clauseVerbs),
                   let firstIntent = cue(first), let secondIntent = cue(second), firstIntent != .generalQuery, secondIntent != .generalQuery,
                   !(firstIntent == .sendTransaction && secondIntent == .sendTransaction) else { continue }
-            return first
+            return (first, second)
         }
         return nil
     }

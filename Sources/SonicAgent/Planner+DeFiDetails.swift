@@ -60,6 +60,7 @@ extension Planner {
     func defiAmount(_ message: Message, written: String?, token: TokenReference) throws(Question) -> DeFiAmount? {
         let name = name(token)
         if let negative = message.negativeAmount { throw Question(text: "\(negative) is a negative amount. How much \(name) do you mean?") }
+        if let problem = message.amountProblem(token: name, native: token == .native) { throw Question(text: problem) }
         if let (text, currency) = message.currencyAmount, !knownTokens.contains(text.filter(\.isLetter).uppercased()) {
             throw Question(text: "\(text) is an amount in \(currency), and I have no price to convert it with. How much \(name) do you mean?")
         }

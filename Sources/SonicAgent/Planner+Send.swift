@@ -19,6 +19,13 @@ extension Planner {
             state.pendingSend = pending
             return (parsed, .clarify(question: error.text), state)
         }
+        // "0.1 S and 0.2 S to 0x…", "1 S to 0x… 1000": two amounts for one transfer.
+        if Set(recipients).count <= 1, let amount = pending.amount, let other = message.otherAmount(than: amount) {
+            state.pendingSend = pending
+            state.pendingSend?.amount = nil
+            return (parsed, .clarify(question: "You wrote two amounts, \(amount.grouped) and \(other.grouped): how much \(token.name(nativeSymbol: nativeSymbol)) "
+                                    + "should I send? A transfer has one amount; for several, say each with its address."), state)
+        }
         if Set(recipients).count > 1 {
             let options = Set(recipients).count == recipients.count ? recipients : Array(Set(recipients)).sorted()
             let listed = options.compactMap { try? Address($0).checksummed }.joined(separator: " or ")
@@ -82,6 +89,7 @@ extension Planner {
             throw Question(text: "\(negative) is a negative amount, and a transfer can only send a positive amount out of your wallet "
                            + "(to receive \(name), share your address instead). How much \(name) should I send?")
         }
+        if let problem = message.amountProblem(token: name, native: token == .native) { throw Question(text: problem) }
         if let (text, currency) = message.currencyAmount, !knownTokens.contains(text.filter(\.isLetter).uppercased()) {
             throw Question(text: "\(text) is an amount in \(currency), and I send \(name), not \(currency); I have no price to convert it with. "
                            + "How much \(name) should I send?")
@@ -154,5 +162,29 @@ extension Planner {
         state.cardShown = true
         if let share = pending.share { return (parsed, .sendShare(from: connected, to: to, share: share, token: pending.token), state) }
         return (parsed, .send(from: connected, to: to, amount: pending.amount!, token: pending.token), state)
+    }
+}
+
+extension Message {
+    /// Another amount than `amount` in a message about one transfer: a second number that is
+    /// not a count ("3 months", "10 times"), a percentage, a validator, a gas price, or one set
+    /// aside ("not 50").
+    func otherAmount(than amount: DecimalAmount) -> DecimalAmount? {
+        let extractor = EntityExtractor(message: self)
+        for span in extractor.numberSpans where !extractor.isMonthsOrLimit(span.index) {
+            guard let value = try? DecimalAmount(span.value), value.text != amount.text, !value.isZero else { continue }
+            let before = extractor.word(at: span.index - 1) ?? "", after = extractor.word(at: span.index + 1) ?? ""
+            // An amount is followed by its token, or ends the request: "the 2 pizzas" is no amount.
+            let next = span.index + 1 < tokens.count ? tokens[span.index + 1] : nil
+            let ends = next.map { if case .address = $0.kind { true } else { ["to", "and", "or", "please", "instead"].contains(extractor.word(at: span.index + 1) ?? "") } } ?? true
+            guard ends || extractor.symbol(at: span.index + 1, afterAmount: true) != nil else { continue }
+            if ["not", "validator", "val", "#", "id", "number", "nonce", "block", "epoch", "request", "than", "over", "under", "above", "below", "x"].contains(before)
+                || ["%", "percent", "gwei", "wei", "x", "days", "hours", "minutes", "weeks", "am", "pm", "st", "nd", "rd", "th"].contains(after)
+                || tokens[span.index].raw.hasSuffix("%") {
+                continue
+            }
+            return value
+        }
+        return nil
     }
 }

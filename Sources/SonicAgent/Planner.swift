@@ -37,6 +37,12 @@ public struct Planner: Sendable {
             state.awaitingYes = false
             return (parsed, .refuse(reason: reason), state)
         }
+        if let held = heldBack(parsed, message, text: focus, connected: connected) {
+            state.pendingSend = nil
+            state.pendingDeFi = nil
+            state.awaitingYes = false
+            return (parsed, held, state)
+        }
         if parsed.intent != .nftCreation, let problem = message.addressProblem {
             // A transfer keeps what it has (the amount) for the right address.
             if parsed.intent == .sendTransaction || state.pendingSend != nil {
@@ -174,6 +180,8 @@ public struct Planner: Sendable {
             }
             return subscription(parsed, months: months, connected: connected, state: state)
         case .gasPrice:
+            // "send 5 gwei to 0x…": an amount in a unit of S, asked about as a transfer.
+            if message.unitAmount != nil, message.has(Lexicon.sendVerbs) { return send(parsed, message, connected: connected, state: state) }
             // "what would sending 5 SUSD to 0x… cost?": that transfer's own estimate.
             let (amount, token) = EntityExtractor(message: message).amountAndToken()
             if let connected, message.addresses.count == 1, let to = try? Address(message.addresses[0]), let amount = amount.flatMap({ try? DecimalAmount($0) }),
@@ -250,8 +258,10 @@ public struct Planner: Sendable {
     /// "make that 3", "actually to 0x…", "send it to 0x… instead", "no, 4": a change to the
     /// transfer being prepared or the last one.
     func isAmendment(_ message: Message) -> Bool {
+        // "yes, but to 0x…" and "the same to 0x…" change the recipient too.
         let changes = message.phrase("make that") || message.phrase("make it") || message.phrase("i meant") || message.phrase("change it")
-            || message.has(["actually", "instead", "change", "rather", "correction", "oops", "wrong"]) || message.words.first == "no"
+            || message.has(["actually", "instead", "change", "rather", "correction", "oops", "wrong", "same"]) || message.words.first == "no"
+            || message.has("but") && (message.words.first.map(Lexicon.yesWords.contains) ?? false)
         let gives = !message.numbers.isEmpty || !message.addresses.isEmpty || message.share != nil || message.fractionAmount != nil
         return changes && gives
     }

@@ -77,9 +77,16 @@ struct Tokenizer {
         if trimmed.lowercased().hasPrefix("0x"), trimmed.count > 2 {
             return [Token(kind: .word(trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".?!"))), raw: trimmed)]
         }
+        // 40 or 64 hex digits without their 0x: an address or hash missing its prefix, never a number.
+        if [40, 64].contains(trimmed.count), trimmed.allSatisfy(\.isHexDigit), trimmed.contains(where: \.isLetter) {
+            return [Token(kind: .word(trimmed.lowercased()), raw: trimmed)]
+        }
         var core = trimmed
         while let last = core.last, ".".contains(last), core.count > 1, !isNumber(core) { core.removeLast() }
         if let number = normalizedNumber(core) { return [Token(kind: .number(number), raw: core)] }
+        // "5e2", "1_000", "1.5.5", "5,000,00": digits the reader cannot take as one amount stay a
+        // word, never a part of them ("5e2" is not 5); the planner asks (`Message.unreadableNumber`).
+        if Self.isMalformedNumber(core) { return [Token(kind: .word(core.lowercased()), raw: core)] }
         // "2k", "1.5m": thousands and millions.
         if let last = core.last, "kKmM".contains(last), let number = normalizedNumber(String(core.dropLast())) {
             return [Token(kind: .number(scaled(number, by: last.lowercased() == "k" ? 3 : 6)), raw: core)]
@@ -126,6 +133,39 @@ struct Tokenizer {
     }
 
     static func isNumber(_ text: String) -> Bool { normalizedNumber(text) != nil }
+
+    /// Written as a number but not one the reader takes: e-notation ("5e2", "2.5e-3"), digits
+    /// with underscores or apostrophes ("1_000", "1'000"), several points ("1.5.5") or groups
+    /// that are not thousands ("5,000,00").
+    static func isMalformedNumber(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isNumber || first == "." && text.dropFirst().first?.isNumber == true else { return false }
+        if scientific(text) != nil { return true }
+        let allowed = Set("0123456789.,_'")
+        return text.allSatisfy(allowed.contains) && normalizedNumber(text) == nil
+    }
+
+    /// The exact decimal an e-notation number stands for ("5e2" → "500", "2.5e-3" → "0.0025");
+    /// nil for anything else, and for exponents beyond ±80 (no amount has them).
+    static func scientific(_ text: String) -> String? {
+        let lower = text.lowercased()
+        guard let e = lower.firstIndex(of: "e") else { return nil }
+        let mantissa = String(lower[..<e]), exponentText = String(lower[lower.index(after: e)...])
+        guard let base = normalizedNumber(mantissa), !mantissa.contains(","),
+              exponentText.count <= 4, let exponent = Int(exponentText.hasPrefix("+") ? String(exponentText.dropFirst()) : exponentText),
+              (-80...80).contains(exponent) else { return nil }
+        return shifted(base, by: exponent)
+    }
+
+    /// A normalised decimal times 10^places, exactly, for places of either sign: "1.5" by 3 →
+    /// "1500", "5" by -2 → "0.05".
+    static func shifted(_ number: String, by places: Int) -> String {
+        if places >= 0 { return scaled(number, by: places) }
+        let parts = number.split(separator: ".", maxSplits: 1)
+        let whole = String(parts[0]), fraction = parts.count > 1 ? String(parts[1]) : ""
+        let padded = String(repeating: "0", count: max(0, -places - whole.count + 1)) + whole
+        let point = padded.index(padded.endIndex, offsetBy: places)
+        return normalizedNumber(String(padded[..<point]) + "." + padded[point...] + fraction) ?? number
+    }
 
     /// `numerator`/`denominator` as a decimal when it has a finite one (1/2 → "0.5", 3/4 →
     /// "0.75"); nil for 1/3 and the like.

@@ -29,6 +29,8 @@ import Testing
     @Test(arguments: [
         ("0x0000000000000000000000000000000000000000", RecipientWarning.zeroAddress), ("0x000000000000000000000000000000000000dEaD", .burnAddress),
         (TestServices.token.checksummed, .tokenContract), (TestServices.subscriptionContract.checksummed, .ourContract),
+        ("0x000000000000000000000000000000000000000a", .precompile), ("0x0000000000000000000000000000000000000100", .precompile),
+        ("0xFC00FACE00000000000000000000000000000000", .systemContract), ("0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE", .burnAddress),
     ])
     func coinsThatCannotBeRecoveredGetAWarningToAcknowledge(to: String, warning: RecipientWarning) async throws {
         let answer = try await ask("send 1 S to \(to)")

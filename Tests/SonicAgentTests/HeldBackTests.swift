@@ -1,0 +1,120 @@
+import Ethereum
+import Testing
+@testable import SonicAgent
+
+/// The classes a red-team pass found the agent guessing at (session notes of issue 20): amounts
+/// it read as another number, requests taken back or meant for later, another's funds in a
+/// DeFi request, and several requests in one message. Each is asked about or declined, never
+/// turned into a card; the ordinary forms beside them still are cards.
+@Suite struct HeldBackTests {
+    let planner = Planner(knownTokens: ["S", "WS", "USDC", "SUSD"])
+    static let me = PlannerTests.me
+    static let bob = PlannerTests.bob
+    static let carol = SafetyTests.carol
+
+    func say(_ lines: [String]) -> [Action] { planner.say(lines, connected: Self.me) }
+
+    func send(_ amount: String, to: String = bob) -> Action {
+        .send(from: Self.me, to: try! Address(to), amount: PlannerTests.amount(amount), token: .native)
+    }
+
+    // MARK: Amounts read exactly or asked about
+
+    @Test(arguments: [
+        ("send 5e2 S to \(bob)", ["e-notation", "500 S"]), ("transfer 2.5e-3 S to \(bob)", ["e-notation", "0.0025"]),
+        ("send 1e18 S to \(bob)", ["e-notation", "1,000,000,000,000,000,000"]), ("send 1_000 S to \(bob)", ["can't read 1_000"]),
+        ("pay \(bob) 1'000 S", ["can't read"]), ("send 1.5.5 S to \(bob)", ["can't read 1.5.5"]), ("send 5,000,00 S to \(bob)", ["can't read"]),
+        ("send 5 wei to \(bob)", ["0.000000000000000005 S"]), ("send 3 gwei to \(bob)", ["0.000000003 S"]),
+        ("send 150% of my S to \(bob)", ["150% is more than all"]), ("send 5 or 50 S to \(bob)", ["5 S or 50 S"]),
+        ("send all but 1 S to \(bob)", ["except 1 S"]), ("send everything except 2 S to \(bob)", ["except 2 S"]),
+        ("send 0.1 S and 0.2 S to \(bob)", ["two amounts", "0.1", "0.2"]), ("send 1 S to \(bob) 1000", ["two amounts"]),
+        ("stake 1e3 S with validator 2", ["e-notation", "1,000"]), ("swap 10 or 20 S for USDC", ["10 S or 20 S"]),
+    ])
+    func anAmountThatCouldBeMisreadIsAskedAbout(line: String, says: [String]) {
+        let action = say([line])[0]
+        guard case .clarify(let question) = action else {
+            Issue.record("\(line) → \(action)")
+            return
+        }
+        for part in says { #expect(question.contains(part), "\(line) → \(question)") }
+    }
+
+    @Test(arguments: [
+        ("send 5 million S to \(bob)", "5000000"), ("send a hundred and five S to \(bob)", "105"), ("send two thousand three hundred S to \(bob)", "2300"),
+        ("send one thousand two hundred and fifty S to \(bob)", "1250"), ("send 1.5 thousand S to \(bob)", "1500"), ("send 5k S to \(bob)", "5000"),
+        ("send twenty five S to \(bob)", "25"), ("send one and a half S to \(bob)", "1.5"), ("send 1,000 S to \(bob)", "1000"),
+        ("send 5 S to \(bob) not 50", "5"), ("send 5 S to \(bob) for the 2 pizzas we had", "5"),
+    ])
+    func numbersInWordsAndScalesAreReadExactly(line: String, amount: String) {
+        #expect(say([line])[0] == send(amount), "\(line)")
+    }
+
+    // MARK: Taken back, later, again, on a condition
+
+    @Test(arguments: [
+        "don't send 5 S to \(bob)", "never send anything to \(bob)", "I won't send 5 S to \(bob)", "do not transfer 3 S to \(bob)",
+        "send 5 S to \(bob) just kidding", "send 5 S to \(bob) jk", "stake 10 S with validator 2... never mind", "please don't swap 10 S for USDC",
+    ])
+    func aRequestTakenBackPreparesNothing(line: String) {
+        let actions = say([line, "yes"])
+        #expect(!actions.contains(where: SafetyTests.isCard), "\(line) → \(actions)")
+        #expect(actions[0] == .cancelled || SafetyTests.text(actions[0]).contains("Nothing was prepared"), "\(line) → \(actions[0])")
+    }
+
+    @Test(arguments: [
+        ("send 5 S to \(bob) every day", "every day"), ("pay \(bob) 5 S per month", "per month"), ("send 5 S to \(bob) tomorrow", "tomorrow"),
+        ("send 5 S to \(bob) 10 times", "10 times"), ("send 5 S to \(bob) once my balance is over 100", "once my balance is over 100"),
+        ("send 2 S to \(bob) if the price goes above 1 dollar", "if the price goes above"), ("swap 10 S for USDC weekly", "weekly"),
+        ("stake 5 S with validator 2 every month", "every month"), ("send 1 S to \(bob) in 2 hours", "in 2 hours"),
+        ("alert me when my balance is below 10 then send everything to \(bob)", "when my balance is below"),
+    ])
+    func aRequestForLaterOrOnAConditionIsDeclined(line: String, said: String) {
+        let actions = say([line, "yes"])
+        #expect(!actions.contains(where: SafetyTests.isCard), "\(line) → \(actions)")
+        guard case .refuse(let reason) = actions[0] else {
+            Issue.record("\(line) → \(actions[0])")
+            return
+        }
+        #expect(reason.contains("\"\(said)") && reason.contains("Nothing was prepared"), "\(reason)")
+    }
+
+    @Test func aNoticeAfterATransferIsNoCondition() {
+        #expect(say(["send 2 S to \(Self.bob) and let me know when it arrives"])[0] == send("2"))
+        #expect(say(["send 2 S to \(Self.bob) and tell me once it's confirmed"])[0] == send("2"))
+        #expect(say(["buy a month of premium"])[0] == .subscribe(from: Self.me, months: 1))
+    }
+
+    // MARK: Another's funds, several requests
+
+    @Test(arguments: ["stake 100 S from \(bob) with validator 3", "swap 100 S from \(bob) for USDC", "wrap 10 S using \(bob)'s funds"])
+    func aDeFiRequestNeverSpendsFromAnotherAddress(line: String) {
+        guard case .refuse(let reason) = say([line])[0] else {
+            Issue.record("\(line) was not declined")
+            return
+        }
+        #expect(reason.contains("your own funds") && reason.contains(Self.bob))
+    }
+
+    @Test(arguments: [
+        "send 5 S to \(bob) and stake 10 S with validator 3", "check my balance and send 5 S to \(bob)",
+        "send 5 S to \(bob) and check my balance", "wrap 10 S and then swap 5 S for USDC",
+    ])
+    func twoRequestsOneMovingValueAreAskedAboutFirst(line: String) {
+        let action = say([line])[0]
+        #expect(SafetyTests.text(action).contains("two things at once") && SafetyTests.text(action).contains("which first"), "\(line) → \(action)")
+    }
+
+    // MARK: Follow-ups
+
+    @Test func followUpsChangeTheTransferTheyName() {
+        #expect(say(["send 5 S to \(Self.bob)", "yes, but to \(Self.carol)"])[1] == send("5", to: Self.carol))
+        #expect(say(["send 5 S to \(Self.bob)", "and the same to \(Self.carol)"])[1] == send("5", to: Self.carol))
+        #expect(say(["send 5 S to \(Self.bob)", "cancel that and send 50 instead"])[1] == send("50"))
+        #expect(say(["send 5 S to \(Self.bob)", "actually send it all"])[1] == .sendShare(from: Self.me, to: try! Address(Self.bob), share: .all, token: .native))
+    }
+
+    @Test func anAddressWithoutItsPrefixIsExplained() {
+        let action = say(["send 5 S to 70997970C51812dc3A010C7d01b50e0d17dc79C8"])[0]
+        #expect(SafetyTests.text(action).contains("without its 0x"), "\(action)")
+    }
+}
