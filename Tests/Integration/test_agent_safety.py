@@ -151,6 +151,31 @@ def test_amounts_are_never_guessed(stack, session):
     assert to == BOB.address and value + fee == balance and everything["reply"].startswith("All your S less the most the fee can be")
 
 
+def test_what_could_be_misread_or_is_meant_for_later_prepares_nothing(stack, session):
+    # Amounts the reader could take for another number are said back, never carded.
+    for message, words in [(f"send 3e2 S to {BOB.address}", "300 S"), (f"send 4 gwei to {BOB.address}", "0.000000004 S"),
+                           (f"send 3 or 30 S to {BOB.address}", "3 S or 30 S"), (f"send 120% of my S to {BOB.address}", "more than all")]:
+        answer = Chat(stack, session).say(message)
+        assert transfer(answer) is None and words in answer["reply"], (message, answer["reply"])
+    # Taken back, later, or on a condition: declined, and a yes afterwards prepares nothing.
+    for message, words in [(f"don't send 2 S to {BOB.address}", "Nothing was prepared"),
+                           (f"send 2 S to {BOB.address} every monday", '"every monday"'),
+                           (f"send 2 S to {BOB.address} once my balance is over 500", '"once my balance is over 500"')]:
+        chat = Chat(stack, session)
+        answer = chat.say(message)
+        assert transfer(answer) is None and words in answer["reply"], (message, answer["reply"])
+        assert transfer(chat.say("yes")) is None
+    # Two requests, one moving value: asked which first; then the one named is a card.
+    chat = Chat(stack, session)
+    both = chat.say(f"send 2 S to {BOB.address} and stake 5 S with validator 1")
+    assert transfer(both) is None and not both["cards"] and "which first" in both["reply"]
+    assert transfer(chat.say(f"send 2 S to {BOB.address}")) == (BOB.address, 2 * S)
+    # A precompile and the SFC are recipients whose coins cannot come back.
+    for to, code in [("0x0000000000000000000000000000000000000004", "precompile"), ("0xFC00FACE00000000000000000000000000000000", "system_contract")]:
+        card = Chat(stack, session).say(f"send 1 S to {to}")["cards"][0]
+        assert card["warnings"] == [code], card
+
+
 def test_answers_what_was_asked(stack, session):
     chat = Chat(stack, session)
     token = chat.say("how much SUSD do I have?")
