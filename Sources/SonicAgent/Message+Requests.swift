@@ -116,3 +116,15 @@ extension Message {
         }
     }
 }
+
+extension Message {
+    /// "issue an NFT", "issue 10 collectibles": "issue" as the verb, not "an issue with…".
+    var issuesAsAVerb: Bool {
+        let words = self.words
+        return words.indices.contains { index in
+            guard words[index] == "issue" else { return false }
+            let before = index > 0 ? words[index - 1] : "", after = index + 1 < words.count ? words[index + 1] : ""
+            return !["an", "a", "the", "no", "any", "some", "my", "this", "that", "one"].contains(before) && !["with", "about", "on", "in", "is"].contains(after)
+        }
+    }
+}

@@ -182,8 +182,12 @@ public struct MessageParser: Sendable {
             let wantsToBuy = m.has(["buy", "upgrade", "renew", "extend", "purchase", "get", "subscribe", "pay", "join", "activate", "start"])
             return asksStatus && !(wantsToBuy && !m.has(["subscribed"])) ? .subscriptionStatus : .subscriptionPurchase
         }
-        if m.has(["nft", "nfts", "collectible", "collectibles"]) || (m.has(Lexicon.mintWords) && m.has(Lexicon.nftWords)) || m.has(["mint", "minting"]) {
-            let browsing = m.has(["show", "list", "view", "see", "display", "my", "owned", "own", "gallery"]) && !m.has(Lexicon.mintWords)
+        // "an issue with my NFT" is a problem, not a verb: "issue" mints only as a verb ("issue an NFT").
+        let mints = m.has(Lexicon.mintWords.subtracting(["issue"])) || m.issuesAsAVerb
+        if m.has(["nft", "nfts", "collectible", "collectibles"]) || (mints && m.has(Lexicon.nftWords)) || m.has(["mint", "minting"]) {
+            let browsing = m.has(["show", "list", "view", "see", "display", "my", "owned", "own", "gallery"]) && !mints
+            // "I have an issue with my NFT", "my NFT doesn't show": a question, not a mint.
+            if !mints, m.has(["issue", "issues", "problem", "problems", "help", "missing", "broken", "wrong", "doesn't", "isn't", "can't", "won't"]) { return .generalQuery }
             return browsing ? .generalQuery : .nftCreation
         }
         if !m.hashes.isEmpty { return .transactionStatus }

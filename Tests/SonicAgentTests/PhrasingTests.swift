@@ -39,6 +39,9 @@ import Testing
         // A collection's name without its settings.
         ("deploy my collection named Glass Birds, 300 items, royalty 7%", .nftCreation, #"{"name": "Glass Birds"}"#),
         ("create an erc721 collection called River Stones with ticker RIVR", .nftCreation, #"{"name": "River Stones"}"#),
+        ("I have an issue with my NFT", .generalQuery, #"{}"#),
+        ("my collectible is missing from the wallet", .generalQuery, #"{}"#),
+        ("issue an NFT called Harbor Lights", .nftCreation, #"{"name": "Harbor Lights"}"#),
         ("launch an NFT collection titled Owl Nights and max supply 50", .nftCreation, #"{"name": "Owl Nights"}"#),
         ("deploy a memecoin called Froggy", .generalQuery, "{}"),
         ("make an nft collection (name=Tide Pools, symbol=TIDE)", .nftCreation, #"{"name": "Tide Pools"}"#),
