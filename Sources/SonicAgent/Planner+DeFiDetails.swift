@@ -87,7 +87,10 @@ extension Planner {
     /// - Throws: `Question` for a slippage outside 0.01%–50% or with more than two decimals.
     func slippage(_ message: Message) throws(Question) -> (value: Slippage, rest: String)? {
         let number = #"(\d+(?:\.\d+)?|\.\d+)\s*(?:%|percent|pct)"#
-        let patterns = [number + #"\s*(?:max(?:imum)?\s+)?slippage"#, #"slippage(?:\s+tolerance)?(?:\s*(?:of|at|to|:|=|max|maximum|is|set|up|under|below))*\s*"# + number]
+        // "slippage 1" right after the word is a percentage too ("slippage 0" is then refused, never dropped for the default).
+        let bare = #"(\d+(?:\.\d+)?|\.\d+)\s*(?:%|percent|pct)?(?![\d.,])"#
+        let after = #"slippage(?:\s+tolerance)?(?:\s*(?:of|at|to|:|=|max|maximum|is|set|up|under|below))*\s*"#
+        let patterns = [number + #"\s*(?:max(?:imum)?\s+)?slippage"#, after + number, after + bare]
         let text = message.text
         for pattern in patterns {
             guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),

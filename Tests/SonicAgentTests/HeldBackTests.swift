@@ -29,6 +29,7 @@ import Testing
         ("send all but 1 S to \(bob)", ["except 1 S"]), ("send everything except 2 S to \(bob)", ["except 2 S"]),
         ("send 0.1 S and 0.2 S to \(bob)", ["two amounts", "0.1", "0.2"]), ("send 1 S to \(bob) 1000", ["two amounts"]),
         ("stake 1e3 S with validator 2", ["e-notation", "1,000"]), ("swap 10 or 20 S for USDC", ["10 S or 20 S"]),
+        ("swap 100 S to USDC slippage 0", ["slippage of 0%"]),
     ])
     func anAmountThatCouldBeMisreadIsAskedAbout(line: String, says: [String]) {
         let action = say([line])[0]
