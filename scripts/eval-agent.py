@@ -2,7 +2,7 @@
 accuracy and every failure; then runs the conversation suite through the planner
 (`sonic agent converse`) and prints how many conversations and turns gave the expected card
 or question, with every failing turn.
-python scripts/eval-agent.py [SET.jsonl ...] [--conversations SCRIPTS.jsonl] [--sonic PATH] [--check]
+python scripts/eval-agent.py [SET.jsonl ...] [--conversations SCRIPTS.jsonl ...] [--sonic PATH] [--check]
 
 Each SET is measured on its own, with both figures. SET defaults to the development set,
 Tests/Fixtures/agent-dev.jsonl (its labelling rules are Tests/Fixtures/agent-labels.md); `make
@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("sets", nargs="*", default=[str(ROOT / "Tests" / "Fixtures" / "agent-dev.jsonl")])
-    parser.add_argument("--conversations", default=str(ROOT / "Tests" / "Fixtures" / "agent-conversations.jsonl"))
+    parser.add_argument("--conversations", nargs="+", default=[str(ROOT / "Tests" / "Fixtures" / "agent-conversations.jsonl")],
+                        help="conversation scripts, each run and totalled on its own line")
     parser.add_argument("--sonic", default=str(ROOT / ".build" / "release" / "sonic"))
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
@@ -35,7 +36,7 @@ def main() -> int:
     for path in args.sets:
         intent_rate, entity_rate = measure(args.sonic, path)
         below = below or intent_rate < 0.97 or entity_rate < 0.93
-    conversations_ok = converse(args.sonic, args.conversations)
+    conversations_ok = all([converse(args.sonic, path) for path in args.conversations])
     if args.check and (below or not conversations_ok):
         return 1
     return 0
@@ -77,7 +78,7 @@ def converse(sonic: str, scripts: str) -> bool:
         for turn in report["turns"]:
             if "problem" in turn:
                 print(f"- {report['name']}: {turn['say']!r}\n    {turn['problem']}\n    got {json.dumps(turn['action'], sort_keys=True)}")
-    print(f"conversation suite {summary['passed']}/{summary['conversations']} conversations, "
+    print(f"{Path(scripts).name}: conversation suite {summary['passed']}/{summary['conversations']} conversations, "
           f"{summary['turns_passed']}/{summary['turns']} turns as expected (target: all)")
     return summary["turns_passed"] == summary["turns"]
 

@@ -7,29 +7,47 @@ import Ethereum
 /// asks for several things at once gets an answer that says so, and no card. (A recipient no
 /// one can spend from is the app's to warn about: `RecipientWarning`.)
 extension Planner {
-    /// The answer for a request held back, or nil to go on planning.
-    func heldBack(_ parsed: ParsedMessage, _ message: Message, text: String, connected: Address?) -> Action? {
-        // Another request after the first would be dropped without a word: asked about instead,
+    /// The answer for a request held back, or nil to go on planning. `message` is the request
+    /// (`MessageParser.focus`), `whole` everything the person wrote, where a "never mind" or a
+    /// second request may stand in another sentence.
+    func heldBack(_ parsed: ParsedMessage, _ message: Message, whole: Message, connected: Address?) -> Action? {
+        // Another request beside this one would be dropped without a word: asked about instead,
         // unless it only asks to be told how it went ("…and tell me when it confirms").
-        if let (first, rest) = parser.severalRequests(Message(text)), !rest.asksForNotice,
+        if let (first, rest) = parser.severalRequests(message) ?? severalSentences(whole), !rest.asksForNotice,
            Self.movesValue(parser.parse(first.text)) || Self.movesValue(parser.parse(rest.text)) {
             return .clarify(question: "You asked for two things at once: \"\(first.text)\" and \"\(rest.text)\". I prepare one at a time, "
                             + "so nothing is prepared yet: which first?")
         }
-        guard Self.movesValue(parsed) || message.requestVerb(among: Lexicon.sendVerbs) != nil && !message.addresses.isEmpty else { return nil }
-        if message.retractsRequest {
+        let acts = Self.movesValue(parsed) || message.requestVerb(among: Lexicon.sendVerbs) != nil && !message.addresses.isEmpty
+        if acts, message.retractsRequest || whole.retractsRequest {
             return .refuse(reason: "All right: I won't prepare it. Nothing was prepared, and nothing is waiting for a yes.")
         }
-        if let when = message.scheduling {
+        // "when S drops below 0.5 stake 200 S": a condition first can leave the request unread.
+        if acts || message.namesAnAction, let when = message.scheduling {
             return .refuse(reason: "I can't do that \"\(when)\": each card is prepared now and signed in your wallet at that moment, and nothing runs "
                            + "for you while you are away, so I don't schedule, repeat or hold back a transfer until something happens. "
                            + "Nothing was prepared. Ask again when you want it done; I can alert you when S arrives or premium is ending.")
         }
+        guard acts else { return nil }
         if let others = message.fromAnother(than: connected), parsed.intent != .sendTransaction, parsed.intent != .tokenApproval {
             return .refuse(reason: "I can only use your own funds, out of your connected wallet, so I won't prepare anything that spends from \(others). "
                            + "Nothing was prepared.")
         }
         return nil
+    }
+
+    /// Two sentences that each ask for something ("what's my balance? also send 1 S to 0x…"):
+    /// the first and the second; nil unless there are two.
+    func severalSentences(_ whole: Message) -> (first: Message, rest: Message)? {
+        let asking = MessageParser.sentences(whole.text).map(Message.init).filter { sentence in
+            let words = sentence.words.drop { ["then", "also", "and", "now", "plus", "so", "oh", "after", "that", "next", "finally", "btw", "anyway"].contains($0) }
+            let opening = Message(words.joined(separator: " "))
+            guard opening.opensRequest(among: MessageParser.clauseVerbs) || sentence.text.hasSuffix("?"), !sentence.retractsRequest else { return false }
+            guard let intent = parser.cue(sentence) else { return false }
+            return intent != .generalQuery
+        }
+        guard asking.count >= 2, !asking.allSatisfy({ parser.cue($0) == .sendTransaction }) else { return nil }
+        return (asking[0], asking[1])
     }
 
     /// A request that would move value when carried out: a transfer, a swap, a staking step,
@@ -54,7 +72,8 @@ extension Message {
             if isNegation, next.contains(where: { MessageParser.clauseVerbs.contains($0) || Lexicon.defiVerbs.contains($0) }) { return true }
         }
         let tail = words.suffix(3).joined(separator: " ")
-        return ["just kidding", "kidding", "jk", "j/k", "lol jk", "not really", "never mind", "nevermind", "nvm", "scratch that", "forget it", "forget that"]
+        return ["just kidding", "kidding", "jk", "j/k", "lol jk", "not really", "never mind", "nevermind", "nvm", "scratch that", "forget it", "forget that",
+                "i won't", "i wont", "i will not", "not anymore", "on second thought", "second thoughts", "changed my mind"]
             .contains { tail.hasSuffix($0) }
     }
 
@@ -88,6 +107,14 @@ extension Message {
                  "per" where periods.contains(next), "a" where periods.contains(next) && Lexicon.tokens[previous] != nil,
                  "next" where periods.contains(next) && !["the", "for", "of"].contains(previous):
                 return said(index..<(index + (periods.contains(next) ? 2 : 3)))
+            case "am", "pm", "o'clock", "oclock" where isCount(index - 1) || Int(word(index - 1)) != nil:
+                return said((index - 2)..<(index + 1)).replacingOccurrences(of: " \(tokens[index].raw)", with: tokens[index].raw)
+            case "noon", "midnight", "weekend", "tonight's":
+                return said((index - 1)..<(index + 1))
+            case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" where ["on", "by", "this", "until", "before"].contains(previous):
+                return said((index - 1)..<(index + 1))
+            case _ where current.contains(":") && current.first?.isNumber == true:
+                return said((index - 1)..<(index + 1))
             case "times" where isCount(index - 1):
                 return said((index - 1)..<(index + 1))
             case "in" where (isCount(index + 1) || ["a", "an"].contains(next)) && periods.contains(word(index + 2)):
@@ -104,6 +131,15 @@ extension Message {
             }
         }
         return nil
+    }
+
+    /// Whether an action's verb is used as a verb ("stake 200 S"), not a noun ("my stake").
+    var namesAnAction: Bool {
+        let verbs = Lexicon.sendVerbs.union(Lexicon.swapWords).union(Lexicon.wrapWords).union(["stake", "unstake", "delegate", "undelegate", "restake", "claim", "withdraw"])
+        let words = self.words
+        return words.indices.contains { index in
+            verbs.contains(words[index]) && !(index > 0 && ["my", "the", "your", "a", "our", "their", "his", "her"].contains(words[index - 1]))
+        }
     }
 
     /// "tell me when it confirms", "let me know once it arrives": a request to hear how it went.

@@ -36,6 +36,8 @@ extension Message {
             guard case .address(let address) = tokens[index].kind else { return nil }
             let (previous, before) = (word(index - 1), word(index - 2))
             if previous == "from" || previous == "using" || previous == "of" && ["out", "behalf"].contains(before) { return address }
+            // "out of wallet 0x…", "from account 0x…", "using address 0x…".
+            if ["wallet", "account", "address", "addr"].contains(previous), ["from", "of", "using"].contains(before) { return address }
             // The address as the subject of a send verb ("0x… should pay"), or its object made to
             // send ("make 0x… send", "I want 0x… to pay"); not "to 0x… to pay for dinner".
             var next = index + 1

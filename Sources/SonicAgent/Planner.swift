@@ -37,7 +37,7 @@ public struct Planner: Sendable {
             state.awaitingYes = false
             return (parsed, .refuse(reason: reason), state)
         }
-        if let held = heldBack(parsed, message, text: focus, connected: connected) {
+        if let held = heldBack(parsed, message, whole: Message(text), connected: connected) {
             state.pendingSend = nil
             state.pendingDeFi = nil
             state.awaitingYes = false

@@ -87,6 +87,11 @@ struct Tokenizer {
         // "5e2", "1_000", "1.5.5", "5,000,00": digits the reader cannot take as one amount stay a
         // word, never a part of them ("5e2" is not 5); the planner asks (`Message.unreadableNumber`).
         if Self.isMalformedNumber(core) { return [Token(kind: .word(core.lowercased()), raw: core)] }
+        // "17:30", "9:05am": a time of day, a word (`Message.scheduling` reads it), never 17.
+        let clock = core.lowercased().replacingOccurrences(of: "am", with: "").replacingOccurrences(of: "pm", with: "").split(separator: ":", omittingEmptySubsequences: false)
+        if clock.count == 2, (1...2).contains(clock[0].count), clock[1].count == 2, clock.allSatisfy({ $0.allSatisfy(\.isNumber) }) {
+            return [Token(kind: .word(core.lowercased()), raw: core)]
+        }
         // "2k", "1.5m": thousands and millions.
         if let last = core.last, "kKmM".contains(last), let number = normalizedNumber(String(core.dropLast())) {
             return [Token(kind: .number(scaled(number, by: last.lowercased() == "k" ? 3 : 6)), raw: core)]

@@ -120,6 +120,19 @@ import Testing
         }
     }
 
+    /// Tests/Fixtures/agent-safety-holdout.jsonl: money-safety conversations written by someone
+    /// who had not read the planner (first run 80/88 turns, docs/agent.md).
+    @Test func theSafetyHoldOutConversationsAreAsExpected() throws {
+        let url = Self.url.deletingLastPathComponent().appendingPathComponent("agent-safety-holdout.jsonl")
+        let scripts = try ConversationScript.load(try String(contentsOf: url, encoding: .utf8))
+        #expect(scripts.count >= 70)
+        for script in scripts {
+            for (turn, result) in zip(script.turns, script.run()) {
+                #expect(result.problem == nil, "\(script.name): \"\(turn.say)\": \(result.problem ?? "")")
+            }
+        }
+    }
+
     @Test func aWrongExpectationIsReported() throws {
         let script = try ConversationScript.load(#"{"name": "x", "turns": [{"say": "send 5 S", "expect": {"kind": "send"}}]}"#)[0]
         #expect(script.run()[0].problem == "kind is clarify, expected send")

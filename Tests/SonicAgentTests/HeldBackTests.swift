@@ -55,6 +55,7 @@ import Testing
     @Test(arguments: [
         "don't send 5 S to \(bob)", "never send anything to \(bob)", "I won't send 5 S to \(bob)", "do not transfer 3 S to \(bob)",
         "send 5 S to \(bob) just kidding", "send 5 S to \(bob) jk", "stake 10 S with validator 2... never mind", "please don't swap 10 S for USDC",
+        "send 10 S to \(bob). wait no, don't send it", "i was going to send 20 S to \(bob) but i won't", "pay \(bob) 3 S. Hmm, on second thought",
     ])
     func aRequestTakenBackPreparesNothing(line: String) {
         let actions = say([line, "yes"])
@@ -68,6 +69,8 @@ import Testing
         ("send 2 S to \(bob) if the price goes above 1 dollar", "if the price goes above"), ("swap 10 S for USDC weekly", "weekly"),
         ("stake 5 S with validator 2 every month", "every month"), ("send 1 S to \(bob) in 2 hours", "in 2 hours"),
         ("alert me when my balance is below 10 then send everything to \(bob)", "when my balance is below"),
+        ("send 4 S to \(bob) at 5pm", "at 5pm"), ("send 4 S to \(bob) at 17:30", "at 17:30"), ("swap 10 S for USDC on friday", "on friday"),
+        ("when S drops below 0.5 stake 200 S with validator 2", "when S drops below"),
     ])
     func aRequestForLaterOrOnAConditionIsDeclined(line: String, said: String) {
         let actions = say([line, "yes"])
@@ -87,7 +90,8 @@ import Testing
 
     // MARK: Another's funds, several requests
 
-    @Test(arguments: ["stake 100 S from \(bob) with validator 3", "swap 100 S from \(bob) for USDC", "wrap 10 S using \(bob)'s funds"])
+    @Test(arguments: ["stake 100 S from \(bob) with validator 3", "swap 100 S from \(bob) for USDC", "wrap 10 S using \(bob)'s funds",
+                      "swap 20 S out of wallet \(bob) into USDC"])
     func aDeFiRequestNeverSpendsFromAnotherAddress(line: String) {
         guard case .refuse(let reason) = say([line])[0] else {
             Issue.record("\(line) was not declined")
@@ -99,6 +103,7 @@ import Testing
     @Test(arguments: [
         "send 5 S to \(bob) and stake 10 S with validator 3", "check my balance and send 5 S to \(bob)",
         "send 5 S to \(bob) and check my balance", "wrap 10 S and then swap 5 S for USDC",
+        "whats my balance? also send 1 S to \(bob)", "Stake 10 S with validator 2. Then show my history.",
     ])
     func twoRequestsOneMovingValueAreAskedAboutFirst(line: String) {
         let action = say([line])[0]
