@@ -53,10 +53,21 @@ struct EntityExtractor {
         }
         while index < tokens.count {
             if case .number(let value) = tokens[index].kind {
-                // "5 million", "1.5 thousand": a scale word said after digits.
-                if index + 1 < tokens.count, case .word(let next) = tokens[index + 1].kind, let scale = Self.scales[next] {
-                    spans.append((index, Tokenizer.scaled(value, by: scale)))
-                    index += 2
+                // "5 million", "1.5 thousand", "9 billion billion", "5 thousand 500": scale words said
+                // after digits, and a smaller number said after them.
+                var end = index + 1, scaled = value, places = 0
+                while end < tokens.count, case .word(let next) = tokens[end].kind, let scale = Self.scales[next], places + scale <= 80 {
+                    scaled = Tokenizer.scaled(scaled, by: scale)
+                    places += scale
+                    end += 1
+                }
+                if end > index + 1 {
+                    if end < tokens.count, case .number(let rest) = tokens[end].kind, !rest.contains("."), !value.contains("."), rest.count <= places {
+                        scaled = String(scaled.dropLast(rest.count)) + rest
+                        end += 1
+                    }
+                    spans.append((index, scaled))
+                    index = end
                     continue
                 }
                 if !value.contains("."), let digits = fraction(after: index + 1) {
@@ -99,12 +110,34 @@ struct EntityExtractor {
             return value
         }
         guard value(start) != nil else { return nil }
-        var total = 0, group = 0, end = start, lastWasScale = false
+        // A scale at least as large as every one before it multiplies all said so far ("a thousand
+        // million" is 10⁹); a smaller one adds its group ("two million three thousand"). A number
+        // too large for 64 bits ends the reading (no amount is that large; the amount is then asked for).
+        var total: UInt64 = 0, group: UInt64 = 0, largest: UInt64 = 0, end = start, lastWasScale = false
+        func times(_ a: UInt64, _ b: UInt64) -> UInt64? { let (product, overflow) = a.multipliedReportingOverflow(by: b); return overflow ? nil : product }
+        func plus(_ a: UInt64, _ b: UInt64) -> UInt64? { let (sum, overflow) = a.addingReportingOverflow(b); return overflow ? nil : sum }
         while true {
-            if let more = value(end) {
-                if more == 100 { group = max(group, 1) * 100; lastWasScale = true }
-                else if more >= 1000 { total += max(group, 1) * more; group = 0; lastWasScale = true }
-                else { group += more; lastWasScale = false }
+            if let more = value(end).map(UInt64.init) {
+                if more == 100 {
+                    guard let next = times(max(group, 1), 100) else { return nil }
+                    group = next
+                    lastWasScale = true
+                } else if more >= 1000 {
+                    if more >= largest {
+                        guard let sum = plus(total, group), let next = times(max(sum, 1), more) else { return nil }
+                        total = next
+                        largest = more
+                    } else {
+                        guard let part = times(max(group, 1), more), let next = plus(total, part) else { return nil }
+                        total = next
+                    }
+                    group = 0
+                    lastWasScale = true
+                } else {
+                    guard let next = plus(group, more) else { return nil }
+                    group = next
+                    lastWasScale = false
+                }
                 end += 1
                 continue
             }
@@ -115,7 +148,8 @@ struct EntityExtractor {
             }
             break
         }
-        return (total + group, end)
+        guard let sum = plus(total, group), sum <= UInt64(Int.max) else { return nil }
+        return (Int(sum), end)
     }
 
     /// The token symbol a word names, if it is one: a known spelling, or a short all-capitals

@@ -68,7 +68,10 @@ extension Message {
         if words == ["half"] { return .fraction(numerator: 1, denominator: 2) }
         if words == ["all"] { return .all }
         // "send it all", "actually send them all".
-        if words.last == "all", words.count >= 2, ["it", "them"].contains(words[words.count - 2]) { return .all }
+        if let index = words.firstIndex(of: "all"), index > 0, ["it", "them"].contains(words[index - 1]),
+           index + 1 == words.count || ["to", "please", "now", "instead"].contains(words[index + 1]) {
+            return .all
+        }
         if has(["everything", "max", "maximum"]) || phrase("all my") || phrase("all of my") || phrase("all of it") || phrase("all the")
             || phrase("my whole") || phrase("my entire") || phrase("my full") || phrase("the whole") || phrase("the entire") || phrase("all i have") {
             return .all
@@ -160,8 +163,11 @@ extension Message {
         }
         if let (written, unit, shift) = unitAmount {
             let value = Tokenizer.shifted(written, by: shift)
-            guard native, !value.isEmpty, let amount = try? DecimalAmount(value) else {
+            guard native, let amount = try? DecimalAmount(value) else {
                 return "\(written) \(unit) is not an amount of \(name): \(unit) is a unit of S. How much \(name) do you mean?"
+            }
+            guard (value.split(separator: ".").dropFirst().first?.count ?? 0) <= 18 else {
+                return "\(written) \(unit) is less than 1 wei, the smallest amount of \(name) there is. How much \(name) do you mean?"
             }
             return "\(written) \(unit) is \(amount.text) \(name). I take amounts in \(name), to be sure of the power of ten: "
                 + "say \"\(amount.text) \(name)\" if that is what you mean."
@@ -173,11 +179,13 @@ extension Message {
     }
 
     /// Digits written so that the reader cannot take them ("5e2", "1_000", "1.5.5"), as written.
+    /// A reference or a date ("invoice 2024.01.15", "on 1.2.2025") is no amount and is let be.
     var unreadableNumber: String? {
-        tokens.first { token in
-            guard case .word = token.kind else { return false }
-            return Tokenizer.isMalformedNumber(token.raw.trimmingCharacters(in: CharacterSet(charactersIn: ".")))
-        }?.raw
+        tokens.indices.first { index in
+            guard case .word = tokens[index].kind, Tokenizer.isMalformedNumber(tokens[index].raw.trimmingCharacters(in: CharacterSet(charactersIn: "."))) else { return false }
+            let before = index > 0 ? tokens[index - 1].raw.lowercased() : ""
+            return !Self.notBeforeAnAmount.contains(before) && !Self.months.contains(before) && !["date", "dated", "since", "until", "by"].contains(before)
+        }.map { tokens[$0].raw }
     }
 
     /// A percentage above 100 ("150% of my S"), as its number.
@@ -195,7 +203,8 @@ extension Message {
     /// Two amounts offered as alternatives: "5 or 50 S", "5 S or 50 S".
     var alternativeAmounts: (String, String)? {
         let spans = EntityExtractor(message: self).numberSpans
-        for (first, second) in zip(spans, spans.dropFirst()) where first.value != second.value {
+        let identifiers = spans.filter { $0.index > 0 && Self.notBeforeAnAmount.contains(tokens[$0.index - 1].raw.lowercased()) }.map(\.index)
+        for (first, second) in zip(spans, spans.dropFirst()) where first.value != second.value && !identifiers.contains(first.index) {
             let between = tokens[(first.index + 1)..<second.index].compactMap { token -> String? in
                 if case .word(let word) = token.kind { return word }
                 return nil
@@ -223,12 +232,14 @@ extension Message {
     }
 
     /// "all but 1 S", "everything except 2", "all minus 0.5": all of a balance but an amount kept.
+    /// "send all my S to 0x… except 1 S", "everything to 0x… but keep 2", "all of it, leave 1 for gas".
     var allButAmount: String? {
         let spans = EntityExtractor(message: self).numberSpans
+        let all: [Tokenizer.Kind] = [.word("all"), .word("everything"), .word("balance"), .word("max"), .word("entire"), .word("whole")]
         for (index, token) in tokens.enumerated() {
-            guard case .word(let word) = token.kind, ["but", "except", "minus", "less"].contains(word), index > 0 else { continue }
-            let before = tokens[max(0, index - 3)..<index].contains { [.word("all"), .word("everything"), .word("balance"), .word("max")].contains($0.kind) }
-            if before, let span = spans.first(where: { $0.index > index && $0.index <= index + 2 }) { return span.value }
+            guard case .word(let word) = token.kind, ["but", "except", "minus", "less", "keep", "leave", "leaving", "keeping", "save", "spare"].contains(word), index > 0 else { continue }
+            guard tokens[max(0, index - 12)..<index].contains(where: { all.contains($0.kind) }) else { continue }
+            if let span = spans.first(where: { $0.index > index && $0.index <= index + 3 }) { return span.value }
         }
         return nil
     }

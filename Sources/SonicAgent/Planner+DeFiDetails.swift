@@ -79,6 +79,11 @@ extension Planner {
         guard let amount = try? DecimalAmount(text), !amount.isZero else {
             throw Question(text: "I can't use \(text) as an amount of \(name). How much \(name) do you mean?")
         }
+        // "stake 100 S with validator 3, no wait 200", "swap 5 S for 10 USDC": a second amount is asked about, never dropped.
+        if let other = message.otherAmount(than: amount) {
+            throw Question(text: "You wrote two amounts, \(amount.grouped) and \(other.grouped): how much \(name) do you mean? "
+                           + "I take one amount for each step, and a swap's minimum received comes from the quote and its slippage.")
+        }
         return .exactly(amount)
     }
 

@@ -22,8 +22,9 @@ extension Planner {
         if acts, message.retractsRequest || whole.retractsRequest {
             return .refuse(reason: "All right: I won't prepare it. Nothing was prepared, and nothing is waiting for a yes.")
         }
-        // "when S drops below 0.5 stake 200 S": a condition first can leave the request unread.
-        if acts || message.namesAnAction, let when = message.scheduling {
+        // "when S drops below 0.5 stake 200 S": a condition first can leave the request unread;
+        // a question about how things work ("what happens if I stake and the price drops?") is answered.
+        if acts || message.namesAnAction, !message.asksHowThingsWork, let when = message.scheduling {
             return .refuse(reason: "I can't do that \"\(when)\": each card is prepared now and signed in your wallet at that moment, and nothing runs "
                            + "for you while you are away, so I don't schedule, repeat or hold back a transfer until something happens. "
                            + "Nothing was prepared. Ask again when you want it done; I can alert you when S arrives or premium is ending.")
@@ -58,99 +59,5 @@ extension Planner {
         case .defiQuery, .tokenApproval: parsed.entities.action != nil
         default: false
         }
-    }
-}
-
-extension Message {
-    /// "don't send…", "never stake…", "I won't swap…", "…just kidding": the request is taken back.
-    var retractsRequest: Bool {
-        let words = self.words
-        let negations: Set<String> = ["don't", "dont", "never", "won't", "wont", "shouldn't", "mustn't"]
-        for (index, word) in words.enumerated() {
-            let next = words[(index + 1)...].prefix(3)
-            let isNegation = negations.contains(word) || word == "not" && index > 0 && ["do", "will", "please", "shall", "must"].contains(words[index - 1])
-            if isNegation, next.contains(where: { MessageParser.clauseVerbs.contains($0) || Lexicon.defiVerbs.contains($0) }) { return true }
-        }
-        let tail = words.suffix(3).joined(separator: " ")
-        return ["just kidding", "kidding", "jk", "j/k", "lol jk", "not really", "never mind", "nevermind", "nvm", "scratch that", "forget it", "forget that",
-                "i won't", "i wont", "i will not", "not anymore", "on second thought", "second thoughts", "changed my mind"]
-            .contains { tail.hasSuffix($0) }
-    }
-
-    /// How a request would run later, again or on a condition, said back as written ("every
-    /// day", "tomorrow", "10 times", "once my balance is over 100…"); nil for a request for now.
-    var scheduling: String? {
-        let periods: Set<String> = ["day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours", "minute", "minutes", "mins",
-                                    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "night", "evening"]
-        let conditions: Set<String> = ["price", "balance", "hits", "hit", "reaches", "reach", "goes", "drops", "drop", "rises", "above", "below",
-                                       "over", "under", "arrives", "receive", "received", "confirmed", "lands", "falls", "pumps", "dips", "paid"]
-        let notices: Set<String> = ["know", "tell", "notify", "alert", "ping", "remind", "inform", "message", "email", "update", "updated"]
-        func word(_ index: Int) -> String {
-            guard index >= 0, index < tokens.count, case .word(let word) = tokens[index].kind else { return "" }
-            return word.trimmingCharacters(in: .punctuationCharacters)
-        }
-        func isCount(_ index: Int) -> Bool {
-            guard index >= 0, index < tokens.count else { return false }
-            if case .number = tokens[index].kind { return true }
-            return (Lexicon.numberWords[word(index)] ?? 0) > 1
-        }
-        func said(_ range: Range<Int>) -> String {
-            tokens[range.clamped(to: tokens.indices)].map(\.raw).joined(separator: " ").trimmingCharacters(in: .punctuationCharacters)
-        }
-        for index in tokens.indices {
-            let current = word(index), next = word(index + 1), previous = word(index - 1)
-            switch current {
-            case "daily", "weekly", "monthly", "yearly", "hourly", "annually", "recurring", "repeatedly", "regularly", "automatically", "twice", "thrice",
-                 "tomorrow", "tonight", "later":
-                return current
-            case "every", "each" where periods.contains(next) || next == "other" || isCount(index + 1) && current == "every",
-                 "per" where periods.contains(next), "a" where periods.contains(next) && Lexicon.tokens[previous] != nil,
-                 "next" where periods.contains(next) && !["the", "for", "of"].contains(previous):
-                return said(index..<(index + (periods.contains(next) ? 2 : 3)))
-            case "am", "pm", "o'clock", "oclock" where isCount(index - 1) || Int(word(index - 1)) != nil:
-                return said((index - 2)..<(index + 1)).replacingOccurrences(of: " \(tokens[index].raw)", with: tokens[index].raw)
-            case "noon", "midnight", "weekend", "tonight's":
-                return said((index - 1)..<(index + 1))
-            case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" where ["on", "by", "this", "until", "before"].contains(previous):
-                return said((index - 1)..<(index + 1))
-            case _ where current.contains(":") && current.first?.isNumber == true:
-                return said((index - 1)..<(index + 1))
-            case "times" where isCount(index - 1):
-                return said((index - 1)..<(index + 1))
-            case "in" where (isCount(index + 1) || ["a", "an"].contains(next)) && periods.contains(word(index + 2)):
-                return said(index..<(index + 3))
-            case "once", "when", "whenever", "if", "until", "after", "as":
-                if current == "as", !(next == "soon" && word(index + 2) == "as") { continue }
-                // "…and let me know when it arrives": the condition is the notice's, asked after the request.
-                if ((index - 4)..<index).contains(where: { notices.contains(word($0)) }),
-                   (0..<index).contains(where: { MessageParser.clauseVerbs.contains(word($0)) && !notices.contains(word($0)) }) { continue }
-                let clause = (index + 1)..<min(tokens.count, index + 9)
-                if clause.contains(where: { conditions.contains(word($0)) }) { return said(index..<min(tokens.count, index + 7)) }
-            default:
-                continue
-            }
-        }
-        return nil
-    }
-
-    /// Whether an action's verb is used as a verb ("stake 200 S"), not a noun ("my stake").
-    var namesAnAction: Bool {
-        let verbs = Lexicon.sendVerbs.union(Lexicon.swapWords).union(Lexicon.wrapWords).union(["stake", "unstake", "delegate", "undelegate", "restake", "claim", "withdraw"])
-        let words = self.words
-        return words.indices.contains { index in
-            verbs.contains(words[index]) && !(index > 0 && ["my", "the", "your", "a", "our", "their", "his", "her"].contains(words[index - 1]))
-        }
-    }
-
-    /// "tell me when it confirms", "let me know once it arrives": a request to hear how it went.
-    var asksForNotice: Bool {
-        phrase("let me know") || phrase("tell me") || phrase("notify me") || phrase("ping me") || phrase("keep me posted") || phrase("update me")
-    }
-
-    /// The addresses, other than `connected`, that a request would take funds from ("swap
-    /// 100 S from 0x…"), said back; nil when none.
-    func fromAnother(than connected: Address?) -> String? {
-        let others = sourceAddresses.filter { $0 != connected?.lowercased }.compactMap { try? Address($0).checksummed }
-        return others.isEmpty ? nil : others.joined(separator: " and ")
     }
 }

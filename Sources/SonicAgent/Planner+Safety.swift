@@ -13,7 +13,9 @@ extension Planner {
             || parsed.intent == .sendTransaction
         let fromAnother = message.sourceAddresses.contains { $0 != connected?.lowercased }
         let toThem = states && message.namesThePersonAsRecipient
-        let request = states && (message.has(Lexicon.paymentRequestWords) || message.phrase("ask") && message.has(Lexicon.sendVerbs))
+        // "send 5 S to 0x… for invoice 12" pays an invoice; "invoice 0x… for 12 S" asks to be paid.
+        let paying = message.requestVerb(among: Lexicon.sendVerbs) != nil && message.hasTo
+        let request = states && !paying && (message.has(Lexicon.paymentRequestWords) || message.phrase("ask") && message.has(Lexicon.sendVerbs))
         guard fromAnother || toThem || request else { return nil }
         let other = others.first.flatMap { try? Address($0).checksummed }.map { " \($0)" } ?? " anyone else"
         let share = connected.map { ": \($0.checksummed)" } ?? ""
@@ -36,8 +38,11 @@ extension Message {
             guard case .address(let address) = tokens[index].kind else { return nil }
             let (previous, before) = (word(index - 1), word(index - 2))
             if previous == "from" || previous == "using" || previous == "of" && ["out", "behalf"].contains(before) { return address }
-            // "out of wallet 0x…", "from account 0x…", "using address 0x…".
-            if ["wallet", "account", "address", "addr"].contains(previous), ["from", "of", "using"].contains(before) { return address }
+            // "out of wallet 0x…", "from my other wallet 0x…", "in wallet 0x…", "held by 0x…".
+            var back = index - 1
+            while ["my", "other", "wallet", "account", "address", "addr", "second", "old", "new", "the", "main", "own"].contains(word(back)) { back -= 1 }
+            if back < index - 1, ["from", "using", "in"].contains(word(back)) || word(back) == "of" && word(back - 1) == "out" { return address }
+            if previous == "by", ["held", "owned", "kept"].contains(before) { return address }
             // The address as the subject of a send verb ("0x… should pay"), or its object made to
             // send ("make 0x… send", "I want 0x… to pay"); not "to 0x… to pay for dinner".
             var next = index + 1

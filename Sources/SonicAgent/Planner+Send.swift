@@ -138,7 +138,7 @@ extension Planner {
                 return (parsed, .clarify(question: "I can't send to \"\(name)\": I only send to addresses, and I can't look up names or contacts. "
                                         + "Give me the address (0x…) that should receive the \(what)."), state)
             }
-            return (parsed, .clarify(question: "Who should receive the \(what)? Give me their address (0x…)."), state)
+            return (parsed, .clarify(question: "Who should receive \(pending.share == nil ? "the " : "")\(what)? Give me their address (0x…)."), state)
         }
         guard let connected else {
             return (parsed, .clarify(question: "Connect your wallet first: the transfer is prepared from your address and signed by your wallet."), state)
@@ -166,25 +166,33 @@ extension Planner {
 }
 
 extension Message {
-    /// Another amount than `amount` in a message about one transfer: a second number that is
-    /// not a count ("3 months", "10 times"), a percentage, a validator, a gas price, or one set
-    /// aside ("not 50").
+    /// Another amount than `amount` in a message about one transfer or step: a second number
+    /// that ends the request or stands before a token ("0.1 S and 0.2 S", "…to 0x… 1000", "…, no
+    /// wait 200"). Not a count ("3 months", "10 times"), a percentage, a validator, a gas price, a
+    /// reference ("order 1234", "table 12", "on March 3"), or one set aside ("not 50", "of my 20 S").
     func otherAmount(than amount: DecimalAmount) -> DecimalAmount? {
         let extractor = EntityExtractor(message: self)
         for span in extractor.numberSpans where !extractor.isMonthsOrLimit(span.index) {
             guard let value = try? DecimalAmount(span.value), value.text != amount.text, !value.isZero else { continue }
-            let before = extractor.word(at: span.index - 1) ?? "", after = extractor.word(at: span.index + 1) ?? ""
-            // An amount is followed by its token, or ends the request: "the 2 pizzas" is no amount.
-            let next = span.index + 1 < tokens.count ? tokens[span.index + 1] : nil
-            let ends = next.map { if case .address = $0.kind { true } else { ["to", "and", "or", "please", "instead"].contains(extractor.word(at: span.index + 1) ?? "") } } ?? true
-            guard ends || extractor.symbol(at: span.index + 1, afterAmount: true) != nil else { continue }
-            if ["not", "validator", "val", "#", "id", "number", "nonce", "block", "epoch", "request", "than", "over", "under", "above", "below", "x"].contains(before)
-                || ["%", "percent", "gwei", "wei", "x", "days", "hours", "minutes", "weeks", "am", "pm", "st", "nd", "rd", "th"].contains(after)
-                || tokens[span.index].raw.hasSuffix("%") {
+            let before = (extractor.word(at: span.index - 1)).map(Message.corrected) ?? "", after = extractor.word(at: span.index + 1) ?? ""
+            if Self.notBeforeAnAmount.contains(before) || Self.months.contains(before) || Self.notAfterAnAmount.contains(after) || tokens[span.index].raw.hasSuffix("%") {
                 continue
             }
-            return value
+            if span.index + 1 >= tokens.count || extractor.symbol(at: span.index + 1, afterAmount: true) != nil || ["to", "and", "or", "please", "instead"].contains(after) {
+                return value
+            }
+            if case .address = tokens[span.index + 1].kind { return value }
         }
         return nil
     }
+
+    /// Words after which a number is no amount: a set-aside, an identifier, a comparison.
+    static let notBeforeAnAmount: Set<String> = [
+        "not", "validator", "val", "#", "id", "number", "no", "nr", "nonce", "block", "epoch", "request", "than", "over", "under", "above", "below", "x",
+        "order", "ref", "reference", "invoice", "table", "room", "item", "ticket", "seat", "flat", "apartment", "unit", "my", "of", "on", "page", "version",
+    ]
+    /// Words before which a number is no amount: a percentage, a unit of gas, a span, a time, an ordinal.
+    static let notAfterAnAmount: Set<String> = ["%", "percent", "gwei", "wei", "x", "days", "hours", "minutes", "weeks", "am", "pm", "st", "nd", "rd", "th"]
+    static let months: Set<String> = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+                                      "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 }

@@ -181,7 +181,8 @@ public struct Planner: Sendable {
             return subscription(parsed, months: months, connected: connected, state: state)
         case .gasPrice:
             // "send 5 gwei to 0x…": an amount in a unit of S, asked about as a transfer.
-            if message.unitAmount != nil, message.has(Lexicon.sendVerbs) { return send(parsed, message, connected: connected, state: state) }
+            // "send all my S to 0x…, keep 1 for gas": a transfer whose amount is to be asked about.
+            if message.unitAmount != nil || message.allButAmount != nil, message.has(Lexicon.sendVerbs) { return send(parsed, message, connected: connected, state: state) }
             // "what would sending 5 SUSD to 0x… cost?": that transfer's own estimate.
             let (amount, token) = EntityExtractor(message: message).amountAndToken()
             if let connected, message.addresses.count == 1, let to = try? Address(message.addresses[0]), let amount = amount.flatMap({ try? DecimalAmount($0) }),
@@ -260,7 +261,8 @@ public struct Planner: Sendable {
     func isAmendment(_ message: Message) -> Bool {
         // "yes, but to 0x…" and "the same to 0x…" change the recipient too.
         let changes = message.phrase("make that") || message.phrase("make it") || message.phrase("i meant") || message.phrase("change it")
-            || message.has(["actually", "instead", "change", "rather", "correction", "oops", "wrong", "same"]) || message.words.first == "no"
+            || message.has(["actually", "instead", "change", "rather", "correction", "oops", "wrong"]) || message.words.first == "no"
+            || message.has("same") && !message.addresses.isEmpty && !message.namesAnAction
             || message.has("but") && (message.words.first.map(Lexicon.yesWords.contains) ?? false)
         let gives = !message.numbers.isEmpty || !message.addresses.isEmpty || message.share != nil || message.fractionAmount != nil
         return changes && gives

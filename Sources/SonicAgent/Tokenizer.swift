@@ -145,6 +145,13 @@ struct Tokenizer {
     static func isMalformedNumber(_ text: String) -> Bool {
         guard let first = text.first, first.isASCII, first.isNumber || first == "." && text.dropFirst().first?.isNumber == true else { return false }
         if scientific(text) != nil { return true }
+        // "1,000e2", "5e2.5": e-notation the reader cannot take exactly is still not a number.
+        let lower = text.lowercased()
+        if let e = lower.firstIndex(of: "e"), lower[..<e].contains(where: \.isNumber),
+           lower[lower.index(after: e)...].allSatisfy({ $0.isNumber || ".,+-".contains($0) }), lower[lower.index(after: e)...].contains(where: \.isNumber),
+           lower[..<e].allSatisfy({ $0.isNumber || ".,_'".contains($0) }) {
+            return true
+        }
         let allowed = Set("0123456789.,_'")
         return text.allSatisfy(allowed.contains) && normalizedNumber(text) == nil
     }

@@ -69,7 +69,7 @@ import Testing
         ("send 2 S to \(bob) if the price goes above 1 dollar", "if the price goes above"), ("swap 10 S for USDC weekly", "weekly"),
         ("stake 5 S with validator 2 every month", "every month"), ("send 1 S to \(bob) in 2 hours", "in 2 hours"),
         ("alert me when my balance is below 10 then send everything to \(bob)", "when my balance is below"),
-        ("send 4 S to \(bob) at 5pm", "at 5pm"), ("send 4 S to \(bob) at 17:30", "at 17:30"), ("swap 10 S for USDC on friday", "on friday"),
+        ("send 4 S to \(bob) at 5pm", "at 5"), ("send 4 S to \(bob) at 17:30", "at 17:30"), ("swap 10 S for USDC on friday", "on friday"),
         ("when S drops below 0.5 stake 200 S with validator 2", "when S drops below"),
     ])
     func aRequestForLaterOrOnAConditionIsDeclined(line: String, said: String) {
@@ -86,6 +86,74 @@ import Testing
         #expect(say(["send 2 S to \(Self.bob) and let me know when it arrives"])[0] == send("2"))
         #expect(say(["send 2 S to \(Self.bob) and tell me once it's confirmed"])[0] == send("2"))
         #expect(say(["buy a month of premium"])[0] == .subscribe(from: Self.me, months: 1))
+    }
+
+    // MARK: Ordinary requests stay cards (a review's over-refusals)
+
+    @Test(arguments: [
+        "send 5 S to \(bob), every bit helps", "I am trying to send 5 S to \(bob)", "send 5 S to \(bob) pm me when done", "hey it's friday, send 5 S to \(bob)",
+        "send 5 S to \(bob), happy monday!", "send 5 S to \(bob) for the weekly groceries", "pay my monthly rent 5 S to \(bob)",
+        "send 5 S to \(bob), I'll explain later", "I checked the address twice, send 5 S to \(bob)", "send 5 S to \(bob) for the dinner on friday",
+        "don't forget to send 5 S to \(bob)", "why don't you send 5 S to \(bob)", "please don't send it to the wrong address! send 5 S to \(bob)",
+        "send 5 S to \(bob) so I don't forget it", "I never send more than 10 S at once. Send 5 S to \(bob)", "send 5 S to \(bob). Don't send anything else.",
+        "send 5 S to \(bob) for order 1234", "send 5 S to \(bob), table 12", "send 5 S to \(bob) ref 7", "send 5 S to \(bob) on March 3",
+        "send 5 S to \(bob) for invoice 2024.01.15", "send 5 S to \(bob) no kidding",
+    ])
+    func anOrdinaryTransferWithWordsAroundItIsACard(line: String) {
+        #expect(say([line])[0] == send("5"), "\(line)")
+    }
+
+    @Test(arguments: [
+        "send 5 S to \(bob) once a week", "send 5 S to \(bob) this evening", "send 5 S to \(bob) on the 15th", "send 5 S to \(bob) at the end of the month",
+        "send 5 S to \(bob) when I get my salary", "send 5 S to \(bob) in a few days", "send 5 S to \(bob) after lunch", "send 5 S to \(bob) fortnightly",
+        "send 5 S to \(bob) next time", "send 5 S to \(bob) as soon as gas is cheap", "send 5 S to \(bob), wait, no", "send 5 S to \(bob). cancel",
+        "send 5 S to \(bob), or not", "stake 10 S with validator 2, hmm maybe not", "send 5 S to \(bob)... I'm joking", "send 5 S to \(bob). Actually, forget about it.",
+        "send 5 S to \(bob). hold off on that", "stake 10 S with validator 2. no wait, dont", "send 5 S to \(bob) j/k", "send 5 S to \(bob) 😂 jk jk",
+        "swap 100 S from my wallet \(bob) for USDC", "stake 100 S from my other wallet \(bob) with validator 3", "swap 100 S held by \(bob) for USDC",
+        "send all my S to \(bob) except 1 S", "send all my S to \(bob) but keep 2", "send all my S to \(bob), keep 1 for gas", "swap 10 S for USDC, stake 5 S with validator 3",
+        "stake 100 S with validator 3, no wait 200", "swap 5 S for 10 USDC", "send 0.5 wei to \(bob)", "send 1,000e2 S to \(bob)", "send 5e2.5 S to \(bob)",
+    ])
+    func theSameClassesInOtherWordsPrepareNothing(line: String) {
+        let actions = say([line, "yes"])
+        #expect(!actions.contains(where: SafetyTests.isCard) && !actions.contains { if case .defi = $0 { true } else { false } }, "\(line) → \(actions)")
+    }
+
+    @Test func scaleWordsMultiplyAndAStackOfThemNeverTraps() {
+        #expect(say(["send a thousand million S to \(Self.bob)"])[0] == send("1000000000"))
+        #expect(say(["send two million three thousand S to \(Self.bob)"])[0] == send("2003000"))
+        #expect(say(["send 5 thousand 500 S to \(Self.bob)"])[0] == send("5500"))
+        #expect(say(["send 9 billion billion S to \(Self.bob)"])[0] == send("9000000000000000000"))
+        // Past 64 bits the words are not read as one number: no trap, whatever comes of it.
+        _ = say(["send " + String(repeating: "hundred ", count: 40) + "S to \(Self.bob)", "send " + String(repeating: "thousand ", count: 12) + "S to \(Self.bob)"])
+        _ = say(["send " + String(repeating: "9 ", count: 3) + String(repeating: "billion ", count: 30) + "S to \(Self.bob)"])
+    }
+
+    /// Messages made of the words the rules read (numbers past 64 bits, scales, times, negations)
+    /// in any order: planning one never traps. A fixed seed, so a failure can be replayed.
+    @Test func anyMessageOfTheRulesWordsIsPlannedWithoutATrap() {
+        let vocabulary = ("send stake swap wrap unstake withdraw claim to for with validator request and then a an hundred thousand million billion dozen half "
+            + "quarter one two twenty % percent S USDC wS all but except keep every daily times tomorrow at on the pm am 5pm 17:30 if when once price below "
+            + "above not don't never jk never mind , . ? ! 0 1 5 99 1e3 1e99999 1_000 1.5.5 2,5 1,000 9999999999999999999 99999999999999999999999 "
+            + "0.0000000000000000001 -5 $5 gwei wei months years premium subscribe last transactions history balance mint nft called slippage 1/3 ½ 3½ \(Self.bob)")
+            .split(separator: " ").map(String.init)
+            + ["hundred", "thousand", "million", "billion", "dozen"].map { String(repeating: "\($0) ", count: 12) }
+        var seed: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        for _ in 0..<1000 {
+            let words = (0...next(24)).map { _ in vocabulary[next(vocabulary.count)] }
+            _ = say([words.joined(separator: " "), vocabulary[next(vocabulary.count)]])
+        }
+    }
+
+    @Test func questionsAboutHowThingsWorkAreAnswered() {
+        for line in ["what happens if I stake and the price drops?", "should I swap when the price is low?", "does swap automatically pick the best route?"] {
+            let action = say([line])[0]
+            if case .refuse = action { Issue.record("\(line) → \(action)") }
+        }
+        #expect(say(["send 3 S to \(Self.bob)", "stake the same amount with validator 3"])[1] != send("3"))
     }
 
     // MARK: Another's funds, several requests
