@@ -170,6 +170,11 @@ def test_what_could_be_misread_or_is_meant_for_later_prepares_nothing(stack, ses
     both = chat.say(f"send 2 S to {BOB.address} and stake 5 S with validator 1")
     assert transfer(both) is None and not both["cards"] and "which first" in both["reply"]
     assert transfer(chat.say(f"send 2 S to {BOB.address}")) == (BOB.address, 2 * S)
+    # A stack of scale words past 64 bits is answered, and the server is still there (it trapped once).
+    for word in ("thousand", "hundred", "billion"):
+        answer = Chat(stack, session).say(f"send {' '.join([word] * 12)} S to {BOB.address}")
+        assert answer["reply"]
+    assert stack.get("/api/health").status == 200
     # A precompile and the SFC are recipients whose coins cannot come back.
     for to, code in [("0x0000000000000000000000000000000000000004", "precompile"), ("0xFC00FACE00000000000000000000000000000000", "system_contract")]:
         card = Chat(stack, session).say(f"send 1 S to {to}")["cards"][0]
