@@ -298,16 +298,23 @@ struct EntityExtractor {
             guard let unit = word(at: index), ["month", "months", "year", "years", "mo", "mos"].contains(unit) else { continue }
             let factor = unit.hasPrefix("year") ? 12 : 1
             guard index > 0 else { continue }
-            if case .number(let value) = tokens[index - 1].kind, let count = Int(value) { return count * factor }
+            if case .number(let value) = tokens[index - 1].kind, let count = Int(value) { return Self.saturating(count, factor) }
             if let previous = word(at: index - 1) {
                 // "half a year" is 6 months.
                 if ["a", "an"].contains(previous), word(at: index - 2) == "half", factor == 12 { return 6 }
-                if let count = Lexicon.numberWords[previous], count > 0 { return count * factor }
+                if let count = Lexicon.numberWords[previous], count > 0 { return Self.saturating(count, factor) }
                 if ["another", "one", "a", "an", "extra", "additional", "single"].contains(previous) { return factor }
-                if let span = numberSpans.last(where: { $0.index < index }), span.index >= index - 3, let count = Int(span.value) { return count * factor }
+                if let span = numberSpans.last(where: { $0.index < index }), span.index >= index - 3, let count = Int(span.value) { return Self.saturating(count, factor) }
             }
         }
         return nil
+    }
+
+    /// `count` × `factor`, or `Int.max` past it: a count a message says is bounded by its rule
+    /// afterwards ("1 to 36 months"), never a trap ("999999999999999999 years").
+    static func saturating(_ count: Int, _ factor: Int) -> Int {
+        let (product, overflow) = count.multipliedReportingOverflow(by: factor)
+        return overflow ? .max : product
     }
 
     func word(at index: Int) -> String? {

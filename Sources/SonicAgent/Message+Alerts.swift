@@ -55,7 +55,7 @@ extension Message {
         for (index, token) in tokens.enumerated() where index + 1 < tokens.count {
             guard case .word(let unit) = tokens[index + 1].kind else { continue }
             if case .number(let value) = token.kind, ["day", "days"].contains(unit) { return Int(value) }
-            if case .number(let value) = token.kind, ["week", "weeks"].contains(unit) { return Int(value).map { $0 * 7 } }
+            if case .number(let value) = token.kind, ["week", "weeks"].contains(unit) { return Int(value).map { EntityExtractor.saturating($0, 7) } }
         }
         return has(["week"]) ? 7 : nil
     }

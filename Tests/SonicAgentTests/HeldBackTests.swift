@@ -134,7 +134,7 @@ import Testing
         let vocabulary = ("send stake swap wrap unstake withdraw claim to for with validator request and then a an hundred thousand million billion dozen half "
             + "quarter one two twenty % percent S USDC wS all but except keep every daily times tomorrow at on the pm am 5pm 17:30 if when once price below "
             + "above not don't never jk never mind , . ? ! 0 1 5 99 1e3 1e99999 1_000 1.5.5 2,5 1,000 9999999999999999999 99999999999999999999999 "
-            + "0.0000000000000000001 -5 $5 gwei wei months years premium subscribe last transactions history balance mint nft called slippage 1/3 ½ 3½ \(Self.bob)")
+            + "999999999999999999 922337203685477580 0.0000000000000000001 -5 $5 gwei wei weeks days before alert me months years premium subscribe last transactions history balance mint nft called slippage 1/3 ½ 3½ \(Self.bob)")
             .split(separator: " ").map(String.init)
             + ["hundred", "thousand", "million", "billion", "dozen"].map { String(repeating: "\($0) ", count: 12) }
         var seed: UInt64 = 0x5EED
@@ -154,6 +154,9 @@ import Testing
             if case .refuse = action { Issue.record("\(line) → \(action)") }
         }
         #expect(say(["send 3 S to \(Self.bob)", "stake the same amount with validator 3"])[1] != send("3"))
+        // A count past 64 bits once multiplied is bounded by its rule, never a trap.
+        #expect(SafetyTests.text(say(["subscribe for 999999999999999999 years"])[0]).contains("1 to 36 months"))
+        #expect(SafetyTests.text(say(["alert me 999999999999999999 weeks before premium ends"])[0]).contains("1 to 60 days"))
     }
 
     // MARK: Another's funds, several requests
