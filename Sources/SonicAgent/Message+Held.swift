@@ -211,6 +211,22 @@ extension Message {
         return ["can", "could", "would", "when"].contains(first) && text.trimmingCharacters(in: .whitespaces).hasSuffix("?")
     }
 
+    /// A request and a bare verb after it ("unstake 50 S from validator 3 and withdraw", "wrap
+    /// 10 S, then stake it"): the request and the rest, which `MessageParser.severalRequests`
+    /// does not take for one (it names no amount or token of its own). Not a second amount and
+    /// address ("1 S to 0x… and 2 S to 0x…"), which opens with no verb.
+    var trailingRequest: (first: Message, rest: Message)? {
+        for separator in [" and then ", ", then ", " then ", " and also ", ", and ", " and ", "; "] {
+            guard let range = text.range(of: separator, options: [.caseInsensitive, .backwards]) else { continue }
+            let first = Message(String(text[..<range.lowerBound])), rest = Message(String(text[range.upperBound...]))
+            guard let verb = rest.words.first, Self.actionVerbs.contains(verb), !rest.phrase("pay attention"), first.namesAnAction else { continue }
+            // Two transfers ("send 1 S to A. Then send 2 S to B") are said back together.
+            if Lexicon.sendVerbs.contains(verb), first.has(Lexicon.sendVerbs) { continue }
+            return (first, rest)
+        }
+        return nil
+    }
+
     /// "tell me when it confirms", "let me know once it arrives": a request to hear how it went.
     var asksForNotice: Bool {
         phrase("let me know") || phrase("tell me") || phrase("notify me") || phrase("ping me") || phrase("keep me posted") || phrase("update me")

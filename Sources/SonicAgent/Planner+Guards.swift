@@ -13,7 +13,7 @@ extension Planner {
     func heldBack(_ parsed: ParsedMessage, _ message: Message, whole: Message, connected: Address?) -> Action? {
         // Another request beside this one would be dropped without a word: asked about instead,
         // unless it only asks to be told how it went ("…and tell me when it confirms").
-        if let (first, rest) = parser.severalRequests(message) ?? severalSentences(whole), !rest.asksForNotice,
+        if let (first, rest) = parser.severalRequests(message) ?? severalSentences(whole) ?? message.trailingRequest, !rest.asksForNotice,
            Self.movesValue(parser.parse(first.text)) || Self.movesValue(parser.parse(rest.text)) {
             return .clarify(question: "You asked for two things at once: \"\(first.text)\" and \"\(rest.text)\". I prepare one at a time, "
                             + "so nothing is prepared yet: which first?")

@@ -175,6 +175,7 @@ import Testing
         "send 5 S to \(bob) and stake 10 S with validator 3", "check my balance and send 5 S to \(bob)",
         "send 5 S to \(bob) and check my balance", "wrap 10 S and then swap 5 S for USDC",
         "whats my balance? also send 1 S to \(bob)", "Stake 10 S with validator 2. Then show my history.",
+        "unstake 50 S from validator 3 and withdraw", "wrap 10 S, then stake it",
     ])
     func twoRequestsOneMovingValueAreAskedAboutFirst(line: String) {
         let action = say([line])[0]
