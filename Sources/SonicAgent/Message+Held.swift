@@ -46,14 +46,17 @@ extension Message {
     }
 
     /// "… jk", "… just kidding 😂": a joke said at the end, after anything.
-    private static let jokePattern = #"\s(?:jk|j/k|just kidding|kidding|i'?m (?:just )?(?:kidding|joking)|joking)(?:\W+(?:jk|j/k|lol|haha|lmao))*\W*$"#
+    private static let jokePattern = #"\s(?:jk|j/k|just kidding|kidding|i'?m (?:just )?(?:kidding|joking)|joking)"# + trailer
 
     /// A closing clause that takes the request back, after a break (a comma, a stop, a dash) or an
     /// opener ("actually", "no", "wait", "hmm", "but").
     private static let takeBackPattern = #"(?:^|[,.;:!?…—–-]\s*|\b(?:actually|ok|okay|oh|no|nah|wait|hmm+|lol|haha|just|um+|uh+|but)\s+)"#
         + #"(?:never\s*mind(?: that)?|nvm|forget (?:it|that|about it)|scratch that|(?:just )?(?:kidding|joking)|i'?m (?:just )?(?:kidding|joking)|jk|j/k|"#
         + #"on second thoughts?|(?:i )?changed my mind|or not|maybe not|not really|hold off(?: on (?:it|that))?|cancel(?: (?:it|that))?|nah|no|"#
-        + #"don'?t|do not|i won'?t|i will not|not anymore)\W*$"#
+        + #"don'?t|do not|i won'?t|i will not|not anymore)"# + trailer
+
+    /// What may follow a taking-back at the very end: "lol", "ignore that", "i'll wait", "sorry".
+    private static let trailer = #"(?:\W+(?:jk|j/k|lol|haha|lmao|ignore (?:that|this|it|me)|nvm|never\s*mind|don'?t|i'?ll wait|wait|for now|later|sorry|thanks|thx))*\W*$"#
 
     /// Verbs of the requests that can be taken back or held.
     static let actionVerbs: Set<String> = MessageParser.clauseVerbs.union(Lexicon.defiVerbs).subtracting(["check", "show", "list", "display", "tell", "take", "add", "pull"])
@@ -235,7 +238,14 @@ extension Message {
     /// The addresses, other than `connected`, that a request would take funds from ("swap
     /// 100 S from 0x…"), said back; nil when none.
     func fromAnother(than connected: Address?) -> String? {
-        let others = sourceAddresses.filter { $0 != connected?.lowercased }.compactMap { try? Address($0).checksummed }
+        // "stake 0x…'s 100 S", "use 0x…'s USDC": an address owning the funds, unless it is where they go ("to 0x…'s wallet").
+        let owners = tokens.indices.compactMap { index -> String? in
+            guard case .address(let address) = tokens[index].kind, tokens[index].raw.lowercased().hasSuffix("'s") || tokens[index].raw.hasSuffix("’s"),
+                  !["to", "into", "for"].contains(plainWord(index - 1)) else { return nil }
+            return address
+        }
+        let others = (sourceAddresses + owners).filter { $0 != connected?.lowercased }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            .compactMap { try? Address($0).checksummed }
         return others.isEmpty ? nil : others.joined(separator: " and ")
     }
 }

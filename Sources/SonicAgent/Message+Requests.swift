@@ -106,6 +106,19 @@ extension Message {
         return nil
     }
 
+    /// The message up to its first clause break (a comma, a stop, a dash…; not the point of
+    /// "4.2"): "swap 50 USDC to S" of "swap 50 USDC to S, need gas money".
+    var upToBreak: Message {
+        var index = text.startIndex
+        while let cut = text[index...].firstIndex(where: { ",;!?\n—".contains($0) || $0 == "." }) {
+            let after = text.index(after: cut)
+            if text[cut] == ".", after < text.endIndex, text[after].isNumber || text[after] == "." { index = after; continue }
+            if text[cut] == ".", cut > text.startIndex, text[text.index(before: cut)] == "." { index = after; continue }
+            return Message(String(text[..<cut]))
+        }
+        return self
+    }
+
     /// Whether the first `word` is followed by a number ("staking 45 S", "staking twenty S").
     private func amountFollows(_ word: String) -> Bool {
         guard let index = tokens.firstIndex(where: { $0.kind == .word(word) }), index + 1 < tokens.count else { return false }

@@ -134,9 +134,17 @@ public struct MessageParser: Sendable {
         // "my sister needs gas money, so please send her 5 S at 0x…": a transfer asked for with
         // its amount and recipient; fees named elsewhere are not asked about ("what would it
         // cost in gas to send 3 S to 0x…?" is a fee question: no clause of it asks to send).
-        if let clause = m.requestClause(among: Lexicon.sendVerbs)?.clause, !clause.addresses.isEmpty, !EntityExtractor(message: clause).numberSpans.isEmpty,
+        // A reason after it is its own clause too ("send 5 S to 0x…, need gas money").
+        if let clause = m.requestClause(among: Lexicon.sendVerbs)?.clause.upToBreak, !clause.addresses.isEmpty, !EntityExtractor(message: clause).numberSpans.isEmpty,
            !clause.has(Lexicon.gasWords), !clause.asksWhatActionCosts, !clause.phrase("how much") {
             return .sendTransaction
+        }
+        // The same for a trade with its amount and a token: "swap 50 usdc to S, need gas money lol",
+        // "i need wS for a pool, wrap 15 S for me".
+        if let clause = m.requestClause(among: Lexicon.swapWords.union(Lexicon.wrapWords).subtracting(["buy", "sell", "trading", "quote"]))?.clause.upToBreak,
+           !EntityExtractor(message: clause).numberSpans.isEmpty, !clause.tokenMentions.isEmpty, !clause.has(Lexicon.gasWords), !clause.has(Lexicon.subscriptionWords),
+           !clause.asksWhatActionCosts, !clause.phrase("how much"), !m.namesTradeDone {
+            return .swap
         }
         if m.has(Lexicon.gasWords) || m.phrase("base fee") || m.asksWhatActionCosts { return .gasPrice }
         // "bridge my USDC to arbitrum", "move my USDC from base to sonic": not something we do.

@@ -30,7 +30,8 @@ extension Planner {
                            + "Nothing was prepared. Ask again when you want it done; I can alert you when S arrives or premium is ending.")
         }
         guard acts else { return nil }
-        if let others = message.fromAnother(than: connected), parsed.intent != .sendTransaction, parsed.intent != .tokenApproval {
+        // (A transfer's "from 0x…" is `wrongDirection`'s; what is left for one here is "send 0x…'s 5 S".)
+        if let others = message.fromAnother(than: connected), parsed.intent != .tokenApproval {
             return .refuse(reason: "I can only use your own funds, out of your connected wallet, so I won't prepare anything that spends from \(others). "
                            + "Nothing was prepared.")
         }

@@ -15,7 +15,8 @@ extension Planner {
         let toThem = states && message.namesThePersonAsRecipient
         // "send 5 S to 0x… for invoice 12" pays an invoice; "invoice 0x… for 12 S" asks to be paid.
         let paying = message.requestVerb(among: Lexicon.sendVerbs) != nil && message.hasTo
-        let request = states && !paying && (message.has(Lexicon.paymentRequestWords) || message.phrase("ask") && message.has(Lexicon.sendVerbs))
+        let request = states && !paying && (message.asksForPayment || message.isOwedMoney
+            || message.phrase("ask") && message.has(Lexicon.sendVerbs))
         guard fromAnother || toThem || request else { return nil }
         let other = others.first.flatMap { try? Address($0).checksummed }.map { " \($0)" } ?? " anyone else"
         let share = connected.map { ": \($0.checksummed)" } ?? ""
@@ -50,6 +51,31 @@ extension Message {
             if word(next) == "to", ["want", "need", "make", "have", "get", "ask", "let", "tell", "like", "told", "asked"].contains(previous) { next += 1 }
             let recipient = tokens.indices.contains { tokens[$0].kind == .address(address) && ["to", "into"].contains(word($0 - 1)) }
             return Lexicon.sendVerbs.union(["sends", "pays"]).contains(word(next)) && !recipient ? address : nil
+        }
+    }
+
+    /// "invoice 0x… for 12 S", "request 5 S from 0x…": a payment asked for; not a word of it used
+    /// as a noun ("the electric bill", "my invoice").
+    var asksForPayment: Bool {
+        let words = self.words
+        let determiners: Set<String> = ["the", "a", "an", "my", "his", "her", "our", "their", "this", "that", "your", "electric", "electricity", "phone",
+                                        "water", "gas", "utility", "restaurant", "dinner", "hotel", "internet", "credit", "card"]
+        return words.indices.contains { index in
+            Lexicon.paymentRequestWords.subtracting(["owe", "owes", "owed"]).contains(words[index]) && !(index > 0 && determiners.contains(words[index - 1]))
+        }
+    }
+
+    /// "0x… owes me 7 S", "I'm owed 5 S": money owed to the person, not by them ("i owe him
+    /// 37.25 S, his address is 0x…" is a payment out).
+    var isOwedMoney: Bool {
+        let words = self.words
+        return words.indices.contains { index in
+            let next = index + 1 < words.count ? words[index + 1] : "", previous = index > 0 ? words[index - 1] : ""
+            switch words[index] {
+            case "owe", "owes": return ["me", "us"].contains(next)
+            case "owed": return ["i'm", "im", "am", "are", "we're", "i", "me", "us"].contains(previous) || ["me", "us", "to"].contains(next)
+            default: return false
+            }
         }
     }
 

@@ -120,10 +120,11 @@ import Testing
         }
     }
 
-    /// Tests/Fixtures/agent-safety-holdout.jsonl: money-safety conversations written by someone
-    /// who had not read the planner (first run 80/88 turns, docs/agent.md).
-    @Test func theSafetyHoldOutConversationsAreAsExpected() throws {
-        let url = Self.url.deletingLastPathComponent().appendingPathComponent("agent-safety-holdout.jsonl")
+    /// Tests/Fixtures/agent-safety-holdout.jsonl and -2: money-safety conversations written by
+    /// helpers who had not read the planner (first runs 80/88 and 80/88 turns, docs/agent.md).
+    @Test(arguments: ["agent-safety-holdout.jsonl", "agent-safety-holdout-2.jsonl"])
+    func theSafetyHoldOutConversationsAreAsExpected(file: String) throws {
+        let url = Self.url.deletingLastPathComponent().appendingPathComponent(file)
         let scripts = try ConversationScript.load(try String(contentsOf: url, encoding: .utf8))
         #expect(scripts.count >= 70)
         for script in scripts {

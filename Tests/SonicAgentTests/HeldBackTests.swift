@@ -98,6 +98,7 @@ import Testing
         "send 5 S to \(bob) so I don't forget it", "I never send more than 10 S at once. Send 5 S to \(bob)", "send 5 S to \(bob). Don't send anything else.",
         "send 5 S to \(bob) for order 1234", "send 5 S to \(bob), table 12", "send 5 S to \(bob) ref 7", "send 5 S to \(bob) on March 3",
         "send 5 S to \(bob) for invoice 2024.01.15", "send 5 S to \(bob) no kidding",
+        "my roommate paid the electric bill and i owe him 5 S, his address is \(bob) can you sort it", "send 5 S to \(bob)'s wallet",
     ])
     func anOrdinaryTransferWithWordsAroundItIsACard(line: String) {
         #expect(say([line])[0] == send("5"), "\(line)")
@@ -109,6 +110,8 @@ import Testing
         "send 5 S to \(bob) next time", "send 5 S to \(bob) as soon as gas is cheap", "send 5 S to \(bob), wait, no", "send 5 S to \(bob). cancel",
         "send 5 S to \(bob), or not", "stake 10 S with validator 2, hmm maybe not", "send 5 S to \(bob)... I'm joking", "send 5 S to \(bob). Actually, forget about it.",
         "send 5 S to \(bob). hold off on that", "stake 10 S with validator 2. no wait, dont", "send 5 S to \(bob) j/k", "send 5 S to \(bob) 😂 jk jk",
+        "transfer 9 S to \(bob) lol jk ignore that", "ok stake 25 S with validator 6. hmm on second thought don't, i'll wait",
+        "stake \(bob)'s 100 S with validator 3", "use \(bob)'s USDC to buy 40 S", "send \(bob)'s 5 S to \(carol)",
         "swap 100 S from my wallet \(bob) for USDC", "stake 100 S from my other wallet \(bob) with validator 3", "swap 100 S held by \(bob) for USDC",
         "send all my S to \(bob) except 1 S", "send all my S to \(bob) but keep 2", "send all my S to \(bob), keep 1 for gas", "swap 10 S for USDC, stake 5 S with validator 3",
         "stake 100 S with validator 3, no wait 200", "swap 5 S for 10 USDC", "send 0.5 wei to \(bob)", "send 1,000e2 S to \(bob)", "send 5e2.5 S to \(bob)",
@@ -146,6 +149,15 @@ import Testing
             let words = (0...next(24)).map { _ in vocabulary[next(vocabulary.count)] }
             _ = say([words.joined(separator: " "), vocabulary[next(vocabulary.count)]])
         }
+    }
+
+    @Test func aReasonAfterATradeIsNotItsTopic() {
+        #expect(say(["swap 50 usdc to S, need gas money lol"])[0] == .defi(.swap(amountIn: .exactly(PlannerTests.amount("50")), tokenIn: .symbol("USDC"), tokenOut: .native, slippage: nil)))
+        guard case .defi(.wrap) = say(["i need wS for a pool, wrap 15 S for me"])[0] else {
+            Issue.record("the wrap was not prepared")
+            return
+        }
+        #expect(say(["what's in \(Self.bob)'s wallet?"])[0] == .balances(address: try! Address(Self.bob)))
     }
 
     @Test func questionsAboutHowThingsWorkAreAnswered() {
