@@ -100,7 +100,7 @@ reliability: deps-load build-debug contracts
 eval: deps
 	swift build -c release --product sonic $(SWIFT_FLAGS)
 	.venv/bin/python scripts/eval-agent.py --sonic .build/release/sonic Tests/Fixtures/agent-dev.jsonl Tests/Fixtures/agent-dev-defi.jsonl Tests/Fixtures/agent-dev-alerts.jsonl Tests/Fixtures/agent-holdout-own.jsonl Tests/Fixtures/agent-holdout-own-2.jsonl Tests/Fixtures/agent-holdout-own-3.jsonl Tests/Fixtures/agent-holdout-own-4.jsonl Tests/Fixtures/agent-holdout-own-5.jsonl Tests/Fixtures/agent-holdout-own-6.jsonl Tests/Fixtures/agent-holdout-own-7.jsonl Tests/Fixtures/agent-holdout-own-8.jsonl Tests/Fixtures/agent-holdout-own-9.jsonl \
-		--conversations Tests/Fixtures/agent-conversations.jsonl Tests/Fixtures/agent-safety-holdout.jsonl Tests/Fixtures/agent-safety-holdout-2.jsonl
+		--conversations Tests/Fixtures/agent-conversations.jsonl Tests/Fixtures/agent-safety-holdout.jsonl Tests/Fixtures/agent-safety-holdout-2.jsonl Tests/Fixtures/agent-conversations-holdout.jsonl
 
 # libFuzzer targets of the Ethereum core, FUZZ_SECONDS each (default 60; see docs/fuzzing.md).
 fuzz: deps

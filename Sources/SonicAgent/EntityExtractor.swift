@@ -104,6 +104,11 @@ struct EntityExtractor {
         let tokens = message.tokens
         func value(_ index: Int) -> Int? {
             guard index < tokens.count, case .word(let word) = tokens[index].kind, let value = Lexicon.numberWords[word], !["half", "single"].contains(word) else { return nil }
+            // "the right one", "that one": a pronoun, not a number.
+            if word == "one", index > start || index == start, index > 0, case .word(let before) = tokens[index - 1].kind,
+               ["the", "this", "that", "right", "correct", "wrong", "new", "other", "last", "first", "same", "which", "every", "no"].contains(before) {
+                return nil
+            }
             if ["a", "an"].contains(word) {
                 guard index + 1 < tokens.count, case .word(let next) = tokens[index + 1].kind, [100, 1000, 1_000_000, 1_000_000_000, 12].contains(Lexicon.numberWords[next] ?? 0) else { return nil }
             }

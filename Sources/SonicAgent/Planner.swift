@@ -72,7 +72,9 @@ public struct Planner: Sendable {
             return (parsed, .clarify(question: "Nothing is waiting for a yes right now. What would you like to do? For example \"what is my balance?\" "
                                     + "or \"send 5 S to 0x…\"."), state)
         }
-        if parsed.intent == .generalQuery, let talk = message.smallTalk { return (parsed, .smallTalk(talk), state) }
+        // "all" answering "how much? say an amount, or all" completes the request, not small talk.
+        let answersHowMuch = (state.pendingDeFi != nil || state.pendingSend != nil) && message.share != nil
+        if parsed.intent == .generalQuery, !answersHowMuch, let talk = message.smallTalk { return (parsed, .smallTalk(talk), state) }
         state.awaitingYes = false
         // The answer to a question about a DeFi request completes it; a new request drops it.
         if let pending = state.pendingDeFi {
@@ -261,7 +263,7 @@ public struct Planner: Sendable {
     func isAmendment(_ message: Message) -> Bool {
         // "yes, but to 0x…" and "the same to 0x…" change the recipient too.
         let changes = message.phrase("make that") || message.phrase("make it") || message.phrase("i meant") || message.phrase("change it")
-            || message.has(["actually", "instead", "change", "rather", "correction", "oops", "wrong"]) || message.words.first == "no"
+            || message.has(["actually", "instead", "change", "rather", "correction", "oops", "wrong"]) || ["no", "sorry"].contains(message.words.first ?? "")
             || message.has("same") && !message.addresses.isEmpty && !message.namesAnAction
             || message.has("but") && (message.words.first.map(Lexicon.yesWords.contains) ?? false)
         let gives = !message.numbers.isEmpty || !message.addresses.isEmpty || message.share != nil || message.fractionAmount != nil

@@ -203,6 +203,17 @@ import Testing
         #expect(say(["send 5 S to \(Self.bob)", "actually send it all"])[1] == .sendShare(from: Self.me, to: try! Address(Self.bob), share: .all, token: .native))
     }
 
+    @Test func followUpsFromTheMultiTurnHoldOut() {
+        // "the right one" is no amount: the correction keeps 2 S.
+        #expect(say(["send 2 S to \(Self.bob)", "wait, wrong address. \(Self.carol) is the right one"])[1] == send("2", to: Self.carol))
+        #expect(say(["send 20 S to \(Self.bob)", "sorry, 25"])[1] == send("25"))
+        // "all", the answer the question offered, completes the unstake.
+        guard case .defi(.unstake(validator: 3, amount: .share(.all))) = say(["unstake from validator 3", "all"])[1] else {
+            Issue.record("\"all\" did not complete the unstake")
+            return
+        }
+    }
+
     @Test func anAddressWithoutItsPrefixIsExplained() {
         let action = say(["send 5 S to 70997970C51812dc3A010C7d01b50e0d17dc79C8"])[0]
         #expect(SafetyTests.text(action).contains("without its 0x"), "\(action)")
