@@ -40,10 +40,11 @@ extension Message {
         let lower = text.lowercased().replacingOccurrences(of: "’", with: "'")
         guard !lower.hasSuffix("no kidding"), !has(["instead", "rather"]) else { return false }
         let range = NSRange(lower.startIndex..., in: lower)
-        return [Self.takeBackPattern, Self.jokePattern].contains { pattern in
-            (try? NSRegularExpression(pattern: pattern))?.firstMatch(in: lower, range: range) != nil
-        }
+        return Self.takeBackExpressions.contains { $0.firstMatch(in: lower, range: range) != nil }
     }
+
+    /// The two patterns, compiled once (every message is read against them).
+    private static let takeBackExpressions = [takeBackPattern, jokePattern].compactMap { try? NSRegularExpression(pattern: $0) }
 
     /// "… jk", "… just kidding 😂": a joke said at the end, after anything.
     private static let jokePattern = #"\s(?:jk|j/k|just kidding|kidding|i'?m (?:just )?(?:kidding|joking)|joking)"# + trailer

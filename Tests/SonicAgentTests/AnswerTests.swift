@@ -111,22 +111,21 @@ import Testing
     static let url = DevelopmentSet.url.deletingLastPathComponent().appendingPathComponent("agent-conversations.jsonl")
 
     @Test func everyScriptedTurnIsAsExpected() throws {
-        let scripts = try ConversationScript.load(try String(contentsOf: Self.url, encoding: .utf8))
-        #expect(scripts.count >= 30)
-        for script in scripts {
-            for (turn, result) in zip(script.turns, script.run()) {
-                #expect(result.problem == nil, "\(script.name): \"\(turn.say)\": \(result.problem ?? "")")
-            }
-        }
+        try Self.expectEveryTurn(of: "agent-conversations.jsonl", atLeast: 30)
     }
 
     /// Tests/Fixtures/agent-safety-holdout.jsonl and -2: money-safety conversations written by
     /// helpers who had not read the planner (first runs 80/88 and 80/88 turns, docs/agent.md).
     @Test(arguments: ["agent-safety-holdout.jsonl", "agent-safety-holdout-2.jsonl"])
     func theSafetyHoldOutConversationsAreAsExpected(file: String) throws {
+        try Self.expectEveryTurn(of: file, atLeast: 70)
+    }
+
+    /// Every turn of every script of the fixture `file` gives what it expects.
+    static func expectEveryTurn(of file: String, atLeast count: Int) throws {
         let url = Self.url.deletingLastPathComponent().appendingPathComponent(file)
         let scripts = try ConversationScript.load(try String(contentsOf: url, encoding: .utf8))
-        #expect(scripts.count >= 70)
+        #expect(scripts.count >= count)
         for script in scripts {
             for (turn, result) in zip(script.turns, script.run()) {
                 #expect(result.problem == nil, "\(script.name): \"\(turn.say)\": \(result.problem ?? "")")
